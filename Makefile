@@ -1,0 +1,51 @@
+# farebridge — one-command workflows. Every target bootstraps what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run install test lint format bench migrate api worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## create the virtual environment and install the locked dependencies
+
+migrate: install  ## apply database migrations (SQLite by default)
+	$(BIN)/farebridge migrate
+
+run: install  ## migrate, then start the API (:8000) and the worker; Ctrl-C stops both
+	$(BIN)/farebridge run
+
+api: install
+	$(BIN)/farebridge api
+
+worker: install
+	$(BIN)/farebridge worker
+
+test: install  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -q
+
+lint: install  ## ruff (lint + format check) and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install  ## print the benchmark figures
+	$(BIN)/python -m benchmarks
+
+lock:  ## re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache farebridge.db

@@ -1,0 +1,1 @@
+"""farebridge: a self-hostable flight booking engine."""

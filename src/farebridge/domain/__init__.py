@@ -1,0 +1,1 @@
+"""Pure domain model: no FastAPI, SQLAlchemy or httpx below this line."""

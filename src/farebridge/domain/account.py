@@ -1,0 +1,26 @@
+"""Accounts: who may book, and who may see whose bookings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    email: str
+    role: Role
+    created_at: datetime
+    full_name: str = ""
+
+    def may_see(self, owner_id: str | None) -> bool:
+        """Ownership rule for every object read by id: own objects; admins see all."""
+        return owner_id is None or owner_id == self.id or self.role is Role.ADMIN

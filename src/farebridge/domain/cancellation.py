@@ -1,0 +1,59 @@
+"""Cancelling an order: a refund quote computed from the fare's conditions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from farebridge.domain.errors import InvalidState
+from farebridge.domain.money import Money
+from farebridge.domain.order import Order, OrderStatus, check_transition
+
+QUOTE_LIFETIME = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationQuote:
+    id: str
+    order_id: str
+    order_status: OrderStatus  # the status the quote was computed for
+    refund: Money
+    penalty: Money
+    refund_to: str  # "original_form_of_payment" | "none"
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+    confirmed_at: datetime | None = None
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.confirmed_at is None and now >= self.expires_at
+
+
+def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
+    """Return ``(refund, penalty)`` for cancelling ``order`` now.
+
+    * unpaid hold: nothing was charged, nothing to refund;
+    * paid but not ticketed: a void, the whole amount comes back;
+    * ticketed: refundable fares lose the penalty; non-refundable fares
+      get back only the taxes, as airlines do.
+    """
+    check_transition(order.id, order.status, OrderStatus.CANCELLED)
+    zero = Money.zero(order.total.currency)
+    if order.slices and now >= order.slices[0].departing_at:
+        raise InvalidState(
+            f"Order {order.id} has already departed; it can no longer be cancelled.",
+            code="already_departed",
+        )
+    if order.status is OrderStatus.HOLD:
+        return zero, zero
+    if order.status is not OrderStatus.TICKETED:
+        return order.total, zero
+    rule = order.conditions.refund_before_departure
+    if not rule.allowed:
+        return order.tax, order.base
+    penalty = rule.penalty or zero
+    if penalty.currency != order.total.currency:
+        penalty = Money(penalty.amount, order.total.currency)
+    penalty = penalty * len([p for p in order.passengers if p.type.occupies_seat])
+    refund = (order.total - penalty).max_zero()
+    return refund, order.total - refund

@@ -1,0 +1,159 @@
+"""The one tree of farebridge errors.
+
+Every error carries a stable machine ``code`` and a human ``message``; errors
+about one input field also carry ``field`` (a dotted path such as
+``slices[0].departure_date``). The API maps each *category* (the direct
+subclasses of :class:`FarebridgeError`) to one HTTP status in ``api/errors.py``;
+nothing below the API knows about HTTP.
+
+Category                 HTTP  meaning
+InvalidRequest           400   malformed or invalid input (names the field)
+NotAuthenticated         401   no, bad or expired token
+PaymentFailed            402   the card was declined / insufficient funds
+NotAllowed               403   authenticated but not allowed
+NotFound                 404   unknown or expired id (also: someone else's)
+Conflict                 409   sold out / already paid / already cancelled
+InvalidState             422   amount mismatch, wrong state for the action
+RateLimited              429   too many requests
+UpstreamUnavailable      503   the airline side failed; safe to retry
+UpstreamTimeout          504   the airline side timed out; outcome unknown
+"""
+
+from __future__ import annotations
+
+
+class FarebridgeError(Exception):
+    """Base of every error farebridge raises on purpose."""
+
+    code: str = "error"
+    title: str = "Error"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.field = field
+
+
+# --- 400 -------------------------------------------------------------------
+class InvalidRequest(FarebridgeError):
+    code = "invalid_request"
+    title = "Invalid request"
+
+
+class ValidationFailed(InvalidRequest):
+    """One input field is invalid; ``field`` names it."""
+
+    code = "validation_failed"
+    title = "Invalid field"
+
+
+# --- 401 / 402 / 403 -------------------------------------------------------
+class NotAuthenticated(FarebridgeError):
+    code = "not_authenticated"
+    title = "Authentication required"
+
+
+class PaymentFailed(FarebridgeError):
+    code = "payment_declined"
+    title = "Payment failed"
+
+
+class NotAllowed(FarebridgeError):
+    code = "forbidden"
+    title = "Not allowed"
+
+
+# --- 404 -------------------------------------------------------------------
+class NotFound(FarebridgeError):
+    code = "not_found"
+    title = "Not found"
+
+
+class OfferNotFound(NotFound):
+    code = "offer_not_found"
+
+
+class OfferExpired(NotFound):
+    code = "offer_expired"
+    title = "Offer expired"
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+
+
+# --- 409 -------------------------------------------------------------------
+class Conflict(FarebridgeError):
+    code = "conflict"
+    title = "Conflict"
+
+
+class OfferNoLongerAvailable(Conflict):
+    """The seats sold out between search and order (seed 000, step 2 → 3)."""
+
+    code = "offer_no_longer_available"
+    title = "Sold out"
+
+
+class OrderAlreadyPaid(Conflict):
+    code = "already_paid"
+    title = "Already paid"
+
+
+class OrderAlreadyCancelled(Conflict):
+    code = "already_cancelled"
+    title = "Already cancelled"
+
+
+class EmailAlreadyRegistered(Conflict):
+    code = "email_taken"
+    title = "Email already registered"
+
+
+# --- 422 -------------------------------------------------------------------
+class InvalidState(FarebridgeError):
+    code = "invalid_state"
+    title = "Invalid state"
+
+
+class AmountMismatch(InvalidState):
+    code = "amount_mismatch"
+    title = "Amount mismatch"
+
+
+class InvalidTransition(InvalidState):
+    """An order cannot move from its status to the requested one."""
+
+    code = "invalid_transition"
+
+    def __init__(self, entity_id: str, current: str, requested: str) -> None:
+        super().__init__(f"Order {entity_id} is {current}; it cannot become {requested}.")
+        self.entity_id = entity_id
+        self.current = current
+        self.requested = requested
+
+
+# --- 429 / upstream --------------------------------------------------------
+class RateLimited(FarebridgeError):
+    code = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class UpstreamUnavailable(FarebridgeError):
+    """The provider failed before doing anything; retrying is safe."""
+
+    code = "provider_unavailable"
+    title = "Airline system unavailable"
+
+
+class UpstreamTimeout(FarebridgeError):
+    """The provider did not answer in time; the outcome is unknown."""
+
+    code = "provider_timeout"
+    title = "Airline system timed out"

@@ -1,0 +1,102 @@
+"""Flights as a traveller sees them: segments grouped into slices.
+
+Segment times are timezone-aware datetimes in the airport's own zone; the API
+shows them as airport-local wall time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from farebridge.domain.places import Airport
+
+
+class CabinClass(StrEnum):
+    ECONOMY = "economy"
+    PREMIUM_ECONOMY = "premium_economy"
+    BUSINESS = "business"
+    FIRST = "first"
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    iata_code: str
+    name: str
+    ticket_prefix: str = ""
+    alliance: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Aircraft:
+    iata_code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Baggage:
+    type: str  # "checked" | "carry_on"
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    id: str
+    origin: Airport
+    destination: Airport
+    departing_at: datetime
+    arriving_at: datetime
+    marketing_carrier: Carrier
+    operating_carrier: Carrier
+    marketing_carrier_flight_number: str
+    aircraft: Aircraft
+    cabin_class: CabinClass
+    booking_class: str
+    fare_basis_code: str
+    baggages: tuple[Baggage, ...] = ()
+
+    @property
+    def duration(self) -> timedelta:
+        return self.arriving_at - self.departing_at
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    id: str
+    segments: tuple[Segment, ...]
+    fare_brand_name: str = ""
+
+    @property
+    def origin(self) -> Airport:
+        return self.segments[0].origin
+
+    @property
+    def destination(self) -> Airport:
+        return self.segments[-1].destination
+
+    @property
+    def departing_at(self) -> datetime:
+        return self.segments[0].departing_at
+
+    @property
+    def duration(self) -> timedelta:
+        return self.segments[-1].arriving_at - self.segments[0].departing_at
+
+    @property
+    def connections(self) -> int:
+        return len(self.segments) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Layover:
+    airport: Airport
+    duration: timedelta = field(default=timedelta(0))
+
+
+def iso_duration(value: timedelta) -> str:
+    """ISO 8601 duration in the seed's long form, e.g. ``P0Y0M0DT7H5M0S``."""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    return f"P0Y0M{days}DT{hours}H{mins}M0S"

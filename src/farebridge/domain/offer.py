@@ -1,0 +1,81 @@
+"""Offers: a priced, bookable itinerary for a set of passengers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from farebridge.domain.itinerary import Carrier, Slice
+from farebridge.domain.money import Money
+from farebridge.domain.search import OfferPassenger, SearchCriteria
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRule:
+    """Whether a change or refund is allowed, and its penalty."""
+
+    allowed: bool
+    penalty: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    refund_before_departure: ConditionRule
+    change_before_departure: ConditionRule
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    id: str
+    offer_request_id: str
+    owner: Carrier
+    slices: tuple[Slice, ...]
+    passengers: tuple[OfferPassenger, ...]
+    base: Money
+    tax: Money
+    conditions: Conditions
+    fare_brand_name: str
+    created_at: datetime
+    expires_at: datetime
+    requires_instant_payment: bool
+    hold_lifetime: timedelta | None
+    passenger_identity_documents_required: bool = False
+    provider_reference: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Money:
+        return self.base + self.tax
+
+    @property
+    def total_duration(self) -> timedelta:
+        return sum((s.duration for s in self.slices), timedelta(0))
+
+    @property
+    def connections(self) -> int:
+        """The largest number of connections on any slice."""
+        return max(s.connections for s in self.slices)
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+class OfferRequestStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class OfferRequest:
+    id: str
+    owner_id: str | None
+    criteria: SearchCriteria
+    status: OfferRequestStatus
+    created_at: datetime
+    completed_at: datetime | None = None
+    offers_count: int = 0
+    truncated: bool = False
+    error_code: str | None = None
+    error_message: str | None = None

@@ -1,0 +1,53 @@
+"""Payments: what was charged, how, and how it ended. Never a card number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from farebridge.domain.errors import AmountMismatch
+from farebridge.domain.money import Money
+
+
+class PaymentType(StrEnum):
+    BALANCE = "balance"
+    CARD = "card"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethod:
+    type: PaymentType
+    card_token: str | None = None  # an opaque token from the payment gateway
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: str
+    order_id: str
+    amount: Money
+    method: PaymentMethod
+    status: PaymentStatus
+    created_at: datetime
+    failure_code: str | None = None
+
+
+def check_amount(requested: Money, due: Money, *, field: str = "amount") -> None:
+    """A payment must be exactly the amount due, in the same currency (seed 000: 422)."""
+    if requested.currency != due.currency:
+        raise AmountMismatch(
+            f"Payment currency {requested.currency} does not match the order currency "
+            f"{due.currency}.",
+            field="currency",
+        )
+    if requested.amount != due.amount:
+        raise AmountMismatch(
+            f"Payment amount {requested} does not match the total due {due}.", field=field
+        )

@@ -1,0 +1,1 @@
+"""Upstream inventory sources behind one Protocol (``providers.base.Provider``)."""
