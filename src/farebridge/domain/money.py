@@ -99,3 +99,25 @@ def total(amounts: list[Money], currency: str) -> Money:
     for amount in amounts:
         result = result + amount
     return result
+
+
+# Fixed reference rates (US dollars per unit) used only to compare and sort
+# amounts in different currencies; never used to charge anyone.
+REFERENCE_USD_RATES: dict[str, Decimal] = {
+    "USD": Decimal("1"), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"), "CHF": Decimal("1.12"),
+    "JPY": Decimal("0.0067"), "AED": Decimal("0.2723"), "SGD": Decimal("0.74"),
+    "AUD": Decimal("0.66"), "CAD": Decimal("0.73"), "CNY": Decimal("0.138"),
+    "HKD": Decimal("0.128"), "KRW": Decimal("0.00073"), "INR": Decimal("0.012"),
+    "QAR": Decimal("0.2747"), "TRY": Decimal("0.031"), "SEK": Decimal("0.095"),
+    "NOK": Decimal("0.094"), "DKK": Decimal("0.145"), "PLN": Decimal("0.25"),
+    "BRL": Decimal("0.18"), "MXN": Decimal("0.055"), "ZAR": Decimal("0.054"),
+    "NZD": Decimal("0.6"), "THB": Decimal("0.028"), "SAR": Decimal("0.2666"),
+}  # fmt: skip
+
+
+def reference_usd_cents(money: Money) -> int:
+    """The amount in US cents at the fixed reference rates, for sorting and filtering."""
+    rate = REFERENCE_USD_RATES.get(money.currency)
+    if rate is None:
+        raise CurrencyMismatch(f"no reference rate for {money.currency}")
+    return int((money.amount * rate * 100).to_integral_value(ROUND_HALF_UP))

@@ -1,0 +1,1 @@
+"""HTTP: the primary API at /api (and, later, the dialects)."""

@@ -1,0 +1,139 @@
+"""Orders, payments and cancellations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query
+
+from farebridge.api.deps import CurrentUser, ServicesDep
+from farebridge.api.presenters import cancellation_json, order_json, payment_json
+from farebridge.api.ratelimit import limit
+from farebridge.api.schemas import (
+    CancelBody,
+    ConfirmCancelBody,
+    IdentityDocumentBody,
+    OrderBody,
+    OrderUpdateBody,
+    PassengerBody,
+    PaymentBody,
+    PaymentMethodFields,
+)
+from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.money import Money
+from farebridge.domain.order import IdentityDocument, OrderType, Passenger
+from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.services import cancellation, orders, payments
+from farebridge.services.orders import CreateOrder, PaymentRequest
+from farebridge.services.ports import PageRequest
+
+router = APIRouter(tags=["orders"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+def _money(amount: str, currency: str, field: str) -> Money:
+    try:
+        return Money.of(amount, currency)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=field, code="invalid_amount") from exc
+
+
+def _method(body: PaymentMethodFields) -> PaymentMethod:
+    return PaymentMethod(PaymentType(body.type), body.card_token)
+
+
+def _document(body: IdentityDocumentBody) -> IdentityDocument:
+    return IdentityDocument(body.type, body.unique_identifier.upper(), body.issuing_country_code,
+                            body.expires_on)  # fmt: skip
+
+
+def _passenger(body: PassengerBody) -> Passenger:
+    return Passenger(
+        id=body.id or "", type=body.type, title=body.title, given_name=body.given_name,
+        family_name=body.family_name, born_on=body.born_on, gender=body.gender,
+        email=str(body.email) if body.email else None, phone_number=body.phone_number,
+        identity_documents=tuple(_document(d) for d in body.identity_documents),
+    )  # fmt: skip
+
+
+def _command(body: OrderBody, key: str | None) -> CreateOrder:
+    payment = None
+    if body.payments:
+        first = body.payments[0]
+        amount = _money(first.amount, first.currency, "payments[0].amount")
+        payment = PaymentRequest(amount, _method(first))
+    return CreateOrder(
+        type=OrderType(body.type), offer_id=body.selected_offers[0],
+        passengers=[_passenger(p) for p in body.passengers], payment=payment,
+        metadata=dict(body.metadata), idempotency_key=key,
+    )  # fmt: skip
+
+
+@router.post("/orders", status_code=201, dependencies=[Depends(limit("booking"))])
+def create_order(
+    body: OrderBody, services: ServicesDep, user: CurrentUser, idempotency_key: IdempotencyKey = None
+) -> dict[str, Any]:
+    """Book an offer: ``hold`` (pay later) or ``instant`` (pay now; ``payments`` required)."""
+    order = orders.create_order(services, user=user, command=_command(body, idempotency_key))
+    return {"data": order_json(order)}
+
+
+@router.get("/orders")
+def list_orders(
+    services: ServicesDep, user: CurrentUser, after: str | None = None, before: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:  # fmt: skip
+    """The caller's orders, newest first."""
+    page = orders.list_orders(services, user=user, page=PageRequest(after, before, limit))
+    return {
+        "data": [order_json(o) for o in page.items],
+        "meta": {"after": page.after, "before": page.before, "limit": page.limit},
+    }
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: str, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+    """One order: poll it for ``documents`` (tickets) after payment."""
+    return {"data": order_json(orders.get_order(services, user=user, order_id=order_id))}
+
+
+@router.patch("/orders/{order_id}")
+def update_order(
+    order_id: str, body: OrderUpdateBody, services: ServicesDep, user: CurrentUser
+) -> dict[str, Any]:
+    """Set or clear (null) metadata keys of an order."""
+    order = orders.update_order_metadata(
+        services, user=user, order_id=order_id, metadata=dict(body.metadata)
+    )
+    return {"data": order_json(order)}
+
+
+@router.post("/payments", status_code=201, dependencies=[Depends(limit("booking"))])
+def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+    """Pay a hold order: 409 already paid, 422 amount mismatch, 402 declined."""
+    payment = payments.pay_order(
+        services, user=user, order_id=body.order_id,
+        amount=_money(body.amount, body.currency, "amount"), method=_method(body),
+    )  # fmt: skip
+    return {"data": payment_json(payment)}
+
+
+@router.post("/orders/{order_id}/actions/cancel", status_code=201)
+def quote_cancellation(
+    order_id: str, services: ServicesDep, user: CurrentUser, body: CancelBody | None = None
+) -> dict[str, Any]:
+    """Step 1 of 2: a refund quote. Nothing changes until it is confirmed."""
+    reason = body.reason if body else "requested_by_customer"
+    quote = cancellation.quote_cancellation(services, user=user, order_id=order_id, reason=reason)
+    return {"data": cancellation_json(quote)}
+
+
+@router.post("/orders/{order_id}/actions/cancel/confirm")
+def confirm_cancellation(
+    order_id: str, body: ConfirmCancelBody, services: ServicesDep, user: CurrentUser
+) -> dict[str, Any]:
+    """Step 2 of 2: cancel the order with the quoted refund and release the seats."""
+    order, quote = cancellation.confirm_cancellation(
+        services, user=user, order_id=order_id, quote_id=body.cancellation_id
+    )
+    return {"data": {"order": order_json(order), "cancellation": cancellation_json(quote)}}

@@ -1,0 +1,148 @@
+"""Request bodies. Unknown fields are rejected; server-owned fields are not accepted.
+
+A body may be sent bare or wrapped as ``{"data": {...}}`` (Duffel style).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.search import PassengerType
+
+IataCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+AirlineCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2}$", to_upper=True)]
+Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,3})?$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class RequestModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap_data(cls, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"data"} and isinstance(value["data"], dict):
+            return value["data"]
+        return value
+
+
+# --- accounts ---------------------------------------------------------------
+class RegisterBody(RequestModel):
+    email: EmailStr
+    password: Annotated[str, Field(min_length=8, max_length=200)]
+    full_name: Annotated[str, Field(max_length=200)] = ""
+
+
+class LoginBody(RequestModel):
+    email: EmailStr
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+# --- search -------------------------------------------------------------------
+class TimeWindowBody(RequestModel):
+    from_: Annotated[time, Field(alias="from")] = time(0, 0)
+    to: time = time(23, 59)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class SliceBody(RequestModel):
+    origin: IataCode = Field(description="Airport or city IATA code, e.g. JFK or LON")
+    destination: IataCode
+    departure_date: date
+    departure_time: TimeWindowBody | None = None
+    arrival_time: TimeWindowBody | None = None
+
+
+class OfferPassengerBody(RequestModel):
+    type: PassengerType | None = None
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+
+    @model_validator(mode="after")
+    def _type_or_age(self) -> OfferPassengerBody:
+        if self.type is None and self.age is None:
+            raise ValueError("give a passenger type or an age")
+        return self
+
+
+class OfferRequestBody(RequestModel):
+    slices: Annotated[list[SliceBody], Field(min_length=1, max_length=6)]
+    passengers: Annotated[list[OfferPassengerBody], Field(min_length=1, max_length=9)]
+    cabin_class: CabinClass = CabinClass.ECONOMY
+    max_connections: Annotated[int, Field(ge=0, le=2)] = 1
+    preferred_airlines: Annotated[list[AirlineCode], Field(max_length=10)] = []
+
+
+# --- orders and payments -------------------------------------------------------
+class IdentityDocumentBody(RequestModel):
+    type: Literal["passport"] = "passport"
+    unique_identifier: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{5,20}$")]
+    issuing_country_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    expires_on: date
+
+
+class PassengerBody(RequestModel):
+    id: str | None = Field(default=None, description="The offer passenger id (optional)")
+    type: PassengerType = PassengerType.ADULT
+    title: Literal["mr", "ms", "mrs", "miss", "dr"]
+    given_name: Name
+    family_name: Name
+    born_on: date
+    gender: Literal["m", "f"]
+    email: EmailStr | None = None
+    phone_number: Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")] | None = None
+    identity_documents: list[IdentityDocumentBody] = []
+
+
+class PaymentMethodFields(RequestModel):
+    type: Literal["balance", "card"] = "balance"
+    card_token: str | None = Field(
+        default=None, description="A sandbox test token such as tok_visa; never a card number"
+    )
+
+    @model_validator(mode="after")
+    def _token_for_cards(self) -> PaymentMethodFields:
+        if self.type == "card" and not self.card_token:
+            raise ValueError("card payments need a card_token")
+        digits = (self.card_token or "").replace(" ", "").replace("-", "")
+        if digits.isdigit() and len(digits) >= 12:  # noqa: PLR2004
+            raise ValueError("send a payment token such as tok_visa, never a card number")
+        return self
+
+
+class OrderPaymentBody(PaymentMethodFields):
+    amount: Amount
+    currency: Currency
+
+
+class OrderBody(RequestModel):
+    type: Literal["hold", "instant"] = "instant"
+    selected_offers: Annotated[list[str], Field(min_length=1, max_length=1)]
+    passengers: Annotated[list[PassengerBody], Field(min_length=1, max_length=9)]
+    payments: Annotated[list[OrderPaymentBody], Field(max_length=1)] | None = None
+    metadata: dict[str, str] = {}
+
+
+class OrderUpdateBody(RequestModel):
+    metadata: dict[str, str | None]
+
+
+class PaymentBody(PaymentMethodFields):
+    order_id: str
+    amount: Amount
+    currency: Currency
+
+
+class CancelBody(RequestModel):
+    reason: Literal[
+        "requested_by_customer", "schedule_change", "duplicate", "other"
+    ] = "requested_by_customer"
+
+
+class ConfirmCancelBody(RequestModel):
+    cancellation_id: str

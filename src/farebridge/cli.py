@@ -1,0 +1,91 @@
+"""``farebridge migrate | api | worker | run``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from farebridge.settings import get_settings
+
+
+def _migrate() -> None:
+    from farebridge.store.migrate import upgrade  # noqa: PLC0415
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    print(f"database migrated: {settings.database_url}")  # noqa: T201
+
+
+def _api(host: str, port: int) -> None:
+    import uvicorn  # noqa: PLC0415
+
+    uvicorn.run("farebridge.api.main:app", host=host, port=port, log_level="warning")
+
+
+def _worker() -> None:
+    from farebridge.bootstrap import build  # noqa: PLC0415
+    from farebridge.jobs.worker import Worker  # noqa: PLC0415
+    from farebridge.observability import configure_logging  # noqa: PLC0415
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    worker = Worker(build(settings), poll_seconds=settings.worker_poll_seconds)
+    worker.install_signal_handlers()
+    worker.run_forever()
+
+
+def _run(host: str, port: int) -> None:
+    """Migrate, then start the API and a worker; Ctrl-C stops both."""
+    _migrate()
+    executable = [sys.executable, "-m", "farebridge.cli"]
+    children = [
+        subprocess.Popen([*executable, "api", "--host", host, "--port", str(port)]),  # noqa: S603
+        subprocess.Popen([*executable, "worker"]),  # noqa: S603
+    ]
+    print(f"\n  farebridge API   http://{host}:{port}/api")  # noqa: T201
+    print(f"  API docs         http://{host}:{port}/docs")  # noqa: T201
+    print("  worker           running (jobs: search, ticketing, refunds, hold expiry)")  # noqa: T201
+    print("  Ctrl-C stops everything.\n")  # noqa: T201
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="farebridge")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations")
+    for name in ("api", "run"):
+        sub = commands.add_parser(name, help=f"start the {name}")
+        sub.add_argument("--host", default=os.environ.get("HOST", settings.api_host))
+        sub.add_argument("--port", type=int, default=settings.api_port)
+    commands.add_parser("worker", help="run the job worker")
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        _migrate()
+    elif args.command == "api":
+        _api(args.host, args.port)
+    elif args.command == "worker":
+        _worker()
+    else:
+        _run(args.host, args.port)
+
+
+if __name__ == "__main__":
+    main()

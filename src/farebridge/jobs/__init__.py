@@ -1,0 +1,1 @@
+"""Worker processes that run the durable jobs after commit."""

@@ -1,0 +1,70 @@
+"""The worker loop: claim a due job, run it, repeat; expire holds periodically.
+
+Several workers may run at once: a job is claimed with a compare-and-set and
+its lease runs out if a worker dies, so another worker picks it up.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from types import FrameType
+
+import structlog
+
+import farebridge.services.cancellation
+import farebridge.services.search
+import farebridge.services.ticketing  # noqa: F401  (register job handlers)
+from farebridge.services.expiry import expire_holds
+from farebridge.services.jobs import run_next_job
+from farebridge.services.ports import Dependencies
+
+log = structlog.get_logger(__name__)
+EXPIRY_INTERVAL_SECONDS = 30.0
+
+
+class Worker:
+    def __init__(self, deps: Dependencies, *, poll_seconds: float = 0.2) -> None:
+        self._deps = deps
+        self._poll_seconds = poll_seconds
+        self._stopping = threading.Event()
+        self._next_expiry = 0.0
+
+    def stop(self, *_args: object) -> None:
+        self._stopping.set()
+
+    def run_once(self) -> bool:
+        """Do one unit of work; True if there was any."""
+        if time.monotonic() >= self._next_expiry:
+            self._next_expiry = time.monotonic() + EXPIRY_INTERVAL_SECONDS
+            expired = expire_holds(self._deps)
+            if expired:
+                log.info("holds.expired", count=expired)
+        return run_next_job(self._deps)
+
+    def drain(self, *, max_jobs: int = 1000) -> int:
+        """Run due jobs until none is left (tests and one-off runs)."""
+        done = 0
+        while done < max_jobs and run_next_job(self._deps):
+            done += 1
+        return done
+
+    def run_forever(self) -> None:
+        log.info("worker.started")
+        while not self._stopping.is_set():
+            try:
+                busy = self.run_once()
+            except Exception as exc:  # the database may blink; keep serving
+                log.exception("worker.loop_error", error=repr(exc))
+                busy = False
+            if not busy:
+                self._stopping.wait(self._poll_seconds)
+        log.info("worker.stopped")
+
+    def install_signal_handlers(self) -> None:
+        def handle(_signum: int, _frame: FrameType | None) -> None:
+            self.stop()
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)

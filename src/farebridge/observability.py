@@ -1,0 +1,41 @@
+"""Structured logs (structlog) with the request id, and passport numbers masked."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import structlog
+
+_SENSITIVE_KEYS = {"password", "card_token", "unique_identifier", "passport", "authorization"}
+_LONG_DIGITS = re.compile(r"\b\d{12,19}\b")
+
+
+def _mask(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    for key, value in list(event.items()):
+        if key in _SENSITIVE_KEYS and value:
+            text = str(value)
+            event[key] = "*" * max(len(text) - 3, 3) + text[-3:]
+        elif isinstance(value, str) and _LONG_DIGITS.search(value):
+            event[key] = _LONG_DIGITS.sub("[redacted]", value)
+    return event
+
+
+def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
+    logging.basicConfig(format="%(message)s", level=level)
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            _mask,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        cache_logger_on_first_use=True,
+    )

@@ -1,0 +1,85 @@
+"""Register, log in, log out, and resolve a bearer token to a user."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from farebridge.domain.account import Role, User
+from farebridge.domain.errors import NotAuthenticated, ValidationFailed
+from farebridge.domain.ids import new_id
+from farebridge.services.ports import Dependencies
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+# Verifying against this keeps a login for an unknown email as slow as a real one.
+_DUMMY_HASH = _hasher.hash("farebridge-timing-equaliser")
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def register_user(
+    deps: Dependencies, *, email: str, password: str, full_name: str = "",
+    role: Role = Role.CUSTOMER,
+) -> User:  # fmt: skip
+    email = email.strip().lower()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Password must have at least {MIN_PASSWORD_LENGTH} characters.",
+            field="password",
+            code="password_too_short",
+        )
+    user = User(new_id("usr"), email, role, deps.clock.now(), full_name.strip())
+    with deps.uow() as uow:
+        uow.users.add(user, _hasher.hash(password))
+        uow.commit()
+    return user
+
+
+def log_in(deps: Dependencies, *, email: str, password: str) -> IssuedToken:
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        found = uow.users.get_with_password_hash(email.strip().lower())
+        password_hash = found[1] if found else _DUMMY_HASH
+        try:
+            _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            found = None
+        if found is None:
+            raise NotAuthenticated("Email or password is wrong.", code="invalid_credentials")
+        user = found[0]
+        if _hasher.check_needs_rehash(password_hash):
+            uow.users.set_password_hash(user.id, _hasher.hash(password))
+        token = secrets.token_urlsafe(32)
+        expires_at = now + deps.policies.token_lifetime
+        uow.tokens.add(_hash_token(token), user.id, now=now, expires_at=expires_at)
+        uow.commit()
+    return IssuedToken(token, expires_at, user)
+
+
+def log_out(deps: Dependencies, *, token: str) -> None:
+    with deps.uow() as uow:
+        uow.tokens.revoke(_hash_token(token), now=deps.clock.now())
+        uow.commit()
+
+
+def authenticate(deps: Dependencies, *, token: str) -> User:
+    with deps.uow(read_only=True) as uow:
+        user = uow.tokens.user_for(_hash_token(token), now=deps.clock.now())
+    if user is None:
+        raise NotAuthenticated("The access token is invalid or expired.", code="invalid_token")
+    return user

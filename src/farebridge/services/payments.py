@@ -1,0 +1,96 @@
+"""Paying a held order (seed 000 step 6): 409 already paid, 422 mismatch, 402 declined.
+
+Three short steps so that no payment is lost or doubled across a crash:
+1. record the payment as ``pending`` — a unique index allows one live payment
+   per order, so a concurrent second payer gets a clean 409;
+2. charge the gateway, idempotent on the payment id;
+3. in one transaction: payment ``succeeded``, order ``hold → paid`` (a
+   compare-and-set), the event row and the ticketing job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from farebridge.domain.account import User
+from farebridge.domain.errors import (
+    InvalidState,
+    OrderAlreadyCancelled,
+    OrderAlreadyPaid,
+    PaymentFailed,
+)
+from farebridge.domain.ids import new_id
+from farebridge.domain.money import Money
+from farebridge.domain.order import Order, OrderEvent, OrderStatus, check_transition
+from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
+from farebridge.services.jobs import enqueue_in
+from farebridge.services.orders import owned_order
+from farebridge.services.ports import Dependencies, PaymentInFlight
+from farebridge.services.ticketing import TICKETING_JOB
+
+
+def pay_order(
+    deps: Dependencies, *, user: User, order_id: str, amount: Money, method: PaymentMethod
+) -> Payment:
+    now = deps.clock.now()
+    payment = Payment(new_id("pay"), order_id, amount, method, PaymentStatus.PENDING, now)
+    with deps.uow() as uow:
+        order = owned_order(uow, user, order_id)
+        _check_payable(order, now=now)
+        check_amount(amount, order.total)
+        try:
+            uow.payments.add(payment)
+        except PaymentInFlight:
+            raise OrderAlreadyPaid(f"Order {order_id} is already paid or being paid.") from None
+        uow.commit()
+    result = deps.gateway.charge(payment.id, amount, method)
+    if not result.succeeded:
+        with deps.uow() as uow:
+            uow.payments.set_status(
+                payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.FAILED,
+                failure_code=result.failure_code,
+            )  # fmt: skip
+            uow.commit()
+        raise PaymentFailed(
+            result.failure_message or "The payment was declined.",
+            code=result.failure_code or "payment_declined",
+        )
+    return _settle(deps, order, payment)
+
+
+def _check_payable(order: Order, *, now: datetime) -> None:
+    if order.is_past_payment_deadline(now) or order.status is OrderStatus.EXPIRED:
+        raise InvalidState(
+            f"Order {order.id} passed its payment deadline and has expired.", code="order_expired"
+        )
+    check_transition(order.id, order.status, OrderStatus.PAID)
+
+
+def _settle(deps: Dependencies, order: Order, payment: Payment) -> Payment:
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        uow.payments.set_status(
+            payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
+        )
+        event = OrderEvent(order.id, "order.paid", None, OrderStatus.PAID, now,
+                           {"payment_id": payment.id})  # fmt: skip
+        moved = uow.orders.transition(
+            order.id, from_statuses=[OrderStatus.HOLD], event=event, paid_at=now
+        )
+        if moved is not None:
+            enqueue_in(uow, deps, TICKETING_JOB, {"order_id": order.id},
+                       dedupe_key=f"{TICKETING_JOB}:{order.id}")  # fmt: skip
+            uow.commit()
+            return Payment(payment.id, payment.order_id, payment.amount, payment.method,
+                           PaymentStatus.SUCCEEDED, payment.created_at)  # fmt: skip
+    # The hold expired or was cancelled while the card was charged: give it back.
+    deps.gateway.refund(payment.id, payment.amount)
+    with deps.uow() as uow:
+        uow.payments.set_status(
+            payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.REFUNDED
+        )
+        current = uow.orders.get(order.id)
+        uow.commit()
+    if current is not None and current.status is OrderStatus.CANCELLED:
+        raise OrderAlreadyCancelled(f"Order {order.id} was cancelled; the payment was refunded.")
+    raise InvalidState(f"Order {order.id} expired; the payment was refunded.", code="order_expired")

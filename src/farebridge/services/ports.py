@@ -1,0 +1,190 @@
+"""Interfaces the services own; ``store`` and ``providers`` implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, Protocol, TypeVar
+
+from farebridge.domain.account import User
+from farebridge.domain.cancellation import CancellationQuote
+from farebridge.domain.clock import Clock
+from farebridge.domain.money import Money
+from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.order import Document, Order, OrderEvent, OrderStatus, TicketingStatus
+from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus
+from farebridge.domain.places import PlaceDirectory
+from farebridge.providers.base import Provider
+
+
+class DuplicateIdempotencyKey(Exception):
+    """Another order of the same owner already used this idempotency key."""
+
+
+class PaymentInFlight(Exception):
+    """The order already has a pending or succeeded payment."""
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    after: str | None = None
+    before: str | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    after: str | None  # pass as ?after= for the next page; None on the last page
+    before: str | None  # pass as ?before= for the previous page; None on the first page
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFilter:
+    sort: str = "total_amount"  # | "total_duration"
+    max_comparable_amount: int | None = None  # US cents at fixed reference rates
+    max_connections: int | None = None
+
+
+class Users(Protocol):
+    def add(self, user: User, password_hash: str) -> None: ...
+    def get(self, user_id: str) -> User | None: ...
+    def get_with_password_hash(self, email: str) -> tuple[User, str] | None: ...
+    def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+
+class Tokens(Protocol):
+    def add(self, token_hash: str, user_id: str, *, now: datetime, expires_at: datetime) -> None: ...
+    def user_for(self, token_hash: str, *, now: datetime) -> User | None: ...
+    def revoke(self, token_hash: str, *, now: datetime) -> None: ...
+
+
+class OfferRequests(Protocol):
+    def add(self, request: OfferRequest) -> None: ...
+    def get(self, request_id: str) -> OfferRequest | None: ...
+    def finish(
+        self, request_id: str, *, status: OfferRequestStatus, now: datetime,
+        offers_count: int = 0, truncated: bool = False, error_code: str | None = None,
+        error_message: str | None = None,
+    ) -> bool: ...  # fmt: skip
+
+
+class Offers(Protocol):
+    def add_many(self, items: Sequence[Offer]) -> None: ...
+    def get(self, offer_id: str) -> Offer | None: ...
+    def replace(self, offer: Offer) -> None: ...
+    def list(self, request_id: str, filters: OfferFilter, page: PageRequest) -> Page[Offer]: ...
+
+
+class Orders(Protocol):
+    def add(self, order: Order, *, idempotency_key: str | None = None) -> None: ...
+    def get(self, order_id: str) -> Order | None: ...
+    def get_by_idempotency_key(self, owner_id: str, key: str) -> Order | None: ...
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]: ...
+    def transition(
+        self, order_id: str, *, from_statuses: Sequence[OrderStatus], event: OrderEvent,
+        **changes: Any,
+    ) -> OrderStatus | None: ...  # fmt: skip
+    def set_ticketing_status(
+        self, order_id: str, status: TicketingStatus, *, synced_at: datetime
+    ) -> None: ...
+    def update_metadata(self, order_id: str, metadata: dict[str, Any]) -> None: ...
+    def add_event(self, event: OrderEvent) -> None: ...
+    def events(self, order_id: str) -> list[OrderEvent]: ...
+    def add_documents(self, order_id: str, items: Sequence[Document]) -> None: ...
+    def holds_due_for_expiry(self, now: datetime, *, limit: int = 100) -> list[str]: ...
+
+
+class Payments(Protocol):
+    def add(self, payment: Payment, *, idempotency_key: str | None = None) -> None: ...
+    def set_status(
+        self, payment_id: str, *, from_status: PaymentStatus, to_status: PaymentStatus,
+        failure_code: str | None = None,
+    ) -> bool: ...  # fmt: skip
+    def get(self, payment_id: str) -> Payment | None: ...
+    def for_order(self, order_id: str) -> list[Payment]: ...
+
+
+class Cancellations(Protocol):
+    def add(self, quote: CancellationQuote) -> None: ...
+    def get(self, quote_id: str) -> CancellationQuote | None: ...
+    def confirm(self, quote_id: str, *, now: datetime) -> bool: ...
+
+
+class JobLike(Protocol):
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class Jobs(Protocol):
+    def enqueue(
+        self, kind: str, payload: dict[str, Any], *, now: datetime,
+        run_after: datetime | None = None, dedupe_key: str | None = None,
+    ) -> None: ...  # fmt: skip
+    def claim_next(
+        self, *, now: datetime, lease: timedelta, kind: str | None = None
+    ) -> JobLike | None: ...
+    def claim(self, job_id: int, *, now: datetime, lease: timedelta) -> JobLike | None: ...
+    def find_queued(self, kind: str, dedupe_key: str) -> int | None: ...
+    def finish(self, job_id: int, *, now: datetime) -> None: ...
+    def retry_later(self, job_id: int, *, error: str, run_after: datetime) -> None: ...
+    def fail(self, job_id: int, *, error: str, now: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    users: Users
+    tokens: Tokens
+    offer_requests: OfferRequests
+    offers: Offers
+    orders: Orders
+    payments: Payments
+    cancellations: Cancellations
+    jobs: Jobs
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *args: object) -> None: ...
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeResult:
+    succeeded: bool
+    failure_code: str | None = None  # card_declined | insufficient_funds | …
+    failure_message: str | None = None
+
+
+class PaymentGateway(Protocol):
+    """Takes money. Idempotent per ``payment_id``: charging twice charges once."""
+
+    def charge(self, payment_id: str, amount: Money, method: PaymentMethod) -> ChargeResult: ...
+    def refund(self, payment_id: str, amount: Money) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Policies:
+    offer_lifetime: timedelta = timedelta(minutes=30)
+    hold_lifetime: timedelta = timedelta(hours=24)
+    token_lifetime: timedelta = timedelta(days=7)
+    bookable_days: int = 330
+    search_wait_seconds: float = 20.0
+    job_lease: timedelta = timedelta(seconds=60)
+    job_max_attempts: int = 5
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """Everything a use case may touch; built once in ``bootstrap.py``."""
+
+    uow: Callable[..., UnitOfWork]  # uow(read_only=False)
+    provider: Provider
+    gateway: PaymentGateway
+    clock: Clock
+    places: PlaceDirectory
+    policies: Policies

@@ -1,0 +1,157 @@
+"""Search: offer requests filled in the background, offers listed and re-checked."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from farebridge.domain.account import User
+from farebridge.domain.errors import (
+    FarebridgeError,
+    NotFound,
+    OfferExpired,
+    OfferNotFound,
+    ValidationFailed,
+)
+from farebridge.domain.ids import new_id
+from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.search import SearchCriteria, validate_criteria
+from farebridge.domain.seatmap import SeatMap
+from farebridge.services.jobs import enqueue_in, handler, run_job_now
+from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
+
+SEARCH_JOB = "search_offers"
+
+
+def create_offer_request(
+    deps: Dependencies, *, user: User | None, criteria: SearchCriteria
+) -> OfferRequest:
+    """Validate, store and queue a search; returns at once with status pending."""
+    now = deps.clock.now()
+    today = now.date()
+    validate_criteria(
+        criteria, today=today, last_bookable_on=today + timedelta(days=deps.policies.bookable_days)
+    )
+    for index, slice_request in enumerate(criteria.slices):
+        for name in ("origin", "destination"):
+            code = getattr(slice_request, name)
+            if not deps.places.is_known(code):
+                raise ValidationFailed(
+                    f"Unknown airport or city code {code!r}.",
+                    field=f"slices[{index}].{name}",
+                    code="unknown_place",
+                )
+    request = OfferRequest(
+        id=new_id("orq"),
+        owner_id=user.id if user else None,
+        criteria=criteria,
+        status=OfferRequestStatus.PENDING,
+        created_at=now,
+    )
+    with deps.uow() as uow:
+        uow.offer_requests.add(request)
+        enqueue_in(uow, deps, SEARCH_JOB, {"offer_request_id": request.id}, dedupe_key=request.id)
+        uow.commit()
+    return request
+
+
+@handler(SEARCH_JOB)
+def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
+    """Job: ask the provider and store the offers. Idempotent: a finished request is left."""
+    request_id = payload["offer_request_id"]
+    with deps.uow(read_only=True) as uow:
+        request = uow.offer_requests.get(request_id)
+    if request is None or request.status is not OfferRequestStatus.PENDING:
+        return
+    try:
+        result = deps.provider.search(request.id, request.criteria, now=deps.clock.now())
+    except FarebridgeError as exc:
+        with deps.uow() as uow:
+            uow.offer_requests.finish(
+                request_id, status=OfferRequestStatus.FAILED, now=deps.clock.now(),
+                error_code=exc.code, error_message=exc.message,
+            )  # fmt: skip
+            uow.commit()
+        return
+    with deps.uow() as uow:
+        finished = uow.offer_requests.finish(
+            request_id, status=OfferRequestStatus.COMPLETE, now=deps.clock.now(),
+            offers_count=len(result.offers), truncated=result.truncated,
+        )  # fmt: skip
+        if finished:  # another run got there first: keep its offers
+            uow.offers.add_many(result.offers)
+            uow.commit()
+
+
+def get_offer_request(
+    deps: Dependencies, *, user: User | None, request_id: str, wait: bool = False
+) -> OfferRequest:
+    request = _owned_request(deps, user, request_id)
+    if not wait or request.status is not OfferRequestStatus.PENDING:
+        return request
+    run_job_now(deps, SEARCH_JOB, request_id)
+    deadline = time.monotonic() + deps.policies.search_wait_seconds
+    while request.status is OfferRequestStatus.PENDING and time.monotonic() < deadline:
+        time.sleep(0.05)
+        request = _owned_request(deps, user, request_id)
+    return request
+
+
+def _owned_request(deps: Dependencies, user: User | None, request_id: str) -> OfferRequest:
+    with deps.uow(read_only=True) as uow:
+        request = uow.offer_requests.get(request_id)
+    if request is None or not _may_see(user, request.owner_id):
+        raise NotFound(f"No offer request {request_id}.", code="offer_request_not_found")
+    return request
+
+
+def _may_see(user: User | None, owner_id: str | None) -> bool:
+    if owner_id is None:
+        return True
+    return user is not None and user.may_see(owner_id)
+
+
+def list_offers(
+    deps: Dependencies, *, user: User | None, request_id: str, filters: OfferFilter,
+    page: PageRequest,
+) -> Page[Offer]:
+    _owned_request(deps, user, request_id)
+    with deps.uow(read_only=True) as uow:
+        return uow.offers.list(request_id, filters, page)
+
+
+def load_offer(uow: UnitOfWork, deps: Dependencies, user: User | None, offer_id: str) -> Offer:
+    """An offer the caller may see and that has not expired (404 otherwise)."""
+    offer = uow.offers.get(offer_id)
+    if offer is None:
+        raise OfferNotFound(f"No offer {offer_id}.", field="offer_id")
+    request = uow.offer_requests.get(offer.offer_request_id)
+    if request is None or not _may_see(user, request.owner_id):
+        raise OfferNotFound(f"No offer {offer_id}.", field="offer_id")
+    if offer.is_expired(deps.clock.now()):
+        raise OfferExpired(f"Offer {offer_id} has expired; search again.", field="offer_id")
+    return offer
+
+
+def get_offer(deps: Dependencies, *, user: User | None, offer_id: str) -> Offer:
+    """The offer re-checked with the provider (price and availability)."""
+    with deps.uow(read_only=True) as uow:
+        offer = load_offer(uow, deps, user, offer_id)
+    checked = deps.provider.recheck_offer(offer, now=deps.clock.now())
+    if checked != offer:
+        checked = replace(checked, id=offer.id, offer_request_id=offer.offer_request_id)
+        with deps.uow() as uow:
+            uow.offers.replace(checked)
+            uow.commit()
+    return checked
+
+
+def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> list[SeatMap]:
+    with deps.uow(read_only=True) as uow:
+        offer = load_offer(uow, deps, user, offer_id)
+    return deps.provider.seat_maps(offer, now=deps.clock.now())
+
+
+__all__ = ["create_offer_request", "get_offer", "get_offer_request", "list_offers", "new_id"]

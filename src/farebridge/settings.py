@@ -1,0 +1,48 @@
+"""All configuration, from ``FAREBRIDGE_*`` environment variables or ``.env``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FAREBRIDGE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default="sqlite:///./farebridge.db",
+        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user@host/db",
+    )
+    provider: Literal["sandbox"] = "sandbox"
+    sandbox_seed: int = 7
+    secret_key: SecretStr = Field(
+        default=SecretStr("dev-only-change-me"),
+        description="Signs webhook payloads and tokens; set a long random value in production.",
+    )
+    token_lifetime: timedelta = timedelta(days=7)
+    offer_lifetime: timedelta = timedelta(minutes=30)
+    hold_lifetime: timedelta = timedelta(hours=24)
+    bookable_days: int = Field(default=330, description="How far ahead flights can be searched.")
+    search_wait_seconds: float = Field(
+        default=20.0, description="How long ?return_offers=true waits for a search."
+    )
+    worker_poll_seconds: float = 0.2
+    job_lease_seconds: float = 60.0
+    job_max_attempts: int = 5
+    search_rate_limit_per_minute: int = 60
+    booking_rate_limit_per_minute: int = 20
+    log_level: str = "INFO"
+    log_json: bool = False
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

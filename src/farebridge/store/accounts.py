@@ -1,0 +1,89 @@
+"""Users and access tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from farebridge.domain.account import Role, User
+from farebridge.domain.errors import EmailAlreadyRegistered
+from farebridge.store.tables import access_tokens, users
+
+
+def _user(row: object) -> User:
+    return User(
+        id=row.id,  # type: ignore[attr-defined]
+        email=row.email,  # type: ignore[attr-defined]
+        role=Role(row.role),  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+        full_name=row.full_name,  # type: ignore[attr-defined]
+    )
+
+
+class UserRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, user: User, password_hash: str) -> None:
+        try:
+            with self._db.begin_nested():
+                self._db.execute(
+                    insert(users).values(
+                        id=user.id,
+                        email=user.email,
+                        password_hash=password_hash,
+                        full_name=user.full_name,
+                        role=user.role.value,
+                        created_at=user.created_at,
+                    )
+                )
+        except IntegrityError as exc:
+            raise EmailAlreadyRegistered(
+                f"{user.email} is already registered.", field="email"
+            ) from exc
+
+    def get(self, user_id: str) -> User | None:
+        row = self._db.execute(select(users).where(users.c.id == user_id)).first()
+        return _user(row) if row else None
+
+    def get_with_password_hash(self, email: str) -> tuple[User, str] | None:
+        row = self._db.execute(select(users).where(users.c.email == email)).first()
+        return (_user(row), row.password_hash) if row else None
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self._db.execute(
+            update(users).where(users.c.id == user_id).values(password_hash=password_hash)
+        )
+
+
+class TokenRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, token_hash: str, user_id: str, *, now: datetime, expires_at: datetime) -> None:
+        self._db.execute(
+            insert(access_tokens).values(
+                token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at
+            )
+        )
+
+    def user_for(self, token_hash: str, *, now: datetime) -> User | None:
+        row = self._db.execute(
+            select(users)
+            .join(access_tokens, access_tokens.c.user_id == users.c.id)
+            .where(
+                access_tokens.c.token_hash == token_hash,
+                access_tokens.c.revoked_at.is_(None),
+                access_tokens.c.expires_at > now,
+            )
+        ).first()
+        return _user(row) if row else None
+
+    def revoke(self, token_hash: str, *, now: datetime) -> None:
+        self._db.execute(
+            update(access_tokens)
+            .where(access_tokens.c.token_hash == token_hash, access_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

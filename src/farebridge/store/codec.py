@@ -1,0 +1,19 @@
+"""JSON codecs for the domain objects stored whole in a JSON column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from farebridge.domain.offer import Offer
+from farebridge.domain.order import Passenger
+from farebridge.domain.search import SearchCriteria
+
+criteria_codec: TypeAdapter[SearchCriteria] = TypeAdapter(SearchCriteria)
+offer_codec: TypeAdapter[Offer] = TypeAdapter(Offer)
+passengers_codec: TypeAdapter[tuple[Passenger, ...]] = TypeAdapter(tuple[Passenger, ...])
+
+
+def dump(adapter: TypeAdapter[Any], value: Any) -> Any:
+    return adapter.dump_python(value, mode="json")

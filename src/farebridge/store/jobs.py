@@ -1,0 +1,116 @@
+"""The durable job queue: rows enqueued in the transaction that causes them.
+
+A worker claims a job with a compare-and-set (queued → running, with a lease);
+a crashed worker's lease runs out and the job is claimed again, which is why
+every job handler is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from farebridge.store.tables import jobs
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class JobRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        run_after: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> None:
+        """Add a job; a second job with the same ``dedupe_key`` is silently dropped."""
+        try:
+            with self._db.begin_nested():
+                self._db.execute(
+                    insert(jobs).values(
+                        kind=kind,
+                        payload=payload,
+                        dedupe_key=dedupe_key,
+                        status="queued",
+                        run_after=run_after or now,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            if dedupe_key is None:
+                raise
+
+    def _claimable(self, now: datetime) -> Any:
+        return or_(
+            and_(jobs.c.status == "queued", jobs.c.run_after <= now),
+            and_(jobs.c.status == "running", jobs.c.locked_until < now),
+        )
+
+    def claim_next(self, *, now: datetime, lease: timedelta, kind: str | None = None) -> Job | None:
+        candidates = select(jobs.c.id).where(self._claimable(now)).order_by(jobs.c.id).limit(5)
+        if kind is not None:
+            candidates = candidates.where(jobs.c.kind == kind)
+        for row in self._db.execute(candidates).all():
+            job = self.claim(row.id, now=now, lease=lease)
+            if job is not None:
+                return job
+        return None
+
+    def claim(self, job_id: int, *, now: datetime, lease: timedelta) -> Job | None:
+        """Compare-and-set one job to running; None if another worker has it."""
+        result = self._db.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id, self._claimable(now))
+            .values(status="running", locked_until=now + lease, attempts=jobs.c.attempts + 1)
+        )
+        if result.rowcount != 1:
+            return None
+        row = self._db.execute(select(jobs).where(jobs.c.id == job_id)).one()
+        return Job(row.id, row.kind, row.payload, row.attempts)
+
+    def find_queued(self, kind: str, dedupe_key: str) -> int | None:
+        row = self._db.execute(
+            select(jobs.c.id).where(jobs.c.kind == kind, jobs.c.dedupe_key == dedupe_key)
+        ).first()
+        return row.id if row else None
+
+    def finish(self, job_id: int, *, now: datetime) -> None:
+        self._db.execute(
+            update(jobs).where(jobs.c.id == job_id).values(status="done", finished_at=now)
+        )
+
+    def retry_later(self, job_id: int, *, error: str, run_after: datetime) -> None:
+        self._db.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id)
+            .values(status="queued", last_error=error[:2000], run_after=run_after)
+        )
+
+    def fail(self, job_id: int, *, error: str, now: datetime) -> None:
+        self._db.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id)
+            .values(status="failed", last_error=error[:2000], finished_at=now)
+        )
+
+    def counts(self) -> dict[str, int]:
+        rows = self._db.execute(select(jobs.c.status, jobs.c.id))
+        result: dict[str, int] = {}
+        for row in rows:
+            result[row.status] = result.get(row.status, 0) + 1
+        return result

@@ -1,0 +1,213 @@
+"""Orders, their events and documents. Status changes are compare-and-set."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from farebridge.domain.order import (
+    Document,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    OrderType,
+    TicketingStatus,
+)
+from farebridge.services.ports import DuplicateIdempotencyKey
+from farebridge.store.codec import dump
+from farebridge.store.pagination import Page, PageRequest, keyset_page
+from farebridge.store.tables import documents, order_events, orders
+
+_order_codec: TypeAdapter[Order] = TypeAdapter(Order)
+# Columns that change after creation; the JSON payload keeps the rest.
+_LIVE_FIELDS = (
+    "status", "ticketing_status", "paid_at", "synced_at", "cancelled_at", "metadata",
+    "version", "documents",
+)  # fmt: skip
+
+
+class OrderRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, order: Order, *, idempotency_key: str | None = None) -> None:
+        payload = dump(_order_codec, order)
+        for name in _LIVE_FIELDS:
+            payload.pop(name, None)
+        try:
+            with self._db.begin_nested():
+                self._db.execute(
+                    insert(orders).values(
+                        id=order.id,
+                        owner_id=order.owner_id,
+                        offer_id=order.offer_id,
+                        type=order.type.value,
+                        status=order.status.value,
+                        ticketing_status=order.ticketing_status.value,
+                        booking_reference=order.booking_reference,
+                        total_amount_minor=order.total.minor,
+                        total_currency=order.total.currency,
+                        payment_required_by=order.payment_required_by,
+                        paid_at=order.paid_at,
+                        synced_at=order.synced_at,
+                        created_at=order.created_at,
+                        idempotency_key=idempotency_key,
+                        version=order.version,
+                        payload=payload,
+                        metadata=order.metadata,
+                    )
+                )
+        except IntegrityError as exc:
+            if idempotency_key is not None and self.get_by_idempotency_key(
+                order.owner_id, idempotency_key
+            ):
+                raise DuplicateIdempotencyKey(idempotency_key) from exc
+            raise
+
+    def get(self, order_id: str) -> Order | None:
+        row = self._db.execute(select(orders).where(orders.c.id == order_id)).first()
+        return self._order(row) if row else None
+
+    def get_by_idempotency_key(self, owner_id: str, key: str) -> Order | None:
+        row = self._db.execute(
+            select(orders).where(orders.c.owner_id == owner_id, orders.c.idempotency_key == key)
+        ).first()
+        return self._order(row) if row else None
+
+    def _order(self, row: Row[Any]) -> Order:
+        data = dict(row.payload)
+        data.update(
+            status=row.status,
+            ticketing_status=row.ticketing_status,
+            paid_at=row.paid_at,
+            synced_at=row.synced_at,
+            cancelled_at=row.cancelled_at,
+            metadata=row.metadata,
+            version=row.version,
+            documents=[],
+        )
+        order = _order_codec.validate_python(data)
+        order.documents = self._documents(order.id)
+        return order
+
+    def _documents(self, order_id: str) -> tuple[Document, ...]:
+        rows = self._db.execute(
+            select(documents)
+            .where(documents.c.order_id == order_id)
+            .order_by(documents.c.issued_at, documents.c.unique_identifier)
+        )
+        return tuple(
+            Document(r.type, r.unique_identifier, r.passenger_id, r.issued_at) for r in rows
+        )
+
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]:
+        query = select(orders.c.created_at, orders.c.id, orders).where(
+            orders.c.owner_id == owner_id
+        )
+        rows, after, before = keyset_page(
+            query, sort_column=orders.c.created_at, id_column=orders.c.id, page=page,
+            descending=True, execute=self._db.execute,
+        )  # fmt: skip
+        return Page([self._order(r) for r in rows], after, before, page.limit)
+
+    def transition(
+        self,
+        order_id: str,
+        *,
+        from_statuses: Sequence[OrderStatus],
+        event: OrderEvent,
+        **changes: Any,
+    ) -> OrderStatus | None:
+        """Compare-and-set the status; write the event row in the same transaction.
+
+        Returns the status the order moved from, or None if it was in none of
+        ``from_statuses`` (someone else moved it first): the caller decides.
+        """
+        for from_status in from_statuses:
+            result = self._db.execute(
+                update(orders)
+                .where(orders.c.id == order_id, orders.c.status == from_status.value)
+                .values(status=event.to_status.value, version=orders.c.version + 1, **changes)
+            )
+            if result.rowcount == 1:
+                self.add_event(
+                    OrderEvent(
+                        order_id, event.type, from_status, event.to_status,
+                        event.occurred_at, event.data,
+                    )  # fmt: skip
+                )
+                return from_status
+        return None
+
+    def set_ticketing_status(
+        self, order_id: str, status: TicketingStatus, *, synced_at: datetime
+    ) -> None:
+        self._db.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(ticketing_status=status.value, synced_at=synced_at)
+        )
+
+    def update_metadata(self, order_id: str, metadata: dict[str, Any]) -> None:
+        self._db.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(metadata=metadata, version=orders.c.version + 1)
+        )
+
+    def add_event(self, event: OrderEvent) -> None:
+        self._db.execute(
+            insert(order_events).values(
+                order_id=event.order_id,
+                type=event.type,
+                from_status=event.from_status.value if event.from_status else None,
+                to_status=event.to_status.value,
+                data=event.data,
+                occurred_at=event.occurred_at,
+            )
+        )
+
+    def events(self, order_id: str) -> list[OrderEvent]:
+        rows = self._db.execute(
+            select(order_events)
+            .where(order_events.c.order_id == order_id)
+            .order_by(order_events.c.id)
+        )
+        return [
+            OrderEvent(
+                r.order_id, r.type, OrderStatus(r.from_status) if r.from_status else None,
+                OrderStatus(r.to_status), r.occurred_at, r.data,
+            )  # fmt: skip
+            for r in rows
+        ]
+
+    def add_documents(self, order_id: str, items: Sequence[Document]) -> None:
+        for document in items:
+            self._db.execute(
+                insert(documents).values(
+                    unique_identifier=document.unique_identifier,
+                    order_id=order_id,
+                    passenger_id=document.passenger_id,
+                    type=document.type,
+                    issued_at=document.issued_at,
+                )
+            )
+
+    def holds_due_for_expiry(self, now: datetime, *, limit: int = 100) -> list[str]:
+        rows = self._db.execute(
+            select(orders.c.id)
+            .where(
+                orders.c.status == OrderStatus.HOLD.value,
+                orders.c.payment_required_by <= now,
+            )
+            .limit(limit)
+        )
+        return [r.id for r in rows]
+
+
+__all__ = ["DuplicateIdempotencyKey", "OrderRepository", "OrderType"]

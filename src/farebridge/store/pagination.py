@@ -1,0 +1,80 @@
+"""Keyset (cursor) pagination: stable under inserts, no OFFSET scans."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_
+
+from farebridge.domain.errors import ValidationFailed
+from farebridge.services.ports import Page, PageRequest
+
+MAX_LIMIT = 200
+
+__all__ = ["Page", "PageRequest", "keyset_page"]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, field: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor") from exc
+    if not isinstance(values, list) or len(values) != 2:  # noqa: PLR2004
+        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
+    return values
+
+
+def keyset_page(
+    query: Select[Any],
+    *,
+    sort_column: ColumnElement[Any],
+    id_column: ColumnElement[Any],
+    page: PageRequest,
+    descending: bool = False,
+    execute: Any,
+) -> tuple[list[Any], str | None, str | None]:
+    """Run ``query`` for one page; return ``(rows, after_cursor, before_cursor)``.
+
+    Rows must expose the sort value and id as their first two columns.
+    """
+    if page.after and page.before:
+        raise ValidationFailed(
+            "Give either after or before, not both.", field="before", code="invalid_cursor"
+        )
+    limit = max(1, min(page.limit, MAX_LIMIT))
+    backwards = page.before is not None
+    cursor = page.before if backwards else page.after
+    forward_descending = descending != backwards
+    if cursor is not None:
+        value, last_id = decode_cursor(cursor, field="before" if backwards else "after")
+        if forward_descending:
+            condition = or_(sort_column < value, and_(sort_column == value, id_column < last_id))
+        else:
+            condition = or_(sort_column > value, and_(sort_column == value, id_column > last_id))
+        query = query.where(condition)
+    order = (
+        (sort_column.desc(), id_column.desc())
+        if forward_descending
+        else (sort_column.asc(), id_column.asc())
+    )
+    rows = list(execute(query.order_by(*order).limit(limit + 1)))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return rows, None, None
+    first, last = rows[0], rows[-1]
+    more_after = has_more if not backwards else True
+    more_before = (cursor is not None) if not backwards else has_more
+    after = encode_cursor([last[0], last[1]]) if more_after else None
+    before = encode_cursor([first[0], first[1]]) if more_before else None
+    return rows, after, before

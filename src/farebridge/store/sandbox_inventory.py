@@ -1,0 +1,215 @@
+"""SQL side of the sandbox GDS: seat inventory, bookings and tickets.
+
+Seats are taken with ``UPDATE … SET available = available - n WHERE … AND
+available >= n`` and a ``CHECK (available >= 0)`` backstop, all legs of a
+booking in one transaction: it never oversells under any concurrency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from farebridge.providers.sandbox.inventory import LegKey, LegReservation, SandboxBooking
+from farebridge.store.tables import sandbox_bookings, sandbox_inventory, sandbox_tickets
+
+
+class _NotEnoughSeats(Exception):
+    """Rolls the whole booking back when one leg lacks seats."""
+
+
+class SqlSandboxInventory:
+    """Implements ``providers.sandbox.inventory.SandboxInventory``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+    def availability(self, keys: Sequence[LegKey]) -> dict[LegKey, int]:
+        if not keys:
+            return {}
+        wanted = {(k.flight, k.departure_on, k.cabin) for k in keys}
+        result: dict[LegKey, int] = {}
+        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+            for chunk in _chunks(sorted(wanted), 300):
+                condition = or_(
+                    *(
+                        and_(
+                            sandbox_inventory.c.flight == flight,
+                            sandbox_inventory.c.departure_on == day,
+                            sandbox_inventory.c.cabin == cabin,
+                        )
+                        for flight, day, cabin in chunk
+                    )
+                )
+                for row in db.execute(select(sandbox_inventory).where(condition)):
+                    result[LegKey(row.flight, row.departure_on, row.cabin)] = row.available
+        return result
+
+    def reserve(self, booking: SandboxBooking) -> bool:
+        try:
+            with self._engine.begin() as db:
+                self._reserve(db, booking)
+        except _NotEnoughSeats:
+            return False
+        return True
+
+    def _reserve(self, db: Connection, booking: SandboxBooking) -> None:
+        # A fixed lock order: two bookings sharing legs can never deadlock.
+        for leg in sorted(booking.legs, key=lambda leg: _sort_key(leg.key)):
+            self._materialise(db, leg)
+            taken = db.execute(
+                update(sandbox_inventory)
+                .where(
+                    _key_is(leg.key),
+                    sandbox_inventory.c.available >= leg.seats,
+                )
+                .values(available=sandbox_inventory.c.available - leg.seats)
+            )
+            if taken.rowcount != 1:
+                raise _NotEnoughSeats(leg.key)
+        db.execute(
+            insert(sandbox_bookings).values(
+                reference=booking.reference,
+                status="active",
+                legs=[_leg_json(leg) for leg in booking.legs],
+                payment_required_by=booking.payment_required_by,
+                created_at=booking.created_at,
+            )
+        )
+
+    def _materialise(self, db: Connection, leg: LegReservation) -> None:
+        db.execute(
+            self._insert(sandbox_inventory)
+            .values(
+                flight=leg.key.flight,
+                departure_on=leg.key.departure_on,
+                cabin=leg.key.cabin,
+                available=max(leg.initially_available, 0),
+            )
+            .on_conflict_do_nothing()
+        )
+
+    def release(self, reference: str, *, now: datetime) -> bool:
+        with self._engine.begin() as db:
+            cancelled = db.execute(
+                update(sandbox_bookings)
+                .where(
+                    sandbox_bookings.c.reference == reference,
+                    sandbox_bookings.c.status.in_(("active", "ticketed")),
+                )
+                .values(status="cancelled", cancelled_at=now)
+            )
+            if cancelled.rowcount != 1:
+                return False
+            legs = db.execute(
+                select(sandbox_bookings.c.legs).where(sandbox_bookings.c.reference == reference)
+            ).scalar_one()
+            for leg in legs:
+                db.execute(
+                    update(sandbox_inventory)
+                    .where(_key_is(_leg_from_json(leg).key))
+                    .values(available=sandbox_inventory.c.available + leg["seats"])
+                )
+        return True
+
+    def get_booking(self, reference: str) -> SandboxBooking | None:
+        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+            row = db.execute(
+                select(sandbox_bookings).where(sandbox_bookings.c.reference == reference)
+            ).first()
+        if row is None:
+            return None
+        return SandboxBooking(
+            reference=row.reference,
+            status=row.status,
+            legs=tuple(_leg_from_json(leg) for leg in row.legs),
+            payment_required_by=row.payment_required_by,
+            created_at=row.created_at,
+        )
+
+    def issue_tickets(
+        self, reference: str, numbers: Sequence[tuple[str, str]], *, now: datetime
+    ) -> list[tuple[str, str]]:
+        with self._engine.begin() as db:
+            for passenger_id, number in numbers:
+                try:
+                    with db.begin_nested():
+                        db.execute(
+                            insert(sandbox_tickets).values(
+                                number=number,
+                                reference=reference,
+                                passenger_id=passenger_id,
+                                issued_at=now,
+                            )
+                        )
+                except IntegrityError:
+                    continue  # issued before: keep the first number
+            db.execute(
+                update(sandbox_bookings)
+                .where(
+                    sandbox_bookings.c.reference == reference,
+                    sandbox_bookings.c.status == "active",
+                )
+                .values(status="ticketed")
+            )
+            rows = db.execute(
+                select(sandbox_tickets.c.passenger_id, sandbox_tickets.c.number)
+                .where(sandbox_tickets.c.reference == reference)
+                .order_by(sandbox_tickets.c.number)
+            )
+            return [(r.passenger_id, r.number) for r in rows]
+
+    def set_available(self, key: LegKey, seats: int) -> None:
+        """Operator and test hook: set the seats left on one flight-date-cabin."""
+        with self._engine.begin() as db:
+            db.execute(
+                self._insert(sandbox_inventory)
+                .values(
+                    flight=key.flight, departure_on=key.departure_on, cabin=key.cabin,
+                    available=seats,
+                )
+                .on_conflict_do_update(
+                    index_elements=["flight", "departure_on", "cabin"], set_={"available": seats}
+                )
+            )  # fmt: skip
+
+
+def _sort_key(key: LegKey) -> tuple[str, date, str]:
+    return (key.flight, key.departure_on, key.cabin)
+
+
+def _key_is(key: LegKey) -> Any:
+    return and_(
+        sandbox_inventory.c.flight == key.flight,
+        sandbox_inventory.c.departure_on == key.departure_on,
+        sandbox_inventory.c.cabin == key.cabin,
+    )
+
+
+def _leg_json(leg: LegReservation) -> dict[str, Any]:
+    return {
+        "flight": leg.key.flight,
+        "departure_on": leg.key.departure_on.isoformat(),
+        "cabin": leg.key.cabin,
+        "seats": leg.seats,
+        "initially_available": leg.initially_available,
+    }
+
+
+def _leg_from_json(data: dict[str, Any]) -> LegReservation:
+    key = LegKey(data["flight"], date.fromisoformat(data["departure_on"]), data["cabin"])
+    return LegReservation(key, int(data["seats"]), int(data["initially_available"]))
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+__all__ = ["SqlSandboxInventory"]

@@ -1,0 +1,259 @@
+"""Table definitions (SQLAlchemy Core). Alembic migrations create them.
+
+Money is stored as integer minor units next to a 3-letter currency; instants
+are timezone-aware UTC; rich read-mostly structures (itineraries, passengers)
+are JSON, with the columns queries filter or sort on pulled out beside them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC instants on every database (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for an instant column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Instant = UTCDateTime()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("full_name", String(200), nullable=False, server_default=""),
+    Column("role", String(20), nullable=False),
+    Column("created_at", Instant, nullable=False),
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("revoked_at", Instant),
+)
+
+offer_requests = Table(
+    "offer_requests",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner_id", String(40), ForeignKey("users.id")),
+    Column("criteria", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("offers_count", Integer, nullable=False, server_default="0"),
+    Column("truncated", Integer, nullable=False, server_default="0"),
+    Column("error_code", String(60)),
+    Column("error_message", Text),
+    Column("created_at", Instant, nullable=False),
+    Column("completed_at", Instant),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column(
+        "offer_request_id",
+        String(40),
+        ForeignKey("offer_requests.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("total_amount_minor", BigInteger, nullable=False),
+    Column("total_currency", String(3), nullable=False),
+    Column("total_duration_minutes", Integer, nullable=False),
+    # total in US cents at fixed reference rates: sorts offers of mixed currencies
+    Column("comparable_amount", BigInteger, nullable=False),
+    Column("connections", Integer, nullable=False),
+    Column("owner_iata_code", String(3), nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Index("ix_offers_request_amount", "offer_request_id", "comparable_amount", "id"),
+    Index("ix_offers_request_duration", "offer_request_id", "total_duration_minutes", "id"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("offer_id", String(40), nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("ticketing_status", String(20), nullable=False),
+    Column("booking_reference", String(12), nullable=False),
+    Column("total_amount_minor", BigInteger, nullable=False),
+    Column("total_currency", String(3), nullable=False),
+    Column("payment_required_by", Instant),
+    Column("paid_at", Instant),
+    Column("synced_at", Instant),
+    Column("cancelled_at", Instant),
+    Column("created_at", Instant, nullable=False),
+    Column("idempotency_key", String(200)),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("payload", JSON, nullable=False),
+    Column("metadata", JSON, nullable=False),
+    UniqueConstraint("owner_id", "idempotency_key", name="uq_orders_owner_idempotency_key"),
+    Index("ix_orders_owner_created", "owner_id", "created_at", "id"),
+    Index("ix_orders_status_deadline", "status", "payment_required_by"),
+)
+
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("type", String(60), nullable=False),
+    Column("from_status", String(20)),
+    Column("to_status", String(20), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("occurred_at", Instant, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("unique_identifier", String(20), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("passenger_id", String(40), nullable=False),
+    Column("type", String(30), nullable=False),
+    Column("issued_at", Instant, nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("failure_code", String(60)),
+    Column("created_at", Instant, nullable=False),
+    Column("idempotency_key", String(200)),
+    # At most one payment of an order may be in flight or have succeeded.
+    Index(
+        "uq_payments_one_live_per_order",
+        "order_id",
+        unique=True,
+        sqlite_where=text("status IN ('pending', 'succeeded')"),
+        postgresql_where=text("status IN ('pending', 'succeeded')"),
+    ),
+)
+
+cancellations = Table(
+    "cancellations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("order_status", String(20), nullable=False),
+    Column("refund_amount_minor", BigInteger, nullable=False),
+    Column("penalty_amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("refund_to", String(40), nullable=False),
+    Column("reason", String(60), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("confirmed_at", Instant),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(60), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("dedupe_key", String(200), unique=True),
+    Column("status", String(20), nullable=False),  # queued | running | done | failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("run_after", Instant, nullable=False),
+    Column("locked_until", Instant),
+    Column("last_error", Text),
+    Column("created_at", Instant, nullable=False),
+    Column("finished_at", Instant),
+    Index("ix_jobs_status_run_after", "status", "run_after"),
+)
+
+# --- the sandbox GDS's own inventory (providers/sandbox) -------------------
+sandbox_inventory = Table(
+    "sandbox_inventory",
+    metadata,
+    Column("flight", String(8), primary_key=True),
+    Column("departure_on", Date, primary_key=True),
+    Column("cabin", String(20), primary_key=True),
+    Column("available", Integer, nullable=False),
+    CheckConstraint("available >= 0", name="available_not_negative"),
+)
+
+sandbox_bookings = Table(
+    "sandbox_bookings",
+    metadata,
+    Column("reference", String(8), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("legs", JSON, nullable=False),
+    Column("payment_required_by", Instant),
+    Column("created_at", Instant, nullable=False),
+    Column("cancelled_at", Instant),
+)
+
+sandbox_tickets = Table(
+    "sandbox_tickets",
+    metadata,
+    Column("number", String(20), primary_key=True),
+    Column("reference", String(8), ForeignKey("sandbox_bookings.reference"), nullable=False),
+    Column("passenger_id", String(40), nullable=False),
+    Column("issued_at", Instant, nullable=False),
+    UniqueConstraint("reference", "passenger_id", name="uq_sandbox_tickets_reference_passenger"),
+)

@@ -1,0 +1,73 @@
+"""The unit of work: one transaction per use case, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from farebridge.store.accounts import TokenRepository, UserRepository
+from farebridge.store.jobs import JobRepository
+from farebridge.store.orders import OrderRepository
+from farebridge.store.payments import CancellationRepository, PaymentRepository
+from farebridge.store.searches import OfferRepository, OfferRequestRepository
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()`` — leaving the block without commit rolls back.
+
+    ``read_only=True`` starts a deferred transaction on SQLite (no write lock);
+    everything else takes the write lock at once (``BEGIN IMMEDIATE``), so two
+    writers never deadlock on a lock upgrade.
+    """
+
+    users: UserRepository
+    tokens: TokenRepository
+    offer_requests: OfferRequestRepository
+    offers: OfferRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    cancellations: CancellationRepository
+    jobs: JobRepository
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
+        self._read_only = read_only
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        connection = self._engine.connect()
+        if self._read_only:
+            connection = connection.execution_options(sqlite_read_only=True)
+        connection.begin()
+        self._connection = connection
+        self.users = UserRepository(connection)
+        self.tokens = TokenRepository(connection)
+        self.offer_requests = OfferRequestRepository(connection)
+        self.offers = OfferRepository(connection)
+        self.orders = OrderRepository(connection)
+        self.payments = PaymentRepository(connection)
+        self.cancellations = CancellationRepository(connection)
+        self.jobs = JobRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        try:
+            self._connection.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        assert self._connection is not None
+        self._connection.commit()
+
+    def rollback(self) -> None:
+        assert self._connection is not None
+        self._connection.rollback()

@@ -1,0 +1,58 @@
+"""Shared fixtures: a migrated database per test (SQLite always, PostgreSQL when
+``FAREBRIDGE_TEST_DATABASE_URL`` is set), services, an HTTP client, a worker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from farebridge.store.database import make_engine
+from farebridge.store.migrate import downgrade, upgrade
+from farebridge.store.tables import metadata
+
+POSTGRES_URL = os.environ.get("FAREBRIDGE_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    assert POSTGRES_URL is not None
+    downgrade(POSTGRES_URL, "base")
+    upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def _truncate_postgres(engine: Engine) -> None:
+    names = ", ".join(table.name for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        path = tmp_path / "farebridge.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+    else:
+        if POSTGRES_URL is None:
+            pytest.skip("FAREBRIDGE_TEST_DATABASE_URL is not set")
+        url = request.getfixturevalue("postgres_migrated")
+        engine = make_engine(url, pool_size=60)
+        _truncate_postgres(engine)
+    yield engine
+    engine.dispose()

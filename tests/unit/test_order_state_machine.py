@@ -1,0 +1,86 @@
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from farebridge.domain.cancellation import quote_refund
+from farebridge.domain.errors import (
+    InvalidState,
+    InvalidTransition,
+    OrderAlreadyCancelled,
+    OrderAlreadyPaid,
+)
+from farebridge.domain.order import TRANSITIONS, OrderStatus, check_transition
+from tests.factories import create_order
+
+NOW = datetime(2029, 12, 1, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"),
+    [
+        (OrderStatus.HOLD, OrderStatus.PAID),
+        (OrderStatus.HOLD, OrderStatus.EXPIRED),
+        (OrderStatus.HOLD, OrderStatus.CANCELLED),
+        (OrderStatus.INSTANT, OrderStatus.TICKETING),
+        (OrderStatus.PAID, OrderStatus.TICKETING),
+        (OrderStatus.TICKETING, OrderStatus.TICKETED),
+        (OrderStatus.TICKETED, OrderStatus.CANCELLED),
+    ],
+)
+def test_allowed_transitions(current: OrderStatus, requested: OrderStatus) -> None:
+    check_transition("ord_1", current, requested)
+
+
+def test_terminal_states_have_no_way_out() -> None:
+    assert TRANSITIONS[OrderStatus.CANCELLED] == frozenset()
+    assert TRANSITIONS[OrderStatus.EXPIRED] == frozenset()
+
+
+def test_paying_twice_is_already_paid() -> None:
+    for status in (OrderStatus.PAID, OrderStatus.INSTANT, OrderStatus.TICKETED):
+        with pytest.raises(OrderAlreadyPaid):
+            check_transition("ord_1", status, OrderStatus.PAID)
+
+
+def test_anything_after_cancel_is_already_cancelled() -> None:
+    with pytest.raises(OrderAlreadyCancelled):
+        check_transition("ord_1", OrderStatus.CANCELLED, OrderStatus.PAID)
+
+
+def test_ticketing_cannot_be_cancelled() -> None:
+    with pytest.raises(InvalidTransition) as caught:
+        check_transition("ord_1", OrderStatus.TICKETING, OrderStatus.CANCELLED)
+    assert caught.value.entity_id == "ord_1"
+
+
+def test_expired_hold_cannot_be_paid() -> None:
+    with pytest.raises(InvalidTransition):
+        check_transition("ord_1", OrderStatus.EXPIRED, OrderStatus.PAID)
+
+
+def test_unpaid_hold_refunds_nothing() -> None:
+    refund, penalty = quote_refund(create_order(status=OrderStatus.HOLD), now=NOW)
+    assert refund.amount == 0 and penalty.amount == 0
+
+
+def test_paid_not_ticketed_is_a_full_void() -> None:
+    refund, _ = quote_refund(create_order(status=OrderStatus.PAID), now=NOW)
+    assert refund.amount == Decimal("450.00")
+
+
+def test_ticketed_refundable_loses_the_penalty() -> None:
+    refund, penalty = quote_refund(create_order(status=OrderStatus.TICKETED), now=NOW)
+    assert (refund.amount, penalty.amount) == (Decimal("375.00"), Decimal("75.00"))
+
+
+def test_ticketed_non_refundable_gets_taxes_back() -> None:
+    order = create_order(status=OrderStatus.TICKETED, refundable=False, penalty=None)
+    refund, penalty = quote_refund(order, now=NOW)
+    assert (refund.amount, penalty.amount) == (Decimal("50.00"), Decimal("400.00"))
+
+
+def test_departed_orders_cannot_be_cancelled() -> None:
+    order = create_order(status=OrderStatus.TICKETED)
+    with pytest.raises(InvalidState, match="departed"):
+        quote_refund(order, now=order.slices[0].departing_at + timedelta(minutes=1))
