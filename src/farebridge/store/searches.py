@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
@@ -13,13 +14,6 @@ from farebridge.store.codec import criteria_codec, dump, offer_codec
 from farebridge.services.ports import OfferFilter, Page, PageRequest
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import offer_requests, offers
-
-
-@dataclass(frozen=True, slots=True)
-class OfferFilter:
-    sort: str = "total_amount"  # | "total_duration"
-    max_comparable_amount: int | None = None  # US cents at reference rates
-    max_connections: int | None = None
 
 
 class OfferRequestRepository:
@@ -111,8 +105,13 @@ class OfferRepository:
         }
 
     def get(self, offer_id: str) -> Offer | None:
-        row = self._db.execute(select(offers.c.payload).where(offers.c.id == offer_id)).first()
-        return offer_codec.validate_python(row.payload) if row else None
+        row = self._db.execute(
+            select(offers.c.payload, offers.c.expires_at).where(offers.c.id == offer_id)
+        ).first()
+        if row is None:
+            return None
+        # The column is the truth for expiry (operators and tests may change it).
+        return replace(offer_codec.validate_python(row.payload), expires_at=row.expires_at)
 
     def replace(self, offer: Offer) -> None:
         """Store a re-checked offer (same id, possibly a new price)."""

@@ -112,15 +112,17 @@ def brand_by_code(airline: Airline, code: str) -> FareBrand:
     return BRANDS_BY_CODE[(airline.is_low_cost, code)]
 
 
-def to_currency(amount_usd: Decimal, currency: str) -> Money:
-    return Money(amount_usd * USD_RATES[currency], currency)
+def to_currency(amount_usd: Decimal, currency: str, *, whole: bool = False) -> Money:
+    """Convert with the fixed sandbox rates; ``whole`` rounds to whole units."""
+    amount = amount_usd * USD_RATES[currency]
+    return Money(amount.quantize(Decimal(1)) if whole else amount, currency)
 
 
 def conditions_for(brand: FareBrand, currency: str) -> Conditions:
     def rule(penalty_usd: Decimal | None) -> ConditionRule:
         if penalty_usd is None:
             return ConditionRule(allowed=False)
-        return ConditionRule(allowed=True, penalty=to_currency(penalty_usd, currency))
+        return ConditionRule(allowed=True, penalty=to_currency(penalty_usd, currency, whole=True))
 
     return Conditions(
         refund_before_departure=rule(brand.refund_penalty_usd),
@@ -145,7 +147,8 @@ def fare_basis(brand: FareBrand, cabin: CabinClass, departure_on: date) -> str:
     """E.g. ``MLXST``: class, season (High/Low), weekday or Weekend, brand."""
     peak = departure_on.month in (7, 8) or (departure_on.month, departure_on.day) >= (12, 15)
     weekend = departure_on.weekday() in (4, 6)
-    return f"{booking_class(brand, cabin)}{'H' if peak else 'L'}{'W' if weekend else 'X'}{brand.basis_suffix}"
+    season, days = ("H" if peak else "L"), ("W" if weekend else "X")
+    return f"{booking_class(brand, cabin)}{season}{days}{brand.basis_suffix}"
 
 
 def distance_fare_usd(distance_km: int) -> Decimal:
@@ -197,8 +200,7 @@ def slice_fare(airline: Airline, brand: FareBrand, fare: FareInput, *, seed: int
     )
     if airline.is_low_cost:
         amount *= LOW_COST_MULTIPLIER
-    local = amount * USD_RATES[airline.currency]
-    return Money(local.quantize(Decimal(1)), airline.currency)
+    return to_currency(amount, airline.currency, whole=True)
 
 
 def departure_tax(airport: Airport, currency: str) -> Money:

@@ -1,0 +1,240 @@
+"""From itineraries to offers: a cabin per leg, seats, combined slices, prices.
+
+A leg is flown in the requested cabin, or in the nearest one the aircraft has
+(premium economy falls back to economy, first to business); an itinerary needs
+the requested cabin on at least one leg. The owner of an offer is the airline
+of its first flight: it sets the currency, the fare brands and the ticket
+prefix, and every other flight must be its own or an alliance partner's.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Any
+
+from farebridge.domain.ids import new_id
+from farebridge.domain.itinerary import CabinClass, Segment, Slice
+from farebridge.domain.money import Money
+from farebridge.domain.offer import Offer
+from farebridge.domain.places import great_circle_km
+from farebridge.domain.search import SearchCriteria
+from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.providers.sandbox.network import Flight
+from farebridge.providers.sandbox.pricing import (
+    FareBrand,
+    FareInput,
+    baggages_for,
+    booking_class,
+    brands_for,
+    conditions_for,
+    departure_tax,
+    fare_basis,
+    initial_available,
+    passenger_totals,
+    slice_fare,
+)
+from farebridge.providers.sandbox.reference import Airline, compatible
+from farebridge.providers.sandbox.search import Itinerary
+
+CABIN_FALLBACKS: dict[CabinClass, tuple[CabinClass, ...]] = {
+    CabinClass.ECONOMY: (CabinClass.ECONOMY,),
+    CabinClass.PREMIUM_ECONOMY: (CabinClass.PREMIUM_ECONOMY, CabinClass.ECONOMY),
+    CabinClass.BUSINESS: (CabinClass.BUSINESS,),
+    CabinClass.FIRST: (CabinClass.FIRST, CabinClass.BUSINESS),
+}
+MIN_MINUTES_BETWEEN_SLICES = 60
+COMBINATION_WORK = 2_000  # at most this many slice combinations are examined
+MAX_PER_SLICE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLeg:
+    flight: Flight
+    cabin: CabinClass
+    key: LegKey
+    capacity: int
+    initially_available: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSlice:
+    itinerary: Itinerary
+    legs: tuple[PlannedLeg, ...]
+
+    @property
+    def owner(self) -> Airline:
+        return self.legs[0].flight.airline
+
+
+Journey = tuple[PlannedSlice, ...]
+
+
+def plan_slice(itinerary: Itinerary, cabin: CabinClass, *, seed: int) -> PlannedSlice | None:
+    """Each leg's cabin and seats, or None when the itinerary cannot be sold in ``cabin``."""
+    legs: list[PlannedLeg] = []
+    for flight in itinerary.flights:
+        aircraft = flight.pattern.aircraft
+        served = next((c for c in CABIN_FALLBACKS[cabin] if aircraft.layout(c)), None)
+        if served is None:
+            return None
+        key = LegKey(flight.designator, flight.departure_on, served.value)
+        capacity = aircraft.capacity(served)
+        legs.append(
+            PlannedLeg(flight, served, key, capacity, initial_available(key, capacity, seed=seed))
+        )
+    if all(leg.cabin is not cabin for leg in legs):
+        return None
+    return PlannedSlice(itinerary, tuple(legs))
+
+
+def seats_left(leg: PlannedLeg, available: Mapping[LegKey, int]) -> int:
+    """Materialised availability when there is a row, else the simulated prior demand."""
+    return available.get(leg.key, leg.initially_available)
+
+
+def bookable(planned: PlannedSlice, available: Mapping[LegKey, int], seats: int) -> bool:
+    return all(seats_left(leg, available) >= seats for leg in planned.legs)
+
+
+def combine(
+    per_slice: Sequence[Sequence[PlannedSlice]], *, limit: int
+) -> tuple[list[Journey], bool]:
+    """Journeys of one owner (or its alliance), in date order, best first; and truncated."""
+    if len(per_slice) == 1:
+        return [(planned,) for planned in per_slice[0][:limit]], len(per_slice[0]) > limit
+    width = max(2, min(MAX_PER_SLICE, int(COMBINATION_WORK ** (1 / len(per_slice)))))
+    truncated = any(len(options) > width for options in per_slice)
+    journeys = [
+        journey
+        for journey in itertools.product(*(options[:width] for options in per_slice))
+        if _combinable(journey)
+    ]
+    journeys.sort(
+        key=lambda j: (
+            sum(p.itinerary.duration_minutes for p in j),
+            j[0].itinerary.departure_minute,
+        )
+    )
+    return journeys[:limit], truncated or len(journeys) > limit
+
+
+def _combinable(journey: Journey) -> bool:
+    owner = journey[0].owner
+    for before, after in itertools.pairwise(journey):
+        gap = after.itinerary.departure_minute - before.itinerary.arrival_minute
+        if gap < MIN_MINUTES_BETWEEN_SLICES:
+            return False
+    return all(compatible(owner, leg.flight.airline) for planned in journey for leg in planned.legs)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferContext:
+    offer_request_id: str
+    criteria: SearchCriteria
+    now: datetime
+    seed: int
+    offer_lifetime: timedelta
+    hold_lifetime: timedelta
+    available: Mapping[LegKey, int]
+
+
+def build_offers(context: OfferContext, journey: Journey) -> list[Offer]:
+    """One offer per fare brand the owner sells in the requested cabin."""
+    owner = journey[0].owner
+    return [
+        _offer(context, journey, brand) for brand in brands_for(owner, context.criteria.cabin_class)
+    ]
+
+
+def provider_reference(journey: Journey, brand: FareBrand, *, seed: int) -> dict[str, Any]:
+    """What the sandbox needs to find the legs again; JSON-serialisable."""
+    legs = [
+        {
+            "flight": leg.key.flight,
+            "departure_on": leg.key.departure_on.isoformat(),
+            "cabin": leg.key.cabin,
+            "initially_available": leg.initially_available,
+        }
+        for planned in journey
+        for leg in planned.legs
+    ]
+    return {"legs": legs, "brand": brand.code, "seed": seed}
+
+
+def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
+    owner = journey[0].owner
+    base, tax = _price(context, journey, brand)
+    return Offer(
+        id=new_id("off"),
+        offer_request_id=context.offer_request_id,
+        owner=owner.carrier,
+        slices=tuple(_slice(planned, brand) for planned in journey),
+        passengers=context.criteria.passengers,
+        base=base,
+        tax=tax,
+        conditions=conditions_for(brand, owner.currency),
+        fare_brand_name=brand.name,
+        created_at=context.now,
+        expires_at=context.now + context.offer_lifetime,
+        requires_instant_payment=owner.is_low_cost,
+        hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
+        provider_reference=provider_reference(journey, brand, seed=context.seed),
+    )
+
+
+def _slice(planned: PlannedSlice, brand: FareBrand) -> Slice:
+    segments = tuple(_segment(leg, brand) for leg in planned.legs)
+    return Slice(id=new_id("sli"), segments=segments, fare_brand_name=brand.name)
+
+
+def _segment(leg: PlannedLeg, brand: FareBrand) -> Segment:
+    flight = leg.flight
+    carrier = flight.airline.carrier
+    return Segment(
+        id=new_id("seg"),
+        origin=flight.origin,
+        destination=flight.destination,
+        departing_at=flight.departing_at,
+        arriving_at=flight.arriving_at,
+        marketing_carrier=carrier,
+        operating_carrier=carrier,
+        marketing_carrier_flight_number=str(flight.pattern.number),
+        aircraft=flight.pattern.aircraft.aircraft,
+        cabin_class=leg.cabin,
+        booking_class=booking_class(brand, leg.cabin),
+        fare_basis_code=fare_basis(brand, leg.cabin, flight.departure_on),
+        baggages=baggages_for(brand, leg.cabin),
+    )
+
+
+def _price(context: OfferContext, journey: Journey, brand: FareBrand) -> tuple[Money, Money]:
+    owner = journey[0].owner
+    fare = Money.zero(owner.currency)
+    tax_per_seat = Money.zero(owner.currency)
+    for planned in journey:
+        fare = fare + slice_fare(owner, brand, _fare_input(context, planned), seed=context.seed)
+        for leg in planned.legs:
+            tax_per_seat = tax_per_seat + departure_tax(leg.flight.origin, owner.currency)
+    return passenger_totals(fare, tax_per_seat, context.criteria.passengers)
+
+
+def _fare_input(context: OfferContext, planned: PlannedSlice) -> FareInput:
+    def load(leg: PlannedLeg) -> Fraction:
+        sold = leg.capacity - seats_left(leg, context.available)
+        return Fraction(sold, leg.capacity) if leg.capacity else Fraction(1)
+
+    fullest = max(planned.legs, key=load)
+    first, last = planned.legs[0].flight, planned.legs[-1].flight
+    return FareInput(
+        distance_km=round(great_circle_km(first.origin, last.destination)),
+        cabin=context.criteria.cabin_class,
+        connections=planned.itinerary.connections,
+        days_to_departure=max(0, (first.departure_on - context.now.date()).days),
+        sold=fullest.capacity - seats_left(fullest, context.available),
+        capacity=fullest.capacity,
+        variation_key="|".join(f"{k[0]}@{k[1].isoformat()}" for k in planned.itinerary.key),
+    )

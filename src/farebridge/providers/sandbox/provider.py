@@ -1,0 +1,258 @@
+"""The sandbox GDS as a ``Provider``: search, recheck, seat maps, book, ticket, cancel.
+
+Offers carry everything needed to find their legs again in
+``provider_reference`` (``{"legs": [{"flight", "departure_on", "cabin",
+"initially_available"}], "brand", "seed"}``); seats live in the
+``SandboxInventory`` (the main database), which never oversells. Prices are
+guaranteed while an offer is valid, so a recheck only re-reads availability.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from farebridge.domain.errors import (
+    InvalidState,
+    NotFound,
+    OfferExpired,
+    OfferNoLongerAvailable,
+    UpstreamUnavailable,
+)
+from farebridge.domain.offer import Offer
+from farebridge.domain.order import Passenger
+from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.search import SearchCriteria
+from farebridge.domain.seatmap import SeatMap
+from farebridge.providers.base import Booking, IssuedTicket, SearchResult
+from farebridge.providers.sandbox.inventory import (
+    LegKey,
+    LegReservation,
+    SandboxBooking,
+    SandboxInventory,
+)
+from farebridge.providers.sandbox.network import Network, cached_network
+from farebridge.providers.sandbox.offers import (
+    OfferContext,
+    PlannedSlice,
+    bookable,
+    build_offers,
+    combine,
+    plan_slice,
+)
+from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
+from farebridge.providers.sandbox.search import ConnectionRules, search_itineraries, slice_query
+from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
+HOLD_MARGIN_BEFORE_DEPARTURE = timedelta(hours=2)
+
+
+class SandboxProvider:
+    """A deterministic simulated airline inventory for a seed."""
+
+    name = "sandbox"
+
+    def __init__(
+        self,
+        inventory: SandboxInventory,
+        places: PlaceDirectory,
+        *,
+        seed: int = 7,
+        offer_lifetime: timedelta = timedelta(minutes=30),
+        hold_lifetime: timedelta = timedelta(hours=24),
+        max_itineraries: int = 50,
+        network: Network | None = None,
+        rules: ConnectionRules | None = None,
+    ) -> None:
+        self._inventory = inventory
+        self._places = places
+        self.seed = seed
+        self._offer_lifetime = offer_lifetime
+        self._hold_lifetime = hold_lifetime
+        self._max_itineraries = max_itineraries
+        self.network = network if network is not None else cached_network(places, seed)
+        self._rules = rules or ConnectionRules()
+
+    # --- search -------------------------------------------------------------
+    def search(
+        self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime
+    ) -> SearchResult:
+        per_slice: list[list[PlannedSlice]] = []
+        truncated = False
+        for request in criteria.slices:
+            query = slice_query(
+                self._places,
+                request,
+                max_connections=criteria.max_connections,
+                preferred_airlines=criteria.preferred_airlines,
+            )
+            found = search_itineraries(
+                self.network, query, rules=self._rules, limit=2 * self._max_itineraries
+            )
+            truncated = truncated or found.truncated
+            planned = (
+                plan_slice(i, criteria.cabin_class, seed=self.seed) for i in found.itineraries
+            )
+            per_slice.append([p for p in planned if p is not None])
+        available = self._inventory.availability(
+            [leg.key for options in per_slice for planned in options for leg in planned.legs]
+        )
+        seats = criteria.seated_passengers
+        per_slice = [[p for p in options if bookable(p, available, seats)] for options in per_slice]
+        journeys, capped = combine(per_slice, limit=self._max_itineraries)
+        context = OfferContext(
+            offer_request_id=offer_request_id,
+            criteria=criteria,
+            now=now,
+            seed=self.seed,
+            offer_lifetime=self._offer_lifetime,
+            hold_lifetime=self._hold_lifetime,
+            available=available,
+        )
+        offers = [offer for journey in journeys for offer in build_offers(context, journey)]
+        return SearchResult(offers=offers, truncated=truncated or capped)
+
+    # --- offers -------------------------------------------------------------
+    def recheck_offer(self, offer: Offer, *, now: datetime) -> Offer:
+        if offer.is_expired(now):
+            raise OfferExpired(f"Offer {offer.id} has expired.")
+        self._check_bookable(offer, now=now)
+        return offer
+
+    def seat_maps(self, offer: Offer, *, now: datetime) -> list[SeatMap]:
+        legs = self._legs(offer)
+        segments = [(s.id, segment) for s in offer.slices for segment in s.segments]
+        if len(segments) != len(legs):
+            raise OfferNoLongerAvailable(f"Offer {offer.id} does not match its flights.")
+        available = self._inventory.availability([leg.key for leg in legs])
+        maps: list[SeatMap] = []
+        for (slice_id, segment), leg in zip(segments, legs, strict=True):
+            flight = self.network.flight(leg.key.flight, leg.key.departure_on)
+            if flight is None:
+                continue
+            request = SeatMapRequest(
+                segment_id=segment.id,
+                slice_id=slice_id,
+                key=leg.key,
+                aircraft=flight.pattern.aircraft,
+                available=available.get(leg.key, leg.initially_available),
+                currency=offer.total.currency,
+                passengers=offer.passengers,
+            )
+            seat_map = build_seat_map(request, seed=self.seed)
+            if seat_map is not None:
+                maps.append(seat_map)
+        return maps
+
+    # --- bookings -----------------------------------------------------------
+    def create_booking(
+        self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool, now: datetime
+    ) -> Booking:
+        if hold and offer.requires_instant_payment:
+            raise InvalidState(
+                f"Offer {offer.id} must be paid at once; it cannot be held.",
+                code="hold_not_allowed",
+            )
+        _check_passengers(offer, passengers)
+        legs = self._check_bookable(offer, now=now)
+        deadline = self._payment_deadline(offer, now=now) if hold else None
+        seats = sum(1 for passenger in passengers if passenger.type.occupies_seat)
+        booking = SandboxBooking(
+            reference=self._new_reference(),
+            status="active",
+            legs=tuple(LegReservation(leg.key, seats, leg.initially_available) for leg in legs),
+            payment_required_by=deadline,
+            created_at=now,
+        )
+        if not self._inventory.reserve(booking):
+            raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
+        return Booking(reference=booking.reference, payment_required_by=deadline)
+
+    def issue_tickets(
+        self, booking_reference: str, passengers: Sequence[Passenger], *, now: datetime
+    ) -> list[IssuedTicket]:
+        booking = self._booking(booking_reference)
+        if booking.status == "cancelled":
+            raise InvalidState(
+                f"Booking {booking_reference} is cancelled; it cannot be ticketed.",
+                code="booking_cancelled",
+            )
+        prefix = AIRLINES_BY_CODE[booking.legs[0].key.flight[:2]].ticket_prefix
+        numbers = [(p.id, f"{prefix}-{secrets.randbelow(10**10):010d}") for p in passengers]
+        stored = self._inventory.issue_tickets(booking_reference, numbers, now=now)
+        return [IssuedTicket(passenger_id=pid, number=number) for pid, number in stored]
+
+    def cancel_booking(self, booking_reference: str, *, now: datetime) -> None:
+        self._booking(booking_reference)
+        self._inventory.release(booking_reference, now=now)  # False: already cancelled
+
+    # --- helpers ------------------------------------------------------------
+    def _booking(self, reference: str) -> SandboxBooking:
+        booking = self._inventory.get_booking(reference)
+        if booking is None:
+            raise NotFound(f"No sandbox booking {reference}.", code="booking_not_found")
+        return booking
+
+    def _legs(self, offer: Offer) -> list[LegReservation]:
+        """The offer's legs from its provider reference (seats left at zero)."""
+        reference = offer.provider_reference
+        try:
+            if reference["seed"] != self.seed:
+                raise OfferNoLongerAvailable(f"Offer {offer.id} is from another sandbox schedule.")
+            return [
+                LegReservation(
+                    LegKey(
+                        str(leg["flight"]), date.fromisoformat(leg["departure_on"]), leg["cabin"]
+                    ),
+                    0,
+                    int(leg["initially_available"]),
+                )
+                for leg in reference["legs"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise OfferNoLongerAvailable(f"Offer {offer.id} is not a sandbox offer.") from exc
+
+    def _check_bookable(self, offer: Offer, *, now: datetime) -> list[LegReservation]:
+        """The legs, or ``OfferNoLongerAvailable`` when departed, gone or sold out."""
+        legs = self._legs(offer)
+        if not offer.slices or offer.slices[0].departing_at <= now:
+            raise OfferNoLongerAvailable(f"Offer {offer.id} has already departed.")
+        if any(self.network.flight(leg.key.flight, leg.key.departure_on) is None for leg in legs):
+            raise OfferNoLongerAvailable(f"A flight of offer {offer.id} no longer operates.")
+        seats = sum(1 for passenger in offer.passengers if passenger.type.occupies_seat)
+        available = self._inventory.availability([leg.key for leg in legs])
+        for leg in legs:
+            if available.get(leg.key, leg.initially_available) < seats:
+                raise OfferNoLongerAvailable(
+                    f"Flight {leg.key.flight} on {leg.key.departure_on} is sold out."
+                )
+        return legs
+
+    def _payment_deadline(self, offer: Offer, *, now: datetime) -> datetime:
+        latest = offer.slices[0].departing_at - HOLD_MARGIN_BEFORE_DEPARTURE
+        deadline = min(now + self._hold_lifetime, latest.astimezone(UTC))
+        if deadline <= now:
+            raise InvalidState(
+                f"Offer {offer.id} departs too soon to be held; pay at once.",
+                code="hold_not_available",
+            )
+        return deadline
+
+    def _new_reference(self) -> str:
+        for _ in range(10):
+            reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+            if self._inventory.get_booking(reference) is None:
+                return reference
+        raise UpstreamUnavailable("The sandbox could not allocate a booking reference.")
+
+
+def _check_passengers(offer: Offer, passengers: Sequence[Passenger]) -> None:
+    booked = Counter(passenger.type for passenger in passengers)
+    offered = Counter(passenger.type for passenger in offer.passengers)
+    if booked != offered:
+        raise InvalidState(
+            f"The passengers do not match offer {offer.id}.", code="passengers_mismatch"
+        )

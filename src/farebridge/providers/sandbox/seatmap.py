@@ -1,0 +1,147 @@
+"""Seat maps built from the aircraft's cabin layout, in Duffel's shape.
+
+Rows are split into sections by the aisles; a cabin starts with a row of
+lavatories and a galley, exit rows carry ``exit_row`` elements at both ends,
+and economy ends with a galley. Which seats are taken follows the leg's
+availability: exactly ``capacity - available`` seats, chosen from a hash of
+the leg and the seed. Window, aisle and extra-legroom seats in economy and
+premium economy cost money per passenger; every other seat is free.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from farebridge.domain.ids import new_id
+from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.search import OfferPassenger
+from farebridge.domain.seatmap import SeatCabin, SeatElement, SeatMap, SeatRow, SeatService
+from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.providers.sandbox.pricing import to_currency, unit_hash
+from farebridge.providers.sandbox.reference import AircraftType, CabinLayout
+
+# Seat prices in USD per passenger by cabin and position; absent positions are free.
+SEAT_PRICES_USD: dict[CabinClass, dict[str, Decimal]] = {
+    CabinClass.ECONOMY: {
+        "window": Decimal("18"),
+        "aisle": Decimal("15"),
+        "extra_legroom": Decimal("45"),
+    },
+    CabinClass.PREMIUM_ECONOMY: {
+        "window": Decimal("25"),
+        "aisle": Decimal("25"),
+        "extra_legroom": Decimal("40"),
+    },
+}
+EXIT_ROW_DISCLOSURE = "Exit row: passengers must be 16 or older and able to assist in an emergency."
+
+
+@dataclass(frozen=True, slots=True)
+class SeatMapRequest:
+    """Everything needed to draw one segment's seat map."""
+
+    segment_id: str
+    slice_id: str
+    key: LegKey
+    aircraft: AircraftType
+    available: int
+    currency: str
+    passengers: Sequence[OfferPassenger]
+
+
+def seat_position(layout: CabinLayout, letter: str) -> str:
+    """``window``, ``aisle`` or ``middle`` for a seat letter of ``layout``."""
+    groups = layout.seats.split(" ")
+    if letter in (groups[0][0], groups[-1][-1]):
+        return "window"
+    if any(letter in (group[0], group[-1]) for group in groups):
+        return "aisle"
+    return "middle"
+
+
+def seat_designators(layout: CabinLayout) -> list[str]:
+    letters = layout.seats.replace(" ", "")
+    return [f"{row}{letter}" for row in layout.row_numbers for letter in letters]
+
+
+def occupied_seats(
+    layout: CabinLayout, key: LegKey, available: int, *, seed: int
+) -> frozenset[str]:
+    """Exactly ``capacity - available`` designators, the same ones for the same inputs."""
+    seats = seat_designators(layout)
+    taken = min(len(seats), max(0, len(seats) - available))
+    rng = random.Random(unit_hash(seed, f"seats|{key.flight}|{key.departure_on}|{key.cabin}"))
+    return frozenset(rng.sample(seats, taken))
+
+
+def build_seat_map(request: SeatMapRequest, *, seed: int) -> SeatMap | None:
+    """The seat map of one segment in its cabin, or None when the aircraft lacks it."""
+    layout = request.aircraft.layout(CabinClass(request.key.cabin))
+    if layout is None:
+        return None
+    occupied = occupied_seats(layout, request.key, request.available, seed=seed)
+    rows = [_facility_row(layout, "galley")]
+    rows.extend(_seat_row(layout, row, occupied, request) for row in layout.row_numbers)
+    if layout.cabin is CabinClass.ECONOMY:
+        rows.append(_facility_row(layout, "lavatory"))
+    wings = request.aircraft.wings
+    over_wing = wings is not None and wings[0] in layout.row_numbers
+    cabin = SeatCabin(
+        cabin_class=layout.cabin.value,
+        deck=layout.deck,
+        aisles=layout.aisles,
+        rows=tuple(rows),
+        wings_first_row=wings[0] if wings and over_wing else None,
+        wings_last_row=wings[1] if wings and over_wing else None,
+    )
+    return SeatMap(new_id("sea"), request.segment_id, request.slice_id, (cabin,))
+
+
+def _facility_row(layout: CabinLayout, middle: str) -> SeatRow:
+    groups = layout.seats.split(" ")
+    sections = [(SeatElement(type=middle),) for _ in groups]
+    sections[0] = (SeatElement(type="lavatory"),)
+    if len(groups) > 1:
+        sections[-1] = (SeatElement(type="galley" if middle == "lavatory" else "lavatory"),)
+    return SeatRow(sections=tuple(sections))
+
+
+def _seat_row(
+    layout: CabinLayout, row: int, occupied: frozenset[str], request: SeatMapRequest
+) -> SeatRow:
+    exit_row = row in layout.exit_rows
+    sections: list[tuple[SeatElement, ...]] = []
+    groups = layout.seats.split(" ")
+    for index, group in enumerate(groups):
+        elements = [_seat(layout, f"{row}{letter}", occupied, request) for letter in group]
+        if exit_row and index == 0:
+            elements.insert(0, SeatElement(type="exit_row"))
+        if exit_row and index == len(groups) - 1:
+            elements.append(SeatElement(type="exit_row"))
+        sections.append(tuple(elements))
+    return SeatRow(sections=tuple(sections))
+
+
+def _seat(
+    layout: CabinLayout, designator: str, occupied: frozenset[str], request: SeatMapRequest
+) -> SeatElement:
+    row = int(designator[:-1])
+    extra_legroom = row in layout.exit_rows or (
+        row == layout.first_row and layout.cabin in SEAT_PRICES_USD
+    )
+    position = "extra_legroom" if extra_legroom else seat_position(layout, designator[-1])
+    disclosures = (EXIT_ROW_DISCLOSURE,) if row in layout.exit_rows else ()
+    name = "Extra legroom seat" if extra_legroom else f"{position.title()} seat"
+    if designator in occupied:
+        return SeatElement("seat", designator, name, disclosures)
+    price_usd = SEAT_PRICES_USD.get(layout.cabin, {}).get(position, Decimal(0))
+    price = to_currency(price_usd, request.currency, whole=True)
+    services = tuple(
+        SeatService(new_id("ase"), passenger.id, price)
+        for passenger in request.passengers
+        if passenger.type.occupies_seat
+    )
+    return SeatElement("seat", designator, name, disclosures, services)

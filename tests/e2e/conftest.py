@@ -1,0 +1,103 @@
+"""HTTP through the real app, on a migrated database, with the sandbox GDS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from farebridge.api.app import create_app
+from farebridge.bootstrap import build
+from farebridge.jobs.worker import Worker
+from farebridge.services.ports import Dependencies
+from farebridge.settings import Settings
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(
+        database_url="sqlite://", search_rate_limit_per_minute=1000,
+        booking_rate_limit_per_minute=1000, search_wait_seconds=30,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def services(engine: Engine, settings: Settings) -> Dependencies:
+    return build(settings, engine=engine)
+
+
+@pytest.fixture
+def client(services: Dependencies, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(services, settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def worker(services: Dependencies) -> Worker:
+    return Worker(services)
+
+
+def register(client: TestClient, email: str = "amelia@test.com") -> dict[str, str]:
+    response = client.post("/api/auth/register", json={"email": email, "password": "correct-horse"})
+    assert response.status_code == 201, response.text
+    response = client.post("/api/auth/login", json={"email": email, "password": "correct-horse"})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
+
+
+@pytest.fixture
+def auth(client: TestClient) -> dict[str, str]:
+    return register(client)
+
+
+def travel_date(days: int = 30) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def search(
+    client: TestClient, headers: dict[str, str], *, origin: str = "JFK", destination: str = "LHR",
+    days: int = 30, passengers: list[dict[str, Any]] | None = None, max_connections: int = 0,
+) -> dict[str, Any]:  # fmt: skip
+    body = {
+        "slices": [{"origin": origin, "destination": destination, "departure_date": travel_date(days)}],
+        "passengers": passengers or [{"type": "adult"}],
+        "max_connections": max_connections,
+    }
+    response = client.post("/api/offer-requests?return_offers=true", json={"data": body},
+                           headers=headers)  # fmt: skip
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    assert data["status"] == "complete", data
+    return data
+
+
+def adult(**overrides: Any) -> dict[str, Any]:
+    passenger = {
+        "type": "adult", "title": "ms", "given_name": "Amelia", "family_name": "Earhart",
+        "born_on": "1987-07-24", "gender": "f", "email": "amelia@test.com",
+        "phone_number": "+15550109999",
+    }  # fmt: skip
+    passenger.update(overrides)
+    return passenger
+
+
+def first_offer(offers: list[dict[str, Any]], *, holdable: bool | None = None) -> dict[str, Any]:
+    for offer in offers:
+        instant_only = offer["payment_requirements"]["requires_instant_payment"]
+        if holdable is None or holdable != instant_only:
+            return offer
+    raise AssertionError("no suitable offer in the search results")
+
+
+def instant_order_body(offer: dict[str, Any], token: str = "tok_visa") -> dict[str, Any]:
+    return {
+        "type": "instant",
+        "selected_offers": [offer["id"]],
+        "passengers": [adult(id=offer["passengers"][0]["id"])],
+        "payments": [{"type": "card", "card_token": token, "amount": offer["total_amount"],
+                      "currency": offer["total_currency"]}],  # fmt: skip
+    }

@@ -1,0 +1,149 @@
+"""Seed 000 section 5, steps 1-7, over HTTP: instant, hold-then-pay, cancel."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from farebridge.jobs.worker import Worker
+from tests.e2e.conftest import adult, first_offer, instant_order_body, search
+
+
+def test_search_returns_offers_and_progress(client: TestClient, auth: dict[str, str]) -> None:
+    body = {"slices": [{"origin": "JFK", "destination": "LHR",
+                        "departure_date": "2099-01-01"}], "passengers": [{"type": "adult"}]}  # fmt: skip
+    created = search(client, auth)
+    assert created["id"].startswith("orq_")
+    assert created["offers"], "JFK-LHR should have nonstop offers"
+    assert created["slices"][0]["origin"]["iata_code"] == "JFK"
+    fetched = client.get(f"/api/offer-requests/{created['id']}", headers=auth).json()["data"]
+    assert fetched["status"] == "complete" and fetched["offers_count"] >= len(created["offers"])
+    assert client.post("/api/offer-requests", json=body, headers=auth).status_code == 400
+
+
+def test_offers_sort_filter_and_paginate(client: TestClient, auth: dict[str, str]) -> None:
+    request_id = search(client, auth, max_connections=1)["id"]
+    url = f"/api/offers?offer_request_id={request_id}&limit=5"
+    page = client.get(url, headers=auth).json()
+    amounts = [Decimal(o["total_amount"]) for o in page["data"]]
+    assert len(amounts) == 5 and page["meta"]["after"]
+    currencies = {o["total_currency"] for o in page["data"]}
+    if len(currencies) == 1:
+        assert amounts == sorted(amounts)
+    second = client.get(f"{url}&after={page['meta']['after']}", headers=auth).json()
+    assert not {o["id"] for o in page["data"]} & {o["id"] for o in second["data"]}
+    back = client.get(f"{url}&before={second['meta']['before']}", headers=auth).json()
+    assert [o["id"] for o in back["data"]] == [o["id"] for o in page["data"]]
+    by_duration = client.get(f"{url}&sort=total_duration", headers=auth).json()["data"]
+    durations = [o["total_duration"] for o in by_duration]
+    assert len(durations) == 5
+    direct = client.get(f"{url}&max_connections=0&limit=200", headers=auth).json()["data"]
+    assert all(s["connections"] == 0 for o in direct for s in o["slices"])
+    cheapest = min(Decimal(o["total_amount"]) for o in direct if o["total_currency"] == "USD")
+    capped = client.get(f"{url}&max_price={cheapest}&max_price_currency=USD&limit=200",
+                        headers=auth).json()["data"]  # fmt: skip
+    assert capped and all(
+        Decimal(o["total_amount"]) <= cheapest for o in capped if o["total_currency"] == "USD"
+    )
+
+
+def test_instant_order_is_ticketed(client: TestClient, auth: dict[str, str],
+                                   worker: Worker) -> None:  # fmt: skip
+    offer = first_offer(search(client, auth)["offers"])
+    checked = client.get(f"/api/offers/{offer['id']}", headers=auth)
+    assert checked.status_code == 200
+    seat_maps = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth)
+    assert seat_maps.status_code == 200 and seat_maps.json()["data"]
+    created = client.post("/api/orders", json=instant_order_body(offer), headers=auth)
+    assert created.status_code == 201, created.text
+    order = created.json()["data"]
+    assert order["status"] == "instant" and len(order["booking_reference"]) == 6
+    assert order["documents"] == []
+    worker.drain()
+    polled = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert polled["status"] == "ticketed" and polled["ticketing_status"] == "successful"
+    ticket = polled["documents"][0]
+    assert ticket["type"] == "electronic_ticket"
+    assert ticket["passenger_id"] == polled["passengers"][0]["id"]
+    prefix, number = ticket["unique_identifier"].split("-")
+    assert len(prefix) == 3 and len(number) == 10 and polled["synced_at"].endswith("Z")
+    listed = client.get("/api/orders", headers=auth).json()["data"]
+    assert [o["id"] for o in listed] == [order["id"]]
+
+
+def test_hold_then_pay_then_ticket(client: TestClient, auth: dict[str, str],
+                                   worker: Worker) -> None:  # fmt: skip
+    offer = first_offer(search(client, auth)["offers"], holdable=True)
+    body = {"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}
+    order = client.post("/api/orders", json=body, headers=auth).json()["data"]
+    assert order["status"] == "hold"
+    assert order["payment_status"]["awaiting_payment"] is True
+    assert order["payment_status"]["payment_required_by"].endswith("Z")
+    payment = client.post("/api/payments", headers=auth, json={
+        "order_id": order["id"], "type": "card", "card_token": "tok_visa",
+        "amount": order["total_amount"], "currency": order["total_currency"]})  # fmt: skip
+    assert payment.status_code == 201, payment.text
+    assert payment.json()["data"]["status"] == "succeeded"
+    assert client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]["status"] == "paid"
+    worker.drain()
+    ticketed = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert ticketed["status"] == "ticketed" and len(ticketed["documents"]) == 1
+
+
+def test_cancel_with_refund_quote_then_confirm(client: TestClient, auth: dict[str, str],
+                                               worker: Worker) -> None:  # fmt: skip
+    offer = first_offer(search(client, auth)["offers"])
+    order = client.post("/api/orders", json=instant_order_body(offer), headers=auth).json()["data"]
+    worker.drain()
+    quote = client.post(f"/api/orders/{order['id']}/actions/cancel",
+                        json={"reason": "requested_by_customer"}, headers=auth)  # fmt: skip
+    assert quote.status_code == 201, quote.text
+    quoted = quote.json()["data"]
+    assert Decimal(quoted["refund_amount"]) + Decimal(quoted["penalty_amount"]) == Decimal(
+        order["total_amount"]
+    )
+    still = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert still["status"] == "ticketed", "a quote alone must not cancel"
+    confirmed = client.post(f"/api/orders/{order['id']}/actions/cancel/confirm",
+                            json={"cancellation_id": quoted["id"]}, headers=auth)  # fmt: skip
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["data"]["order"]["status"] == "cancelled"
+    assert confirmed.json()["data"]["cancellation"]["confirmed_at"]
+    again = client.post(f"/api/orders/{order['id']}/actions/cancel/confirm",
+                        json={"cancellation_id": quoted["id"]}, headers=auth)  # fmt: skip
+    assert again.status_code == 409
+    worker.drain()
+
+
+def test_idempotent_order_creation(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    headers = {**auth, "Idempotency-Key": "checkout-42"}
+    first = client.post("/api/orders", json=instant_order_body(offer), headers=headers)
+    second = client.post("/api/orders", json=instant_order_body(offer), headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["data"]["id"] == second.json()["data"]["id"]
+    assert len(client.get("/api/orders", headers=auth).json()["data"]) == 1
+
+
+def test_metadata_can_be_set_and_cleared(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    order = client.post("/api/orders", json=instant_order_body(offer), headers=auth).json()["data"]
+    url = f"/api/orders/{order['id']}"
+    set_ = client.patch(url, json={"metadata": {"note": "window please", "trip": "honeymoon"}},
+                        headers=auth)  # fmt: skip
+    assert set_.json()["data"]["metadata"] == {"note": "window please", "trip": "honeymoon"}
+    cleared = client.patch(url, json={"metadata": {"note": None}}, headers=auth)
+    assert cleared.json()["data"]["metadata"] == {"trip": "honeymoon"}
+
+
+def test_passport_numbers_are_masked(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    body = instant_order_body(offer)
+    body["passengers"][0]["identity_documents"] = [{"type": "passport",
+        "unique_identifier": "X1234567", "issuing_country_code": "US", "expires_on": "2035-01-01"}]  # fmt: skip
+    response = client.post("/api/orders", json=body, headers=auth)
+    assert response.status_code == 201, response.text
+    assert "X1234567" not in response.text
+    document = response.json()["data"]["passengers"][0]["identity_documents"][0]
+    assert document["unique_identifier"].endswith("567") and "*" in document["unique_identifier"]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from farebridge.bootstrap import build
+from farebridge.domain.account import Role, User
+from farebridge.domain.ids import new_id
+from farebridge.domain.offer import Offer
+from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
+from farebridge.services import search
+from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.settings import Settings
+
+
+@pytest.fixture
+def services(engine: Engine) -> Dependencies:
+    return build(Settings(database_url="sqlite://"), engine=engine)
+
+
+def create_user(services: Dependencies, *, email: str | None = None) -> User:
+    user = User(new_id("usr"), email or f"{new_id('u')}@test.com", Role.CUSTOMER,
+                services.clock.now())  # fmt: skip
+    with services.uow() as uow:
+        uow.users.add(user, "not-a-real-hash")
+        uow.commit()
+    return user
+
+
+def find_offers(services: Dependencies, *, user: User | None = None, origin: str = "JFK",
+                destination: str = "LHR", days: int = 30) -> list[Offer]:  # fmt: skip
+    criteria = SearchCriteria(
+        (SliceRequest(origin, destination, date.today() + timedelta(days=days)),),
+        (OfferPassenger(new_id("pas"), PassengerType.ADULT),), max_connections=0,
+    )  # fmt: skip
+    request = search.create_offer_request(services, user=user, criteria=criteria)
+    search.get_offer_request(services, user=user, request_id=request.id, wait=True)
+    page = search.list_offers(services, user=user, request_id=request.id, filters=OfferFilter(),
+                              page=PageRequest(limit=200))  # fmt: skip
+    assert page.items
+    return page.items

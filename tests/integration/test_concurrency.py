@@ -1,0 +1,105 @@
+"""Invariants that concurrency could break, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Engine, select
+
+from farebridge.domain.errors import FarebridgeError
+from farebridge.domain.order import OrderType
+from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.services import cancellation, payments
+from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
+from farebridge.services.ports import Dependencies
+from farebridge.store.sandbox_inventory import SqlSandboxInventory
+from farebridge.store.tables import orders, sandbox_inventory
+from tests.factories import create_passenger
+from tests.integration.conftest import create_user, find_offers
+
+CLIENTS = 50
+SEATS_LEFT = 3
+
+
+def _outcome(call: object) -> str:
+    try:
+        call()  # type: ignore[operator]
+    except FarebridgeError as exc:
+        return exc.code
+    return "ok"
+
+
+def test_fifty_clients_for_the_last_three_seats(services: Dependencies, engine: Engine) -> None:
+    offer = next(o for o in find_offers(services) if not o.requires_instant_payment)
+    legs = [LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+            for leg in offer.provider_reference["legs"]]  # fmt: skip
+    for key in legs:
+        SqlSandboxInventory(engine).set_available(key, SEATS_LEFT)
+    users = [create_user(services) for _ in range(CLIENTS)]
+    passenger = create_passenger(id="", born_on=date(1980, 1, 1))
+
+    def book(index: int) -> str:
+        command = CreateOrder(OrderType.HOLD, offer.id, [passenger])
+        return _outcome(lambda: create_order(services, user=users[index], command=command))
+
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        outcomes = Counter(pool.map(book, range(CLIENTS)))
+    assert outcomes == {"ok": SEATS_LEFT, "offer_no_longer_available": CLIENTS - SEATS_LEFT}
+    with engine.connect() as db:
+        assert db.execute(select(orders.c.id)).all().__len__() == SEATS_LEFT
+        left = db.execute(select(sandbox_inventory.c.available)).scalars().all()
+    assert left and all(seats == 0 for seats in left)
+
+
+def test_one_payment_wins_when_ten_pay_at_once(services: Dependencies) -> None:
+    user = create_user(services)
+    offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
+    order = create_order(services, user=user, command=CreateOrder(
+        OrderType.HOLD, offer.id, [create_passenger(id="")]))  # fmt: skip
+    method = PaymentMethod(PaymentType.BALANCE)
+
+    def pay(_: int) -> str:
+        return _outcome(lambda: payments.pay_order(services, user=user, order_id=order.id,
+                                                   amount=order.total, method=method))  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = Counter(pool.map(pay, range(10)))
+    assert outcomes == {"ok": 1, "already_paid": 9}
+    with services.uow(read_only=True) as uow:
+        paid = uow.payments.for_order(order.id)
+        events = [e.type for e in uow.orders.events(order.id)]
+    assert [p.status.value for p in paid] == ["succeeded"]
+    assert events == ["order.created", "order.paid"]
+
+
+def test_a_cancellation_is_confirmed_once(services: Dependencies, engine: Engine) -> None:
+    user = create_user(services)
+    offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
+    order = create_order(services, user=user, command=CreateOrder(
+        OrderType.INSTANT, offer.id, [create_passenger(id="")],
+        payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
+    ))  # fmt: skip
+    key = offer.provider_reference["legs"][0]
+    with engine.connect() as db:
+        before = db.execute(select(sandbox_inventory.c.available).where(
+            sandbox_inventory.c.flight == key["flight"])).scalar_one()  # fmt: skip
+    quotes = [cancellation.quote_cancellation(services, user=user, order_id=order.id,
+                                              reason="other") for _ in range(8)]  # fmt: skip
+
+    def confirm(index: int) -> str:
+        return _outcome(lambda: cancellation.confirm_cancellation(
+            services, user=user, order_id=order.id, quote_id=quotes[index].id))  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = Counter(pool.map(confirm, range(8)))
+    assert outcomes["ok"] == 1 and sum(outcomes.values()) == 8
+    assert set(outcomes) <= {"ok", "already_cancelled", "order_changed"}
+    with engine.connect() as db:
+        after = db.execute(select(sandbox_inventory.c.available).where(
+            sandbox_inventory.c.flight == key["flight"])).scalar_one()  # fmt: skip
+    assert after == before + 1, "the seat is released exactly once"
+    assert quotes[0].refund.amount == Decimal(order.total.amount)

@@ -1,0 +1,139 @@
+"""Fixtures for the sandbox GDS: one network per session and an in-memory inventory."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.order import Passenger
+from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
+from farebridge.places_data import load_places
+from farebridge.providers.sandbox import SandboxProvider
+from farebridge.providers.sandbox.inventory import LegKey, SandboxBooking
+from farebridge.providers.sandbox.network import Network, build_network
+
+SEED = 7
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+TRAVEL_ON = date(2026, 12, 15)  # a Tuesday, 24 days after NOW
+
+
+class FakeInventory:
+    """``SandboxInventory`` in memory, with the SQL version's guarantees (one lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.available: dict[LegKey, int] = {}
+        self.bookings: dict[str, SandboxBooking] = {}
+        self.tickets: dict[str, list[tuple[str, str]]] = {}
+        self.reserve_calls = 0
+
+    def set_available(self, key: LegKey, seats: int) -> None:
+        with self._lock:
+            self.available[key] = seats
+
+    def availability(self, keys: Sequence[LegKey]) -> dict[LegKey, int]:
+        with self._lock:
+            return {key: self.available[key] for key in keys if key in self.available}
+
+    def reserve(self, booking: SandboxBooking) -> bool:
+        with self._lock:
+            self.reserve_calls += 1
+            if booking.reference in self.bookings:
+                raise ValueError(f"duplicate booking reference {booking.reference}")
+            for leg in booking.legs:
+                if self.available.get(leg.key, leg.initially_available) < leg.seats:
+                    return False
+            for leg in booking.legs:
+                current = self.available.get(leg.key, leg.initially_available)
+                self.available[leg.key] = current - leg.seats
+            self.bookings[booking.reference] = booking
+            return True
+
+    def release(self, reference: str, *, now: datetime) -> bool:
+        with self._lock:
+            booking = self.bookings.get(reference)
+            if booking is None or booking.status == "cancelled":
+                return False
+            for leg in booking.legs:
+                self.available[leg.key] += leg.seats
+            self.bookings[reference] = replace(booking, status="cancelled")
+            return True
+
+    def get_booking(self, reference: str) -> SandboxBooking | None:
+        with self._lock:
+            return self.bookings.get(reference)
+
+    def issue_tickets(
+        self, reference: str, numbers: Sequence[tuple[str, str]], *, now: datetime
+    ) -> list[tuple[str, str]]:
+        with self._lock:
+            if reference not in self.tickets:
+                self.tickets[reference] = list(numbers)
+                self.bookings[reference] = replace(self.bookings[reference], status="ticketed")
+            return list(self.tickets[reference])
+
+
+def offer_passengers(*, adults: int = 1, children: int = 0, infants: int = 0) -> tuple[
+    OfferPassenger, ...
+]:
+    kinds = (
+        [PassengerType.ADULT] * adults
+        + [PassengerType.CHILD] * children
+        + [PassengerType.INFANT_WITHOUT_SEAT] * infants
+    )
+    return tuple(OfferPassenger(f"pas_{index}", kind) for index, kind in enumerate(kinds))
+
+
+def make_criteria(
+    *,
+    route: Sequence[tuple[str, str, date]] = (("JFK", "LHR", TRAVEL_ON),),
+    passengers: tuple[OfferPassenger, ...] | None = None,
+    cabin_class: CabinClass = CabinClass.ECONOMY,
+    max_connections: int = 0,
+    preferred_airlines: tuple[str, ...] = (),
+) -> SearchCriteria:
+    return SearchCriteria(
+        slices=tuple(SliceRequest(origin, destination, day) for origin, destination, day in route),
+        passengers=passengers if passengers is not None else offer_passengers(),
+        cabin_class=cabin_class,
+        max_connections=max_connections,
+        preferred_airlines=preferred_airlines,
+    )
+
+
+def booking_passengers(offered: Sequence[OfferPassenger]) -> list[Passenger]:
+    born = {
+        PassengerType.ADULT: date(1980, 5, 17),
+        PassengerType.CHILD: date(2018, 3, 2),
+        PassengerType.INFANT_WITHOUT_SEAT: date(2026, 2, 1),
+    }
+    return [
+        Passenger(p.id, p.type, "mx", "Alex", f"Traveller{index}", born[p.type], "x")
+        for index, p in enumerate(offered)
+    ]
+
+
+@pytest.fixture(scope="session")
+def places() -> PlaceDirectory:
+    return load_places()
+
+
+@pytest.fixture(scope="session")
+def network(places: PlaceDirectory) -> Network:
+    return build_network(places, seed=SEED)
+
+
+@pytest.fixture
+def inventory() -> FakeInventory:
+    return FakeInventory()
+
+
+@pytest.fixture
+def provider(inventory: FakeInventory, places: PlaceDirectory, network: Network) -> SandboxProvider:
+    return SandboxProvider(inventory, places, seed=SEED, network=network)

@@ -1,0 +1,162 @@
+"""Itinerary search: connections, rules, filters, ranking and bounds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+from typing import Any
+
+import pytest
+
+from farebridge.domain.places import PlaceDirectory, great_circle_km
+from farebridge.domain.search import SliceRequest, TimeWindow
+from farebridge.providers.sandbox.network import Network
+from farebridge.providers.sandbox.reference import airline, compatible
+from farebridge.providers.sandbox.search import (
+    ConnectionRules,
+    Itinerary,
+    SliceQuery,
+    search_itineraries,
+    slice_query,
+)
+from tests.unit.sandbox.conftest import TRAVEL_ON
+
+RULES = ConnectionRules()
+PAIRS = [("JFK", "SIN"), ("LON", "NYC"), ("MAN", "ATH"), ("EDI", "HND"), ("DUB", "ALC"),
+         ("BOS", "FCO"), ("SYD", "LHR")]  # fmt: skip
+
+
+def _query(
+    places: PlaceDirectory, origin: str, destination: str, *, max_connections: int = 1, **options: Any
+) -> SliceQuery:
+    request = SliceRequest(origin, destination, TRAVEL_ON)
+    return replace(slice_query(places, request, max_connections=max_connections), **options)
+
+
+def _check_rules(itinerary: Itinerary, query: SliceQuery) -> None:
+    flights = itinerary.flights
+    assert flights[0].origin in query.origins
+    assert flights[-1].destination in query.destinations
+    assert flights[0].departure_on == query.departure_on
+    assert len(flights) - 1 <= query.max_connections
+    visited = [flights[0].origin.iata_code] + [f.destination.iata_code for f in flights]
+    assert len(visited) == len(set(visited)), "an airport is visited twice"
+    for before, after in zip(flights, flights[1:], strict=False):
+        assert before.destination == after.origin
+        layover = after.departure_minute - before.arrival_minute
+        assert RULES.minimum_connecting_minutes(before, after) <= layover
+        assert layover <= RULES.max_layover_minutes
+        assert compatible(before.airline, after.airline)
+        if before.airline.is_low_cost or after.airline.is_low_cost:
+            assert before.airline == after.airline, "low-cost carriers never interline"
+        assert before.airline.iata_code == after.airline.iata_code or (
+            before.airline.alliance is not None and before.airline.alliance == after.airline.alliance
+        )
+
+
+@pytest.mark.parametrize(("origin", "destination"), PAIRS)
+def test_every_itinerary_respects_the_connection_rules(
+    places: PlaceDirectory, network: Network, origin: str, destination: str
+) -> None:
+    query = _query(places, origin, destination, max_connections=2)
+    result = search_itineraries(network, query)
+    assert result.itineraries, f"{origin}-{destination} should be served"
+    for itinerary in result.itineraries:
+        _check_rules(itinerary, query)
+
+
+def test_jfk_lhr_has_nonstops(places: PlaceDirectory, network: Network) -> None:
+    result = search_itineraries(network, _query(places, "JFK", "LHR", max_connections=0))
+    assert len(result.itineraries) >= 2
+    assert all(i.connections == 0 for i in result.itineraries)
+    assert {i.flights[0].airline.iata_code for i in result.itineraries} >= {"BA"}
+
+
+def test_a_pair_without_a_nonstop_connects_once(places: PlaceDirectory, network: Network) -> None:
+    assert not [p for p in network.patterns_from("MAN") if p.destination.iata_code == "SIN"]
+    nonstop = search_itineraries(network, _query(places, "MAN", "SIN", max_connections=0))
+    connecting = search_itineraries(network, _query(places, "MAN", "SIN", max_connections=1))
+    assert nonstop.itineraries == ()
+    assert connecting.itineraries and all(i.connections == 1 for i in connecting.itineraries)
+    hubs = {i.flights[0].destination.iata_code for i in connecting.itineraries}
+    assert hubs & {"LHR", "AMS", "DXB", "CDG", "FRA"}
+
+
+def test_a_city_code_expands_to_its_airports(places: PlaceDirectory, network: Network) -> None:
+    query = _query(places, "LON", "BCN", max_connections=0)
+    assert {a.iata_code for a in query.origins} == {"LHR", "LGW", "STN", "LTN", "LCY", "SEN"}
+    result = search_itineraries(network, query)
+    origins = {i.flights[0].origin.iata_code for i in result.itineraries}
+    assert len(origins) >= 2 and origins <= {a.iata_code for a in query.origins}
+
+
+def test_low_cost_carriers_connect_online_only(places: PlaceDirectory, network: Network) -> None:
+    result = search_itineraries(network, _query(places, "DUB", "ALC", max_connections=1))
+    connecting = [i for i in result.itineraries if i.connections]
+    assert connecting, "Ryanair connects over its bases"
+    assert all({f.airline.iata_code for f in i.flights} == {"FR"} for i in connecting)
+
+
+def test_alliance_rules() -> None:
+    assert compatible(airline("BA"), airline("AA")) and compatible(airline("LH"), airline("SQ"))
+    assert not compatible(airline("BA"), airline("LH"))
+    assert not compatible(airline("EK"), airline("BA"))
+    assert not compatible(airline("FR"), airline("U2"))
+    assert compatible(airline("FR"), airline("FR")) and compatible(airline("EK"), airline("EK"))
+
+
+def test_minimum_connecting_time_depends_on_airport_and_borders(network: Network) -> None:
+    into_lhr = next(f for f in network.flights_from("JFK", TRAVEL_ON) if f.destination.iata_code == "LHR")
+    onward = network.flights_from("LHR", TRAVEL_ON)
+    domestic = next(f for f in onward if f.destination.country_code == "GB")
+    assert RULES.minimum_connecting_minutes(into_lhr, domestic) == 90  # JFK is abroad
+    into_lhr_domestic = next(f for f in network.flights_from("EDI", TRAVEL_ON)
+                             if f.destination.iata_code == "LHR")  # fmt: skip
+    assert RULES.minimum_connecting_minutes(into_lhr_domestic, domestic) == 60
+
+
+def test_time_windows_filter_departures_and_arrivals(places: PlaceDirectory, network: Network) -> None:
+    everything = search_itineraries(network, _query(places, "LON", "NYC"))
+    morning = TimeWindow(time(6, 0), time(11, 59))
+    evening = TimeWindow(time(18, 0), time(23, 59))
+    departing = search_itineraries(network, _query(places, "LON", "NYC", departure_time=morning))
+    arriving = search_itineraries(network, _query(places, "LON", "NYC", arrival_time=evening))
+    assert departing.itineraries and arriving.itineraries
+    assert len(departing.itineraries) < len(everything.itineraries) or everything.truncated
+    assert all(morning.contains(i.flights[0].departing_at) for i in departing.itineraries)
+    assert all(evening.contains(i.flights[-1].arriving_at) for i in arriving.itineraries)
+    assert any(not morning.contains(i.flights[0].departing_at) for i in everything.itineraries)
+
+
+def test_preferred_airlines_only(places: PlaceDirectory, network: Network) -> None:
+    query = _query(places, "JFK", "SIN", preferred_airlines=frozenset({"LH", "SQ"}))
+    result = search_itineraries(network, query)
+    carriers = {f.airline.iata_code for i in result.itineraries for f in i.flights}
+    assert carriers and carriers <= {"LH", "SQ"}
+
+
+def test_ranked_by_duration_then_departure(places: PlaceDirectory, network: Network) -> None:
+    result = search_itineraries(network, _query(places, "JFK", "SIN", max_connections=2))
+    ranks = [(i.duration_minutes, i.departure_minute) for i in result.itineraries]
+    assert ranks == sorted(ranks)
+    assert len({i.key for i in result.itineraries}) == len(result.itineraries)
+
+
+def test_results_are_capped_and_truncation_reported(places: PlaceDirectory, network: Network) -> None:
+    query = _query(places, "JFK", "SIN", max_connections=2)
+    full = search_itineraries(network, query, limit=1000)
+    capped = search_itineraries(network, query, limit=3)
+    assert len(full.itineraries) > 3
+    assert capped.truncated and capped.itineraries == full.itineraries[:3]
+    bounded = search_itineraries(network, query, limit=1000, max_work=50)
+    assert bounded.truncated and len(bounded.itineraries) < len(full.itineraries)
+
+
+def test_detour_pruning_keeps_routes_near_the_great_circle(
+    places: PlaceDirectory, network: Network
+) -> None:
+    query = _query(places, "JFK", "SIN", max_connections=2)
+    direct = great_circle_km(query.origins[0], query.destinations[0])
+    for itinerary in search_itineraries(network, query, limit=1000).itineraries:
+        flown = sum(f.pattern.distance_km for f in itinerary.flights)
+        assert flown <= RULES.max_detour * direct + 1
