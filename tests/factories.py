@@ -13,8 +13,15 @@ from farebridge.domain.order import Order, OrderStatus, OrderType, Passenger
 from farebridge.domain.places import Airport
 from farebridge.domain.search import PassengerType
 
-JFK = Airport("JFK", "John F. Kennedy International Airport", "New York", "US", 40.64, -73.78,
-              "America/New_York")  # fmt: skip
+JFK = Airport(
+    "JFK",
+    "John F. Kennedy International Airport",
+    "New York",
+    "US",
+    40.64,
+    -73.78,
+    "America/New_York",
+)
 LHR = Airport("LHR", "London Heathrow Airport", "London", "GB", 51.47, -0.46, "Europe/London")
 BA = Carrier("BA", "British Airways", "125", "oneworld")
 
@@ -23,16 +30,28 @@ def create_slice(*, departing_at: datetime | None = None) -> Slice:
     departing = departing_at or datetime(2030, 1, 10, 18, 30, tzinfo=ZoneInfo("America/New_York"))
     arriving = (departing + timedelta(hours=7)).astimezone(ZoneInfo("Europe/London"))
     segment = Segment(
-        id="seg_1", origin=JFK, destination=LHR, departing_at=departing, arriving_at=arriving,
-        marketing_carrier=BA, operating_carrier=BA, marketing_carrier_flight_number="117",
-        aircraft=Aircraft("77W", "Boeing 777-300ER"), cabin_class=CabinClass.ECONOMY,
-        booking_class="Y", fare_basis_code="YSTD",
-    )  # fmt: skip
+        id="seg_1",
+        origin=JFK,
+        destination=LHR,
+        departing_at=departing,
+        arriving_at=arriving,
+        marketing_carrier=BA,
+        operating_carrier=BA,
+        marketing_carrier_flight_number="117",
+        aircraft=Aircraft("77W", "Boeing 777-300ER"),
+        cabin_class=CabinClass.ECONOMY,
+        booking_class="Y",
+        fare_basis_code="YSTD",
+    )
     return Slice("sli_1", (segment,), "Standard")
 
 
-def create_passenger(*, id: str = "pas_1", type: PassengerType = PassengerType.ADULT,  # noqa: A002
-                     born_on: date = date(1987, 7, 24)) -> Passenger:  # fmt: skip
+def create_passenger(
+    *,
+    id: str = "pas_1",
+    type: PassengerType = PassengerType.ADULT,
+    born_on: date = date(1987, 7, 24),
+) -> Passenger:
     return Passenger(id, type, "ms", "Amelia", "Earhart", born_on, "f", "amelia@test.com")
 
 
@@ -47,15 +66,22 @@ def create_order(
     departing_at: datetime | None = None,
 ) -> Order:
     return Order(
-        id="ord_1", owner_id="usr_1", offer_id="off_1",
+        id="ord_1",
+        owner_id="usr_1",
+        offer_id="off_1",
         type=OrderType.HOLD if status is OrderStatus.HOLD else OrderType.INSTANT,
-        status=status, booking_reference="ABC234", owner=BA,
-        slices=(create_slice(departing_at=departing_at),), passengers=(create_passenger(),),
-        base=Money(Decimal(base), currency), tax=Money(Decimal(tax), currency),
+        status=status,
+        booking_reference="ABC234",
+        owner=BA,
+        slices=(create_slice(departing_at=departing_at),),
+        passengers=(create_passenger(),),
+        base=Money(Decimal(base), currency),
+        tax=Money(Decimal(tax), currency),
         conditions=Conditions(
             ConditionRule(refundable, Money(Decimal(penalty), currency) if penalty else None),
             ConditionRule(True, None),
         ),
-        fare_brand_name="Standard", created_at=datetime(2029, 12, 1, tzinfo=UTC),
+        fare_brand_name="Standard",
+        created_at=datetime(2029, 12, 1, tzinfo=UTC),
         payment_required_by=datetime(2029, 12, 2, tzinfo=UTC),
-    )  # fmt: skip
+    )

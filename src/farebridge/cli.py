@@ -13,23 +13,23 @@ from farebridge.settings import get_settings
 
 
 def _migrate() -> None:
-    from farebridge.store.migrate import upgrade  # noqa: PLC0415
+    from farebridge.store.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url)
-    print(f"database migrated: {settings.database_url}")  # noqa: T201
+    print(f"database migrated: {settings.database_url}")
 
 
 def _api(host: str, port: int) -> None:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     uvicorn.run("farebridge.api.main:app", host=host, port=port, log_level="warning")
 
 
 def _worker() -> None:
-    from farebridge.bootstrap import build  # noqa: PLC0415
-    from farebridge.jobs.worker import Worker  # noqa: PLC0415
-    from farebridge.observability import configure_logging  # noqa: PLC0415
+    from farebridge.bootstrap import build
+    from farebridge.jobs.worker import Worker
+    from farebridge.observability import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
@@ -46,10 +46,10 @@ def _run(host: str, port: int) -> None:
         subprocess.Popen([*executable, "api", "--host", host, "--port", str(port)]),  # noqa: S603
         subprocess.Popen([*executable, "worker"]),  # noqa: S603
     ]
-    print(f"\n  farebridge API   http://{host}:{port}/api")  # noqa: T201
-    print(f"  API docs         http://{host}:{port}/docs")  # noqa: T201
-    print("  worker           running (jobs: search, ticketing, refunds, hold expiry)")  # noqa: T201
-    print("  Ctrl-C stops everything.\n")  # noqa: T201
+    print(f"\n  farebridge API   http://{host}:{port}/api")
+    print(f"  API docs         http://{host}:{port}/docs")
+    print("  worker           running (jobs: search, ticketing, refunds, hold expiry)")
+    print("  Ctrl-C stops everything.\n")
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

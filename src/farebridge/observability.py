@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -12,7 +13,7 @@ _SENSITIVE_KEYS = {"password", "card_token", "unique_identifier", "passport", "a
 _LONG_DIGITS = re.compile(r"\b\d{12,19}\b")
 
 
-def _mask(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _mask(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key, value in list(event.items()):
         if key in _SENSITIVE_KEYS and value:
             text = str(value)

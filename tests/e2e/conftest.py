@@ -20,9 +20,11 @@ from farebridge.settings import Settings
 @pytest.fixture
 def settings() -> Settings:
     return Settings(
-        database_url="sqlite://", search_rate_limit_per_minute=1000,
-        booking_rate_limit_per_minute=1000, search_wait_seconds=30,
-    )  # fmt: skip
+        database_url="sqlite://",
+        search_rate_limit_per_minute=1000,
+        booking_rate_limit_per_minute=1000,
+        search_wait_seconds=30,
+    )
 
 
 @pytest.fixture
@@ -59,16 +61,25 @@ def travel_date(days: int = 30) -> str:
 
 
 def search(
-    client: TestClient, headers: dict[str, str], *, origin: str = "JFK", destination: str = "LHR",
-    days: int = 30, passengers: list[dict[str, Any]] | None = None, max_connections: int = 0,
-) -> dict[str, Any]:  # fmt: skip
+    client: TestClient,
+    headers: dict[str, str],
+    *,
+    origin: str = "JFK",
+    destination: str = "LHR",
+    days: int = 30,
+    passengers: list[dict[str, Any]] | None = None,
+    max_connections: int = 0,
+) -> dict[str, Any]:
     body = {
-        "slices": [{"origin": origin, "destination": destination, "departure_date": travel_date(days)}],
+        "slices": [
+            {"origin": origin, "destination": destination, "departure_date": travel_date(days)}
+        ],
         "passengers": passengers or [{"type": "adult"}],
         "max_connections": max_connections,
     }
-    response = client.post("/api/offer-requests?return_offers=true", json={"data": body},
-                           headers=headers)  # fmt: skip
+    response = client.post(
+        "/api/offer-requests?return_offers=true", json={"data": body}, headers=headers
+    )
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()["data"]
     assert data["status"] == "complete", data
@@ -77,10 +88,15 @@ def search(
 
 def adult(**overrides: Any) -> dict[str, Any]:
     passenger = {
-        "type": "adult", "title": "ms", "given_name": "Amelia", "family_name": "Earhart",
-        "born_on": "1987-07-24", "gender": "f", "email": "amelia@test.com",
+        "type": "adult",
+        "title": "ms",
+        "given_name": "Amelia",
+        "family_name": "Earhart",
+        "born_on": "1987-07-24",
+        "gender": "f",
+        "email": "amelia@test.com",
         "phone_number": "+15550109999",
-    }  # fmt: skip
+    }
     passenger.update(overrides)
     return passenger
 
@@ -98,6 +114,12 @@ def instant_order_body(offer: dict[str, Any], token: str = "tok_visa") -> dict[s
         "type": "instant",
         "selected_offers": [offer["id"]],
         "passengers": [adult(id=offer["passengers"][0]["id"])],
-        "payments": [{"type": "card", "card_token": token, "amount": offer["total_amount"],
-                      "currency": offer["total_currency"]}],  # fmt: skip
+        "payments": [
+            {
+                "type": "card",
+                "card_token": token,
+                "amount": offer["total_amount"],
+                "currency": offer["total_currency"],
+            }
+        ],
     }

@@ -31,8 +31,9 @@ from tests.e2e.conftest import (
 )
 
 
-def assert_error(response: Any, status: int, code: str | None = None,
-                 field: str | None = None) -> dict[str, Any]:  # fmt: skip
+def assert_error(
+    response: Any, status: int, code: str | None = None, field: str | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["meta"]["status"] == status
@@ -47,22 +48,30 @@ def assert_error(response: Any, status: int, code: str | None = None,
 
 
 def test_400_malformed_json(client: TestClient, auth: dict[str, str]) -> None:
-    response = client.post("/api/offer-requests", content=b"{not json",
-                           headers={**auth, "content-type": "application/json"})  # fmt: skip
+    response = client.post(
+        "/api/offer-requests",
+        content=b"{not json",
+        headers={**auth, "content-type": "application/json"},
+    )
     assert_error(response, 400, "malformed_json")
 
 
 def test_400_past_date_names_the_field(client: TestClient, auth: dict[str, str]) -> None:
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    body = {"slices": [{"origin": "JFK", "destination": "LHR", "departure_date": yesterday}],
-            "passengers": [{"type": "adult"}]}  # fmt: skip
+    body = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": yesterday}],
+        "passengers": [{"type": "adult"}],
+    }
     response = client.post("/api/offer-requests", json=body, headers=auth)
     assert_error(response, 400, "past_date", "slices[0].departure_date")
 
 
 def test_400_invalid_field_and_unknown_field(client: TestClient, auth: dict[str, str]) -> None:
-    body = {"slices": [{"origin": "J1K", "destination": "LHR", "departure_date": travel_date()}],
-            "passengers": [{"type": "adult"}], "status": "ticketed"}  # fmt: skip
+    body = {
+        "slices": [{"origin": "J1K", "destination": "LHR", "departure_date": travel_date()}],
+        "passengers": [{"type": "adult"}],
+        "status": "ticketed",
+    }
     response = client.post("/api/offer-requests", json=body, headers=auth)
     assert response.status_code == 400
     fields = {e["source"]["field"] for e in response.json()["errors"]}
@@ -70,24 +79,32 @@ def test_400_invalid_field_and_unknown_field(client: TestClient, auth: dict[str,
 
 
 def test_400_more_infants_than_adults(client: TestClient, auth: dict[str, str]) -> None:
-    body = {"slices": [{"origin": "JFK", "destination": "LHR", "departure_date": travel_date()}],
-            "passengers": [{"type": "adult"}, {"age": 1}, {"age": 0}]}  # fmt: skip
-    assert_error(client.post("/api/offer-requests", json=body, headers=auth), 400,
-                 "too_many_infants", "passengers")  # fmt: skip
+    body = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": travel_date()}],
+        "passengers": [{"type": "adult"}, {"age": 1}, {"age": 0}],
+    }
+    assert_error(
+        client.post("/api/offer-requests", json=body, headers=auth),
+        400,
+        "too_many_infants",
+        "passengers",
+    )
 
 
 def test_400_card_numbers_are_refused(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    response = client.post("/api/orders", json=instant_order_body(offer, "4242424242424242"),
-                           headers=auth)  # fmt: skip
+    response = client.post(
+        "/api/orders", json=instant_order_body(offer, "4242424242424242"), headers=auth
+    )
     assert response.status_code == 400
     assert "4242424242424242" not in response.text
 
 
 def test_401_without_or_with_a_bad_token(client: TestClient, auth: dict[str, str]) -> None:
     assert_error(client.get("/api/orders"), 401, "not_authenticated")
-    assert_error(client.get("/api/me", headers={"Authorization": "Bearer nope"}), 401,
-                 "invalid_token")  # fmt: skip
+    assert_error(
+        client.get("/api/me", headers={"Authorization": "Bearer nope"}), 401, "invalid_token"
+    )
     client.post("/api/auth/logout", headers=auth)
     assert_error(client.get("/api/me", headers=auth), 401, "invalid_token")
 
@@ -99,8 +116,9 @@ def test_401_wrong_password(client: TestClient, auth: dict[str, str]) -> None:
 
 def test_402_declined_card_writes_nothing(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    response = client.post("/api/orders", json=instant_order_body(offer, "tok_card_declined"),
-                           headers=auth)  # fmt: skip
+    response = client.post(
+        "/api/orders", json=instant_order_body(offer, "tok_card_declined"), headers=auth
+    )
     assert_error(response, 402, "card_declined")
     assert client.get("/api/orders", headers=auth).json()["data"] == []
     retry = client.post("/api/orders", json=instant_order_body(offer), headers=auth)
@@ -109,22 +127,34 @@ def test_402_declined_card_writes_nothing(client: TestClient, auth: dict[str, st
 
 def test_402_on_hold_payment_then_retry(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"], holdable=True)
-    order = client.post("/api/orders", headers=auth, json={
-        "type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}).json()["data"]  # fmt: skip
-    pay = {"order_id": order["id"], "type": "card", "card_token": "tok_insufficient_funds",
-           "amount": order["total_amount"], "currency": order["total_currency"]}  # fmt: skip
+    order = client.post(
+        "/api/orders",
+        headers=auth,
+        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
+    ).json()["data"]
+    pay = {
+        "order_id": order["id"],
+        "type": "card",
+        "card_token": "tok_insufficient_funds",
+        "amount": order["total_amount"],
+        "currency": order["total_currency"],
+    }
     assert_error(client.post("/api/payments", json=pay, headers=auth), 402, "insufficient_funds")
     pay["card_token"] = "tok_visa"
     assert client.post("/api/payments", json=pay, headers=auth).status_code == 201
 
 
-def test_404_unknown_and_expired_offer(client: TestClient, auth: dict[str, str],
-                                       engine: Engine) -> None:  # fmt: skip
+def test_404_unknown_and_expired_offer(
+    client: TestClient, auth: dict[str, str], engine: Engine
+) -> None:
     assert_error(client.get("/api/offers/off_nope", headers=auth), 404, "offer_not_found")
     offer = first_offer(search(client, auth)["offers"])
     with engine.begin() as db:
-        db.execute(update(offers).where(offers.c.id == offer["id"])
-                   .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))  # fmt: skip
+        db.execute(
+            update(offers)
+            .where(offers.c.id == offer["id"])
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
     assert_error(client.get(f"/api/offers/{offer['id']}", headers=auth), 404, "offer_expired")
     response = client.post("/api/orders", json=instant_order_body(offer), headers=auth)
     assert_error(response, 404, "offer_expired", "offer_id")
@@ -144,12 +174,15 @@ def _legs(services: Dependencies, offer_id: str) -> list[LegKey]:
     with services.uow(read_only=True) as uow:
         stored = uow.offers.get(offer_id)
     assert stored is not None
-    return [LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
-            for leg in stored.provider_reference["legs"]]  # fmt: skip
+    return [
+        LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+        for leg in stored.provider_reference["legs"]
+    ]
 
 
-def test_409_sold_out_between_offer_and_order(client: TestClient, auth: dict[str, str],
-                                              services: Dependencies, engine: Engine) -> None:  # fmt: skip
+def test_409_sold_out_between_offer_and_order(
+    client: TestClient, auth: dict[str, str], services: Dependencies, engine: Engine
+) -> None:
     offer = first_offer(search(client, auth)["offers"])
     for key in _legs(services, offer["id"]):
         SqlSandboxInventory(engine).set_available(key, 0)
@@ -160,10 +193,17 @@ def test_409_sold_out_between_offer_and_order(client: TestClient, auth: dict[str
 
 def test_409_already_paid_and_422_amount_mismatch(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"], holdable=True)
-    order = client.post("/api/orders", headers=auth, json={
-        "type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}).json()["data"]  # fmt: skip
-    pay = {"order_id": order["id"], "type": "balance", "amount": "1.00",
-           "currency": order["total_currency"]}  # fmt: skip
+    order = client.post(
+        "/api/orders",
+        headers=auth,
+        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
+    ).json()["data"]
+    pay = {
+        "order_id": order["id"],
+        "type": "balance",
+        "amount": "1.00",
+        "currency": order["total_currency"],
+    }
     assert_error(client.post("/api/payments", json=pay, headers=auth), 422, "amount_mismatch")
     pay["amount"] = order["total_amount"]
     assert client.post("/api/payments", json=pay, headers=auth).status_code == 201
@@ -174,30 +214,49 @@ def test_422_instant_order_amount_mismatch(client: TestClient, auth: dict[str, s
     offer = first_offer(search(client, auth)["offers"])
     body = instant_order_body(offer)
     body["payments"][0]["amount"] = "0.01"
-    assert_error(client.post("/api/orders", json=body, headers=auth), 422, "amount_mismatch",
-                 "payments[0].amount")  # fmt: skip
+    assert_error(
+        client.post("/api/orders", json=body, headers=auth),
+        422,
+        "amount_mismatch",
+        "payments[0].amount",
+    )
 
 
 def test_409_already_cancelled(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"], holdable=True)
-    order = client.post("/api/orders", headers=auth, json={
-        "type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}).json()["data"]  # fmt: skip
+    order = client.post(
+        "/api/orders",
+        headers=auth,
+        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
+    ).json()["data"]
     quote = client.post(f"/api/orders/{order['id']}/actions/cancel", headers=auth).json()["data"]
-    confirm = client.post(f"/api/orders/{order['id']}/actions/cancel/confirm",
-                          json={"cancellation_id": quote["id"]}, headers=auth)  # fmt: skip
+    confirm = client.post(
+        f"/api/orders/{order['id']}/actions/cancel/confirm",
+        json={"cancellation_id": quote["id"]},
+        headers=auth,
+    )
     assert confirm.status_code == 200
-    assert_error(client.post(f"/api/orders/{order['id']}/actions/cancel", headers=auth), 409,
-                 "already_cancelled")  # fmt: skip
-    pay = {"order_id": order["id"], "type": "balance", "amount": order["total_amount"],
-           "currency": order["total_currency"]}  # fmt: skip
+    assert_error(
+        client.post(f"/api/orders/{order['id']}/actions/cancel", headers=auth),
+        409,
+        "already_cancelled",
+    )
+    pay = {
+        "order_id": order["id"],
+        "type": "balance",
+        "amount": order["total_amount"],
+        "currency": order["total_currency"],
+    }
     assert_error(client.post("/api/payments", json=pay, headers=auth), 409, "already_cancelled")
 
 
 def test_429_rate_limited_search(services: Dependencies) -> None:
     settings = Settings(database_url="sqlite://", search_rate_limit_per_minute=2)
     with TestClient(create_app(services, settings)) as client:
-        body = {"slices": [{"origin": "JFK", "destination": "LHR", "departure_date": travel_date()}],
-                "passengers": [{"type": "adult"}]}  # fmt: skip
+        body = {
+            "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": travel_date()}],
+            "passengers": [{"type": "adult"}],
+        }
         for _ in range(2):
             client.post("/api/offer-requests", json=body)
         response = client.post("/api/offer-requests", json=body)
@@ -216,17 +275,22 @@ class _FailingProvider:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def create_booking(self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool,
-                       now: datetime) -> Booking:  # fmt: skip
+    def create_booking(
+        self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool, now: datetime
+    ) -> Booking:
         raise self._error
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (UpstreamUnavailable("The airline system is down."), 503),
-    (UpstreamTimeout("The airline did not answer in 30 s."), 504),
-])  # fmt: skip
-def test_5xx_upstream_failure(engine: Engine, settings: Settings, error: Exception,
-                              status: int) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (UpstreamUnavailable("The airline system is down."), 503),
+        (UpstreamTimeout("The airline did not answer in 30 s."), 504),
+    ],
+)
+def test_5xx_upstream_failure(
+    engine: Engine, settings: Settings, error: Exception, status: int
+) -> None:
     sandbox = build(settings, engine=engine).provider
     services = build(settings, engine=engine, provider=_FailingProvider(sandbox, error))  # type: ignore[arg-type]
     with TestClient(create_app(services, settings)) as client:

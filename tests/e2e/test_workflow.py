@@ -11,8 +11,10 @@ from tests.e2e.conftest import adult, first_offer, instant_order_body, search
 
 
 def test_search_returns_offers_and_progress(client: TestClient, auth: dict[str, str]) -> None:
-    body = {"slices": [{"origin": "JFK", "destination": "LHR",
-                        "departure_date": "2099-01-01"}], "passengers": [{"type": "adult"}]}  # fmt: skip
+    body = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": "2099-01-01"}],
+        "passengers": [{"type": "adult"}],
+    }
     created = search(client, auth)
     assert created["id"].startswith("orq_")
     assert created["offers"], "JFK-LHR should have nonstop offers"
@@ -41,15 +43,17 @@ def test_offers_sort_filter_and_paginate(client: TestClient, auth: dict[str, str
     direct = client.get(f"{url}&max_connections=0&limit=200", headers=auth).json()["data"]
     assert all(s["connections"] == 0 for o in direct for s in o["slices"])
     cheapest = min(Decimal(o["total_amount"]) for o in direct if o["total_currency"] == "USD")
-    capped = client.get(f"{url}&max_price={cheapest}&max_price_currency=USD&limit=200",
-                        headers=auth).json()["data"]  # fmt: skip
+    capped = client.get(
+        f"{url}&max_price={cheapest}&max_price_currency=USD&limit=200", headers=auth
+    ).json()["data"]
     assert capped and all(
         Decimal(o["total_amount"]) <= cheapest for o in capped if o["total_currency"] == "USD"
     )
 
 
-def test_instant_order_is_ticketed(client: TestClient, auth: dict[str, str],
-                                   worker: Worker) -> None:  # fmt: skip
+def test_instant_order_is_ticketed(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
     offer = first_offer(search(client, auth)["offers"])
     checked = client.get(f"/api/offers/{offer['id']}", headers=auth)
     assert checked.status_code == 200
@@ -72,17 +76,26 @@ def test_instant_order_is_ticketed(client: TestClient, auth: dict[str, str],
     assert [o["id"] for o in listed] == [order["id"]]
 
 
-def test_hold_then_pay_then_ticket(client: TestClient, auth: dict[str, str],
-                                   worker: Worker) -> None:  # fmt: skip
+def test_hold_then_pay_then_ticket(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
     offer = first_offer(search(client, auth)["offers"], holdable=True)
     body = {"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}
     order = client.post("/api/orders", json=body, headers=auth).json()["data"]
     assert order["status"] == "hold"
     assert order["payment_status"]["awaiting_payment"] is True
     assert order["payment_status"]["payment_required_by"].endswith("Z")
-    payment = client.post("/api/payments", headers=auth, json={
-        "order_id": order["id"], "type": "card", "card_token": "tok_visa",
-        "amount": order["total_amount"], "currency": order["total_currency"]})  # fmt: skip
+    payment = client.post(
+        "/api/payments",
+        headers=auth,
+        json={
+            "order_id": order["id"],
+            "type": "card",
+            "card_token": "tok_visa",
+            "amount": order["total_amount"],
+            "currency": order["total_currency"],
+        },
+    )
     assert payment.status_code == 201, payment.text
     assert payment.json()["data"]["status"] == "succeeded"
     assert client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]["status"] == "paid"
@@ -91,13 +104,17 @@ def test_hold_then_pay_then_ticket(client: TestClient, auth: dict[str, str],
     assert ticketed["status"] == "ticketed" and len(ticketed["documents"]) == 1
 
 
-def test_cancel_with_refund_quote_then_confirm(client: TestClient, auth: dict[str, str],
-                                               worker: Worker) -> None:  # fmt: skip
+def test_cancel_with_refund_quote_then_confirm(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
     offer = first_offer(search(client, auth)["offers"])
     order = client.post("/api/orders", json=instant_order_body(offer), headers=auth).json()["data"]
     worker.drain()
-    quote = client.post(f"/api/orders/{order['id']}/actions/cancel",
-                        json={"reason": "requested_by_customer"}, headers=auth)  # fmt: skip
+    quote = client.post(
+        f"/api/orders/{order['id']}/actions/cancel",
+        json={"reason": "requested_by_customer"},
+        headers=auth,
+    )
     assert quote.status_code == 201, quote.text
     quoted = quote.json()["data"]
     assert Decimal(quoted["refund_amount"]) + Decimal(quoted["penalty_amount"]) == Decimal(
@@ -105,13 +122,19 @@ def test_cancel_with_refund_quote_then_confirm(client: TestClient, auth: dict[st
     )
     still = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
     assert still["status"] == "ticketed", "a quote alone must not cancel"
-    confirmed = client.post(f"/api/orders/{order['id']}/actions/cancel/confirm",
-                            json={"cancellation_id": quoted["id"]}, headers=auth)  # fmt: skip
+    confirmed = client.post(
+        f"/api/orders/{order['id']}/actions/cancel/confirm",
+        json={"cancellation_id": quoted["id"]},
+        headers=auth,
+    )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["data"]["order"]["status"] == "cancelled"
     assert confirmed.json()["data"]["cancellation"]["confirmed_at"]
-    again = client.post(f"/api/orders/{order['id']}/actions/cancel/confirm",
-                        json={"cancellation_id": quoted["id"]}, headers=auth)  # fmt: skip
+    again = client.post(
+        f"/api/orders/{order['id']}/actions/cancel/confirm",
+        json={"cancellation_id": quoted["id"]},
+        headers=auth,
+    )
     assert again.status_code == 409
     worker.drain()
 
@@ -130,8 +153,9 @@ def test_metadata_can_be_set_and_cleared(client: TestClient, auth: dict[str, str
     offer = first_offer(search(client, auth)["offers"])
     order = client.post("/api/orders", json=instant_order_body(offer), headers=auth).json()["data"]
     url = f"/api/orders/{order['id']}"
-    set_ = client.patch(url, json={"metadata": {"note": "window please", "trip": "honeymoon"}},
-                        headers=auth)  # fmt: skip
+    set_ = client.patch(
+        url, json={"metadata": {"note": "window please", "trip": "honeymoon"}}, headers=auth
+    )
     assert set_.json()["data"]["metadata"] == {"note": "window please", "trip": "honeymoon"}
     cleared = client.patch(url, json={"metadata": {"note": None}}, headers=auth)
     assert cleared.json()["data"]["metadata"] == {"trip": "honeymoon"}
@@ -140,8 +164,14 @@ def test_metadata_can_be_set_and_cleared(client: TestClient, auth: dict[str, str
 def test_passport_numbers_are_masked(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"])
     body = instant_order_body(offer)
-    body["passengers"][0]["identity_documents"] = [{"type": "passport",
-        "unique_identifier": "X1234567", "issuing_country_code": "US", "expires_on": "2035-01-01"}]  # fmt: skip
+    body["passengers"][0]["identity_documents"] = [
+        {
+            "type": "passport",
+            "unique_identifier": "X1234567",
+            "issuing_country_code": "US",
+            "expires_on": "2035-01-01",
+        }
+    ]
     response = client.post("/api/orders", json=body, headers=auth)
     assert response.status_code == 201, response.text
     assert "X1234567" not in response.text

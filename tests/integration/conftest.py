@@ -21,23 +21,36 @@ def services(engine: Engine) -> Dependencies:
 
 
 def create_user(services: Dependencies, *, email: str | None = None) -> User:
-    user = User(new_id("usr"), email or f"{new_id('u')}@test.com", Role.CUSTOMER,
-                services.clock.now())  # fmt: skip
+    user = User(
+        new_id("usr"), email or f"{new_id('u')}@test.com", Role.CUSTOMER, services.clock.now()
+    )
     with services.uow() as uow:
         uow.users.add(user, "not-a-real-hash")
         uow.commit()
     return user
 
 
-def find_offers(services: Dependencies, *, user: User | None = None, origin: str = "JFK",
-                destination: str = "LHR", days: int = 30) -> list[Offer]:  # fmt: skip
+def find_offers(
+    services: Dependencies,
+    *,
+    user: User | None = None,
+    origin: str = "JFK",
+    destination: str = "LHR",
+    days: int = 30,
+) -> list[Offer]:
     criteria = SearchCriteria(
         (SliceRequest(origin, destination, date.today() + timedelta(days=days)),),
-        (OfferPassenger(new_id("pas"), PassengerType.ADULT),), max_connections=0,
-    )  # fmt: skip
+        (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
+        max_connections=0,
+    )
     request = search.create_offer_request(services, user=user, criteria=criteria)
     search.get_offer_request(services, user=user, request_id=request.id, wait=True)
-    page = search.list_offers(services, user=user, request_id=request.id, filters=OfferFilter(),
-                              page=PageRequest(limit=200))  # fmt: skip
+    page = search.list_offers(
+        services,
+        user=user,
+        request_id=request.id,
+        filters=OfferFilter(),
+        page=PageRequest(limit=200),
+    )
     assert page.items
     return page.items

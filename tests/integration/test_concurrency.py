@@ -35,8 +35,10 @@ def _outcome(call: object) -> str:
 
 def test_fifty_clients_for_the_last_three_seats(services: Dependencies, engine: Engine) -> None:
     offer = next(o for o in find_offers(services) if not o.requires_instant_payment)
-    legs = [LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
-            for leg in offer.provider_reference["legs"]]  # fmt: skip
+    legs = [
+        LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+        for leg in offer.provider_reference["legs"]
+    ]
     for key in legs:
         SqlSandboxInventory(engine).set_available(key, SEATS_LEFT)
     users = [create_user(services) for _ in range(CLIENTS)]
@@ -58,13 +60,19 @@ def test_fifty_clients_for_the_last_three_seats(services: Dependencies, engine: 
 def test_one_payment_wins_when_ten_pay_at_once(services: Dependencies) -> None:
     user = create_user(services)
     offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
-    order = create_order(services, user=user, command=CreateOrder(
-        OrderType.HOLD, offer.id, [create_passenger(id="")]))  # fmt: skip
+    order = create_order(
+        services,
+        user=user,
+        command=CreateOrder(OrderType.HOLD, offer.id, [create_passenger(id="")]),
+    )
     method = PaymentMethod(PaymentType.BALANCE)
 
     def pay(_: int) -> str:
-        return _outcome(lambda: payments.pay_order(services, user=user, order_id=order.id,
-                                                   amount=order.total, method=method))  # fmt: skip
+        return _outcome(
+            lambda: payments.pay_order(
+                services, user=user, order_id=order.id, amount=order.total, method=method
+            )
+        )
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = Counter(pool.map(pay, range(10)))
@@ -79,27 +87,40 @@ def test_one_payment_wins_when_ten_pay_at_once(services: Dependencies) -> None:
 def test_a_cancellation_is_confirmed_once(services: Dependencies, engine: Engine) -> None:
     user = create_user(services)
     offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
-    order = create_order(services, user=user, command=CreateOrder(
-        OrderType.INSTANT, offer.id, [create_passenger(id="")],
-        payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
-    ))  # fmt: skip
+    order = create_order(
+        services,
+        user=user,
+        command=CreateOrder(
+            OrderType.INSTANT,
+            offer.id,
+            [create_passenger(id="")],
+            payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
+        ),
+    )
     key = offer.provider_reference["legs"][0]
     with engine.connect() as db:
-        before = db.execute(select(sandbox_inventory.c.available).where(
-            sandbox_inventory.c.flight == key["flight"])).scalar_one()  # fmt: skip
-    quotes = [cancellation.quote_cancellation(services, user=user, order_id=order.id,
-                                              reason="other") for _ in range(8)]  # fmt: skip
+        before = db.execute(
+            select(sandbox_inventory.c.available).where(sandbox_inventory.c.flight == key["flight"])
+        ).scalar_one()
+    quotes = [
+        cancellation.quote_cancellation(services, user=user, order_id=order.id, reason="other")
+        for _ in range(8)
+    ]
 
     def confirm(index: int) -> str:
-        return _outcome(lambda: cancellation.confirm_cancellation(
-            services, user=user, order_id=order.id, quote_id=quotes[index].id))  # fmt: skip
+        return _outcome(
+            lambda: cancellation.confirm_cancellation(
+                services, user=user, order_id=order.id, quote_id=quotes[index].id
+            )
+        )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = Counter(pool.map(confirm, range(8)))
     assert outcomes["ok"] == 1 and sum(outcomes.values()) == 8
     assert set(outcomes) <= {"ok", "already_cancelled", "order_changed"}
     with engine.connect() as db:
-        after = db.execute(select(sandbox_inventory.c.available).where(
-            sandbox_inventory.c.flight == key["flight"])).scalar_one()  # fmt: skip
+        after = db.execute(
+            select(sandbox_inventory.c.available).where(sandbox_inventory.c.flight == key["flight"])
+        ).scalar_one()
     assert after == before + 1, "the seat is released exactly once"
     assert quotes[0].refund.amount == Decimal(order.total.amount)

@@ -48,7 +48,7 @@ async def _request_context(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     incoming = request.headers.get("x-request-id", "")
-    request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isprintable() else ""  # noqa: PLR2004
+    request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isprintable() else ""
     request_id = request_id or f"req_{uuid.uuid4().hex}"
     request.state.request_id = request_id
     structlog.contextvars.clear_contextvars()
@@ -56,7 +56,11 @@ async def _request_context(
     started = time.perf_counter()
     response = await call_next(request)
     response.headers["x-request-id"] = request_id
-    log.info("request", method=request.method, path=request.url.path,
-             status=response.status_code,
-             ms=round((time.perf_counter() - started) * 1000, 1))  # fmt: skip
+    log.info(
+        "request",
+        method=request.method,
+        path=request.url.path,
+        status=response.status_code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
     return response

@@ -45,7 +45,10 @@ def request_id_of(request: Request) -> str:
 
 
 def error_response(
-    request: Request, status: int, items: list[dict[str, Any]], headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    items: list[dict[str, Any]],
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = {"errors": items, "meta": {"status": status, "request_id": request_id_of(request)}}
     return JSONResponse(body, status_code=status, headers=headers)
@@ -93,13 +96,27 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         location = tuple(error.get("loc", ()))
         kind = error.get("type", "invalid")
         if kind == "json_invalid":
-            items.append(_item("validation_error", "Malformed JSON",
-                               "The request body is not valid JSON.", "malformed_json", None))  # fmt: skip
+            items.append(
+                _item(
+                    "validation_error",
+                    "Malformed JSON",
+                    "The request body is not valid JSON.",
+                    "malformed_json",
+                    None,
+                )
+            )
             continue
         message = str(error.get("msg", "Invalid value")).removeprefix("Value error, ")
         field = field_path(location) or None
-        items.append(_item("validation_error", "Invalid field",
-                           f"{field}: {message}" if field else message, kind, field))  # fmt: skip
+        items.append(
+            _item(
+                "validation_error",
+                "Invalid field",
+                f"{field}: {message}" if field else message,
+                kind,
+                field,
+            )
+        )
     return error_response(request, 400, items)
 
 
@@ -107,18 +124,37 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     titles = {404: "Not found", 405: "Method not allowed"}
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return error_response(request, exc.status_code, [_item(
-        "invalid_request_error", titles.get(exc.status_code, "Error"), str(exc.detail), code, None
-    )])  # fmt: skip
+    return error_response(
+        request,
+        exc.status_code,
+        [
+            _item(
+                "invalid_request_error",
+                titles.get(exc.status_code, "Error"),
+                str(exc.detail),
+                code,
+                None,
+            )
+        ],
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("request.crashed", error=repr(exc))
-    return error_response(request, 500, [_item(
-        "api_error", "Internal error",
-        "Something went wrong on our side; it has been logged. Retry, or quote the request id.",
-        "internal_error", None,
-    )])  # fmt: skip
+    return error_response(
+        request,
+        500,
+        [
+            _item(
+                "api_error",
+                "Internal error",
+                "Something went wrong on our side and it was logged. "
+                "Retry, or quote the request id.",
+                "internal_error",
+                None,
+            )
+        ],
+    )
 
 
 def install(app: FastAPI) -> None:

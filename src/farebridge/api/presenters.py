@@ -34,20 +34,26 @@ def local(value: datetime) -> str:
 
 def airport_json(airport: Airport) -> Json:
     return {
-        "type": "airport", "iata_code": airport.iata_code, "name": airport.name,
-        "city_name": airport.city_name, "iata_country_code": airport.country_code,
-        "latitude": airport.latitude, "longitude": airport.longitude,
+        "type": "airport",
+        "iata_code": airport.iata_code,
+        "name": airport.name,
+        "city_name": airport.city_name,
+        "iata_country_code": airport.country_code,
+        "latitude": airport.latitude,
+        "longitude": airport.longitude,
         "time_zone": airport.time_zone,
-    }  # fmt: skip
+    }
 
 
 def city_json(city: City, places: PlaceDirectory) -> Json:
     airports = [places.airport(code) for code in city.airport_codes]
     return {
-        "type": "city", "iata_code": city.iata_code, "name": city.name,
+        "type": "city",
+        "iata_code": city.iata_code,
+        "name": city.name,
         "iata_country_code": city.country_code,
         "airports": [airport_json(a) for a in airports if a is not None],
-    }  # fmt: skip
+    }
 
 
 def place_json(code: str, places: PlaceDirectory) -> Json:
@@ -134,9 +140,7 @@ def offer_json(offer: Offer) -> Json:
             ),
         },
         "passenger_identity_documents_required": offer.passenger_identity_documents_required,
-        "passengers": [
-            {"id": p.id, "type": p.type.value, "age": p.age} for p in offer.passengers
-        ],
+        "passengers": [{"id": p.id, "type": p.type.value, "age": p.age} for p in offer.passengers],
         "conditions": conditions_json(offer.conditions),
         "slices": [slice_json(s) for s in offer.slices],
         "created_at": instant(offer.created_at),
@@ -153,7 +157,8 @@ def offer_request_json(request: OfferRequest, places: PlaceDirectory) -> Json:
         "truncated": request.truncated,
         "error": (
             {"code": request.error_code, "message": request.error_message}
-            if request.error_code else None
+            if request.error_code
+            else None
         ),
         "cabin_class": request.criteria.cabin_class.value,
         "max_connections": request.criteria.max_connections,
@@ -170,7 +175,7 @@ def offer_request_json(request: OfferRequest, places: PlaceDirectory) -> Json:
         ],
         "created_at": instant(request.created_at),
         "completed_at": instant(request.completed_at),
-    }  # fmt: skip
+    }
 
 
 def passenger_json(passenger: Passenger) -> Json:
@@ -216,10 +221,14 @@ def order_json(order: Order) -> Json:
         },
         "ticketing_status": order.ticketing_status.value,
         "documents": [
-            {"type": d.type, "unique_identifier": d.unique_identifier,
-             "passenger_id": d.passenger_id, "issued_at": instant(d.issued_at)}
+            {
+                "type": d.type,
+                "unique_identifier": d.unique_identifier,
+                "passenger_id": d.passenger_id,
+                "issued_at": instant(d.issued_at),
+            }
             for d in order.documents
-        ],  # fmt: skip
+        ],
         "passengers": [passenger_json(p) for p in order.passengers],
         "slices": [slice_json(s) for s in order.slices],
         "conditions": conditions_json(order.conditions),
@@ -284,13 +293,20 @@ def seat_map_json(seat_map: SeatMap) -> Json:
                 "deck": cabin.deck,
                 "aisles": cabin.aisles,
                 "wings": (
-                    {"first_row_index": cabin.wings_first_row,
-                     "last_row_index": cabin.wings_last_row}
-                    if cabin.wings_first_row is not None else None
-                ),  # fmt: skip
+                    {
+                        "first_row_index": cabin.wings_first_row,
+                        "last_row_index": cabin.wings_last_row,
+                    }
+                    if cabin.wings_first_row is not None
+                    else None
+                ),
                 "rows": [
-                    {"sections": [{"elements": [element_json(e) for e in section]}
-                                  for section in row.sections]}  # fmt: skip
+                    {
+                        "sections": [
+                            {"elements": [element_json(e) for e in section]}
+                            for section in row.sections
+                        ]
+                    }
                     for row in cabin.rows
                 ],
             }
@@ -300,5 +316,10 @@ def seat_map_json(seat_map: SeatMap) -> Json:
 
 
 def user_json(user: User) -> Json:
-    return {"id": user.id, "email": user.email, "full_name": user.full_name,
-            "role": user.role.value, "created_at": instant(user.created_at)}  # fmt: skip
+    return {
+        "id": user.id,
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "created_at": instant(user.created_at),
+    }

@@ -42,7 +42,7 @@ class RateLimiter:
                     retry_after_seconds=retry,
                 )
             self._windows[key] = (start, count + 1)
-            if len(self._windows) > 100_000:  # noqa: PLR2004
+            if len(self._windows) > 100_000:
                 self._windows = {k: v for k, v in self._windows.items() if now - v[0] < 60}
 
 

@@ -110,7 +110,7 @@ class PaymentMethodFields(RequestModel):
         if self.type == "card" and not self.card_token:
             raise ValueError("card payments need a card_token")
         digits = (self.card_token or "").replace(" ", "").replace("-", "")
-        if digits.isdigit() and len(digits) >= 12:  # noqa: PLR2004
+        if digits.isdigit() and len(digits) >= 12:
             raise ValueError("send a payment token such as tok_visa, never a card number")
         return self
 
@@ -139,9 +139,9 @@ class PaymentBody(PaymentMethodFields):
 
 
 class CancelBody(RequestModel):
-    reason: Literal[
-        "requested_by_customer", "schedule_change", "duplicate", "other"
-    ] = "requested_by_customer"
+    reason: Literal["requested_by_customer", "schedule_change", "duplicate", "other"] = (
+        "requested_by_customer"
+    )
 
 
 class ConfirmCancelBody(RequestModel):

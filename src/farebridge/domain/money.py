@@ -7,9 +7,22 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Currencies whose minor unit is not 1/100 (ISO 4217).
 _EXPONENTS = {
-    "JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "UGX": 0, "XOF": 0, "XAF": 0,
-    "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "LYD": 3, "IQD": 3,
-}  # fmt: skip
+    "JPY": 0,
+    "KRW": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "VND": 0,
+    "UGX": 0,
+    "XOF": 0,
+    "XAF": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+    "LYD": 3,
+    "IQD": 3,
+}
 
 
 class CurrencyMismatch(ValueError):
@@ -104,15 +117,32 @@ def total(amounts: list[Money], currency: str) -> Money:
 # Fixed reference rates (US dollars per unit) used only to compare and sort
 # amounts in different currencies; never used to charge anyone.
 REFERENCE_USD_RATES: dict[str, Decimal] = {
-    "USD": Decimal("1"), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"), "CHF": Decimal("1.12"),
-    "JPY": Decimal("0.0067"), "AED": Decimal("0.2723"), "SGD": Decimal("0.74"),
-    "AUD": Decimal("0.66"), "CAD": Decimal("0.73"), "CNY": Decimal("0.138"),
-    "HKD": Decimal("0.128"), "KRW": Decimal("0.00073"), "INR": Decimal("0.012"),
-    "QAR": Decimal("0.2747"), "TRY": Decimal("0.031"), "SEK": Decimal("0.095"),
-    "NOK": Decimal("0.094"), "DKK": Decimal("0.145"), "PLN": Decimal("0.25"),
-    "BRL": Decimal("0.18"), "MXN": Decimal("0.055"), "ZAR": Decimal("0.054"),
-    "NZD": Decimal("0.6"), "THB": Decimal("0.028"), "SAR": Decimal("0.2666"),
-}  # fmt: skip
+    "USD": Decimal("1"),
+    "EUR": Decimal("1.08"),
+    "GBP": Decimal("1.27"),
+    "CHF": Decimal("1.12"),
+    "JPY": Decimal("0.0067"),
+    "AED": Decimal("0.2723"),
+    "SGD": Decimal("0.74"),
+    "AUD": Decimal("0.66"),
+    "CAD": Decimal("0.73"),
+    "CNY": Decimal("0.138"),
+    "HKD": Decimal("0.128"),
+    "KRW": Decimal("0.00073"),
+    "INR": Decimal("0.012"),
+    "QAR": Decimal("0.2747"),
+    "TRY": Decimal("0.031"),
+    "SEK": Decimal("0.095"),
+    "NOK": Decimal("0.094"),
+    "DKK": Decimal("0.145"),
+    "PLN": Decimal("0.25"),
+    "BRL": Decimal("0.18"),
+    "MXN": Decimal("0.055"),
+    "ZAR": Decimal("0.054"),
+    "NZD": Decimal("0.6"),
+    "THB": Decimal("0.028"),
+    "SAR": Decimal("0.2666"),
+}
 
 
 def reference_usd_cents(money: Money) -> int:

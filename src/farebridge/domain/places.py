@@ -33,9 +33,10 @@ EARTH_RADIUS_KM = 6371.0
 def great_circle_km(a: Airport, b: Airport) -> float:
     """Haversine distance between two airports, in kilometres."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
@@ -121,7 +122,9 @@ class PlaceDirectory:
             rank = _airport_rank(airport, text)
             if rank is not None:
                 # Airports of a metropolitan area are the likelier answer.
-                ranked.append((rank * 2 - (airport.iata_code in grouped), airport.iata_code, airport))
+                ranked.append(
+                    (rank * 2 - (airport.iata_code in grouped), airport.iata_code, airport)
+                )
         ranked.sort(key=lambda item: (item[0], item[1]))
         return [place for _, _, place in ranked[:limit]]
 

@@ -45,9 +45,9 @@ class IssuedTicket:
 class Provider(Protocol):
     name: str
 
-    def search(self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime) -> (
-        SearchResult
-    ):
+    def search(
+        self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime
+    ) -> SearchResult:
         """Offers for ``criteria``; each offer's ``offer_request_id`` is set."""
         ...
 

@@ -33,9 +33,13 @@ def _hash_token(token: str) -> str:
 
 
 def register_user(
-    deps: Dependencies, *, email: str, password: str, full_name: str = "",
+    deps: Dependencies,
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
     role: Role = Role.CUSTOMER,
-) -> User:  # fmt: skip
+) -> User:
     email = email.strip().lower()
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(

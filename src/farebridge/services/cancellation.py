@@ -61,21 +61,40 @@ def confirm_cancellation(
         order = owned_order(uow, user, order_id)
         quote = uow.cancellations.get(quote_id)
         if quote is None or quote.order_id != order.id:
-            raise NotFound(f"No cancellation quote {quote_id} for this order.",
-                           code="cancellation_not_found", field="cancellation_id")  # fmt: skip
+            raise NotFound(
+                f"No cancellation quote {quote_id} for this order.",
+                code="cancellation_not_found",
+                field="cancellation_id",
+            )
         _check_confirmable(order, quote, now=now)
-        event = OrderEvent(order.id, "order.cancelled", None, OrderStatus.CANCELLED, now,
-                           {"cancellation_id": quote.id, "refund": str(quote.refund)})  # fmt: skip
+        event = OrderEvent(
+            order.id,
+            "order.cancelled",
+            None,
+            OrderStatus.CANCELLED,
+            now,
+            {"cancellation_id": quote.id, "refund": str(quote.refund)},
+        )
         moved = uow.orders.transition(
             order.id, from_statuses=[quote.order_status], event=event, cancelled_at=now
         )
         if moved is None or not uow.cancellations.confirm(quote.id, now=now):
             raise _moved_on(order.id)
-        enqueue_in(uow, deps, RELEASE_JOB, {"booking_reference": order.booking_reference},
-                   dedupe_key=f"{RELEASE_JOB}:{order.booking_reference}")  # fmt: skip
+        enqueue_in(
+            uow,
+            deps,
+            RELEASE_JOB,
+            {"booking_reference": order.booking_reference},
+            dedupe_key=f"{RELEASE_JOB}:{order.booking_reference}",
+        )
         if quote.refund.amount > 0:
-            enqueue_in(uow, deps, REFUND_JOB, {"order_id": order.id, "quote_id": quote.id},
-                       dedupe_key=f"{REFUND_JOB}:{quote.id}")  # fmt: skip
+            enqueue_in(
+                uow,
+                deps,
+                REFUND_JOB,
+                {"order_id": order.id, "quote_id": quote.id},
+                dedupe_key=f"{REFUND_JOB}:{quote.id}",
+            )
         uow.commit()
     run_job_now(deps, RELEASE_JOB, f"{RELEASE_JOB}:{order.booking_reference}")
     with deps.uow(read_only=True) as uow:
@@ -87,15 +106,19 @@ def _check_confirmable(order: Order, quote: CancellationQuote, *, now: Any) -> N
     if quote.confirmed_at is not None or order.status is OrderStatus.CANCELLED:
         raise OrderAlreadyCancelled(f"Order {order.id} is already cancelled.")
     if quote.is_expired(now):
-        raise InvalidState("The cancellation quote expired; ask for a new one.",
-                           code="quote_expired", field="cancellation_id")  # fmt: skip
+        raise InvalidState(
+            "The cancellation quote expired; ask for a new one.",
+            code="quote_expired",
+            field="cancellation_id",
+        )
     if order.status is not quote.order_status:
         raise _moved_on(order.id)
 
 
 def _moved_on(order_id: str) -> Conflict:
-    return Conflict(f"Order {order_id} changed since the quote; ask for a new quote.",
-                    code="order_changed")  # fmt: skip
+    return Conflict(
+        f"Order {order_id} changed since the quote; ask for a new quote.", code="order_changed"
+    )
 
 
 @handler(RELEASE_JOB)
@@ -110,9 +133,10 @@ def refund_payment(deps: Dependencies, payload: dict[str, Any]) -> None:
     with deps.uow(read_only=True) as uow:
         quote = uow.cancellations.get(payload["quote_id"])
         paid = [
-            p for p in uow.payments.for_order(payload["order_id"])
+            p
+            for p in uow.payments.for_order(payload["order_id"])
             if p.status is PaymentStatus.SUCCEEDED
-        ]  # fmt: skip
+        ]
     if quote is None or not paid:
         return
     payment = paid[0]

@@ -18,12 +18,19 @@ def expire_holds(deps: Dependencies, *, limit: int = 100) -> int:
         with deps.uow() as uow:
             order = uow.orders.get(order_id)
             event = OrderEvent(order_id, "order.expired", None, OrderStatus.EXPIRED, now)
-            if order is None or uow.orders.transition(
-                order_id, from_statuses=[OrderStatus.HOLD], event=event
-            ) is None:
+            if (
+                order is None
+                or uow.orders.transition(order_id, from_statuses=[OrderStatus.HOLD], event=event)
+                is None
+            ):
                 continue
-            enqueue_in(uow, deps, RELEASE_JOB, {"booking_reference": order.booking_reference},
-                       dedupe_key=f"{RELEASE_JOB}:{order.booking_reference}")  # fmt: skip
+            enqueue_in(
+                uow,
+                deps,
+                RELEASE_JOB,
+                {"booking_reference": order.booking_reference},
+                dedupe_key=f"{RELEASE_JOB}:{order.booking_reference}",
+            )
             uow.commit()
             expired += 1
     return expired

@@ -33,8 +33,14 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def enqueue_in(uow: Any, deps: Dependencies, kind: str, payload: dict[str, Any], *,
-               dedupe_key: str | None = None) -> None:  # fmt: skip
+def enqueue_in(
+    uow: Any,
+    deps: Dependencies,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    dedupe_key: str | None = None,
+) -> None:
     uow.jobs.enqueue(kind, payload, now=deps.clock.now(), dedupe_key=dedupe_key)
 
 

@@ -95,27 +95,34 @@ def _check_payment_terms(offer: Offer, command: CreateOrder) -> None:
     if command.type is OrderType.INSTANT:
         if command.payment is None:
             raise InvalidRequest(
-                "An instant order needs exactly one payment.", field="payments",
+                "An instant order needs exactly one payment.",
+                field="payments",
                 code="payment_required",
-            )  # fmt: skip
+            )
         check_amount(command.payment.amount, offer.total, field="payments[0].amount")
         return
     if command.payment is not None:
         raise InvalidRequest(
             "A hold order is paid later with POST /payments; leave out payments.",
-            field="payments", code="payments_not_allowed",
-        )  # fmt: skip
+            field="payments",
+            code="payments_not_allowed",
+        )
     if offer.requires_instant_payment:
         raise InvalidState(
             f"{offer.owner.name} fares cannot be held; create an instant order.",
-            field="type", code="instant_payment_required",
-        )  # fmt: skip
+            field="type",
+            code="instant_payment_required",
+        )
 
 
 def _new_order(
-    user: User, offer: Offer, booking: Booking, passengers: tuple[Passenger, ...],
-    command: CreateOrder, deps: Dependencies,
-) -> Order:  # fmt: skip
+    user: User,
+    offer: Offer,
+    booking: Booking,
+    passengers: tuple[Passenger, ...],
+    command: CreateOrder,
+    deps: Dependencies,
+) -> Order:
     now = deps.clock.now()
     instant = command.type is OrderType.INSTANT
     return Order(
@@ -141,14 +148,21 @@ def _new_order(
 
 
 def _charge(deps: Dependencies, order: Order, request: PaymentRequest) -> Payment:
-    payment = Payment(new_id("pay"), order.id, request.amount, request.method,
-                      PaymentStatus.SUCCEEDED, deps.clock.now())  # fmt: skip
+    payment = Payment(
+        new_id("pay"),
+        order.id,
+        request.amount,
+        request.method,
+        PaymentStatus.SUCCEEDED,
+        deps.clock.now(),
+    )
     result = deps.gateway.charge(payment.id, payment.amount, payment.method)
     if not result.succeeded:
         raise PaymentFailed(
             result.failure_message or "The payment was declined.",
-            code=result.failure_code or "payment_declined", field="payments[0]",
-        )  # fmt: skip
+            code=result.failure_code or "payment_declined",
+            field="payments[0]",
+        )
     return payment
 
 
@@ -160,12 +174,25 @@ def _record(deps: Dependencies, order: Order, payment: Payment | None, key: str 
             existing = uow.orders.get_by_idempotency_key(order.owner_id, key or "")
             assert existing is not None
             raise _Replayed(existing) from None
-        uow.orders.add_event(OrderEvent(order.id, "order.created", None, order.status,
-                                        order.created_at, {"type": order.type.value}))  # fmt: skip
+        uow.orders.add_event(
+            OrderEvent(
+                order.id,
+                "order.created",
+                None,
+                order.status,
+                order.created_at,
+                {"type": order.type.value},
+            )
+        )
         if payment is not None:
             uow.payments.add(payment)
-            enqueue_in(uow, deps, TICKETING_JOB, {"order_id": order.id},
-                       dedupe_key=f"{TICKETING_JOB}:{order.id}")  # fmt: skip
+            enqueue_in(
+                uow,
+                deps,
+                TICKETING_JOB,
+                {"order_id": order.id},
+                dedupe_key=f"{TICKETING_JOB}:{order.id}",
+            )
         uow.commit()
 
 

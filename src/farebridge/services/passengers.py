@@ -66,21 +66,27 @@ def match_passengers(offer: Offer, given: list[Passenger]) -> tuple[Passenger, .
 def _check_details(passenger: Passenger, where: str, *, travel_on: date) -> None:
     if passenger.title not in TITLES:
         raise ValidationFailed(
-            f"title must be one of {', '.join(sorted(TITLES))}.", field=f"{where}.title",
+            f"title must be one of {', '.join(sorted(TITLES))}.",
+            field=f"{where}.title",
             code="invalid_title",
-        )  # fmt: skip
+        )
     if passenger.gender not in GENDERS:
-        raise ValidationFailed("gender must be m or f.", field=f"{where}.gender",
-                               code="invalid_gender")  # fmt: skip
+        raise ValidationFailed(
+            "gender must be m or f.", field=f"{where}.gender", code="invalid_gender"
+        )
     if passenger.born_on >= travel_on:
-        raise ValidationFailed("born_on must be before the travel date.",
-                               field=f"{where}.born_on", code="invalid_birth_date")  # fmt: skip
+        raise ValidationFailed(
+            "born_on must be before the travel date.",
+            field=f"{where}.born_on",
+            code="invalid_birth_date",
+        )
     age = age_on(passenger.born_on, travel_on)
     expected = PassengerType.for_age(age)
     if expected is not passenger.type:
         raise ValidationFailed(
             f"A passenger aged {age} on the travel date is {expected.value}, not "
-            f"{passenger.type.value} (adults {ADULT_AGE}+, children {CHILD_MIN_AGE}-{ADULT_AGE - 1}).",
+            f"{passenger.type.value} (adults {ADULT_AGE}+, "
+            f"children {CHILD_MIN_AGE}-{ADULT_AGE - 1}).",
             field=f"{where}.born_on",
             code="age_type_mismatch",
         )

@@ -47,9 +47,11 @@ def pay_order(
     if not result.succeeded:
         with deps.uow() as uow:
             uow.payments.set_status(
-                payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.FAILED,
+                payment.id,
+                from_status=PaymentStatus.PENDING,
+                to_status=PaymentStatus.FAILED,
                 failure_code=result.failure_code,
-            )  # fmt: skip
+            )
             uow.commit()
         raise PaymentFailed(
             result.failure_message or "The payment was declined.",
@@ -72,17 +74,29 @@ def _settle(deps: Dependencies, order: Order, payment: Payment) -> Payment:
         uow.payments.set_status(
             payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
         )
-        event = OrderEvent(order.id, "order.paid", None, OrderStatus.PAID, now,
-                           {"payment_id": payment.id})  # fmt: skip
+        event = OrderEvent(
+            order.id, "order.paid", None, OrderStatus.PAID, now, {"payment_id": payment.id}
+        )
         moved = uow.orders.transition(
             order.id, from_statuses=[OrderStatus.HOLD], event=event, paid_at=now
         )
         if moved is not None:
-            enqueue_in(uow, deps, TICKETING_JOB, {"order_id": order.id},
-                       dedupe_key=f"{TICKETING_JOB}:{order.id}")  # fmt: skip
+            enqueue_in(
+                uow,
+                deps,
+                TICKETING_JOB,
+                {"order_id": order.id},
+                dedupe_key=f"{TICKETING_JOB}:{order.id}",
+            )
             uow.commit()
-            return Payment(payment.id, payment.order_id, payment.amount, payment.method,
-                           PaymentStatus.SUCCEEDED, payment.created_at)  # fmt: skip
+            return Payment(
+                payment.id,
+                payment.order_id,
+                payment.amount,
+                payment.method,
+                PaymentStatus.SUCCEEDED,
+                payment.created_at,
+            )
     # The hold expired or was cancelled while the card was charged: give it back.
     deps.gateway.refund(payment.id, payment.amount)
     with deps.uow() as uow:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from farebridge.domain.account import User
 from farebridge.domain.cancellation import CancellationQuote
@@ -59,7 +60,9 @@ class Users(Protocol):
 
 
 class Tokens(Protocol):
-    def add(self, token_hash: str, user_id: str, *, now: datetime, expires_at: datetime) -> None: ...
+    def add(
+        self, token_hash: str, user_id: str, *, now: datetime, expires_at: datetime
+    ) -> None: ...
     def user_for(self, token_hash: str, *, now: datetime) -> User | None: ...
     def revoke(self, token_hash: str, *, now: datetime) -> None: ...
 
@@ -68,10 +71,16 @@ class OfferRequests(Protocol):
     def add(self, request: OfferRequest) -> None: ...
     def get(self, request_id: str) -> OfferRequest | None: ...
     def finish(
-        self, request_id: str, *, status: OfferRequestStatus, now: datetime,
-        offers_count: int = 0, truncated: bool = False, error_code: str | None = None,
+        self,
+        request_id: str,
+        *,
+        status: OfferRequestStatus,
+        now: datetime,
+        offers_count: int = 0,
+        truncated: bool = False,
+        error_code: str | None = None,
         error_message: str | None = None,
-    ) -> bool: ...  # fmt: skip
+    ) -> bool: ...
 
 
 class Offers(Protocol):
@@ -87,9 +96,13 @@ class Orders(Protocol):
     def get_by_idempotency_key(self, owner_id: str, key: str) -> Order | None: ...
     def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]: ...
     def transition(
-        self, order_id: str, *, from_statuses: Sequence[OrderStatus], event: OrderEvent,
+        self,
+        order_id: str,
+        *,
+        from_statuses: Sequence[OrderStatus],
+        event: OrderEvent,
         **changes: Any,
-    ) -> OrderStatus | None: ...  # fmt: skip
+    ) -> OrderStatus | None: ...
     def set_ticketing_status(
         self, order_id: str, status: TicketingStatus, *, synced_at: datetime
     ) -> None: ...
@@ -103,9 +116,13 @@ class Orders(Protocol):
 class Payments(Protocol):
     def add(self, payment: Payment, *, idempotency_key: str | None = None) -> None: ...
     def set_status(
-        self, payment_id: str, *, from_status: PaymentStatus, to_status: PaymentStatus,
+        self,
+        payment_id: str,
+        *,
+        from_status: PaymentStatus,
+        to_status: PaymentStatus,
         failure_code: str | None = None,
-    ) -> bool: ...  # fmt: skip
+    ) -> bool: ...
     def get(self, payment_id: str) -> Payment | None: ...
     def for_order(self, order_id: str) -> list[Payment]: ...
 
@@ -117,17 +134,26 @@ class Cancellations(Protocol):
 
 
 class JobLike(Protocol):
-    id: int
-    kind: str
-    payload: dict[str, Any]
-    attempts: int
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+    @property
+    def attempts(self) -> int: ...
 
 
 class Jobs(Protocol):
     def enqueue(
-        self, kind: str, payload: dict[str, Any], *, now: datetime,
-        run_after: datetime | None = None, dedupe_key: str | None = None,
-    ) -> None: ...  # fmt: skip
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        run_after: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> None: ...
     def claim_next(
         self, *, now: datetime, lease: timedelta, kind: str | None = None
     ) -> JobLike | None: ...
@@ -139,17 +165,32 @@ class Jobs(Protocol):
 
 
 class UnitOfWork(Protocol):
-    users: Users
-    tokens: Tokens
-    offer_requests: OfferRequests
-    offers: Offers
-    orders: Orders
-    payments: Payments
-    cancellations: Cancellations
-    jobs: Jobs
+    """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
-    def __enter__(self) -> UnitOfWork: ...
-    def __exit__(self, *args: object) -> None: ...
+    @property
+    def users(self) -> Users: ...
+    @property
+    def tokens(self) -> Tokens: ...
+    @property
+    def offer_requests(self) -> OfferRequests: ...
+    @property
+    def offers(self) -> Offers: ...
+    @property
+    def orders(self) -> Orders: ...
+    @property
+    def payments(self) -> Payments: ...
+    @property
+    def cancellations(self) -> Cancellations: ...
+    @property
+    def jobs(self) -> Jobs: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
     def commit(self) -> None: ...
 
 

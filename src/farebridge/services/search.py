@@ -70,16 +70,22 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
     except FarebridgeError as exc:
         with deps.uow() as uow:
             uow.offer_requests.finish(
-                request_id, status=OfferRequestStatus.FAILED, now=deps.clock.now(),
-                error_code=exc.code, error_message=exc.message,
-            )  # fmt: skip
+                request_id,
+                status=OfferRequestStatus.FAILED,
+                now=deps.clock.now(),
+                error_code=exc.code,
+                error_message=exc.message,
+            )
             uow.commit()
         return
     with deps.uow() as uow:
         finished = uow.offer_requests.finish(
-            request_id, status=OfferRequestStatus.COMPLETE, now=deps.clock.now(),
-            offers_count=len(result.offers), truncated=result.truncated,
-        )  # fmt: skip
+            request_id,
+            status=OfferRequestStatus.COMPLETE,
+            now=deps.clock.now(),
+            offers_count=len(result.offers),
+            truncated=result.truncated,
+        )
         if finished:  # another run got there first: keep its offers
             uow.offers.add_many(result.offers)
             uow.commit()
@@ -114,7 +120,11 @@ def _may_see(user: User | None, owner_id: str | None) -> bool:
 
 
 def list_offers(
-    deps: Dependencies, *, user: User | None, request_id: str, filters: OfferFilter,
+    deps: Dependencies,
+    *,
+    user: User | None,
+    request_id: str,
+    filters: OfferFilter,
     page: PageRequest,
 ) -> Page[Offer]:
     _owned_request(deps, user, request_id)

@@ -24,13 +24,17 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
     with deps.uow() as uow:
         order = uow.orders.get(order_id)
         if order is None or order.status not in (
-            OrderStatus.INSTANT, OrderStatus.PAID, OrderStatus.TICKETING,
-        ):  # fmt: skip
+            OrderStatus.INSTANT,
+            OrderStatus.PAID,
+            OrderStatus.TICKETING,
+        ):
             return  # ticketed, cancelled or gone: nothing to do
         if order.ticketing_status is TicketingStatus.UNKNOWN:
             return  # never retry an unknown outcome blindly
         if order.status is not OrderStatus.TICKETING:
-            event = OrderEvent(order_id, "order.ticketing_started", None, OrderStatus.TICKETING, now)
+            event = OrderEvent(
+                order_id, "order.ticketing_started", None, OrderStatus.TICKETING, now
+            )
             if uow.orders.transition(order_id, from_statuses=[order.status], event=event) is None:
                 return
         uow.orders.set_ticketing_status(order_id, TicketingStatus.PENDING, synced_at=now)
@@ -48,12 +52,19 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         documents = [
             Document("electronic_ticket", t.number, t.passenger_id, issued_at) for t in tickets
         ]
-        event = OrderEvent(order_id, "order.ticketed", None, OrderStatus.TICKETED, issued_at,
-                           {"tickets": [t.number for t in tickets]})  # fmt: skip
+        event = OrderEvent(
+            order_id,
+            "order.ticketed",
+            None,
+            OrderStatus.TICKETED,
+            issued_at,
+            {"tickets": [t.number for t in tickets]},
+        )
         if uow.orders.transition(order_id, from_statuses=[OrderStatus.TICKETING], event=event):
             uow.orders.add_documents(order_id, documents)
-            uow.orders.set_ticketing_status(order_id, TicketingStatus.SUCCESSFUL,
-                                            synced_at=issued_at)  # fmt: skip
+            uow.orders.set_ticketing_status(
+                order_id, TicketingStatus.SUCCESSFUL, synced_at=issued_at
+            )
             uow.commit()
 
 

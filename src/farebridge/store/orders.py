@@ -26,9 +26,15 @@ from farebridge.store.tables import documents, order_events, orders
 _order_codec: TypeAdapter[Order] = TypeAdapter(Order)
 # Columns that change after creation; the JSON payload keeps the rest.
 _LIVE_FIELDS = (
-    "status", "ticketing_status", "paid_at", "synced_at", "cancelled_at", "metadata",
-    "version", "documents",
-)  # fmt: skip
+    "status",
+    "ticketing_status",
+    "paid_at",
+    "synced_at",
+    "cancelled_at",
+    "metadata",
+    "version",
+    "documents",
+)
 
 
 class OrderRepository:
@@ -110,9 +116,13 @@ class OrderRepository:
             orders.c.owner_id == owner_id
         )
         rows, after, before = keyset_page(
-            query, sort_column=orders.c.created_at, id_column=orders.c.id, page=page,
-            descending=True, execute=self._db.execute,
-        )  # fmt: skip
+            query,
+            sort_column=orders.c.created_at,
+            id_column=orders.c.id,
+            page=page,
+            descending=True,
+            execute=self._db.execute,
+        )
         return Page([self._order(r) for r in rows], after, before, page.limit)
 
     def transition(
@@ -137,9 +147,13 @@ class OrderRepository:
             if result.rowcount == 1:
                 self.add_event(
                     OrderEvent(
-                        order_id, event.type, from_status, event.to_status,
-                        event.occurred_at, event.data,
-                    )  # fmt: skip
+                        order_id,
+                        event.type,
+                        from_status,
+                        event.to_status,
+                        event.occurred_at,
+                        event.data,
+                    )
                 )
                 return from_status
         return None
@@ -180,9 +194,13 @@ class OrderRepository:
         )
         return [
             OrderEvent(
-                r.order_id, r.type, OrderStatus(r.from_status) if r.from_status else None,
-                OrderStatus(r.to_status), r.occurred_at, r.data,
-            )  # fmt: skip
+                r.order_id,
+                r.type,
+                OrderStatus(r.from_status) if r.from_status else None,
+                OrderStatus(r.to_status),
+                r.occurred_at,
+                r.data,
+            )
             for r in rows
         ]
 

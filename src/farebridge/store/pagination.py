@@ -27,7 +27,7 @@ def decode_cursor(cursor: str, *, field: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor") from exc
-    if not isinstance(values, list) or len(values) != 2:  # noqa: PLR2004
+    if not isinstance(values, list) or len(values) != 2:
         raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
     return values
 

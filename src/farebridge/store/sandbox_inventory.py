@@ -172,13 +172,15 @@ class SqlSandboxInventory:
             db.execute(
                 self._insert(sandbox_inventory)
                 .values(
-                    flight=key.flight, departure_on=key.departure_on, cabin=key.cabin,
+                    flight=key.flight,
+                    departure_on=key.departure_on,
+                    cabin=key.cabin,
                     available=seats,
                 )
                 .on_conflict_do_update(
                     index_elements=["flight", "departure_on", "cabin"], set_={"available": seats}
                 )
-            )  # fmt: skip
+            )
 
 
 def _sort_key(key: LegKey) -> tuple[str, date, str]:

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from farebridge.domain.money import reference_usd_cents
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
-from farebridge.store.codec import criteria_codec, dump, offer_codec
 from farebridge.services.ports import OfferFilter, Page, PageRequest
+from farebridge.store.codec import criteria_codec, dump, offer_codec
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import offer_requests, offers
 
@@ -133,8 +133,11 @@ class OfferRepository:
         if filters.max_connections is not None:
             query = query.where(offers.c.connections <= filters.max_connections)
         rows, after, before = keyset_page(
-            query, sort_column=sort_column, id_column=offers.c.id, page=page,
+            query,
+            sort_column=sort_column,
+            id_column=offers.c.id,
+            page=page,
             execute=self._db.execute,
-        )  # fmt: skip
+        )
         items = [offer_codec.validate_python(row.payload) for row in rows]
         return Page(items=items, after=after, before=before, limit=page.limit)

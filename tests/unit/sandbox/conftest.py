@@ -79,9 +79,9 @@ class FakeInventory:
             return list(self.tickets[reference])
 
 
-def offer_passengers(*, adults: int = 1, children: int = 0, infants: int = 0) -> tuple[
-    OfferPassenger, ...
-]:
+def offer_passengers(
+    *, adults: int = 1, children: int = 0, infants: int = 0
+) -> tuple[OfferPassenger, ...]:
     kinds = (
         [PassengerType.ADULT] * adults
         + [PassengerType.CHILD] * children

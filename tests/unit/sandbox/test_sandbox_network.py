@@ -13,10 +13,16 @@ from tests.unit.sandbox.conftest import SEED, TRAVEL_ON
 
 def _signature(network: Network) -> list[tuple[str, str, str, int, str, tuple[int, ...]]]:
     return [
-        (p.designator, p.origin.iata_code, p.destination.iata_code, p.departure_minute,
-         p.aircraft.key, tuple(sorted(p.weekdays)))
+        (
+            p.designator,
+            p.origin.iata_code,
+            p.destination.iata_code,
+            p.departure_minute,
+            p.aircraft.key,
+            tuple(sorted(p.weekdays)),
+        )
         for p in network.patterns
-    ]  # fmt: skip
+    ]
 
 
 def test_the_same_seed_gives_the_same_timetable(places: PlaceDirectory, network: Network) -> None:
@@ -80,8 +86,12 @@ def test_weekly_patterns_only_fly_on_their_days(network: Network) -> None:
     week = [TRAVEL_ON + timedelta(days=offset) for offset in range(7)]
     flying = [day for day in week if network.flight(pattern.designator, day) is not None]
     assert {day.weekday() for day in flying} == pattern.weekdays
-    board_days = [day for day in week if pattern.designator in
-                  {f.designator for f in network.flights_from(pattern.origin.iata_code, day)}]  # fmt: skip
+    board_days = [
+        day
+        for day in week
+        if pattern.designator
+        in {f.designator for f in network.flights_from(pattern.origin.iata_code, day)}
+    ]
     assert board_days == flying
 
 
@@ -95,7 +105,9 @@ def test_block_time_grows_with_distance(places: PlaceDirectory) -> None:
 
 def test_hub_departures_cluster_in_banks(network: Network) -> None:
     """BA leaves Heathrow in seven banks of under an hour each, not all day long."""
-    minutes = [p.departure_minute for p in network.patterns_from("LHR") if p.airline.iata_code == "BA"]
+    minutes = [
+        p.departure_minute for p in network.patterns_from("LHR") if p.airline.iata_code == "BA"
+    ]
     ten_minute_slots = {minute // 10 for minute in minutes}
     assert len(minutes) > 50
     assert len(ten_minute_slots) <= 7 * 6  # a uniform spread would use about 70 slots

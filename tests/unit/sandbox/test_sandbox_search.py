@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import time
 from typing import Any
@@ -22,12 +23,24 @@ from farebridge.providers.sandbox.search import (
 from tests.unit.sandbox.conftest import TRAVEL_ON
 
 RULES = ConnectionRules()
-PAIRS = [("JFK", "SIN"), ("LON", "NYC"), ("MAN", "ATH"), ("EDI", "HND"), ("DUB", "ALC"),
-         ("BOS", "FCO"), ("SYD", "LHR")]  # fmt: skip
+PAIRS = [
+    ("JFK", "SIN"),
+    ("LON", "NYC"),
+    ("MAN", "ATH"),
+    ("EDI", "HND"),
+    ("DUB", "ALC"),
+    ("BOS", "FCO"),
+    ("SYD", "LHR"),
+]
 
 
 def _query(
-    places: PlaceDirectory, origin: str, destination: str, *, max_connections: int = 1, **options: Any
+    places: PlaceDirectory,
+    origin: str,
+    destination: str,
+    *,
+    max_connections: int = 1,
+    **options: Any,
 ) -> SliceQuery:
     request = SliceRequest(origin, destination, TRAVEL_ON)
     return replace(slice_query(places, request, max_connections=max_connections), **options)
@@ -41,7 +54,7 @@ def _check_rules(itinerary: Itinerary, query: SliceQuery) -> None:
     assert len(flights) - 1 <= query.max_connections
     visited = [flights[0].origin.iata_code] + [f.destination.iata_code for f in flights]
     assert len(visited) == len(set(visited)), "an airport is visited twice"
-    for before, after in zip(flights, flights[1:], strict=False):
+    for before, after in itertools.pairwise(flights):
         assert before.destination == after.origin
         layover = after.departure_minute - before.arrival_minute
         assert RULES.minimum_connecting_minutes(before, after) <= layover
@@ -50,7 +63,8 @@ def _check_rules(itinerary: Itinerary, query: SliceQuery) -> None:
         if before.airline.is_low_cost or after.airline.is_low_cost:
             assert before.airline == after.airline, "low-cost carriers never interline"
         assert before.airline.iata_code == after.airline.iata_code or (
-            before.airline.alliance is not None and before.airline.alliance == after.airline.alliance
+            before.airline.alliance is not None
+            and before.airline.alliance == after.airline.alliance
         )
 
 
@@ -106,16 +120,21 @@ def test_alliance_rules() -> None:
 
 
 def test_minimum_connecting_time_depends_on_airport_and_borders(network: Network) -> None:
-    into_lhr = next(f for f in network.flights_from("JFK", TRAVEL_ON) if f.destination.iata_code == "LHR")
+    into_lhr = next(
+        f for f in network.flights_from("JFK", TRAVEL_ON) if f.destination.iata_code == "LHR"
+    )
     onward = network.flights_from("LHR", TRAVEL_ON)
     domestic = next(f for f in onward if f.destination.country_code == "GB")
     assert RULES.minimum_connecting_minutes(into_lhr, domestic) == 90  # JFK is abroad
-    into_lhr_domestic = next(f for f in network.flights_from("EDI", TRAVEL_ON)
-                             if f.destination.iata_code == "LHR")  # fmt: skip
+    into_lhr_domestic = next(
+        f for f in network.flights_from("EDI", TRAVEL_ON) if f.destination.iata_code == "LHR"
+    )
     assert RULES.minimum_connecting_minutes(into_lhr_domestic, domestic) == 60
 
 
-def test_time_windows_filter_departures_and_arrivals(places: PlaceDirectory, network: Network) -> None:
+def test_time_windows_filter_departures_and_arrivals(
+    places: PlaceDirectory, network: Network
+) -> None:
     everything = search_itineraries(network, _query(places, "LON", "NYC"))
     morning = TimeWindow(time(6, 0), time(11, 59))
     evening = TimeWindow(time(18, 0), time(23, 59))
@@ -142,7 +161,9 @@ def test_ranked_by_duration_then_departure(places: PlaceDirectory, network: Netw
     assert len({i.key for i in result.itineraries}) == len(result.itineraries)
 
 
-def test_results_are_capped_and_truncation_reported(places: PlaceDirectory, network: Network) -> None:
+def test_results_are_capped_and_truncation_reported(
+    places: PlaceDirectory, network: Network
+) -> None:
     query = _query(places, "JFK", "SIN", max_connections=2)
     full = search_itineraries(network, query, limit=1000)
     capped = search_itineraries(network, query, limit=3)

@@ -43,17 +43,24 @@ def _method(body: PaymentMethodFields) -> PaymentMethod:
 
 
 def _document(body: IdentityDocumentBody) -> IdentityDocument:
-    return IdentityDocument(body.type, body.unique_identifier.upper(), body.issuing_country_code,
-                            body.expires_on)  # fmt: skip
+    return IdentityDocument(
+        body.type, body.unique_identifier.upper(), body.issuing_country_code, body.expires_on
+    )
 
 
 def _passenger(body: PassengerBody) -> Passenger:
     return Passenger(
-        id=body.id or "", type=body.type, title=body.title, given_name=body.given_name,
-        family_name=body.family_name, born_on=body.born_on, gender=body.gender,
-        email=str(body.email) if body.email else None, phone_number=body.phone_number,
+        id=body.id or "",
+        type=body.type,
+        title=body.title,
+        given_name=body.given_name,
+        family_name=body.family_name,
+        born_on=body.born_on,
+        gender=body.gender,
+        email=str(body.email) if body.email else None,
+        phone_number=body.phone_number,
         identity_documents=tuple(_document(d) for d in body.identity_documents),
-    )  # fmt: skip
+    )
 
 
 def _command(body: OrderBody, key: str | None) -> CreateOrder:
@@ -63,15 +70,21 @@ def _command(body: OrderBody, key: str | None) -> CreateOrder:
         amount = _money(first.amount, first.currency, "payments[0].amount")
         payment = PaymentRequest(amount, _method(first))
     return CreateOrder(
-        type=OrderType(body.type), offer_id=body.selected_offers[0],
-        passengers=[_passenger(p) for p in body.passengers], payment=payment,
-        metadata=dict(body.metadata), idempotency_key=key,
-    )  # fmt: skip
+        type=OrderType(body.type),
+        offer_id=body.selected_offers[0],
+        passengers=[_passenger(p) for p in body.passengers],
+        payment=payment,
+        metadata=dict(body.metadata),
+        idempotency_key=key,
+    )
 
 
 @router.post("/orders", status_code=201, dependencies=[Depends(limit("booking"))])
 def create_order(
-    body: OrderBody, services: ServicesDep, user: CurrentUser, idempotency_key: IdempotencyKey = None
+    body: OrderBody,
+    services: ServicesDep,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Book an offer: ``hold`` (pay later) or ``instant`` (pay now; ``payments`` required)."""
     order = orders.create_order(services, user=user, command=_command(body, idempotency_key))
@@ -80,9 +93,12 @@ def create_order(
 
 @router.get("/orders")
 def list_orders(
-    services: ServicesDep, user: CurrentUser, after: str | None = None, before: str | None = None,
+    services: ServicesDep,
+    user: CurrentUser,
+    after: str | None = None,
+    before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The caller's orders, newest first."""
     page = orders.list_orders(services, user=user, page=PageRequest(after, before, limit))
     return {
@@ -112,9 +128,12 @@ def update_order(
 def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
     """Pay a hold order: 409 already paid, 422 amount mismatch, 402 declined."""
     payment = payments.pay_order(
-        services, user=user, order_id=body.order_id,
-        amount=_money(body.amount, body.currency, "amount"), method=_method(body),
-    )  # fmt: skip
+        services,
+        user=user,
+        order_id=body.order_id,
+        amount=_money(body.amount, body.currency, "amount"),
+        method=_method(body),
+    )
     return {"data": payment_json(payment)}
 
 

@@ -43,8 +43,7 @@ def suggest_places(
     found = services.places.suggest(query)
     return {
         "data": [
-            city_json(p, services.places) if isinstance(p, City) else airport_json(p)
-            for p in found
+            city_json(p, services.places) if isinstance(p, City) else airport_json(p) for p in found
         ]
     }
 
@@ -55,18 +54,22 @@ def _window(body: TimeWindowBody | None) -> TimeWindow | None:
 
 def _criteria(body: OfferRequestBody) -> SearchCriteria:
     passengers = tuple(
-        OfferPassenger(
-            new_id("pas"), p.type or PassengerType.for_age(p.age or 0), p.age
-        )
+        OfferPassenger(new_id("pas"), p.type or PassengerType.for_age(p.age or 0), p.age)
         for p in body.passengers
     )
     slices = tuple(
-        SliceRequest(s.origin, s.destination, s.departure_date, _window(s.departure_time),
-                     _window(s.arrival_time))  # fmt: skip
+        SliceRequest(
+            s.origin,
+            s.destination,
+            s.departure_date,
+            _window(s.departure_time),
+            _window(s.arrival_time),
+        )
         for s in body.slices
     )
-    return SearchCriteria(slices, passengers, body.cabin_class, body.max_connections,
-                          tuple(body.preferred_airlines))  # fmt: skip
+    return SearchCriteria(
+        slices, passengers, body.cabin_class, body.max_connections, tuple(body.preferred_airlines)
+    )
 
 
 @router.post("/offer-requests", status_code=201, dependencies=[Depends(limit("search"))])
@@ -82,8 +85,13 @@ def create_offer_request(
     if return_offers:
         request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
         data = offer_request_json(request, services.places)
-        page = search.list_offers(services, user=user, request_id=request.id,
-                                  filters=OfferFilter(), page=PageRequest(limit=50))  # fmt: skip
+        page = search.list_offers(
+            services,
+            user=user,
+            request_id=request.id,
+            filters=OfferFilter(),
+            page=PageRequest(limit=50),
+        )
         data["offers"] = [offer_json(o) for o in page.items]
     return {"data": data}
 
@@ -116,11 +124,17 @@ def list_offers(
         try:
             cap = reference_usd_cents(Money(max_price, max_price_currency))
         except CurrencyMismatch as exc:
-            raise ValidationFailed(str(exc), field="max_price_currency",
-                                   code="unsupported_currency") from exc  # fmt: skip
+            raise ValidationFailed(
+                str(exc), field="max_price_currency", code="unsupported_currency"
+            ) from exc
     filters = OfferFilter(sort=sort, max_comparable_amount=cap, max_connections=max_connections)
-    page = search.list_offers(services, user=user, request_id=offer_request_id, filters=filters,
-                              page=PageRequest(after, before, limit))  # fmt: skip
+    page = search.list_offers(
+        services,
+        user=user,
+        request_id=offer_request_id,
+        filters=filters,
+        page=PageRequest(after, before, limit),
+    )
     return {
         "data": [offer_json(o) for o in page.items],
         "meta": {"after": page.after, "before": page.before, "limit": page.limit},

@@ -47,9 +47,13 @@ class FareBrand:
 
 
 def _brand(
-    code: str, multiplier: str, bags: tuple[int, int], penalties: tuple[str | None, str | None],
-    classes: str, suffix: str,
-) -> FareBrand:  # fmt: skip
+    code: str,
+    multiplier: str,
+    bags: tuple[int, int],
+    penalties: tuple[str | None, str | None],
+    classes: str,
+    suffix: str,
+) -> FareBrand:
     refund, change = (None if p is None else Decimal(p) for p in penalties)
     return FareBrand(
         code=code,
@@ -80,8 +84,11 @@ BRANDS_BY_CODE: dict[tuple[bool, str], FareBrand] = {
 }
 
 CABIN_MULTIPLIERS: dict[CabinClass, Decimal] = {
-    _Y: Decimal("1"), _W: Decimal("1.8"), _J: Decimal("4.2"), _F: Decimal("7.5"),
-}  # fmt: skip
+    _Y: Decimal("1"),
+    _W: Decimal("1.8"),
+    _J: Decimal("4.2"),
+    _F: Decimal("7.5"),
+}
 LOW_COST_MULTIPLIER = Decimal("0.55")
 CONNECTION_MULTIPLIER = Decimal("0.9")  # each connection makes a fare a little cheaper
 PASSENGER_MULTIPLIERS: dict[PassengerType, Decimal] = {
@@ -92,10 +99,19 @@ PASSENGER_MULTIPLIERS: dict[PassengerType, Decimal] = {
 # Departure taxes and charges per passenger, in USD, by country of the airport;
 # other countries get a small amount derived from the country code.
 DEPARTURE_TAX_USD: dict[str, Decimal] = {
-    "GB": Decimal("48"), "US": Decimal("24"), "DE": Decimal("38"), "FR": Decimal("33"),
-    "NL": Decimal("36"), "ES": Decimal("21"), "IT": Decimal("27"), "IE": Decimal("12"),
-    "JP": Decimal("19"), "SG": Decimal("42"), "AE": Decimal("31"), "AU": Decimal("45"),
-}  # fmt: skip
+    "GB": Decimal("48"),
+    "US": Decimal("24"),
+    "DE": Decimal("38"),
+    "FR": Decimal("33"),
+    "NL": Decimal("36"),
+    "ES": Decimal("21"),
+    "IT": Decimal("27"),
+    "IE": Decimal("12"),
+    "JP": Decimal("19"),
+    "SG": Decimal("42"),
+    "AE": Decimal("31"),
+    "AU": Decimal("45"),
+}
 
 
 def brands_for(airline: Airline, cabin: CabinClass) -> tuple[FareBrand, ...]:

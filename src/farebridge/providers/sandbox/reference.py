@@ -268,54 +268,125 @@ _Y, _W, _J, _F = (
 AIRCRAFT_TYPES: dict[str, AircraftType] = {
     aircraft.key: aircraft
     for aircraft in (
-        AircraftType("E90", "E90", "Embraer 190", 4_000, (
-            CabinLayout(_J, "A DF", 1, 3),
-            CabinLayout(_Y, "AC DF", 4, 23, (11,)),
-        ), wings=(9, 14)),
-        AircraftType("320", "320", "Airbus A320", 5_700, (
-            CabinLayout(_J, "AC DF", 1, 4),
-            CabinLayout(_Y, "ABC DEF", 5, 25, (10, 11)),
-        ), wings=(9, 16)),
-        AircraftType("320Y", "320", "Airbus A320", 5_700, (
-            CabinLayout(_Y, "ABC DEF", 1, 31, (12, 13)),
-        ), wings=(10, 17)),
-        AircraftType("321", "321", "Airbus A321", 5_900, (
-            CabinLayout(_J, "AC DF", 1, 5),
-            CabinLayout(_Y, "ABC DEF", 6, 30, (11, 25)),
-        ), wings=(12, 21)),
-        AircraftType("321Y", "321", "Airbus A321", 5_900, (
-            CabinLayout(_Y, "ABC DEF", 1, 39, (10, 26)),
-        ), wings=(12, 22)),
-        AircraftType("738", "738", "Boeing 737-800", 5_400, (
-            CabinLayout(_J, "AC DF", 1, 4),
-            CabinLayout(_Y, "ABC DEF", 5, 27, (15, 16)),
-        ), wings=(12, 19)),
-        AircraftType("738Y", "738", "Boeing 737-800", 5_400, (
-            CabinLayout(_Y, "ABC DEF", 1, 32, (16, 17)),
-        ), wings=(12, 20)),
-        AircraftType("789", "789", "Boeing 787-9", 14_600, (
-            CabinLayout(_J, "A EF K", 1, 12),
-            CabinLayout(_W, "AC DEF HK", 20, 4),
-            CabinLayout(_Y, "ABC DEF HJK", 30, 25, (30, 40)),
-        ), wings=(33, 42)),
-        AircraftType("359", "359", "Airbus A350-900", 15_600, (
-            CabinLayout(_J, "A DG K", 1, 10),
-            CabinLayout(_W, "AC DEF HK", 20, 3),
-            CabinLayout(_Y, "ABC DEF HJK", 30, 30, (30, 44)),
-        ), wings=(34, 44)),
-        AircraftType("77W", "77W", "Boeing 777-300ER", 13_700, (
-            CabinLayout(_F, "A E K", 1, 2),
-            CabinLayout(_J, "A DG K", 5, 12),
-            CabinLayout(_W, "AC DEFG HK", 20, 3),
-            CabinLayout(_Y, "ABC DEFG HJK", 30, 30, (30, 45)),
-        ), wings=(33, 45)),
-        AircraftType("388", "388", "Airbus A380-800", 14_800, (
-            CabinLayout(_F, "A E K", 1, 4, deck=1),
-            CabinLayout(_J, "A EF K", 6, 18, deck=1),
-            CabinLayout(_Y, "ABC DEFG HJK", 30, 40, (30, 43, 55)),
-        ), wings=(40, 52)),
+        AircraftType(
+            "E90",
+            "E90",
+            "Embraer 190",
+            4_000,
+            (
+                CabinLayout(_J, "A DF", 1, 3),
+                CabinLayout(_Y, "AC DF", 4, 23, (11,)),
+            ),
+            wings=(9, 14),
+        ),
+        AircraftType(
+            "320",
+            "320",
+            "Airbus A320",
+            5_700,
+            (
+                CabinLayout(_J, "AC DF", 1, 4),
+                CabinLayout(_Y, "ABC DEF", 5, 25, (10, 11)),
+            ),
+            wings=(9, 16),
+        ),
+        AircraftType(
+            "320Y",
+            "320",
+            "Airbus A320",
+            5_700,
+            (CabinLayout(_Y, "ABC DEF", 1, 31, (12, 13)),),
+            wings=(10, 17),
+        ),
+        AircraftType(
+            "321",
+            "321",
+            "Airbus A321",
+            5_900,
+            (
+                CabinLayout(_J, "AC DF", 1, 5),
+                CabinLayout(_Y, "ABC DEF", 6, 30, (11, 25)),
+            ),
+            wings=(12, 21),
+        ),
+        AircraftType(
+            "321Y",
+            "321",
+            "Airbus A321",
+            5_900,
+            (CabinLayout(_Y, "ABC DEF", 1, 39, (10, 26)),),
+            wings=(12, 22),
+        ),
+        AircraftType(
+            "738",
+            "738",
+            "Boeing 737-800",
+            5_400,
+            (
+                CabinLayout(_J, "AC DF", 1, 4),
+                CabinLayout(_Y, "ABC DEF", 5, 27, (15, 16)),
+            ),
+            wings=(12, 19),
+        ),
+        AircraftType(
+            "738Y",
+            "738",
+            "Boeing 737-800",
+            5_400,
+            (CabinLayout(_Y, "ABC DEF", 1, 32, (16, 17)),),
+            wings=(12, 20),
+        ),
+        AircraftType(
+            "789",
+            "789",
+            "Boeing 787-9",
+            14_600,
+            (
+                CabinLayout(_J, "A EF K", 1, 12),
+                CabinLayout(_W, "AC DEF HK", 20, 4),
+                CabinLayout(_Y, "ABC DEF HJK", 30, 25, (30, 40)),
+            ),
+            wings=(33, 42),
+        ),
+        AircraftType(
+            "359",
+            "359",
+            "Airbus A350-900",
+            15_600,
+            (
+                CabinLayout(_J, "A DG K", 1, 10),
+                CabinLayout(_W, "AC DEF HK", 20, 3),
+                CabinLayout(_Y, "ABC DEF HJK", 30, 30, (30, 44)),
+            ),
+            wings=(34, 44),
+        ),
+        AircraftType(
+            "77W",
+            "77W",
+            "Boeing 777-300ER",
+            13_700,
+            (
+                CabinLayout(_F, "A E K", 1, 2),
+                CabinLayout(_J, "A DG K", 5, 12),
+                CabinLayout(_W, "AC DEFG HK", 20, 3),
+                CabinLayout(_Y, "ABC DEFG HJK", 30, 30, (30, 45)),
+            ),
+            wings=(33, 45),
+        ),
+        AircraftType(
+            "388",
+            "388",
+            "Airbus A380-800",
+            14_800,
+            (
+                CabinLayout(_F, "A E K", 1, 4, deck=1),
+                CabinLayout(_J, "A EF K", 6, 18, deck=1),
+                CabinLayout(_Y, "ABC DEFG HJK", 30, 40, (30, 43, 55)),
+            ),
+            wings=(40, 52),
+        ),
     )
-}  # fmt: skip
+}
 
 # Fixed sandbox exchange rates: units of each currency for one US dollar. They
 # never move, so a sandbox price is reproducible; they are not market rates.

@@ -25,11 +25,25 @@ from farebridge.providers.sandbox.reference import compatible
 # Minimum connecting times in minutes, (domestic, international), where the
 # airport publishes its own; elsewhere the defaults of ``ConnectionRules``.
 MCT_OVERRIDES: dict[str, tuple[int, int]] = {
-    "LHR": (60, 90), "CDG": (60, 90), "JFK": (60, 90), "EWR": (60, 90), "LAX": (60, 90),
-    "FRA": (45, 45), "MUC": (30, 35), "AMS": (40, 50), "MAD": (45, 60), "DXB": (60, 75),
-    "SIN": (60, 60), "HND": (60, 75), "NRT": (60, 90), "SYD": (60, 90), "ATL": (40, 90),
-    "ORD": (50, 90), "DFW": (45, 75), "IAH": (45, 75),
-}  # fmt: skip
+    "LHR": (60, 90),
+    "CDG": (60, 90),
+    "JFK": (60, 90),
+    "EWR": (60, 90),
+    "LAX": (60, 90),
+    "FRA": (45, 45),
+    "MUC": (30, 35),
+    "AMS": (40, 50),
+    "MAD": (45, 60),
+    "DXB": (60, 75),
+    "SIN": (60, 60),
+    "HND": (60, 75),
+    "NRT": (60, 90),
+    "SYD": (60, 90),
+    "ATL": (40, 90),
+    "ORD": (50, 90),
+    "DFW": (45, 75),
+    "IAH": (45, 75),
+}
 
 DEFAULT_LIMIT = 50
 DEFAULT_MAX_WORK = 200_000

@@ -1,0 +1,313 @@
+"""The sandbox as a Provider: offers, availability, bookings, tickets, cancellation."""
+
+from __future__ import annotations
+
+import json
+import string
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from farebridge.domain.errors import (
+    InvalidState,
+    NotFound,
+    OfferExpired,
+    OfferNoLongerAvailable,
+)
+from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.offer import Offer
+from farebridge.providers.base import Provider
+from farebridge.providers.sandbox import SandboxProvider
+from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.providers.sandbox.provider import REFERENCE_ALPHABET
+from farebridge.providers.sandbox.reference import airline
+from tests.unit.sandbox.conftest import (
+    NOW,
+    SEED,
+    TRAVEL_ON,
+    FakeInventory,
+    booking_passengers,
+    make_criteria,
+    offer_passengers,
+)
+
+
+def _legs(offer: Offer) -> list[LegKey]:
+    return [
+        LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+        for leg in offer.provider_reference["legs"]
+    ]
+
+
+def _first_offer(provider: SandboxProvider, *, low_cost: bool = False, **criteria: object) -> Offer:
+    result = provider.search("orq_1", make_criteria(**criteria), now=NOW)  # type: ignore[arg-type]
+    return next(o for o in result.offers if o.requires_instant_payment is low_cost)
+
+
+def _book(provider: SandboxProvider, offer: Offer, *, hold: bool = True) -> str:
+    passengers = booking_passengers(offer.passengers)
+    return provider.create_booking(offer, passengers, hold=hold, now=NOW).reference
+
+
+def test_it_is_a_provider(provider: SandboxProvider) -> None:
+    implementation: Provider = provider
+    assert implementation.name == "sandbox"
+
+
+def test_one_way_offers_are_itineraries_times_brands(provider: SandboxProvider) -> None:
+    criteria = make_criteria(passengers=offer_passengers(adults=2, children=1))
+    result = provider.search("orq_1", criteria, now=NOW)
+    assert result.offers
+    for offer in result.offers:
+        assert offer.id.startswith("off_") and offer.offer_request_id == "orq_1"
+        assert offer.passengers == criteria.passengers
+        assert offer.expires_at == NOW + timedelta(minutes=30)
+        assert offer.total.currency == airline(offer.owner.iata_code).currency
+        for piece in offer.slices:
+            assert piece.id.startswith("sli_") and piece.fare_brand_name == offer.fare_brand_name
+            for segment in piece.segments:
+                assert segment.id.startswith("seg_")
+                assert str(segment.departing_at.tzinfo) == segment.origin.time_zone
+                assert str(segment.arriving_at.tzinfo) == segment.destination.time_zone
+    ba = [o for o in result.offers if o.owner.iata_code == "BA"]
+    first_itinerary = [o for o in ba if _legs(o) == _legs(ba[0])]
+    assert [o.fare_brand_name for o in first_itinerary] == ["Basic", "Standard", "Flex"]
+    assert ba[0].total.currency == "GBP" and ba[0].owner.ticket_prefix == "125"
+
+
+def test_money_is_decimal_everywhere(provider: SandboxProvider) -> None:
+    result = provider.search("orq_1", make_criteria(max_connections=1), now=NOW)
+    for offer in result.offers:
+        rules = (offer.conditions.refund_before_departure, offer.conditions.change_before_departure)
+        amounts = [offer.base, offer.tax, offer.total] + [r.penalty for r in rules if r.penalty]
+        assert all(isinstance(m.amount, Decimal) for m in amounts)
+        assert {m.currency for m in amounts} == {offer.base.currency}
+        assert offer.base.amount > 0 and offer.tax.amount > 0
+
+
+def test_provider_reference_has_the_agreed_shape(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider, max_connections=1)
+    reference = offer.provider_reference
+    assert json.loads(json.dumps(reference)) == reference
+    assert set(reference) == {"legs", "brand", "seed"} and reference["seed"] == SEED
+    assert reference["brand"] == offer.fare_brand_name.lower()
+    segments = [s for piece in offer.slices for s in piece.segments]
+    assert len(reference["legs"]) == len(segments)
+    for leg, segment in zip(reference["legs"], segments, strict=True):
+        assert set(leg) == {"flight", "departure_on", "cabin", "initially_available"}
+        assert (
+            leg["flight"]
+            == segment.marketing_carrier.iata_code + segment.marketing_carrier_flight_number
+        )
+        assert leg["departure_on"] == segment.departing_at.date().isoformat()
+        assert leg["cabin"] == segment.cabin_class.value
+        assert isinstance(leg["initially_available"], int)
+
+
+def test_prices_follow_passenger_types(provider: SandboxProvider) -> None:
+    adult = _first_offer(provider)
+    family = provider.search(
+        "orq_2",
+        make_criteria(passengers=offer_passengers(adults=1, children=1, infants=1)),
+        now=NOW,
+    ).offers
+    same = next(
+        o for o in family if _legs(o) == _legs(adult) and o.fare_brand_name == adult.fare_brand_name
+    )
+    assert same.base == adult.base + adult.base * Decimal("0.75") + adult.base * Decimal("0.10")
+    assert same.tax == adult.tax * 2
+
+
+def test_searching_twice_gives_the_same_flights_and_prices(provider: SandboxProvider) -> None:
+    def summary(offers: list[Offer]) -> list[tuple[object, ...]]:
+        return [(tuple(_legs(o)), o.fare_brand_name, o.total) for o in offers]
+
+    first = provider.search("orq_1", make_criteria(max_connections=1), now=NOW).offers
+    second = provider.search("orq_2", make_criteria(max_connections=1), now=NOW).offers
+    assert summary(first) == summary(second)
+    assert {o.id for o in first}.isdisjoint(o.id for o in second)
+
+
+def test_sold_out_legs_and_small_cabins_are_not_offered(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    offer = _first_offer(provider)
+    inventory.set_available(_legs(offer)[0], 2)
+    three = make_criteria(passengers=offer_passengers(adults=3))
+    assert all(_legs(o) != _legs(offer) for o in provider.search("orq_1", three, now=NOW).offers)
+    two = make_criteria(passengers=offer_passengers(adults=2, infants=1))
+    assert any(_legs(o) == _legs(offer) for o in provider.search("orq_1", two, now=NOW).offers)
+
+
+def test_booking_takes_seats_and_the_last_seats_sell_once(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    offer = _first_offer(provider, passengers=offer_passengers(adults=2))
+    for key in _legs(offer):
+        inventory.set_available(key, 3)
+    reference = _book(provider, offer)
+    assert len(reference) == 6 and set(reference) <= set(REFERENCE_ALPHABET)
+    assert not set(reference) & set("01OI") and set(reference) <= set(
+        string.ascii_uppercase + string.digits
+    )
+    assert inventory.availability(_legs(offer)) == dict.fromkeys(_legs(offer), 1)
+    with pytest.raises(OfferNoLongerAvailable):
+        _book(provider, offer)
+    assert inventory.availability(_legs(offer)) == dict.fromkeys(_legs(offer), 1)
+
+
+def test_a_new_leg_is_materialised_with_its_initial_availability(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    offer = _first_offer(provider)
+    _book(provider, offer)
+    for leg in offer.provider_reference["legs"]:
+        key = LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+        assert inventory.available[key] == leg["initially_available"] - 1
+
+
+def test_only_one_of_many_concurrent_bookings_gets_the_last_seat(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    offer = _first_offer(provider)
+    for key in _legs(offer):
+        inventory.set_available(key, 1)
+
+    def attempt(_: int) -> str:
+        try:
+            return _book(provider, offer)
+        except OfferNoLongerAvailable:
+            return "sold_out"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(16)))
+    assert outcomes.count("sold_out") == 15
+    assert all(seats == 0 for seats in inventory.availability(_legs(offer)).values())
+
+
+def test_cancelling_gives_the_seats_back_once(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    offer = _first_offer(provider, passengers=offer_passengers(adults=2, infants=1))
+    before = dict.fromkeys(_legs(offer), 10)
+    for key, seats in before.items():
+        inventory.set_available(key, seats)
+    reference = _book(provider, offer)
+    assert inventory.availability(_legs(offer)) == dict.fromkeys(before, 8)
+    provider.cancel_booking(reference, now=NOW)
+    provider.cancel_booking(reference, now=NOW)
+    assert inventory.availability(_legs(offer)) == before
+    with pytest.raises(NotFound):
+        provider.cancel_booking("ZZZZZZ", now=NOW)
+
+
+def test_tickets_carry_the_owner_prefix_and_are_stable(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider, passengers=offer_passengers(adults=1, infants=1))
+    passengers = booking_passengers(offer.passengers)
+    reference = provider.create_booking(offer, passengers, hold=False, now=NOW).reference
+    tickets = provider.issue_tickets(reference, passengers, now=NOW)
+    prefix = offer.owner.ticket_prefix
+    assert [t.passenger_id for t in tickets] == [p.id for p in passengers]
+    for ticket in tickets:
+        head, tail = ticket.number.split("-")
+        assert head == prefix and len(tail) == 10 and tail.isdigit()
+    assert provider.issue_tickets(reference, passengers, now=NOW + timedelta(minutes=5)) == tickets
+    with pytest.raises(NotFound):
+        provider.issue_tickets("ZZZZZZ", passengers, now=NOW)
+
+
+def test_a_cancelled_booking_cannot_be_ticketed(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider)
+    reference = _book(provider, offer)
+    provider.cancel_booking(reference, now=NOW)
+    with pytest.raises(InvalidState):
+        provider.issue_tickets(reference, booking_passengers(offer.passengers), now=NOW)
+
+
+def test_low_cost_offers_must_be_paid_at_once(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider, low_cost=True, route=(("DUB", "STN", TRAVEL_ON),))
+    assert offer.owner.iata_code == "FR" and offer.hold_lifetime is None
+    assert offer.total.currency == "EUR" and offer.fare_brand_name in {"Basic", "Plus"}
+    with pytest.raises(InvalidState):
+        _book(provider, offer, hold=True)
+    booking = provider.create_booking(
+        offer, booking_passengers(offer.passengers), hold=False, now=NOW
+    )
+    assert booking.payment_required_by is None
+
+
+def test_holds_last_the_hold_lifetime_but_never_past_departure(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider)
+    assert offer.hold_lifetime == timedelta(hours=24)
+    booking = provider.create_booking(
+        offer, booking_passengers(offer.passengers), hold=True, now=NOW
+    )
+    assert booking.payment_required_by == NOW + timedelta(hours=24)
+    departure = offer.slices[0].departing_at
+    late = departure - timedelta(hours=10)
+    short = provider.create_booking(
+        offer, booking_passengers(offer.passengers), hold=True, now=late
+    )
+    assert short.payment_required_by == departure - timedelta(hours=2)
+    with pytest.raises(InvalidState):
+        provider.create_booking(
+            offer,
+            booking_passengers(offer.passengers),
+            hold=True,
+            now=departure - timedelta(hours=1),
+        )
+
+
+def test_booking_other_passengers_than_offered_is_refused(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider, passengers=offer_passengers(adults=2))
+    with pytest.raises(InvalidState):
+        provider.create_booking(offer, booking_passengers(offer.passengers)[:1], hold=True, now=NOW)
+
+
+def test_recheck_returns_the_offer_until_a_leg_sells_out(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    offer = _first_offer(provider, max_connections=1)
+    assert provider.recheck_offer(offer, now=NOW) == offer
+    inventory.set_available(_legs(offer)[-1], 0)
+    with pytest.raises(OfferNoLongerAvailable):
+        provider.recheck_offer(offer, now=NOW)
+    with pytest.raises(OfferExpired):
+        provider.recheck_offer(offer, now=offer.expires_at)
+
+
+def test_an_offer_from_another_seed_is_no_longer_available(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider)
+    stale = replace(offer, provider_reference={**offer.provider_reference, "seed": SEED + 1})
+    with pytest.raises(OfferNoLongerAvailable):
+        provider.recheck_offer(stale, now=NOW)
+
+
+def test_return_trips_combine_one_owner_or_alliance(provider: SandboxProvider) -> None:
+    back_on = TRAVEL_ON + timedelta(days=7)
+    criteria = make_criteria(
+        route=(("JFK", "LHR", TRAVEL_ON), ("LHR", "JFK", back_on)), max_connections=1
+    )
+    offers = provider.search("orq_1", criteria, now=NOW).offers
+    assert offers and all(len(o.slices) == 2 for o in offers)
+    for offer in offers:
+        assert offer.slices[1].departing_at > offer.slices[0].segments[-1].arriving_at
+        carriers = [s.marketing_carrier for piece in offer.slices for s in piece.segments]
+        assert all(
+            c.iata_code == offer.owner.iata_code or c.alliance == offer.owner.alliance
+            for c in carriers
+        )
+        assert offer.slices[1].segments[0].departing_at.date() == back_on
+
+
+def test_business_cabin_is_never_sold_by_low_cost(provider: SandboxProvider) -> None:
+    criteria = make_criteria(route=(("LON", "BCN", TRAVEL_ON),), cabin_class=CabinClass.BUSINESS)
+    offers = provider.search("orq_1", criteria, now=NOW).offers
+    assert offers and all(not o.requires_instant_payment for o in offers)
+    assert all(
+        s.cabin_class is CabinClass.BUSINESS for o in offers for p in o.slices for s in p.segments
+    )
+    assert {o.fare_brand_name for o in offers} == {"Standard", "Flex"}
