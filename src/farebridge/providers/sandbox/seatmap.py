@@ -72,7 +72,7 @@ def occupied_seats(
 ) -> frozenset[str]:
     """Exactly ``capacity - available`` designators, the same ones for the same inputs."""
     seats = seat_designators(layout)
-    taken = min(len(seats), max(0, len(seats) - available - 1))
+    taken = min(len(seats), max(0, len(seats) - available))
     rng = random.Random(unit_hash(seed, f"seats|{key.flight}|{key.departure_on}|{key.cabin}"))
     return frozenset(rng.sample(seats, taken))
 
