@@ -22,6 +22,7 @@ from farebridge.domain.order import OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.jobs.worker import Worker
+from farebridge.observability import configure_logging
 from farebridge.services import search
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
@@ -135,6 +136,7 @@ def bench_orders(services: Dependencies, request_ids: list[str], rounds: int) ->
 
 
 def main() -> None:
+    configure_logging("WARNING")
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
