@@ -40,7 +40,7 @@ def test_reference_airports_are_real_and_fleets_known(places: PlaceDirectory) ->
     for airline in AIRLINES:
         codes = (*airline.hubs, *airline.destinations)
         assert [code for code in codes if places.airport(code) is None] == [], airline.iata_code
-        assert 15 <= len(airline.destinations) <= 50, airline.iata_code
+        assert 15 <= len(airline.destinations) <= 40, airline.iata_code
         assert set(airline.fleet) <= set(AIRCRAFT_TYPES)
         assert len(airline.ticket_prefix) == 3 and airline.ticket_prefix.isdigit()
     assert [a.iata_code for a in AIRLINES if a.is_low_cost] == ["FR", "U2"]

@@ -36,6 +36,7 @@ EVERY_DAY = frozenset(range(7))
 _REFERENCE_DAY = date(2026, 1, 15)  # UTC offsets used to align arrivals with hub banks
 _EARLIEST_DEPARTURE, _LATEST_DEPARTURE = 6 * 60, 23 * 60 + 30
 _EARLIEST_ARRIVAL = 5 * 60
+_TURNAROUND = 35  # minutes a low-cost aircraft spends on the ground at the far end
 _LONG_HAUL_KM = 4_000
 _LOW_COST_MAX_KM = 3_500
 _TRUNK_AIRPORTS = frozenset(code for airline in AIRLINES for code in airline.hubs)
@@ -366,11 +367,13 @@ class _AirlineBuilder:
                 )
 
     def _outbound_departures(self, route: _Route, block: int, count: int) -> list[int]:
-        """Departures from the hub in its banks, arriving at a civil hour."""
+        """Departures from the hub in its banks, arriving at a civil hour; low-cost
+        departures any time of day that brings the aircraft back the same evening."""
+        shift = _offset_minutes(route.other) - _offset_minutes(route.hub)
         if self.airline.is_low_cost:
             starts = range(_EARLIEST_DEPARTURE, 21 * 60, 5)
-            return sorted(self.rng.sample(starts, count))
-        shift = _offset_minutes(route.other) - _offset_minutes(route.hub)
+            same_day = [m for m in starts if m + block + shift + _TURNAROUND <= _LATEST_DEPARTURE]
+            return sorted(self.rng.sample(same_day if len(same_day) >= count else starts, count))
         candidates = [
             bank + self.rng.randrange(0, 50, 5) for bank in self.banks[route.hub.iata_code]
         ]
@@ -385,7 +388,7 @@ class _AirlineBuilder:
             return self._outbound_departures(reverse, block, len(outbound))
         shift = _offset_minutes(route.hub) - _offset_minutes(route.other)
         if not route.banked_return:
-            turnaround = 35 if self.airline.is_low_cost else 75
+            turnaround = _TURNAROUND if self.airline.is_low_cost else 2 * _TURNAROUND
             return [(m + block - shift + turnaround) % 1440 for m in outbound]
         arrivals = [
             bank - self.rng.randrange(30, 80, 5) for bank in self.banks[route.hub.iata_code]

@@ -103,14 +103,21 @@ def bookable(planned: PlannedSlice, available: Mapping[LegKey, int], seats: int)
 def combine(
     per_slice: Sequence[Sequence[PlannedSlice]], *, limit: int
 ) -> tuple[list[Journey], bool]:
-    """Journeys of one owner (or its alliance), in date order, best first; and truncated."""
+    """Journeys of one owner (or its alliance), in date order, best first; and truncated.
+
+    Several slices combine within one family (an alliance, or an airline on its
+    own), the best few options of each slice per family, bounded in work."""
     if len(per_slice) == 1:
         return [(planned,) for planned in per_slice[0][:limit]], len(per_slice[0]) > limit
-    width = max(2, min(MAX_PER_SLICE, int(COMBINATION_WORK ** (1 / len(per_slice)))))
-    truncated = any(len(options) > width for options in per_slice)
+    groups = [_by_family(options) for options in per_slice]
+    families = sorted(set.intersection(*(set(group) for group in groups)))
+    budget = COMBINATION_WORK / max(1, len(families))
+    width = max(2, min(MAX_PER_SLICE, int(budget ** (1 / len(per_slice)))))
+    truncated = any(len(options) > width for group in groups for options in group.values())
     journeys = [
         journey
-        for journey in itertools.product(*(options[:width] for options in per_slice))
+        for family in families
+        for journey in itertools.product(*(group[family][:width] for group in groups))
         if _combinable(journey)
     ]
     journeys.sort(
@@ -120,6 +127,15 @@ def combine(
         )
     )
     return journeys[:limit], truncated or len(journeys) > limit
+
+
+def _by_family(options: Sequence[PlannedSlice]) -> dict[str, list[PlannedSlice]]:
+    groups: dict[str, list[PlannedSlice]] = {}
+    for planned in options:
+        owner = planned.owner
+        family = owner.alliance.value if owner.alliance else owner.iata_code
+        groups.setdefault(family, []).append(planned)
+    return groups
 
 
 def _combinable(journey: Journey) -> bool:

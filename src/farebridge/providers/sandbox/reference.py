@@ -118,9 +118,9 @@ AIRLINES: tuple[Airline, ...] = (
         *_full_service("LH", "Lufthansa", "DE", "EUR", "220", _STAR),
         hubs=_codes("FRA MUC"),
         destinations=_codes(
-            "LHR CDG AMS BRU ZRH GVA VIE CPH ARN OSL HEL WAW PRG BUD MAD BCN LIS FCO MXP VCE "
-            "ATH IST TLV DXB BER HAM DUS STR JFK EWR ORD IAD BOS SFO LAX YYZ SIN BKK PVG "
-            "HND ICN DEL GRU MEX JNB"
+            "LHR CDG AMS BRU ZRH GVA VIE CPH ARN HEL WAW PRG BUD MAD BCN LIS FCO MXP ATH "
+            "DXB BER HAM STR JFK EWR ORD IAD BOS SFO LAX YYZ SIN BKK PVG HND ICN DEL GRU "
+            "MEX JNB"
         ),
         fleet=_codes("320 321 E90 359 789 388"),
     ),
@@ -137,9 +137,9 @@ AIRLINES: tuple[Airline, ...] = (
         *_full_service("SQ", "Singapore Airlines", "SG", "SGD", "618", _STAR),
         hubs=_codes("SIN"),
         destinations=_codes(
-            "LHR FRA MUC CDG AMS ZRH BCN MXP FCO CPH IST JFK EWR LAX SFO SEA YVR SYD MEL BNE "
-            "PER AKL CHC HND NRT KIX ICN HKG PEK PVG TPE BKK CGK DPS KUL MNL SGN DEL BOM MAA "
-            "DXB JNB CPT"
+            "LHR FRA MUC CDG AMS ZRH BCN MXP FCO CPH IST JFK EWR LAX SFO SEA YVR SYD MEL "
+            "BNE PER AKL HND NRT KIX ICN HKG PEK PVG TPE BKK CGK DPS KUL MNL SGN DEL BOM "
+            "DXB JNB"
         ),
         fleet=_codes("738 789 359 77W 388"),
     ),
@@ -147,9 +147,9 @@ AIRLINES: tuple[Airline, ...] = (
         *_full_service("AF", "Air France", "FR", "EUR", "057", _SKY),
         hubs=_codes("CDG"),
         destinations=_codes(
-            "LHR AMS FRA MUC BCN MAD LIS FCO MXP VCE NCE TLS MRS BOD LYS NTE GVA ATH CPH ARN "
-            "JFK EWR BOS IAD ATL DTW ORD LAX SFO MIA YUL YYZ MEX GRU EZE DXB SIN HND ICN PEK "
-            "PVG DEL BOM JNB ABJ DKR CMN"
+            "LHR AMS FRA MUC BCN MAD LIS FCO MXP VCE NCE TLS MRS LYS GVA ATH CPH ARN JFK "
+            "EWR BOS IAD ATL ORD LAX SFO MIA YUL YYZ MEX GRU DXB SIN HND ICN PEK PVG DEL "
+            "BOM JNB"
         ),
         fleet=_codes("320 321 E90 359 77W"),
     ),
@@ -157,9 +157,9 @@ AIRLINES: tuple[Airline, ...] = (
         *_full_service("KL", "KLM Royal Dutch Airlines", "NL", "EUR", "074", _SKY),
         hubs=_codes("AMS"),
         destinations=_codes(
-            "LHR CDG FRA MUC BCN MAD LIS FCO MXP CPH ARN OSL HEL DUB MAN EDI BHX NCL ZRH GVA "
-            "VIE PRG WAW BUD ATH JFK ATL DTW MSP ORD IAH LAX SFO SEA YYZ YVR MEX GRU CUR SIN "
-            "KUL NRT ICN PVG DEL JNB NBO"
+            "LHR CDG FRA MUC BCN MAD LIS FCO MXP CPH ARN OSL HEL DUB MAN EDI ZRH GVA VIE "
+            "PRG WAW BUD ATH JFK ATL DTW ORD LAX SFO SEA YYZ YVR MEX GRU SIN NRT ICN PVG "
+            "DEL JNB"
         ),
         fleet=_codes("738 E90 789 77W"),
     ),
@@ -176,9 +176,9 @@ AIRLINES: tuple[Airline, ...] = (
         *_full_service("EK", "Emirates", "AE", "AED", "176", None),
         hubs=_codes("DXB"),
         destinations=_codes(
-            "LHR LGW MAN BHX GLA CDG FRA MUC AMS MXP FCO MAD BCN ZRH VIE IST ATH JFK EWR BOS "
-            "IAD ORD DFW IAH LAX SFO SEA YYZ GRU JNB CPT NBO CAI BOM DEL BLR KHI SIN BKK HKG "
-            "NRT HND ICN SYD MEL AKL PER"
+            "LHR LGW MAN CDG FRA MUC AMS MXP FCO MAD BCN ZRH IST ATH JFK EWR BOS IAD ORD "
+            "DFW LAX SFO SEA YYZ GRU JNB CPT NBO BOM DEL BLR SIN BKK HKG NRT HND ICN SYD "
+            "MEL AKL"
         ),
         fleet=_codes("77W 388"),
     ),
