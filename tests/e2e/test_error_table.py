@@ -170,6 +170,17 @@ def test_404_someone_elses_order(client: TestClient, auth: dict[str, str]) -> No
     assert_error(client.get("/api/orders/ord_unknown", headers=auth), 404)
 
 
+def test_404_someone_elses_search_and_offer(client: TestClient, auth: dict[str, str]) -> None:
+    created = search(client, auth)
+    intruder = register(client, "mallory@test.com")
+    assert_error(client.get(f"/api/offer-requests/{created['id']}", headers=intruder), 404)
+    offer_id = created["offers"][0]["id"]
+    assert_error(client.get(f"/api/offers/{offer_id}", headers=intruder), 404, "offer_not_found")
+    assert_error(client.get(f"/api/offers?offer_request_id={created['id']}", headers=intruder), 404)
+    body = instant_order_body(created["offers"][0])
+    assert_error(client.post("/api/orders", json=body, headers=intruder), 404, "offer_not_found")
+
+
 def _legs(services: Dependencies, offer_id: str) -> list[LegKey]:
     with services.uow(read_only=True) as uow:
         stored = uow.offers.get(offer_id)

@@ -162,6 +162,3 @@ def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> li
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
     return deps.provider.seat_maps(offer, now=deps.clock.now())
-
-
-__all__ = ["create_offer_request", "get_offer", "get_offer_request", "list_offers", "new_id"]

@@ -15,7 +15,6 @@ from farebridge.domain.order import (
     Order,
     OrderEvent,
     OrderStatus,
-    OrderType,
     TicketingStatus,
 )
 from farebridge.services.ports import DuplicateIdempotencyKey
@@ -226,6 +225,3 @@ class OrderRepository:
             .limit(limit)
         )
         return [r.id for r in rows]
-
-
-__all__ = ["DuplicateIdempotencyKey", "OrderRepository", "OrderType"]
