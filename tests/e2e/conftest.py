@@ -123,3 +123,13 @@ def instant_order_body(offer: dict[str, Any], token: str = "tok_visa") -> dict[s
             }
         ],
     }
+
+
+def hold_order(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """Search JFK-LHR and hold the first offer that allows a hold, for one adult."""
+    offer = first_offer(search(client, headers)["offers"], holdable=True)
+    body = {"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}
+    response = client.post("/api/orders", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()["data"]
+    return order

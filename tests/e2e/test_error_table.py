@@ -22,8 +22,8 @@ from farebridge.settings import Settings
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.tables import offers
 from tests.e2e.conftest import (
-    adult,
     first_offer,
+    hold_order,
     instant_order_body,
     register,
     search,
@@ -126,12 +126,7 @@ def test_402_declined_card_writes_nothing(client: TestClient, auth: dict[str, st
 
 
 def test_402_on_hold_payment_then_retry(client: TestClient, auth: dict[str, str]) -> None:
-    offer = first_offer(search(client, auth)["offers"], holdable=True)
-    order = client.post(
-        "/api/orders",
-        headers=auth,
-        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
-    ).json()["data"]
+    order = hold_order(client, auth)
     pay = {
         "order_id": order["id"],
         "type": "card",
@@ -203,12 +198,7 @@ def test_409_sold_out_between_offer_and_order(
 
 
 def test_409_already_paid_and_422_amount_mismatch(client: TestClient, auth: dict[str, str]) -> None:
-    offer = first_offer(search(client, auth)["offers"], holdable=True)
-    order = client.post(
-        "/api/orders",
-        headers=auth,
-        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
-    ).json()["data"]
+    order = hold_order(client, auth)
     pay = {
         "order_id": order["id"],
         "type": "balance",
@@ -234,12 +224,7 @@ def test_422_instant_order_amount_mismatch(client: TestClient, auth: dict[str, s
 
 
 def test_409_already_cancelled(client: TestClient, auth: dict[str, str]) -> None:
-    offer = first_offer(search(client, auth)["offers"], holdable=True)
-    order = client.post(
-        "/api/orders",
-        headers=auth,
-        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
-    ).json()["data"]
+    order = hold_order(client, auth)
     quote = client.post(f"/api/orders/{order['id']}/actions/cancel", headers=auth).json()["data"]
     confirm = client.post(
         f"/api/orders/{order['id']}/actions/cancel/confirm",

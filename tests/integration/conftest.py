@@ -9,8 +9,11 @@ from farebridge.bootstrap import build
 from farebridge.domain.account import Role, User
 from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer
+from farebridge.domain.order import Order, OrderType
+from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.services import search
+from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.settings import Settings
 
@@ -54,3 +57,13 @@ def find_offers(
     )
     assert page.items
     return page.items
+
+
+def place_order(services: Dependencies, *, user: User, offer: Offer, instant: bool) -> Order:
+    """One adult, paid from the balance when ``instant``, held otherwise."""
+    from tests.factories import create_passenger
+
+    payment = PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)) if instant else None
+    kind = OrderType.INSTANT if instant else OrderType.HOLD
+    command = CreateOrder(kind, offer.id, [create_passenger(id="")], payment=payment)
+    return create_order(services, user=user, command=command)

@@ -14,12 +14,12 @@ from farebridge.domain.order import OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.providers.sandbox.inventory import LegKey
 from farebridge.services import cancellation, payments
-from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
+from farebridge.services.orders import CreateOrder, create_order
 from farebridge.services.ports import Dependencies
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.tables import orders, sandbox_inventory
 from tests.factories import create_passenger
-from tests.integration.conftest import create_user, find_offers
+from tests.integration.conftest import create_user, find_offers, place_order
 
 CLIENTS = 50
 SEATS_LEFT = 3
@@ -60,11 +60,7 @@ def test_fifty_clients_for_the_last_three_seats(services: Dependencies, engine: 
 def test_one_payment_wins_when_ten_pay_at_once(services: Dependencies) -> None:
     user = create_user(services)
     offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
-    order = create_order(
-        services,
-        user=user,
-        command=CreateOrder(OrderType.HOLD, offer.id, [create_passenger(id="")]),
-    )
+    order = place_order(services, user=user, offer=offer, instant=False)
     method = PaymentMethod(PaymentType.BALANCE)
 
     def pay(_: int) -> str:
@@ -87,16 +83,7 @@ def test_one_payment_wins_when_ten_pay_at_once(services: Dependencies) -> None:
 def test_a_cancellation_is_confirmed_once(services: Dependencies, engine: Engine) -> None:
     user = create_user(services)
     offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
-    order = create_order(
-        services,
-        user=user,
-        command=CreateOrder(
-            OrderType.INSTANT,
-            offer.id,
-            [create_passenger(id="")],
-            payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
-        ),
-    )
+    order = place_order(services, user=user, offer=offer, instant=True)
     key = offer.provider_reference["legs"][0]
     with engine.connect() as db:
         before = db.execute(

@@ -11,19 +11,17 @@ from sqlalchemy import Engine, select, update
 from farebridge.bootstrap import build
 from farebridge.domain.clock import ManualClock
 from farebridge.domain.errors import InvalidState, UpstreamUnavailable
-from farebridge.domain.order import OrderStatus, OrderType
+from farebridge.domain.order import OrderStatus
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.jobs.worker import Worker
 from farebridge.services import payments
 from farebridge.services.expiry import expire_holds
 from farebridge.services.jobs import handler, run_next_job
-from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies
 from farebridge.services.ticketing import issue_tickets
 from farebridge.settings import Settings
 from farebridge.store.tables import jobs, sandbox_inventory
-from tests.factories import create_passenger
-from tests.integration.conftest import create_user, find_offers
+from tests.integration.conftest import create_user, find_offers, place_order
 
 
 def _seats(engine: Engine, flight: str) -> int:
@@ -40,11 +38,7 @@ def test_unpaid_hold_expires_and_releases_its_seats(engine: Engine) -> None:
     services = build(Settings(database_url="sqlite://"), engine=engine, clock=clock)
     user = create_user(services)
     offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
-    order = create_order(
-        services,
-        user=user,
-        command=CreateOrder(OrderType.HOLD, offer.id, [create_passenger(id="")]),
-    )
+    order = place_order(services, user=user, offer=offer, instant=False)
     flight = offer.provider_reference["legs"][0]["flight"]
     held = _seats(engine, flight)
     assert order.payment_required_by is not None
@@ -72,16 +66,7 @@ def test_unpaid_hold_expires_and_releases_its_seats(engine: Engine) -> None:
 def test_ticketing_twice_issues_the_same_tickets_once(services: Dependencies) -> None:
     user = create_user(services)
     offer = find_offers(services, user=user)[0]
-    order = create_order(
-        services,
-        user=user,
-        command=CreateOrder(
-            OrderType.INSTANT,
-            offer.id,
-            [create_passenger(id="")],
-            payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
-        ),
-    )
+    order = place_order(services, user=user, offer=offer, instant=True)
     issue_tickets(services, {"order_id": order.id})
     issue_tickets(services, {"order_id": order.id})
     with services.uow(read_only=True) as uow:
@@ -97,16 +82,7 @@ def test_a_job_interrupted_mid_ticketing_finishes_on_rerun(services: Dependencie
     """A worker died after ticketing started: the re-run completes without a duplicate."""
     user = create_user(services)
     offer = find_offers(services, user=user)[0]
-    order = create_order(
-        services,
-        user=user,
-        command=CreateOrder(
-            OrderType.INSTANT,
-            offer.id,
-            [create_passenger(id="")],
-            payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
-        ),
-    )
+    order = place_order(services, user=user, offer=offer, instant=True)
     services.provider.issue_tickets(
         order.booking_reference, order.passengers, now=services.clock.now()
     )  # the airline already ticketed
@@ -161,11 +137,7 @@ def test_cancel_releases_seats_even_when_the_airline_is_down_at_first(
 ) -> None:
     user = create_user(services)
     offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
-    order = create_order(
-        services,
-        user=user,
-        command=CreateOrder(OrderType.HOLD, offer.id, [create_passenger(id="")]),
-    )
+    order = place_order(services, user=user, offer=offer, instant=False)
     flight = offer.provider_reference["legs"][0]["flight"]
     held = _seats(engine, flight)
     real_cancel = services.provider.cancel_booking

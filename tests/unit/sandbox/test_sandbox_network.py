@@ -6,8 +6,9 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from farebridge.domain.places import PlaceDirectory, great_circle_km
+from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
 from farebridge.providers.sandbox.network import Network, block_minutes, build_network
-from farebridge.providers.sandbox.reference import AIRCRAFT_TYPES, AIRLINES, AIRLINES_BY_CODE
+from farebridge.providers.sandbox.reference import AIRLINES, AIRLINES_BY_CODE
 from tests.unit.sandbox.conftest import SEED, TRAVEL_ON
 
 

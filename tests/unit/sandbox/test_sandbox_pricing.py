@@ -114,7 +114,9 @@ def test_departure_taxes_depend_on_the_country(places: PlaceDirectory) -> None:
     assert lhr is not None and jfk is not None and nrt is not None
     assert departure_tax(lhr, "USD") == Money.of("48", "USD")
     assert departure_tax(jfk, "USD") == Money.of("24", "USD")
-    assert departure_tax(nrt, "JPY") == Money.of("2850", "JPY")
+    # 19 USD at the fixed reference rate, rounded to whole yen
+    assert departure_tax(nrt, "JPY") == Money(Decimal(19) * USD_RATES["JPY"], "JPY")
+    assert departure_tax(nrt, "JPY").amount == Decimal("2836")
     unlisted = places.airport("NBO")
     assert unlisted is not None
     assert departure_tax(unlisted, "EUR") == departure_tax(unlisted, "EUR")

@@ -9,9 +9,9 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.seatmap import SeatElement, SeatMap
 from farebridge.providers.sandbox import SandboxProvider
+from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
 from farebridge.providers.sandbox.inventory import LegKey
 from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.reference import AIRCRAFT_TYPES
 from farebridge.providers.sandbox.seatmap import occupied_seats, seat_position
 from tests.unit.sandbox.conftest import (
     NOW,

@@ -22,12 +22,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from farebridge.domain.places import Airport, PlaceDirectory, great_circle_km
-from farebridge.providers.sandbox.reference import (
-    AIRCRAFT_TYPES,
-    AIRLINES,
-    AircraftType,
-    Airline,
-)
+from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES, AircraftType
+from farebridge.providers.sandbox.reference import AIRLINES, Airline
 
 SCHEDULE_DAYS = 330  # how far ahead the sandbox sells; patterns themselves never end
 CRUISE_KMH = 860
