@@ -6,8 +6,9 @@ is a decimal string next to its currency; passport numbers are masked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from farebridge.domain.account import User
 from farebridge.domain.cancellation import CancellationQuote
@@ -18,8 +19,18 @@ from farebridge.domain.order import Order, Passenger
 from farebridge.domain.payment import Payment
 from farebridge.domain.places import Airport, City, PlaceDirectory
 from farebridge.domain.seatmap import SeatElement, SeatMap
+from farebridge.services.ports import Page
 
 Json = dict[str, Any]
+T = TypeVar("T")
+
+
+def page_json(page: Page[T], present: Callable[[T], Json]) -> Json:
+    """A list response: ``{"data": [...], "meta": {"after", "before", "limit"}}``."""
+    return {
+        "data": [present(item) for item in page.items],
+        "meta": {"after": page.after, "before": page.before, "limit": page.limit},
+    }
 
 
 def instant(value: datetime | None) -> str | None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query
 
 from farebridge.api.deps import CurrentUser, ServicesDep
-from farebridge.api.presenters import cancellation_json, order_json, payment_json
+from farebridge.api.presenters import cancellation_json, order_json, page_json, payment_json
 from farebridge.api.ratelimit import limit
 from farebridge.api.schemas import (
     CancelBody,
@@ -101,10 +101,7 @@ def list_orders(
 ) -> dict[str, Any]:
     """The caller's orders, newest first."""
     page = orders.list_orders(services, user=user, page=PageRequest(after, before, limit))
-    return {
-        "data": [order_json(o) for o in page.items],
-        "meta": {"after": page.after, "before": page.before, "limit": page.limit},
-    }
+    return page_json(page, order_json)
 
 
 @router.get("/orders/{order_id}")

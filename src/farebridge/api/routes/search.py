@@ -13,6 +13,7 @@ from farebridge.api.presenters import (
     city_json,
     offer_json,
     offer_request_json,
+    page_json,
     seat_map_json,
 )
 from farebridge.api.ratelimit import limit
@@ -135,10 +136,7 @@ def list_offers(
         filters=filters,
         page=PageRequest(after, before, limit),
     )
-    return {
-        "data": [offer_json(o) for o in page.items],
-        "meta": {"after": page.after, "before": page.before, "limit": page.limit},
-    }
+    return page_json(page, offer_json)
 
 
 @router.get("/offers/{offer_id}")
