@@ -48,6 +48,7 @@ def build(
             seed=settings.sandbox_seed,
             offer_lifetime=settings.offer_lifetime,
             hold_lifetime=settings.hold_lifetime,
+            fault_rates=settings.sandbox_fault_rates,
         )
     return Dependencies(
         uow=partial(SqlUnitOfWork, engine),

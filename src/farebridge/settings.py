@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     )
     provider: Literal["sandbox"] = "sandbox"
     sandbox_seed: int = 7
+    sandbox_fault_rates: dict[str, float] = Field(
+        default_factory=dict,
+        description='Chance of each sandbox fault per call, e.g. {"timeout": 0.02, '
+        '"price_change": 0.05}; see providers/sandbox/faults.py.',
+    )
     secret_key: SecretStr = Field(
         default=SecretStr("dev-only-change-me"),
         description="Signs webhook payloads and tokens; set a long random value in production.",

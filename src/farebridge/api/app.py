@@ -12,10 +12,12 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from farebridge.api import errors
 from farebridge.api.ratelimit import RateLimiter
 from farebridge.api.routes import auth, orders, search
+from farebridge.providers.base import parse_scenarios, requested_scenarios
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 
 log = structlog.get_logger("farebridge.access")
+SCENARIO_HEADER = "Sandbox-Fault"
 
 
 def create_app(services: Dependencies, settings: Settings) -> FastAPI:
@@ -54,6 +56,16 @@ async def _request_context(
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
+    try:
+        known = request.app.state.services.provider.scenarios
+        requested_scenarios.set(parse_scenarios(request.headers.get(SCENARIO_HEADER), known))
+    except ValueError as exc:
+        response: Response = errors.error_response(request, 400, [{
+            "type": "validation_error", "title": "Invalid header", "message": str(exc),
+            "code": "unknown_test_scenario", "source": {"field": SCENARIO_HEADER},
+        }])  # fmt: skip
+        response.headers["x-request-id"] = request_id
+        return response
     response = await call_next(request)
     response.headers["x-request-id"] = request_id
     log.info(

@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 from farebridge.domain.account import User
 from farebridge.domain.cancellation import CancellationQuote
+from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.itinerary import Carrier, Segment, Slice, iso_duration
 from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule, Conditions, Offer, OfferRequest
-from farebridge.domain.order import Order, Passenger
+from farebridge.domain.order import Order, OrderEvent, Passenger
 from farebridge.domain.payment import Payment
 from farebridge.domain.places import Airport, City, PlaceDirectory
 from farebridge.domain.seatmap import SeatElement, SeatMap
@@ -333,4 +334,26 @@ def user_json(user: User) -> Json:
         "full_name": user.full_name,
         "role": user.role.value,
         "created_at": instant(user.created_at),
+    }
+
+
+def fare_rules_json(rules: FareRules) -> Json:
+    return {
+        "offer_id": rules.offer_id,
+        "fare_basis_codes": list(rules.fare_basis_codes),
+        "rules": [{"code": r.code, "title": r.title, "text": r.text} for r in rules.sections],
+        "link": rules.link,
+        "ticket_designators": [
+            {"code": d.code, "extension": d.extension} for d in rules.ticket_designators
+        ],
+    }
+
+
+def event_json(event: OrderEvent) -> Json:
+    return {
+        "type": event.type,
+        "from_status": event.from_status.value if event.from_status else None,
+        "to_status": event.to_status.value,
+        "data": event.data,
+        "occurred_at": instant(event.occurred_at),
     }

@@ -21,6 +21,11 @@ UpstreamTimeout          504   the airline side timed out; outcome unknown
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from farebridge.domain.offer import Offer
+
 
 class FarebridgeError(Exception):
     """Base of every error farebridge raises on purpose."""
@@ -95,6 +100,17 @@ class OfferNoLongerAvailable(Conflict):
 
     code = "offer_no_longer_available"
     title = "Sold out"
+
+
+class OfferPriceChanged(Conflict):
+    """The airline re-priced the offer at order time; ``repriced`` is the offer now."""
+
+    code = "offer_price_changed"
+    title = "Price changed"
+
+    def __init__(self, message: str, *, repriced: Offer) -> None:
+        super().__init__(message, field="selected_offers")
+        self.repriced = repriced
 
 
 class OrderAlreadyPaid(Conflict):

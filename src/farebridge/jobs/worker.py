@@ -15,6 +15,7 @@ import structlog
 
 import farebridge.services.cancellation
 import farebridge.services.search
+import farebridge.services.sync
 import farebridge.services.ticketing  # noqa: F401  (register job handlers)
 from farebridge.services.expiry import expire_holds
 from farebridge.services.jobs import run_next_job

@@ -6,7 +6,8 @@ Providers raise only domain errors:
 * ``OfferNoLongerAvailable`` — sold out / no longer bookable (terminal, 409);
 * ``UpstreamUnavailable`` — failed before doing anything (retryable, 503);
 * ``UpstreamTimeout`` — no answer in time, outcome unknown (504). Callers must
-  not blindly retry a booking or ticketing call after this.
+  not blindly retry a booking or ticketing call after this;
+* ``OfferPriceChanged`` — the fare was re-priced at booking time (409).
 
 Every mutating call is idempotent on its natural key (booking reference).
 """
@@ -14,10 +15,12 @@ Every mutating call is idempotent on its natural key (booking reference).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
+from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Passenger
 from farebridge.domain.search import SearchCriteria
@@ -42,8 +45,42 @@ class IssuedTicket:
     number: str  # "PPP-NNNNNNNNNN": the validating airline's 3-digit prefix
 
 
+@dataclass(frozen=True, slots=True)
+class BookingChange:
+    """Something the airline changed on a booking, e.g. a retimed flight."""
+
+    id: str  # stable: the same change reported twice has the same id
+    kind: str  # "schedule_change"
+    flight: str
+    departure_on: date
+    minutes: int  # how far the departure moved (positive: later)
+    message: str
+
+
+# Test scenarios a client asked for on this request (the ``Sandbox-Fault``
+# header). Simulated providers may act on them; real providers ignore them.
+requested_scenarios: ContextVar[frozenset[str]] = ContextVar(
+    "requested_scenarios", default=frozenset()
+)
+
+
+def parse_scenarios(header: str | None, known: frozenset[str]) -> frozenset[str]:
+    """``"sold_out, timeout"`` → ``{"sold_out", "timeout"}``; unknown names raise ValueError."""
+    if not header:
+        return frozenset()
+    names = {part.strip().lower() for part in header.split(",") if part.strip()}
+    unknown = names - known
+    if unknown:
+        raise ValueError(
+            f"unknown test scenario {', '.join(sorted(unknown))}; "
+            f"this provider knows: {', '.join(sorted(known)) or 'none'}"
+        )
+    return frozenset(names)
+
+
 class Provider(Protocol):
     name: str
+    scenarios: frozenset[str]  # test scenarios it can script; empty for real airlines
 
     def search(
         self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime
@@ -59,6 +96,8 @@ class Provider(Protocol):
 
     def seat_maps(self, offer: Offer, *, now: datetime) -> list[SeatMap]: ...
 
+    def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules: ...
+
     def create_booking(
         self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool, now: datetime
     ) -> Booking:
@@ -73,4 +112,8 @@ class Provider(Protocol):
 
     def cancel_booking(self, booking_reference: str, *, now: datetime) -> None:
         """Cancel and release the seats; cancelling twice is a no-op."""
+        ...
+
+    def booking_changes(self, booking_reference: str, *, now: datetime) -> list[BookingChange]:
+        """Changes the airline made to the booking since it was made (schedule changes)."""
         ...

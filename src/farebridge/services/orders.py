@@ -12,6 +12,7 @@ from farebridge.domain.errors import (
     FarebridgeError,
     InvalidRequest,
     InvalidState,
+    OfferPriceChanged,
     OrderNotFound,
     PaymentFailed,
 )
@@ -73,9 +74,13 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     passengers = match_passengers(offer, command.passengers)
     _check_payment_terms(offer, command)
     now = deps.clock.now()
-    booking = deps.provider.create_booking(
-        offer, passengers, hold=command.type is OrderType.HOLD, now=now
-    )
+    try:
+        booking = deps.provider.create_booking(
+            offer, passengers, hold=command.type is OrderType.HOLD, now=now
+        )
+    except OfferPriceChanged as changed:
+        _store_repriced(deps, changed)
+        raise
     order = _new_order(user, offer, booking, passengers, command, deps)
     payment: Payment | None = None
     try:
@@ -89,6 +94,13 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
         _compensate(deps, booking, payment)
         raise
     return order
+
+
+def _store_repriced(deps: Dependencies, changed: OfferPriceChanged) -> None:
+    """Keep the airline's new price, so that the client's re-fetch shows it."""
+    with deps.uow() as uow:
+        uow.offers.replace(changed.repriced)
+        uow.commit()
 
 
 def _check_payment_terms(offer: Offer, command: CreateOrder) -> None:

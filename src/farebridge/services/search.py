@@ -15,6 +15,7 @@ from farebridge.domain.errors import (
     OfferNotFound,
     ValidationFailed,
 )
+from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.search import SearchCriteria, validate_criteria
@@ -156,6 +157,12 @@ def get_offer(deps: Dependencies, *, user: User | None, offer_id: str) -> Offer:
             uow.offers.replace(checked)
             uow.commit()
     return checked
+
+
+def get_fare_rules(deps: Dependencies, *, user: User | None, offer_id: str) -> FareRules:
+    with deps.uow(read_only=True) as uow:
+        offer = load_offer(uow, deps, user, offer_id)
+    return deps.provider.fare_rules(offer, now=deps.clock.now())
 
 
 def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> list[SeatMap]:

@@ -81,6 +81,7 @@ class SqlSandboxInventory:
                 legs=[_leg_json(leg) for leg in booking.legs],
                 payment_required_by=booking.payment_required_by,
                 created_at=booking.created_at,
+                faults=list(booking.faults),
             )
         )
 
@@ -132,6 +133,7 @@ class SqlSandboxInventory:
             legs=tuple(_leg_from_json(leg) for leg in row.legs),
             payment_required_by=row.payment_required_by,
             created_at=row.created_at,
+            faults=tuple(row.faults or ()),
         )
 
     def issue_tickets(

@@ -246,6 +246,7 @@ sandbox_bookings = Table(
     Column("payment_required_by", Instant),
     Column("created_at", Instant, nullable=False),
     Column("cancelled_at", Instant),
+    Column("faults", JSON),
 )
 
 sandbox_tickets = Table(

@@ -7,7 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query
 
 from farebridge.api.deps import CurrentUser, ServicesDep
-from farebridge.api.presenters import cancellation_json, order_json, page_json, payment_json
+from farebridge.api.presenters import (
+    cancellation_json,
+    event_json,
+    order_json,
+    page_json,
+    payment_json,
+)
 from farebridge.api.ratelimit import limit
 from farebridge.api.schemas import (
     CancelBody,
@@ -23,7 +29,7 @@ from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money
 from farebridge.domain.order import IdentityDocument, OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
-from farebridge.services import cancellation, orders, payments
+from farebridge.services import cancellation, orders, payments, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest
 from farebridge.services.ports import PageRequest
 
@@ -119,6 +125,19 @@ def update_order(
         services, user=user, order_id=order_id, metadata=dict(body.metadata)
     )
     return {"data": order_json(order)}
+
+
+@router.get("/orders/{order_id}/events")
+def list_order_events(order_id: str, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+    """The order's history: every status change and airline change, oldest first."""
+    events = sync.list_order_events(services, user=user, order_id=order_id)
+    return {"data": [event_json(e) for e in events]}
+
+
+@router.post("/orders/{order_id}/actions/sync")
+def sync_order(order_id: str, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+    """Ask the airline for changes (e.g. a schedule change) now."""
+    return {"data": order_json(sync.sync_order_now(services, user=user, order_id=order_id))}
 
 
 @router.post("/payments", status_code=201, dependencies=[Depends(limit("booking"))])

@@ -11,6 +11,7 @@ from farebridge.api.deps import OptionalUser, ServicesDep
 from farebridge.api.presenters import (
     airport_json,
     city_json,
+    fare_rules_json,
     offer_json,
     offer_request_json,
     page_json,
@@ -143,6 +144,13 @@ def list_offers(
 def get_offer(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
     """One offer, re-checked with the airline for price and availability."""
     return {"data": offer_json(search.get_offer(services, user=user, offer_id=offer_id))}
+
+
+@router.get("/offers/{offer_id}/fare-rules")
+def get_fare_rules(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
+    """The fare's rule sections (full-service) or a link to them (low-cost)."""
+    rules = search.get_fare_rules(services, user=user, offer_id=offer_id)
+    return {"data": fare_rules_json(rules)}
 
 
 @router.get("/offers/{offer_id}/seat-maps")

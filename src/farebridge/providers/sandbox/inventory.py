@@ -35,6 +35,7 @@ class SandboxBooking:
     legs: tuple[LegReservation, ...]
     payment_required_by: datetime | None
     created_at: datetime
+    faults: tuple[str, ...] = ()  # scripted faults that fire later (faults.DEFERRED)
 
 
 class SandboxInventory(Protocol):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from farebridge.domain.errors import (
@@ -19,14 +20,25 @@ from farebridge.domain.errors import (
     NotFound,
     OfferExpired,
     OfferNoLongerAvailable,
+    OfferPriceChanged,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
+from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
-from farebridge.providers.base import Booking, IssuedTicket, SearchResult
+from farebridge.providers.base import Booking, BookingChange, IssuedTicket, SearchResult
+from farebridge.providers.sandbox.fare_rules import build_fare_rules
+from farebridge.providers.sandbox.faults import (
+    PRICE_CHANGE_FACTOR,
+    SCENARIOS,
+    SCHEDULE_CHANGE_MINUTES,
+    Fault,
+    FaultPlan,
+)
 from farebridge.providers.sandbox.inventory import (
     LegKey,
     LegReservation,
@@ -54,6 +66,7 @@ class SandboxProvider:
     """A deterministic simulated airline inventory for a seed."""
 
     name = "sandbox"
+    scenarios = SCENARIOS
 
     def __init__(
         self,
@@ -66,6 +79,7 @@ class SandboxProvider:
         max_itineraries: int = 50,
         network: Network | None = None,
         rules: ConnectionRules | None = None,
+        fault_rates: Mapping[str, float] | None = None,
     ) -> None:
         self._inventory = inventory
         self._places = places
@@ -75,11 +89,14 @@ class SandboxProvider:
         self._max_itineraries = max_itineraries
         self.network = network if network is not None else cached_network(places, seed)
         self._rules = rules or ConnectionRules()
+        self._faults = FaultPlan(fault_rates, seed=seed)
 
     # --- search -------------------------------------------------------------
     def search(
         self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime
     ) -> SearchResult:
+        if self._faults.fires(Fault.SEARCH_TIMEOUT):
+            raise UpstreamTimeout("The sandbox airline did not answer the search in time.")
         per_slice: list[list[PlannedSlice]] = []
         truncated = False
         for request in criteria.slices:
@@ -120,7 +137,15 @@ class SandboxProvider:
         if offer.is_expired(now):
             raise OfferExpired(f"Offer {offer.id} has expired.")
         self._check_bookable(offer, now=now)
+        if self._faults.fires(Fault.SOLD_OUT):
+            raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
+        if self._faults.fires(Fault.PRICE_CHANGE):
+            return _repriced(offer)
         return offer
+
+    def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules:
+        self._legs(offer)
+        return build_fare_rules(offer)
 
     def seat_maps(self, offer: Offer, *, now: datetime) -> list[SeatMap]:
         legs = self._legs(offer)
@@ -158,6 +183,7 @@ class SandboxProvider:
             )
         _check_passengers(offer, passengers)
         legs = self._check_bookable(offer, now=now)
+        self._order_time_faults(offer)
         deadline = self._payment_deadline(offer, now=now) if hold else None
         seats = sum(1 for passenger in passengers if passenger.type.occupies_seat)
         booking = SandboxBooking(
@@ -166,6 +192,7 @@ class SandboxProvider:
             legs=tuple(LegReservation(leg.key, seats, leg.initially_available) for leg in legs),
             payment_required_by=deadline,
             created_at=now,
+            faults=self._faults.deferred(),
         )
         if not self._inventory.reserve(booking):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
@@ -180,6 +207,9 @@ class SandboxProvider:
                 f"Booking {booking_reference} is cancelled; it cannot be ticketed.",
                 code="booking_cancelled",
             )
+        if Fault.TICKETING_UNKNOWN in booking.faults and booking.status == "active":
+            raise UpstreamTimeout(f"The sandbox airline did not confirm ticketing of "
+                                  f"{booking_reference}; the outcome is unknown.")  # fmt: skip
         prefix = AIRLINES_BY_CODE[booking.legs[0].key.flight[:2]].ticket_prefix
         numbers = [(p.id, f"{prefix}-{secrets.randbelow(10**10):010d}") for p in passengers]
         stored = self._inventory.issue_tickets(booking_reference, numbers, now=now)
@@ -189,7 +219,33 @@ class SandboxProvider:
         self._booking(booking_reference)
         self._inventory.release(booking_reference, now=now)  # False: already cancelled
 
+    def booking_changes(self, booking_reference: str, *, now: datetime) -> list[BookingChange]:
+        booking = self._booking(booking_reference)
+        if Fault.SCHEDULE_CHANGE not in booking.faults or booking.status == "cancelled":
+            return []
+        leg = booking.legs[0].key
+        return [BookingChange(
+            id=f"{booking_reference}-{leg.flight}-{leg.departure_on.isoformat()}-retime",
+            kind="schedule_change", flight=leg.flight, departure_on=leg.departure_on,
+            minutes=SCHEDULE_CHANGE_MINUTES,
+            message=f"Flight {leg.flight} on {leg.departure_on.isoformat()} now departs "
+                    f"{SCHEDULE_CHANGE_MINUTES} minutes later.",
+        )]  # fmt: skip
+
     # --- helpers ------------------------------------------------------------
+    def _order_time_faults(self, offer: Offer) -> None:
+        if self._faults.fires(Fault.TIMEOUT):
+            raise UpstreamTimeout("The sandbox airline did not answer the booking in time.")
+        if self._faults.fires(Fault.SOLD_OUT):
+            raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
+        if self._faults.fires(Fault.PRICE_CHANGE):
+            repriced = _repriced(offer)
+            raise OfferPriceChanged(
+                f"The airline re-priced offer {offer.id}: {offer.total} is now {repriced.total}. "
+                "Review the offer and order again.",
+                repriced=repriced,
+            )
+
     def _booking(self, reference: str) -> SandboxBooking:
         booking = self._inventory.get_booking(reference)
         if booking is None:
@@ -247,6 +303,11 @@ class SandboxProvider:
             if self._inventory.get_booking(reference) is None:
                 return reference
         raise UpstreamUnavailable("The sandbox could not allocate a booking reference.")
+
+
+def _repriced(offer: Offer) -> Offer:
+    """The same offer with its base fare raised by the price-change fault."""
+    return replace(offer, base=offer.base * PRICE_CHANGE_FACTOR)
 
 
 def _check_passengers(offer: Offer, passengers: Sequence[Passenger]) -> None:

@@ -1,0 +1,28 @@
+"""Fare rules: the terms of a fare, as rule sections or a link (seed 003 "Rules"),
+and ticket designators, the airline's mini-rules (seed 001)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSection:
+    code: str  # ATPCO-style category code, e.g. "PE" penalties, "SO" stopovers
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDesignator:
+    code: str  # e.g. "70|PEN"
+    extension: str  # e.g. "TICKETS ARE NON-REFUNDABLE|"
+
+
+@dataclass(frozen=True, slots=True)
+class FareRules:
+    offer_id: str
+    fare_basis_codes: tuple[str, ...]
+    sections: tuple[RuleSection, ...] = ()
+    link: str | None = None  # low-cost carriers publish their terms as a page
+    ticket_designators: tuple[TicketDesignator, ...] = ()

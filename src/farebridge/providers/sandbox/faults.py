@@ -1,0 +1,65 @@
+"""Scripted faults, so clients can test how they handle a misbehaving airline.
+
+A fault fires when the request asked for it (header ``Sandbox-Fault: sold_out``,
+several separated by commas) or, by chance, at the rate set in settings
+(``FAREBRIDGE_SANDBOX_FAULT_RATES='{"timeout": 0.02}'``).
+
+fault              where             what happens
+search_timeout     search            the search fails: offer request ``failed``, provider_timeout
+timeout            order             booking times out before anything is booked: 504
+sold_out           order / recheck   the seats are gone: 409 offer_no_longer_available
+price_change       order / recheck   the fare rises 8 %: 409 offer_price_changed; re-fetch the offer
+ticketing_unknown  ticketing         the airline does not answer: ticketing status ``unknown``
+schedule_change    after booking     the first flight is retimed; the order records an event
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+
+from farebridge.providers.base import requested_scenarios
+
+PRICE_CHANGE_FACTOR = Decimal("1.08")
+SCHEDULE_CHANGE_MINUTES = 55
+
+
+class Fault(StrEnum):
+    SEARCH_TIMEOUT = "search_timeout"
+    TIMEOUT = "timeout"
+    SOLD_OUT = "sold_out"
+    PRICE_CHANGE = "price_change"
+    TICKETING_UNKNOWN = "ticketing_unknown"
+    SCHEDULE_CHANGE = "schedule_change"
+
+
+# Faults remembered on a booking because they fire later, in another process.
+DEFERRED = frozenset({Fault.TICKETING_UNKNOWN, Fault.SCHEDULE_CHANGE})
+
+
+class FaultPlan:
+    """Decides whether a fault fires: asked for on this request, or by chance."""
+
+    def __init__(self, rates: Mapping[str, float] | None = None, *, seed: int = 7) -> None:
+        self._rates = {Fault(name): float(rate) for name, rate in (rates or {}).items()}
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def fires(self, fault: Fault) -> bool:
+        if fault.value in requested_scenarios.get():
+            return True
+        rate = self._rates.get(fault, 0.0)
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._random.random() < rate
+
+    def deferred(self) -> tuple[str, ...]:
+        """The deferred faults that fire for a booking being made now."""
+        return tuple(sorted(f.value for f in DEFERRED if self.fires(f)))
+
+
+SCENARIOS = frozenset(f.value for f in Fault)

@@ -1,0 +1,62 @@
+"""Keeping an order in step with the airline: changes it made become order events.
+
+The sync job runs after ticketing and whenever a client asks
+(``POST /orders/{id}/actions/sync``). Each airline change is recorded once,
+keyed by its stable id, as an ``order.schedule_changed`` event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from farebridge.domain.account import User
+from farebridge.domain.order import Order, OrderEvent, OrderStatus
+from farebridge.services.jobs import handler
+from farebridge.services.orders import owned_order
+from farebridge.services.ports import Dependencies
+from farebridge.services.ticketing import SYNC_JOB
+
+EVENT_TYPES = {"schedule_change": "order.schedule_changed"}
+
+
+@handler(SYNC_JOB)
+def sync_order(deps: Dependencies, payload: dict[str, Any]) -> None:
+    with deps.uow(read_only=True) as uow:
+        order = uow.orders.get(payload["order_id"])
+    if order is None or order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+        return
+    _record_changes(deps, order)
+
+
+def _record_changes(deps: Dependencies, order: Order) -> int:
+    changes = deps.provider.booking_changes(order.booking_reference, now=deps.clock.now())
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        seen = {e.data.get("change_id") for e in uow.orders.events(order.id)}
+        fresh = [change for change in changes if change.id not in seen]
+        for change in fresh:
+            kind = EVENT_TYPES.get(change.kind, f"order.{change.kind}")
+            uow.orders.add_event(OrderEvent(
+                order.id, kind, order.status, order.status, now,
+                {"change_id": change.id, "flight": change.flight,
+                 "departure_on": change.departure_on.isoformat(),
+                 "minutes": change.minutes, "message": change.message},
+            ))  # fmt: skip
+        uow.orders.set_ticketing_status(order.id, order.ticketing_status, synced_at=now)
+        uow.commit()
+    return len(fresh)
+
+
+def sync_order_now(deps: Dependencies, *, user: User, order_id: str) -> Order:
+    """Ask the airline for changes now; returns the order with ``synced_at`` updated."""
+    with deps.uow(read_only=True) as uow:
+        order = owned_order(uow, user, order_id)
+    _record_changes(deps, order)
+    with deps.uow(read_only=True) as uow:
+        return owned_order(uow, user, order_id)
+
+
+def list_order_events(deps: Dependencies, *, user: User, order_id: str) -> list[OrderEvent]:
+    with deps.uow(read_only=True) as uow:
+        owned_order(uow, user, order_id)
+        return uow.orders.events(order_id)
