@@ -14,7 +14,7 @@ from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import Passenger
+from farebridge.domain.order import OrderService, Passenger
 from farebridge.providers.base import Booking
 from farebridge.providers.sandbox.inventory import LegKey
 from farebridge.services.ports import Dependencies
@@ -272,7 +272,13 @@ class _FailingProvider:
         return getattr(self._inner, name)
 
     def create_booking(
-        self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool, now: datetime
+        self,
+        offer: Offer,
+        passengers: Sequence[Passenger],
+        *,
+        hold: bool,
+        now: datetime,
+        services: Sequence[OrderService] = (),
     ) -> Booking:
         raise self._error
 

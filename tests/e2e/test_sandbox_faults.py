@@ -18,23 +18,24 @@ def _fault(auth: dict[str, str], name: str) -> dict[str, str]:
 
 
 def test_unknown_fault_is_a_400_naming_the_header(client: TestClient) -> None:
-    response = client.get("/api/places/suggestions?query=lon",
-                          headers={"Sandbox-Fault": "meteor"})  # fmt: skip
+    response = client.get("/api/places/suggestions?query=lon", headers={"Sandbox-Fault": "meteor"})
     assert_error(response, 400, "unknown_test_scenario", "Sandbox-Fault")
 
 
 def test_sold_out_at_order_time(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    response = client.post("/api/orders", json=instant_order_body(offer),
-                           headers=_fault(auth, "sold_out"))  # fmt: skip
+    response = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "sold_out")
+    )
     assert_error(response, 409, "offer_no_longer_available")
     assert client.get("/api/orders", headers=auth).json()["data"] == []
 
 
 def test_timeout_at_order_time_books_nothing(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    response = client.post("/api/orders", json=instant_order_body(offer),
-                           headers=_fault(auth, "timeout"))  # fmt: skip
+    response = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "timeout")
+    )
     assert_error(response, 504, "provider_timeout")
     assert client.get("/api/orders", headers=auth).json()["data"] == []
     assert (
@@ -44,8 +45,9 @@ def test_timeout_at_order_time_books_nothing(client: TestClient, auth: dict[str,
 
 def test_price_change_then_order_at_the_new_price(client: TestClient, auth: dict[str, str]) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    changed = client.post("/api/orders", json=instant_order_body(offer),
-                          headers=_fault(auth, "price_change"))  # fmt: skip
+    changed = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "price_change")
+    )
     assert_error(changed, 409, "offer_price_changed", "selected_offers")
     fresh = client.get(f"/api/offers/{offer['id']}", headers=auth).json()["data"]
     assert Decimal(fresh["total_amount"]) > Decimal(offer["total_amount"])
@@ -56,11 +58,13 @@ def test_price_change_then_order_at_the_new_price(client: TestClient, auth: dict
     assert ordered.json()["data"]["total_amount"] == fresh["total_amount"]
 
 
-def test_ticketing_unknown_is_never_retried_blindly(client: TestClient, auth: dict[str, str],
-                                                   worker: Worker) -> None:  # fmt: skip
+def test_ticketing_unknown_is_never_retried_blindly(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    order = client.post("/api/orders", json=instant_order_body(offer),
-                        headers=_fault(auth, "ticketing_unknown")).json()["data"]  # fmt: skip
+    order = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "ticketing_unknown")
+    ).json()["data"]
     worker.drain()
     worker.drain()
     polled = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
@@ -71,11 +75,13 @@ def test_ticketing_unknown_is_never_retried_blindly(client: TestClient, auth: di
     assert_error(quote, 422, "invalid_transition")
 
 
-def test_schedule_change_is_recorded_on_the_order_once(client: TestClient, auth: dict[str, str],
-                                                      worker: Worker) -> None:  # fmt: skip
+def test_schedule_change_is_recorded_on_the_order_once(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
     offer = first_offer(search(client, auth)["offers"])
-    order = client.post("/api/orders", json=instant_order_body(offer),
-                        headers=_fault(auth, "schedule_change")).json()["data"]  # fmt: skip
+    order = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "schedule_change")
+    ).json()["data"]
     worker.drain()
     assert client.post(f"/api/orders/{order['id']}/actions/sync", headers=auth).status_code == 200
     events = client.get(f"/api/orders/{order['id']}/events", headers=auth).json()["data"]
@@ -87,11 +93,13 @@ def test_schedule_change_is_recorded_on_the_order_once(client: TestClient, auth:
 
 
 def test_search_timeout_fails_the_offer_request(client: TestClient, auth: dict[str, str]) -> None:
-    body = {"slices": [{"origin": "JFK", "destination": "LHR",
-                        "departure_date": travel_date()}],
-            "passengers": [{"type": "adult"}]}  # fmt: skip
-    response = client.post("/api/offer-requests?return_offers=true", json=body,
-                           headers=_fault(auth, "search_timeout"))  # fmt: skip
+    body = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": travel_date()}],
+        "passengers": [{"type": "adult"}],
+    }
+    response = client.post(
+        "/api/offer-requests?return_offers=true", json=body, headers=_fault(auth, "search_timeout")
+    )
     data = response.json()["data"]
     assert data["status"] == "failed" and data["error"]["code"] == "provider_timeout"
 
@@ -126,13 +134,17 @@ def test_fare_rules_link_for_low_cost(client: TestClient, auth: dict[str, str]) 
         o
         for days in range(30, 44)  # not every route flies every day
         for destination in carrier.destinations[:3]
-        for o in search(client, auth, origin=carrier.hubs[0], destination=destination,
-                        days=days)["offers"]
+        for o in search(client, auth, origin=carrier.hubs[0], destination=destination, days=days)[
+            "offers"
+        ]
         if o["owner"]["iata_code"] == "FR"
-    )  # fmt: skip
+    )
     offer = next(low_cost)
     rules = client.get(f"/api/offers/{offer['id']}/fare-rules", headers=auth).json()["data"]
     assert rules["rules"] == [] and rules["link"].endswith("/FR/terms")
-    hold = client.post("/api/orders", headers=auth, json={
-        "type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]})  # fmt: skip
+    hold = client.post(
+        "/api/orders",
+        headers=auth,
+        json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
+    )
     assert_error(hold, 422, "instant_payment_required", "type")

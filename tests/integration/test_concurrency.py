@@ -111,3 +111,42 @@ def test_a_cancellation_is_confirmed_once(services: Dependencies, engine: Engine
         ).scalar_one()
     assert after == before + 1, "the seat is released exactly once"
     assert quotes[0].refund.amount == Decimal(order.total.amount)
+
+
+def test_twenty_clients_for_one_seat(services: Dependencies) -> None:
+    """A chosen seat is a row with a unique key: exactly one passenger gets it."""
+    offers = find_offers(services)
+    offer = next(o for o in offers if not o.requires_instant_payment)
+    seat_map = services.provider.seat_maps(offer, now=services.clock.now())[0]
+    seat = next(
+        element
+        for cabin in seat_map.cabins
+        for row in cabin.rows
+        for section in row.sections
+        for element in section
+        if element.type == "seat" and element.available_services
+    )
+    users = [create_user(services) for _ in range(20)]
+
+    def book(index: int) -> str:
+        command = CreateOrder(
+            OrderType.HOLD,
+            offer.id,
+            [create_passenger(id="")],
+            service_ids=[seat.available_services[0].id],
+        )
+        return _outcome(lambda: create_order(services, user=users[index], command=command))
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = Counter(pool.map(book, range(20)))
+    assert outcomes == {"ok": 1, "seat_unavailable": 19}
+    after = services.provider.seat_maps(offer, now=services.clock.now())[0]
+    same = [
+        e
+        for c in after.cabins
+        for r in c.rows
+        for s in r.sections
+        for e in s
+        if e.designator == seat.designator
+    ]
+    assert same[0].available_services == ()

@@ -60,10 +60,19 @@ async def _request_context(
         known = request.app.state.services.provider.scenarios
         requested_scenarios.set(parse_scenarios(request.headers.get(SCENARIO_HEADER), known))
     except ValueError as exc:
-        response: Response = errors.error_response(request, 400, [{
-            "type": "validation_error", "title": "Invalid header", "message": str(exc),
-            "code": "unknown_test_scenario", "source": {"field": SCENARIO_HEADER},
-        }])  # fmt: skip
+        response: Response = errors.error_response(
+            request,
+            400,
+            [
+                {
+                    "type": "validation_error",
+                    "title": "Invalid header",
+                    "message": str(exc),
+                    "code": "unknown_test_scenario",
+                    "source": {"field": SCENARIO_HEADER},
+                }
+            ],
+        )
         response.headers["x-request-id"] = request_id
         return response
     response = await call_next(request)

@@ -225,10 +225,23 @@ def order_json(order: Order) -> Json:
         **money_fields("total", order.total),
         **money_fields("base", order.base),
         **money_fields("tax", order.tax),
+        **money_fields("services", order.services_total),
+        "services": [
+            {
+                "id": s.id,
+                "type": s.type,
+                "segment_id": s.segment_id,
+                "passenger_id": s.passenger_id,
+                "designator": s.designator,
+                **money_fields("total", s.total),
+            }
+            for s in order.services
+        ],
         "fare_brand_name": order.fare_brand_name,
         "payment_status": {
             "awaiting_payment": order.awaiting_payment(),
             "payment_required_by": instant(order.payment_required_by),
+            "price_guarantee_expires_at": instant(order.payment_required_by),
             "paid_at": instant(order.paid_at),
         },
         "ticketing_status": order.ticketing_status.value,

@@ -120,10 +120,16 @@ class OrderPaymentBody(PaymentMethodFields):
     currency: Currency
 
 
+class ServiceBody(RequestModel):
+    id: str = Field(description="A seat's available_services[].id from the seat maps")
+    quantity: Literal[1] = 1
+
+
 class OrderBody(RequestModel):
     type: Literal["hold", "instant"] = "instant"
     selected_offers: Annotated[list[str], Field(min_length=1, max_length=1)]
     passengers: Annotated[list[PassengerBody], Field(min_length=1, max_length=9)]
+    services: Annotated[list[ServiceBody], Field(max_length=60)] = []
     payments: Annotated[list[OrderPaymentBody], Field(max_length=1)] | None = None
     metadata: dict[str, str] = {}
 

@@ -113,6 +113,13 @@ class OfferPriceChanged(Conflict):
         self.repriced = repriced
 
 
+class SeatUnavailable(Conflict):
+    """Someone else holds the chosen seat."""
+
+    code = "seat_unavailable"
+    title = "Seat taken"
+
+
 class OrderAlreadyPaid(Conflict):
     code = "already_paid"
     title = "Already paid"

@@ -112,6 +112,18 @@ class Document:
     issued_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class OrderService:
+    """A paid extra booked with the order, e.g. seat 12A for one passenger on one segment."""
+
+    id: str
+    type: str  # "seat"
+    segment_id: str
+    passenger_id: str
+    total: Money
+    designator: str | None = None
+
+
 @dataclass(slots=True)
 class Order:
     id: str
@@ -136,10 +148,15 @@ class Order:
     documents: tuple[Document, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
     version: int = 1
+    services: tuple[OrderService, ...] = ()
+
+    @property
+    def services_total(self) -> Money:
+        return services_total(self.services, self.base.currency)
 
     @property
     def total(self) -> Money:
-        return self.base + self.tax
+        return self.base + self.tax + self.services_total
 
     @property
     def is_paid(self) -> bool:
@@ -164,3 +181,10 @@ class OrderEvent:
     to_status: OrderStatus
     occurred_at: datetime
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def services_total(services: tuple[OrderService, ...], currency: str) -> Money:
+    result = Money.zero(currency)
+    for service in services:
+        result = result + service.total
+    return result

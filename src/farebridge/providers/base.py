@@ -7,7 +7,8 @@ Providers raise only domain errors:
 * ``UpstreamUnavailable`` — failed before doing anything (retryable, 503);
 * ``UpstreamTimeout`` — no answer in time, outcome unknown (504). Callers must
   not blindly retry a booking or ticketing call after this;
-* ``OfferPriceChanged`` — the fare was re-priced at booking time (409).
+* ``OfferPriceChanged`` — the fare was re-priced at booking time (409);
+* ``SeatUnavailable`` — a chosen seat was taken by someone else (409).
 
 Every mutating call is idempotent on its natural key (booking reference).
 """
@@ -22,7 +23,7 @@ from typing import Protocol
 
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import Passenger
+from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
 
@@ -98,10 +99,24 @@ class Provider(Protocol):
 
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules: ...
 
+    def price_services(
+        self, offer: Offer, passengers: Sequence[Passenger], service_ids: Sequence[str]
+    ) -> list[OrderService]:
+        """The chosen extras (from seat maps), priced; ``ValidationFailed`` naming the
+        service when an id is unknown, repeated, or does not fit the passengers."""
+        ...
+
     def create_booking(
-        self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool, now: datetime
+        self,
+        offer: Offer,
+        passengers: Sequence[Passenger],
+        *,
+        hold: bool,
+        now: datetime,
+        services: Sequence[OrderService] = (),
     ) -> Booking:
-        """Reserve the seats of ``offer`` atomically, or raise ``OfferNoLongerAvailable``."""
+        """Reserve the seats of ``offer`` (and the chosen seats) atomically, or raise
+        ``OfferNoLongerAvailable`` / ``SeatUnavailable``."""
         ...
 
     def issue_tickets(

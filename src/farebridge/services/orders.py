@@ -19,7 +19,14 @@ from farebridge.domain.errors import (
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import Order, OrderEvent, OrderStatus, OrderType, Passenger
+from farebridge.domain.order import (
+    Order,
+    OrderEvent,
+    OrderStatus,
+    OrderType,
+    Passenger,
+    services_total,
+)
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
 from farebridge.providers.base import Booking
 from farebridge.services.jobs import enqueue_in
@@ -51,6 +58,7 @@ class CreateOrder:
     payment: PaymentRequest | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
+    service_ids: list[str] = field(default_factory=list)  # seats from the seat maps
 
 
 class _Replayed(Exception):
@@ -72,16 +80,24 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
                 return existing
         offer = load_offer(uow, deps, user, command.offer_id)
     passengers = match_passengers(offer, command.passengers)
-    _check_payment_terms(offer, command)
+    services = (
+        tuple(deps.provider.price_services(offer, passengers, command.service_ids))
+        if command.service_ids
+        else ()
+    )
+    _check_payment_terms(
+        offer, command, offer.total + services_total(services, offer.total.currency)
+    )
     now = deps.clock.now()
     try:
         booking = deps.provider.create_booking(
-            offer, passengers, hold=command.type is OrderType.HOLD, now=now
+            offer, passengers, hold=command.type is OrderType.HOLD, now=now, services=services
         )
     except OfferPriceChanged as changed:
         _store_repriced(deps, changed)
         raise
     order = _new_order(user, offer, booking, passengers, command, deps)
+    order.services = services
     payment: Payment | None = None
     try:
         if command.payment is not None:
@@ -103,7 +119,7 @@ def _store_repriced(deps: Dependencies, changed: OfferPriceChanged) -> None:
         uow.commit()
 
 
-def _check_payment_terms(offer: Offer, command: CreateOrder) -> None:
+def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None:
     if command.type is OrderType.INSTANT:
         if command.payment is None:
             raise InvalidRequest(
@@ -111,7 +127,7 @@ def _check_payment_terms(offer: Offer, command: CreateOrder) -> None:
                 field="payments",
                 code="payment_required",
             )
-        check_amount(command.payment.amount, offer.total, field="payments[0].amount")
+        check_amount(command.payment.amount, due, field="payments[0].amount")
         return
     if command.payment is not None:
         raise InvalidRequest(

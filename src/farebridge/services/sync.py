@@ -36,12 +36,22 @@ def _record_changes(deps: Dependencies, order: Order) -> int:
         fresh = [change for change in changes if change.id not in seen]
         for change in fresh:
             kind = EVENT_TYPES.get(change.kind, f"order.{change.kind}")
-            uow.orders.add_event(OrderEvent(
-                order.id, kind, order.status, order.status, now,
-                {"change_id": change.id, "flight": change.flight,
-                 "departure_on": change.departure_on.isoformat(),
-                 "minutes": change.minutes, "message": change.message},
-            ))  # fmt: skip
+            uow.orders.add_event(
+                OrderEvent(
+                    order.id,
+                    kind,
+                    order.status,
+                    order.status,
+                    now,
+                    {
+                        "change_id": change.id,
+                        "flight": change.flight,
+                        "departure_on": change.departure_on.isoformat(),
+                        "minutes": change.minutes,
+                        "message": change.message,
+                    },
+                )
+            )
         uow.orders.set_ticketing_status(order.id, order.ticketing_status, synced_at=now)
         uow.commit()
     return len(fresh)

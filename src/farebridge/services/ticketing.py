@@ -63,8 +63,9 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         )
         if uow.orders.transition(order_id, from_statuses=[OrderStatus.TICKETING], event=event):
             uow.orders.add_documents(order_id, documents)
-            uow.jobs.enqueue(SYNC_JOB, {"order_id": order_id}, now=issued_at,
-                             dedupe_key=f"{SYNC_JOB}:{order_id}")  # fmt: skip
+            uow.jobs.enqueue(
+                SYNC_JOB, {"order_id": order_id}, now=issued_at, dedupe_key=f"{SYNC_JOB}:{order_id}"
+            )
             uow.orders.set_ticketing_status(
                 order_id, TicketingStatus.SUCCESSFUL, synced_at=issued_at
             )

@@ -11,13 +11,19 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from farebridge.domain.errors import SeatUnavailable
 from farebridge.providers.sandbox.inventory import LegKey, LegReservation, SandboxBooking
-from farebridge.store.tables import sandbox_bookings, sandbox_inventory, sandbox_tickets
+from farebridge.store.tables import (
+    sandbox_bookings,
+    sandbox_inventory,
+    sandbox_seats,
+    sandbox_tickets,
+)
 
 
 class _NotEnoughSeats(Exception):
@@ -84,6 +90,24 @@ class SqlSandboxInventory:
                 faults=list(booking.faults),
             )
         )
+        for seat in booking.seats:
+            try:
+                with db.begin_nested():
+                    db.execute(
+                        insert(sandbox_seats).values(
+                            flight=seat.key.flight,
+                            departure_on=seat.key.departure_on,
+                            designator=seat.designator,
+                            cabin=seat.key.cabin,
+                            reference=booking.reference,
+                            passenger_id=seat.passenger_id,
+                        )
+                    )
+            except IntegrityError as exc:
+                raise SeatUnavailable(
+                    f"Seat {seat.designator} on {seat.key.flight} is no longer free.",
+                    field="services",
+                ) from exc
 
     def _materialise(self, db: Connection, leg: LegReservation) -> None:
         db.execute(
@@ -118,7 +142,21 @@ class SqlSandboxInventory:
                     .where(_key_is(_leg_from_json(leg).key))
                     .values(available=sandbox_inventory.c.available + leg["seats"])
                 )
+            db.execute(delete(sandbox_seats).where(sandbox_seats.c.reference == reference))
         return True
+
+    def chosen_seats(self, keys: Sequence[LegKey]) -> dict[LegKey, frozenset[str]]:
+        found: dict[LegKey, set[str]] = {key: set() for key in keys}
+        flights = sorted({key.flight for key in keys})
+        if not flights:
+            return {}
+        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+            rows = db.execute(select(sandbox_seats).where(sandbox_seats.c.flight.in_(flights)))
+            for row in rows:
+                key = LegKey(row.flight, row.departure_on, row.cabin)
+                if key in found:
+                    found[key].add(row.designator)
+        return {key: frozenset(seats) for key, seats in found.items()}
 
     def get_booking(self, reference: str) -> SandboxBooking | None:
         with self._engine.connect().execution_options(sqlite_read_only=True) as db:

@@ -258,3 +258,17 @@ sandbox_tickets = Table(
     Column("issued_at", Instant, nullable=False),
     UniqueConstraint("reference", "passenger_id", name="uq_sandbox_tickets_reference_passenger"),
 )
+
+sandbox_seats = Table(
+    "sandbox_seats",
+    metadata,
+    # One row per chosen seat: the primary key makes a seat impossible to hold twice.
+    Column("flight", String(8), primary_key=True),
+    Column("departure_on", Date, primary_key=True),
+    Column("designator", String(4), primary_key=True),
+    Column("cabin", String(20), nullable=False),
+    Column(
+        "reference", String(8), ForeignKey("sandbox_bookings.reference"), nullable=False, index=True
+    ),
+    Column("passenger_id", String(40), nullable=False),
+)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from farebridge.domain.errors import SeatUnavailable
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.order import Passenger
 from farebridge.domain.places import PlaceDirectory
@@ -49,6 +50,9 @@ class FakeInventory:
             for leg in booking.legs:
                 if self.available.get(leg.key, leg.initially_available) < leg.seats:
                     return False
+            held = {(h.key, h.designator) for b in self.live_bookings() for h in b.seats}
+            if any((h.key, h.designator) in held for h in booking.seats):
+                raise SeatUnavailable("seat held already", field="services")
             for leg in booking.legs:
                 current = self.available.get(leg.key, leg.initially_available)
                 self.available[leg.key] = current - leg.seats
@@ -64,6 +68,14 @@ class FakeInventory:
                 self.available[leg.key] += leg.seats
             self.bookings[reference] = replace(booking, status="cancelled")
             return True
+
+    def live_bookings(self) -> list[SandboxBooking]:
+        return [b for b in self.bookings.values() if b.status != "cancelled"]
+
+    def chosen_seats(self, keys: Sequence[LegKey]) -> dict[LegKey, frozenset[str]]:
+        with self._lock:
+            holds = [h for b in self.live_bookings() for h in b.seats]
+            return {k: frozenset(h.designator for h in holds if h.key == k) for k in keys}
 
     def get_booking(self, reference: str) -> SandboxBooking | None:
         with self._lock:

@@ -36,29 +36,42 @@ def _sections(offer: Offer) -> tuple[RuleSection, ...]:
     change = offer.conditions.change_before_departure
     stops = "STOPOVERS NOT PERMITTED ON THE FARE COMPONENT."
     return (
-        RuleSection("AP", "ADVANCE RESERVATIONS/TICKETING",
-                    "RESERVATIONS AND TICKETING MAY BE MADE UP TO DEPARTURE."),
+        RuleSection(
+            "AP",
+            "ADVANCE RESERVATIONS/TICKETING",
+            "RESERVATIONS AND TICKETING MAY BE MADE UP TO DEPARTURE.",
+        ),
         RuleSection("MN", "MIN STAY", "NO MINIMUM STAY REQUIREMENTS."),
         RuleSection("MX", "MAX STAY", "TRAVEL MUST COMMENCE WITHIN 12 MONTHS."),
         RuleSection("SO", "STOPOVERS", stops),
         RuleSection("OD", "OTHER DISCOUNTS", "NONE UNLESS OTHERWISE SPECIFIED"),
-        RuleSection("PE", "PENALTIES",
-                    f"CANCELLATIONS: {_rule_text(refund, 'REFUND')} "
-                    f"CHANGES: {_rule_text(change, 'CHANGE')} "
-                    "ANY TIME AFTER DEPARTURE: NO REFUND. TAXES ARE REFUNDABLE."),
-        RuleSection("BG", "BAGGAGE", f"FARE BRAND {offer.fare_brand_name.upper()}: "
-                    "SEE INCLUDED BAGGAGE PER SEGMENT."),
+        RuleSection(
+            "PE",
+            "PENALTIES",
+            f"CANCELLATIONS: {_rule_text(refund, 'REFUND')} "
+            f"CHANGES: {_rule_text(change, 'CHANGE')} "
+            "ANY TIME AFTER DEPARTURE: NO REFUND. TAXES ARE REFUNDABLE.",
+        ),
+        RuleSection(
+            "BG",
+            "BAGGAGE",
+            f"FARE BRAND {offer.fare_brand_name.upper()}: SEE INCLUDED BAGGAGE PER SEGMENT.",
+        ),
         RuleSection("TK", "TICKETING", "TICKETS MUST BE ISSUED BEFORE THE PAYMENT DEADLINE."),
-    )  # fmt: skip
+    )
 
 
 def _designators(offer: Offer) -> tuple[TicketDesignator, ...]:
     refund = offer.conditions.refund_before_departure
     change = offer.conditions.change_before_departure
-    items = [TicketDesignator(
-        "70|PEN", "TICKETS ARE REFUNDABLE|" if refund.allowed else "TICKETS ARE NON-REFUNDABLE|"
-    )]  # fmt: skip
-    items.append(TicketDesignator(
-        "71|CHG", "CHANGES PERMITTED|" if change.allowed else "CHANGES NOT PERMITTED|"
-    ))  # fmt: skip
+    items = [
+        TicketDesignator(
+            "70|PEN", "TICKETS ARE REFUNDABLE|" if refund.allowed else "TICKETS ARE NON-REFUNDABLE|"
+        )
+    ]
+    items.append(
+        TicketDesignator(
+            "71|CHG", "CHANGES PERMITTED|" if change.allowed else "CHANGES NOT PERMITTED|"
+        )
+    )
     return tuple(items)

@@ -29,6 +29,15 @@ class LegReservation:
 
 
 @dataclass(frozen=True, slots=True)
+class SeatHold:
+    """A specific seat chosen by one passenger: unique per flight-date in the store."""
+
+    key: LegKey
+    designator: str
+    passenger_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class SandboxBooking:
     reference: str
     status: str  # "active" | "ticketed" | "cancelled"
@@ -36,6 +45,7 @@ class SandboxBooking:
     payment_required_by: datetime | None
     created_at: datetime
     faults: tuple[str, ...] = ()  # scripted faults that fire later (faults.DEFERRED)
+    seats: tuple[SeatHold, ...] = ()
 
 
 class SandboxInventory(Protocol):
@@ -44,12 +54,19 @@ class SandboxInventory(Protocol):
         ...
 
     def reserve(self, booking: SandboxBooking) -> bool:
-        """In one transaction: take every leg's seats (never below zero) and store
-        the booking. Return False, changing nothing, if any leg lacks seats."""
+        """In one transaction: take every leg's seats (never below zero), hold the
+        chosen seats and store the booking. Return False, changing nothing, if any
+        leg lacks seats; raise ``SeatUnavailable``, changing nothing, if a chosen
+        seat is held already."""
+        ...
+
+    def chosen_seats(self, keys: Sequence[LegKey]) -> dict[LegKey, frozenset[str]]:
+        """Seats held by bookings, per flight-date-cabin."""
         ...
 
     def release(self, reference: str, *, now: datetime) -> bool:
-        """Cancel an active or ticketed booking and give its seats back, once.
+        """Cancel an active or ticketed booking and give its seats (and chosen seats)
+        back, once.
         Return False when it was already cancelled or does not exist."""
         ...
 

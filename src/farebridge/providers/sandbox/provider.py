@@ -26,7 +26,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import Passenger
+from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
@@ -44,6 +44,7 @@ from farebridge.providers.sandbox.inventory import (
     LegReservation,
     SandboxBooking,
     SandboxInventory,
+    SeatHold,
 )
 from farebridge.providers.sandbox.network import Network, cached_network
 from farebridge.providers.sandbox.offers import (
@@ -57,6 +58,7 @@ from farebridge.providers.sandbox.offers import (
 from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
 from farebridge.providers.sandbox.search import ConnectionRules, search_itineraries, slice_query
 from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
+from farebridge.providers.sandbox.seats import price_seats, seat_holds
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 HOLD_MARGIN_BEFORE_DEPARTURE = timedelta(hours=2)
@@ -153,6 +155,7 @@ class SandboxProvider:
         if len(segments) != len(legs):
             raise OfferNoLongerAvailable(f"Offer {offer.id} does not match its flights.")
         available = self._inventory.availability([leg.key for leg in legs])
+        chosen = self._inventory.chosen_seats([leg.key for leg in legs])
         maps: list[SeatMap] = []
         for (slice_id, segment), leg in zip(segments, legs, strict=True):
             flight = self.network.flight(leg.key.flight, leg.key.departure_on)
@@ -166,6 +169,7 @@ class SandboxProvider:
                 available=available.get(leg.key, leg.initially_available),
                 currency=offer.total.currency,
                 passengers=offer.passengers,
+                chosen=chosen.get(leg.key, frozenset()),
             )
             seat_map = build_seat_map(request, seed=self.seed)
             if seat_map is not None:
@@ -173,8 +177,19 @@ class SandboxProvider:
         return maps
 
     # --- bookings -----------------------------------------------------------
+    def price_services(
+        self, offer: Offer, passengers: Sequence[Passenger], service_ids: Sequence[str]
+    ) -> list[OrderService]:
+        return price_seats(self.network, offer, self._legs(offer), passengers, service_ids)
+
     def create_booking(
-        self, offer: Offer, passengers: Sequence[Passenger], *, hold: bool, now: datetime
+        self,
+        offer: Offer,
+        passengers: Sequence[Passenger],
+        *,
+        hold: bool,
+        now: datetime,
+        services: Sequence[OrderService] = (),
     ) -> Booking:
         if hold and offer.requires_instant_payment:
             raise InvalidState(
@@ -193,6 +208,7 @@ class SandboxProvider:
             payment_required_by=deadline,
             created_at=now,
             faults=self._faults.deferred(),
+            seats=self._seat_holds(offer, legs, services),
         )
         if not self._inventory.reserve(booking):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
@@ -208,8 +224,10 @@ class SandboxProvider:
                 code="booking_cancelled",
             )
         if Fault.TICKETING_UNKNOWN in booking.faults and booking.status == "active":
-            raise UpstreamTimeout(f"The sandbox airline did not confirm ticketing of "
-                                  f"{booking_reference}; the outcome is unknown.")  # fmt: skip
+            raise UpstreamTimeout(
+                f"The sandbox airline did not confirm ticketing of "
+                f"{booking_reference}; the outcome is unknown."
+            )
         prefix = AIRLINES_BY_CODE[booking.legs[0].key.flight[:2]].ticket_prefix
         numbers = [(p.id, f"{prefix}-{secrets.randbelow(10**10):010d}") for p in passengers]
         stored = self._inventory.issue_tickets(booking_reference, numbers, now=now)
@@ -224,15 +242,35 @@ class SandboxProvider:
         if Fault.SCHEDULE_CHANGE not in booking.faults or booking.status == "cancelled":
             return []
         leg = booking.legs[0].key
-        return [BookingChange(
-            id=f"{booking_reference}-{leg.flight}-{leg.departure_on.isoformat()}-retime",
-            kind="schedule_change", flight=leg.flight, departure_on=leg.departure_on,
-            minutes=SCHEDULE_CHANGE_MINUTES,
-            message=f"Flight {leg.flight} on {leg.departure_on.isoformat()} now departs "
-                    f"{SCHEDULE_CHANGE_MINUTES} minutes later.",
-        )]  # fmt: skip
+        return [
+            BookingChange(
+                id=f"{booking_reference}-{leg.flight}-{leg.departure_on.isoformat()}-retime",
+                kind="schedule_change",
+                flight=leg.flight,
+                departure_on=leg.departure_on,
+                minutes=SCHEDULE_CHANGE_MINUTES,
+                message=f"Flight {leg.flight} on {leg.departure_on.isoformat()} now departs "
+                f"{SCHEDULE_CHANGE_MINUTES} minutes later.",
+            )
+        ]
 
     # --- helpers ------------------------------------------------------------
+    def _seat_holds(
+        self, offer: Offer, legs: list[LegReservation], services: Sequence[OrderService]
+    ) -> tuple[SeatHold, ...]:
+        if not services:
+            return ()
+        keys = [leg.key for leg in legs]
+        return seat_holds(
+            self.network,
+            offer,
+            legs,
+            services,
+            seed=self.seed,
+            available=self._inventory.availability(keys),
+            chosen=self._inventory.chosen_seats(keys),
+        )
+
     def _order_time_faults(self, offer: Offer) -> None:
         if self._faults.fires(Fault.TIMEOUT):
             raise UpstreamTimeout("The sandbox airline did not answer the booking in time.")

@@ -10,6 +10,7 @@ premium economy cost money per passenger; every other seat is free.
 
 from __future__ import annotations
 
+import base64
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from decimal import Decimal
 
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.money import Money
 from farebridge.domain.search import OfferPassenger
 from farebridge.domain.seatmap import SeatCabin, SeatElement, SeatMap, SeatRow, SeatService
 from farebridge.providers.sandbox.aircraft import AircraftType, CabinLayout
@@ -50,6 +52,42 @@ class SeatMapRequest:
     available: int
     currency: str
     passengers: Sequence[OfferPassenger]
+    chosen: frozenset[str] = frozenset()  # seats held by bookings
+
+
+def seat_service_id(segment_id: str, designator: str, passenger_id: str) -> str:
+    """A stable id for "this seat, this passenger, this segment" (decoded at order time)."""
+    raw = f"{segment_id}|{designator}|{passenger_id}".encode()
+    return "ase_" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_seat_service_id(service_id: str) -> tuple[str, str, str] | None:
+    """``(segment_id, designator, passenger_id)``, or None when it is not a seat id."""
+    if not service_id.startswith("ase_"):
+        return None
+    body = service_id[4:]
+    try:
+        parts = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode().split("|")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if len(parts) != 3:
+        return None
+    return parts[0], parts[1], parts[2]
+
+
+def seat_price(layout: CabinLayout, designator: str, currency: str) -> Money:
+    """What choosing this seat costs one passenger (zero for ordinary seats)."""
+    row = int(designator[:-1])
+    position = _position(layout, designator, row)
+    price_usd = SEAT_PRICES_USD.get(layout.cabin, {}).get(position, Decimal(0))
+    return to_currency(price_usd, currency, whole=True)
+
+
+def _position(layout: CabinLayout, designator: str, row: int) -> str:
+    extra_legroom = row in layout.exit_rows or (
+        row == layout.first_row and layout.cabin in SEAT_PRICES_USD
+    )
+    return "extra_legroom" if extra_legroom else seat_position(layout, designator[-1])
 
 
 def seat_position(layout: CabinLayout, letter: str) -> str:
@@ -68,13 +106,23 @@ def seat_designators(layout: CabinLayout) -> list[str]:
 
 
 def occupied_seats(
-    layout: CabinLayout, key: LegKey, available: int, *, seed: int
+    layout: CabinLayout,
+    key: LegKey,
+    available: int,
+    *,
+    seed: int,
+    chosen: frozenset[str] = frozenset(),
 ) -> frozenset[str]:
-    """Exactly ``capacity - available`` designators, the same ones for the same inputs."""
+    """Exactly ``capacity - available`` designators: the seats chosen by bookings,
+    then simulated travellers in a fixed per-flight order, so occupancy only grows
+    as availability falls."""
     seats = seat_designators(layout)
     taken = min(len(seats), max(0, len(seats) - available))
     rng = random.Random(unit_hash(seed, f"seats|{key.flight}|{key.departure_on}|{key.cabin}"))
-    return frozenset(rng.sample(seats, taken))
+    rng.shuffle(seats)
+    held = frozenset(chosen) & frozenset(seats)
+    simulated = [seat for seat in seats if seat not in held][: max(0, taken - len(held))]
+    return held | frozenset(simulated)
 
 
 def build_seat_map(request: SeatMapRequest, *, seed: int) -> SeatMap | None:
@@ -82,7 +130,9 @@ def build_seat_map(request: SeatMapRequest, *, seed: int) -> SeatMap | None:
     layout = request.aircraft.layout(CabinClass(request.key.cabin))
     if layout is None:
         return None
-    occupied = occupied_seats(layout, request.key, request.available, seed=seed)
+    occupied = occupied_seats(
+        layout, request.key, request.available, seed=seed, chosen=request.chosen
+    )
     rows = [_facility_row(layout, "galley")]
     rows.extend(_seat_row(layout, row, occupied, request) for row in layout.row_numbers)
     if layout.cabin is CabinClass.ECONOMY:
@@ -129,18 +179,16 @@ def _seat(
     layout: CabinLayout, designator: str, occupied: frozenset[str], request: SeatMapRequest
 ) -> SeatElement:
     row = int(designator[:-1])
-    extra_legroom = row in layout.exit_rows or (
-        row == layout.first_row and layout.cabin in SEAT_PRICES_USD
-    )
-    position = "extra_legroom" if extra_legroom else seat_position(layout, designator[-1])
+    position = _position(layout, designator, row)
     disclosures = (EXIT_ROW_DISCLOSURE,) if row in layout.exit_rows else ()
-    name = "Extra legroom seat" if extra_legroom else f"{position.title()} seat"
+    name = "Extra legroom seat" if position == "extra_legroom" else f"{position.title()} seat"
     if designator in occupied:
         return SeatElement("seat", designator, name, disclosures)
-    price_usd = SEAT_PRICES_USD.get(layout.cabin, {}).get(position, Decimal(0))
-    price = to_currency(price_usd, request.currency, whole=True)
+    price = seat_price(layout, designator, request.currency)
     services = tuple(
-        SeatService(new_id("ase"), passenger.id, price)
+        SeatService(
+            seat_service_id(request.segment_id, designator, passenger.id), passenger.id, price
+        )
         for passenger in request.passengers
         if passenger.type.occupies_seat
     )

@@ -1,0 +1,105 @@
+"""Choosing seats at order time: ids from the seat map become priced order services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from farebridge.domain.errors import SeatUnavailable, ValidationFailed
+from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.offer import Offer
+from farebridge.domain.order import OrderService, Passenger
+from farebridge.providers.sandbox.aircraft import CabinLayout
+from farebridge.providers.sandbox.inventory import LegKey, LegReservation, SeatHold
+from farebridge.providers.sandbox.network import Network
+from farebridge.providers.sandbox.seatmap import (
+    occupied_seats,
+    parse_seat_service_id,
+    seat_designators,
+    seat_price,
+)
+
+
+def price_seats(
+    network: Network,
+    offer: Offer,
+    legs: Sequence[LegReservation],
+    passengers: Sequence[Passenger],
+    service_ids: Sequence[str],
+) -> list[OrderService]:
+    """Validate and price each chosen seat; errors name ``services[i]``."""
+    segment_index = {
+        seg.id: i for i, seg in enumerate(s for sl in offer.slices for s in sl.segments)
+    }
+    seated = {p.id for p in passengers if p.type.occupies_seat}
+    taken: set[tuple[str, str]] = set()
+    priced: list[OrderService] = []
+    for index, service_id in enumerate(service_ids):
+        field = f"services[{index}].id"
+        parsed = parse_seat_service_id(service_id)
+        if parsed is None or parsed[0] not in segment_index or parsed[2] not in seated:
+            raise ValidationFailed(
+                f"{service_id} is not a seat of this offer for these passengers.",
+                field=field,
+                code="unknown_service",
+            )
+        segment_id, designator, passenger_id = parsed
+        leg = legs[segment_index[segment_id]]
+        layout = _layout(network, leg)
+        if layout is None or designator not in seat_designators(layout):
+            raise ValidationFailed(
+                f"No seat {designator} on this flight.", field=field, code="unknown_service"
+            )
+        for pair in ((segment_id, designator), (segment_id, passenger_id)):
+            if pair in taken:
+                raise ValidationFailed(
+                    "One seat per passenger and one passenger per seat.",
+                    field=field,
+                    code="duplicate_service",
+                )
+            taken.add(pair)
+        price = seat_price(layout, designator, offer.total.currency)
+        priced.append(OrderService(service_id, "seat", segment_id, passenger_id, price, designator))
+    return priced
+
+
+def seat_holds(
+    network: Network,
+    offer: Offer,
+    legs: Sequence[LegReservation],
+    services: Sequence[OrderService],
+    *,
+    available: dict[LegKey, int],
+    chosen: dict[LegKey, frozenset[str]],
+    seed: int,
+) -> tuple[SeatHold, ...]:
+    """The rows to insert for the chosen seats; ``SeatUnavailable`` if one is occupied now."""
+    segment_ids = [seg.id for sl in offer.slices for seg in sl.segments]
+    holds: list[SeatHold] = []
+    for service in services:
+        if service.type != "seat" or service.designator is None:
+            continue
+        leg = legs[segment_ids.index(service.segment_id)]
+        layout = _layout(network, leg)
+        assert layout is not None  # checked when priced
+        occupied = occupied_seats(
+            layout,
+            leg.key,
+            available.get(leg.key, leg.initially_available),
+            seed=seed,
+            chosen=chosen.get(leg.key, frozenset()),
+        )
+        if service.designator in occupied:
+            raise SeatUnavailable(
+                f"Seat {service.designator} on {leg.key.flight} is taken; "
+                "choose another from the seat map.",
+                field="services",
+            )
+        holds.append(SeatHold(leg.key, service.designator, service.passenger_id))
+    return tuple(holds)
+
+
+def _layout(network: Network, leg: LegReservation) -> CabinLayout | None:
+    flight = network.flight(leg.key.flight, leg.key.departure_on)
+    if flight is None:
+        return None
+    return flight.pattern.aircraft.layout(CabinClass(leg.key.cabin))

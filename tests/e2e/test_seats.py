@@ -1,0 +1,101 @@
+"""Choosing seats from the seat map: priced services, taken seats, released seats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.e2e.conftest import adult, first_offer, instant_order_body, search
+from tests.e2e.test_error_table import assert_error
+
+
+def _free_seats(seat_map: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        element
+        for cabin in seat_map["cabins"]
+        for row in cabin["rows"]
+        for section in row["sections"]
+        for element in section["elements"]
+        if element["type"] == "seat" and element["available_services"]
+    ]
+
+
+def _seat(seat_map: dict[str, Any], designator: str) -> dict[str, Any]:
+    return next(
+        element
+        for cabin in seat_map["cabins"]
+        for row in cabin["rows"]
+        for section in row["sections"]
+        for element in section["elements"]
+        if element.get("designator") == designator
+    )
+
+
+def test_a_chosen_seat_is_priced_held_and_released(
+    client: TestClient, auth: dict[str, str], worker: Any
+) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    seat_map = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth).json()["data"][0]
+    paid = next(
+        s for s in _free_seats(seat_map) if Decimal(s["available_services"][0]["total_amount"]) > 0
+    )
+    service = paid["available_services"][0]
+    body = instant_order_body(offer)
+    body["services"] = [{"id": service["id"], "quantity": 1}]
+    assert_error(client.post("/api/orders", json=body, headers=auth), 422, "amount_mismatch")
+    due = Decimal(offer["total_amount"]) + Decimal(service["total_amount"])
+    body["payments"][0]["amount"] = str(due)
+    created = client.post("/api/orders", json=body, headers=auth)
+    assert created.status_code == 201, created.text
+    order = created.json()["data"]
+    assert Decimal(order["total_amount"]) == due
+    assert order["services"][0]["designator"] == paid["designator"]
+    after = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth).json()["data"][0]
+    assert _seat(after, paid["designator"])["available_services"] == [], "the seat is taken now"
+    worker.drain()
+    quote = client.post(f"/api/orders/{order['id']}/actions/cancel", headers=auth).json()["data"]
+    client.post(
+        f"/api/orders/{order['id']}/actions/cancel/confirm",
+        headers=auth,
+        json={"cancellation_id": quote["id"]},
+    )
+    released = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth).json()["data"][0]
+    assert _seat(released, paid["designator"])["available_services"], "free again after cancel"
+
+
+def test_a_bad_seat_id_names_the_service(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    body = instant_order_body(offer)
+    body["services"] = [{"id": "ase_bm9wZQ", "quantity": 1}]
+    assert_error(
+        client.post("/api/orders", json=body, headers=auth),
+        400,
+        "unknown_service",
+        "services[0].id",
+    )
+
+
+def test_the_same_seat_twice_in_one_order_is_refused(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    offer = first_offer(
+        search(client, auth, passengers=[{"type": "adult"}, {"type": "adult"}])["offers"]
+    )
+    seat_map = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth).json()["data"][0]
+    seat = _free_seats(seat_map)[0]
+    ids = [s["id"] for s in seat["available_services"]]
+    assert len(ids) == 2
+    body = instant_order_body(offer)
+    body["passengers"] = [
+        adult(id=p["id"], given_name=name)
+        for p, name in zip(offer["passengers"], ("Amelia", "Fred"), strict=True)
+    ]
+    body["services"] = [{"id": i, "quantity": 1} for i in ids]
+    assert_error(
+        client.post("/api/orders", json=body, headers=auth),
+        400,
+        "duplicate_service",
+        "services[1].id",
+    )
