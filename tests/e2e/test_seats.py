@@ -99,3 +99,28 @@ def test_the_same_seat_twice_in_one_order_is_refused(
         "duplicate_service",
         "services[1].id",
     )
+
+
+def test_extra_bags_are_priced_per_unit(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    bag = offer["available_services"][0]
+    assert bag["type"] == "baggage" and bag["maximum_quantity"] == 2
+    assert bag["passenger_ids"] == [offer["passengers"][0]["id"]]
+    body = instant_order_body(offer)
+    body["services"] = [{"id": bag["id"], "quantity": 3}]
+    assert_error(
+        client.post("/api/orders", json=body, headers=auth),
+        400,
+        "invalid_quantity",
+        "services[0].quantity",
+    )
+    body["services"] = [{"id": bag["id"], "quantity": 2}]
+    due = Decimal(offer["total_amount"]) + 2 * Decimal(bag["total_amount"])
+    body["payments"][0]["amount"] = str(due)
+    created = client.post("/api/orders", json=body, headers=auth)
+    assert created.status_code == 201, created.text
+    order = created.json()["data"]
+    assert Decimal(order["total_amount"]) == due
+    assert Decimal(order["services_amount"]) == 2 * Decimal(bag["total_amount"])
+    assert order["services"][0]["quantity"] == 2
+    assert order["services"][0]["slice_id"] == offer["slices"][0]["id"]

@@ -133,7 +133,7 @@ def test_twenty_clients_for_one_seat(services: Dependencies) -> None:
             OrderType.HOLD,
             offer.id,
             [create_passenger(id="")],
-            service_ids=[seat.available_services[0].id],
+            services=[(seat.available_services[0].id, 1)],
         )
         return _outcome(lambda: create_order(services, user=users[index], command=command))
 

@@ -155,6 +155,18 @@ def offer_json(offer: Offer) -> Json:
         "passengers": [{"id": p.id, "type": p.type.value, "age": p.age} for p in offer.passengers],
         "conditions": conditions_json(offer.conditions),
         "slices": [slice_json(s) for s in offer.slices],
+        "available_services": [
+            {
+                "id": service.id,
+                "type": service.type,
+                "passenger_ids": [service.passenger_id],
+                "slice_ids": [service.slice_id],
+                "maximum_quantity": service.maximum_quantity,
+                "description": service.description,
+                **money_fields("total", service.unit_price),
+            }
+            for service in offer.available_services
+        ],
         "created_at": instant(offer.created_at),
         "expires_at": instant(offer.expires_at),
     }
@@ -233,6 +245,8 @@ def order_json(order: Order) -> Json:
                 "segment_id": s.segment_id,
                 "passenger_id": s.passenger_id,
                 "designator": s.designator,
+                "slice_id": s.slice_id,
+                "quantity": s.quantity,
                 **money_fields("total", s.total),
             }
             for s in order.services

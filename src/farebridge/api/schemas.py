@@ -121,8 +121,11 @@ class OrderPaymentBody(PaymentMethodFields):
 
 
 class ServiceBody(RequestModel):
-    id: str = Field(description="A seat's available_services[].id from the seat maps")
-    quantity: Literal[1] = 1
+    id: str = Field(
+        description="A bag from the offer's available_services, or a seat's "
+        "available_services[].id from the seat maps"
+    )
+    quantity: Annotated[int, Field(ge=1, le=9)] = 1
 
 
 class OrderBody(RequestModel):

@@ -27,6 +27,19 @@ class Conditions:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferService:
+    """An extra sold with the offer, e.g. one more checked bag for a passenger on a slice."""
+
+    id: str
+    type: str  # "baggage"
+    passenger_id: str
+    slice_id: str
+    unit_price: Money
+    maximum_quantity: int
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Offer:
     id: str
     offer_request_id: str
@@ -43,6 +56,7 @@ class Offer:
     hold_lifetime: timedelta | None
     passenger_identity_documents_required: bool = False
     provider_reference: dict[str, Any] = field(default_factory=dict)
+    available_services: tuple[OfferService, ...] = ()
 
     @property
     def total(self) -> Money:

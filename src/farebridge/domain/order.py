@@ -117,11 +117,13 @@ class OrderService:
     """A paid extra booked with the order, e.g. seat 12A for one passenger on one segment."""
 
     id: str
-    type: str  # "seat"
-    segment_id: str
+    type: str  # "seat" | "baggage"
+    segment_id: str | None  # seats: the segment
     passenger_id: str
-    total: Money
-    designator: str | None = None
+    total: Money  # unit price times quantity
+    designator: str | None = None  # seats: "12A"
+    slice_id: str | None = None  # bags: the slice
+    quantity: int = 1
 
 
 @dataclass(slots=True)

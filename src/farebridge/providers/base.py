@@ -100,10 +100,11 @@ class Provider(Protocol):
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules: ...
 
     def price_services(
-        self, offer: Offer, passengers: Sequence[Passenger], service_ids: Sequence[str]
+        self, offer: Offer, passengers: Sequence[Passenger], requests: Sequence[tuple[str, int]]
     ) -> list[OrderService]:
-        """The chosen extras (from seat maps), priced; ``ValidationFailed`` naming the
-        service when an id is unknown, repeated, or does not fit the passengers."""
+        """The chosen extras ``(service id, quantity)`` — seats from the seat maps, bags from
+        the offer's ``available_services`` — priced; ``ValidationFailed`` naming
+        ``services[i]`` when an id is unknown, repeated, or does not fit the passengers."""
         ...
 
     def create_booking(

@@ -58,7 +58,8 @@ class CreateOrder:
     payment: PaymentRequest | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
-    service_ids: list[str] = field(default_factory=list)  # seats from the seat maps
+    # (service id, quantity): seats from the seat maps, bags from the offer
+    services: list[tuple[str, int]] = field(default_factory=list)
 
 
 class _Replayed(Exception):
@@ -81,8 +82,8 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
         offer = load_offer(uow, deps, user, command.offer_id)
     passengers = match_passengers(offer, command.passengers)
     services = (
-        tuple(deps.provider.price_services(offer, passengers, command.service_ids))
-        if command.service_ids
+        tuple(deps.provider.price_services(offer, passengers, command.services))
+        if command.services
         else ()
     )
     _check_payment_terms(

@@ -82,7 +82,7 @@ def _command(body: OrderBody, key: str | None) -> CreateOrder:
         payment=payment,
         metadata=dict(body.metadata),
         idempotency_key=key,
-        service_ids=[service.id for service in body.services],
+        services=[(service.id, service.quantity) for service in body.services],
     )
 
 

@@ -22,6 +22,7 @@ from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import SearchCriteria
+from farebridge.providers.sandbox.extras import bag_services
 from farebridge.providers.sandbox.inventory import LegKey
 from farebridge.providers.sandbox.network import Flight
 from farebridge.providers.sandbox.pricing import (
@@ -184,11 +185,12 @@ def provider_reference(journey: Journey, brand: FareBrand, *, seed: int) -> dict
 def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
     owner = journey[0].owner
     base, tax = _price(context, journey, brand)
+    slices = tuple(_slice(planned, brand) for planned in journey)
     return Offer(
         id=new_id("off"),
         offer_request_id=context.offer_request_id,
         owner=owner.carrier,
-        slices=tuple(_slice(planned, brand) for planned in journey),
+        slices=slices,
         passengers=context.criteria.passengers,
         base=base,
         tax=tax,
@@ -199,6 +201,7 @@ def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
         requires_instant_payment=owner.is_low_cost,
         hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
         provider_reference=provider_reference(journey, brand, seed=context.seed),
+        available_services=bag_services(slices, context.criteria.passengers, owner),
     )
 
 

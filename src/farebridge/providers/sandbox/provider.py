@@ -31,6 +31,7 @@ from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import Booking, BookingChange, IssuedTicket, SearchResult
+from farebridge.providers.sandbox.extras import price_services
 from farebridge.providers.sandbox.fare_rules import build_fare_rules
 from farebridge.providers.sandbox.faults import (
     PRICE_CHANGE_FACTOR,
@@ -58,7 +59,7 @@ from farebridge.providers.sandbox.offers import (
 from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
 from farebridge.providers.sandbox.search import ConnectionRules, search_itineraries, slice_query
 from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
-from farebridge.providers.sandbox.seats import price_seats, seat_holds
+from farebridge.providers.sandbox.seats import seat_holds
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 HOLD_MARGIN_BEFORE_DEPARTURE = timedelta(hours=2)
@@ -178,9 +179,9 @@ class SandboxProvider:
 
     # --- bookings -----------------------------------------------------------
     def price_services(
-        self, offer: Offer, passengers: Sequence[Passenger], service_ids: Sequence[str]
+        self, offer: Offer, passengers: Sequence[Passenger], requests: Sequence[tuple[str, int]]
     ) -> list[OrderService]:
-        return price_seats(self.network, offer, self._legs(offer), passengers, service_ids)
+        return price_services(self.network, offer, self._legs(offer), passengers, requests)
 
     def create_booking(
         self,

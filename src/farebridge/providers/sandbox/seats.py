@@ -24,16 +24,16 @@ def price_seats(
     offer: Offer,
     legs: Sequence[LegReservation],
     passengers: Sequence[Passenger],
-    service_ids: Sequence[str],
+    requests: Sequence[tuple[int, str]],
 ) -> list[OrderService]:
-    """Validate and price each chosen seat; errors name ``services[i]``."""
+    """Validate and price each chosen seat ``(index in the order's services, id)``."""
     segment_index = {
         seg.id: i for i, seg in enumerate(s for sl in offer.slices for s in sl.segments)
     }
     seated = {p.id for p in passengers if p.type.occupies_seat}
     taken: set[tuple[str, str]] = set()
     priced: list[OrderService] = []
-    for index, service_id in enumerate(service_ids):
+    for index, service_id in requests:
         field = f"services[{index}].id"
         parsed = parse_seat_service_id(service_id)
         if parsed is None or parsed[0] not in segment_index or parsed[2] not in seated:
@@ -76,7 +76,7 @@ def seat_holds(
     segment_ids = [seg.id for sl in offer.slices for seg in sl.segments]
     holds: list[SeatHold] = []
     for service in services:
-        if service.type != "seat" or service.designator is None:
+        if service.type != "seat" or service.designator is None or service.segment_id is None:
             continue
         leg = legs[segment_ids.index(service.segment_id)]
         layout = _layout(network, leg)
