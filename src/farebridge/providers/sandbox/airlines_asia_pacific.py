@@ -186,8 +186,7 @@ _SKYTEAM_AND_OTHERS: tuple[Airline, ...] = (
         *full_service("VA", "Virgin Australia", "AU", "AUD", "795", None),
         hubs=codes("BNE SYD MEL"),
         destinations=codes(
-            "ADL PER CBR OOL CNS HBA DRW TSV MKY LST BME NTL MCY PPP ROK ISA NAN DPS APW AKL "
-            "ZQN"
+            "ADL PER CBR OOL CNS HBA DRW TSV MKY LST BME NTL MCY PPP ROK ISA NAN DPS APW AKL ZQN"
         ),
         fleet=codes("E90 738"),
     ),
