@@ -19,6 +19,7 @@ import farebridge.services.sync
 import farebridge.services.ticketing  # noqa: F401  (register job handlers)
 from farebridge.services.expiry import expire_holds
 from farebridge.services.jobs import run_next_job
+from farebridge.services.payments import reconcile_pending_payments
 from farebridge.services.ports import Dependencies
 
 log = structlog.get_logger(__name__)
@@ -42,6 +43,9 @@ class Worker:
             expired = expire_holds(self._deps)
             if expired:
                 log.info("holds.expired", count=expired)
+            reconciled = reconcile_pending_payments(self._deps)
+            if reconciled:
+                log.info("payments.reconciled", count=reconciled)
         return run_next_job(self._deps)
 
     def drain(self, *, max_jobs: int = 1000) -> int:

@@ -10,10 +10,12 @@ Three short steps so that no payment is lost or doubled across a crash:
 
 from __future__ import annotations
 
-from datetime import datetime
+import contextlib
+from datetime import datetime, timedelta
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import (
+    FarebridgeError,
     InvalidState,
     OrderAlreadyCancelled,
     OrderAlreadyPaid,
@@ -60,6 +62,40 @@ def pay_order(
     return _settle(deps, order, payment)
 
 
+STALE_AFTER = timedelta(minutes=5)
+
+
+def reconcile_pending_payments(deps: Dependencies) -> int:
+    """Finish payments a crash left ``pending`` between charging and recording.
+
+    The gateway says what happened: charged → settle as usual (or refund if the
+    hold moved on); declined or never charged → the payment failed and the hold
+    stays payable. Each step is a compare-and-set, so running this twice, or
+    alongside a live request, settles a payment once. Returns how many it finished.
+    """
+    now = deps.clock.now()
+    with deps.uow(read_only=True) as uow:
+        stale = uow.payments.stale_pending(now - STALE_AFTER)
+    for payment in stale:
+        result = deps.gateway.find_charge(payment.id)
+        if result is not None and result.succeeded:
+            with deps.uow(read_only=True) as uow:
+                order = uow.orders.get(payment.order_id)
+            if order is not None:
+                with contextlib.suppress(FarebridgeError):
+                    _settle(deps, order, payment)
+            continue
+        with deps.uow() as uow:
+            uow.payments.set_status(
+                payment.id,
+                from_status=PaymentStatus.PENDING,
+                to_status=PaymentStatus.FAILED,
+                failure_code=result.failure_code if result else "not_charged",
+            )
+            uow.commit()
+    return len(stale)
+
+
 def _check_payable(order: Order, *, now: datetime) -> None:
     if order.is_past_payment_deadline(now) or order.status is OrderStatus.EXPIRED:
         raise InvalidState(
@@ -71,9 +107,12 @@ def _check_payable(order: Order, *, now: datetime) -> None:
 def _settle(deps: Dependencies, order: Order, payment: Payment) -> Payment:
     now = deps.clock.now()
     with deps.uow() as uow:
-        uow.payments.set_status(
+        if not uow.payments.set_status(
             payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
-        )
+        ):
+            settled = uow.payments.get(payment.id)
+            assert settled is not None
+            return settled  # settled by someone else (a retry or the reconciler)
         event = OrderEvent(
             order.id, "order.paid", None, OrderStatus.PAID, now, {"payment_id": payment.id}
         )

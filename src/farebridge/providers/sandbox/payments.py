@@ -14,6 +14,8 @@ same answer: the gateway is idempotent per payment id.
 
 from __future__ import annotations
 
+import threading
+
 import structlog
 
 from farebridge.domain.money import Money
@@ -31,15 +33,28 @@ DECLINING_TOKENS = {
 
 
 class SandboxPaymentGateway:
+    """Remembers its charges in memory, as a simulated bank that lives in one process."""
+
+    def __init__(self) -> None:
+        self._charges: dict[str, ChargeResult] = {}
+        self._lock = threading.Lock()
+
     def charge(self, payment_id: str, amount: Money, method: PaymentMethod) -> ChargeResult:
         if method.type is PaymentType.BALANCE or method.card_token in SUCCEEDING_TOKENS:
             log.info("sandbox.charge", payment_id=payment_id, amount=str(amount))
-            return ChargeResult(succeeded=True)
-        code, message = DECLINING_TOKENS.get(
-            method.card_token or "",
-            ("invalid_card_token", "Unknown card token; use a sandbox test token."),
-        )
-        return ChargeResult(succeeded=False, failure_code=code, failure_message=message)
+            result = ChargeResult(succeeded=True)
+        else:
+            code, message = DECLINING_TOKENS.get(
+                method.card_token or "",
+                ("invalid_card_token", "Unknown card token; use a sandbox test token."),
+            )
+            result = ChargeResult(succeeded=False, failure_code=code, failure_message=message)
+        with self._lock:
+            return self._charges.setdefault(payment_id, result)
+
+    def find_charge(self, payment_id: str) -> ChargeResult | None:
+        with self._lock:
+            return self._charges.get(payment_id)
 
     def refund(self, payment_id: str, amount: Money) -> None:
         log.info("sandbox.refund", payment_id=payment_id, amount=str(amount))
