@@ -20,7 +20,7 @@ install: $(STAMP)  ## create the virtual environment and install the locked depe
 migrate: install  ## apply database migrations (SQLite by default)
 	$(BIN)/farebridge migrate
 
-run: install  ## migrate, then start the API (:8000) and the worker; Ctrl-C stops both
+run: install  ## migrate, then start the API (:8000), the worker and the web UI (:8501); Ctrl-C stops all
 	$(BIN)/farebridge run
 
 api: install

@@ -38,17 +38,24 @@ def _worker() -> None:
     worker.run_forever()
 
 
-def _run(host: str, port: int) -> None:
-    """Migrate, then start the API and a worker; Ctrl-C stops both."""
+def _run(host: str, port: int, ui_port: int) -> None:
+    """Migrate, then start the API, a worker and the web UI; Ctrl-C stops all three."""
+    from farebridge.ui.launch import streamlit_command
+
     _migrate()
     executable = [sys.executable, "-m", "farebridge.cli"]
+    ui_environment = {"FAREBRIDGE_UI_API_URL": f"http://{host}:{port}/api", **os.environ}
     children = [
         subprocess.Popen([*executable, "api", "--host", host, "--port", str(port)]),  # noqa: S603
         subprocess.Popen([*executable, "worker"]),  # noqa: S603
+        subprocess.Popen(  # noqa: S603
+            streamlit_command(host=host, port=ui_port), env=ui_environment
+        ),
     ]
     print(f"\n  farebridge API   http://{host}:{port}/api")
     print(f"  API docs         http://{host}:{port}/docs")
     print("  worker           running (jobs: search, ticketing, refunds, hold expiry)")
+    print(f"  web UI           http://{host}:{ui_port}")
     print("  Ctrl-C stops everything.\n")
     try:
         while all(child.poll() is None for child in children):
@@ -75,6 +82,8 @@ def main(argv: list[str] | None = None) -> None:
         sub = commands.add_parser(name, help=f"start the {name}")
         sub.add_argument("--host", default=os.environ.get("HOST", settings.api_host))
         sub.add_argument("--port", type=int, default=settings.api_port)
+        if name == "run":
+            sub.add_argument("--ui-port", type=int, default=8501, help="the web UI's port")
     commands.add_parser("worker", help="run the job worker")
     args = parser.parse_args(argv)
     if args.command == "migrate":
@@ -84,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "worker":
         _worker()
     else:
-        _run(args.host, args.port)
+        _run(args.host, args.port, args.ui_port)
 
 
 if __name__ == "__main__":

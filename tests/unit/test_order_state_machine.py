@@ -10,7 +10,8 @@ from farebridge.domain.errors import (
     OrderAlreadyCancelled,
     OrderAlreadyPaid,
 )
-from farebridge.domain.order import TRANSITIONS, OrderStatus, check_transition
+from farebridge.domain.money import Money
+from farebridge.domain.order import TRANSITIONS, OrderService, OrderStatus, check_transition
 from tests.factories import create_order
 
 NOW = datetime(2029, 12, 1, 12, tzinfo=UTC)
@@ -84,3 +85,12 @@ def test_departed_orders_cannot_be_cancelled() -> None:
     order = create_order(status=OrderStatus.TICKETED)
     with pytest.raises(InvalidState, match="departed"):
         quote_refund(order, now=order.slices[0].departing_at + timedelta(minutes=1))
+
+
+def test_refund_and_penalty_add_up_to_the_total_with_extras() -> None:
+    for refundable in (True, False):
+        order = create_order(status=OrderStatus.TICKETED, refundable=refundable)
+        seat = OrderService("ase_1", "seat", "seg_1", "pas_1", Money(Decimal("40"), "GBP"), "30A")
+        order.services = (seat,)
+        refund, penalty = quote_refund(order, now=NOW)
+        assert refund + penalty == order.total == Money(Decimal("490.00"), "GBP")

@@ -36,6 +36,8 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
     * paid but not ticketed: a void, the whole amount comes back;
     * ticketed: refundable fares lose the penalty; non-refundable fares
       get back only the taxes, as airlines do.
+
+    ``refund + penalty`` is always the order's total, paid extras included.
     """
     check_transition(order.id, order.status, OrderStatus.CANCELLED)
     zero = Money.zero(order.total.currency)
@@ -49,8 +51,8 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
     if order.status is not OrderStatus.TICKETED:
         return order.total, zero
     rule = order.conditions.refund_before_departure
-    if not rule.allowed:
-        return order.tax, order.base
+    if not rule.allowed:  # the fare and the paid extras are kept; taxes come back
+        return order.tax, order.total - order.tax
     penalty = rule.penalty or zero
     if penalty.currency != order.total.currency:
         penalty = Money(penalty.amount, order.total.currency)

@@ -1,0 +1,67 @@
+"""The booking web site: ``streamlit run src/farebridge/ui/app.py``.
+
+Talks to the API at ``FAREBRIDGE_UI_API_URL`` (default http://127.0.0.1:8000/api).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from farebridge.ui import state
+from farebridge.ui.feedback import show_remembered_error
+from farebridge.ui.state import Step
+from farebridge.ui.views import (
+    account,
+    common,
+    confirmation,
+    extras,
+    passengers,
+    payment,
+    results,
+    search,
+    trips,
+)
+
+log = logging.getLogger("farebridge.ui")
+PAGES = ("Book a flight", "My trips")
+STEPS: dict[Step, Callable[[], None]] = {
+    Step.SEARCH: search.render,
+    Step.SELECT: results.render,
+    Step.PASSENGERS: passengers.render,
+    Step.EXTRAS: extras.render,
+    Step.PAY: payment.render,
+    Step.CONFIRMATION: confirmation.render,
+}
+
+
+def booking() -> None:
+    journey = state.journey()
+    common.progress(journey.step)
+    STEPS[journey.step]()
+
+
+def main() -> None:
+    st.set_page_config(page_title="farebridge — book a flight", page_icon="✈️", layout="wide")
+    common.inject_style()
+    account.sidebar()
+    with st.sidebar:
+        page = st.radio("Go to", PAGES, key="nav")
+        st.caption("Sandbox: flights and payments are simulated; no money moves.")
+    show_remembered_error()
+    try:
+        if page == "My trips":
+            trips.render()
+        else:
+            booking()
+    except Exception:
+        log.exception("ui.page_failed")
+        st.error(
+            "Sorry, something went wrong while showing this page. "
+            "Please try again, or start a new search."
+        )
+
+
+main()

@@ -1,0 +1,239 @@
+"""A small typed client of the farebridge API, the UI's only way to the back end.
+
+Every failure — an error envelope, a dropped connection, a body that is not
+JSON — leaves as one :class:`ApiError`, so pages never see an httpx exception.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+import httpx
+
+from farebridge.ui.models import (
+    Cancellation,
+    CancelledOrder,
+    FareRules,
+    Offer,
+    OfferRequest,
+    Order,
+    PageMeta,
+    Payment,
+    Place,
+    SeatMap,
+    User,
+)
+
+DEFAULT_API_URL = "http://127.0.0.1:8000/api"
+T = TypeVar("T")
+
+
+def api_url() -> str:
+    """The API base URL: ``FAREBRIDGE_UI_API_URL`` or the local default."""
+    return os.environ.get("FAREBRIDGE_UI_API_URL", DEFAULT_API_URL).rstrip("/")
+
+
+class ApiError(Exception):
+    """One API failure, built from the error envelope (or from a transport error)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.request_id = request_id
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> ApiError:
+        request_id = response.headers.get("x-request-id")
+        try:
+            body = response.json()
+            first = body["errors"][0]
+            source = first.get("source") or {}
+            return cls(
+                response.status_code,
+                str(first.get("code") or "error"),
+                str(first.get("message") or first.get("title") or "The request failed."),
+                source.get("field"),
+                body.get("meta", {}).get("request_id") or request_id,
+            )
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            return cls(
+                response.status_code,
+                "unexpected_response",
+                response.reason_phrase,
+                None,
+                request_id,
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    after: str | None
+    before: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    token: str
+    user: User
+    expires_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferQuery:
+    """Sort, server-side filters and the cursor of ``GET /offers``."""
+
+    sort: str = "total_amount"
+    max_connections: int | None = None
+    max_price: str | None = None
+    max_price_currency: str = "USD"
+    after: str | None = None
+    limit: int = 10
+
+
+class ApiClient:
+    def __init__(
+        self, base_url: str | None = None, token: str | None = None, timeout: float = 30.0
+    ) -> None:
+        self.base_url = (base_url or api_url()).rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    # --- plumbing -------------------------------------------------------------
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        sent = dict(headers or {})
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = httpx.request(
+                method,
+                self.base_url + path,
+                json=body,
+                params=query,
+                headers=sent,
+                timeout=self.timeout,
+            )
+        except httpx.TimeoutException as exc:
+            raise ApiError(0, "timeout", "The booking service did not answer in time.") from exc
+        except httpx.HTTPError as exc:
+            raise ApiError(0, "unreachable", "The booking service cannot be reached.") from exc
+        if response.status_code >= 400:
+            raise ApiError.from_response(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError.from_response(response) from exc
+
+    def _data(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._request(method, path, **kwargs)["data"]
+
+    def _page(self, path: str, params: dict[str, Any]) -> Page[Any]:
+        body = self._request("GET", path, params=params)
+        meta = cast(PageMeta, body["meta"])
+        return Page(list(body["data"]), meta["after"], meta["before"])
+
+    # --- accounts --------------------------------------------------------------
+    def register(self, email: str, password: str, full_name: str = "") -> User:
+        body = {"email": email, "password": password, "full_name": full_name}
+        return cast(User, self._data("POST", "/auth/register", body=body))
+
+    def login(self, email: str, password: str) -> LoggedIn:
+        data = self._data("POST", "/auth/login", body={"email": email, "password": password})
+        return LoggedIn(data["access_token"], cast(User, data["user"]), data["expires_at"])
+
+    def logout(self) -> None:
+        self._request("POST", "/auth/logout")
+
+    def me(self) -> User:
+        return cast(User, self._data("GET", "/me"))
+
+    # --- search ----------------------------------------------------------------
+    def suggest_places(self, query: str) -> list[Place]:
+        return cast(list[Place], self._data("GET", "/places/suggestions", params={"query": query}))
+
+    def create_offer_request(self, criteria: dict[str, Any]) -> OfferRequest:
+        return cast(OfferRequest, self._data("POST", "/offer-requests", body={"data": criteria}))
+
+    def get_offer_request(self, request_id: str) -> OfferRequest:
+        return cast(OfferRequest, self._data("GET", f"/offer-requests/{request_id}"))
+
+    def list_offers(self, request_id: str, query: OfferQuery) -> Page[Offer]:
+        params: dict[str, Any] = {
+            "offer_request_id": request_id,
+            "sort": query.sort,
+            "max_connections": query.max_connections,
+            "after": query.after,
+            "limit": query.limit,
+        }
+        if query.max_price is not None:
+            params["max_price"] = query.max_price
+            params["max_price_currency"] = query.max_price_currency
+        return cast(Page[Offer], self._page("/offers", params))
+
+    def get_offer(self, offer_id: str) -> Offer:
+        return cast(Offer, self._data("GET", f"/offers/{offer_id}"))
+
+    def get_fare_rules(self, offer_id: str) -> FareRules:
+        return cast(FareRules, self._data("GET", f"/offers/{offer_id}/fare-rules"))
+
+    def get_seat_maps(self, offer_id: str) -> list[SeatMap]:
+        return cast(list[SeatMap], self._data("GET", f"/offers/{offer_id}/seat-maps"))
+
+    # --- orders and payments ------------------------------------------------------
+    def create_order(self, order: dict[str, Any], idempotency_key: str | None = None) -> Order:
+        headers = {"Idempotency-Key": idempotency_key or uuid.uuid4().hex}
+        return cast(Order, self._data("POST", "/orders", body={"data": order}, headers=headers))
+
+    def list_orders(self, after: str | None = None, limit: int = 20) -> Page[Order]:
+        return cast(Page[Order], self._page("/orders", {"after": after, "limit": limit}))
+
+    def get_order(self, order_id: str) -> Order:
+        return cast(Order, self._data("GET", f"/orders/{order_id}"))
+
+    def update_note(self, order_id: str, note: str | None) -> Order:
+        body = {"metadata": {"note": note}}
+        return cast(Order, self._data("PATCH", f"/orders/{order_id}", body=body))
+
+    def pay_order(self, order: Order, card_token: str) -> Payment:
+        body = {
+            "order_id": order["id"],
+            "type": "card",
+            "card_token": card_token,
+            "amount": order["total_amount"],
+            "currency": order["total_currency"],
+        }
+        return cast(Payment, self._data("POST", "/payments", body=body))
+
+    def quote_cancellation(self, order_id: str) -> Cancellation:
+        body = {"reason": "requested_by_customer"}
+        path = f"/orders/{order_id}/actions/cancel"
+        return cast(Cancellation, self._data("POST", path, body=body))
+
+    def confirm_cancellation(self, order_id: str, cancellation_id: str) -> CancelledOrder:
+        path = f"/orders/{order_id}/actions/cancel/confirm"
+        body = {"cancellation_id": cancellation_id}
+        return cast(CancelledOrder, self._data("POST", path, body=body))

@@ -1,0 +1,120 @@
+"""Words and numbers as a traveller reads them. Presentation only: no rules.
+
+Flight times arrive as airport-local wall time (``2026-12-21T14:20:00``) and
+are shown as such; instants arrive in UTC with ``Z``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from farebridge.ui.models import Baggage, ConditionRule, Place, Slice
+
+_DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:\d+S)?")
+PASSENGER_TYPES = {
+    "adult": "Adult",
+    "child": "Child",
+    "infant_without_seat": "Infant (on lap)",
+}
+CABINS = {
+    "economy": "Economy",
+    "premium_economy": "Premium economy",
+    "business": "Business",
+    "first": "First",
+}
+STATUSES = {
+    "hold": "On hold — awaiting payment",
+    "instant": "Booked",
+    "paid": "Paid — issuing tickets",
+    "ticketing": "Paid — issuing tickets",
+    "ticketed": "Ticketed",
+    "cancelled": "Cancelled",
+    "expired": "Expired (not paid in time)",
+}
+
+
+def duration(value: str) -> str:
+    """``P0Y0M0DT13H35M0S`` → ``13h 35m``."""
+    match = _DURATION.fullmatch(value)
+    if not match:
+        return value
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    hours += days * 24
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def clock(local: str) -> str:
+    return datetime.fromisoformat(local).strftime("%H:%M")
+
+
+def day(local: str) -> str:
+    return datetime.fromisoformat(local).strftime("%a %d %b %Y")
+
+
+def days_later(start: str, end: str) -> str:
+    """``+1`` when a flight lands on a later calendar day than it left."""
+    shift = (datetime.fromisoformat(end).date() - datetime.fromisoformat(start).date()).days
+    return f" (+{shift})" if shift > 0 else ""
+
+
+def instant(value: str | None) -> str:
+    """``2026-11-21T15:42:10Z`` → ``21 Nov 2026, 15:42 UTC``."""
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def money(amount: str, currency: str) -> str:
+    return f"{currency} {Decimal(amount):,.2f}"
+
+
+def add_amounts(amounts: list[str]) -> str:
+    """Add decimal strings for a running total; the API checks the final amount."""
+    try:
+        return str(sum((Decimal(a) for a in amounts), Decimal("0")))
+    except InvalidOperation:
+        return "0"
+
+
+def arrival(item: Slice) -> str:
+    return item["segments"][-1]["arriving_at"]
+
+
+def stops(item: Slice) -> str:
+    if item["connections"] == 0:
+        return "Direct"
+    where = ", ".join(s["destination"]["iata_code"] for s in item["segments"][:-1])
+    plural = "stop" if item["connections"] == 1 else "stops"
+    return f"{item['connections']} {plural} ({where})"
+
+
+def baggage(baggages: list[Baggage]) -> str:
+    names = {"carry_on": "carry-on bag", "checked": "checked bag"}
+    parts = []
+    for bag in baggages:
+        name = names.get(bag["type"], bag["type"].replace("_", " "))
+        parts.append(f"{bag['quantity']} {name}{'s' if bag['quantity'] > 1 else ''}")
+    return ", ".join(parts) if parts else "No bags included"
+
+
+def condition(rule: ConditionRule) -> str:
+    if not rule["allowed"]:
+        return "Not allowed"
+    if rule["penalty_amount"] and Decimal(rule["penalty_amount"]) > 0:
+        return f"Allowed, fee {money(rule['penalty_amount'], rule['penalty_currency'] or '')}"
+    return "Allowed, free of charge"
+
+
+def place(option: Place) -> str:
+    if option.get("type") == "city":
+        return f"{option['name']} — all airports ({option['iata_code']})"
+    city = option.get("city_name") or ""
+    suffix = f", {city}" if city and city not in option.get("name", "") else ""
+    return f"{option.get('name', option['iata_code'])} ({option['iata_code']}){suffix}"
+
+
+def route(item: Slice) -> str:
+    return f"{item['origin']['iata_code']} → {item['destination']['iata_code']}"

@@ -1,0 +1,315 @@
+"""The JSON shapes the UI reads from the API (see ``farebridge/api/presenters.py``).
+
+TypedDicts, not classes: the client hands the decoded ``data`` over as is, and
+the pages read the fields they show. Amounts stay decimal strings.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Airport(TypedDict):
+    type: str
+    iata_code: str
+    name: str
+    city_name: str
+    iata_country_code: str
+    time_zone: str
+
+
+class Place(TypedDict, total=False):
+    """An airport, or a city with several airports (``airports``)."""
+
+    type: str
+    iata_code: str
+    name: str
+    city_name: str
+    iata_country_code: str
+    airports: list[Airport]
+
+
+class User(TypedDict):
+    id: str
+    email: str
+    full_name: str
+    role: str
+
+
+class Carrier(TypedDict):
+    iata_code: str
+    name: str
+
+
+class Baggage(TypedDict):
+    type: str
+    quantity: int
+
+
+class Aircraft(TypedDict):
+    iata_code: str
+    name: str
+
+
+class Segment(TypedDict):
+    id: str
+    origin: Airport
+    destination: Airport
+    departing_at: str
+    arriving_at: str
+    duration: str
+    marketing_carrier: Carrier
+    operating_carrier: Carrier
+    marketing_carrier_flight_number: str
+    aircraft: Aircraft
+    cabin_class: str
+    booking_class: str
+    fare_basis_code: str
+    baggages: list[Baggage]
+
+
+class Slice(TypedDict):
+    id: str
+    origin: Airport
+    destination: Airport
+    departing_at: str
+    duration: str
+    connections: int
+    fare_brand_name: str
+    segments: list[Segment]
+
+
+class ConditionRule(TypedDict):
+    allowed: bool
+    penalty_amount: str | None
+    penalty_currency: str | None
+
+
+class Conditions(TypedDict):
+    refund_before_departure: ConditionRule
+    change_before_departure: ConditionRule
+
+
+class PaymentRequirements(TypedDict):
+    requires_instant_payment: bool
+    payment_required_by: str | None
+    hold_lifetime_hours: int | None
+
+
+class OfferPassenger(TypedDict):
+    id: str
+    type: str
+    age: int | None
+
+
+class Service(TypedDict):
+    """A bag the offer sells: per passenger and slice, priced per unit."""
+
+    id: str
+    type: str
+    passenger_ids: list[str]
+    slice_ids: list[str]
+    maximum_quantity: int
+    description: str
+    total_amount: str
+    total_currency: str
+
+
+class Offer(TypedDict):
+    id: str
+    offer_request_id: str
+    owner: Carrier
+    total_amount: str
+    total_currency: str
+    base_amount: str
+    base_currency: str
+    tax_amount: str
+    tax_currency: str
+    total_duration: str
+    fare_brand_name: str
+    payment_requirements: PaymentRequirements
+    passenger_identity_documents_required: bool
+    passengers: list[OfferPassenger]
+    conditions: Conditions
+    slices: list[Slice]
+    available_services: list[Service]
+    expires_at: str
+
+
+class SearchError(TypedDict):
+    code: str
+    message: str
+
+
+class OfferRequest(TypedDict):
+    id: str
+    status: str
+    offers_count: int
+    truncated: bool
+    error: SearchError | None
+    passengers: list[OfferPassenger]
+
+
+class PageMeta(TypedDict):
+    after: str | None
+    before: str | None
+    limit: int
+
+
+class FareRule(TypedDict):
+    code: str
+    title: str
+    text: str
+
+
+class TicketDesignator(TypedDict):
+    code: str
+    extension: str
+
+
+class FareRules(TypedDict):
+    offer_id: str
+    fare_basis_codes: list[str]
+    rules: list[FareRule]
+    link: str | None
+    ticket_designators: list[TicketDesignator]
+
+
+class SeatService(TypedDict):
+    id: str
+    passenger_id: str
+    total_amount: str
+    total_currency: str
+
+
+class SeatElement(TypedDict, total=False):
+    """``type`` is seat, exit_row, lavatory, galley, …; seats add the rest."""
+
+    type: str
+    designator: str
+    name: str
+    disclosures: list[str]
+    available_services: list[SeatService]
+
+
+class SeatSection(TypedDict):
+    elements: list[SeatElement]
+
+
+class SeatRow(TypedDict):
+    sections: list[SeatSection]
+
+
+class Wings(TypedDict):
+    first_row_index: int
+    last_row_index: int
+
+
+class Cabin(TypedDict):
+    cabin_class: str
+    deck: int
+    aisles: int
+    wings: Wings | None
+    rows: list[SeatRow]
+
+
+class SeatMap(TypedDict):
+    id: str
+    segment_id: str
+    slice_id: str
+    cabins: list[Cabin]
+
+
+class IdentityDocument(TypedDict):
+    type: str
+    unique_identifier: str
+    issuing_country_code: str
+    expires_on: str
+
+
+class Passenger(TypedDict):
+    id: str
+    type: str
+    title: str
+    given_name: str
+    family_name: str
+    born_on: str
+    gender: str
+    email: str | None
+    phone_number: str | None
+    identity_documents: list[IdentityDocument]
+
+
+class OrderService(TypedDict):
+    id: str
+    type: str
+    segment_id: str | None
+    passenger_id: str
+    designator: str | None
+    slice_id: str | None
+    quantity: int
+    total_amount: str
+    total_currency: str
+
+
+class PaymentStatus(TypedDict):
+    awaiting_payment: bool
+    payment_required_by: str | None
+    paid_at: str | None
+
+
+class Document(TypedDict):
+    type: str
+    unique_identifier: str
+    passenger_id: str
+    issued_at: str | None
+
+
+class Order(TypedDict):
+    id: str
+    type: str
+    status: str
+    booking_reference: str
+    offer_id: str
+    owner: Carrier
+    total_amount: str
+    total_currency: str
+    base_amount: str
+    tax_amount: str
+    services_amount: str
+    services: list[OrderService]
+    fare_brand_name: str
+    payment_status: PaymentStatus
+    ticketing_status: str
+    documents: list[Document]
+    passengers: list[Passenger]
+    slices: list[Slice]
+    conditions: Conditions
+    metadata: dict[str, str]
+    created_at: str
+    cancelled_at: str | None
+
+
+class Payment(TypedDict):
+    id: str
+    order_id: str
+    status: str
+    amount: str
+    currency: str
+
+
+class Cancellation(TypedDict):
+    id: str
+    order_id: str
+    refund_amount: str
+    refund_currency: str
+    penalty_amount: str
+    penalty_currency: str
+    refund_to: str
+    expires_at: str
+    confirmed_at: str | None
+
+
+class CancelledOrder(TypedDict):
+    order: Order
+    cancellation: Cancellation

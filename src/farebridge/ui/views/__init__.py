@@ -1,0 +1,1 @@
+"""One module per page or step of the booking journey."""

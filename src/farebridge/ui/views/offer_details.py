@@ -1,0 +1,94 @@
+"""Step 2, continued: one offer in full before the traveller commits to it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from farebridge.ui import format as fmt
+from farebridge.ui.models import FareRules, Offer
+from farebridge.ui.state import Journey, Step
+from farebridge.ui.views.common import itinerary
+
+
+def _conditions(offer: Offer) -> None:
+    st.markdown("**Conditions**")
+    conditions = offer["conditions"]
+    st.markdown(
+        f"- Cancel and refund before departure: "
+        f"{fmt.condition(conditions['refund_before_departure'])}\n"
+        f"- Change before departure: {fmt.condition(conditions['change_before_departure'])}"
+    )
+    terms = offer["payment_requirements"]
+    if terms["requires_instant_payment"]:
+        st.markdown("- Payment: **pay now** (this fare cannot be held)")
+    else:
+        hours = terms["hold_lifetime_hours"] or 0
+        st.markdown(f"- Payment: pay now, or **hold it for up to {hours} hours** and pay later")
+
+
+def _price(offer: Offer) -> None:
+    currency = offer["total_currency"]
+    st.markdown("**Price for all travellers**")
+    st.markdown(
+        f"| | Price |\n|---|---:|\n"
+        f"| Base fare | {fmt.money(offer['base_amount'], currency)} |\n"
+        f"| Taxes and fees | {fmt.money(offer['tax_amount'], currency)} |\n"
+        f"| Seats and extra bags | chosen in Extras |\n"
+        f"| **Total** | **{fmt.money(offer['total_amount'], currency)}** |"
+    )
+    counts: dict[str, int] = {}
+    for passenger in offer["passengers"]:
+        counts[passenger["type"]] = counts.get(passenger["type"], 0) + 1
+    st.caption(
+        " · ".join(f"{n} x {fmt.PASSENGER_TYPES.get(kind, kind)}" for kind, n in counts.items())
+    )
+
+
+def _required_data(offer: Offer) -> None:
+    st.markdown("**What we will ask for each traveller**")
+    items = [
+        "Title, first and last name as in the passport",
+        "Date of birth and gender",
+        "Email and phone number of the lead traveller",
+    ]
+    if offer["passenger_identity_documents_required"]:
+        items.append("Passport number, issuing country and expiry date")
+    st.markdown("\n".join(f"- {item}" for item in items))
+
+
+def _fare_rules(rules: FareRules | None) -> None:
+    with st.expander("Fare rules"):
+        if rules is None:
+            st.caption("The fare rules could not be loaded.")
+            return
+        if rules["link"]:
+            st.markdown(f"The airline publishes the rules of this fare [here]({rules['link']}).")
+        for rule in rules["rules"]:
+            st.markdown(f"**{rule['code']} — {rule['title'].capitalize()}**  \n{rule['text']}")
+        if rules["fare_basis_codes"]:
+            st.caption("Fare basis: " + ", ".join(rules["fare_basis_codes"]))
+
+
+def render(journey: Journey) -> None:
+    offer = journey.offer
+    assert offer is not None
+    st.subheader(f"{offer['owner']['name']} · {offer['fare_brand_name']} fare")
+    st.caption(
+        f"Price checked with the airline · offer valid until {fmt.instant(offer['expires_at'])}"
+        " · times are local at each airport"
+    )
+    trip, summary = st.columns([3, 2])
+    with trip:
+        itinerary(offer["slices"])
+        _fare_rules(journey.fare_rules)
+    with summary, st.container(border=True):
+        _price(offer)
+        _conditions(offer)
+        _required_data(offer)
+    back, forward, _ = st.columns([2, 3, 3])
+    if back.button("← Back to results", key="back_to_results"):
+        journey.choose_offer(None)
+        st.rerun()
+    if forward.button("Continue with this flight →", type="primary", key="choose_offer"):
+        journey.step = Step.PASSENGERS
+        st.rerun()

@@ -1,0 +1,137 @@
+"""Step 2: offer cards, sorted and filtered, loaded a page at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import streamlit as st
+
+from farebridge.ui import format as fmt
+from farebridge.ui import state
+from farebridge.ui.feedback import attempt
+from farebridge.ui.models import Offer
+from farebridge.ui.state import Journey, Results, Step
+from farebridge.ui.views import offer_details
+from farebridge.ui.views.common import slice_caption, slice_line
+from farebridge.ui.views.search import load_offers
+
+SORTS = {"total_amount": "Cheapest first", "total_duration": "Fastest first"}
+STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1: "Up to 1 stop"}
+
+
+def _server_filters(journey: Journey, results: Results) -> None:
+    """Sort, stops and price are applied by the API: a change reloads page one."""
+    sort_column, stops_column, price_column = st.columns(3)
+    sort = sort_column.radio(
+        "Sort", list(SORTS), format_func=lambda s: SORTS[s], horizontal=True, key="sort"
+    )
+    stops = stops_column.selectbox(
+        "Stops", list(STOPS), format_func=lambda s: STOPS[s], key="filter_stops"
+    )
+    price = price_column.number_input(
+        f"Max price ({results.max_price_currency})",
+        min_value=0.0,
+        value=None,
+        step=50.0,
+        placeholder="No limit",
+        key="filter_max_price",
+    )
+    max_price = str(Decimal(str(price)).quantize(Decimal("0.01"))) if price else None
+    wanted = (sort or "total_amount", stops, max_price)
+    if wanted != (results.sort, results.max_connections, results.max_price):
+        results.sort, results.max_connections, results.max_price = wanted
+        if journey.offer_request is not None:
+            load_offers(results, journey.offer_request["id"], reset=True)
+
+
+def _departure_hour(offer: Offer) -> float:
+    moment = datetime.fromisoformat(offer["slices"][0]["departing_at"])
+    return moment.hour + moment.minute / 60
+
+
+def _page_filters(results: Results) -> list[Offer]:
+    """Airlines and departure time filter the offers loaded so far."""
+    airlines = sorted({o["owner"]["name"] for o in results.offers})
+    airline_column, time_column = st.columns(2)
+    chosen = airline_column.multiselect(
+        "Airlines", airlines, key="filter_airlines", placeholder="All airlines"
+    )
+    earliest, latest = time_column.slider(
+        "Outbound departure time", 0, 24, (0, 24), format="%d:00", key="filter_departure"
+    )
+    return [
+        offer
+        for offer in results.offers
+        if (not chosen or offer["owner"]["name"] in chosen)
+        and earliest <= _departure_hour(offer) <= latest
+    ]
+
+
+def _card(offer: Offer, passengers: int) -> None:
+    with st.container(border=True):
+        airline, flights, price = st.columns([3, 5, 2])
+        with airline:
+            st.markdown(f"**{offer['owner']['name']}**")
+            st.caption(f"{offer['fare_brand_name']} fare")
+            bags = offer["slices"][0]["segments"][0]["baggages"]
+            st.caption(f"🧳 {fmt.baggage(bags)}")
+        with flights:
+            for item in offer["slices"]:
+                st.markdown(slice_line(item))
+                st.caption(slice_caption(item))
+        with price:
+            amount = fmt.money(offer["total_amount"], offer["total_currency"])
+            st.markdown(f'<p class="fb-price">{amount}</p>', unsafe_allow_html=True)
+            who = "1 traveller" if passengers == 1 else f"all {passengers} travellers"
+            st.caption(f"total for {who}")
+            if st.button("Select", key=f"select_{offer['id']}", type="primary"):
+                _open(offer["id"])
+
+
+def _open(offer_id: str) -> None:
+    """Re-check the offer with the airline, then show its details."""
+    client = state.client()
+    with st.spinner("Checking price and availability with the airline…"):
+        offer = attempt(lambda: client.get_offer(offer_id))
+    if offer is not None:
+        journey = state.journey()
+        journey.choose_offer(offer)
+        journey.fare_rules = attempt(lambda: client.get_fare_rules(offer_id))
+        st.rerun()
+
+
+def _shown(visible: int, loaded: int, more: bool) -> str:
+    """``Showing 10 flights …``: what the list holds and where the rest are."""
+    said = f"Showing {loaded} flights" if visible == loaded else f"{visible} of {loaded} flights"
+    if visible != loaded:
+        said += " match the airline and time filters"
+    rest = " · “Show more flights” at the bottom loads the next ones" if more else ""
+    return f"{said}{rest} · times are local at each airport."
+
+
+def render() -> None:
+    journey = state.journey()
+    if journey.offer is not None:
+        offer_details.render(journey)
+        return
+    request = journey.offer_request
+    if request is None:
+        journey.step = Step.SEARCH
+        st.rerun()
+        return
+    results = journey.results
+    st.subheader(f"{request['offers_count']} flights found")
+    if st.button("← Change search", key="change_search"):
+        journey.step = Step.SEARCH
+        st.rerun()
+    _server_filters(journey, results)
+    visible = _page_filters(results)
+    st.caption(_shown(len(visible), len(results.offers), results.next_cursor is not None))
+    if not visible:
+        st.info("No flight matches these filters. Loosen them or load more offers.")
+    for offer in visible:
+        _card(offer, len(offer["passengers"]))
+    if results.next_cursor and st.button("Show more flights", key="more_offers"):
+        load_offers(results, request["id"], reset=False)
+        st.rerun()

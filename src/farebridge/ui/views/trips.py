@@ -1,0 +1,135 @@
+"""My trips: every booking of the signed-in traveller, with pay, cancel and notes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from farebridge.ui import format as fmt
+from farebridge.ui import state
+from farebridge.ui.client import ApiError
+from farebridge.ui.feedback import attempt, show_error
+from farebridge.ui.models import Cancellation, Order
+from farebridge.ui.views.account import require_login
+from farebridge.ui.views.common import itinerary, order_extras, order_prices, tickets
+from farebridge.ui.views.payment import pay_hold
+
+CANCELLABLE = {"hold", "paid", "ticketing", "ticketed", "instant"}
+
+
+def _quotes() -> dict[str, Cancellation]:
+    quotes: dict[str, Cancellation] = st.session_state.setdefault("cancel_quotes", {})
+    return quotes
+
+
+def _title(order: Order) -> str:
+    first = order["slices"][0]
+    where = " · ".join(fmt.route(s) for s in order["slices"])
+    status = fmt.STATUSES.get(order["status"], order["status"])
+    return f"{order['booking_reference']} · {where} · {fmt.day(first['departing_at'])} · {status}"
+
+
+def _note(order: Order) -> None:
+    saved = order["metadata"].get("note", "")
+    text = st.text_area("Your note on this trip", saved, key=f"note_{order['id']}", max_chars=500)
+    if st.button("Save note", key=f"save_note_{order['id']}"):
+        updated = attempt(lambda: state.client().update_note(order["id"], text.strip() or None))
+        if updated is not None:
+            st.session_state["trip_message"] = ("Note saved.", order["id"])
+            st.rerun()
+
+
+def _confirm_cancel(order: Order, quote: Cancellation) -> None:
+    refund = fmt.money(quote["refund_amount"], quote["refund_currency"])
+    penalty = fmt.money(quote["penalty_amount"], quote["penalty_currency"])
+    paid = fmt.money(order["total_amount"], order["total_currency"])
+    st.warning(
+        f"You paid {paid}. **Cancelling refunds {refund}** to "
+        f"{quote['refund_to'].replace('_', ' ')}; the fare's cancellation penalty is {penalty}. "
+        f"This quote is valid until {fmt.instant(quote['expires_at'])}.",
+        icon="💸",
+    )
+    yes, no, _ = st.columns([1, 1, 2])
+    if yes.button("Confirm cancellation", type="primary", key=f"confirm_cancel_{order['id']}"):
+        try:
+            done = state.client().confirm_cancellation(order["id"], quote["id"])
+        except ApiError as error:
+            _quotes().pop(order["id"], None)
+            show_error(error)
+            return
+        _quotes().pop(order["id"], None)
+        refunded = fmt.money(
+            done["cancellation"]["refund_amount"], done["cancellation"]["refund_currency"]
+        )
+        st.session_state["trip_message"] = (
+            f"Trip cancelled. {refunded} will be refunded.",
+            order["id"],
+        )
+        st.rerun()
+    if no.button("Keep my trip", key=f"keep_{order['id']}"):
+        _quotes().pop(order["id"], None)
+        st.rerun()
+
+
+def _actions(order: Order) -> None:
+    if order["payment_status"]["awaiting_payment"]:
+        deadline = fmt.instant(order["payment_status"]["payment_required_by"])
+        st.markdown(f"**Awaiting payment** — pay by {deadline} or the booking is cancelled.")
+        if pay_hold(order, f"trip_{order['id']}") is not None:
+            st.session_state["trip_message"] = (
+                "Paid. Your e-tickets are being issued.",
+                order["id"],
+            )
+            st.rerun()
+    if order["status"] not in CANCELLABLE:
+        return
+    quote = _quotes().get(order["id"])
+    if quote is not None:
+        _confirm_cancel(order, quote)
+    elif st.button("Cancel this trip…", key=f"cancel_{order['id']}"):
+        quote = attempt(lambda: state.client().quote_cancellation(order["id"]))
+        if quote is not None:
+            _quotes()[order["id"]] = quote
+            st.session_state["open_trip"] = order["id"]
+            st.rerun()
+
+
+def _trip(order: Order) -> None:
+    message = st.session_state.get("trip_message")
+    is_open = st.session_state.get("open_trip") == order["id"] or (
+        message is not None and message[1] == order["id"]
+    )
+    with st.expander(_title(order), expanded=is_open):
+        if message is not None and message[1] == order["id"]:
+            st.success(message[0])
+            del st.session_state["trip_message"]
+        st.caption(
+            f"{order['owner']['name']} · {order['fare_brand_name']} fare · "
+            f"booked {fmt.instant(order['created_at'])}"
+        )
+        tickets(order)
+        itinerary(order["slices"])
+        order_extras(order)
+        order_prices(order)
+        if order["cancelled_at"]:
+            st.caption(f"Cancelled on {fmt.instant(order['cancelled_at'])}")
+        _actions(order)
+        _note(order)
+
+
+def render() -> None:
+    st.subheader("My trips")
+    if not require_login("Sign in to see your trips."):
+        return
+    if st.button("↻ Refresh", key="refresh_trips"):
+        st.rerun()
+    page = attempt(lambda: state.client().list_orders(limit=st.session_state.get("trip_limit", 20)))
+    if page is None:
+        return
+    if not page.items:
+        st.info("No trips yet. Book a flight and it will appear here.")
+        return
+    for order in page.items:
+        _trip(order)
+    if page.after and st.button("Show older trips", key="older_trips"):
+        st.session_state["trip_limit"] = st.session_state.get("trip_limit", 20) + 20
+        st.rerun()

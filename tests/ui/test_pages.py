@@ -1,0 +1,185 @@
+"""Each page through Streamlit's AppTest, against the real API and worker."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from farebridge.ui.state import SeatChoice, Step
+from tests.ui.drive import (
+    assert_clean,
+    book_to_extras,
+    choose_offer,
+    fill_passenger,
+    journey,
+    open_offer,
+    search,
+    text,
+)
+
+STEP_NAMES = ("Search", "Select", "Passengers", "Extras", "Pay", "Confirmation")
+
+
+def test_search_page_shows_progress_steps_and_form(app: AppTest) -> None:
+    page = text(app)
+    for name in STEP_NAMES:
+        assert name in page
+    assert app.button(key="search_button").label.endswith("Search flights")
+    assert "Sign in to book" in page
+
+
+def test_place_suggestions_list_cities_and_airports(app: AppTest) -> None:
+    app.text_input(key="origin_0_query").input("london").run()
+    choice = app.selectbox(key="origin_0_choice_london")
+    assert choice.options[0] == "London — all airports (LON)"
+    assert any("(LHR)" in option for option in choice.options)
+    app.text_input(key="destination_0_query").input("zzqx").run()
+    assert "No airport or city matches “zzqx”." in text(app)
+
+
+def test_search_form_says_what_is_wrong_per_field(app: AppTest) -> None:
+    app.text_input(key="origin_0_query").input("JFK").run()
+    app.text_input(key="destination_0_query").input("JFK").run()
+    app.number_input(key="adults").set_value(1)
+    app.number_input(key="infants").set_value(2)
+    app.button(key="search_button").click().run()
+    page = text(app)
+    assert "Origin and destination must differ." in page
+    assert app.date_input(key="date_0").min == date.today()  # the picker offers no past date
+    assert "no more infants than adults" in page
+    assert journey(app).step is Step.SEARCH
+
+
+def test_return_and_multi_city_forms(app: AppTest) -> None:
+    app.radio(key="trip_type").set_value("Return").run()
+    assert app.date_input(key="return_date") is not None
+    app.radio(key="trip_type").set_value("Multi-city").run()
+    assert app.text_input(key="origin_1_query") is not None
+    app.button[[b.label for b in app.button].index("+ Add a flight")].click().run()
+    assert app.text_input(key="origin_2_query") is not None
+    assert_clean(app)
+
+
+def test_search_shows_offers_with_sort_filters_and_more(app: AppTest) -> None:
+    search(app)
+    state = journey(app)
+    assert state.step is Step.SELECT
+    assert "flights found" in text(app)
+    first_page = list(state.results.offers)
+    assert len(first_page) == 10
+    app.button(key="more_offers").click().run()
+    assert len(journey(app).results.offers) == 20
+    app.radio(key="sort").set_value("total_duration").run()
+    assert journey(app).results.sort == "total_duration"
+    app.selectbox(key="filter_stops").set_value(0).run()
+    offers = journey(app).results.offers
+    assert offers and all(s["connections"] == 0 for o in offers for s in o["slices"])
+    airline = offers[0]["owner"]["name"]
+    app.multiselect(key="filter_airlines").set_value([airline]).run()
+    matching = sum(o["owner"]["name"] == airline for o in offers)
+    assert f"{matching} of {len(offers)} flights match" in text(app) or matching == len(offers)
+    assert_clean(app)
+
+
+def test_offer_details_show_conditions_rules_and_price(app: AppTest) -> None:
+    search(app)
+    offer = open_offer(app)
+    page = text(app)
+    assert "Cancel and refund before departure" in page
+    assert "Base fare" in page and "Taxes and fees" in page
+    assert "What we will ask for each traveller" in page
+    assert journey(app).fare_rules is not None
+    assert offer["owner"]["name"] in page
+    app.button(key="back_to_results").click().run()
+    assert journey(app).offer is None
+
+
+def test_booking_asks_to_sign_in_first(app: AppTest) -> None:
+    search(app)
+    choose_offer(app)
+    assert "Sign in or create an account to book" in text(app)
+
+
+def test_passenger_form_checks_each_field(signed_in_app: AppTest) -> None:
+    app = signed_in_app
+    search(app)
+    choose_offer(app)
+    app.button(key="passengers_submit").click().run()
+    page = text(app)
+    assert "Choose a title." in page
+    assert "Enter the first name as in the passport." in page
+    assert "Enter the date of birth as YYYY-MM-DD" in page
+    assert "Enter an email address like name@example.com." in page
+    fill_passenger(app, born_on=f"{date.today().year - 10}-01-01", phone_number="555")
+    app.button(key="passengers_submit").click().run()
+    page = text(app)
+    assert "An adult must be 18 or older on the day of travel." in page
+    assert "Enter the phone number with country code" in page
+    assert journey(app).step is Step.PASSENGERS
+
+
+def test_passengers_are_kept_when_going_back(signed_in_app: AppTest) -> None:
+    app = signed_in_app
+    book_to_extras(app)
+    app.button(key="back_to_passengers").click().run()
+    assert app.text_input(key="pax0_given").value == "Amelia"
+    assert app.radio(key="pax0_title").value == "ms"
+
+
+def test_extras_seat_and_bags_update_the_total(signed_in_app: AppTest) -> None:
+    app = signed_in_app
+    offer = book_to_extras(app)
+    assert "Front of the aircraft" in text(app)
+    seat = next(b for b in app.button if b.key and b.key.startswith("seat_") and not b.disabled)
+    seat.click().run()
+    chosen = list(journey(app).seats.values())
+    assert len(chosen) == 1 and isinstance(chosen[0], SeatChoice)
+    bag = next(s for s in offer["available_services"] if s["type"] == "baggage")
+    app.number_input(key=f"bag_{bag['id']}").set_value(1).run()
+    page = text(app)
+    assert f"seat {chosen[0].designator} · Amelia Earhart" in page
+    assert "Extra bag" in page
+    assert_clean(app)
+
+
+def test_declined_card_can_be_retried_then_tickets_show(signed_in_app: AppTest) -> None:
+    app = signed_in_app
+    book_to_extras(app)
+    app.button(key="to_payment").click().run()
+    app.selectbox(key="pay_card").set_value("tok_card_declined")
+    app.button(key="pay_button").click().run()
+    page = text(app)
+    assert "Your card was declined" in page
+    assert "Reference for support: `req_" in page
+    assert journey(app).step is Step.PAY
+    app.selectbox(key="pay_card").set_value("tok_visa")
+    app.button(key="pay_button").click().run()
+    assert_clean(app)
+    order = journey(app).order
+    assert order is not None and journey(app).step is Step.CONFIRMATION
+    assert order["booking_reference"] in text(app)
+
+
+def test_hold_then_pay_cancel_and_note_in_my_trips(signed_in_app: AppTest) -> None:
+    app = signed_in_app
+    book_to_extras(app, holdable=True)
+    app.button(key="to_payment").click().run()
+    app.radio(key="pay_mode").set_value("Hold now, pay later").run()
+    app.button(key="pay_button").click().run()
+    order = journey(app).order
+    assert order is not None and order["status"] == "hold"
+    assert "Pay by" in text(app)
+    app.radio(key="nav").set_value("My trips").run()
+    assert order["booking_reference"] in app.expander[0].label
+    app.button(key=f"trip_{order['id']}_pay").click().run()
+    assert "Paid. Your e-tickets are being issued." in text(app)
+    app.text_area(key=f"note_{order['id']}").input("Window seat please")
+    app.button(key=f"save_note_{order['id']}").click().run()
+    assert "Note saved." in text(app)
+    app.button(key=f"cancel_{order['id']}").click().run()
+    assert "Cancelling refunds" in text(app)
+    app.button(key=f"confirm_cancel_{order['id']}").click().run()
+    assert "Trip cancelled." in text(app)
+    assert "Cancelled" in app.expander[0].label
+    assert_clean(app)
