@@ -41,8 +41,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## print the benchmark figures
+bench: install  ## print the benchmark figures (about 4 minutes)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.search_world
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from functools import partial
 
@@ -49,6 +50,7 @@ def build(
             offer_lifetime=settings.offer_lifetime,
             hold_lifetime=settings.hold_lifetime,
             fault_rates=settings.sandbox_fault_rates,
+            scale=settings.sandbox_scale,
         )
     return Dependencies(
         uow=partial(SqlUnitOfWork, engine),
@@ -58,3 +60,13 @@ def build(
         places=places,
         policies=policies_from(settings),
     )
+
+
+def settle_heap() -> None:
+    """Call once a long-lived process has built its reference data (places, network).
+
+    Moving those millions of objects out of the garbage collector's view avoids
+    50-100 ms full-collection pauses in the middle of searches.
+    """
+    gc.collect()
+    gc.freeze()

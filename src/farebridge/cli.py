@@ -27,13 +27,14 @@ def _api(host: str, port: int) -> None:
 
 
 def _worker() -> None:
-    from farebridge.bootstrap import build
+    from farebridge.bootstrap import build, settle_heap
     from farebridge.jobs.worker import Worker
     from farebridge.observability import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     worker = Worker(build(settings), poll_seconds=settings.worker_poll_seconds)
+    settle_heap()
     worker.install_signal_handlers()
     worker.run_forever()
 

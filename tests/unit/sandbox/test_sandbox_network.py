@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.domain.places import PlaceDirectory, great_circle_km
 from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
 from farebridge.providers.sandbox.network import Network, block_minutes, build_network
-from farebridge.providers.sandbox.reference import AIRLINES, AIRLINES_BY_CODE
+from farebridge.providers.sandbox.reference import (
+    AIRLINES,
+    AIRLINES_BY_CODE,
+    Alliance,
+    compatible,
+    interline_family,
+)
+from farebridge.providers.sandbox.timetable import BANKS_PER_DAY
 from tests.unit.sandbox.conftest import SEED, TRAVEL_ON
 
 
@@ -41,10 +49,41 @@ def test_reference_airports_are_real_and_fleets_known(places: PlaceDirectory) ->
     for airline in AIRLINES:
         codes = (*airline.hubs, *airline.destinations)
         assert [code for code in codes if places.airport(code) is None] == [], airline.iata_code
+        assert len(set(codes)) == len(codes), airline.iata_code
         assert 15 <= len(airline.destinations) <= 40, airline.iata_code
         assert set(airline.fleet) <= set(AIRCRAFT_TYPES)
         assert len(airline.ticket_prefix) == 3 and airline.ticket_prefix.isdigit()
-    assert [a.iata_code for a in AIRLINES if a.is_low_cost] == ["FR", "U2"]
+        assert airline.currency in REFERENCE_USD_RATES, airline.iata_code
+        assert not (airline.is_low_cost and airline.alliance), airline.iata_code
+    assert len(AIRLINES) >= 50
+    assert len({a.ticket_prefix for a in AIRLINES}) == len(AIRLINES)
+    assert {a.iata_code for a in AIRLINES if a.is_low_cost} == {
+        *("FR", "U2", "W6", "VY", "EW", "WN", "B6", "NK", "G3", "6E", "AK", "TR")
+    }
+
+
+def test_written_down_facts_about_airlines() -> None:
+    facts = {
+        "BA": ("125", Alliance.ONEWORLD, "LHR"),
+        "QR": ("157", Alliance.ONEWORLD, "DOH"),
+        "LH": ("220", Alliance.STAR_ALLIANCE, "FRA"),
+        "TK": ("235", Alliance.STAR_ALLIANCE, "IST"),
+        "AF": ("057", Alliance.SKYTEAM, "CDG"),
+        "SK": ("117", Alliance.SKYTEAM, "CPH"),
+        "EK": ("176", None, "DXB"),
+        "LA": ("045", None, "SCL"),
+    }
+    for code, (prefix, alliance, hub) in facts.items():
+        carrier = AIRLINES_BY_CODE[code]
+        assert (carrier.ticket_prefix, carrier.alliance, carrier.hubs[0]) == (prefix, alliance, hub)
+    assert AIRLINES_BY_CODE["NH"].currency == "JPY" and AIRLINES_BY_CODE["AC"].currency == "CAD"
+
+
+def test_compatible_means_one_interline_family() -> None:
+    for first in AIRLINES:
+        for second in AIRLINES:
+            same_family = interline_family(first) == interline_family(second)
+            assert compatible(first, second) == same_family, (first.iata_code, second.iata_code)
 
 
 def test_designators_are_unique_and_every_airline_flies(network: Network) -> None:
@@ -105,13 +144,13 @@ def test_block_time_grows_with_distance(places: PlaceDirectory) -> None:
 
 
 def test_hub_departures_cluster_in_banks(network: Network) -> None:
-    """BA leaves Heathrow in seven banks of under an hour each, not all day long."""
+    """BA leaves Heathrow in its banks (each under an hour long), not all day long."""
     minutes = [
         p.departure_minute for p in network.patterns_from("LHR") if p.airline.iata_code == "BA"
     ]
     ten_minute_slots = {minute // 10 for minute in minutes}
-    assert len(minutes) > 50
-    assert len(ten_minute_slots) <= 7 * 6  # a uniform spread would use about 70 slots
+    assert len(minutes) > 60
+    assert len(ten_minute_slots) <= BANKS_PER_DAY * 6  # a uniform spread: about 70 slots
 
 
 def test_day_boards_are_sorted_and_indexed_by_destination(network: Network) -> None:

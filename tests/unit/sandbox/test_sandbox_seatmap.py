@@ -45,7 +45,7 @@ def _key(offer: Offer, index: int) -> LegKey:
 
 
 def test_one_seat_map_per_segment_in_the_offer_cabin(provider: SandboxProvider) -> None:
-    offer = _offer(provider, route=(("EDI", "JFK", TRAVEL_ON),), max_connections=1)
+    offer = _offer(provider, route=(("GLA", "JFK", TRAVEL_ON),), max_connections=1)
     segments = [(piece.id, s) for piece in offer.slices for s in piece.segments]
     maps = provider.seat_maps(offer, now=NOW)
     assert [(m.slice_id, m.segment_id) for m in maps] == [(p, s.id) for p, s in segments]

@@ -1,4 +1,8 @@
-"""Aircraft types with real cabin layouts (seat letters, aisles, rows, exits, wings)."""
+"""Aircraft types with real cabin layouts (seat letters, aisles, rows, exits, wings).
+
+Regional types (turboprops and regional jets, at most ``REGIONAL_SEATS`` seats)
+fly the full-service airlines' regional arms; speeds give block times.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +47,20 @@ class AircraftType:
     range_km: int
     cabins: tuple[CabinLayout, ...]
     wings: tuple[int, int] | None = None  # first and last row over the wing
+    cruise_kmh: int = 860
+    taxi_and_climb_minutes: int = 40
+
+    @property
+    def seats(self) -> int:
+        return sum(layout.capacity for layout in self.cabins)
+
+    @property
+    def is_regional(self) -> bool:
+        return self.seats <= REGIONAL_SEATS
+
+    @property
+    def is_turboprop(self) -> bool:
+        return self.cruise_kmh < TURBOPROP_MAX_KMH
 
     @property
     def aircraft(self) -> Aircraft:
@@ -60,6 +78,10 @@ class AircraftType:
         return layout.capacity if layout else 0
 
 
+REGIONAL_SEATS = 110
+TURBOPROP_MAX_KMH = 700
+_REGIONAL_JET = {"cruise_kmh": 830, "taxi_and_climb_minutes": 35}
+
 _Y, _W, _J, _F = (
     CabinClass.ECONOMY,
     CabinClass.PREMIUM_ECONOMY,
@@ -71,6 +93,50 @@ AIRCRAFT_TYPES: dict[str, AircraftType] = {
     aircraft.key: aircraft
     for aircraft in (
         AircraftType(
+            "AT7",
+            "AT7",
+            "ATR 72-600",
+            1_500,
+            (CabinLayout(_Y, "AC DF", 1, 18, (1,)),),
+            wings=(4, 8),
+            cruise_kmh=510,
+            taxi_and_climb_minutes=25,
+        ),
+        AircraftType(
+            "DH4",
+            "DH4",
+            "De Havilland Canada Dash 8-400",
+            2_000,
+            (CabinLayout(_Y, "AC DF", 1, 19, (1, 19)),),
+            wings=(5, 9),
+            cruise_kmh=600,
+            taxi_and_climb_minutes=25,
+        ),
+        AircraftType(
+            "CR9",
+            "CR9",
+            "Bombardier CRJ900",
+            2_900,
+            (
+                CabinLayout(_J, "A CD", 1, 4),
+                CabinLayout(_Y, "AB CD", 8, 17, (13, 14)),
+            ),
+            wings=(11, 16),
+            **_REGIONAL_JET,
+        ),
+        AircraftType(
+            "E75",
+            "E75",
+            "Embraer 175",
+            3_700,
+            (
+                CabinLayout(_J, "A CD", 1, 4),
+                CabinLayout(_Y, "AB CD", 7, 16, (12,)),
+            ),
+            wings=(10, 15),
+            **_REGIONAL_JET,
+        ),
+        AircraftType(
             "E90",
             "E90",
             "Embraer 190",
@@ -80,6 +146,7 @@ AIRCRAFT_TYPES: dict[str, AircraftType] = {
                 CabinLayout(_Y, "AC DF", 4, 23, (11,)),
             ),
             wings=(9, 14),
+            **_REGIONAL_JET,
         ),
         AircraftType(
             "320",
@@ -137,6 +204,17 @@ AIRCRAFT_TYPES: dict[str, AircraftType] = {
             5_400,
             (CabinLayout(_Y, "ABC DEF", 1, 32, (16, 17)),),
             wings=(12, 20),
+        ),
+        AircraftType(
+            "333",
+            "333",
+            "Airbus A330-300",
+            11_700,
+            (
+                CabinLayout(_J, "A EF K", 1, 9),
+                CabinLayout(_Y, "AC DEFG HK", 30, 28, (30, 45)),
+            ),
+            wings=(33, 43),
         ),
         AircraftType(
             "789",

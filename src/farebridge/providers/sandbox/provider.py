@@ -83,6 +83,7 @@ class SandboxProvider:
         network: Network | None = None,
         rules: ConnectionRules | None = None,
         fault_rates: Mapping[str, float] | None = None,
+        scale: str = "dev",
     ) -> None:
         self._inventory = inventory
         self._places = places
@@ -90,7 +91,7 @@ class SandboxProvider:
         self._offer_lifetime = offer_lifetime
         self._hold_lifetime = hold_lifetime
         self._max_itineraries = max_itineraries
-        self.network = network if network is not None else cached_network(places, seed)
+        self.network = network if network is not None else cached_network(places, seed, scale)
         self._rules = rules or ConnectionRules()
         self._faults = FaultPlan(fault_rates, seed=seed)
 
