@@ -134,3 +134,34 @@ def test_seat_positions_and_deterministic_occupancy() -> None:
     assert taken == occupied_seats(layout, key, 100, seed=7)
     assert taken != occupied_seats(layout, key, 100, seed=8)
     assert occupied_seats(layout, key, layout.capacity + 5, seed=7) == frozenset()
+
+
+def _element_types(aircraft: str, cabin: CabinClass) -> set[str]:
+    from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
+
+    request = SeatMapRequest(
+        segment_id="seg_1",
+        slice_id="sli_1",
+        key=LegKey("XX1", date(2026, 12, 15), cabin.value),
+        aircraft=AIRCRAFT_TYPES[aircraft],
+        available=50,
+        currency="USD",
+        passengers=offer_passengers(),
+    )
+    seat_map = build_seat_map(request, seed=7)
+    assert seat_map is not None
+    return {
+        element.type
+        for cabin_map in seat_map.cabins
+        for row in cabin_map.rows
+        for section in row.sections
+        for element in section
+    }
+
+
+def test_cabins_show_the_facilities_airlines_put_there() -> None:
+    wide_economy = _element_types("77W", CabinClass.ECONOMY)
+    assert {"seat", "exit_row", "lavatory", "galley", "bassinet", "empty"} <= wide_economy
+    assert "bassinet" not in _element_types("320", CabinClass.ECONOMY), "narrow-body: no cots"
+    assert "closet" in _element_types("77W", CabinClass.BUSINESS)
+    assert "stairs" in _element_types("388", CabinClass.BUSINESS), "A380 upper deck"

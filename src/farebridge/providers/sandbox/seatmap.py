@@ -133,10 +133,10 @@ def build_seat_map(request: SeatMapRequest, *, seed: int) -> SeatMap | None:
     occupied = occupied_seats(
         layout, request.key, request.available, seed=seed, chosen=request.chosen
     )
-    rows = [_facility_row(layout, "galley")]
+    rows = [_front_row(layout)]
     rows.extend(_seat_row(layout, row, occupied, request) for row in layout.row_numbers)
     if layout.cabin is CabinClass.ECONOMY:
-        rows.append(_facility_row(layout, "lavatory"))
+        rows.append(_rear_row(layout))
     wings = request.aircraft.wings
     over_wing = wings is not None and wings[0] in layout.row_numbers
     cabin = SeatCabin(
@@ -150,12 +150,27 @@ def build_seat_map(request: SeatMapRequest, *, seed: int) -> SeatMap | None:
     return SeatMap(new_id("sea"), request.segment_id, request.slice_id, (cabin,))
 
 
-def _facility_row(layout: CabinLayout, middle: str) -> SeatRow:
+def _front_row(layout: CabinLayout) -> SeatRow:
+    """The bulkhead ahead of a cabin: stairs on an upper deck, a closet ahead of
+    premium cabins, bassinet positions on a wide-body's economy bulkhead."""
     groups = layout.seats.split(" ")
+    if layout.cabin in (CabinClass.BUSINESS, CabinClass.FIRST):
+        middle = "closet"
+    else:
+        middle = "bassinet" if layout.aisles >= 2 else "galley"
     sections = [(SeatElement(type=middle),) for _ in groups]
+    sections[0] = (SeatElement(type="stairs" if layout.deck == 1 else "lavatory"),)
+    if len(groups) > 1:
+        sections[-1] = (SeatElement(type="galley"),)
+    return SeatRow(sections=tuple(sections))
+
+
+def _rear_row(layout: CabinLayout) -> SeatRow:
+    groups = layout.seats.split(" ")
+    sections = [(SeatElement(type="empty"),) for _ in groups]
     sections[0] = (SeatElement(type="lavatory"),)
     if len(groups) > 1:
-        sections[-1] = (SeatElement(type="galley" if middle == "lavatory" else "lavatory"),)
+        sections[-1] = (SeatElement(type="galley"),)
     return SeatRow(sections=tuple(sections))
 
 
