@@ -20,6 +20,7 @@ FACILITIES = {
     "galley": "☕ Galley",
     "closet": "🧥 Closet",
     "stairs": "🪜 Stairs",
+    "bassinet": "👶 Baby cot positions",
 }
 LEGEND = (
     '<div class="fb-legend"><span>⬜ <b>12C</b> free seat</span>'
