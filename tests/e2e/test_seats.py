@@ -124,3 +124,31 @@ def test_extra_bags_are_priced_per_unit(client: TestClient, auth: dict[str, str]
     assert Decimal(order["services_amount"]) == 2 * Decimal(bag["total_amount"])
     assert order["services"][0]["quantity"] == 2
     assert order["services"][0]["slice_id"] == offer["slices"][0]["id"]
+
+
+def test_the_api_prices_an_offer_with_its_extras(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    bag = offer["available_services"][0]
+    seat_map = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth).json()["data"][0]
+    seat = _free_seats(seat_map)[0]["available_services"][0]
+    services = [{"id": bag["id"], "quantity": 2}, {"id": seat["id"], "quantity": 1}]
+    priced = client.post(
+        f"/api/offers/{offer['id']}/actions/price", headers=auth, json={"services": services}
+    ).json()["data"]
+    expected = (
+        Decimal(offer["total_amount"])
+        + 2 * Decimal(bag["total_amount"])
+        + Decimal(seat["total_amount"])
+    )
+    assert Decimal(priced["total_amount"]) == expected
+    assert Decimal(priced["services_amount"]) == expected - Decimal(offer["total_amount"])
+    body = instant_order_body(offer)
+    body["services"] = services
+    body["payments"][0]["amount"] = priced["total_amount"]
+    assert client.post("/api/orders", json=body, headers=auth).status_code == 201
+    bad = client.post(
+        f"/api/offers/{offer['id']}/actions/price",
+        headers=auth,
+        json={"services": [{"id": "asb_nope", "quantity": 1}]},
+    )
+    assert_error(bad, 400, "unknown_service", "services[0].id")

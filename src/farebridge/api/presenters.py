@@ -16,7 +16,7 @@ from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.itinerary import Carrier, Segment, Slice, iso_duration
 from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule, Conditions, Offer, OfferRequest
-from farebridge.domain.order import Order, OrderEvent, Passenger
+from farebridge.domain.order import Order, OrderEvent, OrderService, Passenger
 from farebridge.domain.payment import Payment
 from farebridge.domain.places import Airport, City, PlaceDirectory
 from farebridge.domain.seatmap import SeatElement, SeatMap
@@ -225,6 +225,30 @@ def passenger_json(passenger: Passenger) -> Json:
     }
 
 
+def service_json(service: OrderService) -> Json:
+    return {
+        "id": service.id,
+        "type": service.type,
+        "segment_id": service.segment_id,
+        "passenger_id": service.passenger_id,
+        "designator": service.designator,
+        "slice_id": service.slice_id,
+        "quantity": service.quantity,
+        **money_fields("total", service.total),
+    }
+
+
+def price_json(offer: Offer, services: tuple[OrderService, ...], total: Money) -> Json:
+    return {
+        "offer_id": offer.id,
+        **money_fields("base", offer.base),
+        **money_fields("tax", offer.tax),
+        **money_fields("services", total - offer.total),
+        **money_fields("total", total),
+        "services": [service_json(s) for s in services],
+    }
+
+
 def order_json(order: Order) -> Json:
     return {
         "id": order.id,
@@ -238,19 +262,7 @@ def order_json(order: Order) -> Json:
         **money_fields("base", order.base),
         **money_fields("tax", order.tax),
         **money_fields("services", order.services_total),
-        "services": [
-            {
-                "id": s.id,
-                "type": s.type,
-                "segment_id": s.segment_id,
-                "passenger_id": s.passenger_id,
-                "designator": s.designator,
-                "slice_id": s.slice_id,
-                "quantity": s.quantity,
-                **money_fields("total", s.total),
-            }
-            for s in order.services
-        ],
+        "services": [service_json(s) for s in order.services],
         "fare_brand_name": order.fare_brand_name,
         "payment_status": {
             "awaiting_payment": order.awaiting_payment(),

@@ -128,6 +128,10 @@ class ServiceBody(RequestModel):
     quantity: Annotated[int, Field(ge=1, le=9)] = 1
 
 
+class PriceBody(RequestModel):
+    services: Annotated[list[ServiceBody], Field(max_length=60)] = []
+
+
 class OrderBody(RequestModel):
     type: Literal["hold", "instant"] = "instant"
     selected_offers: Annotated[list[str], Field(min_length=1, max_length=1)]

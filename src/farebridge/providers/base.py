@@ -100,7 +100,7 @@ class Provider(Protocol):
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules: ...
 
     def price_services(
-        self, offer: Offer, passengers: Sequence[Passenger], requests: Sequence[tuple[str, int]]
+        self, offer: Offer, requests: Sequence[tuple[str, int]]
     ) -> list[OrderService]:
         """The chosen extras ``(service id, quantity)`` — seats from the seat maps, bags from
         the offer's ``available_services`` — priced; ``ValidationFailed`` naming

@@ -82,9 +82,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
         offer = load_offer(uow, deps, user, command.offer_id)
     passengers = match_passengers(offer, command.passengers)
     services = (
-        tuple(deps.provider.price_services(offer, passengers, command.services))
-        if command.services
-        else ()
+        tuple(deps.provider.price_services(offer, command.services)) if command.services else ()
     )
     _check_payment_terms(
         offer, command, offer.total + services_total(services, offer.total.currency)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +17,9 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
+from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.order import OrderService, services_total
 from farebridge.domain.search import SearchCriteria, validate_criteria
 from farebridge.domain.seatmap import SeatMap
 from farebridge.services.jobs import enqueue_in, handler, run_job_now
@@ -163,6 +165,27 @@ def get_fare_rules(deps: Dependencies, *, user: User | None, offer_id: str) -> F
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
     return deps.provider.fare_rules(offer, now=deps.clock.now())
+
+
+@dataclass(frozen=True, slots=True)
+class PricedOffer:
+    offer: Offer
+    services: tuple[OrderService, ...]
+
+    @property
+    def total(self) -> Money:
+        return self.offer.total + services_total(self.services, self.offer.total.currency)
+
+
+def price_offer(
+    deps: Dependencies, *, user: User | None, offer_id: str, services: list[tuple[str, int]]
+) -> PricedOffer:
+    """What an order of this offer with these extras costs: the amount an instant
+    order's payment must carry. Nothing is reserved."""
+    with deps.uow(read_only=True) as uow:
+        offer = load_offer(uow, deps, user, offer_id)
+    priced = deps.provider.price_services(offer, services) if services else []
+    return PricedOffer(offer, tuple(priced))
 
 
 def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> list[SeatMap]:

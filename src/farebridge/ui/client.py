@@ -23,6 +23,7 @@ from farebridge.ui.models import (
     PageMeta,
     Payment,
     Place,
+    Price,
     SeatMap,
     User,
 )
@@ -199,6 +200,11 @@ class ApiClient:
 
     def get_fare_rules(self, offer_id: str) -> FareRules:
         return cast(FareRules, self._data("GET", f"/offers/{offer_id}/fare-rules"))
+
+    def price_offer(self, offer_id: str, services: list[dict[str, Any]]) -> Price:
+        """The amount due for the offer with these seats and bags, priced by the API."""
+        body = {"data": {"services": services}}
+        return cast(Price, self._data("POST", f"/offers/{offer_id}/actions/price", body=body))
 
     def get_seat_maps(self, offer_id: str) -> list[SeatMap]:
         return cast(list[SeatMap], self._data("GET", f"/offers/{offer_id}/seat-maps"))

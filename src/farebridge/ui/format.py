@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from farebridge.ui.models import Baggage, ConditionRule, Place, Slice
 
@@ -69,14 +69,6 @@ def instant(value: str | None) -> str:
 
 def money(amount: str, currency: str) -> str:
     return f"{currency} {Decimal(amount):,.2f}"
-
-
-def add_amounts(amounts: list[str]) -> str:
-    """Add decimal strings for a running total; the API checks the final amount."""
-    try:
-        return str(sum((Decimal(a) for a in amounts), Decimal("0")))
-    except InvalidOperation:
-        return "0"
 
 
 def arrival(item: Slice) -> str:

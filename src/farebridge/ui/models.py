@@ -167,6 +167,17 @@ class TicketDesignator(TypedDict):
     extension: str
 
 
+class Price(TypedDict):
+    """``POST /offers/{id}/actions/price``: the amount due with the chosen extras."""
+
+    offer_id: str
+    base_amount: str
+    tax_amount: str
+    services_amount: str
+    total_amount: str
+    total_currency: str
+
+
 class FareRules(TypedDict):
     offer_id: str
     fare_basis_codes: list[str]

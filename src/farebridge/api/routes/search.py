@@ -15,10 +15,11 @@ from farebridge.api.presenters import (
     offer_json,
     offer_request_json,
     page_json,
+    price_json,
     seat_map_json,
 )
 from farebridge.api.ratelimit import limit
-from farebridge.api.schemas import OfferRequestBody, TimeWindowBody
+from farebridge.api.schemas import OfferRequestBody, PriceBody, TimeWindowBody
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import CurrencyMismatch, Money, reference_usd_cents
@@ -144,6 +145,20 @@ def list_offers(
 def get_offer(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
     """One offer, re-checked with the airline for price and availability."""
     return {"data": offer_json(search.get_offer(services, user=user, offer_id=offer_id))}
+
+
+@router.post("/offers/{offer_id}/actions/price")
+def price_offer(
+    offer_id: str, body: PriceBody, services: ServicesDep, user: OptionalUser
+) -> dict[str, Any]:
+    """The amount due for this offer with these seats and bags (nothing is reserved)."""
+    priced = search.price_offer(
+        services,
+        user=user,
+        offer_id=offer_id,
+        services=[(service.id, service.quantity) for service in body.services],
+    )
+    return {"data": price_json(priced.offer, priced.services, priced.total)}
 
 
 @router.get("/offers/{offer_id}/fare-rules")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.itinerary import Slice
 from farebridge.domain.offer import Offer, OfferService
-from farebridge.domain.order import OrderService, Passenger
+from farebridge.domain.order import OrderService
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import OfferPassenger
 from farebridge.providers.sandbox.inventory import LegReservation
@@ -63,7 +63,6 @@ def price_services(
     network: Network,
     offer: Offer,
     legs: Sequence[LegReservation],
-    passengers: Sequence[Passenger],
     requests: Sequence[tuple[str, int]],
 ) -> list[OrderService]:
     """Bags from the offer's ``available_services``, seats from its seat maps."""
@@ -107,4 +106,4 @@ def price_services(
                 quantity=quantity,
             )
         )
-    return priced + price_seats(network, offer, legs, passengers, seats)
+    return priced + price_seats(network, offer, legs, seats)

@@ -180,9 +180,9 @@ class SandboxProvider:
 
     # --- bookings -----------------------------------------------------------
     def price_services(
-        self, offer: Offer, passengers: Sequence[Passenger], requests: Sequence[tuple[str, int]]
+        self, offer: Offer, requests: Sequence[tuple[str, int]]
     ) -> list[OrderService]:
-        return price_services(self.network, offer, self._legs(offer), passengers, requests)
+        return price_services(self.network, offer, self._legs(offer), requests)
 
     def create_booking(
         self,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from farebridge.domain.errors import SeatUnavailable, ValidationFailed
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import OrderService, Passenger
+from farebridge.domain.order import OrderService
 from farebridge.providers.sandbox.aircraft import CabinLayout
 from farebridge.providers.sandbox.inventory import LegKey, LegReservation, SeatHold
 from farebridge.providers.sandbox.network import Network
@@ -23,14 +23,13 @@ def price_seats(
     network: Network,
     offer: Offer,
     legs: Sequence[LegReservation],
-    passengers: Sequence[Passenger],
     requests: Sequence[tuple[int, str]],
 ) -> list[OrderService]:
     """Validate and price each chosen seat ``(index in the order's services, id)``."""
     segment_index = {
         seg.id: i for i, seg in enumerate(s for sl in offer.slices for s in sl.segments)
     }
-    seated = {p.id for p in passengers if p.type.occupies_seat}
+    seated = {p.id for p in offer.passengers if p.type.occupies_seat}
     taken: set[tuple[str, str]] = set()
     priced: list[OrderService] = []
     for index, service_id in requests:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from farebridge.ui import format as fmt
@@ -48,11 +50,23 @@ def extras_lines(journey: Journey) -> list[tuple[str, str, str]]:
     return lines
 
 
+def chosen_services(journey: Journey) -> list[dict[str, Any]]:
+    """The seats and bags chosen so far, as the API's ``services`` list."""
+    services: list[dict[str, Any]] = [
+        {"id": seat.service_id, "quantity": 1} for seat in journey.seats.values()
+    ]
+    services += [{"id": sid, "quantity": n} for sid, n in journey.bags.items() if n > 0]
+    return services
+
+
 def running_total(journey: Journey) -> str:
+    """The amount due, priced by the API (the UI never adds prices up itself)."""
     offer = journey.offer
     assert offer is not None
-    amounts = [offer["total_amount"], *(amount for _, amount, _ in extras_lines(journey))]
-    return fmt.add_amounts(amounts)
+    services = chosen_services(journey)
+    if not services:
+        return offer["total_amount"]
+    return state.client().price_offer(offer["id"], services)["total_amount"]
 
 
 def _segment_route(seat_map: SeatMap, offer: Offer) -> str:

@@ -15,7 +15,12 @@ from farebridge.ui.models import Offer, Order
 from farebridge.ui.state import Journey, Step
 from farebridge.ui.validation import passenger_body
 from farebridge.ui.views.common import slice_caption, slice_line
-from farebridge.ui.views.extras import extras_lines, running_total, traveller_names
+from farebridge.ui.views.extras import (
+    chosen_services,
+    extras_lines,
+    running_total,
+    traveller_names,
+)
 
 CARDS = {
     "tok_visa": "Visa ending 4242 — test card, payment succeeds",
@@ -43,8 +48,7 @@ def order_body(journey: Journey, offer: Offer, *, hold: bool, token: str) -> dic
         passenger_body(p["id"], p["type"], fields)
         for p, fields in zip(offer["passengers"], journey.passengers, strict=True)
     ]
-    services = [{"id": seat.service_id, "quantity": 1} for seat in journey.seats.values()]
-    services += [{"id": sid, "quantity": n} for sid, n in journey.bags.items() if n > 0]
+    services = chosen_services(journey)
     body: dict[str, Any] = {
         "type": "hold" if hold else "instant",
         "selected_offers": [offer["id"]],
