@@ -42,9 +42,21 @@ def _legs(offer: Offer) -> list[LegKey]:
     ]
 
 
-def _first_offer(provider: SandboxProvider, *, low_cost: bool = False, **criteria: object) -> Offer:
+def _first_offer(
+    provider: SandboxProvider,
+    *,
+    low_cost: bool = False,
+    brand: str | None = None,
+    **criteria: object,
+) -> Offer:
+    """The first offer of the kind asked for. Tests that squeeze a flight down to its
+    last seats ask for Flex: cheaper booking classes close before the cabin fills."""
     result = provider.search("orq_1", make_criteria(**criteria), now=NOW)  # type: ignore[arg-type]
-    return next(o for o in result.offers if o.requires_instant_payment is low_cost)
+    return next(
+        o
+        for o in result.offers
+        if o.requires_instant_payment is low_cost and brand in (None, o.fare_brand_name)
+    )
 
 
 def _book(provider: SandboxProvider, offer: Offer, *, hold: bool = True) -> str:
@@ -145,7 +157,7 @@ def test_sold_out_legs_and_small_cabins_are_not_offered(
 def test_booking_takes_seats_and_the_last_seats_sell_once(
     provider: SandboxProvider, inventory: FakeInventory
 ) -> None:
-    offer = _first_offer(provider, passengers=offer_passengers(adults=2))
+    offer = _first_offer(provider, passengers=offer_passengers(adults=2), brand="Flex")
     for key in _legs(offer):
         inventory.set_available(key, 3)
     reference = _book(provider, offer)
@@ -172,7 +184,7 @@ def test_a_new_leg_is_materialised_with_its_initial_availability(
 def test_only_one_of_many_concurrent_bookings_gets_the_last_seat(
     provider: SandboxProvider, inventory: FakeInventory
 ) -> None:
-    offer = _first_offer(provider)
+    offer = _first_offer(provider, brand="Flex")
     for key in _legs(offer):
         inventory.set_available(key, 1)
 
@@ -191,7 +203,7 @@ def test_only_one_of_many_concurrent_bookings_gets_the_last_seat(
 def test_cancelling_gives_the_seats_back_once(
     provider: SandboxProvider, inventory: FakeInventory
 ) -> None:
-    offer = _first_offer(provider, passengers=offer_passengers(adults=2, infants=1))
+    offer = _first_offer(provider, passengers=offer_passengers(adults=2, infants=1), brand="Flex")
     before = dict.fromkeys(_legs(offer), 10)
     for key, seats in before.items():
         inventory.set_available(key, seats)
@@ -311,3 +323,18 @@ def test_business_cabin_is_never_sold_by_low_cost(provider: SandboxProvider) -> 
         s.cabin_class is CabinClass.BUSINESS for o in offers for p in o.slices for s in p.segments
     )
     assert {o.fare_brand_name for o in offers} == {"Standard", "Flex"}
+
+
+def test_cheap_booking_classes_close_as_the_cabin_fills(
+    provider: SandboxProvider, inventory: FakeInventory
+) -> None:
+    basic = _first_offer(provider, brand="Basic")
+    legs = _legs(basic)
+    for key in legs:
+        inventory.set_available(key, 5)  # a few seats left: well under a quarter of the cabin
+    with pytest.raises(OfferNoLongerAvailable, match="Basic fare class"):
+        provider.create_booking(basic, booking_passengers(basic.passengers), hold=True, now=NOW)
+    again = provider.search("orq_3", make_criteria(), now=NOW).offers
+    same_flights = [o for o in again if _legs(o) == legs]
+    assert same_flights, "the flight is still on sale"
+    assert {o.fare_brand_name for o in same_flights} == {"Flex"}

@@ -36,7 +36,10 @@ def _seats(seat_map: SeatMap) -> list[SeatElement]:
 
 def _offer(provider: SandboxProvider, **criteria: object) -> Offer:
     result = provider.search("orq_1", make_criteria(**criteria), now=NOW)  # type: ignore[arg-type]
-    return next(o for o in result.offers if o.owner.iata_code == "BA")
+    # Flex stays on sale to the last seat; these tests squeeze availability
+    return next(
+        o for o in result.offers if o.owner.iata_code == "BA" and o.fare_brand_name == "Flex"
+    )
 
 
 def _key(offer: Offer, index: int) -> LegKey:

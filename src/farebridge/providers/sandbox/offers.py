@@ -31,6 +31,7 @@ from farebridge.providers.sandbox.pricing import (
     baggages_for,
     booking_class,
     brands_for,
+    class_open,
     conditions_for,
     departure_tax,
     fare_basis,
@@ -160,10 +161,23 @@ class OfferContext:
 
 
 def build_offers(context: OfferContext, journey: Journey) -> list[Offer]:
-    """One offer per fare brand the owner sells in the requested cabin."""
+    """One offer per fare brand the owner sells in the requested cabin and whose
+    booking class is still open on every leg."""
     owner = journey[0].owner
+    seats = context.criteria.seated_passengers
     return [
-        _offer(context, journey, brand) for brand in brands_for(owner, context.criteria.cabin_class)
+        _offer(context, journey, brand)
+        for brand in brands_for(owner, context.criteria.cabin_class)
+        if all(
+            class_open(
+                brand,
+                seats_left=seats_left(leg, context.available),
+                capacity=leg.capacity,
+                seats=seats,
+            )
+            for planned in journey
+            for leg in planned.legs
+        )
     ]
 
 

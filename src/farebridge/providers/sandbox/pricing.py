@@ -44,6 +44,9 @@ class FareBrand:
     change_penalty_usd: Decimal | None  # None: changes not allowed
     booking_classes: Mapping[CabinClass, str]
     basis_suffix: str
+    # Nested booking classes: the class closes when fewer than this share of the
+    # cabin would be left after the booking (cheap classes close first).
+    closes_below: Decimal = Decimal(0)
 
 
 def _brand(
@@ -53,6 +56,7 @@ def _brand(
     penalties: tuple[str | None, str | None],
     classes: str,
     suffix: str,
+    closes_below: str = "0",
 ) -> FareBrand:
     refund, change = (None if p is None else Decimal(p) for p in penalties)
     return FareBrand(
@@ -65,17 +69,18 @@ def _brand(
         change_penalty_usd=change,
         booking_classes=dict(zip((_Y, _W, _J, _F), classes, strict=True)),
         basis_suffix=suffix,
+        closes_below=Decimal(closes_below),
     )
 
 
 # Booking classes per cabin, in the order economy, premium economy, business, first.
 FULL_SERVICE_BRANDS: tuple[FareBrand, ...] = (
-    _brand("basic", "1.00", (1, 0), (None, None), "QTIA", "BS"),
-    _brand("standard", "1.30", (1, 1), (None, "75"), "MEDA", "ST"),
+    _brand("basic", "1.00", (1, 0), (None, None), "QTIA", "BS", closes_below="0.25"),
+    _brand("standard", "1.30", (1, 1), (None, "75"), "MEDA", "ST", closes_below="0.08"),
     _brand("flex", "1.90", (1, 2), ("0", "0"), "YWJF", "FX"),
 )
 LOW_COST_BRANDS: tuple[FareBrand, ...] = (
-    _brand("basic", "1.00", (1, 0), (None, "45"), "OOOO", "LB"),
+    _brand("basic", "1.00", (1, 0), (None, "45"), "OOOO", "LB", closes_below="0.15"),
     _brand("plus", "1.45", (1, 1), (None, "25"), "PPPP", "LP"),
 )
 BRANDS_BY_CODE: dict[tuple[bool, str], FareBrand] = {
@@ -121,6 +126,11 @@ def brands_for(airline: Airline, cabin: CabinClass) -> tuple[FareBrand, ...]:
     if cabin in (_J, _F):
         return tuple(brand for brand in FULL_SERVICE_BRANDS if brand.code != "basic")
     return FULL_SERVICE_BRANDS
+
+
+def class_open(brand: FareBrand, *, seats_left: int, capacity: int, seats: int) -> bool:
+    """Whether ``brand``'s booking class still sells ``seats`` seats on a leg."""
+    return seats_left - seats >= brand.closes_below * capacity
 
 
 def brand_by_code(airline: Airline, code: str) -> FareBrand:

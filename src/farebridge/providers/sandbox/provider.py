@@ -25,6 +25,7 @@ from farebridge.domain.errors import (
     UpstreamUnavailable,
 )
 from farebridge.domain.fare_rules import FareRules
+from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
@@ -56,6 +57,7 @@ from farebridge.providers.sandbox.offers import (
     combine,
     plan_slice,
 )
+from farebridge.providers.sandbox.pricing import brand_by_code, class_open
 from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
 from farebridge.providers.sandbox.search import ConnectionRules, search_itineraries, slice_query
 from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
@@ -325,7 +327,28 @@ class SandboxProvider:
                 raise OfferNoLongerAvailable(
                     f"Flight {leg.key.flight} on {leg.key.departure_on} is sold out."
                 )
+        self._check_class_open(offer, legs, available, seats)
         return legs
+
+    def _check_class_open(
+        self, offer: Offer, legs: list[LegReservation], available: dict[LegKey, int], seats: int
+    ) -> None:
+        """Cheap booking classes close as the cabin fills (nested inventory)."""
+        try:
+            airline = AIRLINES_BY_CODE[offer.owner.iata_code]
+            brand = brand_by_code(airline, str(offer.provider_reference.get("brand")))
+        except KeyError as exc:
+            raise OfferNoLongerAvailable(f"Offer {offer.id} is not a sandbox fare.") from exc
+        for leg in legs:
+            flight = self.network.flight(leg.key.flight, leg.key.departure_on)
+            assert flight is not None  # checked by the caller
+            capacity = flight.pattern.aircraft.capacity(CabinClass(leg.key.cabin))
+            left = available.get(leg.key, leg.initially_available)
+            if not class_open(brand, seats_left=left, capacity=capacity, seats=seats):
+                raise OfferNoLongerAvailable(
+                    f"The {brand.name} fare class on {leg.key.flight} has closed; "
+                    "search again for the fares still on sale."
+                )
 
     def _payment_deadline(self, offer: Offer, *, now: datetime) -> datetime:
         latest = offer.slices[0].departing_at - HOLD_MARGIN_BEFORE_DEPARTURE
