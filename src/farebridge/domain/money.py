@@ -142,6 +142,16 @@ REFERENCE_USD_RATES: dict[str, Decimal] = {
     "NZD": Decimal("0.6"),
     "THB": Decimal("0.028"),
     "SAR": Decimal("0.2666"),
+    "TWD": Decimal("0.031"),
+    "MYR": Decimal("0.21"),
+    "IDR": Decimal("0.000063"),
+    "VND": Decimal("0.000040"),
+    "ETB": Decimal("0.0083"),
+    "EGP": Decimal("0.021"),
+    "CLP": Decimal("0.00107"),
+    "COP": Decimal("0.00025"),
+    "KES": Decimal("0.0077"),
+    "MAD": Decimal("0.1"),
 }
 
 

@@ -63,6 +63,8 @@ def _reference_scores() -> dict[str, float]:
 
 REFERENCE_SCORES = _reference_scores()
 REFERENCE_AIRPORTS = frozenset(REFERENCE_SCORES)
+# Coupling to know about: adding a city to ``domain.places.CITIES`` raises its airports'
+# size, which changes the generated timetable (and tests that name specific routes).
 _CITY_AIRPORTS = frozenset(code for city in CITIES for code in city.airport_codes)
 _HOME_COUNTRIES = frozenset(carrier.country_code for carrier in AIRLINES)
 

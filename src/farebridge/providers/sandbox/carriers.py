@@ -53,11 +53,8 @@ FALLBACK_CURRENCY = "USD"
 
 
 def priced_in(currency: str) -> str:
-    """The airline's own currency when the engine has a reference rate for it, else USD.
-
-    Some home currencies (TWD, MYR, IDR, VND, ETB, EGP, CLP, COP, KES, MAD)
-    have no rate in ``domain/money.py`` yet; those airlines sell in US dollars
-    until one is added, and switch to their own currency the moment it is."""
+    """The airline's own currency when the engine has a reference rate for it, else USD
+    (a currency without a rate in ``domain/money.py`` cannot be compared or sorted)."""
     return currency if currency in REFERENCE_USD_RATES else FALLBACK_CURRENCY
 
 
