@@ -180,3 +180,29 @@ def test_passport_numbers_are_masked(client: TestClient, auth: dict[str, str]) -
     assert "X1234567" not in response.text
     document = response.json()["data"]["passengers"][0]["identity_documents"][0]
     assert document["unique_identifier"].endswith("567") and "*" in document["unique_identifier"]
+
+
+def test_offers_filter_by_airline_and_departure_time(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    request_id = search(client, auth, max_connections=1)["id"]
+    summary = client.get(f"/api/offer-requests/{request_id}", headers=auth).json()["data"]
+    codes = [a["iata_code"] for a in summary["airlines"]]
+    assert len(codes) >= 2 and all(a["name"] for a in summary["airlines"])
+    url = f"/api/offers?offer_request_id={request_id}&limit=200"
+    everything = client.get(url, headers=auth).json()["data"]
+    one = client.get(f"{url}&airlines={codes[0]}", headers=auth).json()["data"]
+    assert one and {o["owner"]["iata_code"] for o in one} == {codes[0]}
+    assert len(one) < len(everything)
+    two = client.get(f"{url}&airlines={codes[0]},{codes[1].lower()}", headers=auth).json()["data"]
+    assert {o["owner"]["iata_code"] for o in two} == {codes[0], codes[1]}
+    morning = client.get(
+        f"{url}&departure_time_from=06:00&departure_time_to=11:59", headers=auth
+    ).json()["data"]
+    hours = [int(o["slices"][0]["departing_at"][11:13]) for o in morning]
+    assert all(6 <= hour <= 11 for hour in hours)
+    expected = [o for o in everything if 6 <= int(o["slices"][0]["departing_at"][11:13]) <= 11]
+    assert len(morning) == len(expected)
+    bad = client.get(f"{url}&airlines=B", headers=auth)
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["source"]["field"] == "airlines"

@@ -172,8 +172,11 @@ def offer_json(offer: Offer) -> Json:
     }
 
 
-def offer_request_json(request: OfferRequest, places: PlaceDirectory) -> Json:
+def offer_request_json(
+    request: OfferRequest, places: PlaceDirectory, airlines: list[tuple[str, str]] | None = None
+) -> Json:
     return {
+        "airlines": [{"iata_code": code, "name": name} for code, name in airlines or []],
         "id": request.id,
         "live_mode": False,
         "status": request.status.value,

@@ -28,6 +28,7 @@ class PaymentInFlight(Exception):
 
 
 T = TypeVar("T")
+AirlineNames = list[tuple[str, str]]  # (IATA code, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,9 @@ class OfferFilter:
     sort: str = "total_amount"  # | "total_duration"
     max_comparable_amount: int | None = None  # US cents at fixed reference rates
     max_connections: int | None = None
+    airlines: tuple[str, ...] = ()  # owning airlines' IATA codes; empty: all
+    departure_from: int | None = None  # first departure, minutes after local midnight
+    departure_to: int | None = None
 
 
 class Users(Protocol):
@@ -88,6 +92,7 @@ class Offers(Protocol):
     def get(self, offer_id: str) -> Offer | None: ...
     def replace(self, offer: Offer) -> None: ...
     def list(self, request_id: str, filters: OfferFilter, page: PageRequest) -> Page[Offer]: ...
+    def airlines(self, request_id: str) -> AirlineNames: ...
 
 
 class Orders(Protocol):

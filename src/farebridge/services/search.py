@@ -135,6 +135,15 @@ def list_offers(
         return uow.offers.list(request_id, filters, page)
 
 
+def offer_airlines(
+    deps: Dependencies, *, user: User | None, request_id: str
+) -> list[tuple[str, str]]:
+    """The airlines that own offers of a search, for an airline filter."""
+    _owned_request(deps, user, request_id)
+    with deps.uow(read_only=True) as uow:
+        return uow.offers.airlines(request_id)
+
+
 def load_offer(uow: UnitOfWork, deps: Dependencies, user: User | None, offer_id: str) -> Offer:
     """An offer the caller may see and that has not expired (404 otherwise)."""
     offer = uow.offers.get(offer_id)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from farebridge.domain.money import reference_usd_cents
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
-from farebridge.services.ports import OfferFilter, Page, PageRequest
+from farebridge.services.ports import AirlineNames, OfferFilter, Page, PageRequest
 from farebridge.store.codec import criteria_codec, dump, offer_codec
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import offer_requests, offers
@@ -100,6 +100,7 @@ class OfferRepository:
             "total_duration_minutes": int(offer.total_duration.total_seconds() // 60),
             "connections": offer.connections,
             "owner_iata_code": offer.owner.iata_code,
+            "departure_minute": _local_minute(offer),
             "expires_at": offer.expires_at,
             "payload": dump(offer_codec, offer),
         }
@@ -132,6 +133,12 @@ class OfferRepository:
             query = query.where(offers.c.comparable_amount <= filters.max_comparable_amount)
         if filters.max_connections is not None:
             query = query.where(offers.c.connections <= filters.max_connections)
+        if filters.airlines:
+            query = query.where(offers.c.owner_iata_code.in_(filters.airlines))
+        if filters.departure_from is not None:
+            query = query.where(offers.c.departure_minute >= filters.departure_from)
+        if filters.departure_to is not None:
+            query = query.where(offers.c.departure_minute <= filters.departure_to)
         rows, after, before = keyset_page(
             query,
             sort_column=sort_column,
@@ -141,3 +148,23 @@ class OfferRepository:
         )
         items = [offer_codec.validate_python(row.payload) for row in rows]
         return Page(items=items, after=after, before=before, limit=page.limit)
+
+    def airlines(self, request_id: str) -> AirlineNames:
+        """``(IATA code, name)`` of every airline owning an offer of the request."""
+        first = (
+            select(offers.c.owner_iata_code, func.min(offers.c.id).label("offer_id"))
+            .where(offers.c.offer_request_id == request_id)
+            .group_by(offers.c.owner_iata_code)
+            .subquery()
+        )
+        rows = self._db.execute(
+            select(first.c.owner_iata_code, offers.c.payload)
+            .join(offers, offers.c.id == first.c.offer_id)
+            .order_by(first.c.owner_iata_code)
+        )
+        return [(row.owner_iata_code, row.payload["owner"]["name"]) for row in rows]
+
+
+def _local_minute(offer: Offer) -> int:
+    departing = offer.slices[0].departing_at
+    return departing.hour * 60 + departing.minute

@@ -117,6 +117,8 @@ offers = Table(
     Column("comparable_amount", BigInteger, nullable=False),
     Column("connections", Integer, nullable=False),
     Column("owner_iata_code", String(3), nullable=False),
+    # first departure, minutes after local midnight at the origin (time-of-day filters)
+    Column("departure_minute", Integer),
     Column("expires_at", Instant, nullable=False),
     Column("payload", JSON, nullable=False),
     Index("ix_offers_request_amount", "offer_request_id", "comparable_amount", "id"),

@@ -101,6 +101,9 @@ class OfferQuery:
     max_connections: int | None = None
     max_price: str | None = None
     max_price_currency: str = "USD"
+    airlines: tuple[str, ...] = ()
+    departure_from: str | None = None  # "HH:MM", local at the origin
+    departure_to: str | None = None
     after: str | None = None
     limit: int = 10
 
@@ -193,6 +196,12 @@ class ApiClient:
         if query.max_price is not None:
             params["max_price"] = query.max_price
             params["max_price_currency"] = query.max_price_currency
+        if query.airlines:
+            params["airlines"] = ",".join(query.airlines)
+        if query.departure_from is not None:
+            params["departure_time_from"] = query.departure_from
+        if query.departure_to is not None:
+            params["departure_time_to"] = query.departure_to
         return cast(Page[Offer], self._page("/offers", params))
 
     def get_offer(self, offer_id: str) -> Offer:

@@ -141,6 +141,11 @@ class SearchError(TypedDict):
     message: str
 
 
+class AirlineName(TypedDict):
+    iata_code: str
+    name: str
+
+
 class OfferRequest(TypedDict):
     id: str
     status: str
@@ -148,6 +153,7 @@ class OfferRequest(TypedDict):
     truncated: bool
     error: SearchError | None
     passengers: list[OfferPassenger]
+    airlines: list[AirlineName]  # owners of the offers found, for the airline filter
 
 
 class PageMeta(TypedDict):

@@ -87,6 +87,8 @@ class Results:
     max_connections: int | None = None
     max_price: str | None = None
     max_price_currency: str = "USD"
+    airlines: tuple[str, ...] = ()
+    departure_hours: tuple[int, int] = (0, 24)
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -105,7 +106,8 @@ def get_offer_request(
 ) -> dict[str, Any]:
     """A search and its progress (``status`` pending → complete | failed)."""
     request = search.get_offer_request(services, user=user, request_id=offer_request_id, wait=wait)
-    return {"data": offer_request_json(request, services.places)}
+    airlines = search.offer_airlines(services, user=user, request_id=request.id)
+    return {"data": offer_request_json(request, services.places, airlines)}
 
 
 @router.get("/offers")
@@ -117,6 +119,12 @@ def list_offers(
     max_price: Annotated[Decimal | None, Query(gt=0, max_digits=12, decimal_places=2)] = None,
     max_price_currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "USD",
     max_connections: Annotated[int | None, Query(ge=0, le=2)] = None,
+    airlines: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z0-9]{2}(,[A-Za-z0-9]{2})*$", description="e.g. BA,AA"),
+    ] = None,
+    departure_time_from: Annotated[time | None, Query(description="local, e.g. 06:00")] = None,
+    departure_time_to: Annotated[time | None, Query(description="local, e.g. 12:00")] = None,
     after: str | None = None,
     before: str | None = None,
     limit: Limit = 50,
@@ -130,7 +138,14 @@ def list_offers(
             raise ValidationFailed(
                 str(exc), field="max_price_currency", code="unsupported_currency"
             ) from exc
-    filters = OfferFilter(sort=sort, max_comparable_amount=cap, max_connections=max_connections)
+    filters = OfferFilter(
+        sort=sort,
+        max_comparable_amount=cap,
+        max_connections=max_connections,
+        airlines=tuple(code.upper() for code in airlines.split(",")) if airlines else (),
+        departure_from=_minute(departure_time_from),
+        departure_to=_minute(departure_time_to),
+    )
     page = search.list_offers(
         services,
         user=user,
@@ -139,6 +154,10 @@ def list_offers(
         page=PageRequest(after, before, limit),
     )
     return page_json(page, offer_json)
+
+
+def _minute(moment: time | None) -> int | None:
+    return None if moment is None else moment.hour * 60 + moment.minute
 
 
 @router.get("/offers/{offer_id}")

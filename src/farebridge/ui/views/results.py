@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 import streamlit as st
@@ -21,7 +20,7 @@ STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1
 
 
 def _server_filters(journey: Journey, results: Results) -> None:
-    """Sort, stops and price are applied by the API: a change reloads page one."""
+    """Every filter is applied by the API: a change reloads page one."""
     sort_column, stops_column, price_column = st.columns(3)
     sort = sort_column.radio(
         "Sort", list(SORTS), format_func=lambda s: SORTS[s], horizontal=True, key="sort"
@@ -38,34 +37,43 @@ def _server_filters(journey: Journey, results: Results) -> None:
         key="filter_max_price",
     )
     max_price = str(Decimal(str(price)).quantize(Decimal("0.01"))) if price else None
-    wanted = (sort or "total_amount", stops, max_price)
-    if wanted != (results.sort, results.max_connections, results.max_price):
-        results.sort, results.max_connections, results.max_price = wanted
+    airlines, hours = _airline_and_time(journey)
+    wanted = (sort or "total_amount", stops, max_price, airlines, hours)
+    current = (
+        results.sort,
+        results.max_connections,
+        results.max_price,
+        results.airlines,
+        results.departure_hours,
+    )
+    if wanted != current:
+        (
+            results.sort,
+            results.max_connections,
+            results.max_price,
+            results.airlines,
+            results.departure_hours,
+        ) = wanted
         if journey.offer_request is not None:
             load_offers(results, journey.offer_request["id"], reset=True)
 
 
-def _departure_hour(offer: Offer) -> float:
-    moment = datetime.fromisoformat(offer["slices"][0]["departing_at"])
-    return moment.hour + moment.minute / 60
-
-
-def _page_filters(results: Results) -> list[Offer]:
-    """Airlines and departure time filter the offers loaded so far."""
-    airlines = sorted({o["owner"]["name"] for o in results.offers})
+def _airline_and_time(journey: Journey) -> tuple[tuple[str, ...], tuple[int, int]]:
+    request = journey.offer_request
+    airlines = request.get("airlines", []) if request is not None else []
+    names = {a["iata_code"]: a["name"] for a in airlines}
     airline_column, time_column = st.columns(2)
     chosen = airline_column.multiselect(
-        "Airlines", airlines, key="filter_airlines", placeholder="All airlines"
+        "Airlines",
+        sorted(names, key=lambda code: names[code]),
+        format_func=lambda code: names.get(code, code),
+        key="filter_airlines",
+        placeholder="All airlines",
     )
     earliest, latest = time_column.slider(
         "Outbound departure time", 0, 24, (0, 24), format="%d:00", key="filter_departure"
     )
-    return [
-        offer
-        for offer in results.offers
-        if (not chosen or offer["owner"]["name"] in chosen)
-        and earliest <= _departure_hour(offer) <= latest
-    ]
+    return tuple(sorted(chosen)), (earliest, latest)
 
 
 def _card(offer: Offer, passengers: int) -> None:
@@ -101,11 +109,9 @@ def _open(offer_id: str) -> None:
         st.rerun()
 
 
-def _shown(visible: int, loaded: int, more: bool) -> str:
+def _shown(visible: int, more: bool) -> str:
     """``Showing 10 flights …``: what the list holds and where the rest are."""
-    said = f"Showing {loaded} flights" if visible == loaded else f"{visible} of {loaded} flights"
-    if visible != loaded:
-        said += " match the airline and time filters"
+    said = f"Showing {visible} flights"
     rest = " · “Show more flights” at the bottom loads the next ones" if more else ""
     return f"{said}{rest} · times are local at each airport."
 
@@ -126,10 +132,10 @@ def render() -> None:
         journey.step = Step.SEARCH
         st.rerun()
     _server_filters(journey, results)
-    visible = _page_filters(results)
-    st.caption(_shown(len(visible), len(results.offers), results.next_cursor is not None))
+    visible = results.offers
+    st.caption(_shown(len(visible), results.next_cursor is not None))
     if not visible:
-        st.info("No flight matches these filters. Loosen them or load more offers.")
+        st.info("No flight matches these filters. Loosen them to see more.")
     for offer in visible:
         _card(offer, len(offer["passengers"]))
     if results.next_cursor and st.button("Show more flights", key="more_offers"):

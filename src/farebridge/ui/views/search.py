@@ -185,6 +185,11 @@ def run_search(criteria: Criteria) -> bool:
     return True
 
 
+def _clock(hour: int) -> str:
+    """The hour slider's value as the API's ``HH:MM`` (24 → 23:59)."""
+    return "23:59" if hour >= 24 else f"{hour:02d}:00"
+
+
 def load_offers(results: Results, request_id: str, *, reset: bool) -> None:
     """Fetch the first (``reset``) or next page of offers with the current filters."""
     query = OfferQuery(
@@ -192,6 +197,11 @@ def load_offers(results: Results, request_id: str, *, reset: bool) -> None:
         max_connections=results.max_connections,
         max_price=results.max_price,
         max_price_currency=results.max_price_currency,
+        airlines=results.airlines,
+        departure_from=_clock(results.departure_hours[0]) if results.departure_hours[0] else None,
+        departure_to=_clock(results.departure_hours[1])
+        if results.departure_hours[1] < 24
+        else None,
         after=None if reset else results.next_cursor,
         limit=PAGE_SIZE,
     )
