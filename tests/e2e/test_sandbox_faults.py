@@ -140,6 +140,7 @@ def test_fare_rules_link_for_low_cost(client: TestClient, auth: dict[str, str]) 
         if o["owner"]["iata_code"] == "FR"
     )
     offer = next(low_cost)
+    assert offer["payment_requirements"]["payment_required_by"] is None, "instant payment only"
     rules = client.get(f"/api/offers/{offer['id']}/fare-rules", headers=auth).json()["data"]
     assert rules["rules"] == [] and rules["link"].endswith("/FR/terms")
     hold = client.post(

@@ -83,9 +83,13 @@ def test_hold_then_pay_then_ticket(
     client: TestClient, auth: dict[str, str], worker: Worker
 ) -> None:
     offer = first_offer(search(client, auth)["offers"], holdable=True)
+    promised = offer["payment_requirements"]["payment_required_by"]
+    assert promised.endswith("Z")
+    assert offer["payment_requirements"]["price_guarantee_expires_at"] == promised
     body = {"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}
     order = client.post("/api/orders", json=body, headers=auth).json()["data"]
     assert order["status"] == "hold"
+    assert order["payment_status"]["payment_required_by"] >= promised, "held after the search"
     assert order["payment_status"]["awaiting_payment"] is True
     assert order["payment_status"]["payment_required_by"].endswith("Z")
     payment = client.post(

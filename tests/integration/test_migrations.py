@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 from farebridge.store.tables import metadata
 
@@ -13,8 +13,3 @@ def test_migrated_schema_matches_the_tables(engine: Engine) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
-
-
-def test_every_table_exists(engine: Engine) -> None:
-    names = set(inspect(engine).get_table_names())
-    assert {t.name for t in metadata.sorted_tables} <= names

@@ -145,8 +145,8 @@ def offer_json(offer: Offer) -> Json:
         "fare_brand_name": offer.fare_brand_name,
         "payment_requirements": {
             "requires_instant_payment": offer.requires_instant_payment,
-            "payment_required_by": None,
-            "price_guarantee_expires_at": None,
+            "payment_required_by": instant(offer.payment_required_by),
+            "price_guarantee_expires_at": instant(offer.payment_required_by),
             "hold_lifetime_hours": (
                 int(offer.hold_lifetime.total_seconds() // 3600) if offer.hold_lifetime else None
             ),

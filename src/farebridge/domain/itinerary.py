@@ -6,7 +6,7 @@ shows them as airport-local wall time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -86,12 +86,6 @@ class Slice:
     @property
     def connections(self) -> int:
         return len(self.segments) - 1
-
-
-@dataclass(frozen=True, slots=True)
-class Layover:
-    airport: Airport
-    duration: timedelta = field(default=timedelta(0))
 
 
 def iso_duration(value: timedelta) -> str:

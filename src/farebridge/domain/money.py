@@ -107,13 +107,6 @@ class Money:
         return f"{self.amount} {self.currency}"
 
 
-def total(amounts: list[Money], currency: str) -> Money:
-    result = Money.zero(currency)
-    for amount in amounts:
-        result = result + amount
-    return result
-
-
 # Fixed reference rates (US dollars per unit) used only to compare and sort
 # amounts in different currencies; never used to charge anyone.
 REFERENCE_USD_RATES: dict[str, Decimal] = {

@@ -57,6 +57,9 @@ class Offer:
     passenger_identity_documents_required: bool = False
     provider_reference: dict[str, Any] = field(default_factory=dict)
     available_services: tuple[OfferService, ...] = ()
+    # When payment would be due if the offer were held now (None: cannot be held);
+    # the price is guaranteed until then.
+    payment_required_by: datetime | None = None
 
     @property
     def total(self) -> Money:

@@ -24,7 +24,7 @@ from farebridge.domain.order import Order, OrderEvent, OrderStatus
 from farebridge.domain.payment import PaymentStatus
 from farebridge.services.jobs import enqueue_in, handler, run_job_now
 from farebridge.services.orders import owned_order
-from farebridge.services.ports import Dependencies
+from farebridge.services.ports import Dependencies, UnitOfWork
 
 RELEASE_JOB = "cancel_booking"
 REFUND_JOB = "refund_payment"
@@ -80,13 +80,7 @@ def confirm_cancellation(
         )
         if moved is None or not uow.cancellations.confirm(quote.id, now=now):
             raise _moved_on(order.id)
-        enqueue_in(
-            uow,
-            deps,
-            RELEASE_JOB,
-            {"booking_reference": order.booking_reference},
-            dedupe_key=f"{RELEASE_JOB}:{order.booking_reference}",
-        )
+        enqueue_release(uow, deps, order.booking_reference)
         if quote.refund.amount > 0:
             enqueue_in(
                 uow,
@@ -96,7 +90,7 @@ def confirm_cancellation(
                 dedupe_key=f"{REFUND_JOB}:{quote.id}",
             )
         uow.commit()
-    run_job_now(deps, RELEASE_JOB, f"{RELEASE_JOB}:{order.booking_reference}")
+    run_job_now(deps, RELEASE_JOB, release_key(order.booking_reference))
     with deps.uow(read_only=True) as uow:
         confirmed = uow.cancellations.get(quote.id)
         return owned_order(uow, user, order_id), confirmed or quote
@@ -118,6 +112,21 @@ def _check_confirmable(order: Order, quote: CancellationQuote, *, now: Any) -> N
 def _moved_on(order_id: str) -> Conflict:
     return Conflict(
         f"Order {order_id} changed since the quote; ask for a new quote.", code="order_changed"
+    )
+
+
+def release_key(booking_reference: str) -> str:
+    return f"{RELEASE_JOB}:{booking_reference}"
+
+
+def enqueue_release(uow: UnitOfWork, deps: Dependencies, booking_reference: str) -> None:
+    """Queue the upstream cancellation that frees a booking's seats (once per booking)."""
+    enqueue_in(
+        uow,
+        deps,
+        RELEASE_JOB,
+        {"booking_reference": booking_reference},
+        dedupe_key=release_key(booking_reference),
     )
 
 

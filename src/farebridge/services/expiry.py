@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from farebridge.domain.order import OrderEvent, OrderStatus
-from farebridge.services.cancellation import RELEASE_JOB
-from farebridge.services.jobs import enqueue_in
+from farebridge.services.cancellation import enqueue_release
 from farebridge.services.ports import Dependencies
 
 
@@ -24,13 +23,7 @@ def expire_holds(deps: Dependencies, *, limit: int = 100) -> int:
                 is None
             ):
                 continue
-            enqueue_in(
-                uow,
-                deps,
-                RELEASE_JOB,
-                {"booking_reference": order.booking_reference},
-                dedupe_key=f"{RELEASE_JOB}:{order.booking_reference}",
-            )
+            enqueue_release(uow, deps, order.booking_reference)
             uow.commit()
             expired += 1
     return expired

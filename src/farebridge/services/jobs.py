@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 
 from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
-from farebridge.services.ports import Dependencies, JobLike
+from farebridge.services.ports import Dependencies, JobLike, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
@@ -34,7 +34,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def enqueue_in(
-    uow: Any,
+    uow: UnitOfWork,
     deps: Dependencies,
     kind: str,
     payload: dict[str, Any],

@@ -29,7 +29,6 @@ from farebridge.domain.order import (
 )
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
 from farebridge.providers.base import Booking
-from farebridge.services.jobs import enqueue_in
 from farebridge.services.passengers import match_passengers
 from farebridge.services.ports import (
     Dependencies,
@@ -39,7 +38,7 @@ from farebridge.services.ports import (
     UnitOfWork,
 )
 from farebridge.services.search import load_offer
-from farebridge.services.ticketing import TICKETING_JOB
+from farebridge.services.ticketing import enqueue_ticketing
 
 log = structlog.get_logger(__name__)
 
@@ -213,13 +212,7 @@ def _record(deps: Dependencies, order: Order, payment: Payment | None, key: str 
         )
         if payment is not None:
             uow.payments.add(payment)
-            enqueue_in(
-                uow,
-                deps,
-                TICKETING_JOB,
-                {"order_id": order.id},
-                dedupe_key=f"{TICKETING_JOB}:{order.id}",
-            )
+            enqueue_ticketing(uow, deps, order.id)
         uow.commit()
 
 

@@ -25,10 +25,9 @@ from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
 from farebridge.domain.order import Order, OrderEvent, OrderStatus, check_transition
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
-from farebridge.services.jobs import enqueue_in
 from farebridge.services.orders import owned_order
 from farebridge.services.ports import Dependencies, PaymentInFlight
-from farebridge.services.ticketing import TICKETING_JOB
+from farebridge.services.ticketing import enqueue_ticketing
 
 
 def pay_order(
@@ -120,13 +119,7 @@ def _settle(deps: Dependencies, order: Order, payment: Payment) -> Payment:
             order.id, from_statuses=[OrderStatus.HOLD], event=event, paid_at=now
         )
         if moved is not None:
-            enqueue_in(
-                uow,
-                deps,
-                TICKETING_JOB,
-                {"order_id": order.id},
-                dedupe_key=f"{TICKETING_JOB}:{order.id}",
-            )
+            enqueue_ticketing(uow, deps, order.id)
             uow.commit()
             return Payment(
                 payment.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -49,11 +49,11 @@ class Page(Generic[T]):
 @dataclass(frozen=True, slots=True)
 class OfferFilter:
     sort: str = "total_amount"  # | "total_duration"
-    max_comparable_amount: int | None = None  # US cents at fixed reference rates
+    max_price: Money | None = None  # compared across currencies at the reference rates
     max_connections: int | None = None
     airlines: tuple[str, ...] = ()  # owning airlines' IATA codes; empty: all
-    departure_from: int | None = None  # first departure, minutes after local midnight
-    departure_to: int | None = None
+    departure_from: time | None = None  # first departure, local time at the origin
+    departure_to: time | None = None
 
 
 class Users(Protocol):
@@ -111,6 +111,7 @@ class Orders(Protocol):
     def set_ticketing_status(
         self, order_id: str, status: TicketingStatus, *, synced_at: datetime
     ) -> None: ...
+    def mark_synced(self, order_id: str, *, synced_at: datetime) -> None: ...
     def update_metadata(self, order_id: str, metadata: dict[str, Any]) -> None: ...
     def add_event(self, event: OrderEvent) -> None: ...
     def events(self, order_id: str) -> list[OrderEvent]: ...

@@ -17,7 +17,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
-from farebridge.domain.money import Money
+from farebridge.domain.money import REFERENCE_USD_RATES, Money
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import OrderService, services_total
 from farebridge.domain.search import SearchCriteria, validate_criteria
@@ -131,6 +131,13 @@ def list_offers(
     page: PageRequest,
 ) -> Page[Offer]:
     _owned_request(deps, user, request_id)
+    price = filters.max_price
+    if price is not None and price.currency not in REFERENCE_USD_RATES:
+        raise ValidationFailed(
+            f"Prices cannot be compared in {price.currency}.",
+            field="max_price_currency",
+            code="unsupported_currency",
+        )
     with deps.uow(read_only=True) as uow:
         return uow.offers.list(request_id, filters, page)
 

@@ -52,7 +52,7 @@ def _record_changes(deps: Dependencies, order: Order) -> int:
                     },
                 )
             )
-        uow.orders.set_ticketing_status(order.id, order.ticketing_status, synced_at=now)
+        uow.orders.mark_synced(order.id, synced_at=now)
         uow.commit()
     return len(fresh)
 

@@ -11,11 +11,23 @@ from typing import Any
 
 from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
 from farebridge.domain.order import Document, OrderEvent, OrderStatus, TicketingStatus
-from farebridge.services.jobs import handler
-from farebridge.services.ports import Dependencies
+from farebridge.services.jobs import enqueue_in, handler
+from farebridge.services.ports import Dependencies, UnitOfWork
 
 TICKETING_JOB = "issue_tickets"
 SYNC_JOB = "sync_order"  # services.sync registers the handler
+
+
+def enqueue_ticketing(uow: UnitOfWork, deps: Dependencies, order_id: str) -> None:
+    """Queue ticketing of a paid order (once per order)."""
+    enqueue_in(
+        uow, deps, TICKETING_JOB, {"order_id": order_id}, dedupe_key=f"{TICKETING_JOB}:{order_id}"
+    )
+
+
+def enqueue_sync(uow: UnitOfWork, deps: Dependencies, order_id: str) -> None:
+    """Queue a check for airline changes to an order (once per order)."""
+    enqueue_in(uow, deps, SYNC_JOB, {"order_id": order_id}, dedupe_key=f"{SYNC_JOB}:{order_id}")
 
 
 @handler(TICKETING_JOB)
@@ -63,9 +75,7 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         )
         if uow.orders.transition(order_id, from_statuses=[OrderStatus.TICKETING], event=event):
             uow.orders.add_documents(order_id, documents)
-            uow.jobs.enqueue(
-                SYNC_JOB, {"order_id": order_id}, now=issued_at, dedupe_key=f"{SYNC_JOB}:{order_id}"
-            )
+            enqueue_sync(uow, deps, order_id)
             uow.orders.set_ticketing_status(
                 order_id, TicketingStatus.SUCCESSFUL, synced_at=issued_at
             )

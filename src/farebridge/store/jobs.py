@@ -107,10 +107,3 @@ class JobRepository:
             .where(jobs.c.id == job_id)
             .values(status="failed", last_error=error[:2000], finished_at=now)
         )
-
-    def counts(self) -> dict[str, int]:
-        rows = self._db.execute(select(jobs.c.status, jobs.c.id))
-        result: dict[str, int] = {}
-        for row in rows:
-            result[row.status] = result.get(row.status, 0) + 1
-        return result

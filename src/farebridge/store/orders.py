@@ -166,6 +166,10 @@ class OrderRepository:
             .values(ticketing_status=status.value, synced_at=synced_at)
         )
 
+    def mark_synced(self, order_id: str, *, synced_at: datetime) -> None:
+        """Record that the order was just compared with the airline's booking."""
+        self._db.execute(update(orders).where(orders.c.id == order_id).values(synced_at=synced_at))
+
     def update_metadata(self, order_id: str, metadata: dict[str, Any]) -> None:
         self._db.execute(
             update(orders)

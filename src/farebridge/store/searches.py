@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -129,16 +129,17 @@ class OfferRepository:
         query = select(sort_column, offers.c.id, offers.c.payload).where(
             offers.c.offer_request_id == request_id
         )
-        if filters.max_comparable_amount is not None:
-            query = query.where(offers.c.comparable_amount <= filters.max_comparable_amount)
+        if filters.max_price is not None:
+            cap = reference_usd_cents(filters.max_price)
+            query = query.where(offers.c.comparable_amount <= cap)
         if filters.max_connections is not None:
             query = query.where(offers.c.connections <= filters.max_connections)
         if filters.airlines:
             query = query.where(offers.c.owner_iata_code.in_(filters.airlines))
         if filters.departure_from is not None:
-            query = query.where(offers.c.departure_minute >= filters.departure_from)
+            query = query.where(offers.c.departure_minute >= _minute(filters.departure_from))
         if filters.departure_to is not None:
-            query = query.where(offers.c.departure_minute <= filters.departure_to)
+            query = query.where(offers.c.departure_minute <= _minute(filters.departure_to))
         rows, after, before = keyset_page(
             query,
             sort_column=sort_column,
@@ -166,5 +167,9 @@ class OfferRepository:
 
 
 def _local_minute(offer: Offer) -> int:
-    departing = offer.slices[0].departing_at
-    return departing.hour * 60 + departing.minute
+    return _minute(offer.slices[0].departing_at)
+
+
+def _minute(moment: time | datetime) -> int:
+    """Minutes after midnight: how ``departure_minute`` stores a time of day."""
+    return moment.hour * 60 + moment.minute

@@ -67,7 +67,3 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         assert self._connection is not None
         self._connection.commit()
-
-    def rollback(self) -> None:
-        assert self._connection is not None
-        self._connection.rollback()

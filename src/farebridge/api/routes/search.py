@@ -21,9 +21,8 @@ from farebridge.api.presenters import (
 )
 from farebridge.api.ratelimit import limit
 from farebridge.api.schemas import OfferRequestBody, PriceBody, TimeWindowBody
-from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id
-from farebridge.domain.money import CurrencyMismatch, Money, reference_usd_cents
+from farebridge.domain.money import Money
 from farebridge.domain.places import City
 from farebridge.domain.search import (
     OfferPassenger,
@@ -130,21 +129,13 @@ def list_offers(
     limit: Limit = 50,
 ) -> dict[str, Any]:
     """Offers of a search, sorted and filtered, with cursor pagination."""
-    cap = None
-    if max_price is not None:
-        try:
-            cap = reference_usd_cents(Money(max_price, max_price_currency))
-        except CurrencyMismatch as exc:
-            raise ValidationFailed(
-                str(exc), field="max_price_currency", code="unsupported_currency"
-            ) from exc
     filters = OfferFilter(
         sort=sort,
-        max_comparable_amount=cap,
+        max_price=Money(max_price, max_price_currency) if max_price is not None else None,
         max_connections=max_connections,
         airlines=tuple(code.upper() for code in airlines.split(",")) if airlines else (),
-        departure_from=_minute(departure_time_from),
-        departure_to=_minute(departure_time_to),
+        departure_from=departure_time_from,
+        departure_to=departure_time_to,
     )
     page = search.list_offers(
         services,
@@ -154,10 +145,6 @@ def list_offers(
         page=PageRequest(after, before, limit),
     )
     return page_json(page, offer_json)
-
-
-def _minute(moment: time | None) -> int | None:
-    return None if moment is None else moment.hour * 60 + moment.minute
 
 
 @router.get("/offers/{offer_id}")

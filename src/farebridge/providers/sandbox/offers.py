@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -160,6 +160,19 @@ class OfferContext:
     available: Mapping[LegKey, int]
 
 
+HOLD_MARGIN_BEFORE_DEPARTURE = timedelta(hours=2)
+
+
+def hold_deadline(
+    first_departure: datetime, *, now: datetime, hold_lifetime: timedelta
+) -> datetime | None:
+    """When a hold made ``now`` must be paid: the hold lifetime, but never later than
+    two hours before departure; None when that moment has already passed."""
+    latest = (first_departure - HOLD_MARGIN_BEFORE_DEPARTURE).astimezone(UTC)
+    deadline = min(now + hold_lifetime, latest)
+    return deadline if deadline > now else None
+
+
 def build_offers(context: OfferContext, journey: Journey) -> list[Offer]:
     """One offer per fare brand the owner sells in the requested cabin and whose
     booking class is still open on every leg."""
@@ -216,6 +229,11 @@ def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
         hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
         provider_reference=provider_reference(journey, brand, seed=context.seed),
         available_services=bag_services(slices, context.criteria.passengers, owner),
+        payment_required_by=None
+        if owner.is_low_cost
+        else hold_deadline(
+            slices[0].departing_at, now=context.now, hold_lifetime=context.hold_lifetime
+        ),
     )
 
 

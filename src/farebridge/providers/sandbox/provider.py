@@ -13,7 +13,7 @@ import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from farebridge.domain.errors import (
     InvalidState,
@@ -55,6 +55,7 @@ from farebridge.providers.sandbox.offers import (
     bookable,
     build_offers,
     combine,
+    hold_deadline,
     plan_slice,
 )
 from farebridge.providers.sandbox.pricing import brand_by_code, class_open
@@ -64,7 +65,6 @@ from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats import seat_holds
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
-HOLD_MARGIN_BEFORE_DEPARTURE = timedelta(hours=2)
 
 
 class SandboxProvider:
@@ -351,9 +351,10 @@ class SandboxProvider:
                 )
 
     def _payment_deadline(self, offer: Offer, *, now: datetime) -> datetime:
-        latest = offer.slices[0].departing_at - HOLD_MARGIN_BEFORE_DEPARTURE
-        deadline = min(now + self._hold_lifetime, latest.astimezone(UTC))
-        if deadline <= now:
+        deadline = hold_deadline(
+            offer.slices[0].departing_at, now=now, hold_lifetime=self._hold_lifetime
+        )
+        if deadline is None:
             raise InvalidState(
                 f"Offer {offer.id} departs too soon to be held; pay at once.",
                 code="hold_not_available",
