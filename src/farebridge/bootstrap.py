@@ -1,23 +1,65 @@
-"""The only place that picks the store, the provider, the gateway and the clock."""
+"""The only place that picks the store, the providers, the gateway and the clock.
+
+``PROVIDER_FACTORIES`` is the registration table of upstreams: a provider is a
+folder under ``providers/`` plus one line here; ``FAREBRIDGE_PROVIDERS`` says
+which of them are enabled (default ``sandbox``).
+"""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
 from sqlalchemy import Engine
 
 from farebridge.domain.clock import Clock, SystemClock
+from farebridge.domain.places import PlaceDirectory
+from farebridge.jobs.handlers import HANDLERS
 from farebridge.places_data import load_places
-from farebridge.providers.base import Provider
+from farebridge.providers.base import PaymentGateway, Provider
+from farebridge.providers.registry import ProviderRegistry
 from farebridge.providers.sandbox import SandboxProvider
 from farebridge.providers.sandbox.payments import SandboxPaymentGateway
-from farebridge.services.ports import Dependencies, PaymentGateway, Policies
+from farebridge.services.jobs import check_handler_table
+from farebridge.services.ports import Dependencies, Policies, no_checkpoint
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
+from farebridge.store.sandbox_payments import SqlSandboxLedger
 from farebridge.store.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderContext:
+    """What a provider factory may use to build its adapter."""
+
+    settings: Settings
+    engine: Engine
+    places: PlaceDirectory
+
+
+ProviderFactory = Callable[[ProviderContext], Provider]
+
+
+def _sandbox(context: ProviderContext) -> Provider:
+    settings = context.settings
+    return SandboxProvider(
+        SqlSandboxInventory(context.engine),
+        context.places,
+        seed=settings.sandbox_seed,
+        offer_lifetime=settings.offer_lifetime,
+        hold_lifetime=settings.hold_lifetime,
+        fault_rates=settings.sandbox_fault_rates,
+        scale=settings.sandbox_scale,
+    )
+
+
+PROVIDER_FACTORIES: Mapping[str, ProviderFactory] = {
+    "sandbox": _sandbox,
+}
 
 
 def policies_from(settings: Settings) -> Policies:
@@ -29,7 +71,21 @@ def policies_from(settings: Settings) -> Policies:
         search_wait_seconds=settings.search_wait_seconds,
         job_lease=timedelta(seconds=settings.job_lease_seconds),
         job_max_attempts=settings.job_max_attempts,
+        recovery_grace=timedelta(seconds=settings.recovery_grace_seconds),
     )
+
+
+def build_providers(
+    settings: Settings,
+    context: ProviderContext,
+    factories: Mapping[str, ProviderFactory] = PROVIDER_FACTORIES,
+) -> list[Provider]:
+    unknown = [name for name in settings.providers if name not in factories]
+    if unknown:
+        raise ValueError(
+            f"FAREBRIDGE_PROVIDERS names unknown providers {unknown}; known: {sorted(factories)}"
+        )
+    return [factories[name](context) for name in settings.providers]
 
 
 def build(
@@ -37,28 +93,27 @@ def build(
     *,
     engine: Engine | None = None,
     clock: Clock | None = None,
-    provider: Provider | None = None,
+    providers: Sequence[Provider] | None = None,
+    provider_factories: Mapping[str, ProviderFactory] = PROVIDER_FACTORIES,
     gateway: PaymentGateway | None = None,
+    checkpoint: Callable[[str], None] = no_checkpoint,
 ) -> Dependencies:
     engine = engine or make_engine(settings.database_url)
     places = load_places()
-    if provider is None:
-        provider = SandboxProvider(
-            SqlSandboxInventory(engine),
-            places,
-            seed=settings.sandbox_seed,
-            offer_lifetime=settings.offer_lifetime,
-            hold_lifetime=settings.hold_lifetime,
-            fault_rates=settings.sandbox_fault_rates,
-            scale=settings.sandbox_scale,
-        )
+    clock = clock or SystemClock()
+    if providers is None:
+        context = ProviderContext(settings, engine, places)
+        providers = build_providers(settings, context, provider_factories)
+    check_handler_table(HANDLERS)
     return Dependencies(
         uow=partial(SqlUnitOfWork, engine),
-        provider=provider,
-        gateway=gateway or SandboxPaymentGateway(),
-        clock=clock or SystemClock(),
+        providers=ProviderRegistry(providers),
+        gateway=gateway or SandboxPaymentGateway(SqlSandboxLedger(engine), clock),
+        clock=clock,
         places=places,
         policies=policies_from(settings),
+        job_handlers=HANDLERS,
+        checkpoint=checkpoint,
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -19,7 +19,11 @@ class Settings(BaseSettings):
         default="sqlite:///./farebridge.db",
         description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user@host/db",
     )
-    provider: Literal["sandbox"] = "sandbox"
+    providers: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("sandbox",),
+        description="The upstreams enabled, comma-separated (e.g. sandbox); a search asks "
+        "each, and every order stays with the provider that made its offer.",
+    )
     sandbox_seed: int = 7
     sandbox_scale: Literal["dev", "world"] = Field(
         default="dev",
@@ -45,12 +49,24 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.2
     job_lease_seconds: float = 60.0
     job_max_attempts: int = 5
+    recovery_grace_seconds: float = Field(
+        default=30.0,
+        description="How long an order or payment may stay pending before the worker (or a "
+        "retry with the same Idempotency-Key) treats its request as dead and finishes it.",
+    )
     search_rate_limit_per_minute: int = 60
     booking_rate_limit_per_minute: int = 20
     log_level: str = "INFO"
     log_json: bool = False
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    @field_validator("providers", mode="before")
+    @classmethod
+    def _split_providers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
 
 
 @cache

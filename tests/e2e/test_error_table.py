@@ -14,7 +14,7 @@ from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import OrderService, Passenger
+from farebridge.domain.order import Passenger
 from farebridge.providers.base import Booking
 from farebridge.providers.sandbox.inventory import LegKey
 from farebridge.services.ports import Dependencies
@@ -275,10 +275,7 @@ class _FailingProvider:
         self,
         offer: Offer,
         passengers: Sequence[Passenger],
-        *,
-        hold: bool,
-        now: datetime,
-        services: Sequence[OrderService] = (),
+        **_options: Any,
     ) -> Booking:
         raise self._error
 
@@ -293,8 +290,8 @@ class _FailingProvider:
 def test_5xx_upstream_failure(
     engine: Engine, settings: Settings, error: Exception, status: int
 ) -> None:
-    sandbox = build(settings, engine=engine).provider
-    services = build(settings, engine=engine, provider=_FailingProvider(sandbox, error))  # type: ignore[arg-type]
+    sandbox = build(settings, engine=engine).providers.get("sandbox")
+    services = build(settings, engine=engine, providers=[_FailingProvider(sandbox, error)])  # type: ignore[list-item]
     with TestClient(create_app(services, settings)) as client:
         auth = register(client)
         offer = first_offer(search(client, auth)["offers"])

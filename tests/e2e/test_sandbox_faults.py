@@ -106,10 +106,10 @@ def test_search_timeout_fails_the_offer_request(client: TestClient, auth: dict[s
 
 def test_fault_rates_from_settings() -> None:
     always, never = FaultPlan({"timeout": 1.0}), FaultPlan({"timeout": 0.0})
-    assert all(always.fires(Fault.TIMEOUT) for _ in range(20))
-    assert not any(never.fires(Fault.TIMEOUT) for _ in range(20))
+    assert all(always.fires(Fault.TIMEOUT, frozenset()) for _ in range(20))
+    assert not any(never.fires(Fault.TIMEOUT, frozenset()) for _ in range(20))
     sometimes = FaultPlan({"sold_out": 0.5}, seed=1)
-    hits = sum(sometimes.fires(Fault.SOLD_OUT) for _ in range(400))
+    hits = sum(sometimes.fires(Fault.SOLD_OUT, frozenset()) for _ in range(400))
     assert 120 < hits < 280
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.jobs.worker import Worker
 from farebridge.services import payments
 from farebridge.services.expiry import expire_holds
-from farebridge.services.jobs import handler, run_next_job
+from farebridge.services.jobs import JobKind, UnknownJobKind, check_handler_table, run_next_job
 from farebridge.services.ports import Dependencies
 from farebridge.services.ticketing import issue_tickets
 from farebridge.settings import Settings
@@ -83,7 +84,7 @@ def test_a_job_interrupted_mid_ticketing_finishes_on_rerun(services: Dependencie
     user = create_user(services)
     offer = find_offers(services, user=user)[0]
     order = place_order(services, user=user, offer=offer, instant=True)
-    services.provider.issue_tickets(
+    services.providers.get("sandbox").issue_tickets(
         order.booking_reference, order.passengers, now=services.clock.now()
     )  # the airline already ticketed
     issue_tickets(services, {"order_id": order.id})
@@ -95,7 +96,6 @@ def test_a_job_interrupted_mid_ticketing_finishes_on_rerun(services: Dependencie
 _calls: list[str] = []
 
 
-@handler("test_flaky")
 def _flaky(deps: Dependencies, payload: dict[str, Any]) -> None:
     _calls.append(payload["key"])
     if len(_calls) == 1:
@@ -104,6 +104,7 @@ def _flaky(deps: Dependencies, payload: dict[str, Any]) -> None:
 
 def test_jobs_retry_with_backoff_then_finish(services: Dependencies, engine: Engine) -> None:
     _calls.clear()
+    services = replace(services, job_handlers={**services.job_handlers, "test_flaky": _flaky})
     with services.uow() as uow:
         uow.jobs.enqueue("test_flaky", {"key": "a"}, now=services.clock.now(), dedupe_key="k1")
         uow.jobs.enqueue("test_flaky", {"key": "a"}, now=services.clock.now(), dedupe_key="k1")
@@ -140,7 +141,8 @@ def test_cancel_releases_seats_even_when_the_airline_is_down_at_first(
     order = place_order(services, user=user, offer=offer, instant=False)
     flight = offer.provider_reference["legs"][0]["flight"]
     held = _seats(engine, flight)
-    real_cancel = services.provider.cancel_booking
+    sandbox = services.providers.get("sandbox")
+    real_cancel = sandbox.cancel_booking
     failing = {"left": 1}
 
     def flaky_cancel(reference: str, *, now: datetime) -> None:
@@ -149,7 +151,7 @@ def test_cancel_releases_seats_even_when_the_airline_is_down_at_first(
             raise UpstreamUnavailable("airline down")
         real_cancel(reference, now=now)
 
-    object.__setattr__(services.provider, "cancel_booking", flaky_cancel)
+    object.__setattr__(sandbox, "cancel_booking", flaky_cancel)
     from farebridge.services import cancellation
 
     quote = cancellation.quote_cancellation(services, user=user, order_id=order.id, reason="other")
@@ -183,3 +185,19 @@ def test_dates_are_checked_against_the_clock(engine: Engine) -> None:
     with pytest.raises(ValidationFailed) as caught:
         create_offer_request(services, user=None, criteria=criteria)
     assert caught.value.field == "slices[0].departure_date" and caught.value.code == "past_date"
+
+
+def test_the_handler_table_covers_every_job_kind(services: Dependencies) -> None:
+    check_handler_table(services.job_handlers)
+    assert set(services.job_handlers) == {kind.value for kind in JobKind}
+    incomplete = {k: v for k, v in services.job_handlers.items() if k != JobKind.REFUND}
+    with pytest.raises(UnknownJobKind, match="refund_payment"):
+        check_handler_table(incomplete)
+
+
+def test_a_worker_refuses_to_start_with_an_unknown_job_queued(services: Dependencies) -> None:
+    with services.uow() as uow:
+        uow.jobs.enqueue("from_an_older_version", {}, now=services.clock.now())
+        uow.commit()
+    with pytest.raises(UnknownJobKind, match="from_an_older_version"):
+        Worker(services)

@@ -5,27 +5,22 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from farebridge.bootstrap import build
 from farebridge.domain.ids import new_id
-from farebridge.domain.money import Money
 from farebridge.domain.order import Order, OrderStatus
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, PaymentType
-from farebridge.providers.sandbox.payments import SandboxPaymentGateway
 from farebridge.services import payments
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
+from farebridge.store.tables import sandbox_refunds
 from tests.integration.conftest import create_user, find_offers, place_order
 
 
-class CountingGateway(SandboxPaymentGateway):
-    def __init__(self) -> None:
-        super().__init__()
-        self.refunds: list[str] = []
-
-    def refund(self, payment_id: str, amount: Money) -> None:
-        self.refunds.append(payment_id)
+def _refunds(engine: Engine) -> list[str]:
+    with engine.connect() as db:
+        return list(db.execute(select(sandbox_refunds.c.payment_id)).scalars())
 
 
 def _held_order(services: Dependencies) -> Order:
@@ -57,8 +52,7 @@ def _state(services: Dependencies, order: Order, payment: Payment) -> tuple[str,
 
 
 def test_a_charged_payment_is_settled_after_a_crash(engine: Engine) -> None:
-    gateway = CountingGateway()
-    services = build(Settings(database_url="sqlite://"), engine=engine, gateway=gateway)
+    services = build(Settings(database_url="sqlite://"), engine=engine)
     order = _held_order(services)
     payment = _crashed_payment(services, order, charged=True)
     assert payments.reconcile_pending_payments(services) == 1
@@ -68,7 +62,7 @@ def test_a_charged_payment_is_settled_after_a_crash(engine: Engine) -> None:
         "succeeded",
         ["order.created", "order.paid"],
     )
-    assert gateway.refunds == []
+    assert _refunds(engine) == []
 
 
 def test_a_payment_never_charged_fails_and_the_hold_stays_payable(engine: Engine) -> None:
@@ -93,8 +87,7 @@ def test_a_payment_never_charged_fails_and_the_hold_stays_payable(engine: Engine
 
 
 def test_racing_reconcilers_settle_once_and_never_refund(engine: Engine) -> None:
-    gateway = CountingGateway()
-    services = build(Settings(database_url="sqlite://"), engine=engine, gateway=gateway)
+    services = build(Settings(database_url="sqlite://"), engine=engine)
     order = _held_order(services)
     payment = _crashed_payment(services, order, charged=True)
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -102,4 +95,4 @@ def test_racing_reconcilers_settle_once_and_never_refund(engine: Engine) -> None
     status, payment_status, events = _state(services, order, payment)
     assert (status, payment_status) == (OrderStatus.PAID.value, "succeeded")
     assert events.count("order.paid") == 1
-    assert gateway.refunds == []
+    assert _refunds(engine) == []

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -91,6 +92,47 @@ def test_refund_and_penalty_add_up_to_the_total_with_extras() -> None:
     for refundable in (True, False):
         order = create_order(status=OrderStatus.TICKETED, refundable=refundable)
         seat = OrderService("ase_1", "seat", "seg_1", "pas_1", Money(Decimal("40"), "GBP"), "30A")
-        order.services = (seat,)
+        order = replace(order, services=(seat,))
         refund, penalty = quote_refund(order, now=NOW)
         assert refund + penalty == order.total == Money(Decimal("490.00"), "GBP")
+
+
+def test_each_transition_method_returns_its_event() -> None:
+    pending = replace(create_order(status=OrderStatus.HOLD), status=OrderStatus.PENDING)
+    created = pending.confirm(now=NOW)
+    assert (created.type, created.from_status, created.to_status) == (
+        "order.created",
+        OrderStatus.PENDING,
+        OrderStatus.HOLD,
+    )
+    held = replace(pending, status=OrderStatus.HOLD)
+    paid = held.pay(now=NOW, payment_id="pay_1")
+    assert (paid.from_status, paid.to_status, paid.data) == (
+        OrderStatus.HOLD,
+        OrderStatus.PAID,
+        {"payment_id": "pay_1"},
+    )
+    assert held.expire(now=NOW).to_status is OrderStatus.EXPIRED
+    ticketing = replace(held, status=OrderStatus.PAID).start_ticketing(now=NOW)
+    assert ticketing.to_status is OrderStatus.TICKETING
+    failed = pending.fail(now=NOW, code="card_declined")
+    assert (failed.to_status, failed.data["code"]) == (OrderStatus.FAILED, "card_declined")
+    assert pending.status is OrderStatus.PENDING, "orders are values: nothing changed in place"
+
+
+def test_transition_methods_refuse_what_the_table_forbids() -> None:
+    ticketed = create_order(status=OrderStatus.TICKETED)
+    with pytest.raises(OrderAlreadyPaid):
+        ticketed.pay(now=NOW, payment_id="pay_1")
+    with pytest.raises(InvalidTransition):
+        ticketed.expire(now=NOW)
+    failed = replace(ticketed, status=OrderStatus.FAILED)
+    with pytest.raises(InvalidTransition):
+        failed.confirm(now=NOW)
+    assert TRANSITIONS[OrderStatus.FAILED] == frozenset()
+
+
+def test_orders_are_immutable() -> None:
+    order = create_order()
+    with pytest.raises(AttributeError):
+        order.status = OrderStatus.PAID  # type: ignore[misc]

@@ -57,7 +57,7 @@ async def _request_context(
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
     try:
-        known = request.app.state.services.provider.scenarios
+        known = request.app.state.services.providers.scenarios
         requested_scenarios.set(parse_scenarios(request.headers.get(SCENARIO_HEADER), known))
     except ValueError as exc:
         response: Response = errors.error_response(

@@ -130,6 +130,20 @@ class OrderAlreadyCancelled(Conflict):
     title = "Already cancelled"
 
 
+class PaymentInProgress(Conflict):
+    """Another payment of this order is being charged right now."""
+
+    code = "payment_in_progress"
+    title = "Payment in progress"
+
+
+class IdempotencyInProgress(Conflict):
+    """A request with the same ``Idempotency-Key`` is still being processed; retry shortly."""
+
+    code = "idempotency_in_progress"
+    title = "Request in progress"
+
+
 class EmailAlreadyRegistered(Conflict):
     code = "email_taken"
     title = "Email already registered"
@@ -144,6 +158,13 @@ class InvalidState(FarebridgeError):
 class AmountMismatch(InvalidState):
     code = "amount_mismatch"
     title = "Amount mismatch"
+
+
+class IdempotencyKeyReused(InvalidState):
+    """The ``Idempotency-Key`` was used before for a request with a different body."""
+
+    code = "idempotency_key_reused"
+    title = "Idempotency key reused"
 
 
 class InvalidTransition(InvalidState):
@@ -180,3 +201,21 @@ class UpstreamTimeout(FarebridgeError):
 
     code = "provider_timeout"
     title = "Airline system timed out"
+
+
+def rebuild_error(name: str, *, code: str, message: str, field: str | None) -> FarebridgeError:
+    """The error called ``name`` again, e.g. to replay a stored outcome.
+
+    Errors whose constructor needs more than a message come back as their
+    category (same status, same code, same message)."""
+    found: type[FarebridgeError] = FarebridgeError
+    queue: list[type[FarebridgeError]] = [FarebridgeError]
+    while queue:
+        kind = queue.pop()
+        if kind.__name__ == name:
+            found = kind
+            break
+        queue.extend(kind.__subclasses__())
+    while found.__init__ is not FarebridgeError.__init__:
+        found = found.__mro__[1]
+    return found(message, code=code, field=field)

@@ -60,6 +60,7 @@ class Offer:
     # When payment would be due if the offer were held now (None: cannot be held);
     # the price is guaranteed until then.
     payment_required_by: datetime | None = None
+    provider: str = "sandbox"  # the upstream that made the offer and will book it
 
     @property
     def total(self) -> Money:
@@ -96,3 +97,5 @@ class OfferRequest:
     truncated: bool = False
     error_code: str | None = None
     error_message: str | None = None
+    providers: tuple[str, ...] = ("sandbox",)  # the upstreams the search goes to
+    scenarios: frozenset[str] = frozenset()  # test faults asked for (Sandbox-Fault)

@@ -1,14 +1,22 @@
 """The order aggregate and its state machine (PRODUCT.md, "The order life cycle").
 
-    hold ──pay──▶ paid ──▶ ticketing ──▶ ticketed
-    instant ───────────▶ ticketing
+    pending ──booked──▶ hold ──pay──▶ paid ──▶ ticketing ──▶ ticketed
+    pending ──booked and charged──▶ instant ──▶ ticketing
+    pending ──▶ failed   (the airline or the card said no, or a crash was undone)
     hold | instant | paid ──▶ cancelled        hold ──▶ expired
     ticketed ──▶ cancelled (the fare's refund rules)
 
-``ticketing`` cannot be cancelled: the airline may be issuing tickets right now
-and an unknown outcome must never be refunded blindly (seeds 001/003).
-The store applies every transition as a compare-and-set and writes an
-``order_events`` row in the same transaction.
+``pending`` is the order row committed before the airline is asked to book, so
+that a crash always leaves something the reconciler completes or undoes. A
+``pending`` or ``failed`` order was never confirmed to its client and is not
+listed. ``ticketing`` cannot be cancelled: the airline may be issuing tickets
+right now and an unknown outcome must never be refunded blindly (seeds 001/003).
+
+Orders are immutable values. Each method below checks the transition against
+``TRANSITIONS`` and returns the ``OrderEvent`` describing it; the store applies
+the event as a compare-and-set from ``event.from_status`` (refusing any pair
+the table does not allow) and writes the ``order_events`` row in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ class OrderType(StrEnum):
 
 
 class OrderStatus(StrEnum):
+    PENDING = "pending"
+    FAILED = "failed"
     HOLD = "hold"
     INSTANT = "instant"
     PAID = "paid"
@@ -41,14 +51,20 @@ class OrderStatus(StrEnum):
 
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.HOLD, OrderStatus.INSTANT, OrderStatus.FAILED}),
+    OrderStatus.FAILED: frozenset(),
     OrderStatus.HOLD: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.EXPIRED}),
     OrderStatus.INSTANT: frozenset({OrderStatus.TICKETING, OrderStatus.CANCELLED}),
     OrderStatus.PAID: frozenset({OrderStatus.TICKETING, OrderStatus.CANCELLED}),
-    OrderStatus.TICKETING: frozenset({OrderStatus.TICKETED, OrderStatus.PAID}),
+    OrderStatus.TICKETING: frozenset({OrderStatus.TICKETED}),
     OrderStatus.TICKETED: frozenset({OrderStatus.CANCELLED}),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.EXPIRED: frozenset(),
 }
+
+# Orders a client was never told about: not listed, never serviced.
+UNCONFIRMED_STATUSES = frozenset({OrderStatus.PENDING, OrderStatus.FAILED})
+FINAL_STATUSES = frozenset({OrderStatus.FAILED, OrderStatus.CANCELLED, OrderStatus.EXPIRED})
 
 PAID_STATUSES = frozenset(
     {OrderStatus.INSTANT, OrderStatus.PAID, OrderStatus.TICKETING, OrderStatus.TICKETED}
@@ -63,9 +79,13 @@ class TicketingStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+def is_allowed(current: OrderStatus, requested: OrderStatus) -> bool:
+    return requested in TRANSITIONS[current]
+
+
 def check_transition(order_id: str, current: OrderStatus, requested: OrderStatus) -> None:
     """Raise the most specific error when ``current → requested`` is not allowed."""
-    if requested in TRANSITIONS[current]:
+    if is_allowed(current, requested):
         return
     if current is OrderStatus.CANCELLED:
         raise OrderAlreadyCancelled(f"Order {order_id} is already cancelled.")
@@ -126,14 +146,41 @@ class OrderService:
     quantity: int = 1
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class OrderFailure:
+    """Why an order failed: the error its request answered, replayed for a retry
+    with the same idempotency key."""
+
+    error: str  # the error's class name, e.g. "OfferNoLongerAvailable"
+    code: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """A transition (``from_status`` → ``to_status``) or a note about the order."""
+
+    order_id: str
+    type: str  # past tense: order.created, order.paid, order.ticketed…
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    occurred_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_transition(self) -> bool:
+        return self.from_status is not None and self.from_status is not self.to_status
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     id: str
     owner_id: str
     offer_id: str
     type: OrderType
     status: OrderStatus
-    booking_reference: str
+    booking_reference: str  # "" while pending: the airline has not answered yet
     owner: Carrier
     slices: tuple[Slice, ...]
     passengers: tuple[Passenger, ...]
@@ -151,6 +198,9 @@ class Order:
     metadata: dict[str, Any] = field(default_factory=dict)
     version: int = 1
     services: tuple[OrderService, ...] = ()
+    provider: str = "sandbox"  # the upstream that holds the booking; everything later goes there
+    scenarios: frozenset[str] = frozenset()  # test faults asked for when it was made
+    failure: OrderFailure | None = None
 
     @property
     def services_total(self) -> Money:
@@ -174,15 +224,43 @@ class Order:
             and now >= self.payment_required_by
         )
 
+    # --- transitions: each returns the event for the store to apply ---------------
+    def _event(
+        self, to: OrderStatus, type: str, now: datetime, data: dict[str, Any] | None = None
+    ) -> OrderEvent:
+        check_transition(self.id, self.status, to)
+        return OrderEvent(self.id, type, self.status, to, now, data or {})
 
-@dataclass(frozen=True, slots=True)
-class OrderEvent:
-    order_id: str
-    type: str  # past tense: order.created, order.paid, order.ticketed…
-    from_status: OrderStatus | None
-    to_status: OrderStatus
-    occurred_at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
+    def confirm(self, *, now: datetime) -> OrderEvent:
+        """pending → hold | instant: the airline booked it (and, if instant, it was paid)."""
+        to = OrderStatus.HOLD if self.type is OrderType.HOLD else OrderStatus.INSTANT
+        return self._event(to, "order.created", now, {"type": self.type.value})
+
+    def fail(self, *, now: datetime, code: str, message: str = "") -> OrderEvent:
+        """pending → failed: nothing stays booked or charged."""
+        return self._event(
+            OrderStatus.FAILED, "order.failed", now, {"code": code, "message": message}
+        )
+
+    def pay(self, *, now: datetime, payment_id: str) -> OrderEvent:
+        return self._event(OrderStatus.PAID, "order.paid", now, {"payment_id": payment_id})
+
+    def start_ticketing(self, *, now: datetime) -> OrderEvent:
+        return self._event(OrderStatus.TICKETING, "order.ticketing_started", now)
+
+    def ticket(self, *, now: datetime, numbers: list[str]) -> OrderEvent:
+        return self._event(OrderStatus.TICKETED, "order.ticketed", now, {"tickets": numbers})
+
+    def cancel(self, *, now: datetime, cancellation_id: str, refund: Money) -> OrderEvent:
+        data = {"cancellation_id": cancellation_id, "refund": str(refund)}
+        return self._event(OrderStatus.CANCELLED, "order.cancelled", now, data)
+
+    def expire(self, *, now: datetime) -> OrderEvent:
+        return self._event(OrderStatus.EXPIRED, "order.expired", now)
+
+    def note(self, type: str, *, now: datetime, data: dict[str, Any]) -> OrderEvent:
+        """An event that changes no status, e.g. an airline schedule change."""
+        return OrderEvent(self.id, type, self.status, self.status, now, data)
 
 
 def services_total(services: tuple[OrderService, ...], currency: str) -> Money:

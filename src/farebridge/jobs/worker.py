@@ -1,7 +1,9 @@
-"""The worker loop: claim a due job, run it, repeat; expire holds periodically.
+"""The worker loop: claim a due job, run it, repeat; periodically expire holds and
+finish what crashed requests left pending (orders, then hold payments).
 
 Several workers may run at once: a job is claimed with a compare-and-set and
-its lease runs out if a worker dies, so another worker picks it up.
+its lease runs out if a worker dies, so another worker picks it up. A worker
+refuses to start while the queue holds a job kind nobody handles.
 """
 
 from __future__ import annotations
@@ -13,14 +15,11 @@ from types import FrameType
 
 import structlog
 
-import farebridge.services.cancellation
-import farebridge.services.search
-import farebridge.services.sync
-import farebridge.services.ticketing  # noqa: F401  (register job handlers)
 from farebridge.services.expiry import expire_holds
-from farebridge.services.jobs import run_next_job
+from farebridge.services.jobs import check_handler_table, run_next_job
 from farebridge.services.payments import reconcile_pending_payments
 from farebridge.services.ports import Dependencies
+from farebridge.services.recovery import recover_orders
 
 log = structlog.get_logger(__name__)
 EXPIRY_INTERVAL_SECONDS = 30.0
@@ -28,6 +27,8 @@ EXPIRY_INTERVAL_SECONDS = 30.0
 
 class Worker:
     def __init__(self, deps: Dependencies, *, poll_seconds: float = 0.2) -> None:
+        with deps.uow(read_only=True) as uow:
+            check_handler_table(deps.job_handlers, frozenset(uow.jobs.kinds_waiting()))
         self._deps = deps
         self._poll_seconds = poll_seconds
         self._stopping = threading.Event()
@@ -40,13 +41,20 @@ class Worker:
         """Do one unit of work; True if there was any."""
         if time.monotonic() >= self._next_expiry:
             self._next_expiry = time.monotonic() + EXPIRY_INTERVAL_SECONDS
-            expired = expire_holds(self._deps)
-            if expired:
-                log.info("holds.expired", count=expired)
-            reconciled = reconcile_pending_payments(self._deps)
-            if reconciled:
-                log.info("payments.reconciled", count=reconciled)
+            self.sweep()
         return run_next_job(self._deps)
+
+    def sweep(self) -> None:
+        """Expire due holds and finish what crashed requests left pending."""
+        expired = expire_holds(self._deps)
+        if expired:
+            log.info("holds.expired", count=expired)
+        recovered = recover_orders(self._deps)
+        if recovered:
+            log.info("orders.recovered", count=recovered)
+        reconciled = reconcile_pending_payments(self._deps)
+        if reconciled:
+            log.info("payments.reconciled", count=reconciled)
 
     def drain(self, *, max_jobs: int = 1000) -> int:
         """Run due jobs until none is left (tests and one-off runs)."""

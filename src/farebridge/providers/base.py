@@ -1,6 +1,8 @@
-"""The one Protocol every inventory provider implements.
+"""The Protocols every upstream implements: ``Provider`` (airline inventory) and
+``PaymentGateway`` (money).
 
-Services talk only to this interface; ``bootstrap.py`` picks the adapter.
+Services talk only to these interfaces; ``bootstrap.py`` builds the adapters
+that settings enable into a ``ProviderRegistry`` (``providers/registry.py``).
 Providers raise only domain errors:
 
 * ``OfferNoLongerAvailable`` — sold out / no longer bookable (terminal, 409);
@@ -10,7 +12,12 @@ Providers raise only domain errors:
 * ``OfferPriceChanged`` — the fare was re-priced at booking time (409);
 * ``SeatUnavailable`` — a chosen seat was taken by someone else (409).
 
-Every mutating call is idempotent on its natural key (booking reference).
+Every mutating call is idempotent on its natural key: ``create_booking`` on the
+caller's ``key`` (our order id, so that ``find_booking(key)`` finds a booking a
+crash left unrecorded), the others on the booking reference.
+
+Test faults (``scenarios``) are data passed with each call, never ambient
+state: a simulated provider acts on the names it knows, a real one ignores them.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ from datetime import date, datetime
 from typing import Protocol
 
 from farebridge.domain.fare_rules import FareRules
+from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
+from farebridge.domain.payment import PaymentMethod
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
 
@@ -38,6 +47,7 @@ class SearchResult:
 class Booking:
     reference: str  # the PNR / booking reference, 6 characters
     payment_required_by: datetime | None  # None for bookings paid at once
+    active: bool = True  # False once cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +68,12 @@ class BookingChange:
     message: str
 
 
-# Test scenarios a client asked for on this request (the ``Sandbox-Fault``
-# header). Simulated providers may act on them; real providers ignore them.
+NO_SCENARIOS: frozenset[str] = frozenset()
+
+# Transport of the ``Sandbox-Fault`` header inside the API process only; the API
+# hands the parsed names to the services as data.
 requested_scenarios: ContextVar[frozenset[str]] = ContextVar(
-    "requested_scenarios", default=frozenset()
+    "requested_scenarios", default=NO_SCENARIOS
 )
 
 
@@ -84,12 +96,19 @@ class Provider(Protocol):
     scenarios: frozenset[str]  # test scenarios it can script; empty for real airlines
 
     def search(
-        self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime
+        self,
+        offer_request_id: str,
+        criteria: SearchCriteria,
+        *,
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> SearchResult:
         """Offers for ``criteria``; each offer's ``offer_request_id`` is set."""
         ...
 
-    def recheck_offer(self, offer: Offer, *, now: datetime) -> Offer:
+    def recheck_offer(
+        self, offer: Offer, *, now: datetime, scenarios: frozenset[str] = NO_SCENARIOS
+    ) -> Offer:
         """The same offer (same id) with current price and availability.
 
         Raises ``OfferNoLongerAvailable`` when it can no longer be booked."""
@@ -112,16 +131,28 @@ class Provider(Protocol):
         offer: Offer,
         passengers: Sequence[Passenger],
         *,
+        key: str,
         hold: bool,
         now: datetime,
         services: Sequence[OrderService] = (),
+        scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> Booking:
         """Reserve the seats of ``offer`` (and the chosen seats) atomically, or raise
-        ``OfferNoLongerAvailable`` / ``SeatUnavailable``."""
+        ``OfferNoLongerAvailable`` / ``SeatUnavailable``. Calling it again with the same
+        ``key`` returns the booking made the first time."""
+        ...
+
+    def find_booking(self, key: str) -> Booking | None:
+        """The booking ``create_booking`` made for ``key``, cancelled or not; None if none."""
         ...
 
     def issue_tickets(
-        self, booking_reference: str, passengers: Sequence[Passenger], *, now: datetime
+        self,
+        booking_reference: str,
+        passengers: Sequence[Passenger],
+        *,
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> list[IssuedTicket]:
         """Ticket a booking; calling it again returns the same tickets."""
         ...
@@ -133,3 +164,27 @@ class Provider(Protocol):
     def booking_changes(self, booking_reference: str, *, now: datetime) -> list[BookingChange]:
         """Changes the airline made to the booking since it was made (schedule changes)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeResult:
+    succeeded: bool
+    failure_code: str | None = None  # card_declined | insufficient_funds | …
+    failure_message: str | None = None
+
+
+class PaymentGateway(Protocol):
+    """Takes and gives back money. Every call is idempotent on its id.
+
+    ``charge`` twice with one ``payment_id`` charges once and answers the same;
+    ``refund`` twice with one ``refund_id`` refunds once, and refuses (raises
+    ``InvalidState``) to refund what was never charged or more than was charged.
+    """
+
+    def charge(self, payment_id: str, amount: Money, method: PaymentMethod) -> ChargeResult: ...
+
+    def find_charge(self, payment_id: str) -> ChargeResult | None:
+        """What became of a charge; None when the gateway never charged this payment."""
+        ...
+
+    def refund(self, refund_id: str, payment_id: str, amount: Money) -> None: ...

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from farebridge.domain.order import OrderEvent, OrderStatus
-from farebridge.services.cancellation import enqueue_release
 from farebridge.services.ports import Dependencies
+from farebridge.services.releases import enqueue_release
 
 
 def expire_holds(deps: Dependencies, *, limit: int = 100) -> int:
@@ -16,14 +15,11 @@ def expire_holds(deps: Dependencies, *, limit: int = 100) -> int:
     for order_id in due:
         with deps.uow() as uow:
             order = uow.orders.get(order_id)
-            event = OrderEvent(order_id, "order.expired", None, OrderStatus.EXPIRED, now)
-            if (
-                order is None
-                or uow.orders.transition(order_id, from_statuses=[OrderStatus.HOLD], event=event)
-                is None
-            ):
+            if order is None or not order.is_past_payment_deadline(now):
                 continue
-            enqueue_release(uow, deps, order.booking_reference)
+            if not uow.orders.apply(order.expire(now=now)):
+                continue
+            enqueue_release(uow, deps, order)
             uow.commit()
             expired += 1
     return expired

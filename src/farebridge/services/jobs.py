@@ -1,47 +1,71 @@
 """Running durable jobs: bookkeeping around the idempotent job handlers.
 
+``JobKind`` names every kind of job; ``farebridge.jobs.handlers.HANDLERS`` is
+the explicit table from kind to handler, checked when a process starts (a kind
+without a handler is a start-up error, never a silent permanent failure) and
+handed to the services in ``Dependencies.job_handlers``.
+
 The worker (``farebridge.jobs.worker``) loops over ``run_next_job``; a use case
-that wants a job's result at once (``?return_offers=true``) calls
-``run_job_now``, which claims the same row with the same compare-and-set, so
-a job never runs twice concurrently.
+that wants a job's result at once (``?return_offers=true``, a seat release)
+calls ``run_job_now``, which claims the same row with the same compare-and-set,
+so a job never runs twice concurrently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import structlog
 
-from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
-from farebridge.services.ports import Dependencies, JobLike, UnitOfWork
+from farebridge.domain.errors import FarebridgeError, UpstreamTimeout, UpstreamUnavailable
+from farebridge.services.ports import Dependencies, JobHandler, JobLike, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[Dependencies, dict[str, Any]], None]
-_HANDLERS: dict[str, Handler] = {}
+
+class JobKind(StrEnum):
+    SEARCH = "search_offers"
+    TICKETING = "issue_tickets"
+    SYNC = "sync_order"
+    RELEASE = "cancel_booking"  # give an upstream booking's seats back
+    REFUND = "refund_payment"
+    RECOVER_ORDER = "recover_order"  # finish or undo an order its request left pending
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register an idempotent job handler under ``kind``."""
+class UnknownJobKind(Exception):
+    """The handler table does not cover a job kind: the process must not start."""
 
-    def register(function: Handler) -> Handler:
-        _HANDLERS[kind] = function
-        return function
 
-    return register
+def check_handler_table(
+    table: Mapping[str, JobHandler], waiting: frozenset[str] = frozenset()
+) -> None:
+    """Raise ``UnknownJobKind`` unless every kind, and every job still waiting in the
+    queue, has a handler, and every handler is for a known kind."""
+    known = {kind.value for kind in JobKind}
+    missing = sorted(known - set(table))
+    unknown = sorted((set(table) - known) | (waiting - set(table)))
+    if missing or unknown:
+        raise UnknownJobKind(
+            f"job handler table: no handler for {missing or 'none'}; "
+            f"unknown kinds {unknown or 'none'}"
+        )
 
 
 def enqueue_in(
     uow: UnitOfWork,
     deps: Dependencies,
-    kind: str,
+    kind: JobKind,
     payload: dict[str, Any],
     *,
     dedupe_key: str | None = None,
+    run_after: datetime | None = None,
 ) -> None:
-    uow.jobs.enqueue(kind, payload, now=deps.clock.now(), dedupe_key=dedupe_key)
+    uow.jobs.enqueue(
+        kind.value, payload, now=deps.clock.now(), dedupe_key=dedupe_key, run_after=run_after
+    )
 
 
 def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
@@ -55,10 +79,11 @@ def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
     return True
 
 
-def run_job_now(deps: Dependencies, kind: str, dedupe_key: str) -> bool:
-    """Run the job with this key here and now if nobody else holds it."""
+def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
+    """Run the job with this key here and now if nobody else holds it. A failure is
+    recorded on the job (retried later by the worker), never raised."""
     with deps.uow() as uow:
-        job_id = uow.jobs.find_queued(kind, dedupe_key)
+        job_id = uow.jobs.find_queued(kind.value, dedupe_key)
         job = (
             uow.jobs.claim(job_id, now=deps.clock.now(), lease=deps.policies.job_lease)
             if job_id is not None
@@ -72,7 +97,7 @@ def run_job_now(deps: Dependencies, kind: str, dedupe_key: str) -> bool:
 
 
 def _run(deps: Dependencies, job: JobLike) -> None:
-    handle = _HANDLERS.get(job.kind)
+    handle = deps.job_handlers.get(job.kind)
     bound = log.bind(job_id=job.id, job_kind=job.kind, attempt=job.attempts)
     try:
         if handle is None:
@@ -90,7 +115,11 @@ def _run(deps: Dependencies, job: JobLike) -> None:
 
 def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:
     now = deps.clock.now()
-    retryable = isinstance(exc, UpstreamUnavailable | UpstreamTimeout | OSError)
+    # A domain error is an answer (sold out, cancelled…): retrying changes nothing.
+    # An upstream failure or anything unexpected (a database blip) is retried.
+    retryable = isinstance(exc, UpstreamUnavailable | UpstreamTimeout) or not isinstance(
+        exc, FarebridgeError
+    )
     with deps.uow() as uow:
         if retryable and job.attempts < deps.policies.job_max_attempts:
             backoff = timedelta(seconds=min(2**job.attempts, 300))

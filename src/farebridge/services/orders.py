@@ -1,8 +1,31 @@
-"""Creating, reading and annotating orders (seed 000 step 5, and instant orders)."""
+"""Creating an order (seed 000 step 5, and instant orders) with one crash-safe protocol.
+
+1. **record** — the order row (``pending``) and, for an instant order, its payment
+   (``pending``), with the idempotency key and the request's fingerprint,
+   committed before anyone upstream is asked anything;
+2. **book** with the offer's provider, keyed by the order id, so a retry or the
+   reconciler finds the very same booking (``Provider.find_booking``);
+3. **charge** the gateway, keyed by the payment id (instant orders only);
+4. **confirm** — order ``pending → hold | instant`` with its booking reference,
+   payment ``succeeded``, the ticketing job: one commit.
+
+When the airline or the card says no, the order becomes ``failed`` and the release
+of anything booked is queued in the same commit, then tried at once; the client
+gets the error. A crash anywhere leaves a ``pending`` order that
+``services.recovery`` completes (booked and charged) or undoes (anything less).
+Each step boundary is reported to ``deps.checkpoint`` for the crash tests.
+
+Idempotency (Stripe's rules): the same ``Idempotency-Key`` with the same body
+replays the first outcome — the order, or the error it failed with; with another
+body it is 422 ``idempotency_key_reused``; while the first request still runs,
+a duplicate waits briefly for its outcome, then gets 409 ``idempotency_in_progress``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import structlog
@@ -13,32 +36,30 @@ from farebridge.domain.errors import (
     InvalidRequest,
     InvalidState,
     OfferPriceChanged,
-    OrderNotFound,
     PaymentFailed,
+    UpstreamTimeout,
+    UpstreamUnavailable,
 )
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import (
     Order,
-    OrderEvent,
+    OrderService,
     OrderStatus,
     OrderType,
     Passenger,
     services_total,
 )
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
-from farebridge.providers.base import Booking
+from farebridge.providers.base import NO_SCENARIOS, Booking, Provider
+from farebridge.services import order_steps
+from farebridge.services.idempotency import replay_order
+from farebridge.services.order_steps import fail_order
 from farebridge.services.passengers import match_passengers
-from farebridge.services.ports import (
-    Dependencies,
-    DuplicateIdempotencyKey,
-    Page,
-    PageRequest,
-    UnitOfWork,
-)
+from farebridge.services.ports import Dependencies, DuplicateIdempotencyKey, Page, PageRequest
+from farebridge.services.reads import owned_order
 from farebridge.services.search import load_offer
-from farebridge.services.ticketing import enqueue_ticketing
 
 log = structlog.get_logger(__name__)
 
@@ -59,62 +80,89 @@ class CreateOrder:
     idempotency_key: str | None = None
     # (service id, quantity): seats from the seat maps, bags from the offer
     services: list[tuple[str, int]] = field(default_factory=list)
+    scenarios: frozenset[str] = NO_SCENARIOS  # test faults (Sandbox-Fault)
 
-
-class _Replayed(Exception):
-    def __init__(self, order: Order) -> None:
-        self.order = order
+    def fingerprint(self) -> str:
+        """What makes two requests "the same" for an idempotency key."""
+        body = asdict(self)
+        body.pop("idempotency_key")
+        body["scenarios"] = sorted(self.scenarios)
+        text = json.dumps(body, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Order:
-    """Book with the provider, charge if instant, then record everything in one commit.
-
-    Nothing is half-written: a decline, a sold-out flight or a failed commit
-    cancels the upstream booking and refunds the charge before the error is
-    returned. The same ``idempotency_key`` returns the first order.
-    """
+    """Book an offer, charge it if instant; see the module docstring for the protocol."""
+    fingerprint = command.fingerprint()
+    if command.idempotency_key:
+        replayed = replay_order(deps, user, command.idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
     with deps.uow(read_only=True) as uow:
-        if command.idempotency_key:
-            existing = uow.orders.get_by_idempotency_key(user.id, command.idempotency_key)
-            if existing is not None:
-                return existing
         offer = load_offer(uow, deps, user, command.offer_id)
+    provider = deps.providers.for_offer(offer)
     passengers = match_passengers(offer, command.passengers)
-    services = (
-        tuple(deps.provider.price_services(offer, command.services)) if command.services else ()
-    )
+    services = tuple(provider.price_services(offer, command.services)) if command.services else ()
     _check_payment_terms(
         offer, command, offer.total + services_total(services, offer.total.currency)
     )
+    order, payment = _pending(deps, user, offer, passengers, services, command)
+    try:
+        order_steps.record(deps, order, payment, command.idempotency_key, fingerprint)
+    except DuplicateIdempotencyKey:
+        key = command.idempotency_key or ""
+        replayed = replay_order(deps, user, key, fingerprint)
+        if replayed is not None:
+            return replayed
+        return create_order(deps, user=user, command=command)  # the first one gave its key back
+    deps.checkpoint("order.recorded")
+    booking = _book(deps, provider, offer, order, payment, command)
+    deps.checkpoint("order.booked")
+    if payment is not None:
+        _charge(deps, order, payment, booking)
+        deps.checkpoint("order.charged")
+    confirmed = order_steps.confirm(deps, order, payment, booking)
+    deps.checkpoint("order.confirmed")
+    return confirmed
+
+
+def _pending(
+    deps: Dependencies,
+    user: User,
+    offer: Offer,
+    passengers: tuple[Passenger, ...],
+    services: tuple[OrderService, ...],
+    command: CreateOrder,
+) -> tuple[Order, Payment | None]:
     now = deps.clock.now()
-    try:
-        booking = deps.provider.create_booking(
-            offer, passengers, hold=command.type is OrderType.HOLD, now=now, services=services
-        )
-    except OfferPriceChanged as changed:
-        _store_repriced(deps, changed)
-        raise
-    order = _new_order(user, offer, booking, passengers, command, deps)
-    order.services = services
-    payment: Payment | None = None
-    try:
-        if command.payment is not None:
-            payment = _charge(deps, order, command.payment)
-        _record(deps, order, payment, command.idempotency_key)
-    except _Replayed as replay:
-        _compensate(deps, booking, payment)
-        return replay.order
-    except BaseException:
-        _compensate(deps, booking, payment)
-        raise
-    return order
-
-
-def _store_repriced(deps: Dependencies, changed: OfferPriceChanged) -> None:
-    """Keep the airline's new price, so that the client's re-fetch shows it."""
-    with deps.uow() as uow:
-        uow.offers.replace(changed.repriced)
-        uow.commit()
+    order = Order(
+        id=new_id("ord"),
+        owner_id=user.id,
+        offer_id=offer.id,
+        type=command.type,
+        status=OrderStatus.PENDING,
+        booking_reference="",
+        owner=offer.owner,
+        slices=offer.slices,
+        passengers=passengers,
+        base=offer.base,
+        tax=offer.tax,
+        conditions=offer.conditions,
+        fare_brand_name=offer.fare_brand_name,
+        created_at=now,
+        payment_required_by=None,
+        metadata=dict(command.metadata),
+        services=services,
+        provider=offer.provider,
+        scenarios=command.scenarios,
+    )
+    request = command.payment
+    payment = (
+        Payment(new_id("pay"), order.id, request.amount, request.method, PaymentStatus.PENDING, now)
+        if request is not None
+        else None
+    )
+    return order, payment
 
 
 def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None:
@@ -141,97 +189,65 @@ def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None
         )
 
 
-def _new_order(
-    user: User,
-    offer: Offer,
-    booking: Booking,
-    passengers: tuple[Passenger, ...],
-    command: CreateOrder,
+def _book(
     deps: Dependencies,
-) -> Order:
-    now = deps.clock.now()
-    instant = command.type is OrderType.INSTANT
-    return Order(
-        id=new_id("ord"),
-        owner_id=user.id,
-        offer_id=offer.id,
-        type=command.type,
-        status=OrderStatus.INSTANT if instant else OrderStatus.HOLD,
-        booking_reference=booking.reference,
-        owner=offer.owner,
-        slices=offer.slices,
-        passengers=passengers,
-        base=offer.base,
-        tax=offer.tax,
-        conditions=offer.conditions,
-        fare_brand_name=offer.fare_brand_name,
-        created_at=now,
-        payment_required_by=None if instant else booking.payment_required_by,
-        paid_at=now if instant else None,
-        synced_at=now,
-        metadata=dict(command.metadata),
-    )
-
-
-def _charge(deps: Dependencies, order: Order, request: PaymentRequest) -> Payment:
-    payment = Payment(
-        new_id("pay"),
-        order.id,
-        request.amount,
-        request.method,
-        PaymentStatus.SUCCEEDED,
-        deps.clock.now(),
-    )
-    result = deps.gateway.charge(payment.id, payment.amount, payment.method)
-    if not result.succeeded:
-        raise PaymentFailed(
-            result.failure_message or "The payment was declined.",
-            code=result.failure_code or "payment_declined",
-            field="payments[0]",
-        )
-    return payment
-
-
-def _record(deps: Dependencies, order: Order, payment: Payment | None, key: str | None) -> None:
-    with deps.uow() as uow:
-        try:
-            uow.orders.add(order, idempotency_key=key)
-        except DuplicateIdempotencyKey:
-            existing = uow.orders.get_by_idempotency_key(order.owner_id, key or "")
-            assert existing is not None
-            raise _Replayed(existing) from None
-        uow.orders.add_event(
-            OrderEvent(
-                order.id,
-                "order.created",
-                None,
-                order.status,
-                order.created_at,
-                {"type": order.type.value},
-            )
-        )
-        if payment is not None:
-            uow.payments.add(payment)
-            enqueue_ticketing(uow, deps, order.id)
-        uow.commit()
-
-
-def _compensate(deps: Dependencies, booking: Booking, payment: Payment | None) -> None:
-    """Undo the upstream side effects of an order that was not recorded."""
+    provider: Provider,
+    offer: Offer,
+    order: Order,
+    payment: Payment | None,
+    command: CreateOrder,
+) -> Booking:
+    """Step 2. Any failure marks the order failed before it is raised."""
     try:
-        if payment is not None:
-            deps.gateway.refund(payment.id, payment.amount)
-        deps.provider.cancel_booking(booking.reference, now=deps.clock.now())
-    except FarebridgeError:
-        log.error("order.compensation_failed", booking_reference=booking.reference)
+        return provider.create_booking(
+            offer,
+            order.passengers,
+            key=order.id,
+            hold=order.type is OrderType.HOLD,
+            now=deps.clock.now(),
+            services=order.services,
+            scenarios=command.scenarios,
+        )
+    except OfferPriceChanged as changed:
+        order_steps.store_repriced(deps, changed)
+        fail_order(deps, order, payment, changed, release=False)
+        raise
+    except UpstreamTimeout as timeout:  # the airline may have booked: release by key
+        fail_order(deps, order, payment, timeout, release=True)
+        raise
+    except FarebridgeError as refused:  # a definite no: nothing was booked
+        fail_order(deps, order, payment, refused, release=False)
+        raise
+    except Exception as exc:
+        log.exception("order.booking_crashed", order_id=order.id)
+        unavailable = UpstreamUnavailable(
+            "The airline system failed while booking; nothing was charged. Retry."
+        )
+        fail_order(deps, order, payment, unavailable, release=True)
+        raise unavailable from exc
 
 
-def owned_order(uow: UnitOfWork, user: User, order_id: str) -> Order:
-    """Someone else's order is indistinguishable from a missing one: 404."""
-    order = uow.orders.get(order_id)
-    if order is None or not user.may_see(order.owner_id):
-        raise OrderNotFound(f"No order {order_id}.", field="order_id")
-    return order
+def _charge(deps: Dependencies, order: Order, payment: Payment, booking: Booking) -> None:
+    """Step 3. A decline fails the order and releases the booking."""
+    try:
+        result = deps.gateway.charge(payment.id, payment.amount, payment.method)
+    except Exception as exc:  # outcome unknown: the reconciler asks the gateway later
+        log.exception("order.charge_unanswered", order_id=order.id, payment_id=payment.id)
+        raise UpstreamUnavailable(
+            "The payment gateway did not answer; the order will be completed or undone "
+            "shortly. Retry with the same Idempotency-Key to learn which.",
+            code="payment_gateway_unavailable",
+        ) from exc
+    if result.succeeded:
+        return
+    declined = PaymentFailed(
+        result.failure_message or "The payment was declined.",
+        code=result.failure_code or "payment_declined",
+        field="payments[0]",
+    )
+    booked = replace(order, booking_reference=booking.reference)
+    fail_order(deps, booked, payment, declined, release=True)
+    raise declined
 
 
 def get_order(deps: Dependencies, *, user: User, order_id: str) -> Order:
@@ -254,5 +270,4 @@ def update_order_metadata(
         merged = {k: v for k, v in merged.items() if v is not None}
         uow.orders.update_metadata(order_id, merged)
         uow.commit()
-    order.metadata = merged
-    return order
+    return replace(order, metadata=merged)

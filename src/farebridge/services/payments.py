@@ -5,13 +5,19 @@ Three short steps so that no payment is lost or doubled across a crash:
    per order, so a concurrent second payer gets a clean 409;
 2. charge the gateway, idempotent on the payment id;
 3. in one transaction: payment ``succeeded``, order ``hold → paid`` (a
-   compare-and-set), the event row and the ticketing job.
+   compare-and-set), the event row and the ticketing job. If the hold expired
+   or was cancelled meanwhile, the payment's refund is queued instead.
+
+A payment left ``pending`` by a crash is resolved — settled if the gateway
+charged it, failed if not — by the reconciler, or at once by the next attempt
+to pay once the recovery grace has passed, before that attempt is refused.
 """
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
+
+import structlog
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import (
@@ -20,31 +26,37 @@ from farebridge.domain.errors import (
     OrderAlreadyCancelled,
     OrderAlreadyPaid,
     PaymentFailed,
+    PaymentInProgress,
+    UpstreamUnavailable,
 )
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
-from farebridge.domain.order import Order, OrderEvent, OrderStatus, check_transition
+from farebridge.domain.order import Order, OrderStatus, check_transition
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
-from farebridge.services.orders import owned_order
+from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, PaymentInFlight
+from farebridge.services.reads import owned_order
+from farebridge.services.releases import enqueue_refund, refund_key
 from farebridge.services.ticketing import enqueue_ticketing
+
+log = structlog.get_logger(__name__)
 
 
 def pay_order(
     deps: Dependencies, *, user: User, order_id: str, amount: Money, method: PaymentMethod
 ) -> Payment:
-    now = deps.clock.now()
-    payment = Payment(new_id("pay"), order_id, amount, method, PaymentStatus.PENDING, now)
-    with deps.uow() as uow:
-        order = owned_order(uow, user, order_id)
-        _check_payable(order, now=now)
-        check_amount(amount, order.total)
-        try:
-            uow.payments.add(payment)
-        except PaymentInFlight:
-            raise OrderAlreadyPaid(f"Order {order_id} is already paid or being paid.") from None
-        uow.commit()
-    result = deps.gateway.charge(payment.id, amount, method)
+    payment = _record(deps, user, order_id, amount, method)
+    deps.checkpoint("payment.recorded")
+    try:
+        result = deps.gateway.charge(payment.id, amount, method)
+    except Exception as exc:  # outcome unknown: resolved from the gateway later
+        log.exception("payment.charge_unanswered", payment_id=payment.id)
+        raise UpstreamUnavailable(
+            "The payment gateway did not answer; the payment will be settled or failed "
+            "shortly. Check the order before paying again.",
+            code="payment_gateway_unavailable",
+        ) from exc
+    deps.checkpoint("payment.charged")
     if not result.succeeded:
         with deps.uow() as uow:
             uow.payments.set_status(
@@ -58,41 +70,37 @@ def pay_order(
             result.failure_message or "The payment was declined.",
             code=result.failure_code or "payment_declined",
         )
-    return _settle(deps, order, payment)
+    settled = _settle(deps, payment)
+    deps.checkpoint("payment.settled")
+    return settled
 
 
-STALE_AFTER = timedelta(minutes=5)
-
-
-def reconcile_pending_payments(deps: Dependencies) -> int:
-    """Finish payments a crash left ``pending`` between charging and recording.
-
-    The gateway says what happened: charged → settle as usual (or refund if the
-    hold moved on); declined or never charged → the payment failed and the hold
-    stays payable. Each step is a compare-and-set, so running this twice, or
-    alongside a live request, settles a payment once. Returns how many it finished.
-    """
-    now = deps.clock.now()
-    with deps.uow(read_only=True) as uow:
-        stale = uow.payments.stale_pending(now - STALE_AFTER)
-    for payment in stale:
-        result = deps.gateway.find_charge(payment.id)
-        if result is not None and result.succeeded:
-            with deps.uow(read_only=True) as uow:
-                order = uow.orders.get(payment.order_id)
-            if order is not None:
-                with contextlib.suppress(FarebridgeError):
-                    _settle(deps, order, payment)
-            continue
+def _record(
+    deps: Dependencies, user: User, order_id: str, amount: Money, method: PaymentMethod
+) -> Payment:
+    """Step 1; a stale pending payment in the way is resolved first, once."""
+    for attempt in range(2):
+        now = deps.clock.now()
+        payment = Payment(new_id("pay"), order_id, amount, method, PaymentStatus.PENDING, now)
         with deps.uow() as uow:
-            uow.payments.set_status(
-                payment.id,
-                from_status=PaymentStatus.PENDING,
-                to_status=PaymentStatus.FAILED,
-                failure_code=result.failure_code if result else "not_charged",
+            order = owned_order(uow, user, order_id)
+            _check_payable(order, now=now)
+            check_amount(amount, order.total)
+            try:
+                uow.payments.add(payment)
+            except PaymentInFlight:
+                live = uow.payments.live_for_order(order_id)
+            else:
+                uow.commit()
+                return payment
+        if live is None or live.status is PaymentStatus.SUCCEEDED:
+            raise OrderAlreadyPaid(f"Order {order_id} is already paid.")
+        if attempt == 1 or live.created_at > now - deps.policies.recovery_grace:
+            raise PaymentInProgress(
+                f"Another payment of order {order_id} is being charged; retry shortly."
             )
-            uow.commit()
-    return len(stale)
+        resolve_payment(deps, live)
+    raise AssertionError("unreachable")
 
 
 def _check_payable(order: Order, *, now: datetime) -> None:
@@ -103,8 +111,17 @@ def _check_payable(order: Order, *, now: datetime) -> None:
     check_transition(order.id, order.status, OrderStatus.PAID)
 
 
-def _settle(deps: Dependencies, order: Order, payment: Payment) -> Payment:
+def _settle(deps: Dependencies, payment: Payment) -> Payment:
+    """Step 3. Raises, after queueing the refund, if the hold moved on meanwhile."""
     now = deps.clock.now()
+    succeeded = Payment(
+        payment.id,
+        payment.order_id,
+        payment.amount,
+        payment.method,
+        PaymentStatus.SUCCEEDED,
+        payment.created_at,
+    )
     with deps.uow() as uow:
         if not uow.payments.set_status(
             payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
@@ -112,31 +129,54 @@ def _settle(deps: Dependencies, order: Order, payment: Payment) -> Payment:
             settled = uow.payments.get(payment.id)
             assert settled is not None
             return settled  # settled by someone else (a retry or the reconciler)
-        event = OrderEvent(
-            order.id, "order.paid", None, OrderStatus.PAID, now, {"payment_id": payment.id}
-        )
-        moved = uow.orders.transition(
-            order.id, from_statuses=[OrderStatus.HOLD], event=event, paid_at=now
-        )
-        if moved is not None:
+        order = uow.orders.get(payment.order_id)
+        assert order is not None
+        if order.status is OrderStatus.HOLD and uow.orders.apply(
+            order.pay(now=now, payment_id=payment.id), paid_at=now
+        ):
             enqueue_ticketing(uow, deps, order.id)
             uow.commit()
-            return Payment(
-                payment.id,
-                payment.order_id,
-                payment.amount,
-                payment.method,
-                PaymentStatus.SUCCEEDED,
-                payment.created_at,
-            )
-    # The hold expired or was cancelled while the card was charged: give it back.
-    deps.gateway.refund(payment.id, payment.amount)
-    with deps.uow() as uow:
-        uow.payments.set_status(
-            payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.REFUNDED
-        )
-        current = uow.orders.get(order.id)
+            return succeeded
+        # The hold expired or was cancelled while the card was charged: give it back.
+        refund_id = f"void_{payment.id}"
+        enqueue_refund(uow, deps, succeeded, payment.amount, refund_id=refund_id)
         uow.commit()
-    if current is not None and current.status is OrderStatus.CANCELLED:
+    run_job_now(deps, JobKind.REFUND, refund_key(refund_id))
+    if order.status is OrderStatus.CANCELLED:
         raise OrderAlreadyCancelled(f"Order {order.id} was cancelled; the payment was refunded.")
     raise InvalidState(f"Order {order.id} expired; the payment was refunded.", code="order_expired")
+
+
+def resolve_payment(deps: Dependencies, payment: Payment) -> None:
+    """Settle or fail one payment a crash left pending, from what the gateway says."""
+    result = deps.gateway.find_charge(payment.id)
+    if result is not None and result.succeeded:
+        try:
+            _settle(deps, payment)
+        except FarebridgeError as exc:  # refunded because the hold moved on
+            log.info("payment.recovered_refunded", payment_id=payment.id, code=exc.code)
+        return
+    with deps.uow() as uow:
+        uow.payments.set_status(
+            payment.id,
+            from_status=PaymentStatus.PENDING,
+            to_status=PaymentStatus.FAILED,
+            failure_code=result.failure_code if result else "not_charged",
+        )
+        uow.commit()
+
+
+def reconcile_pending_payments(deps: Dependencies) -> int:
+    """Resolve hold payments pending past the grace (an instant order's payment is
+    resolved with its order, by ``services.recovery``). Returns how many."""
+    cutoff = deps.clock.now() - deps.policies.recovery_grace
+    with deps.uow(read_only=True) as uow:
+        stale = [
+            payment
+            for payment in uow.payments.stale_pending(cutoff)
+            if (order := uow.orders.get(payment.order_id)) is not None
+            and order.status is not OrderStatus.PENDING
+        ]
+    for payment in stale:
+        resolve_payment(deps, payment)
+    return len(stale)

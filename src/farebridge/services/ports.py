@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -13,10 +13,13 @@ from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.clock import Clock
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
-from farebridge.domain.order import Document, Order, OrderEvent, OrderStatus, TicketingStatus
-from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus
+from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
+from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
-from farebridge.providers.base import Provider
+from farebridge.providers.base import ChargeResult, PaymentGateway
+from farebridge.providers.registry import ProviderRegistry
+
+__all__ = ["ChargeResult", "PaymentGateway"]
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -96,18 +99,36 @@ class Offers(Protocol):
 
 
 class Orders(Protocol):
-    def add(self, order: Order, *, idempotency_key: str | None = None) -> None: ...
-    def get(self, order_id: str) -> Order | None: ...
-    def get_by_idempotency_key(self, owner_id: str, key: str) -> Order | None: ...
-    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]: ...
-    def transition(
+    def add(
         self,
-        order_id: str,
+        order: Order,
         *,
-        from_statuses: Sequence[OrderStatus],
-        event: OrderEvent,
-        **changes: Any,
-    ) -> OrderStatus | None: ...
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
+    ) -> None:
+        """Insert; ``DuplicateIdempotencyKey`` if the owner used the key already."""
+        ...
+
+    def get(self, order_id: str) -> Order | None: ...
+    def get_by_idempotency_key(self, owner_id: str, key: str) -> tuple[Order, str | None] | None:
+        """The order that holds the key, and the fingerprint of its request."""
+        ...
+
+    def release_idempotency_key(self, order_id: str) -> None:
+        """A failed order gives its key back, so that a retry runs afresh."""
+        ...
+
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]:
+        """Confirmed orders only (never pending or failed ones), newest first."""
+        ...
+
+    def apply(self, event: OrderEvent, **changes: Any) -> bool:
+        """Compare-and-set ``event.from_status → event.to_status`` with ``changes``, and
+        write the event row; False when the order is no longer in ``from_status``.
+        Raises ``InvalidTransition`` for a pair the state machine does not allow."""
+        ...
+
+    def pending_before(self, cutoff: datetime, *, limit: int = 100) -> list[Order]: ...
     def set_ticketing_status(
         self, order_id: str, status: TicketingStatus, *, synced_at: datetime
     ) -> None: ...
@@ -132,6 +153,9 @@ class Payments(Protocol):
     def get(self, payment_id: str) -> Payment | None: ...
     def for_order(self, order_id: str) -> list[Payment]: ...
     def stale_pending(self, older_than: datetime) -> list[Payment]: ...
+    def live_for_order(self, order_id: str) -> Payment | None:
+        """The order's pending or succeeded payment (at most one exists)."""
+        ...
 
 
 class Cancellations(Protocol):
@@ -169,6 +193,9 @@ class Jobs(Protocol):
     def finish(self, job_id: int, *, now: datetime) -> None: ...
     def retry_later(self, job_id: int, *, error: str, run_after: datetime) -> None: ...
     def fail(self, job_id: int, *, error: str, now: datetime) -> None: ...
+    def kinds_waiting(self) -> set[str]:
+        """The kinds of the jobs still queued or running."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -202,23 +229,6 @@ class UnitOfWork(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class ChargeResult:
-    succeeded: bool
-    failure_code: str | None = None  # card_declined | insufficient_funds | …
-    failure_message: str | None = None
-
-
-class PaymentGateway(Protocol):
-    """Takes money. Idempotent per ``payment_id``: charging twice charges once."""
-
-    def charge(self, payment_id: str, amount: Money, method: PaymentMethod) -> ChargeResult: ...
-    def refund(self, payment_id: str, amount: Money) -> None: ...
-    def find_charge(self, payment_id: str) -> ChargeResult | None:
-        """What became of a charge; None when the gateway never charged this payment."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
 class Policies:
     offer_lifetime: timedelta = timedelta(minutes=30)
     hold_lifetime: timedelta = timedelta(hours=24)
@@ -227,6 +237,16 @@ class Policies:
     search_wait_seconds: float = 20.0
     job_lease: timedelta = timedelta(seconds=60)
     job_max_attempts: int = 5
+    # How long an order or payment may stay pending before the reconciler (or a
+    # retry with the same key) decides that its request died and finishes it.
+    recovery_grace: timedelta = timedelta(seconds=30)
+
+
+JobHandler = Callable[["Dependencies", dict[str, Any]], None]
+
+
+def no_checkpoint(_step: str) -> None:
+    """Production: step boundaries are not observed."""
 
 
 @dataclass(frozen=True)
@@ -234,8 +254,12 @@ class Dependencies:
     """Everything a use case may touch; built once in ``bootstrap.py``."""
 
     uow: Callable[..., UnitOfWork]  # uow(read_only=False)
-    provider: Provider
+    providers: ProviderRegistry
     gateway: PaymentGateway
     clock: Clock
     places: PlaceDirectory
     policies: Policies
+    job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
+    # Called at each step boundary of the money and inventory path (e.g.
+    # "order.booked"); the crash tests kill the process there.
+    checkpoint: Callable[[str], None] = no_checkpoint

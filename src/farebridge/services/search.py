@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
+
+import structlog
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import (
@@ -22,16 +25,24 @@ from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import OrderService, services_total
 from farebridge.domain.search import SearchCriteria, validate_criteria
 from farebridge.domain.seatmap import SeatMap
-from farebridge.services.jobs import enqueue_in, handler, run_job_now
+from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
+from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
 
-SEARCH_JOB = "search_offers"
+log = structlog.get_logger(__name__)
 
 
 def create_offer_request(
-    deps: Dependencies, *, user: User | None, criteria: SearchCriteria
+    deps: Dependencies,
+    *,
+    user: User | None,
+    criteria: SearchCriteria,
+    scenarios: frozenset[str] = NO_SCENARIOS,
 ) -> OfferRequest:
-    """Validate, store and queue a search; returns at once with status pending."""
+    """Validate, store and queue a search; returns at once with status pending.
+
+    The search goes to every enabled provider; ``scenarios`` (test faults) are
+    stored with it, so the worker that runs it sees them."""
     now = deps.clock.now()
     today = now.date()
     validate_criteria(
@@ -52,24 +63,30 @@ def create_offer_request(
         criteria=criteria,
         status=OfferRequestStatus.PENDING,
         created_at=now,
+        providers=deps.providers.names,
+        scenarios=scenarios,
     )
     with deps.uow() as uow:
         uow.offer_requests.add(request)
-        enqueue_in(uow, deps, SEARCH_JOB, {"offer_request_id": request.id}, dedupe_key=request.id)
+        enqueue_in(
+            uow, deps, JobKind.SEARCH, {"offer_request_id": request.id}, dedupe_key=request.id
+        )
         uow.commit()
     return request
 
 
-@handler(SEARCH_JOB)
 def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
-    """Job: ask the provider and store the offers. Idempotent: a finished request is left."""
+    """Job: ask every provider of the request, merge and store the offers.
+
+    Idempotent: a finished request is left as it is. The search fails only if
+    every provider failed; otherwise the offers of those that answered are kept."""
     request_id = payload["offer_request_id"]
     with deps.uow(read_only=True) as uow:
         request = uow.offer_requests.get(request_id)
     if request is None or request.status is not OfferRequestStatus.PENDING:
         return
     try:
-        result = deps.provider.search(request.id, request.criteria, now=deps.clock.now())
+        result = _search_all(deps, request)
     except FarebridgeError as exc:
         with deps.uow() as uow:
             uow.offer_requests.finish(
@@ -94,13 +111,49 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
             uow.commit()
 
 
+def _search_all(deps: Dependencies, request: OfferRequest) -> SearchResult:
+    providers = [deps.providers.get(name) for name in request.providers]
+    if len(providers) == 1:
+        return _search_one(deps, providers[0], request)
+    with ThreadPoolExecutor(max_workers=len(providers)) as pool:
+        outcomes = list(pool.map(lambda p: _outcome(deps, p, request), providers))
+    answers = [o for o in outcomes if isinstance(o, SearchResult)]
+    if not answers:
+        raise next(o for o in outcomes if isinstance(o, FarebridgeError))
+    return SearchResult(
+        offers=[offer for answer in answers for offer in answer.offers],
+        truncated=any(answer.truncated for answer in answers),
+    )
+
+
+def _search_one(deps: Dependencies, provider: Provider, request: OfferRequest) -> SearchResult:
+    result = provider.search(
+        request.id, request.criteria, now=deps.clock.now(), scenarios=request.scenarios
+    )
+    offers = [
+        o if o.provider == provider.name else replace(o, provider=provider.name)
+        for o in result.offers
+    ]
+    return SearchResult(offers=offers, truncated=result.truncated)
+
+
+def _outcome(
+    deps: Dependencies, provider: Provider, request: OfferRequest
+) -> SearchResult | FarebridgeError:
+    try:
+        return _search_one(deps, provider, request)
+    except FarebridgeError as exc:
+        log.warning("search.provider_failed", provider=provider.name, code=exc.code)
+        return exc
+
+
 def get_offer_request(
     deps: Dependencies, *, user: User | None, request_id: str, wait: bool = False
 ) -> OfferRequest:
     request = _owned_request(deps, user, request_id)
     if not wait or request.status is not OfferRequestStatus.PENDING:
         return request
-    run_job_now(deps, SEARCH_JOB, request_id)
+    run_job_now(deps, JobKind.SEARCH, request_id)
     deadline = time.monotonic() + deps.policies.search_wait_seconds
     while request.status is OfferRequestStatus.PENDING and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -164,13 +217,22 @@ def load_offer(uow: UnitOfWork, deps: Dependencies, user: User | None, offer_id:
     return offer
 
 
-def get_offer(deps: Dependencies, *, user: User | None, offer_id: str) -> Offer:
-    """The offer re-checked with the provider (price and availability)."""
+def get_offer(
+    deps: Dependencies,
+    *,
+    user: User | None,
+    offer_id: str,
+    scenarios: frozenset[str] = NO_SCENARIOS,
+) -> Offer:
+    """The offer re-checked with its provider (price and availability)."""
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
-    checked = deps.provider.recheck_offer(offer, now=deps.clock.now())
+    provider = deps.providers.for_offer(offer)
+    checked = provider.recheck_offer(offer, now=deps.clock.now(), scenarios=scenarios)
     if checked != offer:
-        checked = replace(checked, id=offer.id, offer_request_id=offer.offer_request_id)
+        checked = replace(
+            checked, id=offer.id, offer_request_id=offer.offer_request_id, provider=offer.provider
+        )
         with deps.uow() as uow:
             uow.offers.replace(checked)
             uow.commit()
@@ -180,7 +242,7 @@ def get_offer(deps: Dependencies, *, user: User | None, offer_id: str) -> Offer:
 def get_fare_rules(deps: Dependencies, *, user: User | None, offer_id: str) -> FareRules:
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
-    return deps.provider.fare_rules(offer, now=deps.clock.now())
+    return deps.providers.for_offer(offer).fare_rules(offer, now=deps.clock.now())
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,11 +262,12 @@ def price_offer(
     order's payment must carry. Nothing is reserved."""
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
-    priced = deps.provider.price_services(offer, services) if services else []
+    provider = deps.providers.for_offer(offer)
+    priced = provider.price_services(offer, services) if services else []
     return PricedOffer(offer, tuple(priced))
 
 
 def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> list[SeatMap]:
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
-    return deps.provider.seat_maps(offer, now=deps.clock.now())
+    return deps.providers.for_offer(offer).seat_maps(offer, now=deps.clock.now())

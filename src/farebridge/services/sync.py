@@ -11,16 +11,14 @@ from typing import Any
 
 from farebridge.domain.account import User
 from farebridge.domain.order import Order, OrderEvent, OrderStatus
-from farebridge.services.jobs import handler
-from farebridge.services.orders import owned_order
 from farebridge.services.ports import Dependencies
-from farebridge.services.ticketing import SYNC_JOB
+from farebridge.services.reads import owned_order
 
 EVENT_TYPES = {"schedule_change": "order.schedule_changed"}
 
 
-@handler(SYNC_JOB)
 def sync_order(deps: Dependencies, payload: dict[str, Any]) -> None:
+    """Job: record the airline's changes to an order."""
     with deps.uow(read_only=True) as uow:
         order = uow.orders.get(payload["order_id"])
     if order is None or order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
@@ -29,7 +27,8 @@ def sync_order(deps: Dependencies, payload: dict[str, Any]) -> None:
 
 
 def _record_changes(deps: Dependencies, order: Order) -> int:
-    changes = deps.provider.booking_changes(order.booking_reference, now=deps.clock.now())
+    provider = deps.providers.for_order(order)
+    changes = provider.booking_changes(order.booking_reference, now=deps.clock.now())
     now = deps.clock.now()
     with deps.uow() as uow:
         seen = {e.data.get("change_id") for e in uow.orders.events(order.id)}
@@ -37,13 +36,10 @@ def _record_changes(deps: Dependencies, order: Order) -> int:
         for change in fresh:
             kind = EVENT_TYPES.get(change.kind, f"order.{change.kind}")
             uow.orders.add_event(
-                OrderEvent(
-                    order.id,
+                order.note(
                     kind,
-                    order.status,
-                    order.status,
-                    now,
-                    {
+                    now=now,
+                    data={
                         "change_id": change.id,
                         "flight": change.flight,
                         "departure_on": change.departure_on.isoformat(),

@@ -107,3 +107,9 @@ class JobRepository:
             .where(jobs.c.id == job_id)
             .values(status="failed", last_error=error[:2000], finished_at=now)
         )
+
+    def kinds_waiting(self) -> set[str]:
+        rows = self._db.execute(
+            select(jobs.c.kind).where(jobs.c.status.in_(("queued", "running"))).distinct()
+        )
+        return {row.kind for row in rows}

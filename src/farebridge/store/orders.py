@@ -10,12 +10,16 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from farebridge.domain.errors import InvalidTransition
 from farebridge.domain.order import (
+    UNCONFIRMED_STATUSES,
     Document,
     Order,
     OrderEvent,
+    OrderFailure,
     OrderStatus,
     TicketingStatus,
+    is_allowed,
 )
 from farebridge.services.ports import DuplicateIdempotencyKey
 from farebridge.store.codec import dump
@@ -26,6 +30,9 @@ _order_codec: TypeAdapter[Order] = TypeAdapter(Order)
 # Columns that change after creation; the JSON payload keeps the rest.
 _LIVE_FIELDS = (
     "status",
+    "booking_reference",
+    "payment_required_by",
+    "failure",
     "ticketing_status",
     "paid_at",
     "synced_at",
@@ -40,7 +47,13 @@ class OrderRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
 
-    def add(self, order: Order, *, idempotency_key: str | None = None) -> None:
+    def add(
+        self,
+        order: Order,
+        *,
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
+    ) -> None:
         payload = dump(_order_codec, order)
         for name in _LIVE_FIELDS:
             payload.pop(name, None)
@@ -62,6 +75,7 @@ class OrderRepository:
                         synced_at=order.synced_at,
                         created_at=order.created_at,
                         idempotency_key=idempotency_key,
+                        idempotency_fingerprint=fingerprint,
                         version=order.version,
                         payload=payload,
                         metadata=order.metadata,
@@ -78,27 +92,35 @@ class OrderRepository:
         row = self._db.execute(select(orders).where(orders.c.id == order_id)).first()
         return self._order(row) if row else None
 
-    def get_by_idempotency_key(self, owner_id: str, key: str) -> Order | None:
+    def get_by_idempotency_key(self, owner_id: str, key: str) -> tuple[Order, str | None] | None:
         row = self._db.execute(
             select(orders).where(orders.c.owner_id == owner_id, orders.c.idempotency_key == key)
         ).first()
-        return self._order(row) if row else None
+        return (self._order(row), row.idempotency_fingerprint) if row else None
+
+    def release_idempotency_key(self, order_id: str) -> None:
+        self._db.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(idempotency_key=None, idempotency_fingerprint=None)
+        )
 
     def _order(self, row: Row[Any]) -> Order:
         data = dict(row.payload)
         data.update(
             status=row.status,
+            booking_reference=row.booking_reference,
+            payment_required_by=row.payment_required_by,
+            failure=row.failure,
             ticketing_status=row.ticketing_status,
             paid_at=row.paid_at,
             synced_at=row.synced_at,
             cancelled_at=row.cancelled_at,
             metadata=row.metadata,
             version=row.version,
-            documents=[],
         )
-        order = _order_codec.validate_python(data)
-        order.documents = self._documents(order.id)
-        return order
+        data["documents"] = self._documents(row.id)
+        return _order_codec.validate_python(data)
 
     def _documents(self, order_id: str) -> tuple[Document, ...]:
         rows = self._db.execute(
@@ -112,7 +134,8 @@ class OrderRepository:
 
     def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]:
         query = select(orders.c.created_at, orders.c.id, orders).where(
-            orders.c.owner_id == owner_id
+            orders.c.owner_id == owner_id,
+            orders.c.status.not_in([status.value for status in UNCONFIRMED_STATUSES]),
         )
         rows, after, before = keyset_page(
             query,
@@ -124,38 +147,30 @@ class OrderRepository:
         )
         return Page([self._order(r) for r in rows], after, before, page.limit)
 
-    def transition(
-        self,
-        order_id: str,
-        *,
-        from_statuses: Sequence[OrderStatus],
-        event: OrderEvent,
-        **changes: Any,
-    ) -> OrderStatus | None:
-        """Compare-and-set the status; write the event row in the same transaction.
+    def apply(self, event: OrderEvent, **changes: Any) -> bool:
+        """Compare-and-set ``event.from_status → event.to_status``; write the event row in
+        the same transaction. False if someone else moved the order first."""
+        source, target = event.from_status, event.to_status
+        if source is None or not is_allowed(source, target):
+            raise InvalidTransition(event.order_id, str(source), target.value)
+        result = self._db.execute(
+            update(orders)
+            .where(orders.c.id == event.order_id, orders.c.status == source.value)
+            .values(status=target.value, version=orders.c.version + 1, **_columns(changes))
+        )
+        if result.rowcount != 1:
+            return False
+        self.add_event(event)
+        return True
 
-        Returns the status the order moved from, or None if it was in none of
-        ``from_statuses`` (someone else moved it first): the caller decides.
-        """
-        for from_status in from_statuses:
-            result = self._db.execute(
-                update(orders)
-                .where(orders.c.id == order_id, orders.c.status == from_status.value)
-                .values(status=event.to_status.value, version=orders.c.version + 1, **changes)
-            )
-            if result.rowcount == 1:
-                self.add_event(
-                    OrderEvent(
-                        order_id,
-                        event.type,
-                        from_status,
-                        event.to_status,
-                        event.occurred_at,
-                        event.data,
-                    )
-                )
-                return from_status
-        return None
+    def pending_before(self, cutoff: datetime, *, limit: int = 100) -> list[Order]:
+        rows = self._db.execute(
+            select(orders)
+            .where(orders.c.status == OrderStatus.PENDING.value, orders.c.created_at < cutoff)
+            .order_by(orders.c.created_at)
+            .limit(limit)
+        )
+        return [self._order(r) for r in rows]
 
     def set_ticketing_status(
         self, order_id: str, status: TicketingStatus, *, synced_at: datetime
@@ -178,6 +193,7 @@ class OrderRepository:
         )
 
     def add_event(self, event: OrderEvent) -> None:
+        """Record an event that changes no status (a transition goes through ``apply``)."""
         self._db.execute(
             insert(order_events).values(
                 order_id=event.order_id,
@@ -229,3 +245,14 @@ class OrderRepository:
             .limit(limit)
         )
         return [r.id for r in rows]
+
+
+def _columns(changes: dict[str, Any]) -> dict[str, Any]:
+    """Domain values → column values for ``apply``'s extra changes."""
+    failure = changes.get("failure")
+    if failure is not None:
+        changes = {**changes, "failure": dump(_failure_codec, failure)}
+    return changes
+
+
+_failure_codec: TypeAdapter[OrderFailure] = TypeAdapter(OrderFailure)

@@ -74,6 +74,15 @@ class PaymentRepository:
         )
         return [_payment(r) for r in rows]
 
+    def live_for_order(self, order_id: str) -> Payment | None:
+        row = self._db.execute(
+            select(payments).where(
+                payments.c.order_id == order_id,
+                payments.c.status.in_([PaymentStatus.PENDING.value, PaymentStatus.SUCCEEDED.value]),
+            )
+        ).first()
+        return _payment(row) if row else None
+
 
 def _payment(row: Row[Any]) -> Payment:
     return Payment(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -58,17 +58,30 @@ class SqlSandboxInventory:
                     result[LegKey(row.flight, row.departure_on, row.cabin)] = row.available
         return result
 
-    def reserve(self, booking: SandboxBooking) -> bool:
+    def reserve(self, booking: SandboxBooking) -> SandboxBooking | None:
         try:
             with self._engine.begin() as db:
                 self._reserve(db, booking)
         except _NotEnoughSeats:
-            return False
-        return True
+            return None
+        except IntegrityError:
+            # Another call with the same key won the race: its booking stands.
+            made = self.find_by_key(booking.key) if booking.key else None
+            if made is None:
+                raise
+            return made
+        return booking
+
+    def find_by_key(self, key: str) -> SandboxBooking | None:
+        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+            row = db.execute(
+                select(sandbox_bookings).where(sandbox_bookings.c.request_key == key)
+            ).first()
+        return _booking(row) if row is not None else None
 
     def _reserve(self, db: Connection, booking: SandboxBooking) -> None:
-        # A fixed lock order: two bookings sharing legs can never deadlock.
-        for leg in sorted(booking.legs, key=lambda leg: _sort_key(leg.key)):
+        # One fixed lock order for reserving and releasing: no two can deadlock.
+        for leg in _in_lock_order(booking.legs):
             self._materialise(db, leg)
             taken = db.execute(
                 update(sandbox_inventory)
@@ -88,6 +101,7 @@ class SqlSandboxInventory:
                 payment_required_by=booking.payment_required_by,
                 created_at=booking.created_at,
                 faults=list(booking.faults),
+                request_key=booking.key,
             )
         )
         for seat in booking.seats:
@@ -136,11 +150,11 @@ class SqlSandboxInventory:
             legs = db.execute(
                 select(sandbox_bookings.c.legs).where(sandbox_bookings.c.reference == reference)
             ).scalar_one()
-            for leg in legs:
+            for leg in _in_lock_order([_leg_from_json(data) for data in legs]):
                 db.execute(
                     update(sandbox_inventory)
-                    .where(_key_is(_leg_from_json(leg).key))
-                    .values(available=sandbox_inventory.c.available + leg["seats"])
+                    .where(_key_is(leg.key))
+                    .values(available=sandbox_inventory.c.available + leg.seats)
                 )
             db.execute(delete(sandbox_seats).where(sandbox_seats.c.reference == reference))
         return True
@@ -163,16 +177,7 @@ class SqlSandboxInventory:
             row = db.execute(
                 select(sandbox_bookings).where(sandbox_bookings.c.reference == reference)
             ).first()
-        if row is None:
-            return None
-        return SandboxBooking(
-            reference=row.reference,
-            status=row.status,
-            legs=tuple(_leg_from_json(leg) for leg in row.legs),
-            payment_required_by=row.payment_required_by,
-            created_at=row.created_at,
-            faults=tuple(row.faults or ()),
-        )
+        return _booking(row) if row is not None else None
 
     def issue_tickets(
         self, reference: str, numbers: Sequence[tuple[str, str]], *, now: datetime
@@ -223,8 +228,20 @@ class SqlSandboxInventory:
             )
 
 
-def _sort_key(key: LegKey) -> tuple[str, date, str]:
-    return (key.flight, key.departure_on, key.cabin)
+def _in_lock_order(legs: Sequence[LegReservation]) -> list[LegReservation]:
+    return sorted(legs, key=lambda leg: (leg.key.flight, leg.key.departure_on, leg.key.cabin))
+
+
+def _booking(row: Row[Any]) -> SandboxBooking:
+    return SandboxBooking(
+        reference=row.reference,
+        status=row.status,
+        legs=tuple(_leg_from_json(leg) for leg in row.legs),
+        payment_required_by=row.payment_required_by,
+        created_at=row.created_at,
+        faults=tuple(row.faults or ()),
+        key=row.request_key,
+    )
 
 
 def _key_is(key: LegKey) -> Any:

@@ -28,6 +28,8 @@ class OfferRequestRepository:
                 criteria=dump(criteria_codec, request.criteria),
                 status=request.status.value,
                 created_at=request.created_at,
+                providers=list(request.providers),
+                scenarios=sorted(request.scenarios),
             )
         )
 
@@ -48,6 +50,8 @@ class OfferRequestRepository:
             truncated=bool(row.truncated),
             error_code=row.error_code,
             error_message=row.error_message,
+            providers=tuple(row.providers or ("sandbox",)),
+            scenarios=frozenset(row.scenarios or ()),
         )
 
     def finish(

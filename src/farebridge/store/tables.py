@@ -75,6 +75,19 @@ users = Table(
     Column("created_at", Instant, nullable=False),
 )
 
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(20), nullable=False),  # shown in listings: "fbk_3F9A…"
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Instant, nullable=False),
+    Column("last_used_at", Instant),
+    Column("revoked_at", Instant),
+)
+
 access_tokens = Table(
     "access_tokens",
     metadata,
@@ -98,6 +111,8 @@ offer_requests = Table(
     Column("error_message", Text),
     Column("created_at", Instant, nullable=False),
     Column("completed_at", Instant),
+    Column("providers", JSON),  # the provider names the search goes to
+    Column("scenarios", JSON),  # test faults asked for with the search
 )
 
 offers = Table(
@@ -143,6 +158,9 @@ orders = Table(
     Column("cancelled_at", Instant),
     Column("created_at", Instant, nullable=False),
     Column("idempotency_key", String(200)),
+    # sha256 of the request that used the key: the same key with another body is refused
+    Column("idempotency_fingerprint", String(64)),
+    Column("failure", JSON),  # failed orders: the error their request answered
     Column("version", Integer, nullable=False, server_default="1"),
     Column("payload", JSON, nullable=False),
     Column("metadata", JSON, nullable=False),
@@ -249,6 +267,8 @@ sandbox_bookings = Table(
     Column("created_at", Instant, nullable=False),
     Column("cancelled_at", Instant),
     Column("faults", JSON),
+    # the caller's idempotency key (our order id): one booking per key
+    Column("request_key", String(60), unique=True),
 )
 
 sandbox_tickets = Table(
@@ -273,4 +293,34 @@ sandbox_seats = Table(
         "reference", String(8), ForeignKey("sandbox_bookings.reference"), nullable=False, index=True
     ),
     Column("passenger_id", String(40), nullable=False),
+)
+
+# --- the sandbox payment gateway's ledger (providers/sandbox/payments.py) ------
+sandbox_charges = Table(
+    "sandbox_charges",
+    metadata,
+    Column("payment_id", String(40), primary_key=True),  # one charge per payment id
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("succeeded", Integer, nullable=False),
+    Column("failure_code", String(60)),
+    Column("failure_message", Text),
+    Column("created_at", Instant, nullable=False),
+)
+
+sandbox_refunds = Table(
+    "sandbox_refunds",
+    metadata,
+    Column("refund_id", String(60), primary_key=True),  # one refund per refund id
+    Column(
+        "payment_id",
+        String(40),
+        ForeignKey("sandbox_charges.payment_id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    CheckConstraint("amount_minor > 0", name="refund_positive"),
 )

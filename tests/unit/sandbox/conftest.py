@@ -42,14 +42,17 @@ class FakeInventory:
         with self._lock:
             return {key: self.available[key] for key in keys if key in self.available}
 
-    def reserve(self, booking: SandboxBooking) -> bool:
+    def reserve(self, booking: SandboxBooking) -> SandboxBooking | None:
         with self._lock:
             self.reserve_calls += 1
             if booking.reference in self.bookings:
                 raise ValueError(f"duplicate booking reference {booking.reference}")
+            made = [b for b in self.bookings.values() if booking.key and b.key == booking.key]
+            if made:
+                return made[0]
             for leg in booking.legs:
                 if self.available.get(leg.key, leg.initially_available) < leg.seats:
-                    return False
+                    return None
             held = {(h.key, h.designator) for b in self.live_bookings() for h in b.seats}
             if any((h.key, h.designator) in held for h in booking.seats):
                 raise SeatUnavailable("seat held already", field="services")
@@ -57,14 +60,18 @@ class FakeInventory:
                 current = self.available.get(leg.key, leg.initially_available)
                 self.available[leg.key] = current - leg.seats
             self.bookings[booking.reference] = booking
-            return True
+            return booking
+
+    def find_by_key(self, key: str) -> SandboxBooking | None:
+        with self._lock:
+            return next((b for b in self.bookings.values() if b.key == key), None)
 
     def release(self, reference: str, *, now: datetime) -> bool:
         with self._lock:
             booking = self.bookings.get(reference)
             if booking is None or booking.status == "cancelled":
                 return False
-            for leg in booking.legs:
+            for leg in sorted(booking.legs, key=lambda leg: leg.key.flight):
                 self.available[leg.key] += leg.seats
             self.bookings[reference] = replace(booking, status="cancelled")
             return True

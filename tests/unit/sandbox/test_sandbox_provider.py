@@ -17,6 +17,7 @@ from farebridge.domain.errors import (
     OfferExpired,
     OfferNoLongerAvailable,
 )
+from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.providers.base import Provider
@@ -61,7 +62,9 @@ def _first_offer(
 
 def _book(provider: SandboxProvider, offer: Offer, *, hold: bool = True) -> str:
     passengers = booking_passengers(offer.passengers)
-    return provider.create_booking(offer, passengers, hold=hold, now=NOW).reference
+    return provider.create_booking(
+        offer, passengers, key=new_id("ord"), hold=hold, now=NOW
+    ).reference
 
 
 def test_it_is_a_provider(provider: SandboxProvider) -> None:
@@ -219,7 +222,9 @@ def test_cancelling_gives_the_seats_back_once(
 def test_tickets_carry_the_owner_prefix_and_are_stable(provider: SandboxProvider) -> None:
     offer = _first_offer(provider, passengers=offer_passengers(adults=1, infants=1))
     passengers = booking_passengers(offer.passengers)
-    reference = provider.create_booking(offer, passengers, hold=False, now=NOW).reference
+    reference = provider.create_booking(
+        offer, passengers, key=new_id("ord"), hold=False, now=NOW
+    ).reference
     tickets = provider.issue_tickets(reference, passengers, now=NOW)
     prefix = offer.owner.ticket_prefix
     assert [t.passenger_id for t in tickets] == [p.id for p in passengers]
@@ -246,7 +251,7 @@ def test_low_cost_offers_must_be_paid_at_once(provider: SandboxProvider) -> None
     with pytest.raises(InvalidState):
         _book(provider, offer, hold=True)
     booking = provider.create_booking(
-        offer, booking_passengers(offer.passengers), hold=False, now=NOW
+        offer, booking_passengers(offer.passengers), key=new_id("ord"), hold=False, now=NOW
     )
     assert booking.payment_required_by is None
 
@@ -255,19 +260,20 @@ def test_holds_last_the_hold_lifetime_but_never_past_departure(provider: Sandbox
     offer = _first_offer(provider)
     assert offer.hold_lifetime == timedelta(hours=24)
     booking = provider.create_booking(
-        offer, booking_passengers(offer.passengers), hold=True, now=NOW
+        offer, booking_passengers(offer.passengers), key=new_id("ord"), hold=True, now=NOW
     )
     assert booking.payment_required_by == NOW + timedelta(hours=24)
     departure = offer.slices[0].departing_at
     late = departure - timedelta(hours=10)
     short = provider.create_booking(
-        offer, booking_passengers(offer.passengers), hold=True, now=late
+        offer, booking_passengers(offer.passengers), key=new_id("ord"), hold=True, now=late
     )
     assert short.payment_required_by == departure - timedelta(hours=2)
     with pytest.raises(InvalidState):
         provider.create_booking(
             offer,
             booking_passengers(offer.passengers),
+            key=new_id("ord"),
             hold=True,
             now=departure - timedelta(hours=1),
         )
@@ -276,7 +282,9 @@ def test_holds_last_the_hold_lifetime_but_never_past_departure(provider: Sandbox
 def test_booking_other_passengers_than_offered_is_refused(provider: SandboxProvider) -> None:
     offer = _first_offer(provider, passengers=offer_passengers(adults=2))
     with pytest.raises(InvalidState):
-        provider.create_booking(offer, booking_passengers(offer.passengers)[:1], hold=True, now=NOW)
+        provider.create_booking(
+            offer, booking_passengers(offer.passengers)[:1], key=new_id("ord"), hold=True, now=NOW
+        )
 
 
 def test_recheck_returns_the_offer_until_a_leg_sells_out(
@@ -333,7 +341,9 @@ def test_cheap_booking_classes_close_as_the_cabin_fills(
     for key in legs:
         inventory.set_available(key, 5)  # a few seats left: well under a quarter of the cabin
     with pytest.raises(OfferNoLongerAvailable, match="Basic fare class"):
-        provider.create_booking(basic, booking_passengers(basic.passengers), hold=True, now=NOW)
+        provider.create_booking(
+            basic, booking_passengers(basic.passengers), key=new_id("ord"), hold=True, now=NOW
+        )
     again = provider.search("orq_3", make_criteria(), now=NOW).offers
     same_flights = [o for o in again if _legs(o) == legs]
     assert same_flights, "the flight is still on sale"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.seatmap import SeatElement, SeatMap
@@ -67,7 +68,9 @@ def test_occupancy_matches_availability(
     inventory.set_available(key, 37)
     seats = _seats(provider.seat_maps(offer, now=NOW)[0])
     assert sum(1 for seat in seats if seat.available_services) == 37
-    provider.create_booking(offer, booking_passengers(offer.passengers), hold=True, now=NOW)
+    provider.create_booking(
+        offer, booking_passengers(offer.passengers), key=new_id("ord"), hold=True, now=NOW
+    )
     seats = _seats(provider.seat_maps(offer, now=NOW)[0])
     assert sum(1 for seat in seats if seat.available_services) == 36
 

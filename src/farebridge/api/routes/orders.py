@@ -29,6 +29,7 @@ from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money
 from farebridge.domain.order import IdentityDocument, OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.providers.base import requested_scenarios
 from farebridge.services import cancellation, orders, payments, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest
 from farebridge.services.ports import PageRequest
@@ -83,6 +84,7 @@ def _command(body: OrderBody, key: str | None) -> CreateOrder:
         metadata=dict(body.metadata),
         idempotency_key=key,
         services=[(service.id, service.quantity) for service in body.services],
+        scenarios=requested_scenarios.get(),
     )
 
 

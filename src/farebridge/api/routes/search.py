@@ -31,6 +31,7 @@ from farebridge.domain.search import (
     SliceRequest,
     TimeWindow,
 )
+from farebridge.providers.base import requested_scenarios
 from farebridge.services import search
 from farebridge.services.ports import OfferFilter, PageRequest
 
@@ -83,7 +84,9 @@ def create_offer_request(
     return_offers: bool = False,
 ) -> dict[str, Any]:
     """Start a search; offers fill in in the background (``return_offers=true`` waits)."""
-    request = search.create_offer_request(services, user=user, criteria=_criteria(body))
+    request = search.create_offer_request(
+        services, user=user, criteria=_criteria(body), scenarios=requested_scenarios.get()
+    )
     data = offer_request_json(request, services.places)
     if return_offers:
         request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
@@ -150,7 +153,10 @@ def list_offers(
 @router.get("/offers/{offer_id}")
 def get_offer(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
     """One offer, re-checked with the airline for price and availability."""
-    return {"data": offer_json(search.get_offer(services, user=user, offer_id=offer_id))}
+    offer = search.get_offer(
+        services, user=user, offer_id=offer_id, scenarios=requested_scenarios.get()
+    )
+    return {"data": offer_json(offer)}
 
 
 @router.post("/offers/{offer_id}/actions/price")

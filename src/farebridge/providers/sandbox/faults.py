@@ -1,7 +1,9 @@
 """Scripted faults, so clients can test how they handle a misbehaving airline.
 
 A fault fires when the request asked for it (header ``Sandbox-Fault: sold_out``,
-several separated by commas) or, by chance, at the rate set in settings
+several separated by commas; the names travel with the command and are stored
+with the offer request and the order, so they work through the job queue) or,
+by chance, at the rate set in settings
 (``FAREBRIDGE_SANDBOX_FAULT_RATES='{"timeout": 0.02}'``).
 
 fault              where             what happens
@@ -20,8 +22,6 @@ import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-
-from farebridge.providers.base import requested_scenarios
 
 PRICE_CHANGE_FACTOR = Decimal("1.08")
 SCHEDULE_CHANGE_MINUTES = 55
@@ -48,8 +48,8 @@ class FaultPlan:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
 
-    def fires(self, fault: Fault) -> bool:
-        if fault.value in requested_scenarios.get():
+    def fires(self, fault: Fault, scenarios: frozenset[str]) -> bool:
+        if fault.value in scenarios:
             return True
         rate = self._rates.get(fault, 0.0)
         if rate <= 0:
@@ -57,9 +57,9 @@ class FaultPlan:
         with self._lock:
             return self._random.random() < rate
 
-    def deferred(self) -> tuple[str, ...]:
+    def deferred(self, scenarios: frozenset[str]) -> tuple[str, ...]:
         """The deferred faults that fire for a booking being made now."""
-        return tuple(sorted(f.value for f in DEFERRED if self.fires(f)))
+        return tuple(sorted(f.value for f in DEFERRED if self.fires(f, scenarios)))
 
 
 SCENARIOS = frozenset(f.value for f in Fault)

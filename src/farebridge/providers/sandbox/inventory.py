@@ -46,6 +46,7 @@ class SandboxBooking:
     created_at: datetime
     faults: tuple[str, ...] = ()  # scripted faults that fire later (faults.DEFERRED)
     seats: tuple[SeatHold, ...] = ()
+    key: str | None = None  # the caller's idempotency key (our order id); unique
 
 
 class SandboxInventory(Protocol):
@@ -53,12 +54,15 @@ class SandboxInventory(Protocol):
         """Seats left for the keys that are materialised; absent keys are untouched."""
         ...
 
-    def reserve(self, booking: SandboxBooking) -> bool:
+    def reserve(self, booking: SandboxBooking) -> SandboxBooking | None:
         """In one transaction: take every leg's seats (never below zero), hold the
-        chosen seats and store the booking. Return False, changing nothing, if any
-        leg lacks seats; raise ``SeatUnavailable``, changing nothing, if a chosen
-        seat is held already."""
+        chosen seats and store the booking, taking the legs in one fixed order.
+        Return None, changing nothing, if any leg lacks seats; raise
+        ``SeatUnavailable``, changing nothing, if a chosen seat is held already.
+        A booking with the same ``key`` made before is returned unchanged."""
         ...
+
+    def find_by_key(self, key: str) -> SandboxBooking | None: ...
 
     def chosen_seats(self, keys: Sequence[LegKey]) -> dict[LegKey, frozenset[str]]:
         """Seats held by bookings, per flight-date-cabin."""
@@ -66,7 +70,7 @@ class SandboxInventory(Protocol):
 
     def release(self, reference: str, *, now: datetime) -> bool:
         """Cancel an active or ticketed booking and give its seats (and chosen seats)
-        back, once.
+        back, once, taking the legs in the same order as ``reserve``.
         Return False when it was already cancelled or does not exist."""
         ...
 

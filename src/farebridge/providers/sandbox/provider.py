@@ -31,7 +31,13 @@ from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
-from farebridge.providers.base import Booking, BookingChange, IssuedTicket, SearchResult
+from farebridge.providers.base import (
+    NO_SCENARIOS,
+    Booking,
+    BookingChange,
+    IssuedTicket,
+    SearchResult,
+)
 from farebridge.providers.sandbox.extras import price_services
 from farebridge.providers.sandbox.fare_rules import build_fare_rules
 from farebridge.providers.sandbox.faults import (
@@ -99,9 +105,14 @@ class SandboxProvider:
 
     # --- search -------------------------------------------------------------
     def search(
-        self, offer_request_id: str, criteria: SearchCriteria, *, now: datetime
+        self,
+        offer_request_id: str,
+        criteria: SearchCriteria,
+        *,
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> SearchResult:
-        if self._faults.fires(Fault.SEARCH_TIMEOUT):
+        if self._faults.fires(Fault.SEARCH_TIMEOUT, scenarios):
             raise UpstreamTimeout("The sandbox airline did not answer the search in time.")
         per_slice: list[list[PlannedSlice]] = []
         truncated = False
@@ -139,13 +150,15 @@ class SandboxProvider:
         return SearchResult(offers=offers, truncated=truncated or capped)
 
     # --- offers -------------------------------------------------------------
-    def recheck_offer(self, offer: Offer, *, now: datetime) -> Offer:
+    def recheck_offer(
+        self, offer: Offer, *, now: datetime, scenarios: frozenset[str] = NO_SCENARIOS
+    ) -> Offer:
         if offer.is_expired(now):
             raise OfferExpired(f"Offer {offer.id} has expired.")
         self._check_bookable(offer, now=now)
-        if self._faults.fires(Fault.SOLD_OUT):
+        if self._faults.fires(Fault.SOLD_OUT, scenarios):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
-        if self._faults.fires(Fault.PRICE_CHANGE):
+        if self._faults.fires(Fault.PRICE_CHANGE, scenarios):
             return _repriced(offer)
         return offer
 
@@ -191,10 +204,15 @@ class SandboxProvider:
         offer: Offer,
         passengers: Sequence[Passenger],
         *,
+        key: str,
         hold: bool,
         now: datetime,
         services: Sequence[OrderService] = (),
+        scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> Booking:
+        made = self._inventory.find_by_key(key)
+        if made is not None:
+            return _booking(made)
         if hold and offer.requires_instant_payment:
             raise InvalidState(
                 f"Offer {offer.id} must be paid at once; it cannot be held.",
@@ -202,7 +220,7 @@ class SandboxProvider:
             )
         _check_passengers(offer, passengers)
         legs = self._check_bookable(offer, now=now)
-        self._order_time_faults(offer)
+        self._order_time_faults(offer, scenarios)
         deadline = self._payment_deadline(offer, now=now) if hold else None
         seats = sum(1 for passenger in passengers if passenger.type.occupies_seat)
         booking = SandboxBooking(
@@ -211,15 +229,26 @@ class SandboxProvider:
             legs=tuple(LegReservation(leg.key, seats, leg.initially_available) for leg in legs),
             payment_required_by=deadline,
             created_at=now,
-            faults=self._faults.deferred(),
+            faults=self._faults.deferred(scenarios),
             seats=self._seat_holds(offer, legs, services),
+            key=key,
         )
-        if not self._inventory.reserve(booking):
+        stored = self._inventory.reserve(booking)
+        if stored is None:
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
-        return Booking(reference=booking.reference, payment_required_by=deadline)
+        return _booking(stored)
+
+    def find_booking(self, key: str) -> Booking | None:
+        made = self._inventory.find_by_key(key)
+        return _booking(made) if made is not None else None
 
     def issue_tickets(
-        self, booking_reference: str, passengers: Sequence[Passenger], *, now: datetime
+        self,
+        booking_reference: str,
+        passengers: Sequence[Passenger],
+        *,
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> list[IssuedTicket]:
         booking = self._booking(booking_reference)
         if booking.status == "cancelled":
@@ -227,7 +256,8 @@ class SandboxProvider:
                 f"Booking {booking_reference} is cancelled; it cannot be ticketed.",
                 code="booking_cancelled",
             )
-        if Fault.TICKETING_UNKNOWN in booking.faults and booking.status == "active":
+        faults = {*booking.faults, *scenarios}
+        if Fault.TICKETING_UNKNOWN in faults and booking.status == "active":
             raise UpstreamTimeout(
                 f"The sandbox airline did not confirm ticketing of "
                 f"{booking_reference}; the outcome is unknown."
@@ -275,12 +305,12 @@ class SandboxProvider:
             chosen=self._inventory.chosen_seats(keys),
         )
 
-    def _order_time_faults(self, offer: Offer) -> None:
-        if self._faults.fires(Fault.TIMEOUT):
+    def _order_time_faults(self, offer: Offer, scenarios: frozenset[str]) -> None:
+        if self._faults.fires(Fault.TIMEOUT, scenarios):
             raise UpstreamTimeout("The sandbox airline did not answer the booking in time.")
-        if self._faults.fires(Fault.SOLD_OUT):
+        if self._faults.fires(Fault.SOLD_OUT, scenarios):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
-        if self._faults.fires(Fault.PRICE_CHANGE):
+        if self._faults.fires(Fault.PRICE_CHANGE, scenarios):
             repriced = _repriced(offer)
             raise OfferPriceChanged(
                 f"The airline re-priced offer {offer.id}: {offer.total} is now {repriced.total}. "
@@ -367,6 +397,14 @@ class SandboxProvider:
             if self._inventory.get_booking(reference) is None:
                 return reference
         raise UpstreamUnavailable("The sandbox could not allocate a booking reference.")
+
+
+def _booking(stored: SandboxBooking) -> Booking:
+    return Booking(
+        reference=stored.reference,
+        payment_required_by=stored.payment_required_by,
+        active=stored.status != "cancelled",
+    )
 
 
 def _repriced(offer: Offer) -> Offer:

@@ -1,0 +1,32 @@
+"""The explicit table from job kind to handler: the only place that says who runs what.
+
+``check_handler_table`` runs when a process builds its dependencies and again
+when a worker starts (against the jobs still queued), so a kind without a
+handler stops the process at start-up instead of failing jobs quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from farebridge.services import releases, search, sync, ticketing
+from farebridge.services.jobs import JobKind
+from farebridge.services.ports import Dependencies, JobHandler
+from farebridge.services.recovery import recover_order
+
+
+def _recover(deps: Dependencies, payload: dict[str, object]) -> None:
+    recover_order(deps, str(payload["order_id"]))
+
+
+HANDLERS: Mapping[str, JobHandler] = MappingProxyType(
+    {
+        JobKind.SEARCH: search.run_offer_request,
+        JobKind.TICKETING: ticketing.issue_tickets,
+        JobKind.SYNC: sync.sync_order,
+        JobKind.RELEASE: releases.release_booking,
+        JobKind.REFUND: releases.refund_payment,
+        JobKind.RECOVER_ORDER: _recover,
+    }
+)

@@ -1,0 +1,119 @@
+"""The transactions of the order protocol (``services/orders.py``), shared with the
+reconciler (``services/recovery.py``): record, confirm, fail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import structlog
+
+from farebridge.domain.errors import FarebridgeError, OfferPriceChanged, UpstreamUnavailable
+from farebridge.domain.order import Order, OrderFailure, OrderType
+from farebridge.domain.payment import Payment, PaymentStatus
+from farebridge.providers.base import Booking
+from farebridge.services.jobs import JobKind, run_job_now
+from farebridge.services.ports import Dependencies
+from farebridge.services.releases import enqueue_refund, enqueue_release, release_key
+from farebridge.services.ticketing import enqueue_ticketing
+
+log = structlog.get_logger(__name__)
+
+
+def record(
+    deps: Dependencies,
+    order: Order,
+    payment: Payment | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> None:
+    """Step 1: the pending order (and payment) exist before anything upstream does.
+    ``DuplicateIdempotencyKey`` if another request holds the key."""
+    with deps.uow() as uow:
+        uow.orders.add(order, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if payment is not None:
+            uow.payments.add(payment)
+        uow.commit()
+
+
+def confirm(deps: Dependencies, order: Order, payment: Payment | None, booking: Booking) -> Order:
+    """Step 4, one commit: pending → hold | instant, the payment succeeded, ticketing queued.
+
+    If someone else finished the order first (the reconciler), their outcome stands:
+    a completed order is returned; an undone one gets its late charge refunded."""
+    now = deps.clock.now()
+    instant = order.type is OrderType.INSTANT
+    changes = {
+        "booking_reference": booking.reference,
+        "payment_required_by": None if instant else booking.payment_required_by,
+        "paid_at": now if instant else None,
+        "synced_at": now,
+    }
+    event = order.confirm(now=now)
+    with deps.uow() as uow:
+        if uow.orders.apply(event, **changes):
+            if payment is not None:
+                uow.payments.set_status(
+                    payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
+                )
+            if instant:
+                enqueue_ticketing(uow, deps, order.id)
+            uow.commit()
+            return replace(order, status=event.to_status, **changes)  # type: ignore[arg-type]
+        current = uow.orders.get(order.id)
+        if current is not None and current.status is event.to_status:
+            return current
+        if payment is not None:
+            enqueue_refund(uow, deps, payment, payment.amount, refund_id=f"void_{payment.id}")
+            uow.commit()
+    raise UpstreamUnavailable(
+        f"Order {order.id} was undone while it was being booked; any charge is refunded. "
+        "Book again.",
+        code="order_interrupted",
+    )
+
+
+def fail_order(
+    deps: Dependencies,
+    order: Order,
+    payment: Payment | None,
+    error: FarebridgeError,
+    *,
+    release: bool,
+    give_back_key: bool = False,
+) -> None:
+    """pending → failed with the error its request answers; queue the release of
+    anything booked in the same commit and try it at once. Never raises: if the
+    database is down too, the order stays pending and the reconciler undoes it."""
+    now = deps.clock.now()
+    failure = OrderFailure(type(error).__name__, error.code, error.message, error.field)
+    try:
+        with deps.uow() as uow:
+            if not uow.orders.apply(
+                order.fail(now=now, code=error.code, message=error.message), failure=failure
+            ):
+                return
+            if payment is not None:
+                uow.payments.set_status(
+                    payment.id,
+                    from_status=PaymentStatus.PENDING,
+                    to_status=PaymentStatus.FAILED,
+                    failure_code=error.code,
+                )
+            if give_back_key:
+                uow.orders.release_idempotency_key(order.id)
+            if release:
+                enqueue_release(uow, deps, order)
+            uow.commit()
+    except Exception:
+        log.exception("order.fail_not_recorded", order_id=order.id)
+        return
+    deps.checkpoint("order.failed")
+    if release:
+        run_job_now(deps, JobKind.RELEASE, release_key(order.id))
+
+
+def store_repriced(deps: Dependencies, changed: OfferPriceChanged) -> None:
+    """Keep the airline's new price, so that the client's re-fetch shows it."""
+    with deps.uow() as uow:
+        uow.offers.replace(changed.repriced)
+        uow.commit()
