@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
 from farebridge.domain.errors import FarebridgeError
+from farebridge.domain.ids import new_id
+from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.services import cancellation, payments
-from farebridge.services.orders import CreateOrder, create_order
-from farebridge.services.ports import Dependencies
+from farebridge.services import cancellation, payments, search
+from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
+from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.tables import orders, sandbox_bookings, sandbox_inventory
 from tests.factories import create_passenger
@@ -158,3 +161,83 @@ def test_twenty_clients_for_one_seat(services: Dependencies) -> None:
         if e.designator == seat.designator
     ]
     assert same[0].available_services == ()
+
+
+def _connecting_offer_out_of_sort_order(services: Dependencies) -> Offer:
+    """A Flex offer of two flights whose designators sort against travel order (the
+    shape that deadlocked: e.g. TP2 then TP1052)."""
+    for origin, destination in (("JFK", "FCO"), ("LHR", "SFO"), ("ORD", "CDG"), ("JFK", "MAD")):
+        criteria_offers = _search(services, origin, destination)
+        for offer in criteria_offers:
+            flights = [leg["flight"] for leg in offer.provider_reference["legs"]]
+            if len(flights) == 2 and flights != sorted(flights) and offer.fare_brand_name == "Flex":
+                return offer
+    raise AssertionError("no connecting offer whose flights sort against travel order")
+
+
+def _search(services: Dependencies, origin: str, destination: str) -> list[Offer]:
+    criteria = SearchCriteria(
+        (SliceRequest(origin, destination, date.today() + timedelta(days=35)),),
+        (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
+        max_connections=1,
+    )
+    request = search.create_offer_request(services, user=None, criteria=criteria)
+    search.get_offer_request(services, user=None, request_id=request.id, wait=True)
+    page = search.list_offers(
+        services,
+        user=None,
+        request_id=request.id,
+        filters=OfferFilter(),
+        page=PageRequest(limit=200),
+    )
+    return page.items
+
+
+def test_sixty_instant_orders_half_declined_on_a_connection(
+    services: Dependencies, engine: Engine
+) -> None:
+    """Reserving and releasing take a connection's flights in one order: no deadlock,
+    no 500, no airline booking left without an order, every seat accounted for."""
+    offer = _connecting_offer_out_of_sort_order(services)
+    legs = [
+        LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+        for leg in offer.provider_reference["legs"]
+    ]
+    start = 40
+    for key in legs:
+        SqlSandboxInventory(engine).set_available(key, start)
+    users = [create_user(services) for _ in range(60)]
+
+    def book(index: int) -> str:
+        token = "tok_card_declined" if index % 2 else "tok_visa"
+        payment = PaymentRequest(offer.total, PaymentMethod(PaymentType.CARD, token))
+        command = CreateOrder(
+            OrderType.INSTANT, offer.id, [create_passenger(id="")], payment=payment
+        )
+        return _outcome(lambda: create_order(services, user=users[index], command=command))
+
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        outcomes = Counter(pool.map(book, range(60)))
+    assert set(outcomes) <= {"ok", "card_declined", "offer_no_longer_available"}, outcomes
+    assert outcomes["card_declined"] == 30
+    with engine.connect() as db:
+        holding = (
+            db.execute(
+                select(sandbox_bookings.c.request_key).where(
+                    sandbox_bookings.c.status != "cancelled"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        live = set(db.execute(select(orders.c.id).where(orders.c.status == "instant")).scalars())
+        left = {
+            row.flight: row.available
+            for row in db.execute(
+                select(sandbox_inventory).where(
+                    sandbox_inventory.c.flight.in_([key.flight for key in legs])
+                )
+            )
+        }
+    assert set(holding) == live and len(live) == outcomes["ok"]
+    assert all(seats == start - outcomes["ok"] for seats in left.values()), left
