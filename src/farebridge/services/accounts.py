@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from farebridge.domain.account import Role, User
 from farebridge.domain.errors import NotAuthenticated, ValidationFailed
 from farebridge.domain.ids import new_id
+from farebridge.services import api_keys
 from farebridge.services.ports import Dependencies
 
 _hasher = PasswordHasher()
@@ -82,6 +83,9 @@ def log_out(deps: Dependencies, *, token: str) -> None:
 
 
 def authenticate(deps: Dependencies, *, token: str) -> User:
+    """The user behind a bearer credential: a login token or an API key."""
+    if api_keys.is_api_key(token):
+        return api_keys.authenticate_api_key(deps, secret=token)
     with deps.uow(read_only=True) as uow:
         user = uow.tokens.user_for(_hash_token(token), now=deps.clock.now())
     if user is None:

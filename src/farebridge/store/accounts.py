@@ -1,4 +1,4 @@
-"""Users and access tokens."""
+"""Users, access tokens and API keys."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from farebridge.domain.account import Role, User
+from farebridge.domain.account import ApiKey, Role, User
 from farebridge.domain.errors import EmailAlreadyRegistered
-from farebridge.store.tables import access_tokens, users
+from farebridge.store.tables import access_tokens, api_keys, users
 
 
 def _user(row: object) -> User:
@@ -87,3 +87,66 @@ class TokenRepository:
             .where(access_tokens.c.token_hash == token_hash, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+
+class ApiKeyRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, key: ApiKey, secret_hash: str) -> None:
+        self._db.execute(
+            insert(api_keys).values(
+                id=key.id,
+                user_id=key.user_id,
+                name=key.name,
+                prefix=key.prefix,
+                secret_hash=secret_hash,
+                created_at=key.created_at,
+            )
+        )
+
+    def list_for_user(self, user_id: str) -> list[ApiKey]:
+        rows = self._db.execute(
+            select(api_keys)
+            .where(api_keys.c.user_id == user_id)
+            .order_by(api_keys.c.created_at.desc(), api_keys.c.id)
+        )
+        return [_api_key(row) for row in rows]
+
+    def get(self, key_id: str) -> ApiKey | None:
+        row = self._db.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return _api_key(row) if row else None
+
+    def revoke(self, key_id: str, *, now: datetime) -> bool:
+        result = self._db.execute(
+            update(api_keys)
+            .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return result.rowcount == 1
+
+    def user_for(self, secret_hash: str) -> tuple[User, ApiKey] | None:
+        row = self._db.execute(
+            select(api_keys).where(
+                api_keys.c.secret_hash == secret_hash, api_keys.c.revoked_at.is_(None)
+            )
+        ).first()
+        if row is None:
+            return None
+        user = self._db.execute(select(users).where(users.c.id == row.user_id)).first()
+        return (_user(user), _api_key(row)) if user else None
+
+    def touch(self, key_id: str, *, now: datetime) -> None:
+        self._db.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used_at=now))
+
+
+def _api_key(row: object) -> ApiKey:
+    return ApiKey(
+        id=row.id,  # type: ignore[attr-defined]
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        prefix=row.prefix,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+        last_used_at=row.last_used_at,  # type: ignore[attr-defined]
+        revoked_at=row.revoked_at,  # type: ignore[attr-defined]
+    )

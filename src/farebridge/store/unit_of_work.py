@@ -6,7 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
-from farebridge.store.accounts import TokenRepository, UserRepository
+from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
@@ -23,6 +23,7 @@ class SqlUnitOfWork:
 
     users: UserRepository
     tokens: TokenRepository
+    api_keys: ApiKeyRepository
     offer_requests: OfferRequestRepository
     offers: OfferRepository
     orders: OrderRepository
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self.users = UserRepository(connection)
         self.tokens = TokenRepository(connection)
+        self.api_keys = ApiKeyRepository(connection)
         self.offer_requests = OfferRequestRepository(connection)
         self.offers = OfferRepository(connection)
         self.orders = OrderRepository(connection)
