@@ -85,7 +85,11 @@ def bench_search(services: Dependencies, rounds: int) -> list[str]:
             max_connections=1,
         )
         provider_ms.append(
-            timed(lambda c=criteria: services.provider.search("orq_x", c, now=services.clock.now()))
+            timed(
+                lambda c=criteria: services.providers.get("sandbox").search(
+                    "orq_x", c, now=services.clock.now()
+                )
+            )
         )
 
         def full(c: SearchCriteria = criteria) -> None:
@@ -143,7 +147,7 @@ def main() -> None:
         upgrade(url)
         started = time.perf_counter()
         services = build(Settings(database_url=url))
-        services.provider.search(
+        services.providers.get("sandbox").search(
             "orq_warm",
             SearchCriteria(
                 (SliceRequest("JFK", "LHR", services.clock.now().date() + timedelta(days=10)),),
