@@ -41,9 +41,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## print the benchmark figures (about 4 minutes)
+bench: install  ## print the benchmark figures (about 6 minutes)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.search_world
+	$(BIN)/python -m benchmarks.crash_api 200
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
