@@ -82,17 +82,21 @@ def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
 def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
     """Run the job with this key here and now if nobody else holds it. A failure is
     recorded on the job (retried later by the worker), never raised."""
-    with deps.uow() as uow:
-        job_id = uow.jobs.find_queued(kind.value, dedupe_key)
-        job = (
-            uow.jobs.claim(job_id, now=deps.clock.now(), lease=deps.policies.job_lease)
-            if job_id is not None
-            else None
-        )
-        uow.commit()
-    if job is None:
+    try:
+        with deps.uow() as uow:
+            job_id = uow.jobs.find_queued(kind.value, dedupe_key)
+            job = (
+                uow.jobs.claim(job_id, now=deps.clock.now(), lease=deps.policies.job_lease)
+                if job_id is not None
+                else None
+            )
+            uow.commit()
+        if job is None:
+            return False
+        _run(deps, job)
+    except Exception as exc:  # the job stays queued or leased: the worker runs it
+        log.warning("job.run_now_failed", job_kind=kind.value, error=repr(exc))
         return False
-    _run(deps, job)
     return True
 
 
