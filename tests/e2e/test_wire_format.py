@@ -8,7 +8,8 @@ seen there: an object's exact keys in order, ``null``, ``bool``, ``int``,
 ISO duration, other). Every kind seen now must have been seen then, so a
 renamed, dropped, added or reordered key, a lost ``null`` or a changed string
 format fails (a value that is null today and was not then is allowed: that
-depends on the day's flights, not on the code). Regenerate only on purpose: ``FAREBRIDGE_WRITE_WIRE_SHAPES=1``.
+depends on the day's flights, not on the code). Regenerate only on purpose:
+``FAREBRIDGE_WRITE_WIRE_SHAPES=1``.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ class Tour:
 
 def _accounts(tour: Tour) -> dict[str, str]:
     account = {"email": "wire@test.com", "password": "correct-horse"}
-    tour.call("/api/auth/register", "POST", "/api/auth/register", json={**account, "full_name": "W"})
+    register_body = {**account, "full_name": "W"}
+    tour.call("/api/auth/register", "POST", "/api/auth/register", json=register_body)
     login = tour.call("/api/auth/login", "POST", "/api/auth/login", json=account)
     auth = {"Authorization": f"Bearer {login['data']['access_token']}"}
     tour.call("/api/me", "GET", "/api/me", headers=auth)
