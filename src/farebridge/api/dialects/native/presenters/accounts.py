@@ -9,7 +9,7 @@ from farebridge.services.accounts import IssuedToken
 
 
 def present_user(user: User) -> wire.User:
-    return wire.User(
+    return wire.User.model_construct(
         id=user.id,
         email=user.email,
         full_name=user.full_name,
@@ -19,7 +19,7 @@ def present_user(user: User) -> wire.User:
 
 
 def present_token(issued: IssuedToken) -> wire.Token:
-    return wire.Token(
+    return wire.Token.model_construct(
         access_token=issued.token,
         token_type="bearer",  # noqa: S106 (the scheme, not a secret)
         expires_at=instant(issued.expires_at),

@@ -11,6 +11,7 @@ from farebridge.api.dialects.native.presenters.common import (
     optional_instant,
     present_carrier,
     present_page_meta,
+    shared,
 )
 from farebridge.api.dialects.native.presenters.places import present_airport, present_place_code
 from farebridge.domain import itinerary
@@ -21,8 +22,18 @@ from farebridge.domain.search import OfferPassenger
 from farebridge.services.ports import Page
 
 
+@shared
+def present_aircraft(aircraft: itinerary.Aircraft) -> wire.Aircraft:
+    return wire.Aircraft.model_construct(iata_code=aircraft.iata_code, name=aircraft.name)
+
+
+@shared
+def present_baggage(baggage: itinerary.Baggage) -> wire.Baggage:
+    return wire.Baggage.model_construct(type=baggage.type, quantity=baggage.quantity)
+
+
 def present_segment(segment: itinerary.Segment) -> wire.Segment:
-    return wire.Segment(
+    return wire.Segment.model_construct(
         id=segment.id,
         origin=present_airport(segment.origin),
         destination=present_airport(segment.destination),
@@ -32,16 +43,16 @@ def present_segment(segment: itinerary.Segment) -> wire.Segment:
         marketing_carrier=present_carrier(segment.marketing_carrier),
         operating_carrier=present_carrier(segment.operating_carrier),
         marketing_carrier_flight_number=segment.marketing_carrier_flight_number,
-        aircraft=wire.Aircraft(iata_code=segment.aircraft.iata_code, name=segment.aircraft.name),
+        aircraft=present_aircraft(segment.aircraft),
         cabin_class=segment.cabin_class,
         booking_class=segment.booking_class,
         fare_basis_code=segment.fare_basis_code,
-        baggages=[wire.Baggage(type=b.type, quantity=b.quantity) for b in segment.baggages],
+        baggages=[present_baggage(b) for b in segment.baggages],
     )
 
 
 def present_slice(item: itinerary.Slice) -> wire.Slice:
-    return wire.Slice(
+    return wire.Slice.model_construct(
         id=item.id,
         origin=present_airport(item.origin),
         destination=present_airport(item.destination),
@@ -55,26 +66,29 @@ def present_slice(item: itinerary.Slice) -> wire.Slice:
 
 def present_rule(rule: ConditionRule) -> wire.ConditionRule:
     penalty = rule.penalty
-    return wire.ConditionRule(
+    return wire.ConditionRule.model_construct(
         allowed=rule.allowed,
         penalty_amount=amount(penalty) if penalty else None,
         penalty_currency=penalty.currency if penalty else None,
     )
 
 
+@shared
 def present_conditions(conditions: Conditions) -> wire.Conditions:
-    return wire.Conditions(
+    return wire.Conditions.model_construct(
         refund_before_departure=present_rule(conditions.refund_before_departure),
         change_before_departure=present_rule(conditions.change_before_departure),
     )
 
 
 def present_offer_passenger(passenger: OfferPassenger) -> wire.OfferPassenger:
-    return wire.OfferPassenger(id=passenger.id, type=passenger.type, age=passenger.age)
+    return wire.OfferPassenger.model_construct(
+        id=passenger.id, type=passenger.type, age=passenger.age
+    )
 
 
 def present_available_service(service: OfferService) -> wire.AvailableService:
-    return wire.AvailableService(
+    return wire.AvailableService.model_construct(
         id=service.id,
         type=service.type,
         passenger_ids=[service.passenger_id],
@@ -88,7 +102,7 @@ def present_available_service(service: OfferService) -> wire.AvailableService:
 
 def present_payment_requirements(offer: Offer) -> wire.PaymentRequirements:
     hold = offer.hold_lifetime
-    return wire.PaymentRequirements(
+    return wire.PaymentRequirements.model_construct(
         requires_instant_payment=offer.requires_instant_payment,
         payment_required_by=optional_instant(offer.payment_required_by),
         price_guarantee_expires_at=optional_instant(offer.payment_required_by),
@@ -97,7 +111,7 @@ def present_payment_requirements(offer: Offer) -> wire.PaymentRequirements:
 
 
 def present_offer(offer: Offer) -> wire.Offer:
-    return wire.Offer(
+    return wire.Offer.model_construct(
         id=offer.id,
         live_mode=False,
         offer_request_id=offer.offer_request_id,
@@ -122,7 +136,7 @@ def present_offer(offer: Offer) -> wire.Offer:
 
 
 def present_offer_page(page: Page[Offer]) -> wire.OfferListResponse:
-    return wire.OfferListResponse(
+    return wire.OfferListResponse.model_construct(
         data=[present_offer(o) for o in page.items], meta=present_page_meta(page)
     )
 
@@ -132,19 +146,23 @@ def present_offer_request(
 ) -> wire.OfferRequest:
     criteria = request.criteria
     error = request.error_code
-    return wire.OfferRequest(
-        airlines=[Carrier(iata_code=code, name=name) for code, name in airlines or []],
+    return wire.OfferRequest.model_construct(
+        airlines=[
+            Carrier.model_construct(iata_code=code, name=name) for code, name in airlines or []
+        ],
         id=request.id,
         live_mode=False,
         status=request.status,
         offers_count=request.offers_count,
         truncated=request.truncated,
-        error=wire.SearchError(code=error, message=request.error_message) if error else None,
+        error=wire.SearchError.model_construct(code=error, message=request.error_message)
+        if error
+        else None,
         cabin_class=criteria.cabin_class,
         max_connections=criteria.max_connections,
         passengers=[present_offer_passenger(p) for p in criteria.passengers],
         slices=[
-            wire.SearchedSlice(
+            wire.SearchedSlice.model_construct(
                 origin=present_place_code(s.origin, places),
                 destination=present_place_code(s.destination, places),
                 departure_date=s.departure_date,
@@ -160,17 +178,22 @@ def present_offer_request_with_offers(
     request: OfferRequest, places: PlaceDirectory, offers: list[Offer]
 ) -> wire.OfferRequestWithOffers:
     summary = present_offer_request(request, places)
-    return wire.OfferRequestWithOffers(**dict(summary), offers=[present_offer(o) for o in offers])
+    return wire.OfferRequestWithOffers.model_construct(
+        **dict(summary), offers=[present_offer(o) for o in offers]
+    )
 
 
 def present_fare_rules(rules: FareRules) -> wire.FareRules:
-    return wire.FareRules(
+    return wire.FareRules.model_construct(
         offer_id=rules.offer_id,
         fare_basis_codes=list(rules.fare_basis_codes),
-        rules=[wire.RuleSection(code=r.code, title=r.title, text=r.text) for r in rules.sections],
+        rules=[
+            wire.RuleSection.model_construct(code=r.code, title=r.title, text=r.text)
+            for r in rules.sections
+        ],
         link=rules.link,
         ticket_designators=[
-            wire.TicketDesignator(code=d.code, extension=d.extension)
+            wire.TicketDesignator.model_construct(code=d.code, extension=d.extension)
             for d in rules.ticket_designators
         ],
     )

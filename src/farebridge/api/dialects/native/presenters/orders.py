@@ -20,7 +20,7 @@ from farebridge.services.ports import Page
 
 
 def present_passenger(passenger: Passenger) -> wire.Passenger:
-    return wire.Passenger(
+    return wire.Passenger.model_construct(
         id=passenger.id,
         type=passenger.type,
         title=passenger.title,
@@ -31,7 +31,7 @@ def present_passenger(passenger: Passenger) -> wire.Passenger:
         email=passenger.email,
         phone_number=passenger.phone_number,
         identity_documents=[
-            wire.IdentityDocument(
+            wire.IdentityDocument.model_construct(
                 type=d.type,
                 unique_identifier=d.masked_identifier,
                 issuing_country_code=d.issuing_country_code,
@@ -43,7 +43,7 @@ def present_passenger(passenger: Passenger) -> wire.Passenger:
 
 
 def present_service(service: OrderService) -> wire.OrderService:
-    return wire.OrderService(
+    return wire.OrderService.model_construct(
         id=service.id,
         type=service.type,
         segment_id=service.segment_id,
@@ -57,7 +57,7 @@ def present_service(service: OrderService) -> wire.OrderService:
 
 
 def present_payment_status(order: Order) -> wire.OrderPaymentStatus:
-    return wire.OrderPaymentStatus(
+    return wire.OrderPaymentStatus.model_construct(
         awaiting_payment=order.awaiting_payment(),
         payment_required_by=optional_instant(order.payment_required_by),
         price_guarantee_expires_at=optional_instant(order.payment_required_by),
@@ -66,7 +66,7 @@ def present_payment_status(order: Order) -> wire.OrderPaymentStatus:
 
 
 def present_order(order: Order) -> wire.Order:
-    return wire.Order(
+    return wire.Order.model_construct(
         id=order.id,
         live_mode=False,
         type=order.type,
@@ -87,7 +87,7 @@ def present_order(order: Order) -> wire.Order:
         payment_status=present_payment_status(order),
         ticketing_status=order.ticketing_status,
         documents=[
-            wire.Document(
+            wire.Document.model_construct(
                 type=d.type,
                 unique_identifier=d.unique_identifier,
                 passenger_id=d.passenger_id,
@@ -106,14 +106,14 @@ def present_order(order: Order) -> wire.Order:
 
 
 def present_order_page(page: Page[Order]) -> wire.OrderListResponse:
-    return wire.OrderListResponse(
+    return wire.OrderListResponse.model_construct(
         data=[present_order(o) for o in page.items], meta=present_page_meta(page)
     )
 
 
 def present_price(offer: Offer, services: tuple[OrderService, ...], total: Money) -> wire.Price:
     extras = total - offer.total
-    return wire.Price(
+    return wire.Price.model_construct(
         offer_id=offer.id,
         base_amount=amount(offer.base),
         base_currency=offer.base.currency,
@@ -128,7 +128,7 @@ def present_price(offer: Offer, services: tuple[OrderService, ...], total: Money
 
 
 def present_payment(payment: Payment) -> wire.Payment:
-    return wire.Payment(
+    return wire.Payment.model_construct(
         id=payment.id,
         order_id=payment.order_id,
         type=payment.method.type,
@@ -141,7 +141,7 @@ def present_payment(payment: Payment) -> wire.Payment:
 
 
 def present_cancellation(quote: CancellationQuote) -> wire.Cancellation:
-    return wire.Cancellation(
+    return wire.Cancellation.model_construct(
         id=quote.id,
         order_id=quote.order_id,
         refund_amount=amount(quote.refund),
@@ -158,7 +158,7 @@ def present_cancellation(quote: CancellationQuote) -> wire.Cancellation:
 
 
 def present_event(event: OrderEvent) -> wire.OrderEvent:
-    return wire.OrderEvent(
+    return wire.OrderEvent.model_construct(
         type=event.type,
         from_status=event.from_status,
         to_status=event.to_status,

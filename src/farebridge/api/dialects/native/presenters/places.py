@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from farebridge.api.dialects.native.models import places as wire
+from farebridge.api.dialects.native.presenters.common import shared
 from farebridge.domain.places import Airport, City, PlaceDirectory
 
 
+@shared
 def present_airport(airport: Airport) -> wire.Airport:
-    return wire.Airport(
+    return wire.Airport.model_construct(
         type="airport",
         iata_code=airport.iata_code,
         name=airport.name,
@@ -21,7 +23,7 @@ def present_airport(airport: Airport) -> wire.Airport:
 
 def present_city(city: City, places: PlaceDirectory) -> wire.City:
     airports = [places.airport(code) for code in city.airport_codes]
-    return wire.City(
+    return wire.City.model_construct(
         type="city",
         iata_code=city.iata_code,
         name=city.name,
@@ -40,4 +42,4 @@ def present_place_code(code: str, places: PlaceDirectory) -> wire.Place | wire.P
     if city is not None and len(city.airport_codes) > 1:
         return present_city(city, places)
     airport = places.airport(code)
-    return present_airport(airport) if airport else wire.PlaceCode(iata_code=code)
+    return present_airport(airport) if airport else wire.PlaceCode.model_construct(iata_code=code)

@@ -20,14 +20,14 @@ def register(body: RegisterBody, services: ServicesDep) -> UserResponse:
     user = accounts.register_user(
         services, email=body.email, password=body.password, full_name=body.full_name
     )
-    return UserResponse(data=present_user(user))
+    return UserResponse.model_construct(data=present_user(user))
 
 
 @router.post("/auth/login", responses=responses(401))
 def login(body: LoginBody, services: ServicesDep) -> TokenResponse:
     """Exchange email and password for a bearer token."""
     issued = accounts.log_in(services, email=body.email, password=body.password)
-    return TokenResponse(data=present_token(issued))
+    return TokenResponse.model_construct(data=present_token(issued))
 
 
 @router.post("/auth/logout", status_code=204, responses=responses(401))
@@ -39,4 +39,4 @@ def logout(token: BearerToken, services: ServicesDep) -> None:
 @router.get("/me", responses=responses(401))
 def me(user: CurrentUser) -> UserResponse:
     """The account behind the bearer token."""
-    return UserResponse(data=present_user(user))
+    return UserResponse.model_construct(data=present_user(user))

@@ -113,7 +113,7 @@ def create_order(
 ) -> OrderResponse:
     """Book an offer: ``hold`` (pay later) or ``instant`` (pay now; ``payments`` required)."""
     order = orders.create_order(services, user=user, command=_command(body, idempotency_key))
-    return OrderResponse(data=present_order(order))
+    return OrderResponse.model_construct(data=present_order(order))
 
 
 @router.get("/orders", responses=responses(401))
@@ -132,7 +132,7 @@ def list_orders(
 @router.get("/orders/{order_id}", responses=responses(401, 404))
 def get_order(order_id: str, services: ServicesDep, user: CurrentUser) -> OrderResponse:
     """One order: poll it for ``documents`` (tickets) after payment."""
-    return OrderResponse(
+    return OrderResponse.model_construct(
         data=present_order(orders.get_order(services, user=user, order_id=order_id))
     )
 
@@ -145,7 +145,7 @@ def update_order(
     order = orders.update_order_metadata(
         services, user=user, order_id=order_id, metadata=dict(body.metadata)
     )
-    return OrderResponse(data=present_order(order))
+    return OrderResponse.model_construct(data=present_order(order))
 
 
 @router.get("/orders/{order_id}/events", responses=responses(401, 404))
@@ -154,14 +154,14 @@ def list_order_events(
 ) -> OrderEventListResponse:
     """The order's history: every status change and airline change, oldest first."""
     events = sync.list_order_events(services, user=user, order_id=order_id)
-    return OrderEventListResponse(data=[present_event(e) for e in events])
+    return OrderEventListResponse.model_construct(data=[present_event(e) for e in events])
 
 
 @router.post("/orders/{order_id}/actions/sync", responses=responses(401, 404, 503, 504))
 def sync_order(order_id: str, services: ServicesDep, user: CurrentUser) -> OrderResponse:
     """Ask the airline for changes (e.g. a schedule change) now."""
     order = sync.sync_order_now(services, user=user, order_id=order_id)
-    return OrderResponse(data=present_order(order))
+    return OrderResponse.model_construct(data=present_order(order))
 
 
 @router.post(
@@ -179,7 +179,7 @@ def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) 
         amount=_money(body.amount, body.currency, "amount"),
         method=_method(body),
     )
-    return PaymentResponse(data=present_payment(payment))
+    return PaymentResponse.model_construct(data=present_payment(payment))
 
 
 @router.post(
@@ -191,7 +191,7 @@ def quote_cancellation(
     """Step 1 of 2: a refund quote. Nothing changes until it is confirmed."""
     reason = body.reason if body else "requested_by_customer"
     quote = cancellation.quote_cancellation(services, user=user, order_id=order_id, reason=reason)
-    return CancellationResponse(data=present_cancellation(quote))
+    return CancellationResponse.model_construct(data=present_cancellation(quote))
 
 
 @router.post("/orders/{order_id}/actions/cancel/confirm", responses=responses(401, 404, 409, 422))
@@ -202,5 +202,7 @@ def confirm_cancellation(
     order, quote = cancellation.confirm_cancellation(
         services, user=user, order_id=order_id, quote_id=body.cancellation_id
     )
-    cancelled = CancelledOrder(order=present_order(order), cancellation=present_cancellation(quote))
-    return CancelledOrderResponse(data=cancelled)
+    cancelled = CancelledOrder.model_construct(
+        order=present_order(order), cancellation=present_cancellation(quote)
+    )
+    return CancelledOrderResponse.model_construct(data=cancelled)

@@ -54,7 +54,9 @@ def suggest_places(
 ) -> PlaceListResponse:
     """Airports and multi-airport cities matching a name or code."""
     found = services.places.suggest(query)
-    return PlaceListResponse(data=[present_place(p, services.places) for p in found])
+    return PlaceListResponse.model_construct(
+        data=[present_place(p, services.places) for p in found]
+    )
 
 
 def _window(body: TimeWindowBody | None) -> TimeWindow | None:
@@ -96,13 +98,15 @@ def create_offer_request(
     """Start a search; offers fill in in the background (``return_offers=true`` waits)."""
     request = search.create_offer_request(services, user=user, criteria=_criteria(body))
     if not return_offers:
-        return CreatedOfferRequestResponse(data=present_offer_request(request, services.places))
+        return CreatedOfferRequestResponse.model_construct(
+            data=present_offer_request(request, services.places)
+        )
     request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
     first = PageRequest(limit=50)
     page = search.list_offers(
         services, user=user, request_id=request.id, filters=OfferFilter(), page=first
     )
-    return CreatedOfferRequestResponse(
+    return CreatedOfferRequestResponse.model_construct(
         data=present_offer_request_with_offers(request, services.places, page.items)
     )
 
@@ -114,7 +118,9 @@ def get_offer_request(
     """A search and its progress (``status`` pending → complete | failed)."""
     request = search.get_offer_request(services, user=user, request_id=offer_request_id, wait=wait)
     airlines = search.offer_airlines(services, user=user, request_id=request.id)
-    return OfferRequestResponse(data=present_offer_request(request, services.places, airlines))
+    return OfferRequestResponse.model_construct(
+        data=present_offer_request(request, services.places, airlines)
+    )
 
 
 @router.get("/offers", responses=responses(401, 404))
@@ -162,7 +168,7 @@ UPSTREAM = responses(401, 404, 503, 504)
 def get_offer(offer_id: str, services: ServicesDep, user: OptionalUser) -> OfferResponse:
     """One offer, re-checked with the airline for price and availability."""
     offer = search.get_offer(services, user=user, offer_id=offer_id)
-    return OfferResponse(data=present_offer(offer))
+    return OfferResponse.model_construct(data=present_offer(offer))
 
 
 @router.post("/offers/{offer_id}/actions/price", responses=responses(401, 404, 409, 503, 504))
@@ -176,18 +182,20 @@ def price_offer(
         offer_id=offer_id,
         services=[(service.id, service.quantity) for service in body.services],
     )
-    return PriceResponse(data=present_price(priced.offer, priced.services, priced.total))
+    return PriceResponse.model_construct(
+        data=present_price(priced.offer, priced.services, priced.total)
+    )
 
 
 @router.get("/offers/{offer_id}/fare-rules", responses=UPSTREAM)
 def get_fare_rules(offer_id: str, services: ServicesDep, user: OptionalUser) -> FareRulesResponse:
     """The fare's rule sections (full-service) or a link to them (low-cost)."""
     rules = search.get_fare_rules(services, user=user, offer_id=offer_id)
-    return FareRulesResponse(data=present_fare_rules(rules))
+    return FareRulesResponse.model_construct(data=present_fare_rules(rules))
 
 
 @router.get("/offers/{offer_id}/seat-maps", responses=UPSTREAM)
 def get_seat_maps(offer_id: str, services: ServicesDep, user: OptionalUser) -> SeatMapListResponse:
     """One seat map per segment, with per-passenger seat prices."""
     maps = search.get_seat_maps(services, user=user, offer_id=offer_id)
-    return SeatMapListResponse(data=[present_seat_map(m) for m in maps])
+    return SeatMapListResponse.model_construct(data=[present_seat_map(m) for m in maps])
