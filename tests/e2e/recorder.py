@@ -2,8 +2,8 @@
 
 The recorder maps each request to an operation of the document of the dialect
 mounted at that path (by the document's path templates), checks that the
-operation lists the status (``default`` does not count: it stands for the
-unexpected 500) and validates a JSON body against the schema declared for it.
+operation lists the status (``default`` stands for the unexpected 500 only)
+and validates a JSON body against the schema declared for it.
 Only the document is consulted: it is what clients of the dialect read.
 """
 
@@ -30,8 +30,14 @@ class Operation:
     responses: dict[str, Any]
     document: Document
 
-    def name(self, status: int) -> str:
+    def name(self, status: int | str) -> str:
         return f"{self.method} {self.prefix}{self.template} {status}"
+
+    def declared(self, status: int) -> str | None:
+        """The key of ``responses`` that documents ``status``, if any."""
+        if str(status) in self.responses:
+            return str(status)
+        return "default" if status == 500 and "default" in self.responses else None
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -48,8 +54,8 @@ def find_operation(document: Document, prefix: str, method: str, path: str) -> O
     return None
 
 
-def json_schema(operation: Operation, status: int) -> dict[str, Any] | None:
-    content = operation.responses[str(status)].get("content", {})
+def json_schema(operation: Operation, key: str) -> dict[str, Any] | None:
+    content = operation.responses[key].get("content", {})
     schema = content.get("application/json", {}).get("schema")
     return None if schema is None else {**schema, "components": operation.document["components"]}
 
@@ -82,20 +88,22 @@ class Recorder:
         status = response.status_code
         name = operation.name(status)
         self.seen.add(name)
-        if str(status) not in operation.responses:
+        key = operation.declared(status)
+        if key is None:
             self.problems.append(f"{name}: the OpenAPI document does not declare this status")
         elif response.content:
-            self._validate(operation, status, response)
+            self._validate(name, self._validator(operation, key), response)
 
-    def _validator(self, operation: Operation, status: int) -> Draft202012Validator | None:
-        name = operation.name(status)
+    def _validator(self, operation: Operation, key: str) -> Draft202012Validator | None:
+        name = operation.name(key)
         if name not in self._validators:
-            schema = json_schema(operation, status)
+            schema = json_schema(operation, key)
             self._validators[name] = Draft202012Validator(schema) if schema else None
         return self._validators[name]
 
-    def _validate(self, operation: Operation, status: int, response: httpx2.Response) -> None:
-        name, validator = operation.name(status), self._validator(operation, status)
+    def _validate(
+        self, name: str, validator: Draft202012Validator | None, response: httpx2.Response
+    ) -> None:
         if validator is None or response.headers.get("content-type") != "application/json":
             self.problems.append(f"{name}: a body the document does not describe")
             return

@@ -36,7 +36,7 @@ def create_app(
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects
         app.mount(dialect.prefix, sub)
-    native_errors.install(app)  # paths outside every dialect answer in the native envelope
+    native_errors.install_for_unknown_paths(app)
     app.middleware("http")(_request_context)
     return app
 

@@ -153,3 +153,11 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+
+
+def install_for_unknown_paths(app: FastAPI) -> None:
+    """For the root app: a path that no dialect serves is a 404 in this envelope.
+
+    Crashes are answered (and logged, once) by the dialect that served the request.
+    """
+    app.add_exception_handler(StarletteHTTPException, _http_error)
