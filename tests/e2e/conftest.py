@@ -1,4 +1,9 @@
-"""HTTP through the real app, on a migrated database, with the sandbox GDS."""
+"""HTTP through the real app, on a migrated database, with the sandbox GDS.
+
+Every response any ``TestClient`` sees here is recorded; at the end of the
+session each one must be declared, with a matching body, by its dialect's
+OpenAPI document (see ``recorder.py``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,27 @@ from farebridge.bootstrap import build
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
+from tests.e2e.recorder import Recorder
+
+RECORDER = Recorder()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _responses_are_documented() -> Iterator[None]:
+    yield
+    assert not RECORDER.problems, "Undocumented responses:\n" + "\n".join(RECORDER.problems)
+
+
+@pytest.fixture(autouse=True)
+def _record_responses(monkeypatch: pytest.MonkeyPatch) -> None:
+    send = TestClient.request
+
+    def request(self: TestClient, *args: Any, **kwargs: Any) -> Any:
+        response = send(self, *args, **kwargs)
+        RECORDER.record(self.app, response)
+        return response
+
+    monkeypatch.setattr(TestClient, "request", request)
 
 
 @pytest.fixture

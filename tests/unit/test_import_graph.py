@@ -14,6 +14,9 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+MODULES = {_module_name(p) for p in PACKAGE.rglob("*.py")}
+
+
 def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
     """Every node but those under ``if TYPE_CHECKING:`` (annotations only, no import)."""
     nodes: list[ast.AST] = []
@@ -34,8 +37,9 @@ def _imports(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & MODULES
+            # ``from package import submodule`` needs the submodule, not the package's names
+            found.update(submodules or {node.module})
     return {name for name in found if name.startswith("farebridge")}
 
 

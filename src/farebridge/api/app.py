@@ -1,49 +1,63 @@
-"""The FastAPI application: routers, the error map, request ids and access logs."""
+"""The root application: request ids, access logs, /health and the mounted dialects."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
 
-from farebridge.api import errors
+from farebridge.api.dialects import Dialect, native
+from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.ratelimit import RateLimiter
-from farebridge.api.routes import auth, orders, search
-from farebridge.providers.base import parse_scenarios, requested_scenarios
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 
 log = structlog.get_logger("farebridge.access")
-SCENARIO_HEADER = "Sandbox-Fault"
+
+# Every dialect the API serves. Adding one: a folder under api/dialects/ and a line here.
+DIALECTS: list[Dialect] = [native.dialect]
 
 
-def create_app(services: Dependencies, settings: Settings) -> FastAPI:
-    app = FastAPI(
-        title="farebridge",
-        version="0.1.0",
-        description="Flight booking engine: search → offers → orders → payments → tickets.",
-    )
+def create_app(
+    services: Dependencies, settings: Settings, *, dialects: Sequence[Dialect] = DIALECTS
+) -> FastAPI:
+    app = FastAPI(title="farebridge", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
     app.state.rate_limiters = {
         "search": RateLimiter(settings.search_rate_limit_per_minute),
         "booking": RateLimiter(settings.booking_rate_limit_per_minute),
     }
-    api = APIRouter(prefix="/api")
-    for module in (auth, search, orders):
-        api.include_router(module.router)
-    app.include_router(api)
-    errors.install(app)
+    _add_meta_routes(app)
+    for dialect in dialects:
+        sub = dialect.build()
+        sub.state = app.state  # one services container and one set of limits for all dialects
+        app.mount(dialect.prefix, sub)
+    native_errors.install_for_unknown_paths(app)
     app.middleware("http")(_request_context)
+    return app
 
-    @app.get("/health", tags=["meta"])
+
+def _add_meta_routes(app: FastAPI) -> None:
+    @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         """Liveness probe."""
         return {"status": "ok"}
 
-    return app
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        app.get(path, include_in_schema=False)(_redirect_to_native(path))
+
+
+def _redirect_to_native(path: str) -> Callable[[Request], RedirectResponse]:
+    """The README's http://127.0.0.1:8000/docs: the native dialect's document."""
+
+    def redirect(request: Request) -> RedirectResponse:
+        return RedirectResponse(request.scope.get("root_path", "") + native.dialect.prefix + path)
+
+    return redirect
 
 
 async def _request_context(
@@ -56,25 +70,6 @@ async def _request_context(
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
-    try:
-        known = request.app.state.services.providers.scenarios
-        requested_scenarios.set(parse_scenarios(request.headers.get(SCENARIO_HEADER), known))
-    except ValueError as exc:
-        response: Response = errors.error_response(
-            request,
-            400,
-            [
-                {
-                    "type": "validation_error",
-                    "title": "Invalid header",
-                    "message": str(exc),
-                    "code": "unknown_test_scenario",
-                    "source": {"field": SCENARIO_HEADER},
-                }
-            ],
-        )
-        response.headers["x-request-id"] = request_id
-        return response
     response = await call_next(request)
     response.headers["x-request-id"] = request_id
     log.info(

@@ -1,16 +1,20 @@
-"""FastAPI dependencies: the services container and the current user."""
+"""FastAPI dependencies shared by every dialect: the services container, the
+current user (bearer token) and the requested sandbox test scenarios."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from farebridge.domain.account import User
-from farebridge.domain.errors import NotAuthenticated
+from farebridge.domain.errors import NotAuthenticated, ValidationFailed
+from farebridge.providers.base import parse_scenarios
 from farebridge.services import accounts
 from farebridge.services.ports import Dependencies
+
+SCENARIO_HEADER = "Sandbox-Fault"
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/login")
 
@@ -47,3 +51,28 @@ def bearer_token(credentials: Credentials) -> str:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+class InvalidHeader(ValidationFailed):
+    title = "Invalid header"
+
+
+async def sandbox_scenarios(
+    services: ServicesDep,
+    header: Annotated[
+        str | None,
+        Header(
+            alias=SCENARIO_HEADER,
+            description="Sandbox test scenarios for this request, e.g. sold_out, timeout",
+        ),
+    ] = None,
+) -> frozenset[str]:
+    """The scenarios named in ``Sandbox-Fault``; unknown names are a 400. Routes that
+    reach a provider take them as a parameter and hand them to the services as data."""
+    try:
+        return parse_scenarios(header, services.providers.scenarios)
+    except ValueError as exc:
+        raise InvalidHeader(str(exc), code="unknown_test_scenario", field=SCENARIO_HEADER) from exc
+
+
+Scenarios = Annotated[frozenset[str], Depends(sandbox_scenarios)]

@@ -23,7 +23,6 @@ state: a simulated provider acts on the names it knows, a real one ignores them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -69,12 +68,6 @@ class BookingChange:
 
 
 NO_SCENARIOS: frozenset[str] = frozenset()
-
-# Transport of the ``Sandbox-Fault`` header inside the API process only; the API
-# hands the parsed names to the services as data.
-requested_scenarios: ContextVar[frozenset[str]] = ContextVar(
-    "requested_scenarios", default=NO_SCENARIOS
-)
 
 
 def parse_scenarios(header: str | None, known: frozenset[str]) -> frozenset[str]:

@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from farebridge.api.deps import OptionalUser, ServicesDep
-from farebridge.api.presenters import (
-    airport_json,
-    city_json,
-    fare_rules_json,
-    offer_json,
-    offer_request_json,
-    page_json,
-    price_json,
-    seat_map_json,
+from farebridge.api.deps import OptionalUser, Scenarios, ServicesDep
+from farebridge.api.dialects.native.errors import responses
+from farebridge.api.dialects.native.models.offers import (
+    CreatedOfferRequestResponse,
+    FareRulesResponse,
+    OfferListResponse,
+    OfferRequestResponse,
+    OfferResponse,
 )
+from farebridge.api.dialects.native.models.orders import PriceResponse
+from farebridge.api.dialects.native.models.places import PlaceListResponse
+from farebridge.api.dialects.native.models.seatmaps import SeatMapListResponse
+from farebridge.api.dialects.native.presenters.offers import (
+    present_fare_rules,
+    present_offer,
+    present_offer_page,
+    present_offer_request,
+    present_offer_request_with_offers,
+)
+from farebridge.api.dialects.native.presenters.orders import present_price
+from farebridge.api.dialects.native.presenters.places import present_place
+from farebridge.api.dialects.native.presenters.seatmaps import present_seat_map
+from farebridge.api.dialects.native.schemas import OfferRequestBody, PriceBody, TimeWindowBody
 from farebridge.api.ratelimit import limit
-from farebridge.api.schemas import OfferRequestBody, PriceBody, TimeWindowBody
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
-from farebridge.domain.places import City
 from farebridge.domain.search import (
     OfferPassenger,
     PassengerType,
@@ -31,7 +41,6 @@ from farebridge.domain.search import (
     SliceRequest,
     TimeWindow,
 )
-from farebridge.providers.base import requested_scenarios
 from farebridge.services import search
 from farebridge.services.ports import OfferFilter, PageRequest
 
@@ -39,17 +48,15 @@ router = APIRouter(tags=["search"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
-@router.get("/places/suggestions")
+@router.get("/places/suggestions", responses=responses())
 def suggest_places(
     services: ServicesDep, query: Annotated[str, Query(min_length=2, max_length=60)]
-) -> dict[str, Any]:
+) -> PlaceListResponse:
     """Airports and multi-airport cities matching a name or code."""
     found = services.places.suggest(query)
-    return {
-        "data": [
-            city_json(p, services.places) if isinstance(p, City) else airport_json(p) for p in found
-        ]
-    }
+    return PlaceListResponse.model_construct(
+        data=[present_place(p, services.places) for p in found]
+    )
 
 
 def _window(body: TimeWindowBody | None) -> TimeWindow | None:
@@ -76,43 +83,50 @@ def _criteria(body: OfferRequestBody) -> SearchCriteria:
     )
 
 
-@router.post("/offer-requests", status_code=201, dependencies=[Depends(limit("search"))])
+@router.post(
+    "/offer-requests",
+    status_code=201,
+    dependencies=[Depends(limit("search"))],
+    responses=responses(401, 429),
+)
 def create_offer_request(
     body: OfferRequestBody,
     services: ServicesDep,
     user: OptionalUser,
+    scenarios: Scenarios,
     return_offers: bool = False,
-) -> dict[str, Any]:
+) -> CreatedOfferRequestResponse:
     """Start a search; offers fill in in the background (``return_offers=true`` waits)."""
     request = search.create_offer_request(
-        services, user=user, criteria=_criteria(body), scenarios=requested_scenarios.get()
+        services, user=user, criteria=_criteria(body), scenarios=scenarios
     )
-    data = offer_request_json(request, services.places)
-    if return_offers:
-        request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
-        data = offer_request_json(request, services.places)
-        page = search.list_offers(
-            services,
-            user=user,
-            request_id=request.id,
-            filters=OfferFilter(),
-            page=PageRequest(limit=50),
+    if not return_offers:
+        return CreatedOfferRequestResponse.model_construct(
+            data=present_offer_request(request, services.places)
         )
-        data["offers"] = [offer_json(o) for o in page.items]
-    return {"data": data}
+    request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
+    first = PageRequest(limit=50)
+    page = search.list_offers(
+        services, user=user, request_id=request.id, filters=OfferFilter(), page=first
+    )
+    return CreatedOfferRequestResponse.model_construct(
+        data=present_offer_request_with_offers(request, services.places, page.items)
+    )
 
 
-@router.get("/offer-requests/{offer_request_id}")
+@router.get("/offer-requests/{offer_request_id}", responses=responses(401, 404))
 def get_offer_request(
     offer_request_id: str, services: ServicesDep, user: OptionalUser, wait: bool = False
-) -> dict[str, Any]:
+) -> OfferRequestResponse:
     """A search and its progress (``status`` pending → complete | failed)."""
     request = search.get_offer_request(services, user=user, request_id=offer_request_id, wait=wait)
     airlines = search.offer_airlines(services, user=user, request_id=request.id)
-    return {"data": offer_request_json(request, services.places, airlines)}
+    return OfferRequestResponse.model_construct(
+        data=present_offer_request(request, services.places, airlines)
+    )
 
 
-@router.get("/offers")
+@router.get("/offers", responses=responses(401, 404))
 def list_offers(
     services: ServicesDep,
     user: OptionalUser,
@@ -130,7 +144,7 @@ def list_offers(
     after: str | None = None,
     before: str | None = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> OfferListResponse:
     """Offers of a search, sorted and filtered, with cursor pagination."""
     filters = OfferFilter(
         sort=sort,
@@ -147,22 +161,25 @@ def list_offers(
         filters=filters,
         page=PageRequest(after, before, limit),
     )
-    return page_json(page, offer_json)
+    return present_offer_page(page)
 
 
-@router.get("/offers/{offer_id}")
-def get_offer(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
+UPSTREAM = responses(401, 404, 503, 504)
+
+
+@router.get("/offers/{offer_id}", responses=UPSTREAM)
+def get_offer(
+    offer_id: str, services: ServicesDep, user: OptionalUser, scenarios: Scenarios
+) -> OfferResponse:
     """One offer, re-checked with the airline for price and availability."""
-    offer = search.get_offer(
-        services, user=user, offer_id=offer_id, scenarios=requested_scenarios.get()
-    )
-    return {"data": offer_json(offer)}
+    offer = search.get_offer(services, user=user, offer_id=offer_id, scenarios=scenarios)
+    return OfferResponse.model_construct(data=present_offer(offer))
 
 
-@router.post("/offers/{offer_id}/actions/price")
+@router.post("/offers/{offer_id}/actions/price", responses=responses(401, 404, 409, 503, 504))
 def price_offer(
     offer_id: str, body: PriceBody, services: ServicesDep, user: OptionalUser
-) -> dict[str, Any]:
+) -> PriceResponse:
     """The amount due for this offer with these seats and bags (nothing is reserved)."""
     priced = search.price_offer(
         services,
@@ -170,18 +187,20 @@ def price_offer(
         offer_id=offer_id,
         services=[(service.id, service.quantity) for service in body.services],
     )
-    return {"data": price_json(priced.offer, priced.services, priced.total)}
+    return PriceResponse.model_construct(
+        data=present_price(priced.offer, priced.services, priced.total)
+    )
 
 
-@router.get("/offers/{offer_id}/fare-rules")
-def get_fare_rules(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
+@router.get("/offers/{offer_id}/fare-rules", responses=UPSTREAM)
+def get_fare_rules(offer_id: str, services: ServicesDep, user: OptionalUser) -> FareRulesResponse:
     """The fare's rule sections (full-service) or a link to them (low-cost)."""
     rules = search.get_fare_rules(services, user=user, offer_id=offer_id)
-    return {"data": fare_rules_json(rules)}
+    return FareRulesResponse.model_construct(data=present_fare_rules(rules))
 
 
-@router.get("/offers/{offer_id}/seat-maps")
-def get_seat_maps(offer_id: str, services: ServicesDep, user: OptionalUser) -> dict[str, Any]:
+@router.get("/offers/{offer_id}/seat-maps", responses=UPSTREAM)
+def get_seat_maps(offer_id: str, services: ServicesDep, user: OptionalUser) -> SeatMapListResponse:
     """One seat map per segment, with per-passenger seat prices."""
     maps = search.get_seat_maps(services, user=user, offer_id=offer_id)
-    return {"data": [seat_map_json(m) for m in maps]}
+    return SeatMapListResponse.model_construct(data=[present_seat_map(m) for m in maps])

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 
-from farebridge.api.deps import CurrentUser, ServicesDep
-from farebridge.api.presenters import (
-    cancellation_json,
-    event_json,
-    order_json,
-    page_json,
-    payment_json,
+from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
+from farebridge.api.dialects.native.errors import responses
+from farebridge.api.dialects.native.models.orders import (
+    CancellationResponse,
+    CancelledOrder,
+    CancelledOrderResponse,
+    OrderEventListResponse,
+    OrderListResponse,
+    OrderResponse,
+    PaymentResponse,
 )
-from farebridge.api.ratelimit import limit
-from farebridge.api.schemas import (
+from farebridge.api.dialects.native.presenters.orders import (
+    present_cancellation,
+    present_event,
+    present_order,
+    present_order_page,
+    present_payment,
+)
+from farebridge.api.dialects.native.schemas import (
     CancelBody,
     ConfirmCancelBody,
     IdentityDocumentBody,
@@ -25,11 +34,11 @@ from farebridge.api.schemas import (
     PaymentBody,
     PaymentMethodFields,
 )
+from farebridge.api.ratelimit import limit
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money
 from farebridge.domain.order import IdentityDocument, OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
-from farebridge.providers.base import requested_scenarios
 from farebridge.services import cancellation, orders, payments, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest
 from farebridge.services.ports import PageRequest
@@ -70,7 +79,7 @@ def _passenger(body: PassengerBody) -> Passenger:
     )
 
 
-def _command(body: OrderBody, key: str | None) -> CreateOrder:
+def _command(body: OrderBody, key: str | None, scenarios: frozenset[str]) -> CreateOrder:
     payment = None
     if body.payments:
         first = body.payments[0]
@@ -84,67 +93,87 @@ def _command(body: OrderBody, key: str | None) -> CreateOrder:
         metadata=dict(body.metadata),
         idempotency_key=key,
         services=[(service.id, service.quantity) for service in body.services],
-        scenarios=requested_scenarios.get(),
+        scenarios=scenarios,
     )
 
 
-@router.post("/orders", status_code=201, dependencies=[Depends(limit("booking"))])
+BOOKING = [Depends(limit("booking"))]
+
+
+@router.post(
+    "/orders",
+    status_code=201,
+    dependencies=BOOKING,
+    responses=responses(401, 402, 404, 409, 422, 429, 503, 504),
+)
 def create_order(
     body: OrderBody,
     services: ServicesDep,
     user: CurrentUser,
+    scenarios: Scenarios,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> OrderResponse:
     """Book an offer: ``hold`` (pay later) or ``instant`` (pay now; ``payments`` required)."""
-    order = orders.create_order(services, user=user, command=_command(body, idempotency_key))
-    return {"data": order_json(order)}
+    command = _command(body, idempotency_key, scenarios)
+    order = orders.create_order(services, user=user, command=command)
+    return OrderResponse.model_construct(data=present_order(order))
 
 
-@router.get("/orders")
+@router.get("/orders", responses=responses(401))
 def list_orders(
     services: ServicesDep,
     user: CurrentUser,
     after: str | None = None,
     before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
+) -> OrderListResponse:
     """The caller's orders, newest first."""
     page = orders.list_orders(services, user=user, page=PageRequest(after, before, limit))
-    return page_json(page, order_json)
+    return present_order_page(page)
 
 
-@router.get("/orders/{order_id}")
-def get_order(order_id: str, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+@router.get("/orders/{order_id}", responses=responses(401, 404))
+def get_order(order_id: str, services: ServicesDep, user: CurrentUser) -> OrderResponse:
     """One order: poll it for ``documents`` (tickets) after payment."""
-    return {"data": order_json(orders.get_order(services, user=user, order_id=order_id))}
+    return OrderResponse.model_construct(
+        data=present_order(orders.get_order(services, user=user, order_id=order_id))
+    )
 
 
-@router.patch("/orders/{order_id}")
+@router.patch("/orders/{order_id}", responses=responses(401, 404, 409))
 def update_order(
     order_id: str, body: OrderUpdateBody, services: ServicesDep, user: CurrentUser
-) -> dict[str, Any]:
+) -> OrderResponse:
     """Set or clear (null) metadata keys of an order."""
     order = orders.update_order_metadata(
         services, user=user, order_id=order_id, metadata=dict(body.metadata)
     )
-    return {"data": order_json(order)}
+    return OrderResponse.model_construct(data=present_order(order))
 
 
-@router.get("/orders/{order_id}/events")
-def list_order_events(order_id: str, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+@router.get("/orders/{order_id}/events", responses=responses(401, 404))
+def list_order_events(
+    order_id: str, services: ServicesDep, user: CurrentUser
+) -> OrderEventListResponse:
     """The order's history: every status change and airline change, oldest first."""
     events = sync.list_order_events(services, user=user, order_id=order_id)
-    return {"data": [event_json(e) for e in events]}
+    return OrderEventListResponse.model_construct(data=[present_event(e) for e in events])
 
 
-@router.post("/orders/{order_id}/actions/sync")
-def sync_order(order_id: str, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+@router.post("/orders/{order_id}/actions/sync", responses=responses(401, 404, 503, 504))
+def sync_order(order_id: str, services: ServicesDep, user: CurrentUser) -> OrderResponse:
     """Ask the airline for changes (e.g. a schedule change) now."""
-    return {"data": order_json(sync.sync_order_now(services, user=user, order_id=order_id))}
+    order = sync.sync_order_now(services, user=user, order_id=order_id)
+    return OrderResponse.model_construct(data=present_order(order))
 
 
-@router.post("/payments", status_code=201, dependencies=[Depends(limit("booking"))])
-def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
+@router.post(
+    "/payments",
+    status_code=201,
+    dependencies=BOOKING,
+    responses=responses(401, 402, 404, 409, 422, 429, 503, 504),
+)
+def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) -> PaymentResponse:
     """Pay a hold order: 409 already paid, 422 amount mismatch, 402 declined."""
     payment = payments.pay_order(
         services,
@@ -153,25 +182,30 @@ def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) 
         amount=_money(body.amount, body.currency, "amount"),
         method=_method(body),
     )
-    return {"data": payment_json(payment)}
+    return PaymentResponse.model_construct(data=present_payment(payment))
 
 
-@router.post("/orders/{order_id}/actions/cancel", status_code=201)
+@router.post(
+    "/orders/{order_id}/actions/cancel", status_code=201, responses=responses(401, 404, 409, 422)
+)
 def quote_cancellation(
     order_id: str, services: ServicesDep, user: CurrentUser, body: CancelBody | None = None
-) -> dict[str, Any]:
+) -> CancellationResponse:
     """Step 1 of 2: a refund quote. Nothing changes until it is confirmed."""
     reason = body.reason if body else "requested_by_customer"
     quote = cancellation.quote_cancellation(services, user=user, order_id=order_id, reason=reason)
-    return {"data": cancellation_json(quote)}
+    return CancellationResponse.model_construct(data=present_cancellation(quote))
 
 
-@router.post("/orders/{order_id}/actions/cancel/confirm")
+@router.post("/orders/{order_id}/actions/cancel/confirm", responses=responses(401, 404, 409, 422))
 def confirm_cancellation(
     order_id: str, body: ConfirmCancelBody, services: ServicesDep, user: CurrentUser
-) -> dict[str, Any]:
+) -> CancelledOrderResponse:
     """Step 2 of 2: cancel the order with the quoted refund and release the seats."""
     order, quote = cancellation.confirm_cancellation(
         services, user=user, order_id=order_id, quote_id=body.cancellation_id
     )
-    return {"data": {"order": order_json(order), "cancellation": cancellation_json(quote)}}
+    cancelled = CancelledOrder.model_construct(
+        order=present_order(order), cancellation=present_cancellation(quote)
+    )
+    return CancelledOrderResponse.model_construct(data=cancelled)

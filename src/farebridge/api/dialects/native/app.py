@@ -1,0 +1,22 @@
+"""The native dialect's sub-application: its routers, its envelope, its OpenAPI document."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+
+from farebridge.api.deps import sandbox_scenarios
+from farebridge.api.dialects.native import errors
+from farebridge.api.dialects.native.routes import auth, orders, search
+
+
+def build() -> FastAPI:
+    app = FastAPI(
+        title="farebridge",
+        version="0.1.0",
+        description="Flight booking engine: search → offers → orders → payments → tickets.",
+        dependencies=[Depends(sandbox_scenarios)],
+    )
+    for module in (auth, search, orders):
+        app.include_router(module.router)
+    errors.install(app)
+    return app

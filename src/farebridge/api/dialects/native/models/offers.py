@@ -1,0 +1,191 @@
+"""Itineraries, offers, offer requests (searches), prices and fare rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from farebridge.api.dialects.native.models.common import (
+    Amount,
+    Carrier,
+    Currency,
+    Duration,
+    Instant,
+    LocalTime,
+    PageMeta,
+    WireModel,
+)
+from farebridge.api.dialects.native.models.places import Airport, Place, PlaceCode
+from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.offer import OfferRequestStatus
+from farebridge.domain.search import PassengerType
+
+
+class Aircraft(WireModel):
+    iata_code: str
+    name: str
+
+
+class Baggage(WireModel):
+    type: str
+    quantity: int
+
+
+class Segment(WireModel):
+    id: str
+    origin: Airport
+    destination: Airport
+    departing_at: LocalTime
+    arriving_at: LocalTime
+    duration: Duration
+    marketing_carrier: Carrier
+    operating_carrier: Carrier
+    marketing_carrier_flight_number: str
+    aircraft: Aircraft
+    cabin_class: CabinClass
+    booking_class: str
+    fare_basis_code: str
+    baggages: list[Baggage]
+
+
+class Slice(WireModel):
+    id: str
+    origin: Airport
+    destination: Airport
+    departing_at: LocalTime
+    duration: Duration
+    connections: int
+    fare_brand_name: str
+    segments: list[Segment]
+
+
+class ConditionRule(WireModel):
+    allowed: bool
+    penalty_amount: Amount | None
+    penalty_currency: Currency | None
+
+
+class Conditions(WireModel):
+    refund_before_departure: ConditionRule
+    change_before_departure: ConditionRule
+
+
+class PaymentRequirements(WireModel):
+    requires_instant_payment: bool
+    payment_required_by: Instant | None
+    price_guarantee_expires_at: Instant | None
+    hold_lifetime_hours: int | None
+
+
+class OfferPassenger(WireModel):
+    id: str
+    type: PassengerType
+    age: int | None
+
+
+class AvailableService(WireModel):
+    """An extra bag: order it with ``services: [{"id", "quantity"}]``."""
+
+    id: str
+    type: str
+    passenger_ids: list[str]
+    slice_ids: list[str]
+    maximum_quantity: int
+    description: str
+    total_amount: Amount
+    total_currency: Currency
+
+
+class Offer(WireModel):
+    id: str
+    live_mode: bool
+    offer_request_id: str
+    owner: Carrier
+    total_amount: Amount
+    total_currency: Currency
+    base_amount: Amount
+    base_currency: Currency
+    tax_amount: Amount
+    tax_currency: Currency
+    total_duration: Duration
+    fare_brand_name: str
+    payment_requirements: PaymentRequirements
+    passenger_identity_documents_required: bool
+    passengers: list[OfferPassenger]
+    conditions: Conditions
+    slices: list[Slice]
+    available_services: list[AvailableService]
+    created_at: Instant
+    expires_at: Instant
+
+
+class SearchError(WireModel):
+    code: str
+    message: str | None
+
+
+class SearchedSlice(WireModel):
+    origin: Place | PlaceCode
+    destination: Place | PlaceCode
+    departure_date: date
+
+
+class OfferRequest(WireModel):
+    airlines: list[Carrier]
+    id: str
+    live_mode: bool
+    status: OfferRequestStatus
+    offers_count: int
+    truncated: bool
+    error: SearchError | None
+    cabin_class: CabinClass
+    max_connections: int
+    passengers: list[OfferPassenger]
+    slices: list[SearchedSlice]
+    created_at: Instant
+    completed_at: Instant | None
+
+
+class OfferRequestWithOffers(OfferRequest):
+    """Sent when the search was created with ``return_offers=true``: its first 50 offers."""
+
+    offers: list[Offer]
+
+
+class RuleSection(WireModel):
+    code: str
+    title: str
+    text: str
+
+
+class TicketDesignator(WireModel):
+    code: str
+    extension: str
+
+
+class FareRules(WireModel):
+    offer_id: str
+    fare_basis_codes: list[str]
+    rules: list[RuleSection]
+    link: str | None
+    ticket_designators: list[TicketDesignator]
+
+
+class OfferResponse(WireModel):
+    data: Offer
+
+
+class OfferListResponse(WireModel):
+    data: list[Offer]
+    meta: PageMeta
+
+
+class OfferRequestResponse(WireModel):
+    data: OfferRequest
+
+
+class CreatedOfferRequestResponse(WireModel):
+    data: OfferRequestWithOffers | OfferRequest
+
+
+class FareRulesResponse(WireModel):
+    data: FareRules

@@ -1,0 +1,199 @@
+"""Itineraries, offers, offer requests and fare rules."""
+
+from __future__ import annotations
+
+from farebridge.api.dialects.native.models import offers as wire
+from farebridge.api.dialects.native.models.common import Carrier
+from farebridge.api.dialects.native.presenters.common import (
+    amount,
+    instant,
+    local,
+    optional_instant,
+    present_carrier,
+    present_page_meta,
+    shared,
+)
+from farebridge.api.dialects.native.presenters.places import present_airport, present_place_code
+from farebridge.domain import itinerary
+from farebridge.domain.fare_rules import FareRules
+from farebridge.domain.offer import ConditionRule, Conditions, Offer, OfferRequest, OfferService
+from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.search import OfferPassenger
+from farebridge.services.ports import Page
+
+
+@shared
+def present_aircraft(aircraft: itinerary.Aircraft) -> wire.Aircraft:
+    return wire.Aircraft.model_construct(iata_code=aircraft.iata_code, name=aircraft.name)
+
+
+@shared
+def present_baggage(baggage: itinerary.Baggage) -> wire.Baggage:
+    return wire.Baggage.model_construct(type=baggage.type, quantity=baggage.quantity)
+
+
+def present_segment(segment: itinerary.Segment) -> wire.Segment:
+    return wire.Segment.model_construct(
+        id=segment.id,
+        origin=present_airport(segment.origin),
+        destination=present_airport(segment.destination),
+        departing_at=local(segment.departing_at),
+        arriving_at=local(segment.arriving_at),
+        duration=itinerary.iso_duration(segment.duration),
+        marketing_carrier=present_carrier(segment.marketing_carrier),
+        operating_carrier=present_carrier(segment.operating_carrier),
+        marketing_carrier_flight_number=segment.marketing_carrier_flight_number,
+        aircraft=present_aircraft(segment.aircraft),
+        cabin_class=segment.cabin_class,
+        booking_class=segment.booking_class,
+        fare_basis_code=segment.fare_basis_code,
+        baggages=[present_baggage(b) for b in segment.baggages],
+    )
+
+
+def present_slice(item: itinerary.Slice) -> wire.Slice:
+    return wire.Slice.model_construct(
+        id=item.id,
+        origin=present_airport(item.origin),
+        destination=present_airport(item.destination),
+        departing_at=local(item.departing_at),
+        duration=itinerary.iso_duration(item.duration),
+        connections=item.connections,
+        fare_brand_name=item.fare_brand_name,
+        segments=[present_segment(s) for s in item.segments],
+    )
+
+
+def present_rule(rule: ConditionRule) -> wire.ConditionRule:
+    penalty = rule.penalty
+    return wire.ConditionRule.model_construct(
+        allowed=rule.allowed,
+        penalty_amount=amount(penalty) if penalty else None,
+        penalty_currency=penalty.currency if penalty else None,
+    )
+
+
+@shared
+def present_conditions(conditions: Conditions) -> wire.Conditions:
+    return wire.Conditions.model_construct(
+        refund_before_departure=present_rule(conditions.refund_before_departure),
+        change_before_departure=present_rule(conditions.change_before_departure),
+    )
+
+
+def present_offer_passenger(passenger: OfferPassenger) -> wire.OfferPassenger:
+    return wire.OfferPassenger.model_construct(
+        id=passenger.id, type=passenger.type, age=passenger.age
+    )
+
+
+def present_available_service(service: OfferService) -> wire.AvailableService:
+    return wire.AvailableService.model_construct(
+        id=service.id,
+        type=service.type,
+        passenger_ids=[service.passenger_id],
+        slice_ids=[service.slice_id],
+        maximum_quantity=service.maximum_quantity,
+        description=service.description,
+        total_amount=amount(service.unit_price),
+        total_currency=service.unit_price.currency,
+    )
+
+
+def present_payment_requirements(offer: Offer) -> wire.PaymentRequirements:
+    hold = offer.hold_lifetime
+    return wire.PaymentRequirements.model_construct(
+        requires_instant_payment=offer.requires_instant_payment,
+        payment_required_by=optional_instant(offer.payment_required_by),
+        price_guarantee_expires_at=optional_instant(offer.payment_required_by),
+        hold_lifetime_hours=int(hold.total_seconds() // 3600) if hold else None,
+    )
+
+
+def present_offer(offer: Offer) -> wire.Offer:
+    return wire.Offer.model_construct(
+        id=offer.id,
+        live_mode=False,
+        offer_request_id=offer.offer_request_id,
+        owner=present_carrier(offer.owner),
+        total_amount=amount(offer.total),
+        total_currency=offer.total.currency,
+        base_amount=amount(offer.base),
+        base_currency=offer.base.currency,
+        tax_amount=amount(offer.tax),
+        tax_currency=offer.tax.currency,
+        total_duration=itinerary.iso_duration(offer.total_duration),
+        fare_brand_name=offer.fare_brand_name,
+        payment_requirements=present_payment_requirements(offer),
+        passenger_identity_documents_required=offer.passenger_identity_documents_required,
+        passengers=[present_offer_passenger(p) for p in offer.passengers],
+        conditions=present_conditions(offer.conditions),
+        slices=[present_slice(s) for s in offer.slices],
+        available_services=[present_available_service(s) for s in offer.available_services],
+        created_at=instant(offer.created_at),
+        expires_at=instant(offer.expires_at),
+    )
+
+
+def present_offer_page(page: Page[Offer]) -> wire.OfferListResponse:
+    return wire.OfferListResponse.model_construct(
+        data=[present_offer(o) for o in page.items], meta=present_page_meta(page)
+    )
+
+
+def present_offer_request(
+    request: OfferRequest, places: PlaceDirectory, airlines: list[tuple[str, str]] | None = None
+) -> wire.OfferRequest:
+    criteria = request.criteria
+    error = request.error_code
+    return wire.OfferRequest.model_construct(
+        airlines=[
+            Carrier.model_construct(iata_code=code, name=name) for code, name in airlines or []
+        ],
+        id=request.id,
+        live_mode=False,
+        status=request.status,
+        offers_count=request.offers_count,
+        truncated=request.truncated,
+        error=wire.SearchError.model_construct(code=error, message=request.error_message)
+        if error
+        else None,
+        cabin_class=criteria.cabin_class,
+        max_connections=criteria.max_connections,
+        passengers=[present_offer_passenger(p) for p in criteria.passengers],
+        slices=[
+            wire.SearchedSlice.model_construct(
+                origin=present_place_code(s.origin, places),
+                destination=present_place_code(s.destination, places),
+                departure_date=s.departure_date,
+            )
+            for s in criteria.slices
+        ],
+        created_at=instant(request.created_at),
+        completed_at=optional_instant(request.completed_at),
+    )
+
+
+def present_offer_request_with_offers(
+    request: OfferRequest, places: PlaceDirectory, offers: list[Offer]
+) -> wire.OfferRequestWithOffers:
+    summary = present_offer_request(request, places)
+    return wire.OfferRequestWithOffers.model_construct(
+        **dict(summary), offers=[present_offer(o) for o in offers]
+    )
+
+
+def present_fare_rules(rules: FareRules) -> wire.FareRules:
+    return wire.FareRules.model_construct(
+        offer_id=rules.offer_id,
+        fare_basis_codes=list(rules.fare_basis_codes),
+        rules=[
+            wire.RuleSection.model_construct(code=r.code, title=r.title, text=r.text)
+            for r in rules.sections
+        ],
+        link=rules.link,
+        ticket_designators=[
+            wire.TicketDesignator.model_construct(code=d.code, extension=d.extension)
+            for d in rules.ticket_designators
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Routers of the native dialect (mounted at ``/api``)."""

@@ -1,0 +1,113 @@
+"""The native OpenAPI document is typed, honest about errors, and checked against traffic."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import httpx2
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.e2e.recorder import Recorder
+
+Document = dict[str, Any]
+
+
+@pytest.fixture
+def document(client: TestClient) -> Document:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    body: Document = response.json()
+    return body
+
+
+def operations(document: Document) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def resolve(document: Document, schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def untyped(document: Document, schema: dict[str, Any]) -> bool:
+    """``{}``, or an object that names no properties."""
+    schema = resolve(document, schema)
+    if not schema:
+        return True
+    return schema.get("type") == "object" and not schema.get("properties")
+
+
+def test_every_success_response_has_a_typed_schema(document: Document) -> None:
+    found = []
+    for name, operation in operations(document):
+        for status, response in operation["responses"].items():
+            if not status.startswith("2"):
+                continue
+            if status == "204":
+                assert "content" not in response, name
+                continue
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            data = resolve(document, schema or {}).get("properties", {}).get("data", {})
+            if schema is None or untyped(document, schema) or untyped(document, data):
+                found.append(f"{name} {status}")
+    assert not found, f"untyped success responses: {found}"
+
+
+def test_errors_are_the_envelope_and_never_fastapis_422(document: Document) -> None:
+    text = json.dumps(document)
+    assert "HTTPValidationError" not in text and "ValidationError" not in text
+    envelope = {"$ref": "#/components/schemas/ErrorResponse"}
+    for name, operation in operations(document):
+        errors = {s: r for s, r in operation["responses"].items() if not s.startswith("2")}
+        assert {"400", "default"} <= set(errors), name
+        for status, response in errors.items():
+            assert response["content"]["application/json"]["schema"] == envelope, (name, status)
+
+
+def test_the_native_document_is_served_at_the_root_too(client: TestClient) -> None:
+    for path in ("/docs", "/openapi.json"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 307
+        assert response.headers["location"] == f"/api{path}"
+    assert "/api/openapi.json" in client.get("/docs").text
+
+
+def _undeclared_404(document: Document) -> Document:
+    changed = copy.deepcopy(document)
+    del changed["paths"]["/orders/{order_id}"]["get"]["responses"]["404"]
+    return changed
+
+
+def test_the_recorder_fails_on_an_undeclared_status(
+    client: TestClient, auth: dict[str, str], document: Document
+) -> None:
+    recorder = Recorder(documents={"/api": _undeclared_404(document)})
+    recorder.record(client.app, client.get("/api/orders/ord_nope", headers=auth))
+    assert recorder.problems == [
+        "GET /api/orders/{order_id} 404: the OpenAPI document does not declare this status"
+    ]
+    recorder = Recorder(documents={"/api": document})
+    recorder.record(client.app, client.get("/api/orders/ord_nope", headers=auth))
+    assert recorder.problems == []
+    assert recorder.seen == {"GET /api/orders/{order_id} 404"}
+
+
+def test_the_recorder_fails_on_a_body_that_does_not_match(
+    client: TestClient, document: Document
+) -> None:
+    recorder = Recorder(documents={"/api": document})
+    request = httpx2.Request("GET", "http://testserver/api/me")
+    user = {"id": "usr_1", "email": "a@b.c", "full_name": "", "role": "customer"}
+    recorder.record(client.app, httpx2.Response(200, json={"data": user}, request=request))
+    assert len(recorder.problems) == 1
+    assert "GET /api/me 200: the body does not match at data" in recorder.problems[0]
+    assert "'created_at' is a required property" in recorder.problems[0]
