@@ -38,6 +38,10 @@ class RegisterBody(RequestModel):
     full_name: Annotated[str, Field(max_length=200)] = ""
 
 
+class ApiKeyBody(RequestModel):
+    name: Annotated[str, Field(min_length=1, max_length=100, description="e.g. booking-server")]
+
+
 class LoginBody(RequestModel):
     email: EmailStr
     password: Annotated[str, Field(min_length=1, max_length=200)]

@@ -29,3 +29,28 @@ class UserResponse(WireModel):
 
 class TokenResponse(WireModel):
     data: Token
+
+
+class ApiKey(WireModel):
+    id: str
+    name: str
+    prefix: str  # the secret's first characters
+    created_at: Instant
+    last_used_at: Instant | None
+    revoked_at: Instant | None
+
+
+class NewApiKey(ApiKey):
+    secret: str  # shown once, here; only its hash is kept
+
+
+class ApiKeyResponse(WireModel):
+    data: ApiKey
+
+
+class NewApiKeyResponse(WireModel):
+    data: NewApiKey
+
+
+class ApiKeyListResponse(WireModel):
+    data: list[ApiKey]

@@ -1,4 +1,4 @@
-"""Accounts: register, log in, log out, who am I."""
+"""Accounts: register, log in, log out, who am I, API keys."""
 
 from __future__ import annotations
 
@@ -6,10 +6,21 @@ from fastapi import APIRouter
 
 from farebridge.api.deps import BearerToken, CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
-from farebridge.api.dialects.native.models.accounts import TokenResponse, UserResponse
-from farebridge.api.dialects.native.presenters.accounts import present_token, present_user
-from farebridge.api.dialects.native.schemas import LoginBody, RegisterBody
-from farebridge.services import accounts
+from farebridge.api.dialects.native.models.accounts import (
+    ApiKeyListResponse,
+    ApiKeyResponse,
+    NewApiKeyResponse,
+    TokenResponse,
+    UserResponse,
+)
+from farebridge.api.dialects.native.presenters.accounts import (
+    present_api_key,
+    present_new_api_key,
+    present_token,
+    present_user,
+)
+from farebridge.api.dialects.native.schemas import ApiKeyBody, LoginBody, RegisterBody
+from farebridge.services import accounts, api_keys
 
 router = APIRouter(tags=["accounts"])
 
@@ -40,3 +51,26 @@ def logout(token: BearerToken, services: ServicesDep) -> None:
 def me(user: CurrentUser) -> UserResponse:
     """The account behind the bearer token."""
     return UserResponse.model_construct(data=present_user(user))
+
+
+@router.post("/api-keys", status_code=201, responses=responses(400, 401))
+def create_api_key(body: ApiKeyBody, services: ServicesDep, user: CurrentUser) -> NewApiKeyResponse:
+    """Create an API key for a server; its ``secret`` is shown only in this response.
+
+    Send it as ``Authorization: Bearer fbk_…`` wherever a login token is accepted."""
+    issued = api_keys.create_api_key(services, user=user, name=body.name)
+    return NewApiKeyResponse.model_construct(data=present_new_api_key(issued))
+
+
+@router.get("/api-keys", responses=responses(401))
+def list_api_keys(services: ServicesDep, user: CurrentUser) -> ApiKeyListResponse:
+    """The caller's API keys, newest first, without their secrets."""
+    keys = api_keys.list_api_keys(services, user=user)
+    return ApiKeyListResponse.model_construct(data=[present_api_key(k) for k in keys])
+
+
+@router.delete("/api-keys/{key_id}", responses=responses(401, 404))
+def revoke_api_key(key_id: str, services: ServicesDep, user: CurrentUser) -> ApiKeyResponse:
+    """Revoke one of the caller's API keys; it stops working at once."""
+    key = api_keys.revoke_api_key(services, user=user, key_id=key_id)
+    return ApiKeyResponse.model_construct(data=present_api_key(key))
