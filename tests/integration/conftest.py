@@ -40,11 +40,12 @@ def find_offers(
     origin: str = "JFK",
     destination: str = "LHR",
     days: int = 30,
+    max_connections: int = 0,
 ) -> list[Offer]:
     criteria = SearchCriteria(
         (SliceRequest(origin, destination, date.today() + timedelta(days=days)),),
         (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
-        max_connections=0,
+        max_connections=max_connections,
     )
     request = search.create_offer_request(services, user=user, criteria=criteria)
     search.get_offer_request(services, user=user, request_id=request.id, wait=True)

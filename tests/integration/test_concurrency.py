@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
 from farebridge.domain.errors import FarebridgeError
-from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
-from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.services import cancellation, payments, search
+from farebridge.services import cancellation, payments
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
-from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.services.ports import Dependencies
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.tables import orders, sandbox_bookings, sandbox_inventory
 from tests.factories import create_passenger
@@ -167,30 +165,14 @@ def _connecting_offer_out_of_sort_order(services: Dependencies) -> Offer:
     """A Flex offer of two flights whose designators sort against travel order (the
     shape that deadlocked: e.g. TP2 then TP1052)."""
     for origin, destination in (("JFK", "FCO"), ("LHR", "SFO"), ("ORD", "CDG"), ("JFK", "MAD")):
-        criteria_offers = _search(services, origin, destination)
-        for offer in criteria_offers:
+        found = find_offers(
+            services, origin=origin, destination=destination, days=35, max_connections=1
+        )
+        for offer in found:
             flights = [leg["flight"] for leg in offer.provider_reference["legs"]]
             if len(flights) == 2 and flights != sorted(flights) and offer.fare_brand_name == "Flex":
                 return offer
     raise AssertionError("no connecting offer whose flights sort against travel order")
-
-
-def _search(services: Dependencies, origin: str, destination: str) -> list[Offer]:
-    criteria = SearchCriteria(
-        (SliceRequest(origin, destination, date.today() + timedelta(days=35)),),
-        (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
-        max_connections=1,
-    )
-    request = search.create_offer_request(services, user=None, criteria=criteria)
-    search.get_offer_request(services, user=None, request_id=request.id, wait=True)
-    page = search.list_offers(
-        services,
-        user=None,
-        request_id=request.id,
-        filters=OfferFilter(),
-        page=PageRequest(limit=200),
-    )
-    return page.items
 
 
 def test_sixty_instant_orders_half_declined_on_a_connection(
