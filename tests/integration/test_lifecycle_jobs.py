@@ -201,3 +201,37 @@ def test_a_worker_refuses_to_start_with_an_unknown_job_queued(services: Dependen
         uow.commit()
     with pytest.raises(UnknownJobKind, match="from_an_older_version"):
         Worker(services)
+
+
+def test_a_finished_job_asked_for_again_runs_again(services: Dependencies, engine: Engine) -> None:
+    now = services.clock.now()
+    with services.uow() as uow:
+        uow.jobs.enqueue("test_rearm", {"n": 1}, now=now, dedupe_key="rearm")
+        job = uow.jobs.claim_next(now=now, lease=timedelta(seconds=60), kind="test_rearm")
+        assert job is not None
+        uow.jobs.enqueue("test_rearm", {"n": 2}, now=now, dedupe_key="rearm")  # running: no-op
+        uow.jobs.finish(job.id, now=now)
+        uow.jobs.enqueue("test_rearm", {"n": 3}, now=now, dedupe_key="rearm")  # done: again
+        uow.commit()
+    with engine.connect() as db:
+        rows = db.execute(select(jobs.c.status, jobs.c.payload, jobs.c.attempts)).all()
+    assert [(r.status, r.payload, r.attempts) for r in rows] == [("queued", {"n": 3}, 0)]
+
+
+def test_compensation_jobs_never_give_up_on_an_outage(
+    services: Dependencies, engine: Engine
+) -> None:
+    def down(_deps: Dependencies, _payload: dict[str, Any]) -> None:
+        raise UpstreamUnavailable("airline down")
+
+    services = replace(services, job_handlers={**services.job_handlers, JobKind.RELEASE: down})
+    with services.uow() as uow:
+        uow.jobs.enqueue(JobKind.RELEASE.value, {"order_id": "ord_x"}, now=services.clock.now())
+        uow.commit()
+    for _ in range(services.policies.job_max_attempts + 2):
+        with engine.begin() as db:
+            db.execute(update(jobs).values(run_after=datetime.now(UTC) - timedelta(seconds=1)))
+        assert run_next_job(services, kind=JobKind.RELEASE.value)
+    with engine.connect() as db:
+        status, attempts = db.execute(select(jobs.c.status, jobs.c.attempts)).one()
+    assert (status, attempts) == ("queued", services.policies.job_max_attempts + 2)

@@ -45,16 +45,21 @@ class Worker:
         return run_next_job(self._deps)
 
     def sweep(self) -> None:
-        """Expire due holds and finish what crashed requests left pending."""
-        expired = expire_holds(self._deps)
-        if expired:
-            log.info("holds.expired", count=expired)
-        recovered = recover_orders(self._deps)
-        if recovered:
-            log.info("orders.recovered", count=recovered)
-        reconciled = reconcile_pending_payments(self._deps)
-        if reconciled:
-            log.info("payments.reconciled", count=reconciled)
+        """Expire due holds and finish what crashed requests left pending; one failing
+        step (the database blinking) does not keep the others from running."""
+        steps = (
+            ("holds.expired", expire_holds),
+            ("orders.recovered", recover_orders),
+            ("payments.reconciled", reconcile_pending_payments),
+        )
+        for name, step in steps:
+            try:
+                count = step(self._deps)
+            except Exception as exc:
+                log.exception("worker.sweep_failed", step=name, error=repr(exc))
+                continue
+            if count:
+                log.info(name, count=count)
 
     def drain(self, *, max_jobs: int = 1000) -> int:
         """Run due jobs until none is left (tests and one-off runs)."""

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import time
 
+import structlog
+
 from farebridge.domain.account import User
 from farebridge.domain.errors import IdempotencyInProgress, IdempotencyKeyReused, rebuild_error
 from farebridge.domain.order import Order, OrderStatus
 from farebridge.services.ports import Dependencies
 from farebridge.services.recovery import recover_order
 
+log = structlog.get_logger(__name__)
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.05
 
@@ -27,6 +30,7 @@ POLL_SECONDS = 0.05
 def replay_order(deps: Dependencies, user: User, key: str, fingerprint: str) -> Order | None:
     """The first outcome for ``key`` (raised if it was an error); None: run the request."""
     deadline = time.monotonic() + WAIT_SECONDS
+    recovered = False
     while True:
         with deps.uow(read_only=True) as uow:
             found = uow.orders.get_by_idempotency_key(user.id, key)
@@ -45,10 +49,14 @@ def replay_order(deps: Dependencies, user: User, key: str, fingerprint: str) -> 
                 "A request with this Idempotency-Key is still being processed; retry shortly.",
                 field="Idempotency-Key",
             )
-        if order.created_at <= deps.clock.now() - deps.policies.recovery_grace:
-            recover_order(deps, order.id)
-        else:
-            time.sleep(POLL_SECONDS)
+        if not recovered and order.created_at <= deps.clock.now() - deps.policies.recovery_grace:
+            recovered = True  # once per replay: then wait for whoever finishes it
+            try:
+                recover_order(deps, order.id)
+                continue
+            except Exception as exc:  # an upstream cannot answer yet: report in progress
+                log.warning("order.recovery_failed", order_id=order.id, error=repr(exc))
+        time.sleep(POLL_SECONDS)
 
 
 def _outcome(order: Order) -> Order:

@@ -35,6 +35,12 @@ class JobKind(StrEnum):
     RECOVER_ORDER = "recover_order"  # finish or undo an order its request left pending
 
 
+# Compensation never gives up on a retryable failure: a lost refund or release is
+# money or seats lost. Their backoff is capped; the log shows each failure.
+PERSISTENT = frozenset({JobKind.RELEASE, JobKind.REFUND, JobKind.RECOVER_ORDER})
+MAX_BACKOFF_SECONDS = 300
+
+
 class UnknownJobKind(Exception):
     """The handler table does not cover a job kind: the process must not start."""
 
@@ -125,8 +131,9 @@ def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:
         exc, FarebridgeError
     )
     with deps.uow() as uow:
-        if retryable and job.attempts < deps.policies.job_max_attempts:
-            backoff = timedelta(seconds=min(2**job.attempts, 300))
+        persistent = job.kind in PERSISTENT
+        if retryable and (persistent or job.attempts < deps.policies.job_max_attempts):
+            backoff = timedelta(seconds=min(2 ** min(job.attempts, 12), MAX_BACKOFF_SECONDS))
             uow.jobs.retry_later(job.id, error=repr(exc), run_after=now + backoff)
         else:
             uow.jobs.fail(job.id, error=repr(exc), now=now)

@@ -4,16 +4,17 @@ reconciler (``services/recovery.py``): record, confirm, fail."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import structlog
 
 from farebridge.domain.errors import FarebridgeError, OfferPriceChanged, UpstreamUnavailable
-from farebridge.domain.order import Order, OrderFailure, OrderType
+from farebridge.domain.order import Order, OrderFailure, OrderStatus, OrderType
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.providers.base import Booking
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies
-from farebridge.services.releases import enqueue_refund, enqueue_release, release_key
+from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
 from farebridge.services.ticketing import enqueue_ticketing
 
 log = structlog.get_logger(__name__)
@@ -39,7 +40,8 @@ def confirm(deps: Dependencies, order: Order, payment: Payment | None, booking: 
     """Step 4, one commit: pending → hold | instant, the payment succeeded, ticketing queued.
 
     If someone else finished the order first (the reconciler), their outcome stands:
-    a completed order is returned; an undone one gets its late charge refunded."""
+    a completed order is returned as it is now; an undone one gets this request's late
+    booking released and its late charge refunded."""
     now = deps.clock.now()
     instant = order.type is OrderType.INSTANT
     changes = {
@@ -50,21 +52,27 @@ def confirm(deps: Dependencies, order: Order, payment: Payment | None, booking: 
     }
     event = order.confirm(now=now)
     with deps.uow() as uow:
-        if uow.orders.apply(event, **changes):
-            if payment is not None:
-                uow.payments.set_status(
-                    payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
-                )
+        if uow.orders.apply(event, **changes) and (
+            payment is None
+            or uow.payments.set_status(
+                payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
+            )
+        ):
             if instant:
                 enqueue_ticketing(uow, deps, order.id)
             uow.commit()
             return replace(order, status=event.to_status, **changes)  # type: ignore[arg-type]
+    with deps.uow() as uow:
         current = uow.orders.get(order.id)
-        if current is not None and current.status is event.to_status:
-            return current
+        if current is not None and current.status is not OrderStatus.FAILED:
+            return current  # completed by the reconciler, perhaps moved on since
         if payment is not None:
             enqueue_refund(uow, deps, payment, payment.amount, refund_id=f"void_{payment.id}")
-            uow.commit()
+        enqueue_release(uow, deps, order)
+        uow.commit()
+    run_job_now(deps, JobKind.RELEASE, release_key(order.id))
+    if payment is not None:
+        run_job_now(deps, JobKind.REFUND, refund_key(f"void_{payment.id}"))
     raise UpstreamUnavailable(
         f"Order {order.id} was undone while it was being booked; any charge is refunded. "
         "Book again.",
@@ -80,9 +88,11 @@ def fail_order(
     *,
     release: bool,
     give_back_key: bool = False,
+    release_again_after: timedelta | None = None,
 ) -> None:
     """pending → failed with the error its request answers; queue the release of
-    anything booked in the same commit and try it at once. Never raises: if the
+    anything booked in the same commit and try it at once (and, after a timeout,
+    once more later, for a booking the airline makes late). Never raises: if the
     database is down too, the order stays pending and the reconciler undoes it."""
     now = deps.clock.now()
     failure = OrderFailure(type(error).__name__, error.code, error.message, error.field)
@@ -91,6 +101,10 @@ def fail_order(
             if not uow.orders.apply(
                 order.fail(now=now, code=error.code, message=error.message), failure=failure
             ):
+                current = uow.orders.get(order.id)
+                if release and current is not None and current.status is OrderStatus.FAILED:
+                    enqueue_release(uow, deps, order)  # undone meanwhile: ours is still held
+                    uow.commit()
                 return
             if payment is not None:
                 uow.payments.set_status(
@@ -103,6 +117,8 @@ def fail_order(
                 uow.orders.release_idempotency_key(order.id)
             if release:
                 enqueue_release(uow, deps, order)
+            if release_again_after is not None:
+                enqueue_release(uow, deps, order, after=release_again_after)
             uow.commit()
     except Exception:
         log.exception("order.fail_not_recorded", order_id=order.id)
@@ -114,6 +130,9 @@ def fail_order(
 
 def store_repriced(deps: Dependencies, changed: OfferPriceChanged) -> None:
     """Keep the airline's new price, so that the client's re-fetch shows it."""
-    with deps.uow() as uow:
-        uow.offers.replace(changed.repriced)
-        uow.commit()
+    try:
+        with deps.uow() as uow:
+            uow.offers.replace(changed.repriced)
+            uow.commit()
+    except Exception:  # the 409 still tells the client; the next re-check re-prices
+        log.exception("offer.reprice_not_stored", offer_id=changed.repriced.id)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -62,6 +63,7 @@ from farebridge.services.reads import owned_order
 from farebridge.services.search import load_offer
 
 log = structlog.get_logger(__name__)
+LATE_BOOKING_WINDOW = timedelta(minutes=2)  # after a booking timeout, release once more then
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,19 +214,30 @@ def _book(
         order_steps.store_repriced(deps, changed)
         fail_order(deps, order, payment, changed, release=False)
         raise
-    except UpstreamTimeout as timeout:  # the airline may have booked: release by key
-        fail_order(deps, order, payment, timeout, release=True)
+    except UpstreamTimeout as timeout:  # the airline may have booked, even later: release
+        fail_order(
+            deps,
+            order,
+            payment,
+            timeout,
+            release=True,
+            give_back_key=True,  # "retry advised": a retry with the same key runs afresh
+            release_again_after=max(2 * deps.policies.recovery_grace, LATE_BOOKING_WINDOW),
+        )
+        raise
+    except UpstreamUnavailable as down:  # nothing was booked; a retry may work
+        fail_order(deps, order, payment, down, release=False, give_back_key=True)
         raise
     except FarebridgeError as refused:  # a definite no: nothing was booked
         fail_order(deps, order, payment, refused, release=False)
         raise
     except Exception as exc:
         log.exception("order.booking_crashed", order_id=order.id)
-        unavailable = UpstreamUnavailable(
+        crashed = UpstreamUnavailable(
             "The airline system failed while booking; nothing was charged. Retry."
         )
-        fail_order(deps, order, payment, unavailable, release=True)
-        raise unavailable from exc
+        fail_order(deps, order, payment, crashed, release=True, give_back_key=True)
+        raise crashed from exc
 
 
 def _charge(deps: Dependencies, order: Order, payment: Payment, booking: Booking) -> None:

@@ -99,7 +99,13 @@ def _record(
             raise PaymentInProgress(
                 f"Another payment of order {order_id} is being charged; retry shortly."
             )
-        resolve_payment(deps, live)
+        try:
+            resolve_payment(deps, live)
+        except Exception as exc:  # the gateway cannot say yet: the earlier payment stands
+            log.warning("payment.resolve_failed", payment_id=live.id, error=repr(exc))
+            raise PaymentInProgress(
+                f"An earlier payment of order {order_id} is not settled yet; retry shortly."
+            ) from exc
     raise AssertionError("unreachable")
 
 
@@ -128,7 +134,16 @@ def _settle(deps: Dependencies, payment: Payment) -> Payment:
         ):
             settled = uow.payments.get(payment.id)
             assert settled is not None
-            return settled  # settled by someone else (a retry or the reconciler)
+            if settled.status is not PaymentStatus.FAILED:
+                return settled  # settled by someone else (a retry or the reconciler)
+            # Given up as never charged while the charge was still on its way: give it back.
+            enqueue_refund(uow, deps, succeeded, payment.amount, refund_id=f"void_{payment.id}")
+            uow.commit()
+            run_job_now(deps, JobKind.REFUND, refund_key(f"void_{payment.id}"))
+            raise UpstreamUnavailable(
+                "The payment took too long and was given up; the charge is refunded. Pay again.",
+                code="payment_interrupted",
+            )
         order = uow.orders.get(payment.order_id)
         assert order is not None
         if order.status is OrderStatus.HOLD and uow.orders.apply(
@@ -178,5 +193,8 @@ def reconcile_pending_payments(deps: Dependencies) -> int:
             and order.status is not OrderStatus.PENDING
         ]
     for payment in stale:
-        resolve_payment(deps, payment)
+        try:
+            resolve_payment(deps, payment)
+        except Exception as exc:  # one stuck payment must not stop the others
+            log.warning("payment.resolve_failed", payment_id=payment.id, error=repr(exc))
     return len(stale)

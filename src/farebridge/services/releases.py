@@ -9,6 +9,7 @@ id once and never refunds what it did not charge.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from farebridge.domain.money import Money
@@ -22,9 +23,18 @@ def release_key(order_id: str) -> str:
     return f"{JobKind.RELEASE.value}:{order_id}"
 
 
-def enqueue_release(uow: UnitOfWork, deps: Dependencies, order: Order) -> None:
-    """Queue the upstream cancellation that frees the order's seats (once per order)."""
-    enqueue_in(uow, deps, JobKind.RELEASE, {"order_id": order.id}, dedupe_key=release_key(order.id))
+def enqueue_release(
+    uow: UnitOfWork, deps: Dependencies, order: Order, *, after: timedelta | None = None
+) -> None:
+    """Queue the upstream cancellation that frees the order's seats; ``after``: a second,
+    later release (an airline that timed out may still book)."""
+    if after is None:
+        key, run_after = release_key(order.id), None
+    else:
+        key, run_after = f"{release_key(order.id)}:later", deps.clock.now() + after
+    enqueue_in(
+        uow, deps, JobKind.RELEASE, {"order_id": order.id}, dedupe_key=key, run_after=run_after
+    )
 
 
 def release_booking(deps: Dependencies, payload: dict[str, Any]) -> None:

@@ -38,7 +38,9 @@ class JobRepository:
         run_after: datetime | None = None,
         dedupe_key: str | None = None,
     ) -> None:
-        """Add a job; a second job with the same ``dedupe_key`` is silently dropped."""
+        """Add a job. While a job with the same ``dedupe_key`` is queued or running, this is a
+        no-op; once that job is done or failed, it is queued again (a compensation asked
+        for twice must run after the second ask: it is idempotent, and may be needed)."""
         try:
             with self._db.begin_nested():
                 self._db.execute(
@@ -54,6 +56,17 @@ class JobRepository:
         except IntegrityError:
             if dedupe_key is None:
                 raise
+            self._db.execute(
+                update(jobs)
+                .where(jobs.c.dedupe_key == dedupe_key, jobs.c.status.in_(("done", "failed")))
+                .values(
+                    status="queued",
+                    payload=payload,
+                    attempts=0,
+                    run_after=run_after or now,
+                    finished_at=None,
+                )
+            )
 
     def _claimable(self, now: datetime) -> Any:
         return or_(

@@ -1,4 +1,4 @@
-"""The JSON shapes the UI reads from the API (the native dialect's response models, ``/api/openapi.json``).
+"""The JSON shapes the UI reads from the API (``/api/openapi.json`` documents them).
 
 TypedDicts, not classes: the client hands the decoded ``data`` over as is, and
 the pages read the fields they show. Amounts stay decimal strings.
