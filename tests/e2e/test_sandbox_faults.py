@@ -104,6 +104,22 @@ def test_search_timeout_fails_the_offer_request(client: TestClient, auth: dict[s
     assert data["status"] == "failed" and data["error"]["code"] == "provider_timeout"
 
 
+def test_a_fault_travels_through_the_job_queue(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
+    """Without ``return_offers`` the worker runs the search later: the fault went with it."""
+    body = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": travel_date()}],
+        "passengers": [{"type": "adult"}],
+    }
+    created = client.post("/api/offer-requests", json=body, headers=_fault(auth, "search_timeout"))
+    assert created.json()["data"]["status"] == "pending"
+    worker.drain()
+    later = client.get(f"/api/offer-requests/{created.json()['data']['id']}", headers=auth)
+    assert later.json()["data"]["status"] == "failed"
+    assert later.json()["data"]["error"]["code"] == "provider_timeout"
+
+
 def test_fault_rates_from_settings() -> None:
     always, never = FaultPlan({"timeout": 1.0}), FaultPlan({"timeout": 0.0})
     assert all(always.fires(Fault.TIMEOUT, frozenset()) for _ in range(20))
