@@ -64,7 +64,6 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 # Orders a client was never told about: not listed, never serviced.
 UNCONFIRMED_STATUSES = frozenset({OrderStatus.PENDING, OrderStatus.FAILED})
-FINAL_STATUSES = frozenset({OrderStatus.FAILED, OrderStatus.CANCELLED, OrderStatus.EXPIRED})
 
 PAID_STATUSES = frozenset(
     {OrderStatus.INSTANT, OrderStatus.PAID, OrderStatus.TICKETING, OrderStatus.TICKETED}
@@ -167,10 +166,6 @@ class OrderEvent:
     to_status: OrderStatus
     occurred_at: datetime
     data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def is_transition(self) -> bool:
-        return self.from_status is not None and self.from_status is not self.to_status
 
 
 @dataclass(frozen=True, slots=True)

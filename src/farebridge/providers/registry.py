@@ -9,7 +9,7 @@ holds the table of provider factories: adding a provider is one folder under
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from farebridge.domain.errors import OfferNoLongerAvailable, UpstreamUnavailable
 from farebridge.domain.offer import Offer
@@ -56,6 +56,3 @@ class ProviderRegistry:
 
     def for_order(self, order: Order) -> Provider:
         return self.get(order.provider)
-
-    def as_mapping(self) -> Mapping[str, Provider]:
-        return dict(self._providers)

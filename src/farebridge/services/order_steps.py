@@ -13,7 +13,7 @@ from farebridge.domain.order import Order, OrderFailure, OrderStatus, OrderType
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.providers.base import Booking
 from farebridge.services.jobs import JobKind, run_job_now
-from farebridge.services.ports import Dependencies
+from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
 from farebridge.services.ticketing import enqueue_ticketing
 
@@ -44,14 +44,21 @@ def confirm(deps: Dependencies, order: Order, payment: Payment | None, booking: 
     booking released and its late charge refunded."""
     now = deps.clock.now()
     instant = order.type is OrderType.INSTANT
-    changes = {
-        "booking_reference": booking.reference,
-        "payment_required_by": None if instant else booking.payment_required_by,
-        "paid_at": now if instant else None,
-        "synced_at": now,
-    }
+    confirmed = replace(
+        order,
+        booking_reference=booking.reference,
+        payment_required_by=None if instant else booking.payment_required_by,
+        paid_at=now if instant else None,
+        synced_at=now,
+    )
     event = order.confirm(now=now)
     with deps.uow() as uow:
+        changes = {
+            "booking_reference": confirmed.booking_reference,
+            "payment_required_by": confirmed.payment_required_by,
+            "paid_at": confirmed.paid_at,
+            "synced_at": now,
+        }
         if uow.orders.apply(event, **changes) and (
             payment is None
             or uow.payments.set_status(
@@ -61,7 +68,7 @@ def confirm(deps: Dependencies, order: Order, payment: Payment | None, booking: 
             if instant:
                 enqueue_ticketing(uow, deps, order.id)
             uow.commit()
-            return replace(order, status=event.to_status, **changes)  # type: ignore[arg-type]
+            return replace(confirmed, status=event.to_status)
     with deps.uow() as uow:
         current = uow.orders.get(order.id)
         if current is not None and current.status is not OrderStatus.FAILED:
@@ -89,11 +96,13 @@ def fail_order(
     release: bool,
     give_back_key: bool = False,
     release_again_after: timedelta | None = None,
+    charged: bool = False,
 ) -> None:
-    """pending → failed with the error its request answers; queue the release of
-    anything booked in the same commit and try it at once (and, after a timeout,
-    once more later, for a booking the airline makes late). Never raises: if the
-    database is down too, the order stays pending and the reconciler undoes it."""
+    """pending → failed with the error its request answers, in one commit that wins the
+    order first: the payment failed (or, if ``charged``, its refund queued), the release
+    of anything booked queued; then both are tried at once (and, after a timeout, the
+    release once more later, for a booking the airline makes late). Never raises: if
+    the database is down too, the order stays pending and the reconciler undoes it."""
     now = deps.clock.now()
     failure = OrderFailure(type(error).__name__, error.code, error.message, error.field)
     try:
@@ -107,12 +116,7 @@ def fail_order(
                     uow.commit()
                 return
             if payment is not None:
-                uow.payments.set_status(
-                    payment.id,
-                    from_status=PaymentStatus.PENDING,
-                    to_status=PaymentStatus.FAILED,
-                    failure_code=error.code,
-                )
+                _give_up_payment(uow, deps, payment, error.code, charged=charged)
             if give_back_key:
                 uow.orders.release_idempotency_key(order.id)
             if release:
@@ -126,6 +130,26 @@ def fail_order(
     deps.checkpoint("order.failed")
     if release:
         run_job_now(deps, JobKind.RELEASE, release_key(order.id))
+    if payment is not None and charged:
+        run_job_now(deps, JobKind.REFUND, refund_key(f"void_{payment.id}"))
+
+
+def _give_up_payment(
+    uow: UnitOfWork, deps: Dependencies, payment: Payment, code: str, *, charged: bool
+) -> None:
+    """Not charged: the payment failed. Charged: it succeeded, and goes back in full."""
+    if not charged:
+        uow.payments.set_status(
+            payment.id,
+            from_status=PaymentStatus.PENDING,
+            to_status=PaymentStatus.FAILED,
+            failure_code=code,
+        )
+        return
+    uow.payments.set_status(
+        payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
+    )
+    enqueue_refund(uow, deps, payment, payment.amount, refund_id=f"void_{payment.id}")
 
 
 def store_repriced(deps: Dependencies, changed: OfferPriceChanged) -> None:

@@ -258,8 +258,7 @@ def _charge(deps: Dependencies, order: Order, payment: Payment, booking: Booking
         code=result.failure_code or "payment_declined",
         field="payments[0]",
     )
-    booked = replace(order, booking_reference=booking.reference)
-    fail_order(deps, booked, payment, declined, release=True)
+    fail_order(deps, order, payment, declined, release=True)
     raise declined
 
 

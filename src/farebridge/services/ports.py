@@ -16,10 +16,8 @@ from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
-from farebridge.providers.base import ChargeResult, PaymentGateway
+from farebridge.providers.base import PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
-
-__all__ = ["ChargeResult", "PaymentGateway"]
 
 
 class DuplicateIdempotencyKey(Exception):

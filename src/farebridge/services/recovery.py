@@ -21,25 +21,16 @@ idempotency key runs ``recover_order`` for its own order at once.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import structlog
 
 from farebridge.domain.errors import UpstreamUnavailable
-from farebridge.domain.order import Order, OrderFailure, OrderStatus, OrderType
-from farebridge.domain.payment import Payment, PaymentStatus
+from farebridge.domain.order import Order, OrderStatus, OrderType
+from farebridge.domain.payment import Payment
 from farebridge.providers.base import Booking
 from farebridge.services import order_steps
-from farebridge.services.jobs import JobKind, run_job_now
-from farebridge.services.ports import Dependencies, UnitOfWork
-from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
+from farebridge.services.ports import Dependencies
 
 log = structlog.get_logger(__name__)
-
-INTERRUPTED = UpstreamUnavailable(
-    "The request that made this order was interrupted; nothing is booked or charged. Book again.",
-    code="order_interrupted",
-)
 
 
 def recover_orders(deps: Dependencies, *, limit: int = 100) -> int:
@@ -69,7 +60,7 @@ def recover_order(deps: Dependencies, order_id: str) -> Order | None:
     if booked and charged and order.type is OrderType.INSTANT:
         assert booking is not None and payment is not None
         return _complete(deps, order, payment, booking)
-    _undo(deps, order, payment, booking if booked else None, charged=charged)
+    _undo(deps, order, payment, booked=booked, charged=charged)
     with deps.uow(read_only=True) as uow:
         return uow.orders.get(order_id)
 
@@ -86,50 +77,14 @@ def _complete(deps: Dependencies, order: Order, payment: Payment, booking: Booki
 
 
 def _undo(
-    deps: Dependencies,
-    order: Order,
-    payment: Payment | None,
-    booking: Booking | None,
-    *,
-    charged: bool,
+    deps: Dependencies, order: Order, payment: Payment | None, *, booked: bool, charged: bool
 ) -> None:
-    """One commit: pending → failed first (the compare-and-set that makes it ours), then
-    the payment, the refund and the release, then both jobs are tried at once."""
     log.info("order.recovered", order_id=order.id, outcome="undone", charged=charged)
-    if booking is not None:
-        order = replace(order, booking_reference=booking.reference)
-    now = deps.clock.now()
-    failure = OrderFailure("UpstreamUnavailable", INTERRUPTED.code, INTERRUPTED.message)
-    refund_id = f"void_{payment.id}" if payment is not None and charged else None
-    with deps.uow() as uow:
-        event = order.fail(now=now, code=INTERRUPTED.code, message=INTERRUPTED.message)
-        if not uow.orders.apply(event, failure=failure):
-            return  # someone else finished it
-        uow.orders.release_idempotency_key(order.id)
-        if payment is not None:
-            _settle_for_undo(uow, deps, payment, refund_id)
-        if booking is not None:
-            enqueue_release(uow, deps, order)
-        uow.commit()
-    if booking is not None:
-        run_job_now(deps, JobKind.RELEASE, release_key(order.id))
-    if refund_id is not None:
-        run_job_now(deps, JobKind.REFUND, refund_key(refund_id))
-
-
-def _settle_for_undo(
-    uow: UnitOfWork, deps: Dependencies, payment: Payment, refund_id: str | None
-) -> None:
-    """The money came in (``refund_id``): it goes back; it did not: the payment failed."""
-    if refund_id is None:
-        uow.payments.set_status(
-            payment.id,
-            from_status=PaymentStatus.PENDING,
-            to_status=PaymentStatus.FAILED,
-            failure_code="not_charged",
-        )
-        return
-    uow.payments.set_status(
-        payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED
+    interrupted = UpstreamUnavailable(
+        "The request that made this order was interrupted; nothing is booked or charged. "
+        "Book again.",
+        code="order_interrupted",
     )
-    enqueue_refund(uow, deps, payment, payment.amount, refund_id=refund_id)
+    order_steps.fail_order(
+        deps, order, payment, interrupted, release=booked, give_back_key=True, charged=charged
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Row, func, insert, select
@@ -87,23 +86,6 @@ class SqlSandboxLedger:
                     created_at=refund.created_at,
                 )
             )
-
-    def refunds(self, payment_id: str) -> Sequence[LedgerRefund]:
-        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
-            rows = db.execute(
-                select(sandbox_refunds)
-                .where(sandbox_refunds.c.payment_id == payment_id)
-                .order_by(sandbox_refunds.c.created_at)
-            ).all()
-        return [
-            LedgerRefund(
-                r.refund_id,
-                r.payment_id,
-                Money.from_minor(r.amount_minor, r.currency),
-                r.created_at,
-            )
-            for r in rows
-        ]
 
 
 def _charge(row: Row[Any]) -> LedgerCharge:

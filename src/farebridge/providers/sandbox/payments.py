@@ -17,7 +17,6 @@ refunds once; a refund needs a successful charge and never exceeds it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -69,8 +68,6 @@ class SandboxLedger(Protocol):
         """Insert once per refund id, in one transaction with the check that the
         payment's successful charge covers all its refunds; ``InvalidState`` if not."""
         ...
-
-    def refunds(self, payment_id: str) -> Sequence[LedgerRefund]: ...
 
 
 def outcome(method: PaymentMethod) -> ChargeResult:
