@@ -41,12 +41,16 @@ from typing import TypeVar
 
 from farebridge.domain.places import PlaceDirectory
 from farebridge.places_data import load_places
-from farebridge.providers.sandbox.airport_sizes import size_table
-from farebridge.providers.sandbox.exhaustive import exhaustive_itineraries
-from farebridge.providers.sandbox.itineraries import DEFAULT_MAX_WORK, ItineraryResult, SliceQuery
-from farebridge.providers.sandbox.network import Network, build_network
-from farebridge.providers.sandbox.search import search_itineraries
-from farebridge.providers.sandbox.search_index import search_index
+from farebridge.providers.sandbox.search.engine import search_itineraries
+from farebridge.providers.sandbox.search.exhaustive import exhaustive_itineraries
+from farebridge.providers.sandbox.search.index import search_index
+from farebridge.providers.sandbox.search.itineraries import (
+    DEFAULT_MAX_WORK,
+    ItineraryResult,
+    SliceQuery,
+)
+from farebridge.providers.sandbox.world.airport_sizes import size_table
+from farebridge.providers.sandbox.world.network import Network, build_network
 
 T = TypeVar("T")
 SEED = 7

@@ -22,7 +22,7 @@ from farebridge.places_data import load_places
 from farebridge.providers.base import PaymentGateway, Provider
 from farebridge.providers.registry import ProviderRegistry
 from farebridge.providers.sandbox import SandboxProvider
-from farebridge.providers.sandbox.payments import SandboxPaymentGateway
+from farebridge.providers.sandbox.booking.payments import SandboxPaymentGateway
 from farebridge.services.jobs import check_handler_table
 from farebridge.services.ports import Dependencies, Policies, no_checkpoint
 from farebridge.settings import Settings

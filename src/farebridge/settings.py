@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     sandbox_fault_rates: dict[str, float] = Field(
         default_factory=dict,
         description='Chance of each sandbox fault per call, e.g. {"timeout": 0.02, '
-        '"price_change": 0.05}; see providers/sandbox/faults.py.',
+        '"price_change": 0.05}; see providers/sandbox/faults/plan.py.',
     )
     secret_key: SecretStr = Field(
         default=SecretStr("dev-only-change-me"),

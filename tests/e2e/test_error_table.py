@@ -16,7 +16,7 @@ from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Passenger
 from farebridge.providers.base import Booking
-from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 from farebridge.store.sandbox_inventory import SqlSandboxInventory

@@ -13,7 +13,7 @@ from farebridge.domain.errors import FarebridgeError
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
-from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.services import cancellation, payments
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.errors import SeatUnavailable
-from farebridge.providers.sandbox.inventory import LegKey, LegReservation, SandboxBooking
+from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SandboxBooking
 from farebridge.store.tables import (
     sandbox_bookings,
     sandbox_inventory,
@@ -31,7 +31,7 @@ class _NotEnoughSeats(Exception):
 
 
 class SqlSandboxInventory:
-    """Implements ``providers.sandbox.inventory.SandboxInventory``."""
+    """Implements ``providers.sandbox.booking.inventory.SandboxInventory``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

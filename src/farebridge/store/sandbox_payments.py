@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from farebridge.domain.errors import InvalidState
 from farebridge.domain.money import Money
 from farebridge.providers.base import ChargeResult
-from farebridge.providers.sandbox.payments import LedgerCharge, LedgerRefund
+from farebridge.providers.sandbox.booking.payments import LedgerCharge, LedgerRefund
 from farebridge.store.tables import sandbox_charges, sandbox_refunds
 
 
 class SqlSandboxLedger:
-    """Implements ``providers.sandbox.payments.SandboxLedger``."""
+    """Implements ``providers.sandbox.booking.payments.SandboxLedger``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

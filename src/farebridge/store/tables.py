@@ -295,7 +295,7 @@ sandbox_seats = Table(
     Column("passenger_id", String(40), nullable=False),
 )
 
-# --- the sandbox payment gateway's ledger (providers/sandbox/payments.py) ------
+# --- the sandbox payment gateway's ledger (providers/sandbox/booking/payments.py) ------
 sandbox_charges = Table(
     "sandbox_charges",
     metadata,

@@ -16,8 +16,8 @@ from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.places_data import load_places
 from farebridge.providers.sandbox import SandboxProvider
-from farebridge.providers.sandbox.inventory import LegKey, SandboxBooking
-from farebridge.providers.sandbox.network import Network, build_network
+from farebridge.providers.sandbox.booking.inventory import LegKey, SandboxBooking
+from farebridge.providers.sandbox.world.network import Network, build_network
 
 SEED = 7
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)

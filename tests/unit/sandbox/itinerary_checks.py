@@ -1,13 +1,13 @@
 """Checks every itinerary must pass, whichever engine found it (the rules of
-``providers/sandbox/itineraries.py``)."""
+``providers/sandbox/search/itineraries.py``)."""
 
 from __future__ import annotations
 
 import itertools
 
 from farebridge.domain.places import great_circle_km
-from farebridge.providers.sandbox.itineraries import ConnectionRules, Itinerary, SliceQuery
-from farebridge.providers.sandbox.reference import compatible
+from farebridge.providers.sandbox.search.itineraries import ConnectionRules, Itinerary, SliceQuery
+from farebridge.providers.sandbox.world.reference import compatible
 
 
 def check_rules(itinerary: Itinerary, query: SliceQuery, rules: ConnectionRules) -> None:

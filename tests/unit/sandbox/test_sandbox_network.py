@@ -7,16 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.domain.places import PlaceDirectory, great_circle_km
-from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
-from farebridge.providers.sandbox.network import Network, block_minutes, build_network
-from farebridge.providers.sandbox.reference import (
+from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
+from farebridge.providers.sandbox.world.network import Network, block_minutes, build_network
+from farebridge.providers.sandbox.world.reference import (
     AIRLINES,
     AIRLINES_BY_CODE,
     Alliance,
     compatible,
     interline_family,
 )
-from farebridge.providers.sandbox.timetable import BANKS_PER_DAY
+from farebridge.providers.sandbox.world.timetable import BANKS_PER_DAY
 from tests.unit.sandbox.conftest import SEED, TRAVEL_ON
 
 

@@ -10,8 +10,8 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.money import Money
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import OfferPassenger, PassengerType
-from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.providers.sandbox.pricing import (
+from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.fares.pricing import (
     FareInput,
     brand_by_code,
     brands_for,
@@ -21,7 +21,7 @@ from farebridge.providers.sandbox.pricing import (
     passenger_totals,
     slice_fare,
 )
-from farebridge.providers.sandbox.reference import USD_RATES, airline
+from farebridge.providers.sandbox.world.reference import USD_RATES, airline
 
 BA, FR, JL = airline("BA"), airline("FR"), airline("JL")
 

@@ -22,9 +22,9 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.providers.base import Provider
 from farebridge.providers.sandbox import SandboxProvider
-from farebridge.providers.sandbox.inventory import LegKey
+from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.providers.sandbox.provider import REFERENCE_ALPHABET
-from farebridge.providers.sandbox.reference import airline
+from farebridge.providers.sandbox.world.reference import airline
 from tests.unit.sandbox.conftest import (
     NOW,
     SEED,

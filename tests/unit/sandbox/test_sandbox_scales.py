@@ -8,17 +8,21 @@ from datetime import timedelta
 import pytest
 
 from farebridge.domain.places import PlaceDirectory
-from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
-from farebridge.providers.sandbox.airport_sizes import airport_size, size_table
-from farebridge.providers.sandbox.network import (
+from farebridge.providers.sandbox.search.engine import (
+    ConnectionRules,
+    SliceQuery,
+    search_itineraries,
+)
+from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
+from farebridge.providers.sandbox.world.airport_sizes import airport_size, size_table
+from farebridge.providers.sandbox.world.network import (
     Network,
     block_minutes,
     build_network,
     cached_network,
 )
-from farebridge.providers.sandbox.routes import REGIONAL_RADIUS_KM
-from farebridge.providers.sandbox.scales import WORLD, network_scale
-from farebridge.providers.sandbox.search import ConnectionRules, SliceQuery, search_itineraries
+from farebridge.providers.sandbox.world.routes import REGIONAL_RADIUS_KM
+from farebridge.providers.sandbox.world.scales import WORLD, network_scale
 from tests.unit.sandbox.conftest import SEED, TRAVEL_ON
 from tests.unit.sandbox.itinerary_checks import check_rules
 

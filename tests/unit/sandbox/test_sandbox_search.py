@@ -10,14 +10,14 @@ import pytest
 
 from farebridge.domain.places import PlaceDirectory, great_circle_km
 from farebridge.domain.search import SliceRequest, TimeWindow
-from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.reference import airline, compatible
-from farebridge.providers.sandbox.search import (
+from farebridge.providers.sandbox.search.engine import (
     ConnectionRules,
     SliceQuery,
     search_itineraries,
     slice_query,
 )
+from farebridge.providers.sandbox.world.network import Network
+from farebridge.providers.sandbox.world.reference import airline, compatible
 from tests.unit.sandbox.conftest import TRAVEL_ON
 from tests.unit.sandbox.itinerary_checks import check_rules
 

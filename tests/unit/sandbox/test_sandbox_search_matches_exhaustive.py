@@ -17,18 +17,23 @@ from hypothesis import strategies as st
 from farebridge.domain.places import Airport, PlaceDirectory, great_circle_km
 from farebridge.domain.search import SliceRequest, TimeWindow
 from farebridge.places_data import load_places
-from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
-from farebridge.providers.sandbox.exhaustive import exhaustive_itineraries
-from farebridge.providers.sandbox.local_time import zone_clock
-from farebridge.providers.sandbox.network import EVERY_DAY, Network, SchedulePattern, materialise
-from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
-from farebridge.providers.sandbox.search import (
+from farebridge.providers.sandbox.search.engine import (
     ConnectionRules,
     ItineraryResult,
     SliceQuery,
     search_itineraries,
     slice_query,
 )
+from farebridge.providers.sandbox.search.exhaustive import exhaustive_itineraries
+from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
+from farebridge.providers.sandbox.world.local_time import zone_clock
+from farebridge.providers.sandbox.world.network import (
+    EVERY_DAY,
+    Network,
+    SchedulePattern,
+    materialise,
+)
+from farebridge.providers.sandbox.world.reference import AIRLINES_BY_CODE
 from tests.unit.sandbox.itinerary_checks import check_rules
 
 AIRPORTS = ("LHR", "CDG", "FRA", "MAD", "JFK", "BOS", "ORD", "SYD", "AKL", "SCL", "DXB", "NRT")

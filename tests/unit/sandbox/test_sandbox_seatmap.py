@@ -10,10 +10,10 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.seatmap import SeatElement, SeatMap
 from farebridge.providers.sandbox import SandboxProvider
-from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
-from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.seatmap import occupied_seats, seat_position
+from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.seats.seatmap import occupied_seats, seat_position
+from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
+from farebridge.providers.sandbox.world.network import Network
 from tests.unit.sandbox.conftest import (
     NOW,
     TRAVEL_ON,
@@ -143,7 +143,7 @@ def test_seat_positions_and_deterministic_occupancy() -> None:
 
 
 def _element_types(aircraft: str, cabin: CabinClass) -> set[str]:
-    from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
+    from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 
     request = SeatMapRequest(
         segment_id="seg_1",

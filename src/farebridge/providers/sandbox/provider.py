@@ -38,24 +38,16 @@ from farebridge.providers.base import (
     IssuedTicket,
     SearchResult,
 )
-from farebridge.providers.sandbox.extras import price_services
-from farebridge.providers.sandbox.fare_rules import build_fare_rules
-from farebridge.providers.sandbox.faults import (
-    PRICE_CHANGE_FACTOR,
-    SCENARIOS,
-    SCHEDULE_CHANGE_MINUTES,
-    Fault,
-    FaultPlan,
-)
-from farebridge.providers.sandbox.inventory import (
+from farebridge.providers.sandbox.booking.inventory import (
     LegKey,
     LegReservation,
     SandboxBooking,
     SandboxInventory,
     SeatHold,
 )
-from farebridge.providers.sandbox.network import Network, cached_network
-from farebridge.providers.sandbox.offers import (
+from farebridge.providers.sandbox.fares.extras import price_services
+from farebridge.providers.sandbox.fares.fare_rules import build_fare_rules
+from farebridge.providers.sandbox.fares.offers import (
     OfferContext,
     PlannedSlice,
     bookable,
@@ -64,11 +56,23 @@ from farebridge.providers.sandbox.offers import (
     hold_deadline,
     plan_slice,
 )
-from farebridge.providers.sandbox.pricing import brand_by_code, class_open
-from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
-from farebridge.providers.sandbox.search import ConnectionRules, search_itineraries, slice_query
-from farebridge.providers.sandbox.seatmap import SeatMapRequest, build_seat_map
-from farebridge.providers.sandbox.seats import seat_holds
+from farebridge.providers.sandbox.fares.pricing import brand_by_code, class_open
+from farebridge.providers.sandbox.faults.plan import (
+    PRICE_CHANGE_FACTOR,
+    SCENARIOS,
+    SCHEDULE_CHANGE_MINUTES,
+    Fault,
+    FaultPlan,
+)
+from farebridge.providers.sandbox.search.engine import (
+    ConnectionRules,
+    search_itineraries,
+    slice_query,
+)
+from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
+from farebridge.providers.sandbox.seats.selection import seat_holds
+from farebridge.providers.sandbox.world.network import Network, cached_network
+from farebridge.providers.sandbox.world.reference import AIRLINES_BY_CODE
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 

@@ -6,7 +6,7 @@ sandbox-assigned (9xx)."""
 
 from __future__ import annotations
 
-from farebridge.providers.sandbox.carriers import (
+from farebridge.providers.sandbox.world.carriers import (
     ONEWORLD,
     SKYTEAM,
     STAR,

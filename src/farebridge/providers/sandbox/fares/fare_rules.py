@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from farebridge.domain.fare_rules import FareRules, RuleSection, TicketDesignator
 from farebridge.domain.offer import ConditionRule, Offer
-from farebridge.providers.sandbox.reference import AIRLINES_BY_CODE
+from farebridge.providers.sandbox.world.reference import AIRLINES_BY_CODE
 
 LOW_COST_RULES_URL = "https://sandbox.farebridge.invalid/airlines/{code}/terms"
 

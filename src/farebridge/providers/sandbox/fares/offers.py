@@ -22,10 +22,9 @@ from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import SearchCriteria
-from farebridge.providers.sandbox.extras import bag_services
-from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.providers.sandbox.network import Flight
-from farebridge.providers.sandbox.pricing import (
+from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.fares.extras import bag_services
+from farebridge.providers.sandbox.fares.pricing import (
     FareBrand,
     FareInput,
     baggages_for,
@@ -39,8 +38,9 @@ from farebridge.providers.sandbox.pricing import (
     passenger_totals,
     slice_fare,
 )
-from farebridge.providers.sandbox.reference import Airline, compatible
-from farebridge.providers.sandbox.search import Itinerary
+from farebridge.providers.sandbox.search.engine import Itinerary
+from farebridge.providers.sandbox.world.network import Flight
+from farebridge.providers.sandbox.world.reference import Airline, compatible
 
 CABIN_FALLBACKS: dict[CabinClass, tuple[CabinClass, ...]] = {
     CabinClass.ECONOMY: (CabinClass.ECONOMY,),

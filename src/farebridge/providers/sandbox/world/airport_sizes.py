@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from farebridge.domain.places import CITIES, Airport, PlaceDirectory
-from farebridge.providers.sandbox.reference import AIRLINES
+from farebridge.providers.sandbox.world.reference import AIRLINES
 
 _UNSERVED = re.compile(
     r"\b(heliport|seaplane|air base|afb|army|naval|nas|raf|coast guard|air force|"

@@ -6,7 +6,7 @@ are. A year of schedule is never a year of rows: patterns are local departure
 times on weekdays, and flights are materialised per origin and local date on
 demand (day boards, in a cache bounded by the number of flights it holds), or
 one at a time (``Network.flight``). The connection search reads the patterns
-through its own compact index (``search_index.py``) and materialises only the
+through its own compact index (``search/index.py``) and materialises only the
 flights it returns. The same seed and scale always give the same patterns.
 """
 
@@ -20,10 +20,10 @@ from datetime import date
 from functools import cache
 
 from farebridge.domain.places import PlaceDirectory
-from farebridge.providers.sandbox.airport_sizes import size_table
-from farebridge.providers.sandbox.routes import plan_routes
-from farebridge.providers.sandbox.scales import NetworkScale, network_scale
-from farebridge.providers.sandbox.schedule import (
+from farebridge.providers.sandbox.world.airport_sizes import size_table
+from farebridge.providers.sandbox.world.routes import plan_routes
+from farebridge.providers.sandbox.world.scales import NetworkScale, network_scale
+from farebridge.providers.sandbox.world.schedule import (
     EVERY_DAY,
     SCHEDULE_DAYS,
     Flight,
@@ -31,7 +31,7 @@ from farebridge.providers.sandbox.schedule import (
     block_minutes,
     materialise,
 )
-from farebridge.providers.sandbox.timetable import build_patterns
+from farebridge.providers.sandbox.world.timetable import build_patterns
 
 __all__ = [
     "EVERY_DAY",

@@ -13,11 +13,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from farebridge.domain.money import REFERENCE_USD_RATES
-from farebridge.providers.sandbox.airlines_americas import AMERICAS
-from farebridge.providers.sandbox.airlines_asia_pacific import ASIA_PACIFIC
-from farebridge.providers.sandbox.airlines_europe import EUROPE
-from farebridge.providers.sandbox.airlines_middle_east_africa import MIDDLE_EAST_AFRICA
-from farebridge.providers.sandbox.carriers import Airline, Alliance, BusinessModel
+from farebridge.providers.sandbox.world.airlines_americas import AMERICAS
+from farebridge.providers.sandbox.world.airlines_asia_pacific import ASIA_PACIFIC
+from farebridge.providers.sandbox.world.airlines_europe import EUROPE
+from farebridge.providers.sandbox.world.airlines_middle_east_africa import MIDDLE_EAST_AFRICA
+from farebridge.providers.sandbox.world.carriers import Airline, Alliance, BusinessModel
 
 __all__ = [
     "AIRLINES",

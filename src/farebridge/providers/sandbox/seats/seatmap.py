@@ -21,9 +21,9 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.money import Money
 from farebridge.domain.search import OfferPassenger
 from farebridge.domain.seatmap import SeatCabin, SeatElement, SeatMap, SeatRow, SeatService
-from farebridge.providers.sandbox.aircraft import AircraftType, CabinLayout
-from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.providers.sandbox.pricing import to_currency, unit_hash
+from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.fares.pricing import to_currency, unit_hash
+from farebridge.providers.sandbox.world.aircraft import AircraftType, CabinLayout
 
 # Seat prices in USD per passenger by cabin and position; absent positions are free.
 SEAT_PRICES_USD: dict[CabinClass, dict[str, Decimal]] = {

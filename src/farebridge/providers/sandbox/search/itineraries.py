@@ -32,7 +32,7 @@ from datetime import date, time
 
 from farebridge.domain.places import Airport
 from farebridge.domain.search import TimeWindow
-from farebridge.providers.sandbox.schedule import Flight
+from farebridge.providers.sandbox.world.schedule import Flight
 
 # Minimum connecting times in minutes, (domestic, international), where the
 # airport publishes its own; elsewhere the defaults of ``ConnectionRules``.

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from farebridge.domain.places import Airport, great_circle_km
-from farebridge.providers.sandbox.itineraries import (
+from farebridge.providers.sandbox.search.itineraries import (
     DEFAULT_LIMIT,
     ConnectionRules,
     Itinerary,
@@ -23,8 +23,8 @@ from farebridge.providers.sandbox.itineraries import (
     SliceQuery,
     ranking_key,
 )
-from farebridge.providers.sandbox.network import Flight, Network
-from farebridge.providers.sandbox.reference import compatible
+from farebridge.providers.sandbox.world.network import Flight, Network
+from farebridge.providers.sandbox.world.reference import compatible
 
 
 def exhaustive_itineraries(

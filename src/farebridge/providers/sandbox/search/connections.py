@@ -1,6 +1,6 @@
 """The indexed connection search: the rules of ``itineraries.py``, found fast.
 
-Works on the date-independent index (``search_index.py``) with integers only,
+Works on the date-independent index (``index.py``) with integers only,
 and materialises just the flights of the itineraries it returns. Pruning is
 exact: an itinerary is left out only when a lower bound on its duration is
 already worse than the ``limit``-th best found so far, so it could not rank.
@@ -30,16 +30,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from farebridge.domain.places import great_circle_km
-from farebridge.providers.sandbox.itineraries import (
+from farebridge.providers.sandbox.search.index import SearchIndex
+from farebridge.providers.sandbox.search.itineraries import (
     ConnectionRules,
     Itinerary,
     ItineraryResult,
     SliceQuery,
     time_window_minutes,
 )
-from farebridge.providers.sandbox.local_time import EPOCH_ORDINAL, MINUTES_PER_DAY, weekday_of
-from farebridge.providers.sandbox.schedule import materialise
-from farebridge.providers.sandbox.search_index import SearchIndex
+from farebridge.providers.sandbox.world.local_time import EPOCH_ORDINAL, MINUTES_PER_DAY, weekday_of
+from farebridge.providers.sandbox.world.schedule import materialise
 
 _NO_BOUND = 1 << 60
 Leg = tuple[int, int]  # (index row, local departure day)

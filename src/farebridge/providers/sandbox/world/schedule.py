@@ -12,8 +12,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from farebridge.domain.places import Airport
-from farebridge.providers.sandbox.aircraft import AircraftType
-from farebridge.providers.sandbox.reference import Airline
+from farebridge.providers.sandbox.world.aircraft import AircraftType
+from farebridge.providers.sandbox.world.reference import Airline
 
 SCHEDULE_DAYS = 330  # how far ahead the sandbox sells; patterns themselves never end
 CRUISE_KMH = 860

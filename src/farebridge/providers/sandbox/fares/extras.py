@@ -12,11 +12,11 @@ from farebridge.domain.offer import Offer, OfferService
 from farebridge.domain.order import OrderService
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import OfferPassenger
-from farebridge.providers.sandbox.inventory import LegReservation
-from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.pricing import to_currency
-from farebridge.providers.sandbox.reference import Airline
-from farebridge.providers.sandbox.seats import price_seats
+from farebridge.providers.sandbox.booking.inventory import LegReservation
+from farebridge.providers.sandbox.fares.pricing import to_currency
+from farebridge.providers.sandbox.seats.selection import price_seats
+from farebridge.providers.sandbox.world.network import Network
+from farebridge.providers.sandbox.world.reference import Airline
 
 MAX_EXTRA_BAGS = 2
 LOW_COST_BAG_MARKUP = Decimal("1.3")

@@ -24,10 +24,10 @@ from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 from farebridge.domain.places import Airport
-from farebridge.providers.sandbox.local_time import ZoneClock, zone_clock
-from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.reference import interline_family
-from farebridge.providers.sandbox.schedule import SchedulePattern
+from farebridge.providers.sandbox.world.local_time import ZoneClock, zone_clock
+from farebridge.providers.sandbox.world.network import Network
+from farebridge.providers.sandbox.world.reference import interline_family
+from farebridge.providers.sandbox.world.schedule import SchedulePattern
 
 
 @dataclass(frozen=True, slots=True)

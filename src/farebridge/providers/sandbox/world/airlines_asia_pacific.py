@@ -5,7 +5,7 @@ and Scoot are sandbox-assigned (9xx)."""
 
 from __future__ import annotations
 
-from farebridge.providers.sandbox.carriers import (
+from farebridge.providers.sandbox.world.carriers import (
     ONEWORLD,
     SKYTEAM,
     STAR,

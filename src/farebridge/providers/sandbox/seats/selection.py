@@ -8,15 +8,15 @@ from farebridge.domain.errors import SeatUnavailable, ValidationFailed
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService
-from farebridge.providers.sandbox.aircraft import CabinLayout
-from farebridge.providers.sandbox.inventory import LegKey, LegReservation, SeatHold
-from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.seatmap import (
+from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SeatHold
+from farebridge.providers.sandbox.seats.seatmap import (
     occupied_seats,
     parse_seat_service_id,
     seat_designators,
     seat_price,
 )
+from farebridge.providers.sandbox.world.aircraft import CabinLayout
+from farebridge.providers.sandbox.world.network import Network
 
 
 def price_seats(

@@ -25,10 +25,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from farebridge.domain.places import Airport, PlaceDirectory, great_circle_km
-from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES
-from farebridge.providers.sandbox.airport_sizes import SizedAirport, chord_limit, sized_airports
-from farebridge.providers.sandbox.reference import AIRLINES, Airline, interline_family
-from farebridge.providers.sandbox.scales import NetworkScale
+from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
+from farebridge.providers.sandbox.world.airport_sizes import (
+    SizedAirport,
+    chord_limit,
+    sized_airports,
+)
+from farebridge.providers.sandbox.world.reference import AIRLINES, Airline, interline_family
+from farebridge.providers.sandbox.world.scales import NetworkScale
 
 LONG_HAUL_KM = 4_000
 MIN_ROUTE_KM = 150

@@ -4,7 +4,7 @@ hand; the timetable built from them is simulated."""
 
 from __future__ import annotations
 
-from farebridge.providers.sandbox.carriers import (
+from farebridge.providers.sandbox.world.carriers import (
     ONEWORLD,
     SKYTEAM,
     STAR,

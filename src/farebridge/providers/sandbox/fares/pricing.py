@@ -22,8 +22,8 @@ from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule, Conditions
 from farebridge.domain.places import Airport
 from farebridge.domain.search import OfferPassenger, PassengerType
-from farebridge.providers.sandbox.inventory import LegKey
-from farebridge.providers.sandbox.reference import USD_RATES, Airline
+from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.world.reference import USD_RATES, Airline
 
 _Y, _W, _J, _F = (
     CabinClass.ECONOMY,

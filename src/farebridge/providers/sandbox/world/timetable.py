@@ -24,10 +24,15 @@ from datetime import date, datetime, time
 from functools import cache
 
 from farebridge.domain.places import Airport
-from farebridge.providers.sandbox.aircraft import AIRCRAFT_TYPES, AircraftType
-from farebridge.providers.sandbox.reference import Airline
-from farebridge.providers.sandbox.routes import PlannedRoute, RouteKind
-from farebridge.providers.sandbox.schedule import EVERY_DAY, SchedulePattern, block_minutes, zone
+from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES, AircraftType
+from farebridge.providers.sandbox.world.reference import Airline
+from farebridge.providers.sandbox.world.routes import PlannedRoute, RouteKind
+from farebridge.providers.sandbox.world.schedule import (
+    EVERY_DAY,
+    SchedulePattern,
+    block_minutes,
+    zone,
+)
 
 BANKS_PER_DAY = 7
 BANK_SPACING_MINUTES = 150

@@ -15,7 +15,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from farebridge.providers.sandbox.schedule import zone
+from farebridge.providers.sandbox.world.schedule import zone
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 MINUTES_PER_DAY = 1440

@@ -2,7 +2,7 @@
 
 The rules an itinerary obeys, the query and the result are in
 ``itineraries.py``; the search itself runs over a compact index of the
-schedule patterns (``search_index.py``, built once per network) in
+schedule patterns (``index.py``, built once per network) in
 ``connections.py``; ``exhaustive.py`` is a plain enumerator of the same rules
 that tests and the benchmark compare it with.
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SliceRequest
-from farebridge.providers.sandbox.connections import find_itineraries
-from farebridge.providers.sandbox.itineraries import (
+from farebridge.providers.sandbox.search.connections import find_itineraries
+from farebridge.providers.sandbox.search.index import search_index
+from farebridge.providers.sandbox.search.itineraries import (
     DEFAULT_LIMIT,
     DEFAULT_MAX_WORK,
     MCT_OVERRIDES,
@@ -22,8 +23,7 @@ from farebridge.providers.sandbox.itineraries import (
     SliceQuery,
     ranking_key,
 )
-from farebridge.providers.sandbox.network import Network
-from farebridge.providers.sandbox.search_index import search_index
+from farebridge.providers.sandbox.world.network import Network
 
 __all__ = [
     "DEFAULT_LIMIT",

@@ -1,0 +1,1 @@
+"""Scripted and random faults of the simulated airline (``plan.py``)."""
