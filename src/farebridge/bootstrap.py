@@ -21,8 +21,8 @@ from farebridge.jobs.handlers import HANDLERS
 from farebridge.places_data import load_places
 from farebridge.providers.base import PaymentGateway, Provider
 from farebridge.providers.registry import ProviderRegistry
-from farebridge.providers.sandbox import SandboxProvider
 from farebridge.providers.sandbox.booking.payments import SandboxPaymentGateway
+from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.services.jobs import check_handler_table
 from farebridge.services.ports import Dependencies, Policies, no_checkpoint
 from farebridge.settings import Settings
@@ -53,7 +53,6 @@ def _sandbox(context: ProviderContext) -> Provider:
         offer_lifetime=settings.offer_lifetime,
         hold_lifetime=settings.hold_lifetime,
         fault_rates=settings.sandbox_fault_rates,
-        scale=settings.sandbox_scale,
     )
 
 

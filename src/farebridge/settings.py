@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -25,11 +25,6 @@ class Settings(BaseSettings):
         "each, and every order stays with the provider that made its offer.",
     )
     sandbox_seed: int = 7
-    sandbox_scale: Literal["dev", "world"] = Field(
-        default="dev",
-        description="dev: ~600 airports, 8k flights a day, starts in 0.2 s; "
-        "world: 3,800 airports, 110k flights a day, about 2 s to build.",
-    )
     sandbox_fault_rates: dict[str, float] = Field(
         default_factory=dict,
         description='Chance of each sandbox fault per call, e.g. {"timeout": 0.02, '

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from farebridge.jobs.worker import Worker
 from farebridge.providers.sandbox.faults.plan import Fault, FaultPlan
-from farebridge.providers.sandbox.world.reference import airline
+from tests.unit.sandbox.conftest import airline
 from tests.e2e.conftest import adult, first_offer, instant_order_body, search, travel_date
 from tests.e2e.test_error_table import assert_error
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from farebridge.bootstrap import ProviderContext
 from farebridge.providers.base import Provider
-from farebridge.providers.sandbox import SandboxProvider
+from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 
 TOY_SEED = 11

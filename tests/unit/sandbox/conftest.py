@@ -15,13 +15,19 @@ from farebridge.domain.order import Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.places_data import load_places
-from farebridge.providers.sandbox import SandboxProvider
 from farebridge.providers.sandbox.booking.inventory import LegKey, SandboxBooking
+from farebridge.providers.sandbox.provider import SandboxProvider
+from farebridge.providers.sandbox.world.airlines import Airline, airline_directory
 from farebridge.providers.sandbox.world.network import Network, build_network
 
 SEED = 7
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 TRAVEL_ON = date(2026, 12, 15)  # a Tuesday, 24 days after NOW
+
+
+def airline(code: str) -> Airline:
+    """A sandbox airline by code (the directory of the real airports)."""
+    return airline_directory(load_places())[code]
 
 
 class FakeInventory:

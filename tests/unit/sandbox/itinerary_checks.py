@@ -7,7 +7,7 @@ import itertools
 
 from farebridge.domain.places import great_circle_km
 from farebridge.providers.sandbox.search.itineraries import ConnectionRules, Itinerary, SliceQuery
-from farebridge.providers.sandbox.world.reference import compatible
+from farebridge.providers.sandbox.world.airlines import compatible
 
 
 def check_rules(itinerary: Itinerary, query: SliceQuery, rules: ConnectionRules) -> None:

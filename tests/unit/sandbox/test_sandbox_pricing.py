@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from farebridge.domain.itinerary import CabinClass
-from farebridge.domain.money import Money
+from farebridge.domain.money import REFERENCE_USD_RATES, Money
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import OfferPassenger, PassengerType
 from farebridge.providers.sandbox.booking.inventory import LegKey
@@ -21,7 +21,7 @@ from farebridge.providers.sandbox.fares.pricing import (
     passenger_totals,
     slice_fare,
 )
-from farebridge.providers.sandbox.world.reference import USD_RATES, airline
+from tests.unit.sandbox.conftest import airline
 
 BA, FR, JL = airline("BA"), airline("FR"), airline("JL")
 
@@ -102,7 +102,7 @@ def test_conditions_carry_penalties_in_the_owner_currency() -> None:
     assert standard.change_before_departure.allowed
     penalty = standard.change_before_departure.penalty
     assert penalty is not None and penalty.currency == "GBP"
-    assert penalty.amount == (Decimal(75) * USD_RATES["GBP"]).quantize(Decimal(1))
+    assert penalty.amount == (Decimal(75) / REFERENCE_USD_RATES["GBP"]).quantize(Decimal(1))
     basic = conditions_for(brand_by_code(BA, "basic"), "GBP")
     assert (
         not basic.change_before_departure.allowed and basic.change_before_departure.penalty is None
@@ -115,7 +115,7 @@ def test_departure_taxes_depend_on_the_country(places: PlaceDirectory) -> None:
     assert departure_tax(lhr, "USD") == Money.of("48", "USD")
     assert departure_tax(jfk, "USD") == Money.of("24", "USD")
     # 19 USD at the fixed reference rate, rounded to whole yen
-    assert departure_tax(nrt, "JPY") == Money(Decimal(19) * USD_RATES["JPY"], "JPY")
+    assert departure_tax(nrt, "JPY") == Money(Decimal(19) / REFERENCE_USD_RATES["JPY"], "JPY")
     assert departure_tax(nrt, "JPY").amount == Decimal("2836")
     unlisted = places.airport("NBO")
     assert unlisted is not None

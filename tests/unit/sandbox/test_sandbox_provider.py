@@ -21,15 +21,14 @@ from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.providers.base import Provider
-from farebridge.providers.sandbox import SandboxProvider
 from farebridge.providers.sandbox.booking.inventory import LegKey
-from farebridge.providers.sandbox.provider import REFERENCE_ALPHABET
-from farebridge.providers.sandbox.world.reference import airline
+from farebridge.providers.sandbox.provider import REFERENCE_ALPHABET, SandboxProvider
 from tests.unit.sandbox.conftest import (
     NOW,
     SEED,
     TRAVEL_ON,
     FakeInventory,
+    airline,
     booking_passengers,
     make_criteria,
     offer_passengers,

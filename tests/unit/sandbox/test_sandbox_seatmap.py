@@ -9,10 +9,10 @@ from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.seatmap import SeatElement, SeatMap
-from farebridge.providers.sandbox import SandboxProvider
 from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.providers.sandbox.seats.seatmap import occupied_seats, seat_position
-from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
+from farebridge.providers.sandbox.world.aircraft import aircraft_types
 from farebridge.providers.sandbox.world.network import Network
 from tests.unit.sandbox.conftest import (
     NOW,
@@ -119,7 +119,7 @@ def test_exit_rows_are_marked(provider: SandboxProvider, network: Network) -> No
 
 
 def test_seat_positions_and_deterministic_occupancy() -> None:
-    layout = AIRCRAFT_TYPES["77W"].layout(CabinClass.ECONOMY)
+    layout = aircraft_types()["77W"].layout(CabinClass.ECONOMY)
     assert layout is not None
     positions = {letter: seat_position(layout, letter) for letter in "ABCDEFGHJK"}
     assert positions == {
@@ -149,7 +149,7 @@ def _element_types(aircraft: str, cabin: CabinClass) -> set[str]:
         segment_id="seg_1",
         slice_id="sli_1",
         key=LegKey("XX1", date(2026, 12, 15), cabin.value),
-        aircraft=AIRCRAFT_TYPES[aircraft],
+        aircraft=aircraft_types()[aircraft],
         available=50,
         currency="USD",
         passengers=offer_passengers(),

@@ -14,7 +14,3 @@ Where each rule lives:
 - ``faults/``: scripted and random faults (timeouts, sold out, price change…);
 - ``provider.py``: ``SandboxProvider``, the ``Provider`` that ties them together.
 """
-
-from farebridge.providers.sandbox.provider import SandboxProvider
-
-__all__ = ["SandboxProvider"]

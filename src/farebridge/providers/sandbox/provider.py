@@ -71,8 +71,8 @@ from farebridge.providers.sandbox.search.engine import (
 )
 from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats.selection import seat_holds
+from farebridge.providers.sandbox.world.airlines import Airline, airline_directory
 from farebridge.providers.sandbox.world.network import Network, cached_network
-from farebridge.providers.sandbox.world.reference import AIRLINES_BY_CODE
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 
@@ -95,7 +95,6 @@ class SandboxProvider:
         network: Network | None = None,
         rules: ConnectionRules | None = None,
         fault_rates: Mapping[str, float] | None = None,
-        scale: str = "dev",
     ) -> None:
         self._inventory = inventory
         self._places = places
@@ -103,7 +102,8 @@ class SandboxProvider:
         self._offer_lifetime = offer_lifetime
         self._hold_lifetime = hold_lifetime
         self._max_itineraries = max_itineraries
-        self.network = network if network is not None else cached_network(places, seed, scale)
+        self.network = network if network is not None else cached_network(places, seed)
+        self._airlines = airline_directory(places)
         self._rules = rules or ConnectionRules()
         self._faults = FaultPlan(fault_rates, seed=seed)
 
@@ -168,7 +168,8 @@ class SandboxProvider:
 
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules:
         self._legs(offer)
-        return build_fare_rules(offer)
+        airline = self._airlines.get(offer.owner.iata_code)
+        return build_fare_rules(offer, low_cost=airline is not None and airline.is_low_cost)
 
     def seat_maps(self, offer: Offer, *, now: datetime) -> list[SeatMap]:
         legs = self._legs(offer)
@@ -266,7 +267,7 @@ class SandboxProvider:
                 f"The sandbox airline did not confirm ticketing of "
                 f"{booking_reference}; the outcome is unknown."
             )
-        prefix = AIRLINES_BY_CODE[booking.legs[0].key.flight[:2]].ticket_prefix
+        prefix = self._validating_carrier(booking).ticket_prefix
         numbers = [(p.id, f"{prefix}-{secrets.randbelow(10**10):010d}") for p in passengers]
         stored = self._inventory.issue_tickets(booking_reference, numbers, now=now)
         return [IssuedTicket(passenger_id=pid, number=number) for pid, number in stored]
@@ -322,6 +323,15 @@ class SandboxProvider:
                 repriced=repriced,
             )
 
+    def _validating_carrier(self, booking: SandboxBooking) -> Airline:
+        """The airline whose ticket stock is used: the seller of the first flight."""
+        pattern = self.network.pattern(booking.legs[0].key.flight)
+        if pattern is None:
+            raise NotFound(
+                f"No sandbox flight {booking.legs[0].key.flight}.", code="flight_not_found"
+            )
+        return pattern.airline
+
     def _booking(self, reference: str) -> SandboxBooking:
         booking = self._inventory.get_booking(reference)
         if booking is None:
@@ -369,7 +379,7 @@ class SandboxProvider:
     ) -> None:
         """Cheap booking classes close as the cabin fills (nested inventory)."""
         try:
-            airline = AIRLINES_BY_CODE[offer.owner.iata_code]
+            airline = self._airlines[offer.owner.iata_code]
             brand = brand_by_code(airline, str(offer.provider_reference.get("brand")))
         except KeyError as exc:
             raise OfferNoLongerAvailable(f"Offer {offer.id} is not a sandbox fare.") from exc

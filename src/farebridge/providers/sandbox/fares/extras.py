@@ -15,8 +15,8 @@ from farebridge.domain.search import OfferPassenger
 from farebridge.providers.sandbox.booking.inventory import LegReservation
 from farebridge.providers.sandbox.fares.pricing import to_currency
 from farebridge.providers.sandbox.seats.selection import price_seats
+from farebridge.providers.sandbox.world.airlines import Airline
 from farebridge.providers.sandbox.world.network import Network
-from farebridge.providers.sandbox.world.reference import Airline
 
 MAX_EXTRA_BAGS = 2
 LOW_COST_BAG_MARKUP = Decimal("1.3")

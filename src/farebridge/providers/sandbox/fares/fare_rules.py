@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from farebridge.domain.fare_rules import FareRules, RuleSection, TicketDesignator
 from farebridge.domain.offer import ConditionRule, Offer
-from farebridge.providers.sandbox.world.reference import AIRLINES_BY_CODE
 
 LOW_COST_RULES_URL = "https://sandbox.farebridge.invalid/airlines/{code}/terms"
 
 
-def build_fare_rules(offer: Offer) -> FareRules:
-    airline = AIRLINES_BY_CODE.get(offer.owner.iata_code)
+def build_fare_rules(offer: Offer, *, low_cost: bool) -> FareRules:
     basis = tuple(dict.fromkeys(seg.fare_basis_code for s in offer.slices for seg in s.segments))
     designators = _designators(offer)
-    if airline is not None and airline.is_low_cost:
+    if low_cost:
         return FareRules(
             offer.id,
             basis,
-            link=LOW_COST_RULES_URL.format(code=airline.iata_code),
+            link=LOW_COST_RULES_URL.format(code=offer.owner.iata_code),
             ticket_designators=designators,
         )
     return FareRules(offer.id, basis, sections=_sections(offer), ticket_designators=designators)

@@ -4,7 +4,10 @@ A leg is flown in the requested cabin, or in the nearest one the aircraft has
 (premium economy falls back to economy, first to business); an itinerary needs
 the requested cabin on at least one leg. The owner of an offer is the airline
 of its first flight: it sets the currency, the fare brands and the ticket
-prefix, and every other flight must be its own or an alliance partner's.
+prefix, and every other flight must be its own or an alliance partner's. A
+segment shows the owner as marketing carrier when it sells that flight (its
+own, or a codeshare on a partner's), and the airline that flies it as operating
+carrier (a regional operator for its mainline, a partner for a codeshare).
 """
 
 from __future__ import annotations
@@ -39,8 +42,8 @@ from farebridge.providers.sandbox.fares.pricing import (
     slice_fare,
 )
 from farebridge.providers.sandbox.search.engine import Itinerary
+from farebridge.providers.sandbox.world.airlines import Airline, compatible
 from farebridge.providers.sandbox.world.network import Flight
-from farebridge.providers.sandbox.world.reference import Airline, compatible
 
 CABIN_FALLBACKS: dict[CabinClass, tuple[CabinClass, ...]] = {
     CabinClass.ECONOMY: (CabinClass.ECONOMY,),
@@ -212,7 +215,7 @@ def provider_reference(journey: Journey, brand: FareBrand, *, seed: int) -> dict
 def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
     owner = journey[0].owner
     base, tax = _price(context, journey, brand)
-    slices = tuple(_slice(planned, brand) for planned in journey)
+    slices = tuple(_slice(planned, brand, owner) for planned in journey)
     return Offer(
         id=new_id("off"),
         offer_request_id=context.offer_request_id,
@@ -237,23 +240,29 @@ def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
     )
 
 
-def _slice(planned: PlannedSlice, brand: FareBrand) -> Slice:
-    segments = tuple(_segment(leg, brand) for leg in planned.legs)
+def _slice(planned: PlannedSlice, brand: FareBrand, owner: Airline) -> Slice:
+    segments = tuple(_segment(leg, brand, owner) for leg in planned.legs)
     return Slice(id=new_id("sli"), segments=segments, fare_brand_name=brand.name)
 
 
-def _segment(leg: PlannedLeg, brand: FareBrand) -> Segment:
+def _segment(leg: PlannedLeg, brand: FareBrand, owner: Airline) -> Segment:
+    """The owner markets the flight under its own number when it sells it (its own
+    flight, or a codeshare on a partner's); else the partner's number is shown."""
     flight = leg.flight
-    carrier = flight.airline.carrier
+    pattern = flight.pattern
+    owner_number = pattern.number_for(owner)
+    marketer, number = (
+        (owner, owner_number) if owner_number is not None else (pattern.airline, pattern.number)
+    )
     return Segment(
         id=new_id("seg"),
         origin=flight.origin,
         destination=flight.destination,
         departing_at=flight.departing_at,
         arriving_at=flight.arriving_at,
-        marketing_carrier=carrier,
-        operating_carrier=carrier,
-        marketing_carrier_flight_number=str(flight.pattern.number),
+        marketing_carrier=marketer.carrier,
+        operating_carrier=pattern.operating_airline.carrier,
+        marketing_carrier_flight_number=str(number),
         aircraft=flight.pattern.aircraft.aircraft,
         cabin_class=leg.cabin,
         booking_class=booking_class(brand, leg.cabin),

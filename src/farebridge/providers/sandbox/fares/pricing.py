@@ -18,12 +18,12 @@ from datetime import date
 from decimal import Decimal
 
 from farebridge.domain.itinerary import Baggage, CabinClass
-from farebridge.domain.money import Money
+from farebridge.domain.money import REFERENCE_USD_RATES, Money
 from farebridge.domain.offer import ConditionRule, Conditions
 from farebridge.domain.places import Airport
 from farebridge.domain.search import OfferPassenger, PassengerType
 from farebridge.providers.sandbox.booking.inventory import LegKey
-from farebridge.providers.sandbox.world.reference import USD_RATES, Airline
+from farebridge.providers.sandbox.world.airlines import Airline
 
 _Y, _W, _J, _F = (
     CabinClass.ECONOMY,
@@ -140,7 +140,7 @@ def brand_by_code(airline: Airline, code: str) -> FareBrand:
 
 def to_currency(amount_usd: Decimal, currency: str, *, whole: bool = False) -> Money:
     """Convert with the fixed sandbox rates; ``whole`` rounds to whole units."""
-    amount = amount_usd * USD_RATES[currency]
+    amount = amount_usd / REFERENCE_USD_RATES[currency]
     return Money(amount.quantize(Decimal(1)) if whole else amount, currency)
 
 

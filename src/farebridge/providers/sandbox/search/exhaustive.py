@@ -23,8 +23,8 @@ from farebridge.providers.sandbox.search.itineraries import (
     SliceQuery,
     ranking_key,
 )
+from farebridge.providers.sandbox.world.airlines import compatible
 from farebridge.providers.sandbox.world.network import Flight, Network
-from farebridge.providers.sandbox.world.reference import compatible
 
 
 def exhaustive_itineraries(

@@ -1,7 +1,7 @@
 """A compact, date-independent index of the schedule patterns for the connection search.
 
 Airports, airlines and interline families (an alliance, or an airline on its
-own: ``reference.interline_family``) become small integers. Patterns are
+own: ``airlines.interline_family``) become small integers. Patterns are
 grouped into *routes*, one per (origin, destination, family), and stored in
 flat tuples sorted by route and local departure minute, so the flights of a
 route on any date are a ``bisect`` away: a pattern's instant on a date is its
@@ -24,9 +24,9 @@ from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 from farebridge.domain.places import Airport
+from farebridge.providers.sandbox.world.airlines import interline_family
 from farebridge.providers.sandbox.world.local_time import ZoneClock, zone_clock
 from farebridge.providers.sandbox.world.network import Network
-from farebridge.providers.sandbox.world.reference import interline_family
 from farebridge.providers.sandbox.world.schedule import SchedulePattern
 
 

@@ -1,13 +1,13 @@
-"""The sandbox timetable: deterministic schedule patterns for a seed, at a scale.
+"""The sandbox timetable: deterministic schedule patterns for a seed.
 
-``build_network`` plans routes (``routes.py``) and turns them into schedule
-patterns (``timetable.py``); ``scales.py`` says how big ``dev`` and ``world``
-are. A year of schedule is never a year of rows: patterns are local departure
+``build_network`` takes the real route network (``routes.py``), how often each
+route is flown (``frequencies.py``) and turns them into schedule patterns
+(``timetable.py``). A year of schedule is never a year of rows: patterns are local departure
 times on weekdays, and flights are materialised per origin and local date on
 demand (day boards, in a cache bounded by the number of flights it holds), or
 one at a time (``Network.flight``). The connection search reads the patterns
 through its own compact index (``search/index.py``) and materialises only the
-flights it returns. The same seed and scale always give the same patterns.
+flights it returns. The same seed always gives the same patterns.
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ from datetime import date
 from functools import cache
 
 from farebridge.domain.places import PlaceDirectory
-from farebridge.providers.sandbox.world.airport_sizes import size_table
-from farebridge.providers.sandbox.world.routes import plan_routes
-from farebridge.providers.sandbox.world.scales import NetworkScale, network_scale
+from farebridge.providers.sandbox.world.frequencies import (
+    MIN_WEEKLY,
+    airport_traffic,
+    weekly_frequencies,
+)
+from farebridge.providers.sandbox.world.routes import AirlineRoute, RouteNetwork, route_network
 from farebridge.providers.sandbox.world.schedule import (
     EVERY_DAY,
     SCHEDULE_DAYS,
@@ -167,26 +170,59 @@ def build_network(
     places: PlaceDirectory,
     *,
     seed: int,
-    scale: str | NetworkScale = "dev",
     target_flights_per_day: int | None = None,
 ) -> Network:
-    """Every airline's patterns for ``seed`` at ``scale`` (``"dev"`` or ``"world"``), or
-    a world-like network of ``target_flights_per_day``; the same arguments give the same
-    network."""
-    sized = network_scale(scale, target_flights_per_day=target_flights_per_day)
-    routes = plan_routes(places, sized, seed=seed)
-    patterns = build_patterns(
-        routes, size_table(places, seed), seed=seed, flights_per_day=sized.flights_per_day
+    """The world's schedule patterns for ``seed`` (the same arguments, the same network).
+
+    ``target_flights_per_day`` builds a network of about that size for benchmarks:
+    below the world's own total, only the routes between the busiest airports
+    (as many as it takes); above it, every route flown more often."""
+    network = route_network(places)
+    weekly = weekly_frequencies(network)
+    routes = list(network.routes)
+    name = "world"
+    if target_flights_per_day is not None:
+        routes, weekly = resize(network, weekly, target_flights_per_day)
+        name = f"{target_flights_per_day}/day"
+    patterns = build_patterns(routes, weekly, seed=seed)
+    return Network(patterns, seed=seed, scale=name)
+
+
+def resize(
+    network: RouteNetwork, weekly: Sequence[int], target_flights_per_day: int
+) -> tuple[list[AirlineRoute], list[int]]:
+    """The routes and frequencies of a network of about ``target_flights_per_day``."""
+    if target_flights_per_day <= 0:
+        raise ValueError("target_flights_per_day must be positive")
+    routes = list(network.routes)
+    total = 2 * sum(weekly) / 7
+    if target_flights_per_day >= total:
+        factor = target_flights_per_day / total
+        return routes, [max(MIN_WEEKLY, round(w * factor)) for w in weekly]
+    traffic = airport_traffic()
+    ranked = sorted(
+        {code for r in routes for code in (r.first.iata_code, r.second.iata_code)},
+        key=lambda code: (-traffic.get(code, 0.0), code),
     )
-    return Network(patterns, seed=seed, scale=sized.name)
+    rank = {code: n for n, code in enumerate(ranked)}
+    route_rank = [max(rank[r.first.iata_code], rank[r.second.iata_code]) for r in routes]
+    order = sorted(range(len(routes)), key=route_rank.__getitem__)
+    kept: list[int] = []
+    flown = 0.0
+    for index in order:
+        if flown >= target_flights_per_day:
+            break
+        kept.append(index)
+        flown += 2 * weekly[index] / 7
+    kept.sort()
+    return [routes[i] for i in kept], [weekly[i] for i in kept]
 
 
-def cached_network(places: PlaceDirectory, seed: int, scale: str = "dev") -> Network:
-    """One network per directory, seed and scale (``"dev"`` or ``"world"``) for the whole
-    process."""
-    return _cached_network(places, seed, scale)
+def cached_network(places: PlaceDirectory, seed: int) -> Network:
+    """One network per directory and seed for the whole process."""
+    return _cached_network(places, seed)
 
 
 @cache
-def _cached_network(places: PlaceDirectory, seed: int, scale: str) -> Network:
-    return build_network(places, seed=seed, scale=scale)
+def _cached_network(places: PlaceDirectory, seed: int) -> Network:
+    return build_network(places, seed=seed)

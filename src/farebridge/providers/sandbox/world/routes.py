@@ -1,261 +1,261 @@
-"""The route plan: which airports each airline flies between, at a scale.
+"""The route network: who flies between which airports, sold by whom, on what aircraft.
 
-In order, each step skipping routes already planned:
+Built from the OpenFlights routes (June 2014, ``openflights.py``):
 
-1. reference routes (every scale): a full-service airline links its hubs and
-   serves each listed destination from its main hub (and, by chance, from its
-   other hubs); a low-cost airline serves its destinations from some bases
-   (at least the nearest);
-2. mainline spokes: from every hub to the biggest airports within 3,000 km;
-3. long-haul: from the main hub to big airports 4,000 km or more away;
-4. low-cost: from every base to big airports within 2,500 km;
-5. regional arms: airports not yet served, biggest first, each linked to the
-   nearest hubs (within 1,500 km, home airlines preferred, one airline per
-   alliance first) of one to four full-service airlines, until the scale's
-   number of airports is served.
+1. every nonstop row between two airports ``airportsdata`` knows (a closed
+   airport becomes its successor: Tegel and Schönefeld are BER…), its airline
+   resolved to the one flying it today (``airlines.resolve``: merged carriers go
+   to their successor, ceased ones drop out);
+2. an operated row (no codeshare flag) is an airline route, flown both ways;
+   rows of one airline between the same two airports are one route, with the
+   union of their listed aircraft;
+3. a regional operator that flies for a mainline (SkyWest for United…) is the
+   *operator*; the mainline is its *seller*, whose flight number it carries;
+4. a codeshare row puts its airline on the routes of that airport pair flown
+   for a seller of its own interline family (an alliance partner: American on
+   British Airways' London–Dallas), as an extra marketing carrier with its own
+   flight number; a codeshare with no operated route at all becomes a route of
+   the codeshare airline, flown by its regional operator when it has one and
+   the route is short (United Express to Aspen), else by itself; so does a
+   codeshare row of an airline with a hub at one end that no airline of its family
+   flies (Aerolíneas Argentinas lists its own Buenos Aires-São Paulo flights so);
+5. an alliance airline's operated row on a pair where it hardly flies (at most
+   ``PARTNER_ROW_MAX_ROUTES`` routes at either end) and a partner flies is read as
+   a codeshare on the partner's flights (Finnair London-New York).
 
-Sizes come from ``airport_sizes.py``; randomness from the seed only.
+Nothing here is random: the same data gives the same routes.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
 
 from farebridge.domain.places import Airport, PlaceDirectory, great_circle_km
-from farebridge.providers.sandbox.world.aircraft import AIRCRAFT_TYPES
-from farebridge.providers.sandbox.world.airport_sizes import (
-    SizedAirport,
-    chord_limit,
-    sized_airports,
+from farebridge.providers.sandbox.world.aircraft import FAMILY_OF
+from farebridge.providers.sandbox.world.airlines import (
+    Airline,
+    AirlineDirectory,
+    airline_directory,
+    interline_family,
 )
-from farebridge.providers.sandbox.world.reference import AIRLINES, Airline, interline_family
-from farebridge.providers.sandbox.world.scales import NetworkScale
+from farebridge.providers.sandbox.world.openflights import RouteRow, route_rows
 
-LONG_HAUL_KM = 4_000
-MIN_ROUTE_KM = 150
-MAINLINE_RADIUS_KM = 3_000
-LOW_COST_RADIUS_KM = 2_500
-LOW_COST_MAX_KM = 3_500
-REGIONAL_RADIUS_KM = 1_500
-_MAINLINE_POOL = 1_500  # the biggest airports are the mainline candidates
-_LONG_HAUL_POOL = 300
-_LOW_COST_POOL = 2_500
-
-
-class RouteKind(StrEnum):
-    TRUNK = "trunk"  # between two hubs of the airline
-    MAINLINE = "mainline"  # a hub and a destination, narrow-body or wide-body by distance
-    REGIONAL = "regional"  # a hub and a small airport nearby, on regional aircraft
-    POINT_TO_POINT = "point_to_point"  # a low-cost base and a destination
+# Airports that closed since 2014, and the airport that took their flights.
+AIRPORT_SUCCESSORS: dict[str, str] = {
+    "SXF": "BER",  # Berlin Schönefeld -> Berlin Brandenburg (2020)
+    "TXL": "BER",  # Berlin Tegel -> Berlin Brandenburg (2020)
+    "TSE": "NQZ",  # Astana, renamed
+    "KIV": "RMO",  # Chișinău, new code (2023)
+    "REP": "SAI",  # Siem Reap -> Siem Reap Angkor (2023)
+    "PNH": "KTI",  # Phnom Penh -> Techo (2025)
+    "MJV": "RMU",  # Murcia San Javier -> Región de Murcia (2019)
+    "DAX": "DZH",  # Dazhou Heshi -> Dazhou Jinya (2022)
+}
+REGIONAL_OPERATOR_MAX_KM = 1_500  # a mainline's orphan codeshare this short is flown regionally
+PARTNER_ROW_MAX_ROUTES = 3  # an alliance airline with this few routes at both ends
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedRoute:
-    airline: Airline
-    hub: Airport  # the origin of the outbound flights: a hub or a base
-    other: Airport
+class AirlineRoute:
+    """One airline's nonstop between two airports, flown in both directions."""
+
+    operator: Airline
+    seller: Airline  # sells it under its own flight number: the operator, or its mainline
+    first: Airport  # the two ends, by code
+    second: Airport
     distance_km: float
-    kind: RouteKind
+    equipment: tuple[str, ...]  # OpenFlights aircraft codes listed for it (known types only)
+    codeshares: tuple[Airline, ...] = ()  # partners selling it under their own numbers
 
     @property
-    def is_long_haul(self) -> bool:
-        return self.distance_km >= LONG_HAUL_KM
+    def key(self) -> tuple[str, str, str]:
+        return self.operator.iata_code, self.first.iata_code, self.second.iata_code
 
 
-def _reach_km(carrier: Airline, *, regional: bool) -> float:
-    fleet = [AIRCRAFT_TYPES[key] for key in carrier.fleet]
-    if regional:
-        fleet = [a for a in fleet if a.is_regional] or fleet
-    reach = max(a.range_km for a in fleet)
-    if carrier.is_low_cost and not any(a.is_widebody for a in fleet):
-        return min(reach, LOW_COST_MAX_KM)
-    return reach
+@dataclass(slots=True)
+class _Draft:
+    operator: Airline
+    seller: Airline
+    first: Airport
+    second: Airport
+    equipment: set[str] = field(default_factory=set)
+    codeshares: dict[str, Airline] = field(default_factory=dict)
 
 
-class _Planner:
-    def __init__(self, places: PlaceDirectory, scale: NetworkScale, seed: int) -> None:
+@dataclass(frozen=True, slots=True)
+class Market:
+    """What the data says about an airport pair beyond its routes (popularity signals)."""
+
+    codeshare_airlines: int  # distinct airlines with a codeshare row on the pair
+    listed_aircraft: int  # distinct aircraft codes listed by its operators
+
+
+@dataclass(frozen=True, slots=True)
+class RouteNetwork:
+    routes: tuple[AirlineRoute, ...]
+    markets: dict[tuple[str, str], Market]
+    directory: AirlineDirectory
+
+
+class _Builder:
+    def __init__(self, places: PlaceDirectory, directory: AirlineDirectory) -> None:
         self.places = places
-        self.scale = scale
-        self.seed = seed
-        self.sized = sized_airports(places, seed)
-        self.by_code = {s.airport.iata_code: s for s in self.sized}
-        self.routes: dict[tuple[str, str, str], PlannedRoute] = {}
-        self.served: set[str] = set()
+        self.directory = directory
+        self.drafts: dict[tuple[str, str, str], _Draft] = {}
+        self.codeshares: dict[tuple[str, str], dict[str, RouteRow]] = {}
+        self._ends: dict[tuple[str, str], tuple[Airport, Airport] | None] = {}
+        self._airlines: dict[str, Airline | None] = {}
+        self._airports = places.airports()
 
-    def add(self, carrier: Airline, hub: Airport, other: Airport, kind: RouteKind) -> bool:
-        low, high = sorted((hub.iata_code, other.iata_code))
-        key = (carrier.iata_code, low, high)
-        if key in self.routes or hub.iata_code == other.iata_code:
-            return False
-        distance = great_circle_km(hub, other)
-        if distance < MIN_ROUTE_KM or distance > _reach_km(carrier, regional=False):
-            return False
-        if kind is RouteKind.REGIONAL and distance > _reach_km(carrier, regional=True):
-            kind = RouteKind.MAINLINE
-        self.routes[key] = PlannedRoute(carrier, hub, other, distance, kind)
-        self.served.update((hub.iata_code, other.iata_code))
-        return True
+    def ends(self, row: RouteRow) -> tuple[Airport, Airport] | None:
+        key = (row.origin, row.destination)
+        if key in self._ends:
+            return self._ends[key]
+        codes = sorted(AIRPORT_SUCCESSORS.get(c, c) for c in key)
+        first, second = (self._airports.get(code) for code in codes)
+        ends = None if codes[0] == codes[1] or not first or not second else (first, second)
+        self._ends[key] = ends
+        return ends
 
-    def airports(self, codes: Iterable[str]) -> list[Airport]:
-        return [a for a in map(self.places.airport, codes) if a is not None]
+    def airline(self, code: str) -> Airline | None:
+        if code not in self._airlines:
+            self._airlines[code] = self.directory.resolve(code)
+        return self._airlines[code]
 
-    def plan(self) -> list[PlannedRoute]:
-        for carrier in AIRLINES:
-            rng = random.Random(f"farebridge-sandbox:{self.seed}:{carrier.iata_code}:routes")
-            if carrier.is_low_cost:
-                self.reference_low_cost(carrier, rng)
-            else:
-                self.reference_full_service(carrier, rng)
-        for carrier in AIRLINES:
-            if carrier.is_low_cost:
-                self.low_cost_spokes(carrier)
-            else:
-                self.mainline_spokes(carrier)
-                self.long_haul(carrier)
-        self.regional_arms()
-        return list(self.routes.values())
-
-    def reference_full_service(self, carrier: Airline, rng: random.Random) -> None:
-        hubs = self.airports(carrier.hubs)
-        for index, first in enumerate(hubs):
-            for second in hubs[index + 1 :]:
-                self.add(carrier, first, second, RouteKind.TRUNK)
-        for destination in self.airports(carrier.destinations):
-            share = self.scale.other_hub_share
-            added = [hub for hub in hubs if hub is hubs[0] or rng.random() < share]
-            placed = [self.add(carrier, hub, destination, RouteKind.MAINLINE) for hub in added]
-            if not any(placed):
-                for hub in hubs[1:]:  # out of the main hub's range: the nearest other hub
-                    if self.add(carrier, hub, destination, RouteKind.MAINLINE):
-                        break
-
-    def reference_low_cost(self, carrier: Airline, rng: random.Random) -> None:
-        bases = self.airports(carrier.hubs)
-        for destination in self.airports(carrier.destinations) + bases:
-            chosen = [
-                base
-                for base in bases
-                if (destination not in bases or base.iata_code < destination.iata_code)
-                and rng.random() < self.scale.base_share
-            ]
-            placed = [self.add(carrier, b, destination, RouteKind.POINT_TO_POINT) for b in chosen]
-            if not any(placed) and destination not in bases:
-                nearest = sorted(bases, key=lambda b: great_circle_km(b, destination))
-                for base in nearest:
-                    if self.add(carrier, base, destination, RouteKind.POINT_TO_POINT):
-                        break
-
-    def nearby(
-        self, hub: Airport, pool: int, *, within_km: float, beyond_km: float = 0.0
-    ) -> Iterator[tuple[SizedAirport, float]]:
-        """Airports among the ``pool`` biggest between the two distances, with the distance."""
-        centre = self.by_code.get(hub.iata_code)
-        if centre is None:
+    def add(self, row: RouteRow) -> None:
+        ends = self.ends(row)
+        operator = self.airline(row.airline)
+        if ends is None or operator is None:
             return
-        x, y, z = centre.position
-        inner, outer = chord_limit(beyond_km), chord_limit(within_km)
-        for candidate in self.sized[:pool]:
-            cx, cy, cz = candidate.position
-            if outer <= x * cx + y * cy + z * cz <= inner:
-                yield candidate, great_circle_km(hub, candidate.airport)
-
-    def mainline_spokes(self, carrier: Airline) -> None:
-        if not self.scale.mainline_per_hub:
+        pair = (ends[0].iata_code, ends[1].iata_code)
+        if row.codeshare:
+            self.codeshares.setdefault(pair, {}).setdefault(operator.iata_code, row)
             return
-        for index, hub in enumerate(self.airports(carrier.hubs)):
-            wanted = round(self.scale.mainline_per_hub * (1.0 if index == 0 else 0.6))
-            ranked = sorted(
-                self.nearby(hub, _MAINLINE_POOL, within_km=MAINLINE_RADIUS_KM),
-                key=lambda item: (-item[0].size / (1 + item[1] / 1500), item[0].airport.iata_code),
-            )
-            self.add_best(carrier, hub, (s for s, _ in ranked), wanted, RouteKind.MAINLINE)
+        key = (operator.iata_code, *pair)
+        draft = self.drafts.get(key)
+        if draft is None:
+            seller = self.directory.seller(operator)
+            draft = self.drafts[key] = _Draft(operator, seller, *ends)
+        draft.equipment.update(code for code in row.equipment if code in FAMILY_OF)
 
-    def long_haul(self, carrier: Airline) -> None:
-        hubs = self.airports(carrier.hubs)
-        if not hubs or not self.scale.long_haul_per_airline:
-            return
-        far = self.nearby(hubs[0], _LONG_HAUL_POOL, within_km=20_000, beyond_km=LONG_HAUL_KM)
-        ranked = sorted(far, key=lambda item: (-item[0].size, item[0].airport.iata_code))
-        wanted = self.scale.long_haul_per_airline
-        self.add_best(carrier, hubs[0], (s for s, _ in ranked), wanted, RouteKind.MAINLINE)
-
-    def low_cost_spokes(self, carrier: Airline) -> None:
-        bases = self.airports(carrier.hubs)
-        if not bases or not self.scale.low_cost_per_airline:
-            return
-        wanted = -(-self.scale.low_cost_per_airline // len(bases))
-        for base in bases:
-            ranked = sorted(
-                self.nearby(base, _LOW_COST_POOL, within_km=LOW_COST_RADIUS_KM),
-                key=lambda item: (-item[0].size / (1 + item[1] / 1000), item[0].airport.iata_code),
-            )
-            self.add_best(carrier, base, (s for s, _ in ranked), wanted, RouteKind.POINT_TO_POINT)
-
-    def add_best(
-        self,
-        carrier: Airline,
-        hub: Airport,
-        ranked: Iterable[SizedAirport],
-        wanted: int,
-        kind: RouteKind,
-    ) -> None:
-        added = 0
-        for candidate in ranked:
-            if added >= wanted:
-                return
-            added += self.add(carrier, hub, candidate.airport, kind)
-
-    def regional_arms(self) -> None:
-        hubs = [
-            (carrier, hub, self.by_code[hub.iata_code].position)
-            for carrier in AIRLINES
-            if not carrier.is_low_cost
-            for hub in self.airports(carrier.hubs)
-            if hub.iata_code in self.by_code
-        ]
-        limit = chord_limit(REGIONAL_RADIUS_KM)
-        for candidate in self.sized:
-            if len(self.served) >= self.scale.airports:
-                return
-            if candidate.airport.iata_code in self.served:
-                continue
-            x, y, z = candidate.position
-            near = [
-                (carrier, hub)
-                for carrier, hub, (hx, hy, hz) in hubs
-                if x * hx + y * hy + z * hz >= limit
-            ]
-            self.link_regional(candidate, near)
-
-    def link_regional(self, candidate: SizedAirport, near: list[tuple[Airline, Airport]]) -> None:
-        airport = candidate.airport
-
-        def preference(item: tuple[Airline, Airport]) -> tuple[float, str]:
-            carrier, hub = item
-            home = 0.5 if carrier.country_code == airport.country_code else 1.0
-            return home * great_circle_km(hub, airport), carrier.iata_code
-
-        wanted = 2 + (candidate.size >= 2.5) + (candidate.size >= 3.5)
-        ranked = sorted(near, key=preference)
-        families: set[str] = set()
-        taken: set[str] = set()
-        # one airline per interline family first, so the airport connects to more of
-        # the world; then the nearest remaining ones
-        for distinct_families in (True, False):
-            for carrier, hub in ranked:
-                if len(taken) >= wanted:
-                    return
-                family = interline_family(carrier)
-                if carrier.iata_code in taken or (distinct_families and family in families):
+    def reclassify_partner_rows(self) -> None:
+        """An 'operated' row of an alliance airline that hardly flies at either end, on
+        a pair an alliance partner flies, is the partner's flight sold as a codeshare
+        (Finnair 'flying' London-New York). Fifth-freedom flights of airlines outside
+        the alliances (Kuwait Airways London-New York) stay."""
+        presence: dict[tuple[str, str], int] = {}
+        for draft in self.drafts.values():
+            for end in (draft.first.iata_code, draft.second.iata_code):
+                key = (draft.seller.iata_code, end)
+                presence[key] = presence.get(key, 0) + 1
+        for pair, drafts in self.by_pair().items():
+            for draft in drafts:
+                seller = draft.seller
+                busy = max(presence[(seller.iata_code, end)] for end in pair)
+                if seller.alliance is None or busy > PARTNER_ROW_MAX_ROUTES:
                     continue
-                if self.add(carrier, hub, airport, RouteKind.REGIONAL):
-                    taken.add(carrier.iata_code)
-                    families.add(family)
+                family = interline_family(seller)
+                partners = [
+                    other
+                    for other in drafts
+                    if other is not draft and interline_family(other.seller) == family
+                ]
+                if partners:
+                    del self.drafts[(draft.operator.iata_code, *pair)]
+                    for partner in partners:
+                        partner.codeshares[seller.iata_code] = seller
+
+    def by_pair(self) -> dict[tuple[str, str], list[_Draft]]:
+        grouped: dict[tuple[str, str], list[_Draft]] = {}
+        for draft in list(self.drafts.values()):
+            grouped.setdefault((draft.first.iata_code, draft.second.iata_code), []).append(draft)
+        return grouped
+
+    def place_codeshares(self) -> None:
+        by_pair = self.by_pair()
+        for pair, rows in sorted(self.codeshares.items()):
+            flown = by_pair.get(pair, [])
+            marketers = sorted(
+                (self.directory[code] for code in rows), key=lambda m: _home_first(m, pair)
+            )
+            operated = bool(flown)
+            for marketer in marketers:
+                self.attach(marketer, flown)
+                family = interline_family(marketer)
+                # its own flights, listed as a codeshare: no route of its family, and
+                # nobody else's (or a hub of its own) at one end
+                home = bool(set(pair) & set(marketer.hubs))
+                if (not operated or home) and all(
+                    interline_family(d.seller) != family for d in flown
+                ):
+                    flown.append(self.orphan(marketer, rows[marketer.iata_code]))
+
+    def attach(self, marketer: Airline, flown: list[_Draft]) -> None:
+        if any(d.seller.iata_code == marketer.iata_code for d in flown):
+            return  # it sells its own flights there
+        family = interline_family(marketer)
+        for draft in flown:
+            if interline_family(draft.seller) == family:
+                draft.codeshares[marketer.iata_code] = marketer
+
+    def orphan(self, marketer: Airline, row: RouteRow) -> _Draft:
+        """A route for a codeshare that no airline of its family flies."""
+        ends = self.ends(row)
+        assert ends is not None  # checked when the row was kept
+        operator = marketer
+        regional = marketer.regional_operator and self.directory.get(marketer.regional_operator)
+        if regional and great_circle_km(*ends) <= REGIONAL_OPERATOR_MAX_KM:
+            operator = regional
+        key = (operator.iata_code, ends[0].iata_code, ends[1].iata_code)
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = self.drafts[key] = _Draft(operator, marketer, *ends)
+        draft.equipment.update(code for code in row.equipment if code in FAMILY_OF)
+        return draft
+
+    def markets(self) -> dict[tuple[str, str], Market]:
+        listed: dict[tuple[str, str], set[str]] = {}
+        for draft in self.drafts.values():
+            pair = (draft.first.iata_code, draft.second.iata_code)
+            listed.setdefault(pair, set()).update(draft.equipment)
+        return {
+            pair: Market(len(self.codeshares.get(pair, ())), len(aircraft))
+            for pair, aircraft in listed.items()
+        }
+
+    def routes(self) -> tuple[AirlineRoute, ...]:
+        return tuple(
+            AirlineRoute(
+                operator=draft.operator,
+                seller=draft.seller,
+                first=draft.first,
+                second=draft.second,
+                distance_km=great_circle_km(draft.first, draft.second),
+                equipment=tuple(sorted(draft.equipment)),
+                codeshares=tuple(draft.codeshares[code] for code in sorted(draft.codeshares)),
+            )
+            for _, draft in sorted(self.drafts.items())
+        )
 
 
-def plan_routes(places: PlaceDirectory, scale: NetworkScale, *, seed: int) -> list[PlannedRoute]:
-    """Every airline's routes at ``scale``, in a fixed order (the same seed, the same plan)."""
-    return _Planner(places, scale, seed).plan()
+def _home_first(marketer: Airline, pair: tuple[str, str]) -> tuple[bool, str]:
+    """The airline with a hub at one end flies an orphan codeshare; its partners sell it."""
+    return not (set(pair) & set(marketer.hubs)), marketer.iata_code
+
+
+def build_routes(places: PlaceDirectory, rows: Iterable[RouteRow] | None = None) -> RouteNetwork:
+    """Every airline route of the data (see the module docstring), sorted by operator and ends."""
+    builder = _Builder(places, airline_directory(places))
+    for row in route_rows() if rows is None else rows:
+        builder.add(row)
+    builder.reclassify_partner_rows()
+    builder.place_codeshares()
+    return RouteNetwork(builder.routes(), builder.markets(), builder.directory)
+
+
+@cache
+def route_network(places: PlaceDirectory) -> RouteNetwork:
+    """The route network of the vendored data (one per process)."""
+    return build_routes(places)

@@ -1,0 +1,176 @@
+"""Fitting the frequency model to real routes: ``python -m farebridge.providers.sandbox.world.calibration``.
+
+The reference is ``data/calibration_routes.csv``: average nonstop flights a day
+in one direction, all airlines together, on real routes (OAG's busiest-routes
+reports and other published figures, each with its source and arithmetic). The
+fit minimises the squared log error of every route's modelled flights (its
+airlines' routes added up, each at least its floor) plus a penalty
+that holds the world near ``TARGET_FLIGHTS_PER_DAY``, by Levenberg-Marquardt
+with a numerical Jacobian (numpy only). It writes ``data/frequency_model.json``
+and prints the table; run it again when the data or the features change.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from farebridge.domain.places import PlaceDirectory
+from farebridge.providers.sandbox.world.frequencies import (
+    FEATURES,
+    FIFTH_FREEDOM_MAX_WEEKLY,
+    FrequencyModel,
+    RouteFeatures,
+    Vector,
+    airport_traffic,
+)
+from farebridge.providers.sandbox.world.routes import AIRPORT_SUCCESSORS, route_network
+
+TARGET_FLIGHTS_PER_DAY = 120_000
+TOTAL_WEIGHT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRoute:
+    origin: str
+    destination: str
+    nonstops_per_day: float  # one direction, all airlines
+    airlines: tuple[str, ...]
+    period: str
+    source: str
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        ends = sorted(AIRPORT_SUCCESSORS.get(c, c) for c in (self.origin, self.destination))
+        return ends[0], ends[1]
+
+
+@cache
+def reference_routes() -> tuple[ReferenceRoute, ...]:
+    path = resources.files("farebridge.providers.sandbox.world").joinpath(
+        "data", "calibration_routes.csv"
+    )
+    with path.open(encoding="utf-8") as stream:
+        return tuple(
+            ReferenceRoute(
+                row["origin"],
+                row["destination"],
+                float(row["nonstops_per_day"]),
+                tuple(row["airlines"].split()),
+                row["period"],
+                row["source"],
+            )
+            for row in csv.DictReader(stream)
+        )
+
+
+def _floored(daily: Vector, floor_weekly: Vector) -> Vector:
+    """A smooth ``max(daily, floor)``, so the fit sees the floors."""
+    floor = floor_weekly / 7
+    floored: Vector = np.sqrt(daily * daily + floor * floor)
+    return floored
+
+
+class Fit:
+    def __init__(self, places: PlaceDirectory) -> None:
+        network = route_network(places)
+        self.features = RouteFeatures(network, airport_traffic())
+        pairs = [(r.first.iata_code, r.second.iata_code) for r in network.routes]
+        self.references = reference_routes()
+        wanted = {ref.pair for ref in self.references}
+        missing = wanted - set(pairs)
+        if missing:
+            raise ValueError(f"calibration routes without a route in the network: {missing}")
+        self.members = [
+            np.array([n for n, pair in enumerate(pairs) if pair == ref.pair])
+            for ref in self.references
+        ]
+        self.targets = np.log([ref.nonstops_per_day for ref in self.references])
+        self.fifth = self.features.matrix[:, FEATURES.index("fifth_freedom")] > 0
+
+    def model(self, params: Vector) -> FrequencyModel:
+        return FrequencyModel(tuple(float(b) for b in params[:-1]), float(params[-1]))
+
+    def route_totals(self, params: Vector) -> tuple[Vector, Vector]:
+        flights = self.features.flights_per_day(self.model(params))
+        daily = _floored(flights, self.features.floor_weekly)
+        daily = np.where(self.fifth, np.minimum(daily, FIFTH_FREEDOM_MAX_WEEKLY / 7), daily)
+        return np.array([daily[members].sum() for members in self.members]), daily
+
+    def residuals(self, params: Vector) -> Vector:
+        totals, daily = self.route_totals(params)
+        world = 2 * daily.sum()
+        total_error = TOTAL_WEIGHT * math.log(world / TARGET_FLIGHTS_PER_DAY)
+        return np.concatenate([np.log(totals) - self.targets, [total_error]])
+
+
+def levenberg_marquardt(fit: Fit, start: Vector, *, iterations: int = 60) -> Vector:
+    params, damping = start.copy(), 1e-2
+    residual = fit.residuals(params)
+    cost = float(residual @ residual)
+    for _ in range(iterations):
+        jacobian = _jacobian(fit, params, residual)
+        normal = jacobian.T @ jacobian
+        gradient = jacobian.T @ residual
+        improved = False
+        while damping < 1e8:
+            step = np.linalg.solve(normal + damping * np.diag(np.diag(normal) + 1e-9), -gradient)
+            trial = params + step
+            trial_residual = fit.residuals(trial)
+            trial_cost = float(trial_residual @ trial_residual)
+            if trial_cost < cost:
+                params, residual, cost = trial, trial_residual, trial_cost
+                damping, improved = max(damping / 3, 1e-7), True
+                break
+            damping *= 4
+        if not improved or float(np.abs(step).max()) < 1e-6:
+            break
+    return params
+
+
+def _jacobian(fit: Fit, params: Vector, residual: Vector) -> Vector:
+    columns = []
+    for n in range(len(params)):
+        step = 1e-4 * max(1.0, abs(params[n]))
+        moved = params.copy()
+        moved[n] += step
+        columns.append((fit.residuals(moved) - residual) / step)
+    return np.column_stack(columns)
+
+
+def main() -> None:
+    from farebridge.places_data import load_places
+
+    fit = Fit(load_places())
+    start = np.zeros(len(FEATURES) + 1)
+    start[-1] = 0.5
+    params = levenberg_marquardt(fit, start)
+    model = fit.model(params)
+    totals, daily = fit.route_totals(params)
+    print(f"world: {2 * daily.sum():,.0f} flights a day; kappa {model.kappa:.3f}")
+    outside = 0
+    for ref, total in zip(fit.references, totals, strict=True):
+        ratio = total / ref.nonstops_per_day
+        outside += not 1 / 1.6 <= ratio <= 1.6
+        print(
+            f"{ref.origin}-{ref.destination}  {ref.nonstops_per_day:6.1f}  {total:7.1f}  {ratio:5.2f}"
+        )
+    print(f"{outside} of {len(totals)} outside a factor of 1.6")
+    if "--dry-run" not in sys.argv:
+        path = resources.files("farebridge.providers.sandbox.world").joinpath(
+            "data", "frequency_model.json"
+        )
+        with resources.as_file(path) as target:
+            target.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
