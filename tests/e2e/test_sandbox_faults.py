@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from farebridge.jobs.worker import Worker
 from farebridge.providers.sandbox.faults.plan import Fault, FaultPlan
-from tests.unit.sandbox.conftest import airline
 from tests.e2e.conftest import adult, first_offer, instant_order_body, search, travel_date
 from tests.e2e.test_error_table import assert_error
+from tests.unit.sandbox.conftest import airline
 
 
 def _fault(auth: dict[str, str], name: str) -> dict[str, str]:

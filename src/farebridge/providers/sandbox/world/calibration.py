@@ -1,4 +1,6 @@
-"""Fitting the frequency model to real routes: ``python -m farebridge.providers.sandbox.world.calibration``.
+"""Fitting the frequency model to real routes.
+
+Run ``python -m farebridge.providers.sandbox.world.calibration``.
 
 The reference is ``data/calibration_routes.csv``: average nonstop flights a day
 in one direction, all airlines together, on real routes (OAG's busiest-routes
@@ -159,9 +161,8 @@ def main() -> None:
     for ref, total in zip(fit.references, totals, strict=True):
         ratio = total / ref.nonstops_per_day
         outside += not 1 / 1.6 <= ratio <= 1.6
-        print(
-            f"{ref.origin}-{ref.destination}  {ref.nonstops_per_day:6.1f}  {total:7.1f}  {ratio:5.2f}"
-        )
+        route = f"{ref.origin}-{ref.destination}"
+        print(f"{route}  {ref.nonstops_per_day:6.1f}  {total:7.1f}  {ratio:5.2f}")
     print(f"{outside} of {len(totals)} outside a factor of 1.6")
     if "--dry-run" not in sys.argv:
         path = resources.files("farebridge.providers.sandbox.world").joinpath(

@@ -80,10 +80,8 @@ FEATURES = (
 )
 # One aviation market: an airline of these countries flies between any two of them
 # as if at home (the EU, the EEA, Switzerland; the United Kingdom in the 2014 data).
-SINGLE_MARKET = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE "
-    "SI SK CH".split()
-)
+_EUROPE = "AT BE BG CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO"
+SINGLE_MARKET = frozenset((_EUROPE + " SE SI SK CH").split())
 FIFTH_FREEDOM_MAX_WEEKLY = 7  # a flight between two foreign countries: at most daily
 
 Vector = NDArray[np.float64]

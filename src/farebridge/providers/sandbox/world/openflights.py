@@ -41,12 +41,11 @@ class AirlineName:
 def _open(name: str) -> Iterator[list[str]]:
     path = resources.files(_DATA).joinpath("data", "openflights", name)
     with path.open("rb") as raw:
-        stream = gzip.open(raw, "rt", encoding="utf-8") if name.endswith(".gz") else None
-        if stream is None:
+        if not name.endswith(".gz"):
             yield from csv.reader(line.decode("utf-8") for line in raw)
             return
-        with stream:
-            yield from csv.reader(stream)
+        with gzip.open(raw, "rt", encoding="utf-8") as text:
+            yield from csv.reader(text)
 
 
 @cache

@@ -13,7 +13,7 @@ Built from the OpenFlights routes (June 2014, ``openflights.py``):
    *operator*; the mainline is its *seller*, whose flight number it carries;
 4. a codeshare row puts its airline on the routes of that airport pair flown
    for a seller of its own interline family (an alliance partner: American on
-   British Airways' London–Dallas), as an extra marketing carrier with its own
+   British Airways' London-Dallas), as an extra marketing carrier with its own
    flight number; a codeshare with no operated route at all becomes a route of
    the codeshare airline, flown by its regional operator when it has one and
    the route is short (United Express to Aspen), else by itself; so does a
