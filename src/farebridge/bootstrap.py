@@ -53,6 +53,7 @@ def _sandbox(context: ProviderContext) -> Provider:
         offer_lifetime=settings.offer_lifetime,
         hold_lifetime=settings.hold_lifetime,
         fault_rates=settings.sandbox_fault_rates,
+        cache_dir=settings.sandbox_cache_dir,
     )
 
 

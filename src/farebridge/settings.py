@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
         "each, and every order stays with the provider that made its offer.",
     )
     sandbox_seed: int = 7
+    sandbox_cache_dir: Path | None = Field(
+        default=Path(".farebridge-cache"),
+        description="Where built sandbox timetables are kept, so that a process after "
+        "the first starts in about a second; empty: build in every process.",
+    )
     sandbox_fault_rates: dict[str, float] = Field(
         default_factory=dict,
         description='Chance of each sandbox fault per call, e.g. {"timeout": 0.02, '

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from farebridge.domain.errors import (
     InvalidState,
@@ -71,7 +72,7 @@ from farebridge.providers.sandbox.search.engine import (
 )
 from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats.selection import seat_holds
-from farebridge.providers.sandbox.world.airlines import Airline, airline_directory
+from farebridge.providers.sandbox.world.airlines import Airline
 from farebridge.providers.sandbox.world.network import Network, cached_network
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
@@ -95,6 +96,7 @@ class SandboxProvider:
         network: Network | None = None,
         rules: ConnectionRules | None = None,
         fault_rates: Mapping[str, float] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self._inventory = inventory
         self._places = places
@@ -102,8 +104,7 @@ class SandboxProvider:
         self._offer_lifetime = offer_lifetime
         self._hold_lifetime = hold_lifetime
         self._max_itineraries = max_itineraries
-        self.network = network if network is not None else cached_network(places, seed)
-        self._airlines = airline_directory(places)
+        self.network = network if network is not None else cached_network(places, seed, cache_dir)
         self._rules = rules or ConnectionRules()
         self._faults = FaultPlan(fault_rates, seed=seed)
 
@@ -168,7 +169,7 @@ class SandboxProvider:
 
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules:
         self._legs(offer)
-        airline = self._airlines.get(offer.owner.iata_code)
+        airline = self.network.seller(offer.owner.iata_code)
         return build_fare_rules(offer, low_cost=airline is not None and airline.is_low_cost)
 
     def seat_maps(self, offer: Offer, *, now: datetime) -> list[SeatMap]:
@@ -323,6 +324,12 @@ class SandboxProvider:
                 repriced=repriced,
             )
 
+    def _seller(self, code: str) -> Airline:
+        airline = self.network.seller(code)
+        if airline is None:
+            raise KeyError(code)
+        return airline
+
     def _validating_carrier(self, booking: SandboxBooking) -> Airline:
         """The airline whose ticket stock is used: the seller of the first flight."""
         pattern = self.network.pattern(booking.legs[0].key.flight)
@@ -379,7 +386,7 @@ class SandboxProvider:
     ) -> None:
         """Cheap booking classes close as the cabin fills (nested inventory)."""
         try:
-            airline = self._airlines[offer.owner.iata_code]
+            airline = self._seller(offer.owner.iata_code)
             brand = brand_by_code(airline, str(offer.provider_reference.get("brand")))
         except KeyError as exc:
             raise OfferNoLongerAvailable(f"Offer {offer.id} is not a sandbox fare.") from exc

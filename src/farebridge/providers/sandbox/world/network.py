@@ -18,8 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from farebridge.domain.places import PlaceDirectory
+from farebridge.providers.sandbox.world.airlines import Airline
+from farebridge.providers.sandbox.world.cache import cached_patterns
 from farebridge.providers.sandbox.world.frequencies import (
     MIN_WEEKLY,
     airport_traffic,
@@ -81,12 +84,12 @@ class Network:
         for pattern in self._patterns:
             by_origin.setdefault(pattern.origin.iata_code, []).append(pattern)
         self._by_origin = {
-            code: tuple(sorted(items, key=lambda p: (p.departure_minute, p.designator)))
-            for code, items in by_origin.items()
+            code: tuple(sorted(items, key=_departure_order)) for code, items in by_origin.items()
         }
         self._by_designator = {pattern.designator: pattern for pattern in self._patterns}
         if len(self._by_designator) != len(self._patterns):
             raise ValueError("flight designators must be unique")
+        self._airlines = {p.airline.iata_code: p.airline for p in self._patterns}
         self._boards: OrderedDict[tuple[str, date], DayBoard] = OrderedDict()
         self._cache_size = cache_size
         self._cached_flights_limit = cached_flights
@@ -96,6 +99,10 @@ class Network:
     @property
     def patterns(self) -> tuple[SchedulePattern, ...]:
         return self._patterns
+
+    def seller(self, code: str) -> Airline | None:
+        """An airline that sells flights of this network, by code."""
+        return self._airlines.get(code)
 
     def airports(self) -> frozenset[str]:
         destinations = {p.destination.iata_code for p in self._patterns}
@@ -149,6 +156,10 @@ class Network:
 
     def flights_from(self, origin: str, on: date) -> tuple[Flight, ...]:
         return self.board(origin, on).flights
+
+
+def _departure_order(pattern: SchedulePattern) -> tuple[int, str, int]:
+    return pattern.departure_minute, pattern.airline.iata_code, pattern.number
 
 
 def _build_board(patterns: Sequence[SchedulePattern], on: date) -> DayBoard:
@@ -218,11 +229,15 @@ def resize(
     return [routes[i] for i in kept], [weekly[i] for i in kept]
 
 
-def cached_network(places: PlaceDirectory, seed: int) -> Network:
-    """One network per directory and seed for the whole process."""
-    return _cached_network(places, seed)
+def cached_network(places: PlaceDirectory, seed: int, cache_dir: Path | None = None) -> Network:
+    """One network per directory and seed for the whole process; with a ``cache_dir``,
+    read from (or written to) the disk cache of ``cache.py``."""
+    return _cached_network(places, seed, cache_dir)
 
 
 @cache
-def _cached_network(places: PlaceDirectory, seed: int) -> Network:
-    return build_network(places, seed=seed)
+def _cached_network(places: PlaceDirectory, seed: int, cache_dir: Path | None) -> Network:
+    def build() -> Sequence[SchedulePattern]:
+        return build_network(places, seed=seed).patterns
+
+    return Network(cached_patterns(places, seed, cache_dir, build), seed=seed, scale="world")
