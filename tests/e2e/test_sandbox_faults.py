@@ -149,8 +149,8 @@ def test_fare_rules_link_for_low_cost(client: TestClient, auth: dict[str, str]) 
     low_cost = (
         o
         for days in range(30, 44)  # not every route flies every day
-        for destination in carrier.destinations[:3]
-        for o in search(client, auth, origin=carrier.hubs[0], destination=destination, days=days)[
+        for destination in ("DUB", "BGY", "MAD")
+        for o in search(client, auth, origin=carrier.hubs[1], destination=destination, days=days)[
             "offers"
         ]
         if o["owner"]["iata_code"] == "FR"

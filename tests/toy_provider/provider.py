@@ -33,6 +33,9 @@ class ToyProvider:
 
 def make_toy(context: ProviderContext) -> Provider:
     inner = SandboxProvider(
-        SqlSandboxInventory(context.engine), context.places, seed=TOY_SEED, scale="dev"
+        SqlSandboxInventory(context.engine),
+        context.places,
+        seed=TOY_SEED,
+        cache_dir=context.settings.sandbox_cache_dir,
     )
     return ToyProvider(inner)  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 """Fitting the frequency model to real routes.
 
-Run ``python -m farebridge.providers.sandbox.world.calibration``.
+Run ``python -m benchmarks.calibrate_frequencies``.
 
 The reference is ``data/calibration_routes.csv``: average nonstop flights a day
 in one direction, all airlines together, on real routes (OAG's busiest-routes
@@ -15,9 +15,7 @@ and prints the table; run it again when the data or the features change.
 from __future__ import annotations
 
 import csv
-import json
 import math
-import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -145,33 +143,3 @@ def _jacobian(fit: Fit, params: Vector, residual: Vector) -> Vector:
         moved[n] += step
         columns.append((fit.residuals(moved) - residual) / step)
     return np.column_stack(columns)
-
-
-def main() -> None:
-    from farebridge.places_data import load_places
-
-    fit = Fit(load_places())
-    start = np.zeros(len(FEATURES) + 1)
-    start[-1] = 0.5
-    params = levenberg_marquardt(fit, start)
-    model = fit.model(params)
-    totals, daily = fit.route_totals(params)
-    print(f"world: {2 * daily.sum():,.0f} flights a day; kappa {model.kappa:.3f}")
-    outside = 0
-    for ref, total in zip(fit.references, totals, strict=True):
-        ratio = total / ref.nonstops_per_day
-        outside += not 1 / 1.6 <= ratio <= 1.6
-        route = f"{ref.origin}-{ref.destination}"
-        print(f"{route}  {ref.nonstops_per_day:6.1f}  {total:7.1f}  {ratio:5.2f}")
-    print(f"{outside} of {len(totals)} outside a factor of 1.6")
-    if "--dry-run" not in sys.argv:
-        path = resources.files("farebridge.providers.sandbox.world").joinpath(
-            "data", "frequency_model.json"
-        )
-        with resources.as_file(path) as target:
-            target.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {path}")
-
-
-if __name__ == "__main__":
-    main()
