@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import time
 from typing import Any
@@ -12,6 +13,7 @@ from farebridge.domain.places import PlaceDirectory, great_circle_km
 from farebridge.domain.search import SliceRequest, TimeWindow
 from farebridge.providers.sandbox.search.engine import (
     ConnectionRules,
+    Itinerary,
     SliceQuery,
     search_itineraries,
     slice_query,
@@ -143,12 +145,43 @@ def test_results_are_capped_and_truncation_reported(
     places: PlaceDirectory, network: Network
 ) -> None:
     query = _query(places, "JFK", "SIN", max_connections=2)
-    full = search_itineraries(network, query, limit=1000)
-    capped = search_itineraries(network, query, limit=3)
+    uncapped = ConnectionRules(connection_share=0)
+    full = search_itineraries(network, query, rules=uncapped, limit=1000)
+    capped = search_itineraries(network, query, rules=uncapped, limit=3)
     assert len(full.itineraries) > 3
     assert capped.truncated and capped.itineraries == full.itineraries[:3]
     bounded = search_itineraries(network, query, limit=1000, max_work=50)
     assert bounded.truncated and len(bounded.itineraries) < len(full.itineraries)
+
+
+def _connections(itineraries: tuple[Itinerary, ...]) -> Counter[tuple[str, ...]]:
+    return Counter(tuple(f.destination.iata_code for f in i.flights[:-1]) for i in itineraries)
+
+
+def test_results_stay_diverse(places: PlaceDirectory, network: Network) -> None:
+    """Not the 40 shortest through one hub: at most a quarter through the same airports
+    (from Aspen, most of the shortest trips to London change at Denver and Newark)."""
+    query = _query(places, "ASE", "LHR", max_connections=2)
+    result = search_itineraries(network, query, limit=40)
+    assert len(result.itineraries) == 40 and result.truncated
+    via = _connections(result.itineraries)
+    assert max(via.values()) <= 10 and len(via) >= 4
+    uncapped = search_itineraries(
+        network, query, limit=40, rules=ConnectionRules(connection_share=0)
+    )
+    assert max(_connections(uncapped.itineraries).values()) > 10, "one hub would take more"
+
+
+def test_the_search_never_sells_a_flight_about_to_leave(
+    places: PlaceDirectory, network: Network
+) -> None:
+    query = _query(places, "LON", "NYC", max_connections=1)
+    everything = search_itineraries(network, query)
+    noon = min(i.departure_minute for i in everything.itineraries) + 6 * 60
+    later = search_itineraries(network, replace(query, earliest_departure_minute=noon))
+    assert later.itineraries
+    assert all(i.departure_minute >= noon for i in later.itineraries)
+    assert len(later.itineraries) < len(everything.itineraries) or everything.truncated
 
 
 def test_detour_pruning_keeps_routes_near_the_great_circle(

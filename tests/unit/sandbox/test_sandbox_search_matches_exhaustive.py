@@ -145,6 +145,7 @@ def _rules(draw: st.DrawFn, airports: list[Airport]) -> ConnectionRules:
         international_mct_minutes=draw(minutes),
         max_layover_minutes=draw(st.sampled_from((120, 360, 900, 1800, 2880))),
         max_detour=draw(st.sampled_from((1.1, 1.9, 4.0, 100.0, 100.0))),
+        connection_share=draw(st.sampled_from((0.0, 0.25, 0.25, 0.5))),
         mct_overrides={published: (draw(minutes), draw(minutes))},
     )
 
@@ -172,6 +173,12 @@ def _cases(draw: st.DrawFn) -> tuple[Network, SliceQuery, ConnectionRules, int]:
         departure_time=draw(_window()),
         arrival_time=draw(_window()),
         preferred_airlines=draw(st.just(frozenset()) | st.frozensets(st.sampled_from(CARRIERS))),
+        earliest_departure_minute=draw(
+            st.none()
+            | st.integers(0, 1440).map(
+                lambda m: zone_clock(origins[0].time_zone).departure(day.toordinal(), 0) + m
+            )
+        ),
     )
     network = Network(patterns, seed=0)
     return network, query, draw(_rules(airports)), draw(st.integers(1, 15))

@@ -20,12 +20,17 @@ already worse than the ``limit``-th best found so far, so it could not rank.
    intersected with ``into``) and pass the detour rule.
 
 Work (index rows looked at) is bounded by ``max_work``; past it the search
-stops and says ``truncated``.
+stops and says ``truncated``. Results stay diverse: at most
+``ConnectionRules.per_connection_cap`` of them connect at the same airports (the
+greedy choice in ranking order, so the pruning bound stays exact: an itinerary
+worse than the ``limit``-th kept one can never be chosen), and a capped search
+says ``truncated`` too.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -95,9 +100,12 @@ class _Search:
         self.arrival_window = time_window_minutes(query.arrival_time)
         self.max_layover = rules.max_layover_minutes
         self.best: list[tuple[int, int, tuple[int, ...], tuple[Leg, ...]]] = []
+        self.via: Counter[tuple[int, ...]] = Counter()  # kept itineraries per connection
+        self.per_connection = rules.per_connection_cap(self.limit)
+        self.earliest = query.earliest_departure_minute
         self.kth = _NO_BOUND  # the duration to beat once ``limit`` itineraries are found
         self.accepted = self.work = 0
-        self.exhausted = self.pruned = False
+        self.exhausted = self.pruned = self.capped = False
         self._remaining: dict[int, float] = {}
         self._mct: dict[tuple[int, bool], int] = {}
         self._finals: dict[int, dict[int, list[int]]] = {}
@@ -178,6 +186,7 @@ class _Search:
         low, high = clock.band(day)
         base = (day - EPOCH_ORDINAL) * MINUTES_PER_DAY
         bit, window, allowed = 1 << weekday_of(day), self.departure_window, self.allowed
+        earliest = self.earliest
         minute, weekdays, airline, block = index.minute, index.weekdays, index.airline, index.block
         self.charge(route.end - route.start)
         found: list[Timed] = []
@@ -186,6 +195,8 @@ class _Search:
                 continue
             local = minute[row]
             departure = base + local - low if low == high else clock.departure(day, local)
+            if earliest is not None and departure < earliest:
+                continue
             if window is not None:
                 local = local if low == high else clock.local_minute(departure)
                 if not window[0] <= local <= window[1]:
@@ -364,6 +375,9 @@ class _Search:
 
     # --- results --------------------------------------------------------------
     def accept(self, legs: tuple[Leg, ...], departure: int, arrival: int, destination: int) -> None:
+        """Keep the best ``limit`` itineraries, at most ``per_connection`` of them through
+        the same connecting airports (the greedy choice in ranking order, kept exactly:
+        an itinerary dropped here could never rank later)."""
         window = self.arrival_window
         if window is not None:
             local = self.index.clocks[destination].local_minute(arrival)
@@ -373,13 +387,28 @@ class _Search:
         ranks = tuple(self.index.rank[row] for row, _ in legs)
         entry = (arrival - departure, departure, ranks, legs)
         best = self.best
-        if len(best) >= self.limit:
+        via = tuple(self.index.arrives[row] for row, _ in legs[:-1])
+        if via and self.via[via] >= self.per_connection:
+            self.capped = True
+            worst = max(
+                (n for n in range(len(best)) if self._via_of(best[n]) == via),
+                key=lambda n: best[n],
+            )
+            if entry >= best[worst]:
+                return
+            del best[worst]
+            self.via[via] -= 1
+        elif len(best) >= self.limit:
             if entry >= best[-1]:
                 return
-            best.pop()
+            self.via[self._via_of(best.pop())] -= 1
         insort(best, entry)
+        self.via[via] += 1
         if len(best) >= self.limit:
             self.kth = best[-1][0]
+
+    def _via_of(self, entry: tuple[int, int, tuple[int, ...], tuple[Leg, ...]]) -> tuple[int, ...]:
+        return tuple(self.index.arrives[row] for row, _ in entry[3][:-1])
 
     def result(self) -> ItineraryResult:
         patterns, pattern_of = self.index.patterns, self.index.pattern
@@ -392,5 +421,5 @@ class _Search:
             )
             for _, _, _, legs in self.best
         )
-        truncated = self.exhausted or self.accepted > self.limit or self.pruned
+        truncated = self.exhausted or self.accepted > self.limit or self.pruned or self.capped
         return ItineraryResult(itineraries, truncated, self.work)

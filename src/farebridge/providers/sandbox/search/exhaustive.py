@@ -35,9 +35,26 @@ def exhaustive_itineraries(
     limit: int = DEFAULT_LIMIT,
 ) -> ItineraryResult:
     """Every itinerary for ``query``, ranked and capped at ``limit``."""
-    enumerator = _Enumerator(network, query, rules or ConnectionRules())
+    rules = rules or ConnectionRules()
+    enumerator = _Enumerator(network, query, rules)
     everything = sorted(enumerator.run().values(), key=ranking_key)
-    return ItineraryResult(tuple(everything[: max(limit, 0)]), len(everything) > limit)
+    chosen = _diverse(everything, limit=max(limit, 0), cap=rules.per_connection_cap(limit))
+    return ItineraryResult(tuple(chosen), len(everything) > len(chosen))
+
+
+def _diverse(ranked: list[Itinerary], *, limit: int, cap: int) -> list[Itinerary]:
+    """The first ``limit`` in ranking order, at most ``cap`` per connecting airports."""
+    kept: list[Itinerary] = []
+    via: dict[tuple[str, ...], int] = {}
+    for itinerary in ranked:
+        if len(kept) >= limit:
+            break
+        airports = tuple(f.destination.iata_code for f in itinerary.flights[:-1])
+        if airports and via.get(airports, 0) >= cap:
+            continue
+        via[airports] = via.get(airports, 0) + 1
+        kept.append(itinerary)
+    return kept
 
 
 class _Enumerator:
@@ -55,7 +72,10 @@ class _Enumerator:
             if origin.iata_code in self.destination_codes or not self.query.destinations:
                 continue
             budget = self.remaining_km(origin) * self.rules.max_detour
+            earliest = self.query.earliest_departure_minute
             for first in self.network.flights_from(origin.iata_code, self.query.departure_on):
+                if earliest is not None and first.departure_minute < earliest:
+                    continue
                 window = self.query.departure_time
                 if window is not None and not window.contains(first.departing_at):
                     continue

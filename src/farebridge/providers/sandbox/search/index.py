@@ -62,6 +62,7 @@ class SearchIndex:
     weekdays: tuple[int, ...]  # bit d set: operates on weekday d
     airline: tuple[int, ...]
     pattern: tuple[int, ...]  # index into ``patterns``
+    arrives: tuple[int, ...]  # the airport the row's flight lands at
     rank: tuple[int, ...]  # the designator's place among all designators
     # every block time is at least block_floor + minutes_per_km * distance
     block_floor: float
@@ -77,6 +78,7 @@ class SearchIndex:
 
 
 class _Rows(TypedDict):
+    arrives: tuple[int, ...]
     minute: tuple[int, ...]
     block: tuple[int, ...]
     weekdays: tuple[int, ...]
@@ -124,7 +126,7 @@ def build_search_index(network: Network) -> SearchIndex:
         into=_adjacency(routes, len(families), outbound=False),
         family_count=len(families),
         airline_codes=airline_codes,
-        **_rows(patterns, order, ranks, airline_codes),
+        **_rows(patterns, order, ranks, airline_codes, ids),
         **_block_bounds(patterns),
     )
 
@@ -145,10 +147,12 @@ def _rows(
     order: list[int],
     ranks: list[int],
     airline_codes: tuple[str, ...],
+    ids: dict[str, int],
 ) -> _Rows:
     """The per-row columns of the index, rows in ``order``."""
     airline_ids = {code: number for number, code in enumerate(airline_codes)}
     return {
+        "arrives": tuple(ids[patterns[i].destination.iata_code] for i in order),
         "minute": tuple(patterns[i].departure_minute for i in order),
         "block": tuple(patterns[i].block_minutes for i in order),
         "weekdays": tuple(_mask(patterns[i].weekdays) for i in order),

@@ -5,8 +5,10 @@ indexed search in ``connections.py`` or the plain enumerator in
 ``exhaustive.py``):
 
 1. the first flight leaves an origin airport on the query's local date, inside
-   the departure window; the last one reaches a destination airport inside the
-   arrival window; an origin that is also a destination is skipped;
+   the departure window, and not before the earliest departure (the booking
+   lead time: a flight about to leave is not sold); the last one reaches a
+   destination airport inside the arrival window; an origin that is also a
+   destination is skipped;
 2. at most ``max_connections`` connections; the itinerary ends at the first
    destination airport it reaches, and never lands at an origin airport or at
    any airport twice;
@@ -20,12 +22,15 @@ indexed search in ``connections.py`` or the plain enumerator in
    ``max_detour`` times the distance from the origin to it.
 
 Itineraries are ranked by ``ranking_key`` (duration, then departure, then
-flight designators), deduplicated, and capped; ``truncated`` says there were
-(or may have been) more than the cap, or that the work bound was hit.
+flight designators), deduplicated, and capped: at most ``limit``, and at most
+``ConnectionRules.per_connection_cap`` through the same connecting airports, so
+that results stay diverse (chosen greedily in ranking order); ``truncated`` says
+there were (or may have been) more than the cap, or that the work bound was hit.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -57,7 +62,7 @@ MCT_OVERRIDES: dict[str, tuple[int, int]] = {
     "IAH": (45, 75),
 }
 
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 200
 DEFAULT_MAX_WORK = 200_000
 
 
@@ -67,6 +72,8 @@ class ConnectionRules:
     international_mct_minutes: int = 75
     max_layover_minutes: int = 6 * 60
     max_detour: float = 1.9
+    # at most this share of the results connect at the same airports (0: no cap)
+    connection_share: float = 0.25
     mct_overrides: Mapping[str, tuple[int, int]] = field(
         default_factory=lambda: dict(MCT_OVERRIDES)
     )
@@ -86,6 +93,12 @@ class ConnectionRules:
         )
         return self.connecting_minutes(arriving.destination.iata_code, domestic=domestic)
 
+    def per_connection_cap(self, limit: int) -> int:
+        """How many of ``limit`` itineraries may connect at the same airports."""
+        if self.connection_share <= 0:
+            return max(limit, 1)
+        return max(1, math.ceil(limit * self.connection_share))
+
     @property
     def shortest_connection_minutes(self) -> int:
         return min(
@@ -104,6 +117,7 @@ class SliceQuery:
     departure_time: TimeWindow | None = None
     arrival_time: TimeWindow | None = None
     preferred_airlines: frozenset[str] = frozenset()  # empty: any airline
+    earliest_departure_minute: int | None = None  # UTC epoch minutes: nothing leaves sooner
 
 
 @dataclass(frozen=True, slots=True)

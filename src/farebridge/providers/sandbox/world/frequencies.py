@@ -26,7 +26,8 @@ by ``calibration.py`` against the real routes of ``data/calibration_routes.csv``
 ``data/frequency_model.json``; nothing here is fitted at run time.
 
 Frequencies are flights a week per direction, at least ``MIN_WEEKLY`` (daily on a
-lifeline: a domestic route to a small airport with few routes); a
+lifeline: a domestic route to a small airport with few routes, twice daily when
+the other end is a big airport); a
 fifth-freedom route (between two countries foreign to its airline) at most daily.
 """
 
@@ -54,6 +55,8 @@ LOAD_FACTOR = 0.8
 DEFAULT_SEATS = 120
 MIN_WEEKLY = 3
 LIFELINE_WEEKLY = 7  # a domestic route to a small airport with few routes: daily
+LIFELINE_TO_A_CITY_WEEKLY = 14  # twice daily when the other end is a big airport
+LIFELINE_CITY_PASSENGERS_MILLIONS = 5.0
 LIFELINE_MAX_ROUTES = 12
 LIFELINE_MAX_PASSENGERS_MILLIONS = 1.0
 MAX_DAILY = 60  # per airline and direction
@@ -146,7 +149,13 @@ class RouteFeatures:
         )
         domestic = np.array([r.first.country_code == r.second.country_code for r in routes])
         lifeline = domestic & (small[self.first] | small[self.second])
-        floors: Vector = np.where(lifeline, float(LIFELINE_WEEKLY), float(MIN_WEEKLY))
+        big = self.passengers >= LIFELINE_CITY_PASSENGERS_MILLIONS
+        to_a_city = lifeline & (big[self.first] | big[self.second])
+        floors: Vector = np.where(
+            to_a_city,
+            float(LIFELINE_TO_A_CITY_WEEKLY),
+            np.where(lifeline, float(LIFELINE_WEEKLY), float(MIN_WEEKLY)),
+        )
         return floors
 
     def _matrix(

@@ -17,8 +17,9 @@ Built from the OpenFlights routes (June 2014, ``openflights.py``):
    flight number; a codeshare with no operated route at all becomes a route of
    the codeshare airline, flown by its regional operator when it has one and
    the route is short (United Express to Aspen), else by itself; so does a
-   codeshare row of an airline with a hub at one end that no airline of its family
-   flies (Aerolíneas Argentinas lists its own Buenos Aires-São Paulo flights so);
+   codeshare row of an airline at home at one end (a hub, or ``HOME_ROUTES``
+   routes there) that no airline of its family flies (Aerolíneas Argentinas lists
+   its own Buenos Aires-São Paulo flights so, Delta its LaGuardia-Boston shuttle);
 5. an alliance airline's operated row on a pair where it hardly flies (at most
    ``PARTNER_ROW_MAX_ROUTES`` routes at either end) and a partner flies is read as
    a codeshare on the partner's flights (Finnair London-New York).
@@ -55,6 +56,7 @@ AIRPORT_SUCCESSORS: dict[str, str] = {
 }
 REGIONAL_OPERATOR_MAX_KM = 1_500  # a mainline's orphan codeshare this short is flown regionally
 PARTNER_ROW_MAX_ROUTES = 3  # an alliance airline with this few routes at both ends
+HOME_ROUTES = 10  # an airline with this many routes at an airport is at home there
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,11 @@ class _Builder:
         return grouped
 
     def place_codeshares(self) -> None:
+        presence: dict[tuple[str, str], int] = {}
+        for draft in self.drafts.values():
+            for end in (draft.first.iata_code, draft.second.iata_code):
+                key = (draft.seller.iata_code, end)
+                presence[key] = presence.get(key, 0) + 1
         by_pair = self.by_pair()
         for pair, rows in sorted(self.codeshares.items()):
             flown = by_pair.get(pair, [])
@@ -186,7 +193,9 @@ class _Builder:
                 family = interline_family(marketer)
                 # its own flights, listed as a codeshare: no route of its family, and
                 # nobody else's (or a hub of its own) at one end
-                home = bool(set(pair) & set(marketer.hubs))
+                home = bool(set(pair) & set(marketer.hubs)) or any(
+                    presence.get((marketer.iata_code, end), 0) >= HOME_ROUTES for end in pair
+                )
                 if (not operated or home) and all(
                     interline_family(d.seller) != family for d in flown
                 ):
