@@ -33,6 +33,10 @@ class ToyProvider:
 
 def make_toy(context: ProviderContext) -> Provider:
     inner = SandboxProvider(
-        SqlSandboxInventory(context.engine), context.places, seed=TOY_SEED, scale="dev"
+        SqlSandboxInventory(context.engine),
+        context.places,
+        rates=context.rates,
+        seed=TOY_SEED,
+        scale="dev",
     )
     return ToyProvider(inner)  # type: ignore[return-value]
