@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from farebridge.settings import get_settings
 
 if TYPE_CHECKING:
+    from farebridge.services.ports import Dependencies
     from farebridge.services.rates import RateChange
 
 
@@ -48,23 +49,32 @@ def _rates(args: argparse.Namespace) -> int:
     """List or change the exchange rates; a bad rate changes nothing and exits 2."""
     from farebridge.bootstrap import build
     from farebridge.domain.errors import ValidationFailed
-    from farebridge.services import rates
+    from farebridge.store.database import make_engine
 
-    services = build(get_settings())
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     try:
-        if args.action == "list":
-            for rate in rates.list_rates(services):
-                print(f"{rate.currency}  {format(rate.usd_per_unit, 'f')}  {rate.updated_at:%F %R}")
-            return 0
-        if args.action == "set":
-            table = dict([rates.parse_rate(args.currency, args.usd_per_unit)])
-        else:
-            table = rates.parse_rate_table(Path(args.file).read_text(encoding="utf-8"))
-        _print_changes(rates.set_rates(services, table), len(table))
+        _rates_action(build(settings, engine=engine), args)
     except (ValidationFailed, OSError) as exc:
         print(f"error: {getattr(exc, 'message', exc)} (nothing was changed)", file=sys.stderr)
         return 2
+    finally:
+        engine.dispose()
     return 0
+
+
+def _rates_action(services: Dependencies, args: argparse.Namespace) -> None:
+    from farebridge.services import rates
+
+    if args.action == "list":
+        for rate in rates.list_rates(services):
+            print(f"{rate.currency}  {format(rate.usd_per_unit, 'f')}  {rate.updated_at:%F %R}")
+        return
+    if args.action == "set":
+        table = dict([rates.parse_rate(args.currency, args.usd_per_unit)])
+    else:
+        table = rates.parse_rate_table(Path(args.file).read_text(encoding="utf-8"))
+    _print_changes(rates.set_rates(services, table), len(table))
 
 
 def _print_changes(changes: list[RateChange], given: int) -> None:

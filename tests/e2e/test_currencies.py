@@ -62,7 +62,12 @@ def test_london_new_york_in_pounds_is_one_currency_cheapest_first(
 
 
 def test_the_breakdown_adds_up_to_the_offer(client: TestClient, auth: dict[str, str]) -> None:
-    family = [{"type": "adult"}, {"type": "adult"}, {"type": "child"}, {"age": 1}]
+    family: list[dict[str, Any]] = [
+        {"type": "adult"},
+        {"type": "adult"},
+        {"type": "child"},
+        {"age": 1},
+    ]
     offers = search(client, auth, passengers=family, currency="JPY")["offers"]
     for offer in offers:
         prices = offer["passenger_prices"]

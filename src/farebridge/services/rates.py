@@ -112,7 +112,7 @@ def parse_rate(currency: str, text: str) -> tuple[str, Decimal]:
 def parse_rate_table(text: str) -> dict[str, Decimal]:
     """A JSON object ``{"EUR": "1.09", …}`` or CSV lines ``currency,usd_per_unit``
     (the header is optional); ``ValidationFailed`` names the entry that is wrong."""
-    if text.lstrip().startswith("{"):
+    if text.lstrip()[:1] in ("{", "["):
         return _parse_json(text)
     return _parse_csv(text)
 
