@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from farebridge.domain.itinerary import Aircraft, CabinClass, Carrier, Segment, Slice
-from farebridge.domain.money import DEFAULT_RATES, ExchangeRates, Money
+from farebridge.domain.money import REFERENCE_USD_RATES, ExchangeRates, Money
 from farebridge.domain.offer import ConditionRule, Conditions
 from farebridge.domain.order import Order, OrderStatus, OrderType, Passenger
 from farebridge.domain.places import Airport
@@ -86,6 +86,9 @@ def create_order(
         created_at=datetime(2029, 12, 1, tzinfo=UTC),
         payment_required_by=datetime(2029, 12, 2, tzinfo=UTC),
     )
+
+
+DEFAULT_RATES = ExchangeRates(REFERENCE_USD_RATES)
 
 
 @dataclass

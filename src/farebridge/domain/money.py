@@ -240,10 +240,6 @@ class ExchangeRates:
     def knows(self, currency: str) -> bool:
         return currency in self.usd_per_unit
 
-    @property
-    def currencies(self) -> list[str]:
-        return sorted(self.usd_per_unit)
-
     def rate(self, source: str, target: str) -> Decimal:
         """Units of ``target`` for one unit of ``source``; ``NoExchangeRate`` if unknown."""
         if source == target:
@@ -259,6 +255,3 @@ class ExchangeRates:
             return self.usd_per_unit[currency]
         except KeyError:
             raise NoExchangeRate(currency) from None
-
-
-DEFAULT_RATES = ExchangeRates(REFERENCE_USD_RATES)

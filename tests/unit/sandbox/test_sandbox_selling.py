@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from farebridge.domain.money import DEFAULT_RATES, REFERENCE_USD_RATES, ExchangeRates, Money
+from farebridge.domain.money import REFERENCE_USD_RATES, ExchangeRates, Money
 from farebridge.domain.offer import Offer, fare_totals
 from farebridge.domain.search import PassengerType
 from farebridge.domain.seatmap import SeatMap
@@ -17,7 +17,7 @@ from farebridge.providers.sandbox import SandboxProvider
 from farebridge.providers.sandbox.fares.selling import FiledFare, SellingRate, sell_fare
 from farebridge.providers.sandbox.world.network import Network
 from farebridge.providers.sandbox.world.reference import airline
-from tests.factories import FixedRates
+from tests.factories import DEFAULT_RATES, FixedRates
 from tests.unit.sandbox.conftest import (
     NOW,
     SEED,
