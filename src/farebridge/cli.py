@@ -55,8 +55,8 @@ def _rates(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         _rates_action(build(settings, engine=engine), args)
-    except (ValidationFailed, OSError) as exc:
-        print(f"error: {getattr(exc, 'message', exc)} (nothing was changed)", file=sys.stderr)
+    except ValidationFailed as exc:
+        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
@@ -73,8 +73,17 @@ def _rates_action(services: Dependencies, args: argparse.Namespace) -> None:
     if args.action == "set":
         table = dict([rates.parse_rate(args.currency, args.usd_per_unit)])
     else:
-        table = rates.parse_rate_table(Path(args.file).read_text(encoding="utf-8"))
+        table = rates.parse_rate_table(_read(args.file))
     _print_changes(rates.set_rates(services, table), len(table))
+
+
+def _read(file: str) -> str:
+    from farebridge.domain.errors import ValidationFailed
+
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"cannot read {file}: {exc}", field="file") from exc
 
 
 def _print_changes(changes: list[RateChange], given: int) -> None:
