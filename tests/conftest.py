@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 
+from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.store.database import make_engine
 from farebridge.store.migrate import downgrade, upgrade
-from farebridge.store.tables import metadata
+from farebridge.store.tables import exchange_rates, metadata
 
 POSTGRES_URL = os.environ.get("FAREBRIDGE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -35,9 +37,18 @@ def postgres_migrated() -> str:
 
 
 def _truncate_postgres(engine: Engine) -> None:
+    """Empty every table, then put back what migrations seed (the default exchange rates)."""
     names = ", ".join(table.name for table in metadata.sorted_tables)
+    now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(
+            insert(exchange_rates),
+            [
+                {"currency": code, "usd_per_unit": str(rate), "updated_at": now}
+                for code, rate in REFERENCE_USD_RATES.items()
+            ],
+        )
 
 
 @pytest.fixture(params=BACKENDS)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from farebridge.domain.itinerary import Aircraft, CabinClass, Carrier, Segment, Slice
-from farebridge.domain.money import Money
+from farebridge.domain.money import REFERENCE_USD_RATES, ExchangeRates, Money
 from farebridge.domain.offer import ConditionRule, Conditions
 from farebridge.domain.order import Order, OrderStatus, OrderType, Passenger
 from farebridge.domain.places import Airport
@@ -85,3 +86,16 @@ def create_order(
         created_at=datetime(2029, 12, 1, tzinfo=UTC),
         payment_required_by=datetime(2029, 12, 2, tzinfo=UTC),
     )
+
+
+DEFAULT_RATES = ExchangeRates(REFERENCE_USD_RATES)
+
+
+@dataclass
+class FixedRates:
+    """An ``ExchangeRateSource`` that always answers the same table (the defaults)."""
+
+    rates: ExchangeRates = DEFAULT_RATES
+
+    def current(self) -> ExchangeRates:
+        return self.rates

@@ -19,12 +19,13 @@ from farebridge.domain.clock import Clock, SystemClock
 from farebridge.domain.places import PlaceDirectory
 from farebridge.jobs.handlers import HANDLERS
 from farebridge.places_data import load_places
-from farebridge.providers.base import PaymentGateway, Provider
+from farebridge.providers.base import ExchangeRateSource, PaymentGateway, Provider
 from farebridge.providers.registry import ProviderRegistry
 from farebridge.providers.sandbox.booking.payments import SandboxPaymentGateway
 from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.services.jobs import check_handler_table
 from farebridge.services.ports import Dependencies, Policies, no_checkpoint
+from farebridge.services.rates import CachedExchangeRates
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
@@ -39,6 +40,7 @@ class ProviderContext:
     settings: Settings
     engine: Engine
     places: PlaceDirectory
+    rates: ExchangeRateSource  # the engine's rates, to sell in the search's currency
 
 
 ProviderFactory = Callable[[ProviderContext], Provider]
@@ -49,6 +51,7 @@ def _sandbox(context: ProviderContext) -> Provider:
     return SandboxProvider(
         SqlSandboxInventory(context.engine),
         context.places,
+        rates=context.rates,
         seed=settings.sandbox_seed,
         offer_lifetime=settings.offer_lifetime,
         hold_lifetime=settings.hold_lifetime,
@@ -72,6 +75,7 @@ def policies_from(settings: Settings) -> Policies:
         job_lease=timedelta(seconds=settings.job_lease_seconds),
         job_max_attempts=settings.job_max_attempts,
         recovery_grace=timedelta(seconds=settings.recovery_grace_seconds),
+        default_currency=settings.default_currency,
     )
 
 
@@ -101,17 +105,20 @@ def build(
     engine = engine or make_engine(settings.database_url)
     places = load_places()
     clock = clock or SystemClock()
+    uow = partial(SqlUnitOfWork, engine)
+    rates = CachedExchangeRates(uow, ttl_seconds=settings.exchange_rates_cache_seconds)
     if providers is None:
-        context = ProviderContext(settings, engine, places)
+        context = ProviderContext(settings, engine, places, rates)
         providers = build_providers(settings, context, provider_factories)
     check_handler_table(HANDLERS)
     return Dependencies(
-        uow=partial(SqlUnitOfWork, engine),
+        uow=uow,
         providers=ProviderRegistry(providers),
         gateway=gateway or SandboxPaymentGateway(SqlSandboxLedger(engine), clock),
         clock=clock,
         places=places,
         policies=policies_from(settings),
+        rates=rates,
         job_handlers=HANDLERS,
         checkpoint=checkpoint,
     )

@@ -1,4 +1,4 @@
-"""``farebridge migrate | api | worker | run``."""
+"""``farebridge migrate | api | worker | run | rates list|set|import``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from farebridge.settings import get_settings
+
+if TYPE_CHECKING:
+    from farebridge.services.ports import Dependencies
+    from farebridge.services.rates import RateChange
 
 
 def _migrate() -> None:
@@ -37,6 +43,54 @@ def _worker() -> None:
     settle_heap()
     worker.install_signal_handlers()
     worker.run_forever()
+
+
+def _rates(args: argparse.Namespace) -> int:
+    """List or change the exchange rates; a bad rate changes nothing and exits 2."""
+    from farebridge.bootstrap import build
+    from farebridge.domain.errors import ValidationFailed
+    from farebridge.store.database import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        _rates_action(build(settings, engine=engine), args)
+    except ValidationFailed as exc:
+        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _rates_action(services: Dependencies, args: argparse.Namespace) -> None:
+    from farebridge.services import rates
+
+    if args.action == "list":
+        for rate in rates.list_rates(services):
+            print(f"{rate.currency}  {format(rate.usd_per_unit, 'f')}  {rate.updated_at:%F %R}")
+        return
+    if args.action == "set":
+        table = dict([rates.parse_rate(args.currency, args.usd_per_unit)])
+    else:
+        table = rates.parse_rate_table(_read(args.file))
+    _print_changes(rates.set_rates(services, table), len(table))
+
+
+def _read(file: str) -> str:
+    from farebridge.domain.errors import ValidationFailed
+
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"cannot read {file}: {exc}", field="file") from exc
+
+
+def _print_changes(changes: list[RateChange], given: int) -> None:
+    for change in changes:
+        before = "new" if change.before is None else format(change.before, "f")
+        print(f"{change.currency}  {before} -> {format(change.after, 'f')} USD per unit")
+    print(f"{len(changes)} changed, {given - len(changes)} unchanged")
 
 
 def _run(host: str, port: int, ui_port: int) -> None:
@@ -86,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
         if name == "run":
             sub.add_argument("--ui-port", type=int, default=8501, help="the web UI's port")
     commands.add_parser("worker", help="run the job worker")
+    _add_rates_commands(commands.add_parser("rates", help="list or change exchange rates"))
     args = parser.parse_args(argv)
     if args.command == "migrate":
         _migrate()
@@ -93,8 +148,22 @@ def main(argv: list[str] | None = None) -> None:
         _api(args.host, args.port)
     elif args.command == "worker":
         _worker()
+    elif args.command == "rates":
+        sys.exit(_rates(args))
     else:
         _run(args.host, args.port, args.ui_port)
+
+
+def _add_rates_commands(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every rate, in US dollars per unit")
+    one = actions.add_parser("set", help="set one rate, e.g. rates set EUR 1.09")
+    one.add_argument("currency", help="ISO 4217 code, e.g. EUR")
+    one.add_argument("usd_per_unit", help="US dollars per unit, e.g. 1.09")
+    many = actions.add_parser(
+        "import", help="set many rates at once, all or none: a JSON object or a CSV file"
+    )
+    many.add_argument("file", help='{"EUR": "1.09", ...} or CSV rows currency,usd_per_unit')
 
 
 if __name__ == "__main__":

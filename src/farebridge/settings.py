@@ -55,6 +55,17 @@ class Settings(BaseSettings):
         description="How long an order or payment may stay pending before the worker (or a "
         "retry with the same Idempotency-Key) treats its request as dead and finishes it.",
     )
+    default_currency: str = Field(
+        default="USD",
+        pattern=r"^[A-Z]{3}$",
+        description="The selling currency of a search that names none, by an account "
+        "without a preferred currency; it needs a row in the exchange rates table.",
+    )
+    exchange_rates_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a process reuses the exchange rates it read from the database.",
+    )
     search_rate_limit_per_minute: int = 60
     booking_rate_limit_per_minute: int = 20
     log_level: str = "INFO"

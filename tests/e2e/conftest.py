@@ -95,14 +95,17 @@ def search(
     days: int = 30,
     passengers: list[dict[str, Any]] | None = None,
     max_connections: int = 0,
+    currency: str | None = None,
 ) -> dict[str, Any]:
-    body = {
+    body: dict[str, Any] = {
         "slices": [
             {"origin": origin, "destination": destination, "departure_date": travel_date(days)}
         ],
         "passengers": passengers or [{"type": "adult"}],
         "max_connections": max_connections,
     }
+    if currency is not None:
+        body["currency"] = currency
     response = client.post(
         "/api/offer-requests?return_offers=true", json={"data": body}, headers=headers
     )

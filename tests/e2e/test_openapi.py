@@ -106,7 +106,13 @@ def test_the_recorder_fails_on_a_body_that_does_not_match(
 ) -> None:
     recorder = Recorder(documents={"/api": document})
     request = httpx2.Request("GET", "http://testserver/api/me")
-    user = {"id": "usr_1", "email": "a@b.c", "full_name": "", "role": "customer"}
+    user = {
+        "id": "usr_1",
+        "email": "a@b.c",
+        "full_name": "",
+        "role": "customer",
+        "preferred_currency": None,
+    }
     recorder.record(client.app, httpx2.Response(200, json={"data": user}, request=request))
     assert len(recorder.problems) == 1
     assert "GET /api/me 200: the body does not match at data" in recorder.problems[0]

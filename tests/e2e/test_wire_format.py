@@ -83,6 +83,9 @@ def _accounts(tour: Tour) -> dict[str, str]:
     login = tour.call("/api/auth/login", "POST", "/api/auth/login", json=account)
     auth = {"Authorization": f"Bearer {login['data']['access_token']}"}
     tour.call("/api/me", "GET", "/api/me", headers=auth)
+    tour.call("/api/me", "PATCH", "/api/me", json={"preferred_currency": "EUR"}, headers=auth)
+    tour.call("/api/me", "PATCH", "/api/me", json={"preferred_currency": None}, headers=auth)
+    tour.call("/api/currencies", "GET", "/api/currencies")
     for query in ("lon", "jfk"):
         url = f"/api/places/suggestions?query={query}"
         tour.call("/api/places/suggestions", "GET", url, headers=auth)
@@ -91,7 +94,7 @@ def _accounts(tour: Tour) -> dict[str, str]:
 
 def _search(tour: Tour, auth: dict[str, str]) -> dict[str, Any]:
     created = search(tour.client, auth)
-    body = {"slices": created["slices"], "passengers": [{"type": "adult"}]}
+    body = {"slices": created["slices"], "passengers": [{"type": "adult"}], "currency": "GBP"}
     for slice_ in body["slices"]:
         slice_["origin"], slice_["destination"] = "NYC", "LON"
     tour.call("/api/offer-requests", "POST", "/api/offer-requests", json=body, headers=auth)

@@ -41,19 +41,21 @@ def find_offers(
     destination: str = "LHR",
     days: int = 30,
     max_connections: int = 0,
+    currency: str | None = None,
+    filters: OfferFilter | None = None,
 ) -> list[Offer]:
     criteria = SearchCriteria(
         (SliceRequest(origin, destination, date.today() + timedelta(days=days)),),
         (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
         max_connections=max_connections,
     )
-    request = search.create_offer_request(services, user=user, criteria=criteria)
+    request = search.create_offer_request(services, user=user, criteria=criteria, currency=currency)
     search.get_offer_request(services, user=user, request_id=request.id, wait=True)
     page = search.list_offers(
         services,
         user=user,
         request_id=request.id,
-        filters=OfferFilter(),
+        filters=filters or OfferFilter(),
         page=PageRequest(limit=200),
     )
     assert page.items

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -93,3 +95,26 @@ def test_a_search_keeps_the_offers_of_the_providers_that_answered(engine: Engine
     deps = build(settings, engine=engine, provider_factories=factories)
     request = _search(deps)
     assert request.status.value == "complete" and request.offers_count > 0
+
+
+class _AirlineCurrency(ToyProvider):
+    """A provider that ignores the selling currency: its offers come back in CHF."""
+
+    def search(self, offer_request_id: str, criteria: SearchCriteria, **kwargs: Any) -> Any:
+        return self._inner.search(offer_request_id, replace(criteria, currency="CHF"), **kwargs)
+
+
+def test_offers_in_another_currency_than_the_search_are_dropped(engine: Engine) -> None:
+    settings = Settings(database_url="sqlite://", providers="sandbox,toy")  # type: ignore[arg-type]
+    factories = {
+        **PROVIDER_FACTORIES,
+        "toy": lambda context: _AirlineCurrency(make_toy(context)._inner),  # type: ignore[attr-defined]
+    }
+    deps = build(settings, engine=engine, provider_factories=factories)
+    request = _search(deps)
+    page = search.list_offers(
+        deps, user=None, request_id=request.id, filters=OfferFilter(), page=PageRequest(limit=200)
+    )
+    assert page.items and {offer.provider for offer in page.items} == {"sandbox"}
+    assert request.offers_count == len(page.items)
+    assert {offer.total.currency for offer in page.items} == {"USD"}

@@ -35,6 +35,7 @@ def make_toy(context: ProviderContext) -> Provider:
     inner = SandboxProvider(
         SqlSandboxInventory(context.engine),
         context.places,
+        rates=context.rates,
         seed=TOY_SEED,
         cache_dir=context.settings.sandbox_cache_dir,
     )

@@ -43,12 +43,24 @@ def assert_clean(test: AppTest) -> None:
     assert not test.exception, [e.value for e in test.exception]
 
 
+def currency_box(test: AppTest) -> Any:
+    """The search form's currency choice (one per account, or the guest's)."""
+    return next(box for box in test.selectbox if str(box.key).startswith("currency_"))
+
+
 def search(
-    test: AppTest, origin: str = "New York", destination: str = "London", *, days: int = 30
+    test: AppTest,
+    origin: str = "New York",
+    destination: str = "London",
+    *,
+    days: int = 30,
+    currency: str | None = None,
 ) -> None:
     test.text_input(key="origin_0_query").input(origin).run()
     test.text_input(key="destination_0_query").input(destination).run()
     test.date_input(key="date_0").set_value(date.today() + timedelta(days=days)).run()
+    if currency is not None:
+        currency_box(test).set_value(currency).run()
     test.button(key="search_button").click().run()
     assert_clean(test)
 

@@ -102,7 +102,9 @@ def test_wording() -> None:
     assert fmt.duration("P0Y0M0DT13H35M0S") == "13h 35m"
     assert fmt.duration("P0Y0M1DT2H5M0S") == "26h 05m"
     assert fmt.days_later("2026-12-21T18:50:00", "2026-12-22T08:55:00") == " (+1)"
-    assert fmt.money("1234.5", "USD") == "USD 1,234.50"
+    assert fmt.money("1234.50", "USD") == "USD 1,234.50"
+    assert fmt.money("17576", "JPY") == "JPY 17,576"
+    assert fmt.money("1203.067", "KWD") == "KWD 1,203.067"
     assert fmt.instant("2026-11-21T15:42:10Z") == "21 Nov 2026, 15:42 UTC"
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import httpx
 from streamlit.testing.v1 import AppTest
 
+from farebridge.ui.client import ApiClient
+from farebridge.ui.launch import APP
 from farebridge.ui.state import SeatChoice, Step
+from tests.ui.conftest import PASSWORD
 from tests.ui.drive import (
     assert_clean,
     book_to_extras,
     choose_offer,
+    currency_box,
     fill_passenger,
     journey,
     open_offer,
@@ -79,6 +84,40 @@ def test_search_shows_offers_with_sort_filters_and_more(app: AppTest) -> None:
     app.multiselect(key="filter_airlines").set_value([airline]).run()
     matching = sum(o["owner"]["name"] == airline for o in offers)
     assert f"{matching} of {len(offers)} flights match" in text(app) or matching == len(offers)
+    assert_clean(app)
+
+
+def test_a_search_in_the_chosen_currency_shows_every_price_in_it(app: AppTest) -> None:
+    assert currency_box(app).value == "USD", "the server's default for a guest"
+    search(app, currency="EUR")
+    state = journey(app)
+    assert state.offer_request is not None and state.offer_request["currency"] == "EUR"
+    assert {o["total_currency"] for o in state.results.offers} == {"EUR"}
+    assert app.number_input(key="filter_max_price").label == "Max price (EUR)"
+    assert "prices in EUR" in text(app)
+    cheapest = state.results.offers[0]["total_amount"]
+    app.number_input(key="filter_max_price").set_value(float(cheapest)).run()
+    capped = journey(app).results.offers
+    assert capped and all(float(o["total_amount"]) <= float(cheapest) for o in capped)
+    offer = open_offer(app)
+    page = text(app)
+    assert "1 x Adult, EUR " in page and f"EUR {offer['total_amount']}" in page.replace(",", "")
+    assert_clean(app)
+
+
+def test_the_currency_choice_starts_at_the_account_preference(ui_env: str) -> None:
+    email = f"pref-{ui_env[-5:]}-{date.today().isoformat()}@example.com"
+    client = ApiClient(ui_env)
+    client.register(email, PASSWORD, "Grace Hopper")
+    token = client.login(email, PASSWORD).token
+    headers = {"Authorization": f"Bearer {token}"}
+    httpx.patch(f"{ui_env}/me", json={"preferred_currency": "GBP"}, headers=headers)
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.session_state["login"] = client.login(email, PASSWORD)
+    app.run()
+    assert currency_box(app).value == "GBP"
+    search(app)
+    assert {o["total_currency"] for o in journey(app).results.offers} == {"GBP"}
     assert_clean(app)
 
 

@@ -4,7 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from farebridge.domain.money import CurrencyMismatch, Money, reference_usd_cents
+from farebridge.domain.money import (
+    REFERENCE_USD_RATES,
+    CurrencyMismatch,
+    ExchangeRates,
+    Money,
+    NoExchangeRate,
+    check_rate,
+    exponent_of,
+    minor_units_at_most,
+)
 
 
 def test_rounds_to_the_currency_precision() -> None:
@@ -47,6 +56,79 @@ def test_addition_is_exact_in_minor_units(a: int, b: int) -> None:
     assert total.minor == a + b
 
 
-def test_reference_amounts_compare_across_currencies() -> None:
-    assert reference_usd_cents(Money.of("100", "GBP")) > reference_usd_cents(Money.of("100", "EUR"))
-    assert reference_usd_cents(Money.of("100", "USD")) == 10000
+RATES = ExchangeRates(
+    {"USD": Decimal("1"), "EUR": Decimal("1.16"), "JPY": Decimal("0.0066"), "KWD": Decimal("3.26")}
+)
+
+
+def test_conversion_goes_through_dollars() -> None:
+    assert RATES.convert(Money.of("100", "EUR"), "USD") == Money.of("116", "USD")
+    assert RATES.convert(Money.of("116", "USD"), "EUR") == Money.of("100", "EUR")
+    assert RATES.rate("EUR", "JPY") == Decimal("1.16") / Decimal("0.0066")
+
+
+def test_conversion_rounds_half_up_to_the_target_precision() -> None:
+    assert RATES.convert(Money.of("100", "EUR"), "JPY") == Money.of("17576", "JPY")  # 17575.76
+    assert RATES.convert(Money.of("10", "USD"), "KWD") == Money.of("3.067", "KWD")  # 3.0674…
+    assert RATES.convert(Money.of("0.01", "JPY"), "EUR").amount == Decimal("0.00")
+
+
+def test_conversion_to_the_same_currency_changes_nothing() -> None:
+    money = Money.of("612.40", "EUR")
+    assert RATES.convert(money, "EUR") is money or RATES.convert(money, "EUR") == money
+    assert RATES.rate("EUR", "EUR") == 1
+
+
+def test_an_unknown_currency_has_no_rate() -> None:
+    with pytest.raises(NoExchangeRate, match="XAU"):
+        RATES.convert(Money.of("1", "USD"), "XAU")
+    assert not RATES.knows("XAU") and RATES.knows("EUR")
+
+
+def test_the_defaults_cover_sixty_currencies_with_their_precision() -> None:
+    assert len(REFERENCE_USD_RATES) >= 60
+    assert all(rate > 0 for rate in REFERENCE_USD_RATES.values())
+    assert (
+        ExchangeRates(REFERENCE_USD_RATES).knows("GBP")
+        and exponent_of("JPY") == 0
+        and exponent_of("BHD") == 3
+    )
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_conversion_is_decimal_and_never_off_by_more_than_half_a_minor_unit(minor: int) -> None:
+    money = Money.from_minor(minor, "EUR")
+    converted = RATES.convert(money, "USD")
+    exact = money.amount * Decimal("1.16")
+    assert abs(converted.amount - exact) <= Decimal("0.005")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [("100.50", "USD", 10050), ("100.509", "USD", 10050), ("100.5", "JPY", 100)],
+)
+def test_a_price_cap_rounds_down(amount: str, currency: str, minor: int) -> None:
+    assert minor_units_at_most(Decimal(amount), currency) == minor
+
+
+def test_a_valid_rate_loses_its_trailing_zeros() -> None:
+    assert str(check_rate("EUR", Decimal("1.0900"))) == "1.09"
+    assert str(check_rate("KWD", Decimal("3E+0"))) == "3"
+
+
+@pytest.mark.parametrize(
+    ("currency", "rate", "message"),
+    [
+        ("EUR", "0", "positive"),
+        ("EUR", "-1.2", "positive"),
+        ("EUR", "NaN", "positive"),
+        ("EUR", "Infinity", "positive"),
+        ("EUR", "1E+9", "implausibly large"),
+        ("EURO", "1.1", "3-letter"),
+        ("eur", "1.1", "3-letter"),
+        ("E1R", "1.1", "3-letter"),
+    ],
+)
+def test_an_invalid_rate_is_refused(currency: str, rate: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        check_rate(currency, Decimal(rate))

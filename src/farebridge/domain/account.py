@@ -20,6 +20,7 @@ class User:
     role: Role
     created_at: datetime
     full_name: str = ""
+    preferred_currency: str | None = None  # searches are priced in it unless they ask otherwise
 
     def may_see(self, owner_id: str | None) -> bool:
         """Ownership rule for every object read by id: own objects; admins see all."""

@@ -37,7 +37,8 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
     * ticketed: refundable fares lose the penalty; non-refundable fares
       get back only the taxes, as airlines do.
 
-    ``refund + penalty`` is always the order's total, paid extras included.
+    ``refund + penalty`` is always the order's total, paid extras included; all three
+    are in the order's (selling) currency, as are the fare's penalties.
     """
     check_transition(order.id, order.status, OrderStatus.CANCELLED)
     zero = Money.zero(order.total.currency)
@@ -53,9 +54,6 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
     rule = order.conditions.refund_before_departure
     if not rule.allowed:  # the fare and the paid extras are kept; taxes come back
         return order.tax, order.total - order.tax
-    penalty = rule.penalty or zero
-    if penalty.currency != order.total.currency:
-        penalty = Money(penalty.amount, order.total.currency)
-    penalty = penalty * len([p for p in order.passengers if p.type.occupies_seat])
+    penalty = (rule.penalty or zero) * len([p for p in order.passengers if p.type.occupies_seat])
     refund = (order.total - penalty).max_zero()
     return refund, order.total - refund

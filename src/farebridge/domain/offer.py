@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -9,7 +10,7 @@ from typing import Any
 
 from farebridge.domain.itinerary import Carrier, Slice
 from farebridge.domain.money import Money
-from farebridge.domain.search import OfferPassenger, SearchCriteria
+from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,31 @@ class OfferService:
 
 
 @dataclass(frozen=True, slots=True)
+class PassengerPrice:
+    """What each of ``count`` passengers of one type pays, in the offer's currency."""
+
+    passenger_type: PassengerType
+    count: int
+    base: Money  # per passenger
+    tax: Money  # per passenger
+
+    @property
+    def total(self) -> Money:
+        return self.base + self.tax
+
+
+def fare_totals(prices: Sequence[PassengerPrice]) -> tuple[Money, Money]:
+    """``(base, tax)`` for everyone: each passenger type's unit price times its count,
+    so a breakdown always adds up exactly to the offer's amounts."""
+    base = Money.zero(prices[0].base.currency)
+    tax = Money.zero(prices[0].tax.currency)
+    for price in prices:
+        base = base + price.base * price.count
+        tax = tax + price.tax * price.count
+    return base, tax
+
+
+@dataclass(frozen=True, slots=True)
 class Offer:
     id: str
     offer_request_id: str
@@ -61,10 +87,37 @@ class Offer:
     # the price is guaranteed until then.
     payment_required_by: datetime | None = None
     provider: str = "sandbox"  # the upstream that made the offer and will book it
+    # The airline's own fare (base + tax as filed, in the airline's currency) when the
+    # provider tells it; every other amount is in the selling currency.
+    airline_fare: Money | None = None
+    # Per passenger type, adding up exactly to ``base`` and ``tax``; empty when unknown.
+    passenger_prices: tuple[PassengerPrice, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.passenger_prices and fare_totals(self.passenger_prices) != (self.base, self.tax):
+            raise ValueError(f"offer {self.id}: the passenger prices do not add up to its price")
 
     @property
     def total(self) -> Money:
         return self.base + self.tax
+
+    def amounts(self) -> Iterator[Money]:
+        """Every amount the offer sells at: fare, breakdown, penalties and extras."""
+        yield self.base
+        yield self.tax
+        for price in self.passenger_prices:
+            yield from (price.base, price.tax)
+        for rule in (
+            self.conditions.refund_before_departure,
+            self.conditions.change_before_departure,
+        ):
+            if rule.penalty is not None:
+                yield rule.penalty
+        for service in self.available_services:
+            yield service.unit_price
+
+    def is_priced_in(self, currency: str) -> bool:
+        return all(money.currency == currency for money in self.amounts())
 
     @property
     def total_duration(self) -> timedelta:

@@ -39,13 +39,16 @@ class Payment:
     failure_code: str | None = None
 
 
-def check_amount(requested: Money, due: Money, *, field: str = "amount") -> None:
-    """A payment must be exactly the amount due, in the same currency (seed 000: 422)."""
+def check_amount(
+    requested: Money, due: Money, *, field: str = "amount", currency_field: str = "currency"
+) -> None:
+    """A payment must be exactly the amount due, in the order's currency (seed 000: 422)."""
     if requested.currency != due.currency:
         raise AmountMismatch(
-            f"Payment currency {requested.currency} does not match the order currency "
-            f"{due.currency}.",
-            field="currency",
+            f"The order is priced in {due.currency}; pay {due} (payments in "
+            f"{requested.currency} are not accepted).",
+            field=currency_field,
+            code="currency_mismatch",
         )
     if requested.amount != due.amount:
         raise AmountMismatch(

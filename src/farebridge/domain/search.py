@@ -65,6 +65,9 @@ class SearchCriteria:
     cabin_class: CabinClass = CabinClass.ECONOMY
     max_connections: int = 1
     preferred_airlines: tuple[str, ...] = ()
+    # The selling currency: every offer of the search is priced in it (chosen by
+    # services.search: the request's, else the account's, else the operator's default).
+    currency: str = "USD"
 
     @property
     def seated_passengers(self) -> int:

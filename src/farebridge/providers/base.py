@@ -12,6 +12,15 @@ Providers raise only domain errors:
 * ``OfferPriceChanged`` — the fare was re-priced at booking time (409);
 * ``SeatUnavailable`` — a chosen seat was taken by someone else (409).
 
+Money: every offer of a search comes back priced in ``criteria.currency`` (the
+selling currency the engine chose): ``base``, ``tax``, ``passenger_prices``,
+condition penalties and ``available_services``; so are the seats of its seat
+maps and the extras ``price_services`` prices for it. A provider whose airline
+files in another currency converts, and may keep the airline's own fare in
+``Offer.airline_fare``. The search service drops any offer not in the selling
+currency. Providers that convert use the engine's rates through an
+``ExchangeRateSource`` given to them in ``bootstrap.py``.
+
 Every mutating call is idempotent on its natural key: ``create_booking`` on the
 caller's ``key`` (our order id, so that ``find_booking(key)`` finds a booking a
 crash left unrecorded), the others on the booking reference.
@@ -28,7 +37,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from farebridge.domain.fare_rules import FareRules
-from farebridge.domain.money import Money
+from farebridge.domain.money import ExchangeRates, Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.payment import PaymentMethod
@@ -70,6 +79,12 @@ class BookingChange:
 NO_SCENARIOS: frozenset[str] = frozenset()
 
 
+class ExchangeRateSource(Protocol):
+    """The engine's current exchange rates (the operator's table, briefly cached)."""
+
+    def current(self) -> ExchangeRates: ...
+
+
 def parse_scenarios(header: str | None, known: frozenset[str]) -> frozenset[str]:
     """``"sold_out, timeout"`` → ``{"sold_out", "timeout"}``; unknown names raise ValueError."""
     if not header:
@@ -96,7 +111,8 @@ class Provider(Protocol):
         now: datetime,
         scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> SearchResult:
-        """Offers for ``criteria``; each offer's ``offer_request_id`` is set."""
+        """Offers for ``criteria``, priced in ``criteria.currency``; each offer's
+        ``offer_request_id`` is set."""
         ...
 
     def recheck_offer(

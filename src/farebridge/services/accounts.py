@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -14,6 +14,7 @@ from farebridge.domain.account import Role, User
 from farebridge.domain.errors import NotAuthenticated, ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.services import api_keys
+from farebridge.services.currencies import check_sellable
 from farebridge.services.ports import Dependencies
 
 _hasher = PasswordHasher()
@@ -40,6 +41,7 @@ def register_user(
     password: str,
     full_name: str = "",
     role: Role = Role.CUSTOMER,
+    preferred_currency: str | None = None,
 ) -> User:
     email = email.strip().lower()
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -48,11 +50,23 @@ def register_user(
             field="password",
             code="password_too_short",
         )
-    user = User(new_id("usr"), email, role, deps.clock.now(), full_name.strip())
+    if preferred_currency is not None:
+        check_sellable(deps, preferred_currency, field="preferred_currency")
+    user = User(new_id("usr"), email, role, deps.clock.now(), full_name.strip(), preferred_currency)
     with deps.uow() as uow:
         uow.users.add(user, _hasher.hash(password))
         uow.commit()
     return user
+
+
+def set_preferred_currency(deps: Dependencies, *, user: User, currency: str | None) -> User:
+    """The currency the account's searches are priced in; None: the server's default."""
+    if currency is not None:
+        check_sellable(deps, currency, field="preferred_currency")
+    with deps.uow() as uow:
+        uow.users.set_preferred_currency(user.id, currency)
+        uow.commit()
+    return replace(user, preferred_currency=currency)
 
 
 def log_in(deps: Dependencies, *, email: str, password: str) -> IssuedToken:

@@ -175,7 +175,12 @@ def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None
                 field="payments",
                 code="payment_required",
             )
-        check_amount(command.payment.amount, due, field="payments[0].amount")
+        check_amount(
+            command.payment.amount,
+            due,
+            field="payments[0].amount",
+            currency_field="payments[0].currency",
+        )
         return
     if command.payment is not None:
         raise InvalidRequest(

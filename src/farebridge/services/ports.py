@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from farebridge.domain.account import ApiKey, User
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.clock import Clock
-from farebridge.domain.money import Money
+from farebridge.domain.money import ExchangeRate
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
-from farebridge.providers.base import PaymentGateway
+from farebridge.providers.base import ExchangeRateSource, PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
 
 
@@ -50,7 +51,8 @@ class Page(Generic[T]):
 @dataclass(frozen=True, slots=True)
 class OfferFilter:
     sort: str = "total_amount"  # | "total_duration"
-    max_price: Money | None = None  # compared across currencies at the reference rates
+    max_price: Decimal | None = None  # in max_price_currency
+    max_price_currency: str | None = None  # the search's selling currency (None: that one)
     max_connections: int | None = None
     airlines: tuple[str, ...] = ()  # owning airlines' IATA codes; empty: all
     departure_from: time | None = None  # first departure, local time at the origin
@@ -62,6 +64,7 @@ class Users(Protocol):
     def get(self, user_id: str) -> User | None: ...
     def get_with_password_hash(self, email: str) -> tuple[User, str] | None: ...
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+    def set_preferred_currency(self, user_id: str, currency: str | None) -> None: ...
 
 
 class Tokens(Protocol):
@@ -174,6 +177,22 @@ class Cancellations(Protocol):
     def confirm(self, quote_id: str, *, now: datetime) -> bool: ...
 
 
+class ExchangeRateTable(Protocol):
+    def list(self) -> list[ExchangeRate]:
+        """Every rate, by currency code."""
+        ...
+
+    def put_many(self, rates: Sequence[ExchangeRate]) -> None:
+        """Insert or replace each rate."""
+        ...
+
+
+class ExchangeRateCache(ExchangeRateSource, Protocol):
+    def forget(self) -> None:
+        """Read the table again at the next ``current()`` (this process changed it)."""
+        ...
+
+
 class JobLike(Protocol):
     @property
     def id(self) -> int: ...
@@ -229,6 +248,8 @@ class UnitOfWork(Protocol):
     def cancellations(self) -> Cancellations: ...
     @property
     def jobs(self) -> Jobs: ...
+    @property
+    def exchange_rates(self) -> ExchangeRateTable: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -252,6 +273,8 @@ class Policies:
     # How long an order or payment may stay pending before the reconciler (or a
     # retry with the same key) decides that its request died and finishes it.
     recovery_grace: timedelta = timedelta(seconds=30)
+    # The selling currency of a search that names none, by an account without a preference.
+    default_currency: str = "USD"
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]
@@ -271,6 +294,7 @@ class Dependencies:
     clock: Clock
     places: PlaceDirectory
     policies: Policies
+    rates: ExchangeRateCache  # the operator's exchange rates, briefly cached
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     # Called at each step boundary of the money and inventory path (e.g.
     # "order.booked"); the crash tests kill the process there.

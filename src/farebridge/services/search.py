@@ -20,12 +20,13 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
-from farebridge.domain.money import REFERENCE_USD_RATES, Money
+from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import OrderService, services_total
 from farebridge.domain.search import SearchCriteria, validate_criteria
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
+from farebridge.services.currencies import selling_currency
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
 
@@ -38,11 +39,14 @@ def create_offer_request(
     user: User | None,
     criteria: SearchCriteria,
     scenarios: frozenset[str] = NO_SCENARIOS,
+    currency: str | None = None,
 ) -> OfferRequest:
     """Validate, store and queue a search; returns at once with status pending.
 
-    The search goes to every enabled provider; ``scenarios`` (test faults) are
-    stored with it, so the worker that runs it sees them."""
+    Every offer will be priced in one selling currency: ``currency``, else the
+    account's preferred currency, else the operator's default (it is stored in
+    the criteria). The search goes to every enabled provider; ``scenarios``
+    (test faults) are stored with it, so the worker that runs it sees them."""
     now = deps.clock.now()
     today = now.date()
     validate_criteria(
@@ -60,7 +64,7 @@ def create_offer_request(
     request = OfferRequest(
         id=new_id("orq"),
         owner_id=user.id if user else None,
-        criteria=criteria,
+        criteria=replace(criteria, currency=selling_currency(deps, user, currency)),
         status=OfferRequestStatus.PENDING,
         created_at=now,
         providers=deps.providers.names,
@@ -130,9 +134,17 @@ def _search_one(deps: Dependencies, provider: Provider, request: OfferRequest) -
     result = provider.search(
         request.id, request.criteria, now=deps.clock.now(), scenarios=request.scenarios
     )
+    currency = request.criteria.currency
+    sellable = [offer for offer in result.offers if offer.is_priced_in(currency)]
+    if len(sellable) < len(result.offers):
+        log.warning(
+            "search.offers_in_wrong_currency",
+            provider=provider.name,
+            currency=currency,
+            dropped=len(result.offers) - len(sellable),
+        )
     offers = [
-        o if o.provider == provider.name else replace(o, provider=provider.name)
-        for o in result.offers
+        o if o.provider == provider.name else replace(o, provider=provider.name) for o in sellable
     ]
     return SearchResult(offers=offers, truncated=result.truncated)
 
@@ -183,16 +195,22 @@ def list_offers(
     filters: OfferFilter,
     page: PageRequest,
 ) -> Page[Offer]:
-    _owned_request(deps, user, request_id)
-    price = filters.max_price
-    if price is not None and price.currency not in REFERENCE_USD_RATES:
-        raise ValidationFailed(
-            f"Prices cannot be compared in {price.currency}.",
-            field="max_price_currency",
-            code="unsupported_currency",
-        )
+    """Offers sorted and filtered in the search's currency (``max_price`` is in it)."""
+    request = _owned_request(deps, user, request_id)
+    filters = _in_currency(filters, request.criteria.currency)
     with deps.uow(read_only=True) as uow:
         return uow.offers.list(request_id, filters, page)
+
+
+def _in_currency(filters: OfferFilter, currency: str) -> OfferFilter:
+    asked = filters.max_price_currency
+    if asked is not None and asked != currency:
+        raise ValidationFailed(
+            f"This search is priced in {currency}: give max_price in {currency}, not {asked}.",
+            field="max_price_currency",
+            code="currency_mismatch",
+        )
+    return replace(filters, max_price_currency=currency)
 
 
 def offer_airlines(

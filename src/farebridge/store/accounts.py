@@ -19,6 +19,7 @@ def _user(row: object) -> User:
         role=Role(row.role),  # type: ignore[attr-defined]
         created_at=row.created_at,  # type: ignore[attr-defined]
         full_name=row.full_name,  # type: ignore[attr-defined]
+        preferred_currency=row.preferred_currency,  # type: ignore[attr-defined]
     )
 
 
@@ -37,6 +38,7 @@ class UserRepository:
                         full_name=user.full_name,
                         role=user.role.value,
                         created_at=user.created_at,
+                        preferred_currency=user.preferred_currency,
                     )
                 )
         except IntegrityError as exc:
@@ -55,6 +57,11 @@ class UserRepository:
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self._db.execute(
             update(users).where(users.c.id == user_id).values(password_hash=password_hash)
+        )
+
+    def set_preferred_currency(self, user_id: str, currency: str | None) -> None:
+        self._db.execute(
+            update(users).where(users.c.id == user_id).values(preferred_currency=currency)
         )
 
 

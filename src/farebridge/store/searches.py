@@ -8,7 +8,7 @@ from datetime import datetime, time
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from farebridge.domain.money import reference_usd_cents
+from farebridge.domain.money import minor_units_at_most
 from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
 from farebridge.services.ports import AirlineNames, OfferFilter, Page, PageRequest
 from farebridge.store.codec import criteria_codec, dump, offer_codec
@@ -100,7 +100,7 @@ class OfferRepository:
             "offer_request_id": offer.offer_request_id,
             "total_amount_minor": offer.total.minor,
             "total_currency": offer.total.currency,
-            "comparable_amount": reference_usd_cents(offer.total),
+            "comparable_amount": offer.total.minor,
             "total_duration_minutes": int(offer.total_duration.total_seconds() // 60),
             "connections": offer.connections,
             "owner_iata_code": offer.owner.iata_code,
@@ -134,8 +134,12 @@ class OfferRepository:
             offers.c.offer_request_id == request_id
         )
         if filters.max_price is not None:
-            cap = reference_usd_cents(filters.max_price)
-            query = query.where(offers.c.comparable_amount <= cap)
+            currency = filters.max_price_currency
+            assert currency is not None, "the search service gives the search's currency"
+            cap = minor_units_at_most(filters.max_price, currency)
+            query = query.where(
+                offers.c.total_currency == currency, offers.c.comparable_amount <= cap
+            )
         if filters.max_connections is not None:
             query = query.where(offers.c.connections <= filters.max_connections)
         if filters.airlines:

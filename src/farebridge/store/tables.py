@@ -73,6 +73,7 @@ users = Table(
     Column("full_name", String(200), nullable=False, server_default=""),
     Column("role", String(20), nullable=False),
     Column("created_at", Instant, nullable=False),
+    Column("preferred_currency", String(3)),  # searches default to it; null: the server's
 )
 
 api_keys = Table(
@@ -128,7 +129,8 @@ offers = Table(
     Column("total_amount_minor", BigInteger, nullable=False),
     Column("total_currency", String(3), nullable=False),
     Column("total_duration_minutes", Integer, nullable=False),
-    # total in US cents at fixed reference rates: sorts offers of mixed currencies
+    # the total in minor units of the search's selling currency: what offers sort and
+    # filter by (offers made before migration 0006: US cents, their searches' USD)
     Column("comparable_amount", BigInteger, nullable=False),
     Column("connections", Integer, nullable=False),
     Column("owner_iata_code", String(3), nullable=False),
@@ -227,6 +229,15 @@ cancellations = Table(
     Column("created_at", Instant, nullable=False),
     Column("expires_at", Instant, nullable=False),
     Column("confirmed_at", Instant),
+)
+
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("currency", String(3), primary_key=True),
+    # US dollars per unit, as exact decimal text (no binary float on any database)
+    Column("usd_per_unit", String(40), nullable=False),
+    Column("updated_at", Instant, nullable=False),
 )
 
 jobs = Table(

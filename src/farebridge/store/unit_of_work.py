@@ -10,6 +10,7 @@ from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRep
 from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
+from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
 
 
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     cancellations: CancellationRepository
     jobs: JobRepository
+    exchange_rates: ExchangeRateRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
         self.payments = PaymentRepository(connection)
         self.cancellations = CancellationRepository(connection)
         self.jobs = JobRepository(connection)
+        self.exchange_rates = ExchangeRateRepository(connection)
         return self
 
     def __exit__(

@@ -16,6 +16,7 @@ import httpx
 from farebridge.ui.models import (
     Cancellation,
     CancelledOrder,
+    Currencies,
     FareRules,
     Offer,
     OfferRequest,
@@ -99,8 +100,7 @@ class OfferQuery:
 
     sort: str = "total_amount"
     max_connections: int | None = None
-    max_price: str | None = None
-    max_price_currency: str = "USD"
+    max_price: str | None = None  # in the search's currency
     airlines: tuple[str, ...] = ()
     departure_from: str | None = None  # "HH:MM", local at the origin
     departure_to: str | None = None
@@ -175,6 +175,9 @@ class ApiClient:
     def me(self) -> User:
         return cast(User, self._data("GET", "/me"))
 
+    def list_currencies(self) -> Currencies:
+        return cast(Currencies, self._data("GET", "/currencies"))
+
     # --- search ----------------------------------------------------------------
     def suggest_places(self, query: str) -> list[Place]:
         return cast(list[Place], self._data("GET", "/places/suggestions", params={"query": query}))
@@ -195,7 +198,6 @@ class ApiClient:
         }
         if query.max_price is not None:
             params["max_price"] = query.max_price
-            params["max_price_currency"] = query.max_price_currency
         if query.airlines:
             params["airlines"] = ",".join(query.airlines)
         if query.departure_from is not None:

@@ -68,7 +68,9 @@ def instant(value: str | None) -> str:
 
 
 def money(amount: str, currency: str) -> str:
-    return f"{currency} {Decimal(amount):,.2f}"
+    """``("17576", "JPY")`` → ``JPY 17,576``: the API sends each amount in its currency's
+    precision (no cents for yen, three decimals for dinars), so keep its decimals."""
+    return f"{currency} {Decimal(amount):,}"
 
 
 def arrival(item: Slice) -> str:

@@ -34,6 +34,20 @@ class User(TypedDict):
     email: str
     full_name: str
     role: str
+    preferred_currency: str | None
+
+
+class ExchangeRate(TypedDict):
+    currency: str
+    usd_per_unit: str
+    updated_at: str
+
+
+class Currencies(TypedDict):
+    """The currencies a search may be priced in, and the server's default."""
+
+    default_currency: str
+    rates: list[ExchangeRate]
 
 
 class Carrier(TypedDict):
@@ -115,7 +129,21 @@ class Service(TypedDict):
     total_currency: str
 
 
+class PassengerPrice(TypedDict):
+    """What each of ``count`` passengers of one type pays, in the search's currency."""
+
+    passenger_type: str
+    count: int
+    base_amount: str
+    tax_amount: str
+    total_amount: str
+    currency: str
+
+
 class Offer(TypedDict):
+    """Every amount is in the search's currency; ``airline_total_*`` is the airline's own
+    fare, shown for reference."""
+
     id: str
     offer_request_id: str
     owner: Carrier
@@ -125,6 +153,9 @@ class Offer(TypedDict):
     base_currency: str
     tax_amount: str
     tax_currency: str
+    passenger_prices: list[PassengerPrice]
+    airline_total_amount: str | None
+    airline_total_currency: str | None
     total_duration: str
     fare_brand_name: str
     payment_requirements: PaymentRequirements
@@ -148,6 +179,7 @@ class AirlineName(TypedDict):
 
 class OfferRequest(TypedDict):
     id: str
+    currency: str  # every offer of the search is priced in it
     status: str
     offers_count: int
     truncated: bool

@@ -47,6 +47,7 @@ class Criteria:
     infants: int = 0
     cabin_class: str = "economy"
     max_connections: int = 1
+    currency: str | None = None  # None: the account's, else the server's default
 
     def to_api(self) -> dict[str, Any]:
         passengers = (
@@ -54,7 +55,7 @@ class Criteria:
             + [{"type": "child"}] * self.children
             + [{"type": "infant_without_seat"}] * self.infants
         )
-        return {
+        body: dict[str, Any] = {
             "slices": [
                 {
                     "origin": leg.origin,
@@ -67,6 +68,9 @@ class Criteria:
             "cabin_class": self.cabin_class,
             "max_connections": self.max_connections,
         }
+        if self.currency:
+            body["currency"] = self.currency
+        return body
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +89,7 @@ class Results:
     next_cursor: str | None = None
     sort: str = "total_amount"
     max_connections: int | None = None
-    max_price: str | None = None
-    max_price_currency: str = "USD"
+    max_price: str | None = None  # in the search's currency
     airlines: tuple[str, ...] = ()
     departure_hours: tuple[int, int] = (0, 24)
 

@@ -19,6 +19,7 @@ from farebridge.providers.sandbox.booking.inventory import LegKey, SandboxBookin
 from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.providers.sandbox.world.airlines import Airline, airline_directory
 from farebridge.providers.sandbox.world.network import Network, build_network
+from tests.factories import FixedRates
 
 SEED = 7
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -122,6 +123,7 @@ def make_criteria(
     cabin_class: CabinClass = CabinClass.ECONOMY,
     max_connections: int = 0,
     preferred_airlines: tuple[str, ...] = (),
+    currency: str = "USD",
 ) -> SearchCriteria:
     return SearchCriteria(
         slices=tuple(SliceRequest(origin, destination, day) for origin, destination, day in route),
@@ -129,6 +131,7 @@ def make_criteria(
         cabin_class=cabin_class,
         max_connections=max_connections,
         preferred_airlines=preferred_airlines,
+        currency=currency,
     )
 
 
@@ -161,4 +164,4 @@ def inventory() -> FakeInventory:
 
 @pytest.fixture
 def provider(inventory: FakeInventory, places: PlaceDirectory, network: Network) -> SandboxProvider:
-    return SandboxProvider(inventory, places, seed=SEED, network=network)
+    return SandboxProvider(inventory, places, rates=FixedRates(), seed=SEED, network=network)

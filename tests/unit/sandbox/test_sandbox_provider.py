@@ -72,14 +72,16 @@ def test_it_is_a_provider(provider: SandboxProvider) -> None:
 
 
 def test_one_way_offers_are_itineraries_times_brands(provider: SandboxProvider) -> None:
-    criteria = make_criteria(passengers=offer_passengers(adults=2, children=1))
+    criteria = make_criteria(passengers=offer_passengers(adults=2, children=1), currency="EUR")
     result = provider.search("orq_1", criteria, now=NOW)
     assert result.offers
     for offer in result.offers:
         assert offer.id.startswith("off_") and offer.offer_request_id == "orq_1"
         assert offer.passengers == criteria.passengers
         assert offer.expires_at == NOW + timedelta(minutes=30)
-        assert offer.total.currency == airline(offer.owner.iata_code).currency
+        assert offer.total.currency == "EUR"
+        assert offer.airline_fare is not None
+        assert offer.airline_fare.currency == airline(offer.owner.iata_code).currency
         for piece in offer.slices:
             assert piece.id.startswith("sli_") and piece.fare_brand_name == offer.fare_brand_name
             for segment in piece.segments:
@@ -89,7 +91,8 @@ def test_one_way_offers_are_itineraries_times_brands(provider: SandboxProvider) 
     ba = [o for o in result.offers if o.owner.iata_code == "BA"]
     first_itinerary = [o for o in ba if _legs(o) == _legs(ba[0])]
     assert [o.fare_brand_name for o in first_itinerary] == ["Basic", "Standard", "Flex"]
-    assert ba[0].total.currency == "GBP" and ba[0].owner.ticket_prefix == "125"
+    assert ba[0].airline_fare is not None and ba[0].airline_fare.currency == "GBP"
+    assert ba[0].owner.ticket_prefix == "125"
 
 
 def test_money_is_decimal_everywhere(provider: SandboxProvider) -> None:
@@ -106,7 +109,14 @@ def test_provider_reference_has_the_agreed_shape(provider: SandboxProvider) -> N
     offer = _first_offer(provider, max_connections=1)
     reference = offer.provider_reference
     assert json.loads(json.dumps(reference)) == reference
-    assert set(reference) == {"legs", "brand", "seed"} and reference["seed"] == SEED
+    assert set(reference) == {"legs", "brand", "seed", "price"} and reference["seed"] == SEED
+    assert set(reference["price"]) == {
+        "airline_currency",
+        "fare",
+        "tax_per_seat",
+        "currency",
+        "rate",
+    }
     assert reference["brand"] == offer.fare_brand_name.lower()
     segments = [s for piece in offer.slices for s in piece.segments]
     assert len(reference["legs"]) == len(segments)
@@ -122,10 +132,12 @@ def test_provider_reference_has_the_agreed_shape(provider: SandboxProvider) -> N
 
 
 def test_prices_follow_passenger_types(provider: SandboxProvider) -> None:
-    adult = _first_offer(provider)
+    """Sold in the airline's own currency (BA, GBP), the shares are exact."""
+    offers = provider.search("orq_1", make_criteria(currency="GBP"), now=NOW).offers
+    adult = next(o for o in offers if o.owner.iata_code == "BA")
     family = provider.search(
         "orq_2",
-        make_criteria(passengers=offer_passengers(adults=1, children=1, infants=1)),
+        make_criteria(passengers=offer_passengers(adults=1, children=1, infants=1), currency="GBP"),
         now=NOW,
     ).offers
     same = next(
@@ -246,7 +258,8 @@ def test_a_cancelled_booking_cannot_be_ticketed(provider: SandboxProvider) -> No
 def test_low_cost_offers_must_be_paid_at_once(provider: SandboxProvider) -> None:
     offer = _first_offer(provider, low_cost=True, route=(("DUB", "STN", TRAVEL_ON),))
     assert offer.owner.iata_code == "FR" and offer.hold_lifetime is None
-    assert offer.total.currency == "EUR" and offer.fare_brand_name in {"Basic", "Plus"}
+    assert offer.airline_fare is not None and offer.airline_fare.currency == "EUR"
+    assert offer.total.currency == "USD" and offer.fare_brand_name in {"Basic", "Plus"}
     with pytest.raises(InvalidState):
         _book(provider, offer, hold=True)
     booking = provider.create_booking(

@@ -10,6 +10,7 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.seatmap import SeatElement, SeatMap
 from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.providers.sandbox.fares.selling import SellingRate
 from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.providers.sandbox.seats.seatmap import occupied_seats, seat_position
 from farebridge.providers.sandbox.world.aircraft import aircraft_types
@@ -151,7 +152,7 @@ def _element_types(aircraft: str, cabin: CabinClass) -> set[str]:
         key=LegKey("XX1", date(2026, 12, 15), cabin.value),
         aircraft=aircraft_types()[aircraft],
         available=50,
-        currency="USD",
+        selling=SellingRate("USD", "USD", Decimal(1)),
         passengers=offer_passengers(),
     )
     seat_map = build_seat_map(request, seed=7)

@@ -1,10 +1,13 @@
 """The sandbox GDS as a ``Provider``: search, recheck, seat maps, book, ticket, cancel.
 
-Offers carry everything needed to find their legs again in
+Offers carry everything needed to find their legs and price them again in
 ``provider_reference`` (``{"legs": [{"flight", "departure_on", "cabin",
-"initially_available"}], "brand", "seed"}``); seats live in the
-``SandboxInventory`` (the main database), which never oversells. Prices are
-guaranteed while an offer is valid, so a recheck only re-reads availability.
+"initially_available"}], "brand", "seed", "price": {"airline_currency", "fare",
+"tax_per_seat", "currency", "rate"}}``); seats live in the ``SandboxInventory``
+(the main database), which never oversells. Prices are guaranteed while an
+offer is valid, so a recheck only re-reads availability. Each airline files in
+its own currency; offers, seats and bags are sold in the search's currency at
+the engine's rates (``fares/selling.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +38,7 @@ from farebridge.providers.base import (
     NO_SCENARIOS,
     Booking,
     BookingChange,
+    ExchangeRateSource,
     IssuedTicket,
     SearchResult,
 )
@@ -58,6 +61,12 @@ from farebridge.providers.sandbox.fares.offers import (
     plan_slice,
 )
 from farebridge.providers.sandbox.fares.pricing import brand_by_code, class_open
+from farebridge.providers.sandbox.fares.selling import (
+    FiledFare,
+    SellingRate,
+    read_price_reference,
+    with_fare_raised,
+)
 from farebridge.providers.sandbox.faults.plan import (
     PRICE_CHANGE_FACTOR,
     SCENARIOS,
@@ -89,6 +98,7 @@ class SandboxProvider:
         inventory: SandboxInventory,
         places: PlaceDirectory,
         *,
+        rates: ExchangeRateSource,
         seed: int = 7,
         offer_lifetime: timedelta = timedelta(minutes=30),
         hold_lifetime: timedelta = timedelta(hours=24),
@@ -100,6 +110,7 @@ class SandboxProvider:
     ) -> None:
         self._inventory = inventory
         self._places = places
+        self._rates = rates
         self.seed = seed
         self._offer_lifetime = offer_lifetime
         self._hold_lifetime = hold_lifetime
@@ -150,6 +161,7 @@ class SandboxProvider:
             offer_lifetime=self._offer_lifetime,
             hold_lifetime=self._hold_lifetime,
             available=available,
+            rates=self._rates.current(),
         )
         offers = [offer for journey in journeys for offer in build_offers(context, journey)]
         return SearchResult(offers=offers, truncated=truncated or capped)
@@ -164,7 +176,7 @@ class SandboxProvider:
         if self._faults.fires(Fault.SOLD_OUT, scenarios):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
         if self._faults.fires(Fault.PRICE_CHANGE, scenarios):
-            return _repriced(offer)
+            return self._repriced(offer)
         return offer
 
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules:
@@ -174,6 +186,7 @@ class SandboxProvider:
 
     def seat_maps(self, offer: Offer, *, now: datetime) -> list[SeatMap]:
         legs = self._legs(offer)
+        selling = self._selling(offer)
         segments = [(s.id, segment) for s in offer.slices for segment in s.segments]
         if len(segments) != len(legs):
             raise OfferNoLongerAvailable(f"Offer {offer.id} does not match its flights.")
@@ -190,7 +203,7 @@ class SandboxProvider:
                 key=leg.key,
                 aircraft=flight.pattern.aircraft,
                 available=available.get(leg.key, leg.initially_available),
-                currency=offer.total.currency,
+                selling=selling,
                 passengers=offer.passengers,
                 chosen=chosen.get(leg.key, frozenset()),
             )
@@ -203,7 +216,9 @@ class SandboxProvider:
     def price_services(
         self, offer: Offer, requests: Sequence[tuple[str, int]]
     ) -> list[OrderService]:
-        return price_services(self.network, offer, self._legs(offer), requests)
+        return price_services(
+            self.network, offer, self._legs(offer), requests, self._selling(offer)
+        )
 
     def create_booking(
         self,
@@ -317,7 +332,7 @@ class SandboxProvider:
         if self._faults.fires(Fault.SOLD_OUT, scenarios):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
         if self._faults.fires(Fault.PRICE_CHANGE, scenarios):
-            repriced = _repriced(offer)
+            repriced = self._repriced(offer)
             raise OfferPriceChanged(
                 f"The airline re-priced offer {offer.id}: {offer.total} is now {repriced.total}. "
                 "Review the offer and order again.",
@@ -363,6 +378,21 @@ class SandboxProvider:
             ]
         except (KeyError, TypeError, ValueError) as exc:
             raise OfferNoLongerAvailable(f"Offer {offer.id} is not a sandbox offer.") from exc
+
+    def _price(self, offer: Offer) -> tuple[FiledFare, SellingRate]:
+        """The fare the owner filed and the rate it is sold at, from the provider reference."""
+        try:
+            return read_price_reference(offer.provider_reference)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise OfferNoLongerAvailable(f"Offer {offer.id} is not a sandbox offer.") from exc
+
+    def _selling(self, offer: Offer) -> SellingRate:
+        return self._price(offer)[1]
+
+    def _repriced(self, offer: Offer) -> Offer:
+        """The same offer with its filed fare raised by the price-change fault."""
+        filed, selling = self._price(offer)
+        return with_fare_raised(offer, filed, selling, PRICE_CHANGE_FACTOR)
 
     def _check_bookable(self, offer: Offer, *, now: datetime) -> list[LegReservation]:
         """The legs, or ``OfferNoLongerAvailable`` when departed, gone or sold out."""
@@ -426,11 +456,6 @@ def _booking(stored: SandboxBooking) -> Booking:
         payment_required_by=stored.payment_required_by,
         active=stored.status != "cancelled",
     )
-
-
-def _repriced(offer: Offer) -> Offer:
-    """The same offer with its base fare raised by the price-change fault."""
-    return replace(offer, base=offer.base * PRICE_CHANGE_FACTOR)
 
 
 def _check_passengers(offer: Offer, passengers: Sequence[Passenger]) -> None:

@@ -36,12 +36,28 @@ def _price(offer: Offer) -> None:
         f"| Seats and extra bags | chosen in Extras |\n"
         f"| **Total** | **{fmt.money(offer['total_amount'], currency)}** |"
     )
-    counts: dict[str, int] = {}
-    for passenger in offer["passengers"]:
-        counts[passenger["type"]] = counts.get(passenger["type"], 0) + 1
-    st.caption(
-        " · ".join(f"{n} x {fmt.PASSENGER_TYPES.get(kind, kind)}" for kind, n in counts.items())
-    )
+    st.caption(_per_passenger(offer))
+    _airline_fare(offer)
+
+
+def _per_passenger(offer: Offer) -> str:
+    """``2 x Adult, GBP 300.00 each · 1 x Child, GBP 230.00 each``."""
+    parts = []
+    for price in offer["passenger_prices"]:
+        kind = fmt.PASSENGER_TYPES.get(price["passenger_type"], price["passenger_type"])
+        each = fmt.money(price["total_amount"], price["currency"])
+        parts.append(f"{price['count']} x {kind}, {each} each")
+    return " · ".join(parts)
+
+
+def _airline_fare(offer: Offer) -> None:
+    """The airline's own fare, when it sells in another currency than the search's."""
+    amount, currency = offer["airline_total_amount"], offer["airline_total_currency"]
+    if amount and currency and currency != offer["total_currency"]:
+        st.caption(
+            f"The airline's own fare is {fmt.money(amount, currency)}; "
+            f"you pay {fmt.money(offer['total_amount'], offer['total_currency'])}."
+        )
 
 
 def _required_data(offer: Offer) -> None:

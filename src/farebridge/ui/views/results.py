@@ -19,7 +19,7 @@ SORTS = {"total_amount": "Cheapest first", "total_duration": "Fastest first"}
 STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1: "Up to 1 stop"}
 
 
-def _server_filters(journey: Journey, results: Results) -> None:
+def _server_filters(journey: Journey, results: Results, currency: str) -> None:
     """Every filter is applied by the API: a change reloads page one."""
     sort_column, stops_column, price_column = st.columns(3)
     sort = sort_column.radio(
@@ -29,7 +29,7 @@ def _server_filters(journey: Journey, results: Results) -> None:
         "Stops", list(STOPS), format_func=lambda s: STOPS[s], key="filter_stops"
     )
     price = price_column.number_input(
-        f"Max price ({results.max_price_currency})",
+        f"Max price ({currency})",
         min_value=0.0,
         value=None,
         step=50.0,
@@ -109,11 +109,11 @@ def _open(offer_id: str) -> None:
         st.rerun()
 
 
-def _shown(visible: int, more: bool) -> str:
+def _shown(visible: int, more: bool, currency: str) -> str:
     """``Showing 10 flights …``: what the list holds and where the rest are."""
     said = f"Showing {visible} flights"
     rest = " · “Show more flights” at the bottom loads the next ones" if more else ""
-    return f"{said}{rest} · times are local at each airport."
+    return f"{said}{rest} · prices in {currency} · times are local at each airport."
 
 
 def render() -> None:
@@ -131,9 +131,9 @@ def render() -> None:
     if st.button("← Change search", key="change_search"):
         journey.step = Step.SEARCH
         st.rerun()
-    _server_filters(journey, results)
+    _server_filters(journey, results, request["currency"])
     visible = results.offers
-    st.caption(_shown(len(visible), results.next_cursor is not None))
+    st.caption(_shown(len(visible), results.next_cursor is not None, request["currency"]))
     if not visible:
         st.info("No flight matches these filters. Loosen them to see more.")
     for offer in visible:

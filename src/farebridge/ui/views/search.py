@@ -1,4 +1,5 @@
-"""Step 1: where, when, who. Places come from the API's suggestions."""
+"""Step 1: where, when, who, and the currency prices are shown in. Places come from the
+API's suggestions, currencies from its list of rates."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from farebridge.ui import format as fmt
 from farebridge.ui import state
 from farebridge.ui.client import OfferQuery
 from farebridge.ui.feedback import attempt
-from farebridge.ui.models import OfferRequest, Place
+from farebridge.ui.models import Currencies, OfferRequest, Place
 from farebridge.ui.state import Criteria, Leg, Results, Step
 from farebridge.ui.validation import check_search, local_today
 from farebridge.ui.views.common import field_error
@@ -130,6 +131,41 @@ def _travellers(errors: dict[str, str]) -> tuple[int, int, int, str, int]:
     return int(adults), int(children), int(infants), str(cabin), int(connections or 0)
 
 
+def currencies() -> Currencies | None:
+    """The currencies the API prices in, fetched once per session."""
+    listed: Currencies | None = st.session_state.get("currencies")
+    if listed is None:
+        listed = attempt(lambda: state.client().list_currencies())
+        if listed is not None:
+            st.session_state["currencies"] = listed
+    return listed
+
+
+def currency_key() -> str:
+    """One currency choice per account, so that signing in shows the account's currency."""
+    current = state.login()
+    return f"currency_{current.user['id'] if current else 'guest'}"
+
+
+def _currency() -> str | None:
+    """The currency every price of the search is shown and paid in (None: the API decides)."""
+    listed = currencies()
+    if listed is None:
+        return None
+    codes = [rate["currency"] for rate in listed["rates"]]
+    current = state.login()
+    preferred = current.user.get("preferred_currency") if current else None
+    default = preferred if preferred in codes else listed["default_currency"]
+    chosen = st.selectbox(
+        "Prices in",
+        codes,
+        index=codes.index(default) if default in codes else 0,
+        key=currency_key(),
+        help="Every price of this search, the extras and the payment are in this currency.",
+    )
+    return str(chosen) if chosen else None
+
+
 def render() -> None:
     st.subheader("Where would you like to go?")
     errors: dict[str, str] = st.session_state.get("search_errors", {})
@@ -137,7 +173,8 @@ def render() -> None:
     trip = st.radio("Trip", TRIP_TYPES, horizontal=True, key="trip_type") or "One-way"
     legs = _legs(trip, today, errors)
     adults, children, infants, cabin, connections = _travellers(errors)
-    criteria = Criteria(legs, adults, children, infants, cabin, connections)
+    currency = _currency()
+    criteria = Criteria(legs, adults, children, infants, cabin, connections, currency)
     if not st.button("🔍 Search flights", type="primary", key="search_button"):
         return
     errors = check_search(criteria, today=today)
@@ -196,7 +233,6 @@ def load_offers(results: Results, request_id: str, *, reset: bool) -> None:
         sort=results.sort,
         max_connections=results.max_connections,
         max_price=results.max_price,
-        max_price_currency=results.max_price_currency,
         airlines=results.airlines,
         departure_from=_clock(results.departure_hours[0]) if results.departure_hours[0] else None,
         departure_to=_clock(results.departure_hours[1])

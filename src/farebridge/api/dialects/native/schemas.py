@@ -32,10 +32,30 @@ class RequestModel(BaseModel):
 
 
 # --- accounts ---------------------------------------------------------------
+SellingCurrency = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{3}$",
+        description="An ISO 4217 code with an exchange rate (GET /api/currencies)",
+        examples=["EUR"],
+    ),
+]
+
+
 class RegisterBody(RequestModel):
     email: EmailStr
     password: Annotated[str, Field(min_length=8, max_length=200)]
     full_name: Annotated[str, Field(max_length=200)] = ""
+    preferred_currency: SellingCurrency | None = Field(
+        default=None, description="Searches are priced in it unless they name a currency"
+    )
+
+
+class AccountUpdateBody(RequestModel):
+    preferred_currency: SellingCurrency | None = Field(
+        description="Searches are priced in it unless they name a currency; null: the "
+        "server's default"
+    )
 
 
 class ApiKeyBody(RequestModel):
@@ -80,6 +100,11 @@ class OfferRequestBody(RequestModel):
     cabin_class: CabinClass = CabinClass.ECONOMY
     max_connections: Annotated[int, Field(ge=0, le=2)] = 1
     preferred_airlines: Annotated[list[AirlineCode], Field(max_length=10)] = []
+    currency: SellingCurrency | None = Field(
+        default=None,
+        description="Price every offer in this currency; default: the account's "
+        "preferred_currency, else the server's default (FAREBRIDGE_DEFAULT_CURRENCY)",
+    )
 
 
 # --- orders and payments -------------------------------------------------------

@@ -13,7 +13,7 @@ from farebridge.domain.order import OrderService
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import OfferPassenger
 from farebridge.providers.sandbox.booking.inventory import LegReservation
-from farebridge.providers.sandbox.fares.pricing import to_currency
+from farebridge.providers.sandbox.fares.selling import SellingRate
 from farebridge.providers.sandbox.seats.selection import price_seats
 from farebridge.providers.sandbox.world.airlines import Airline
 from farebridge.providers.sandbox.world.network import Network
@@ -29,15 +29,19 @@ def bag_price_usd(distance_km: float) -> Decimal:
 
 
 def bag_services(
-    slices: Sequence[Slice], passengers: Sequence[OfferPassenger], owner: Airline
+    slices: Sequence[Slice],
+    passengers: Sequence[OfferPassenger],
+    owner: Airline,
+    selling: SellingRate,
 ) -> tuple[OfferService, ...]:
-    """One extra 23 kg checked bag per seated passenger and slice, up to two each."""
+    """One extra 23 kg checked bag per seated passenger and slice, up to two each,
+    filed by the owner in its currency and sold in the search's."""
     services = []
     for item in slices:
         usd = bag_price_usd(great_circle_km(item.origin, item.destination))
         if owner.is_low_cost:
             usd *= LOW_COST_BAG_MARKUP
-        price = to_currency(usd, owner.currency, whole=True)
+        price = selling.sell_usd(usd)
         for passenger in passengers:
             if passenger.type.occupies_seat:
                 services.append(
@@ -64,8 +68,10 @@ def price_services(
     offer: Offer,
     legs: Sequence[LegReservation],
     requests: Sequence[tuple[str, int]],
+    selling: SellingRate,
 ) -> list[OrderService]:
-    """Bags from the offer's ``available_services``, seats from its seat maps."""
+    """Bags from the offer's ``available_services``, seats from its seat maps, in the
+    offer's currency."""
     bags = {service.id: service for service in offer.available_services}
     seen: set[str] = set()
     priced: list[OrderService] = []
@@ -106,4 +112,4 @@ def price_services(
                 quantity=quantity,
             )
         )
-    return priced + price_seats(network, offer, legs, seats)
+    return priced + price_seats(network, offer, legs, seats, selling)

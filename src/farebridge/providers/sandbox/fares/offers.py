@@ -3,9 +3,10 @@
 A leg is flown in the requested cabin, or in the nearest one the aircraft has
 (premium economy falls back to economy, first to business); an itinerary needs
 the requested cabin on at least one leg. The owner of an offer is the airline
-of its first flight: it sets the currency, the fare brands and the ticket
-prefix, and every other flight must be its own or an alliance partner's. A
-segment shows the owner as marketing carrier when it sells that flight (its
+of its first flight: it files the fare in its currency, sets the fare brands and
+the ticket prefix, and every other flight must be its own or an alliance
+partner's. Every amount is then sold in the search's currency (``selling.py``).
+A segment shows the owner as marketing carrier when it sells that flight (its
 own, or a codeshare on a partner's), and the airline that flies it as operating
 carrier (a regional operator for its mainline, a partner for a codeshare).
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass, Segment, Slice
-from farebridge.domain.money import Money
+from farebridge.domain.money import ExchangeRates, Money, NoExchangeRate
 from farebridge.domain.offer import Offer
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import SearchCriteria
@@ -38,8 +39,13 @@ from farebridge.providers.sandbox.fares.pricing import (
     departure_tax,
     fare_basis,
     initial_available,
-    passenger_totals,
     slice_fare,
+)
+from farebridge.providers.sandbox.fares.selling import (
+    FiledFare,
+    SellingRate,
+    price_reference,
+    sell_fare,
 )
 from farebridge.providers.sandbox.search.engine import Itinerary
 from farebridge.providers.sandbox.world.airlines import Airline, compatible
@@ -161,6 +167,14 @@ class OfferContext:
     offer_lifetime: timedelta
     hold_lifetime: timedelta
     available: Mapping[LegKey, int]
+    rates: ExchangeRates  # the engine's, read once per search
+
+    def selling_rate(self, owner: Airline) -> SellingRate | None:
+        """How the owner's fares become the search's currency; None without a rate."""
+        try:
+            return SellingRate.between(self.rates, owner.currency, self.criteria.currency)
+        except NoExchangeRate:
+            return None
 
 
 HOLD_MARGIN_BEFORE_DEPARTURE = timedelta(hours=2)
@@ -178,11 +192,14 @@ def hold_deadline(
 
 def build_offers(context: OfferContext, journey: Journey) -> list[Offer]:
     """One offer per fare brand the owner sells in the requested cabin and whose
-    booking class is still open on every leg."""
+    booking class is still open on every leg (none when its currency cannot be sold)."""
     owner = journey[0].owner
+    selling = context.selling_rate(owner)
+    if selling is None:
+        return []
     seats = context.criteria.seated_passengers
     return [
-        _offer(context, journey, brand)
+        _offer(context, journey, brand, selling)
         for brand in brands_for(owner, context.criteria.cabin_class)
         if all(
             class_open(
@@ -212,31 +229,37 @@ def provider_reference(journey: Journey, brand: FareBrand, *, seed: int) -> dict
     return {"legs": legs, "brand": brand.code, "seed": seed}
 
 
-def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
+def _offer(
+    context: OfferContext, journey: Journey, brand: FareBrand, selling: SellingRate
+) -> Offer:
     owner = journey[0].owner
-    base, tax = _price(context, journey, brand)
+    filed = _filed_fare(context, journey, brand)
+    sold = sell_fare(filed, selling, context.criteria.passengers)
     slices = tuple(_slice(planned, brand, owner) for planned in journey)
+    reference = provider_reference(journey, brand, seed=context.seed)
     return Offer(
         id=new_id("off"),
         offer_request_id=context.offer_request_id,
         owner=owner.carrier,
         slices=slices,
         passengers=context.criteria.passengers,
-        base=base,
-        tax=tax,
-        conditions=conditions_for(brand, owner.currency),
+        base=sold.base,
+        tax=sold.tax,
+        conditions=selling.sell_conditions(conditions_for(brand, owner.currency)),
         fare_brand_name=brand.name,
         created_at=context.now,
         expires_at=context.now + context.offer_lifetime,
         requires_instant_payment=owner.is_low_cost,
         hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
-        provider_reference=provider_reference(journey, brand, seed=context.seed),
-        available_services=bag_services(slices, context.criteria.passengers, owner),
+        provider_reference={**reference, "price": price_reference(filed, selling)},
+        available_services=bag_services(slices, context.criteria.passengers, owner, selling),
         payment_required_by=None
         if owner.is_low_cost
         else hold_deadline(
             slices[0].departing_at, now=context.now, hold_lifetime=context.hold_lifetime
         ),
+        airline_fare=sold.airline_fare,
+        passenger_prices=sold.passenger_prices,
     )
 
 
@@ -271,7 +294,8 @@ def _segment(leg: PlannedLeg, brand: FareBrand, owner: Airline) -> Segment:
     )
 
 
-def _price(context: OfferContext, journey: Journey, brand: FareBrand) -> tuple[Money, Money]:
+def _filed_fare(context: OfferContext, journey: Journey, brand: FareBrand) -> FiledFare:
+    """One adult's fare and one seat's taxes, in the owner's currency."""
     owner = journey[0].owner
     fare = Money.zero(owner.currency)
     tax_per_seat = Money.zero(owner.currency)
@@ -279,7 +303,7 @@ def _price(context: OfferContext, journey: Journey, brand: FareBrand) -> tuple[M
         fare = fare + slice_fare(owner, brand, _fare_input(context, planned), seed=context.seed)
         for leg in planned.legs:
             tax_per_seat = tax_per_seat + departure_tax(leg.flight.origin, owner.currency)
-    return passenger_totals(fare, tax_per_seat, context.criteria.passengers)
+    return FiledFare(fare, tax_per_seat)
 
 
 def _fare_input(context: OfferContext, planned: PlannedSlice) -> FareInput:

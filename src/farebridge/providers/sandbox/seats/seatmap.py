@@ -5,7 +5,8 @@ lavatories and a galley, exit rows carry ``exit_row`` elements at both ends,
 and economy ends with a galley. Which seats are taken follows the leg's
 availability: exactly ``capacity - available`` seats, chosen from a hash of
 the leg and the seed. Window, aisle and extra-legroom seats in economy and
-premium economy cost money per passenger; every other seat is free.
+premium economy cost money per passenger (filed by the airline in its currency,
+shown in the offer's); every other seat is free.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from farebridge.domain.search import OfferPassenger
 from farebridge.domain.seatmap import SeatCabin, SeatElement, SeatMap, SeatRow, SeatService
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.providers.sandbox.fares.pricing import to_currency, unit_hash
+from farebridge.providers.sandbox.fares.selling import SellingRate
 from farebridge.providers.sandbox.world.aircraft import AircraftType, CabinLayout
 
 # Seat prices in USD per passenger by cabin and position; absent positions are free.
@@ -50,7 +52,7 @@ class SeatMapRequest:
     key: LegKey
     aircraft: AircraftType
     available: int
-    currency: str
+    selling: SellingRate  # the offer's: seat prices are shown in its currency
     passengers: Sequence[OfferPassenger]
     chosen: frozenset[str] = frozenset()  # seats held by bookings
 
@@ -76,7 +78,8 @@ def parse_seat_service_id(service_id: str) -> tuple[str, str, str] | None:
 
 
 def seat_price(layout: CabinLayout, designator: str, currency: str) -> Money:
-    """What choosing this seat costs one passenger (zero for ordinary seats)."""
+    """What choosing this seat costs one passenger (zero for ordinary seats), as the
+    airline files it in ``currency``."""
     row = int(designator[:-1])
     position = _position(layout, designator, row)
     price_usd = SEAT_PRICES_USD.get(layout.cabin, {}).get(position, Decimal(0))
@@ -199,7 +202,8 @@ def _seat(
     name = "Extra legroom seat" if position == "extra_legroom" else f"{position.title()} seat"
     if designator in occupied:
         return SeatElement("seat", designator, name, disclosures)
-    price = seat_price(layout, designator, request.currency)
+    selling = request.selling
+    price = selling.sell(seat_price(layout, designator, selling.airline_currency))
     services = tuple(
         SeatService(
             seat_service_id(request.segment_id, designator, passenger.id), passenger.id, price

@@ -9,6 +9,7 @@ from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService
 from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SeatHold
+from farebridge.providers.sandbox.fares.selling import SellingRate
 from farebridge.providers.sandbox.seats.seatmap import (
     occupied_seats,
     parse_seat_service_id,
@@ -24,8 +25,10 @@ def price_seats(
     offer: Offer,
     legs: Sequence[LegReservation],
     requests: Sequence[tuple[int, str]],
+    selling: SellingRate,
 ) -> list[OrderService]:
-    """Validate and price each chosen seat ``(index in the order's services, id)``."""
+    """Validate and price each chosen seat ``(index in the order's services, id)``, in the
+    offer's currency."""
     segment_index = {
         seg.id: i for i, seg in enumerate(s for sl in offer.slices for s in sl.segments)
     }
@@ -56,7 +59,7 @@ def price_seats(
                     code="duplicate_service",
                 )
             taken.add(pair)
-        price = seat_price(layout, designator, offer.total.currency)
+        price = selling.sell(seat_price(layout, designator, selling.airline_currency))
         priced.append(OrderService(service_id, "seat", segment_id, passenger_id, price, designator))
     return priced
 

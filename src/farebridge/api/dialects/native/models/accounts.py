@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from farebridge.api.dialects.native.models.common import Instant, WireModel
+from pydantic import Field
+
+from farebridge.api.dialects.native.models.common import Currency, Instant, WireModel
 from farebridge.domain.account import Role
 
 
@@ -14,6 +16,10 @@ class User(WireModel):
     full_name: str
     role: Role
     created_at: Instant
+    preferred_currency: Currency | None = Field(
+        description="Searches are priced in it unless they name a currency; null: the "
+        "server's default"
+    )
 
 
 class Token(WireModel):

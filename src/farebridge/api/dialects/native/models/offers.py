@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from farebridge.api.dialects.native.models.common import (
     Amount,
     Carrier,
@@ -95,17 +97,42 @@ class AvailableService(WireModel):
     total_currency: Currency
 
 
+class PassengerPrice(WireModel):
+    """What each passenger of one type pays; ``count`` of them travel."""
+
+    passenger_type: PassengerType
+    count: int
+    base_amount: Amount = Field(description="Per passenger, in the search's currency")
+    tax_amount: Amount = Field(description="Per passenger, in the search's currency")
+    total_amount: Amount = Field(description="base_amount + tax_amount")
+    currency: Currency
+
+
 class Offer(WireModel):
+    """Every amount is in the search's selling currency (``total_amount = base_amount +
+    tax_amount``); ``airline_total_*`` is the airline's own fare, for reference only."""
+
     id: str
     live_mode: bool
     offer_request_id: str
     owner: Carrier
-    total_amount: Amount
-    total_currency: Currency
-    base_amount: Amount
+    total_amount: Amount = Field(
+        description="What the passengers pay, in the search's currency: base + tax"
+    )
+    total_currency: Currency = Field(description="The search's selling currency")
+    base_amount: Amount = Field(description="The fare for everyone, in the search's currency")
     base_currency: Currency
-    tax_amount: Amount
+    tax_amount: Amount = Field(description="Taxes for everyone, in the search's currency")
     tax_currency: Currency
+    passenger_prices: list[PassengerPrice] = Field(
+        description="Per passenger type: count times each amount, summed, is the offer's amount"
+    )
+    airline_total_amount: Amount | None = Field(
+        description="The airline's own fare (base + tax as filed) in its currency, converted "
+        "into total_amount at the server's exchange rates; null when the provider does not "
+        "say. Never charged: payments are in total_currency"
+    )
+    airline_total_currency: Currency | None
     total_duration: Duration
     fare_brand_name: str
     payment_requirements: PaymentRequirements
@@ -133,6 +160,9 @@ class OfferRequest(WireModel):
     airlines: list[Carrier]
     id: str
     live_mode: bool
+    currency: Currency = Field(
+        description="The selling currency: every offer of the search is priced in it"
+    )
     status: OfferRequestStatus
     offers_count: int
     truncated: bool

@@ -16,6 +16,7 @@ def present_user(user: User) -> wire.User:
         full_name=user.full_name,
         role=user.role,
         created_at=instant(user.created_at),
+        preferred_currency=user.preferred_currency,
     )
 
 

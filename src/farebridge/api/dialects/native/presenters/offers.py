@@ -16,7 +16,14 @@ from farebridge.api.dialects.native.presenters.common import (
 from farebridge.api.dialects.native.presenters.places import present_airport, present_place_code
 from farebridge.domain import itinerary
 from farebridge.domain.fare_rules import FareRules
-from farebridge.domain.offer import ConditionRule, Conditions, Offer, OfferRequest, OfferService
+from farebridge.domain.offer import (
+    ConditionRule,
+    Conditions,
+    Offer,
+    OfferRequest,
+    OfferService,
+    PassengerPrice,
+)
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import OfferPassenger
 from farebridge.services.ports import Page
@@ -100,6 +107,17 @@ def present_available_service(service: OfferService) -> wire.AvailableService:
     )
 
 
+def present_passenger_price(price: PassengerPrice) -> wire.PassengerPrice:
+    return wire.PassengerPrice.model_construct(
+        passenger_type=price.passenger_type,
+        count=price.count,
+        base_amount=amount(price.base),
+        tax_amount=amount(price.tax),
+        total_amount=amount(price.total),
+        currency=price.total.currency,
+    )
+
+
 def present_payment_requirements(offer: Offer) -> wire.PaymentRequirements:
     hold = offer.hold_lifetime
     return wire.PaymentRequirements.model_construct(
@@ -111,6 +129,7 @@ def present_payment_requirements(offer: Offer) -> wire.PaymentRequirements:
 
 
 def present_offer(offer: Offer) -> wire.Offer:
+    airline = offer.airline_fare
     return wire.Offer.model_construct(
         id=offer.id,
         live_mode=False,
@@ -122,6 +141,9 @@ def present_offer(offer: Offer) -> wire.Offer:
         base_currency=offer.base.currency,
         tax_amount=amount(offer.tax),
         tax_currency=offer.tax.currency,
+        passenger_prices=[present_passenger_price(p) for p in offer.passenger_prices],
+        airline_total_amount=amount(airline) if airline else None,
+        airline_total_currency=airline.currency if airline else None,
         total_duration=itinerary.iso_duration(offer.total_duration),
         fare_brand_name=offer.fare_brand_name,
         payment_requirements=present_payment_requirements(offer),
@@ -152,6 +174,7 @@ def present_offer_request(
         ],
         id=request.id,
         live_mode=False,
+        currency=criteria.currency,
         status=request.status,
         offers_count=request.offers_count,
         truncated=request.truncated,

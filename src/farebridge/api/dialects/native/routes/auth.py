@@ -19,7 +19,12 @@ from farebridge.api.dialects.native.presenters.accounts import (
     present_token,
     present_user,
 )
-from farebridge.api.dialects.native.schemas import ApiKeyBody, LoginBody, RegisterBody
+from farebridge.api.dialects.native.schemas import (
+    AccountUpdateBody,
+    ApiKeyBody,
+    LoginBody,
+    RegisterBody,
+)
 from farebridge.services import accounts, api_keys
 
 router = APIRouter(tags=["accounts"])
@@ -29,7 +34,11 @@ router = APIRouter(tags=["accounts"])
 def register(body: RegisterBody, services: ServicesDep) -> UserResponse:
     """Create a customer account."""
     user = accounts.register_user(
-        services, email=body.email, password=body.password, full_name=body.full_name
+        services,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        preferred_currency=body.preferred_currency,
     )
     return UserResponse.model_construct(data=present_user(user))
 
@@ -51,6 +60,13 @@ def logout(token: BearerToken, services: ServicesDep) -> None:
 def me(user: CurrentUser) -> UserResponse:
     """The account behind the bearer token."""
     return UserResponse.model_construct(data=present_user(user))
+
+
+@router.patch("/me", responses=responses(401))
+def update_me(body: AccountUpdateBody, services: ServicesDep, user: CurrentUser) -> UserResponse:
+    """Set (or clear with null) the account's preferred currency."""
+    updated = accounts.set_preferred_currency(services, user=user, currency=body.preferred_currency)
+    return UserResponse.model_construct(data=present_user(updated))
 
 
 @router.post("/api-keys", status_code=201, responses=responses(400, 401))

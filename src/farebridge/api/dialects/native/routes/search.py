@@ -33,7 +33,6 @@ from farebridge.api.dialects.native.presenters.seatmaps import present_seat_map
 from farebridge.api.dialects.native.schemas import OfferRequestBody, PriceBody, TimeWindowBody
 from farebridge.api.ratelimit import limit
 from farebridge.domain.ids import new_id
-from farebridge.domain.money import Money
 from farebridge.domain.search import (
     OfferPassenger,
     PassengerType,
@@ -98,7 +97,11 @@ def create_offer_request(
 ) -> CreatedOfferRequestResponse:
     """Start a search; offers fill in in the background (``return_offers=true`` waits)."""
     request = search.create_offer_request(
-        services, user=user, criteria=_criteria(body), scenarios=scenarios
+        services,
+        user=user,
+        criteria=_criteria(body),
+        scenarios=scenarios,
+        currency=body.currency,
     )
     if not return_offers:
         return CreatedOfferRequestResponse.model_construct(
@@ -132,8 +135,17 @@ def list_offers(
     user: OptionalUser,
     offer_request_id: str,
     sort: Literal["total_amount", "total_duration"] = "total_amount",
-    max_price: Annotated[Decimal | None, Query(gt=0, max_digits=12, decimal_places=2)] = None,
-    max_price_currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "USD",
+    max_price: Annotated[
+        Decimal | None,
+        Query(gt=0, max_digits=12, decimal_places=3, description="In the search's currency"),
+    ] = None,
+    max_price_currency: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Z]{3}$",
+            description="Optional; if sent, it must be the search's currency (400 otherwise)",
+        ),
+    ] = None,
     max_connections: Annotated[int | None, Query(ge=0, le=2)] = None,
     airlines: Annotated[
         str | None,
@@ -145,10 +157,11 @@ def list_offers(
     before: str | None = None,
     limit: Limit = 50,
 ) -> OfferListResponse:
-    """Offers of a search, sorted and filtered, with cursor pagination."""
+    """Offers of a search, sorted and filtered in its currency, with cursor pagination."""
     filters = OfferFilter(
         sort=sort,
-        max_price=Money(max_price, max_price_currency) if max_price is not None else None,
+        max_price=max_price,
+        max_price_currency=max_price_currency,
         max_connections=max_connections,
         airlines=tuple(code.upper() for code in airlines.split(",")) if airlines else (),
         departure_from=departure_time_from,
