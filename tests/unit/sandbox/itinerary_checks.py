@@ -7,7 +7,11 @@ import itertools
 
 from farebridge.domain.places import great_circle_km
 from farebridge.providers.sandbox.search.itineraries import ConnectionRules, Itinerary, SliceQuery
-from farebridge.providers.sandbox.world.airlines import compatible
+from farebridge.providers.sandbox.world.airlines import (
+    common_families,
+    compatible,
+    interline_family,
+)
 
 
 def check_rules(itinerary: Itinerary, query: SliceQuery, rules: ConnectionRules) -> None:
@@ -32,6 +36,8 @@ def check_rules(itinerary: Itinerary, query: SliceQuery, rules: ConnectionRules)
         assert compatible(before.airline, after.airline)
         if before.airline.is_low_cost or after.airline.is_low_cost:
             assert before.airline == after.airline, "low-cost carriers never interline"
+    assert itinerary.family in common_families(f.airline for f in flights)
+    assert itinerary.family in {interline_family(f.airline) for f in flights}
     _check_detour(itinerary, query, rules)
 
 

@@ -91,6 +91,18 @@ def test_low_cost_carriers_connect_online_only(places: PlaceDirectory, network: 
     assert all(len({f.airline.iata_code for f in i.flights}) == 1 for i in low_cost)
 
 
+def test_small_islands_connect_on_one_ticket(places: PlaceDirectory, network: Network) -> None:
+    """London to Barra: British Airways to Glasgow, then Loganair's Twin Otter, sold by
+    British Airways (regional airlines interline with the alliances)."""
+    query = _query(places, "LON", "BRR", max_connections=1)
+    result = search_itineraries(network, query)
+    assert result.itineraries
+    for itinerary in result.itineraries:
+        assert itinerary.flights[-1].airline.iata_code == "LM"
+        check_rules(itinerary, query, RULES)
+    assert "oneworld" in {i.family for i in result.itineraries}
+
+
 def test_alliance_rules() -> None:
     assert compatible(airline("BA"), airline("AA")) and compatible(airline("LH"), airline("SQ"))
     assert not compatible(airline("BA"), airline("LH"))

@@ -37,7 +37,7 @@ from tests.unit.sandbox.conftest import airline
 from tests.unit.sandbox.itinerary_checks import check_rules
 
 AIRPORTS = ("LHR", "CDG", "FRA", "MAD", "JFK", "BOS", "ORD", "SYD", "AKL", "SCL", "DXB", "NRT")
-CARRIERS = ("BA", "AA", "IB", "LH", "UA", "EK", "FR")
+CARRIERS = ("BA", "AA", "IB", "LH", "UA", "EK", "FR", "LM")  # LM: a regional, interlining
 # Days around clock changes: US 14 Mar, EU 28 Mar, AU/NZ/CL 4 Apr, EU 31 Oct, US 7 Nov 2027.
 DAYS = [
     date(2026, 12, 15),
@@ -91,7 +91,7 @@ def _planted(
     patterns = []
     for _ in range(draw(st.integers(0, 3))):
         stops = draw(st.permutations(middle))[: draw(st.sampled_from((0, 1, 2, 2)))]
-        family = draw(st.sampled_from((("BA", "AA", "IB"), ("LH", "UA"), ("FR",))))
+        family = draw(st.sampled_from((("BA", "AA", "IB"), ("LH", "UA"), ("FR",), ("LM", "BA"))))
         clock = zone_clock(ends[0].time_zone)
         instant = clock.departure(day.toordinal(), draw(st.integers(0, 287)) * 5)
         for here, there in itertools.pairwise([ends[0], *stops, ends[1]]):

@@ -156,6 +156,9 @@ def test_compatible_means_one_interline_family(places: PlaceDirectory) -> None:
             same = interline_family(first) == interline_family(second)
             assert compatible(first, second) == same
     assert not compatible(airline("FR"), airline("U2"))
+    loganair = airline("LM")  # a regional airline interlines with every alliance
+    assert all(compatible(loganair, airline(code)) for code in ("BA", "LH", "AF", "LM"))
+    assert not compatible(loganair, airline("EK")) and not compatible(loganair, airline("U2"))
 
 
 def test_every_route_is_in_the_data(places: PlaceDirectory, network: Network) -> None:

@@ -81,7 +81,7 @@ from farebridge.providers.sandbox.search.engine import (
 )
 from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats.selection import seat_holds
-from farebridge.providers.sandbox.world.airlines import Airline
+from farebridge.providers.sandbox.world.airlines import Airline, sold_in
 from farebridge.providers.sandbox.world.network import Network, cached_network
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
@@ -346,13 +346,15 @@ class SandboxProvider:
         return airline
 
     def _validating_carrier(self, booking: SandboxBooking) -> Airline:
-        """The airline whose ticket stock is used: the seller of the first flight."""
-        pattern = self.network.pattern(booking.legs[0].key.flight)
-        if pattern is None:
-            raise NotFound(
-                f"No sandbox flight {booking.legs[0].key.flight}.", code="flight_not_found"
-            )
-        return pattern.airline
+        """The airline whose ticket stock is used: the offer's owner, the first seller
+        that is not a regional airline interlining with it."""
+        sellers = []
+        for leg in booking.legs:
+            pattern = self.network.pattern(leg.key.flight)
+            if pattern is None:
+                raise NotFound(f"No sandbox flight {leg.key.flight}.", code="flight_not_found")
+            sellers.append(pattern.airline)
+        return next((a for a in sellers if len(sold_in(a)) == 1), sellers[0])
 
     def _booking(self, reference: str) -> SandboxBooking:
         booking = self._inventory.get_booking(reference)

@@ -48,7 +48,7 @@ from farebridge.providers.sandbox.fares.selling import (
     sell_fare,
 )
 from farebridge.providers.sandbox.search.engine import Itinerary
-from farebridge.providers.sandbox.world.airlines import Airline, compatible
+from farebridge.providers.sandbox.world.airlines import Airline, compatible, interline_family
 from farebridge.providers.sandbox.world.network import Flight
 
 CABIN_FALLBACKS: dict[CabinClass, tuple[CabinClass, ...]] = {
@@ -78,6 +78,12 @@ class PlannedSlice:
 
     @property
     def owner(self) -> Airline:
+        """The first airline that sells in the itinerary's family itself (an alliance
+        member, not a regional airline interlining with it)."""
+        family = self.itinerary.family
+        for leg in self.legs:
+            if not family or interline_family(leg.flight.airline) == family:
+                return leg.flight.airline
         return self.legs[0].flight.airline
 
 
@@ -143,8 +149,7 @@ def combine(
 def _by_family(options: Sequence[PlannedSlice]) -> dict[str, list[PlannedSlice]]:
     groups: dict[str, list[PlannedSlice]] = {}
     for planned in options:
-        owner = planned.owner
-        family = owner.alliance.value if owner.alliance else owner.iata_code
+        family = planned.itinerary.family or interline_family(planned.owner)
         groups.setdefault(family, []).append(planned)
     return groups
 
@@ -320,5 +325,7 @@ def _fare_input(context: OfferContext, planned: PlannedSlice) -> FareInput:
         days_to_departure=max(0, (first.departure_on - context.now.date()).days),
         sold=fullest.capacity - seats_left(fullest, context.available),
         capacity=fullest.capacity,
-        variation_key="|".join(f"{k[0]}@{k[1].isoformat()}" for k in planned.itinerary.key),
+        variation_key="|".join(
+            f"{f.designator}@{f.departure_on.isoformat()}" for f in planned.itinerary.flights
+        ),
     )

@@ -50,6 +50,8 @@ _NO_BOUND = 1 << 60
 Leg = tuple[int, int]  # (index row, local departure day)
 Timed = tuple[int, int, int]  # (index row, departure instant, arrival instant)
 Final = tuple[int, int]  # (route number to a destination, connecting minutes before it)
+# (duration, departure, designator ranks, family, legs): kept itineraries, best first
+Entry = tuple[int, int, tuple[int, ...], int, tuple[Leg, ...]]
 # (second route number, connecting minutes before it, shortest connection + last flight
 # after it, the last flights)
 Via = tuple[int, int, int, list[Final]]
@@ -99,7 +101,7 @@ class _Search:
         self.departure_window = time_window_minutes(query.departure_time)
         self.arrival_window = time_window_minutes(query.arrival_time)
         self.max_layover = rules.max_layover_minutes
-        self.best: list[tuple[int, int, tuple[int, ...], tuple[Leg, ...]]] = []
+        self.best: list[Entry] = []
         self.via: Counter[tuple[int, ...]] = Counter()  # kept itineraries per connection
         self.per_connection = rules.per_connection_cap(self.limit)
         self.earliest = query.earliest_departure_minute
@@ -383,9 +385,12 @@ class _Search:
             local = self.index.clocks[destination].local_minute(arrival)
             if not window[0] <= local <= window[1]:
                 return
+        index = self.index
+        if not any(index.native[row] for row, _ in legs):
+            return  # a regional airline's own flights: found in its own family already
         self.accepted += 1
-        ranks = tuple(self.index.rank[row] for row, _ in legs)
-        entry = (arrival - departure, departure, ranks, legs)
+        ranks = tuple(index.rank[row] for row, _ in legs)
+        entry = (arrival - departure, departure, ranks, index.row_family[legs[0][0]], legs)
         best = self.best
         via = tuple(self.index.arrives[row] for row, _ in legs[:-1])
         if via and self.via[via] >= self.per_connection:
@@ -407,19 +412,21 @@ class _Search:
         if len(best) >= self.limit:
             self.kth = best[-1][0]
 
-    def _via_of(self, entry: tuple[int, int, tuple[int, ...], tuple[Leg, ...]]) -> tuple[int, ...]:
-        return tuple(self.index.arrives[row] for row, _ in entry[3][:-1])
+    def _via_of(self, entry: Entry) -> tuple[int, ...]:
+        return tuple(self.index.arrives[row] for row, _ in entry[4][:-1])
 
     def result(self) -> ItineraryResult:
         patterns, pattern_of = self.index.patterns, self.index.pattern
+        names = self.index.family_names
         itineraries = tuple(
             Itinerary(
                 tuple(
                     materialise(patterns[pattern_of[row]], date.fromordinal(day))
                     for row, day in legs
-                )
+                ),
+                names[family],
             )
-            for _, _, _, legs in self.best
+            for _, _, _, family, legs in self.best
         )
         truncated = self.exhausted or self.accepted > self.limit or self.pruned or self.capped
         return ItineraryResult(itineraries, truncated, self.work)

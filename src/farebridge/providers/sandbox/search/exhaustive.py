@@ -23,7 +23,7 @@ from farebridge.providers.sandbox.search.itineraries import (
     SliceQuery,
     ranking_key,
 )
-from farebridge.providers.sandbox.world.airlines import compatible
+from farebridge.providers.sandbox.world.airlines import common_families, interline_family
 from farebridge.providers.sandbox.world.network import Flight, Network
 
 
@@ -108,7 +108,7 @@ class _Enumerator:
         for following in self.departures_after(last, last_flight=last_flight):
             if following.destination.iata_code in visited or not self.allowed(following):
                 continue
-            if not compatible(last.airline, following.airline):
+            if not common_families(f.airline for f in (*path, following)):
                 continue
             layover = following.departure_minute - last.arrival_minute
             if layover < self.rules.minimum_connecting_minutes(last, following):
@@ -137,5 +137,7 @@ class _Enumerator:
         window = self.query.arrival_time
         if window is not None and not window.contains(path[-1].arriving_at):
             return
-        itinerary = Itinerary(path)
-        self.found.setdefault(itinerary.key, itinerary)
+        own = {interline_family(f.airline) for f in path}
+        for family in common_families(f.airline for f in path) & own:
+            itinerary = Itinerary(path, family)
+            self.found.setdefault(itinerary.key, itinerary)

@@ -1,8 +1,10 @@
 """A compact, date-independent index of the schedule patterns for the connection search.
 
 Airports, airlines and interline families (an alliance, or an airline on its
-own: ``airlines.interline_family``) become small integers. Patterns are
-grouped into *routes*, one per (origin, destination, family), and stored in
+own: ``airlines.interline_family``) become small integers. A *row* is a pattern
+in one family that sells it: most patterns have one row; a regional airline
+that interlines with the alliances (``airlines.sold_in``) has one per family.
+Rows are grouped into *routes*, one per (origin, destination, family), and stored in
 flat tuples sorted by route and local departure minute, so the flights of a
 route on any date are a ``bisect`` away: a pattern's instant on a date is its
 local minute shifted by the origin's UTC offset that day (``local_time.py``),
@@ -24,7 +26,7 @@ from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 from farebridge.domain.places import Airport
-from farebridge.providers.sandbox.world.airlines import interline_family
+from farebridge.providers.sandbox.world.airlines import interline_family, sold_in
 from farebridge.providers.sandbox.world.local_time import ZoneClock, zone_clock
 from farebridge.providers.sandbox.world.network import Network
 from farebridge.providers.sandbox.world.schedule import SchedulePattern
@@ -55,6 +57,7 @@ class SearchIndex:
     out: dict[int, dict[int, int]]  # airport * families + family -> {destination: route}
     into: dict[int, dict[int, int]]  # airport * families + family -> {origin: route}
     family_count: int
+    family_names: tuple[str, ...]  # by family number
     airline_codes: tuple[str, ...]  # per airline number
     # one row per pattern, sorted by route then local departure minute
     minute: tuple[int, ...]
@@ -63,6 +66,8 @@ class SearchIndex:
     airline: tuple[int, ...]
     pattern: tuple[int, ...]  # index into ``patterns``
     arrives: tuple[int, ...]  # the airport the row's flight lands at
+    row_family: tuple[int, ...]  # the family the row sells the flight in
+    native: tuple[bool, ...]  # the flight's seller belongs to that family (not interlining)
     rank: tuple[int, ...]  # the designator's place among all designators
     # every block time is at least block_floor + minutes_per_km * distance
     block_floor: float
@@ -79,6 +84,8 @@ class SearchIndex:
 
 class _Rows(TypedDict):
     arrives: tuple[int, ...]
+    row_family: tuple[int, ...]
+    native: tuple[bool, ...]
     minute: tuple[int, ...]
     block: tuple[int, ...]
     weekdays: tuple[int, ...]
@@ -101,18 +108,23 @@ def build_search_index(network: Network) -> SearchIndex:
     patterns = network.patterns
     airports = _airports(patterns)
     ids = {airport.iata_code: number for number, airport in enumerate(airports)}
-    families = _numbered(interline_family(p.airline) for p in patterns)
+    families = _numbered(family for p in patterns for family in sold_in(p.airline))
     airline_codes = tuple(sorted({p.airline.iata_code for p in patterns}))
     ranks = _ranks(patterns)
-    family_of = [families[interline_family(p.airline)] for p in patterns]
+    # a row is a pattern in one family it is sold in (most patterns: one row)
+    entries = [
+        (number, families[family])
+        for number, pattern in enumerate(patterns)
+        for family in sold_in(pattern.airline)
+    ]
 
-    def row_order(i: int) -> tuple[int, int, int, int, int]:
-        pattern = patterns[i]
+    def row_order(entry: tuple[int, int]) -> tuple[int, int, int, int, int]:
+        pattern = patterns[entry[0]]
         origin, destination = ids[pattern.origin.iata_code], ids[pattern.destination.iata_code]
-        return origin, destination, family_of[i], pattern.departure_minute, ranks[i]
+        return origin, destination, entry[1], pattern.departure_minute, ranks[entry[0]]
 
-    order = sorted(range(len(patterns)), key=row_order)
-    routes = _routes(patterns, order, ids, family_of)
+    order = sorted(entries, key=row_order)
+    routes = _routes(patterns, order, ids)
     countries = _numbered(a.country_code for a in airports)
     return SearchIndex(
         patterns=patterns,
@@ -125,8 +137,9 @@ def build_search_index(network: Network) -> SearchIndex:
         out=_adjacency(routes, len(families), outbound=True),
         into=_adjacency(routes, len(families), outbound=False),
         family_count=len(families),
+        family_names=tuple(sorted(families, key=families.__getitem__)),
         airline_codes=airline_codes,
-        **_rows(patterns, order, ranks, airline_codes, ids),
+        **_rows(patterns, order, ranks, airline_codes, ids, tuple(sorted(families))),
         **_block_bounds(patterns),
     )
 
@@ -144,21 +157,25 @@ def _numbered(names: Iterable[str]) -> dict[str, int]:
 
 def _rows(
     patterns: Sequence[SchedulePattern],
-    order: list[int],
+    order: list[tuple[int, int]],
     ranks: list[int],
     airline_codes: tuple[str, ...],
     ids: dict[str, int],
+    family_names: tuple[str, ...],
 ) -> _Rows:
-    """The per-row columns of the index, rows in ``order``."""
+    """The per-row columns of the index, rows (pattern, family) in ``order``."""
     airline_ids = {code: number for number, code in enumerate(airline_codes)}
+    own = [interline_family(p.airline) for p in patterns]
     return {
-        "arrives": tuple(ids[patterns[i].destination.iata_code] for i in order),
-        "minute": tuple(patterns[i].departure_minute for i in order),
-        "block": tuple(patterns[i].block_minutes for i in order),
-        "weekdays": tuple(_mask(patterns[i].weekdays) for i in order),
-        "airline": tuple(airline_ids[patterns[i].airline.iata_code] for i in order),
-        "pattern": tuple(order),
-        "rank": tuple(ranks[i] for i in order),
+        "arrives": tuple(ids[patterns[i].destination.iata_code] for i, _ in order),
+        "minute": tuple(patterns[i].departure_minute for i, _ in order),
+        "block": tuple(patterns[i].block_minutes for i, _ in order),
+        "weekdays": tuple(_mask(patterns[i].weekdays) for i, _ in order),
+        "airline": tuple(airline_ids[patterns[i].airline.iata_code] for i, _ in order),
+        "pattern": tuple(i for i, _ in order),
+        "rank": tuple(ranks[i] for i, _ in order),
+        "row_family": tuple(family for _, family in order),
+        "native": tuple(own[i] == family_names[family] for i, family in order),
     }
 
 
@@ -169,19 +186,16 @@ def _ranks(patterns: Sequence[SchedulePattern]) -> list[int]:
 
 
 def _routes(
-    patterns: Sequence[SchedulePattern],
-    order: list[int],
-    ids: dict[str, int],
-    family_of: list[int],
+    patterns: Sequence[SchedulePattern], order: list[tuple[int, int]], ids: dict[str, int]
 ) -> list[Route]:
-    def key(i: int) -> tuple[int, int, int]:
-        pattern = patterns[i]
-        return ids[pattern.origin.iata_code], ids[pattern.destination.iata_code], family_of[i]
+    def key(entry: tuple[int, int]) -> tuple[int, int, int]:
+        pattern = patterns[entry[0]]
+        return ids[pattern.origin.iata_code], ids[pattern.destination.iata_code], entry[1]
 
     routes: list[Route] = []
     start = 0
     for (origin, destination, family), rows in groupby(order, key=key):
-        members = [patterns[i] for i in rows]
+        members = [patterns[i] for i, _ in rows]
         if len({p.distance_km for p in members}) != 1:
             raise ValueError(f"patterns of one route differ in distance: {members[0].designator}")
         shortest = min(p.block_minutes for p in members)

@@ -123,6 +123,7 @@ class SliceQuery:
 @dataclass(frozen=True, slots=True)
 class Itinerary:
     flights: tuple[Flight, ...]
+    family: str = ""  # the interline family that sells it as one ticket
 
     @property
     def duration_minutes(self) -> int:
@@ -141,8 +142,8 @@ class Itinerary:
         return len(self.flights) - 1
 
     @property
-    def key(self) -> tuple[tuple[str, date], ...]:
-        return tuple((f.designator, f.departure_on) for f in self.flights)
+    def key(self) -> tuple[str, tuple[tuple[str, date], ...]]:
+        return self.family, tuple((f.designator, f.departure_on) for f in self.flights)
 
     @property
     def layovers_minutes(self) -> tuple[int, ...]:
@@ -157,12 +158,13 @@ class ItineraryResult:
     work: int = 0  # how much the search did (index rows looked at), against its bound
 
 
-def ranking_key(itinerary: Itinerary) -> tuple[int, int, list[str]]:
-    """Shortest first, then earliest departure, then by flight designators."""
+def ranking_key(itinerary: Itinerary) -> tuple[int, int, list[str], str]:
+    """Shortest first, then earliest departure, then by flight designators and family."""
     return (
         itinerary.duration_minutes,
         itinerary.departure_minute,
         [f.designator for f in itinerary.flights],
+        itinerary.family,
     )
 
 

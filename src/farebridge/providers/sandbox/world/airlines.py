@@ -243,8 +243,30 @@ def interline_family(carrier: Airline) -> str:
     return carrier.alliance.value
 
 
-def compatible(first: Airline, second: Airline) -> bool:
-    """Whether a connection between the two is sold: online, or within one alliance.
+ALLIANCE_FAMILIES = tuple(alliance.value for alliance in Alliance)
 
-    Low-cost carriers have no interline agreements, only online connections."""
-    return interline_family(first) == interline_family(second)
+
+def sold_in(carrier: Airline) -> tuple[str, ...]:
+    """The families that sell ``carrier``'s flights: its own; and every alliance for a
+    regional airline selling its own tickets, which interlines with them all (Loganair
+    to Barra connects with British Airways in Glasgow and KLM in Amsterdam)."""
+    own = interline_family(carrier)
+    if carrier.business_model is BusinessModel.REGIONAL and carrier.sells_as is None:
+        return (own, *ALLIANCE_FAMILIES)
+    return (own,)
+
+
+def common_families(carriers: Iterable[Airline]) -> frozenset[str]:
+    """The families that can sell one ticket over all of ``carriers``' flights."""
+    families: frozenset[str] | None = None
+    for carrier in carriers:
+        here = frozenset(sold_in(carrier))
+        families = here if families is None else families & here
+    return families or frozenset()
+
+
+def compatible(first: Airline, second: Airline) -> bool:
+    """Whether a connection between the two is sold: online, within one alliance, or
+    a regional airline with an alliance member. Low-cost carriers have no interline
+    agreements, only online connections."""
+    return bool(common_families((first, second)))
