@@ -57,6 +57,7 @@ def _sandbox(context: ProviderContext) -> Provider:
         hold_lifetime=settings.hold_lifetime,
         fault_rates=settings.sandbox_fault_rates,
         cache_dir=settings.sandbox_cache_dir,
+        min_departure_lead=settings.min_departure_lead,
     )
 
 
@@ -76,6 +77,7 @@ def policies_from(settings: Settings) -> Policies:
         job_max_attempts=settings.job_max_attempts,
         recovery_grace=timedelta(seconds=settings.recovery_grace_seconds),
         default_currency=settings.default_currency,
+        min_departure_lead=settings.min_departure_lead,
     )
 
 

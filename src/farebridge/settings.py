@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="Signs webhook payloads and tokens; set a long random value in production.",
     )
     token_lifetime: timedelta = timedelta(days=7)
+    min_departure_lead: timedelta = Field(
+        default=timedelta(hours=2),
+        description="Flights leaving sooner than this are not offered, and booking one is "
+        "409 departure_too_soon (ISO 8601, e.g. PT2H).",
+    )
     offer_lifetime: timedelta = timedelta(minutes=30)
     hold_lifetime: timedelta = timedelta(hours=24)
     bookable_days: int = Field(default=330, description="How far ahead flights can be searched.")

@@ -300,5 +300,19 @@ def test_5xx_upstream_failure(
         assert client.get("/api/orders", headers=auth).json()["data"] == []
 
 
+def test_409_departure_too_soon(engine: Engine, settings: Settings) -> None:
+    """An offer found earlier whose flight now leaves within the lead time is refused."""
+    with TestClient(create_app(build(settings, engine=engine), settings)) as client:
+        auth = register(client)
+        offers = search(client, auth, origin="LON", destination="NYC", days=1)["offers"]
+    later = settings.model_copy(update={"min_departure_lead": timedelta(days=3)})
+    with TestClient(create_app(build(later, engine=engine), later)) as client:
+        body = instant_order_body(first_offer(offers))
+        response = client.post("/api/orders", json=body, headers=auth)
+        error = assert_error(response, 409, "departure_too_soon", "selected_offers")
+        assert "Search again" in error["message"]
+        assert client.get("/api/orders", headers=auth).json()["data"] == []
+
+
 def test_unknown_route_is_json_404(client: TestClient) -> None:
     assert_error(client.get("/api/nothing-here"), 404)

@@ -102,6 +102,13 @@ class OfferNoLongerAvailable(Conflict):
     title = "Sold out"
 
 
+class DepartureTooSoon(OfferNoLongerAvailable):
+    """The first flight leaves within the minimum lead time: it is no longer sold."""
+
+    code = "departure_too_soon"
+    title = "Departs too soon"
+
+
 class OfferPriceChanged(Conflict):
     """The airline re-priced the offer at order time; ``repriced`` is the offer now."""
 

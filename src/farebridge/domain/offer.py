@@ -131,6 +131,10 @@ class Offer:
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at
 
+    def departs_too_soon(self, *, now: datetime, lead: timedelta) -> bool:
+        """Whether the first flight leaves within ``lead`` of ``now`` (or has left)."""
+        return bool(self.slices) and self.slices[0].departing_at < now + lead
+
 
 class OfferRequestStatus(StrEnum):
     PENDING = "pending"

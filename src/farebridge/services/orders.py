@@ -33,6 +33,7 @@ import structlog
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import (
+    DepartureTooSoon,
     FarebridgeError,
     InvalidRequest,
     InvalidState,
@@ -102,6 +103,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
             return replayed
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, command.offer_id)
+    _check_departure(deps, offer)
     provider = deps.providers.for_offer(offer)
     passengers = match_passengers(offer, command.passengers)
     services = tuple(provider.price_services(offer, command.services)) if command.services else ()
@@ -165,6 +167,17 @@ def _pending(
         else None
     )
     return order, payment
+
+
+def _check_departure(deps: Dependencies, offer: Offer) -> None:
+    lead = deps.policies.min_departure_lead
+    if offer.departs_too_soon(now=deps.clock.now(), lead=lead):
+        raise DepartureTooSoon(
+            f"The first flight of offer {offer.id} leaves at "
+            f"{offer.slices[0].departing_at.isoformat()}: booking closes "
+            f"{int(lead.total_seconds() // 60)} minutes before departure. Search again.",
+            field="selected_offers",
+        )
 
 
 def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None:

@@ -275,6 +275,8 @@ class Policies:
     recovery_grace: timedelta = timedelta(seconds=30)
     # The selling currency of a search that names none, by an account without a preference.
     default_currency: str = "USD"
+    # Flights leaving sooner than this are neither offered nor booked.
+    min_departure_lead: timedelta = timedelta(hours=2)
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

@@ -131,9 +131,8 @@ def _search_all(deps: Dependencies, request: OfferRequest) -> SearchResult:
 
 
 def _search_one(deps: Dependencies, provider: Provider, request: OfferRequest) -> SearchResult:
-    result = provider.search(
-        request.id, request.criteria, now=deps.clock.now(), scenarios=request.scenarios
-    )
+    now = deps.clock.now()
+    result = provider.search(request.id, request.criteria, now=now, scenarios=request.scenarios)
     currency = request.criteria.currency
     sellable = [offer for offer in result.offers if offer.is_priced_in(currency)]
     if len(sellable) < len(result.offers):
@@ -143,6 +142,11 @@ def _search_one(deps: Dependencies, provider: Provider, request: OfferRequest) -
             currency=currency,
             dropped=len(result.offers) - len(sellable),
         )
+    lead = deps.policies.min_departure_lead
+    leaving = [offer for offer in sellable if offer.departs_too_soon(now=now, lead=lead)]
+    if leaving:  # a provider's own lead time may be shorter than ours
+        log.info("search.offers_departing_too_soon", provider=provider.name, dropped=len(leaving))
+        sellable = [offer for offer in sellable if offer not in leaving]
     offers = [
         o if o.provider == provider.name else replace(o, provider=provider.name) for o in sellable
     ]

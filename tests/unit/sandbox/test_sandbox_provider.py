@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from farebridge.domain.errors import (
+    DepartureTooSoon,
     InvalidState,
     NotFound,
     OfferExpired,
@@ -20,14 +21,17 @@ from farebridge.domain.errors import (
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
+from farebridge.domain.places import PlaceDirectory
 from farebridge.providers.base import Provider
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.providers.sandbox.provider import REFERENCE_ALPHABET, SandboxProvider
+from farebridge.providers.sandbox.world.network import Network
 from tests.unit.sandbox.conftest import (
     NOW,
     SEED,
     TRAVEL_ON,
     FakeInventory,
+    FixedRates,
     airline,
     booking_passengers,
     make_criteria,
@@ -281,7 +285,7 @@ def test_holds_last_the_hold_lifetime_but_never_past_departure(provider: Sandbox
         offer, booking_passengers(offer.passengers), key=new_id("ord"), hold=True, now=late
     )
     assert short.payment_required_by == departure - timedelta(hours=2)
-    with pytest.raises(InvalidState):
+    with pytest.raises(DepartureTooSoon):  # booking closes two hours before departure
         provider.create_booking(
             offer,
             booking_passengers(offer.passengers),
@@ -360,3 +364,34 @@ def test_cheap_booking_classes_close_as_the_cabin_fills(
     same_flights = [o for o in again if _legs(o) == legs]
     assert same_flights, "the flight is still on sale"
     assert {o.fare_brand_name for o in same_flights} == {"Flex"}
+
+
+def test_flights_about_to_leave_are_neither_offered_nor_booked(
+    inventory: FakeInventory, places: PlaceDirectory, network: Network
+) -> None:
+    """Booking closes two hours before departure (``min_departure_lead``)."""
+    today = make_criteria(route=(("LON", "NYC", NOW.date()),), max_connections=0)
+    strict = SandboxProvider(inventory, places, rates=FixedRates(), seed=SEED, network=network)
+    lax = SandboxProvider(
+        inventory,
+        places,
+        rates=FixedRates(),
+        seed=SEED,
+        network=network,
+        min_departure_lead=timedelta(0),
+    )
+    offered = strict.search("orq_1", today, now=NOW).offers
+    assert offered
+    assert all(o.slices[0].departing_at >= NOW + timedelta(hours=2) for o in offered)
+    soon = [
+        o
+        for o in lax.search("orq_2", today, now=NOW).offers
+        if o.slices[0].departing_at < NOW + timedelta(hours=2)
+    ]
+    assert soon, "without the lead time, flights leaving within two hours are offered"
+    with pytest.raises(DepartureTooSoon, match=r"(?i)search again"):
+        strict.create_booking(
+            soon[0], booking_passengers(soon[0].passengers), key=new_id("ord"), hold=False, now=NOW
+        )
+    with pytest.raises(DepartureTooSoon):
+        strict.recheck_offer(soon[0], now=NOW)

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from farebridge.domain.errors import (
+    DepartureTooSoon,
     InvalidState,
     NotFound,
     OfferExpired,
@@ -107,6 +108,7 @@ class SandboxProvider:
         rules: ConnectionRules | None = None,
         fault_rates: Mapping[str, float] | None = None,
         cache_dir: Path | None = None,
+        min_departure_lead: timedelta = timedelta(hours=2),
     ) -> None:
         self._inventory = inventory
         self._places = places
@@ -118,6 +120,7 @@ class SandboxProvider:
         self.network = network if network is not None else cached_network(places, seed, cache_dir)
         self._rules = rules or ConnectionRules()
         self._faults = FaultPlan(fault_rates, seed=seed)
+        self._min_lead = min_departure_lead
 
     # --- search -------------------------------------------------------------
     def search(
@@ -138,6 +141,7 @@ class SandboxProvider:
                 request,
                 max_connections=criteria.max_connections,
                 preferred_airlines=criteria.preferred_airlines,
+                earliest_departure=now + self._min_lead,
             )
             found = search_itineraries(
                 self.network, query, rules=self._rules, limit=2 * self._max_itineraries
@@ -399,8 +403,15 @@ class SandboxProvider:
     def _check_bookable(self, offer: Offer, *, now: datetime) -> list[LegReservation]:
         """The legs, or ``OfferNoLongerAvailable`` when departed, gone or sold out."""
         legs = self._legs(offer)
-        if not offer.slices or offer.slices[0].departing_at <= now:
-            raise OfferNoLongerAvailable(f"Offer {offer.id} has already departed.")
+        if not offer.slices:
+            raise OfferNoLongerAvailable(f"Offer {offer.id} has no flights.")
+        if offer.departs_too_soon(now=now, lead=self._min_lead):
+            raise DepartureTooSoon(
+                f"The first flight of offer {offer.id} leaves at "
+                f"{offer.slices[0].departing_at.isoformat()}, within the "
+                f"{_hours(self._min_lead)} before departure when booking closes; search again.",
+                field="selected_offers",
+            )
         if any(self.network.flight(leg.key.flight, leg.key.departure_on) is None for leg in legs):
             raise OfferNoLongerAvailable(f"A flight of offer {offer.id} no longer operates.")
         seats = sum(1 for passenger in offer.passengers if passenger.type.occupies_seat)
@@ -450,6 +461,11 @@ class SandboxProvider:
             if self._inventory.get_booking(reference) is None:
                 return reference
         raise UpstreamUnavailable("The sandbox could not allocate a booking reference.")
+
+
+def _hours(lead: timedelta) -> str:
+    hours = lead.total_seconds() / 3600
+    return f"{hours:g} h" if hours >= 1 else f"{lead.total_seconds() / 60:g} min"
 
 
 def _booking(stored: SandboxBooking) -> Booking:

@@ -9,6 +9,8 @@ that tests and the benchmark compare it with.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SliceRequest
 from farebridge.providers.sandbox.search.connections import find_itineraries
@@ -45,8 +47,13 @@ def slice_query(
     *,
     max_connections: int,
     preferred_airlines: tuple[str, ...] = (),
+    earliest_departure: datetime | None = None,
 ) -> SliceQuery:
-    """The query for one requested slice; city codes expand to their airports."""
+    """The query for one requested slice; city codes expand to their airports; nothing
+    leaves before ``earliest_departure`` (the booking lead time after now)."""
+    earliest = None
+    if earliest_departure is not None:
+        earliest = -(-int(earliest_departure.timestamp()) // 60)  # the next whole minute
     return SliceQuery(
         origins=places.expand(request.origin),
         destinations=places.expand(request.destination),
@@ -55,6 +62,7 @@ def slice_query(
         departure_time=request.departure_time,
         arrival_time=request.arrival_time,
         preferred_airlines=frozenset(code.upper() for code in preferred_airlines),
+        earliest_departure_minute=earliest,
     )
 
 
