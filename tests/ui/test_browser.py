@@ -135,6 +135,9 @@ def fill_passenger(page: Page) -> None:
     page.get_by_label("Last name as in passport").fill("Earhart")
     page.get_by_label("Email").fill("amelia@example.com")
     page.get_by_label("Phone with country code").fill("+15550109999")
+    page.get_by_label("Passport number").fill("X1234567")
+    page.get_by_label("Issuing country").fill("US")
+    page.get_by_label("Passport expiry").fill("2040-01-01")
 
 
 def pick_seat(page: Page) -> str:

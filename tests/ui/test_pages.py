@@ -119,6 +119,26 @@ def test_passenger_form_checks_each_field(signed_in_app: AppTest) -> None:
     assert journey(app).step is Step.PASSENGERS
 
 
+def test_an_api_error_about_a_passport_is_shown_next_to_its_field(
+    signed_in_app: AppTest,
+) -> None:
+    app = signed_in_app
+    search(app)
+    offer = choose_offer(app)
+    assert offer["passenger_identity_documents_required"]
+    fill_passenger(app, passport_country="ZZ")  # two letters: only the API knows better
+    app.button(key="passengers_submit").click().run()
+    assert journey(app).step is Step.EXTRAS, text(app)
+    app.button(key="to_payment").click().run()
+    app.button(key="pay_button").click().run()
+    assert journey(app).step is Step.PASSENGERS
+    page = text(app)
+    assert "ZZ&#x27; is not an ISO 3166-1 country code." in page
+    assert "Please correct the fields marked above." in page
+    assert journey(app).order is None
+    assert_clean(app)
+
+
 def test_passengers_are_kept_when_going_back(signed_in_app: AppTest) -> None:
     app = signed_in_app
     book_to_extras(app)

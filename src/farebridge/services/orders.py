@@ -103,7 +103,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, command.offer_id)
     provider = deps.providers.for_offer(offer)
-    passengers = match_passengers(offer, command.passengers)
+    passengers = match_passengers(offer, command.passengers, today=deps.clock.now().date())
     services = tuple(provider.price_services(offer, command.services)) if command.services else ()
     _check_payment_terms(
         offer, command, offer.total + services_total(services, offer.total.currency)

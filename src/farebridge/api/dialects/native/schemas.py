@@ -86,7 +86,9 @@ class OfferRequestBody(RequestModel):
 class IdentityDocumentBody(RequestModel):
     type: Literal["passport"] = "passport"
     unique_identifier: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{5,20}$")]
-    issuing_country_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    issuing_country_code: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)
+    ] = Field(description="ISO 3166-1 alpha-2, e.g. GB")
     expires_on: date
 
 
@@ -100,7 +102,10 @@ class PassengerBody(RequestModel):
     gender: Literal["m", "f"]
     email: EmailStr | None = None
     phone_number: Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")] | None = None
-    identity_documents: list[IdentityDocumentBody] = []
+    identity_documents: Annotated[
+        list[IdentityDocumentBody],
+        Field(max_length=2, description="A passport; required when the offer says so"),
+    ] = []
 
 
 class PaymentMethodFields(RequestModel):

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from farebridge.domain.ids import new_id
-from farebridge.domain.itinerary import CabinClass, Segment, Slice
+from farebridge.domain.itinerary import CabinClass, Segment, Slice, is_international
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.places import great_circle_km
@@ -227,6 +227,7 @@ def _offer(context: OfferContext, journey: Journey, brand: FareBrand) -> Offer:
         expires_at=context.now + context.offer_lifetime,
         requires_instant_payment=owner.is_low_cost,
         hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
+        passenger_identity_documents_required=is_international(slices),
         provider_reference=provider_reference(journey, brand, seed=context.seed),
         available_services=bag_services(slices, context.criteria.passengers, owner),
         payment_required_by=None
