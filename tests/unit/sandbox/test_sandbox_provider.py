@@ -93,6 +93,34 @@ def test_one_way_offers_are_itineraries_times_brands(provider: SandboxProvider) 
     assert ba[0].total.currency == "GBP" and ba[0].owner.ticket_prefix == "125"
 
 
+def test_the_brands_of_one_itinerary_share_an_itinerary_id(provider: SandboxProvider) -> None:
+    offers = provider.search("orq_1", make_criteria(max_connections=1), now=NOW).offers
+    groups: dict[str, list[Offer]] = {}
+    for offer in offers:
+        groups.setdefault(offer.itinerary_id, []).append(offer)
+    assert 1 < len(groups) < len(offers)
+    for brands in groups.values():
+        assert len({o.fare_brand_name for o in brands}) == len(brands), "one offer per brand"
+        assert len({tuple(_legs(o)) for o in brands}) == 1, "the same flights"
+    assert len({tuple(_legs(brands[0])) for brands in groups.values()}) == len(groups)
+    again = provider.search("orq_2", make_criteria(max_connections=1), now=NOW).offers
+    assert [o.itinerary_id for o in again] == [o.itinerary_id for o in offers], "stable ids"
+
+
+def test_an_offer_as_one_fare_brand_of_its_itinerary(provider: SandboxProvider) -> None:
+    offer = _first_offer(provider, brand="Standard")
+    brand = offer.as_fare_brand()
+    assert (brand.offer_id, brand.fare_brand_name, brand.total) == (
+        offer.id,
+        "Standard",
+        offer.total,
+    )
+    assert brand.conditions == offer.conditions
+    assert brand.baggages == offer.slices[0].segments[0].baggages
+    assert {b.type for b in brand.baggages} == {"carry_on", "checked"}
+    assert offer.departure_dates == (TRAVEL_ON,)
+
+
 def test_money_is_decimal_everywhere(provider: SandboxProvider) -> None:
     result = provider.search("orq_1", make_criteria(max_connections=1), now=NOW)
     for offer in result.offers:

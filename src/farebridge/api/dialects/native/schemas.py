@@ -80,6 +80,15 @@ class OfferRequestBody(RequestModel):
     cabin_class: CabinClass = CabinClass.ECONOMY
     max_connections: Annotated[int, Field(ge=0, le=2)] = 1
     preferred_airlines: Annotated[list[AirlineCode], Field(max_length=10)] = []
+    flexible_days: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=3,
+            description="Also search each slice's date ± this many days (one-way and return "
+            "searches; 0: exact dates). Past dates and dates beyond the horizon are skipped.",
+        ),
+    ] = 0
 
 
 # --- orders and payments -------------------------------------------------------
