@@ -121,9 +121,11 @@ def choose_place(page: Page, label: str, query: str, expected: str) -> None:
 def search(page: Page, camera: Camera) -> None:
     choose_place(page, "From", "New York", "New York — all airports (NYC)")
     choose_place(page, "To", "London", "London — all airports (LON)")
+    page.get_by_text("My dates are flexible (±3 days)").click()
     camera.shot("search")
     page.get_by_role("button", name="Search flights").click()
-    expect(page.get_by_text("flights found")).to_be_visible()
+    expect(page.get_by_text("fares found")).to_be_visible()
+    expect(page.get_by_text("Cheapest fare per day")).to_be_visible()
     camera.shot("results")
 
 
