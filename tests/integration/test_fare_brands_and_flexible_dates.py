@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete
 
+from farebridge.domain.errors import UpstreamTimeout
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money, reference_usd_cents
-from farebridge.domain.offer import CalendarDay, Offer, OfferRequest
+from farebridge.domain.offer import CalendarDay, Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
+from farebridge.providers.base import SearchResult
 from farebridge.services import search
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.store.tables import offers
@@ -177,3 +180,28 @@ def test_a_day_without_offers_is_in_the_calendar_with_none(
     ]
     assert calendar[1] == CalendarDay((OUTBOUND,), offers_count=0, cheapest=None, offer_id=None)
     assert calendar[0].offers_count > 0 and calendar[2].cheapest is not None
+
+
+def test_a_date_whose_search_fails_is_skipped_unless_every_date_fails(
+    services: Dependencies, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = services.providers.get("sandbox")
+    search_for_real = provider.search
+
+    def slow_on_the_day(request_id: str, criteria: SearchCriteria, **options: Any) -> SearchResult:
+        if criteria.requested_dates == (OUTBOUND,):
+            raise UpstreamTimeout("The airline did not answer for that day.")
+        return search_for_real(request_id, criteria, **options)
+
+    monkeypatch.setattr(provider, "search", slow_on_the_day)
+    request = _search(services, flexible_days=1, max_connections=0)
+    assert request.status is OfferRequestStatus.COMPLETE
+    calendar = search.offer_calendar(services, user=None, request_id=request.id)
+    assert [day.offers_count > 0 for day in calendar] == [True, False, True]
+
+    def never_answers(request_id: str, criteria: SearchCriteria, **options: Any) -> SearchResult:
+        raise UpstreamTimeout("The airline did not answer.")
+
+    monkeypatch.setattr(provider, "search", never_answers)
+    failed = _search(services, flexible_days=1, max_connections=0)
+    assert (failed.status, failed.error_code) == (OfferRequestStatus.FAILED, "provider_timeout")
