@@ -107,12 +107,9 @@ def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on
                 field=f"{where}.destination",
                 code="same_origin_destination",
             )
-        window = _date_window(
-            slice_request.departure_date, criteria.flexible_days, today, last_bookable_on
-        )
-        if not window:
-            _date_out_of_range(slice_request.departure_date, where, today, last_bookable_on)
         day = slice_request.departure_date
+        if not _date_window(day, criteria.flexible_days, today, last_bookable_on):
+            _date_out_of_range(day, where, today, last_bookable_on)
         if previous is not None and day < previous:
             raise ValidationFailed(
                 "Slices must be in chronological order.",
