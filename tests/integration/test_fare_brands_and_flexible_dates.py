@@ -76,8 +76,8 @@ def test_every_offer_lists_the_brands_of_its_itinerary_cheapest_first(
         siblings = sorted(by_itinerary[offer.itinerary_id], key=lambda o: (_cents(o), o.id))
         assert [b.offer_id for b in offer.fare_brands] == [o.id for o in siblings]
         assert [b.total for b in offer.fare_brands] == [o.total for o in siblings]
-        assert [b.fare_brand_name for b in offer.fare_brands] == [
-            o.fare_brand_name for o in siblings
+        assert [(b.fare_brand_name, b.conditions, b.baggages) for b in offer.fare_brands] == [
+            (o.fare_brand_name, o.conditions, o.slices[0].segments[0].baggages) for o in siblings
         ]
     one = search.get_offer(services, user=None, offer_id=offers[0].id)
     assert one.fare_brands == offers[0].fare_brands

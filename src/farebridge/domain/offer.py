@@ -48,7 +48,7 @@ class FareBrandOption:
     fare_brand_name: str
     total: Money
     conditions: Conditions
-    baggages: tuple[Baggage, ...]  # included in the fare
+    baggages: tuple[Baggage, ...]  # included in the fare, as its first flight states them
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +99,6 @@ class Offer:
     def departure_dates(self) -> tuple[date, ...]:
         """The local date on which each slice departs."""
         return tuple(item.departing_at.date() for item in self.slices)
-
-    def as_fare_brand(self) -> FareBrandOption:
-        """This offer as one of the brands of its itinerary (bags as its first flight has)."""
-        baggages = self.slices[0].segments[0].baggages
-        return FareBrandOption(self.id, self.fare_brand_name, self.total, self.conditions, baggages)
 
     @property
     def total_duration(self) -> timedelta:

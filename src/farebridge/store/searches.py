@@ -18,7 +18,13 @@ from farebridge.domain.offer import (
     OfferRequestStatus,
 )
 from farebridge.services.ports import AirlineNames, OfferFilter, Page, PageRequest
-from farebridge.store.codec import criteria_codec, dump, offer_codec
+from farebridge.store.codec import (
+    baggages_codec,
+    conditions_codec,
+    criteria_codec,
+    dump,
+    offer_codec,
+)
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import offer_requests, offers
 
@@ -158,8 +164,19 @@ class OfferRepository:
     def fare_brands(
         self, request_id: str, itinerary_ids: Collection[str]
     ) -> dict[str, tuple[FareBrandOption, ...]]:
+        """Read from the columns and three parts of the payload, not whole offers: a page
+        of 50 itineraries has some 150 brands."""
+        payload = offers.c.payload
         rows = self._db.execute(
-            select(offers.c.itinerary_id, offers.c.payload)
+            select(
+                offers.c.itinerary_id,
+                offers.c.id,
+                offers.c.total_amount_minor,
+                offers.c.total_currency,
+                payload["fare_brand_name"].as_string().label("fare_brand_name"),
+                payload["conditions"].label("conditions"),
+                payload[("slices", 0, "segments", 0, "baggages")].label("baggages"),
+            )
             .where(
                 offers.c.offer_request_id == request_id,
                 offers.c.itinerary_id.in_(sorted(itinerary_ids)),
@@ -168,7 +185,13 @@ class OfferRepository:
         )
         brands: dict[str, tuple[FareBrandOption, ...]] = {}
         for row in rows:
-            brand = offer_codec.validate_python(row.payload).as_fare_brand()
+            brand = FareBrandOption(
+                offer_id=row.id,
+                fare_brand_name=row.fare_brand_name,
+                total=Money.from_minor(row.total_amount_minor, row.total_currency),
+                conditions=conditions_codec.validate_python(row.conditions),
+                baggages=baggages_codec.validate_python(row.baggages),
+            )
             brands[row.itinerary_id] = (*brands.get(row.itinerary_id, ()), brand)
         return brands
 

@@ -107,18 +107,11 @@ def test_the_brands_of_one_itinerary_share_an_itinerary_id(provider: SandboxProv
     assert [o.itinerary_id for o in again] == [o.itinerary_id for o in offers], "stable ids"
 
 
-def test_an_offer_as_one_fare_brand_of_its_itinerary(provider: SandboxProvider) -> None:
-    offer = _first_offer(provider, brand="Standard")
-    brand = offer.as_fare_brand()
-    assert (brand.offer_id, brand.fare_brand_name, brand.total) == (
-        offer.id,
-        "Standard",
-        offer.total,
-    )
-    assert brand.conditions == offer.conditions
-    assert brand.baggages == offer.slices[0].segments[0].baggages
-    assert {b.type for b in brand.baggages} == {"carry_on", "checked"}
-    assert offer.departure_dates == (TRAVEL_ON,)
+def test_each_slice_says_its_departure_date(provider: SandboxProvider) -> None:
+    back = TRAVEL_ON + timedelta(days=7)
+    route = (("JFK", "LHR", TRAVEL_ON), ("LHR", "JFK", back))
+    offers = provider.search("orq_1", make_criteria(route=route), now=NOW).offers
+    assert offers and {o.departure_dates for o in offers} == {(TRAVEL_ON, back)}
 
 
 def test_money_is_decimal_everywhere(provider: SandboxProvider) -> None:
