@@ -18,7 +18,7 @@ from typing import TypeVar
 from farebridge.bootstrap import build
 from farebridge.domain.account import Role, User
 from farebridge.domain.ids import new_id
-from farebridge.domain.order import OrderType, Passenger
+from farebridge.domain.order import IdentityDocument, OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.jobs.worker import Worker
@@ -108,8 +108,16 @@ def bench_orders(services: Dependencies, request_ids: list[str], rounds: int) ->
     with services.uow() as uow:
         uow.users.add(user, "x")
         uow.commit()
+    passport = IdentityDocument("passport", "X1234567", "US", date(2040, 1, 1))
     passenger = Passenger(
-        "", PassengerType.ADULT, "ms", "Amelia", "Earhart", date(1987, 7, 24), "f"
+        "",
+        PassengerType.ADULT,
+        "ms",
+        "Amelia",
+        "Earhart",
+        date(1987, 7, 24),
+        "f",
+        identity_documents=(passport,),
     )
     list_ms, order_ms = [], []
     for request_id in request_ids[:rounds]:

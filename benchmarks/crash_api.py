@@ -101,6 +101,13 @@ def _order_body(offer: dict[str, Any], token: str) -> dict[str, Any]:
         "family_name": "Earhart",
         "born_on": "1987-07-24",
         "gender": "f",
+        "identity_documents": [
+            {
+                "unique_identifier": "X1234567",
+                "issuing_country_code": "US",
+                "expires_on": "2040-01-01",
+            }
+        ],
     }
     payment = {
         "type": "card",

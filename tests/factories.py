@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from farebridge.domain.itinerary import Aircraft, CabinClass, Carrier, Segment, Slice
 from farebridge.domain.money import REFERENCE_USD_RATES, ExchangeRates, Money
 from farebridge.domain.offer import ConditionRule, Conditions
-from farebridge.domain.order import Order, OrderStatus, OrderType, Passenger
+from farebridge.domain.order import IdentityDocument, Order, OrderStatus, OrderType, Passenger
 from farebridge.domain.places import Airport
 from farebridge.domain.search import PassengerType
 
@@ -47,13 +47,28 @@ def create_slice(*, departing_at: datetime | None = None) -> Slice:
     return Slice("sli_1", (segment,), "Standard")
 
 
+PASSPORT = IdentityDocument("passport", "X1234567", "US", date(2040, 1, 1))
+
+
 def create_passenger(
     *,
     id: str = "pas_1",
     type: PassengerType = PassengerType.ADULT,
     born_on: date = date(1987, 7, 24),
+    identity_documents: tuple[IdentityDocument, ...] = (PASSPORT,),
 ) -> Passenger:
-    return Passenger(id, type, "ms", "Amelia", "Earhart", born_on, "f", "amelia@test.com")
+    """A passenger with a passport, as every international trip needs."""
+    return Passenger(
+        id,
+        type,
+        "ms",
+        "Amelia",
+        "Earhart",
+        born_on,
+        "f",
+        "amelia@test.com",
+        identity_documents=identity_documents,
+    )
 
 
 def create_order(

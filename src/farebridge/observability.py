@@ -13,7 +13,10 @@ _SENSITIVE_KEYS = {"password", "card_token", "unique_identifier", "passport", "a
 _LONG_DIGITS = re.compile(r"\b\d{12,19}\b")
 
 
-def _mask(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def mask_sensitive(
+    _logger: Any, _name: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Passwords, tokens and passport numbers keep only their last 3 characters."""
     for key, value in list(event.items()):
         if key in _SENSITIVE_KEYS and value:
             text = str(value)
@@ -33,7 +36,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _mask,
+            mask_sensitive,
             structlog.processors.format_exc_info,
             renderer,
         ],

@@ -115,7 +115,16 @@ def search(
     return data
 
 
+PASSPORT = {
+    "type": "passport",
+    "unique_identifier": "X1234567",
+    "issuing_country_code": "US",
+    "expires_on": "2040-01-01",
+}
+
+
 def adult(**overrides: Any) -> dict[str, Any]:
+    """An adult passenger body with a passport (international trips need one)."""
     passenger = {
         "type": "adult",
         "title": "ms",
@@ -125,6 +134,7 @@ def adult(**overrides: Any) -> dict[str, Any]:
         "gender": "f",
         "email": "amelia@test.com",
         "phone_number": "+15550109999",
+        "identity_documents": [PASSPORT],
     }
     passenger.update(overrides)
     return passenger

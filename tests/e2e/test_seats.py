@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from farebridge.providers.sandbox.seats.seatmap import seat_service_id
 from tests.e2e.conftest import adult, first_offer, instant_order_body, search
 from tests.e2e.test_error_table import assert_error
 
@@ -152,3 +154,41 @@ def test_the_api_prices_an_offer_with_its_extras(client: TestClient, auth: dict[
         json={"services": [{"id": "asb_nope", "quantity": 1}]},
     )
     assert_error(bad, 400, "unknown_service", "services[0].id")
+
+
+def _exit_row_seats(seat_map: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        element
+        for cabin in seat_map["cabins"]
+        for row in cabin["rows"]
+        if any(e["type"] == "exit_row" for section in row["sections"] for e in section["elements"])
+        for section in row["sections"]
+        for element in section["elements"]
+        if element["type"] == "seat" and element["available_services"]
+    ]
+
+
+def test_exit_rows_are_for_adults_only(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(
+        search(client, auth, passengers=[{"type": "adult"}, {"type": "child"}])["offers"]
+    )
+    adult_id, child_id = (p["id"] for p in offer["passengers"])
+    seat_map = client.get(f"/api/offers/{offer['id']}/seat-maps", headers=auth).json()["data"][0]
+    exit_seats = _exit_row_seats(seat_map)
+    assert exit_seats
+    assert all(
+        [s["passenger_id"] for s in seat["available_services"]] == [adult_id] for seat in exit_seats
+    )
+    for_child = seat_service_id(seat_map["segment_id"], exit_seats[0]["designator"], child_id)
+    body = instant_order_body(offer)
+    body["passengers"] = [
+        adult(id=adult_id),
+        adult(id=child_id, type="child", given_name="Jo", born_on=f"{date.today().year - 9}-01-01"),
+    ]
+    body["services"] = [{"id": for_child, "quantity": 1}]
+    assert_error(
+        client.post("/api/orders", json=body, headers=auth),
+        400,
+        "seat_not_allowed_for_passenger",
+        "services[0].id",
+    )

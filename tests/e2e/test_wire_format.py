@@ -94,9 +94,11 @@ def _accounts(tour: Tour) -> dict[str, str]:
 
 def _search(tour: Tour, auth: dict[str, str]) -> dict[str, Any]:
     created = search(tour.client, auth)
-    body = {"slices": created["slices"], "passengers": [{"type": "adult"}], "currency": "GBP"}
-    for slice_ in body["slices"]:
-        slice_["origin"], slice_["destination"] = "NYC", "LON"
+    slices = [
+        {"origin": "NYC", "destination": "LON", "departure_date": s["departure_date"]}
+        for s in created["slices"]
+    ]
+    body = {"slices": slices, "passengers": [{"type": "adult"}], "currency": "GBP"}
     tour.call("/api/offer-requests", "POST", "/api/offer-requests", json=body, headers=auth)
     url = "/api/offer-requests?return_offers=true"
     tour.call("/api/offer-requests", "POST", url, json=body, headers=auth)
@@ -104,6 +106,10 @@ def _search(tour: Tour, auth: dict[str, str]) -> dict[str, Any]:
     tour.call(template, "GET", f"/api/offer-requests/{created['id']}", headers=auth)
     url = f"/api/offers?offer_request_id={created['id']}&limit=200"
     tour.call("/api/offers", "GET", url, headers=auth)
+    tour.call("/api/offers", "GET", f"{url}&group_by=itinerary", headers=auth)
+    template = "/api/offer-requests/{offer_request_id}/calendar"
+    url = f"/api/offer-requests/{created['id']}/calendar"
+    tour.call(template, "GET", url, headers=auth)
     offer = first_offer(created["offers"])
     base = f"/api/offers/{offer['id']}"
     tour.call("/api/offers/{offer_id}", "GET", base, headers=auth)

@@ -18,6 +18,9 @@ ADULT = {
     "family_name": "Earhart",
     "email": "amelia@example.com",
     "phone_number": "+15550109999",
+    "passport_number": "X1234567",
+    "passport_country": "US",
+    "passport_expires_on": "2040-01-01",
 }
 WIDGET_KEYS = {
     "born_on": "born",
@@ -88,11 +91,20 @@ def fill_passenger(test: AppTest, index: int = 0, **fields: Any) -> None:
     prefix = f"pax{index}"
     test.radio(key=f"{prefix}_title").set_value(values["title"])
     test.radio(key=f"{prefix}_gender").set_value(values["gender"])
-    for name in ("born_on", "given_name", "family_name", "email", "phone_number"):
+    for name in (
+        "born_on",
+        "given_name",
+        "family_name",
+        "email",
+        "phone_number",
+        "passport_number",
+        "passport_country",
+        "passport_expires_on",
+    ):
         widget = f"{prefix}_{WIDGET_KEYS.get(name, name)}"
         try:
             box = test.text_input(key=widget)
-        except KeyError:  # children and infants have no contact fields
+        except KeyError:  # no contact fields for children, no passport at home
             continue
         box.input(values[name])
 

@@ -121,9 +121,11 @@ def choose_place(page: Page, label: str, query: str, expected: str) -> None:
 def search(page: Page, camera: Camera) -> None:
     choose_place(page, "From", "New York", "New York — all airports (NYC)")
     choose_place(page, "To", "London", "London — all airports (LON)")
+    page.get_by_text("My dates are flexible (±3 days)").click()
     camera.shot("search")
     page.get_by_role("button", name="Search flights").click()
-    expect(page.get_by_text("flights found")).to_be_visible()
+    expect(page.get_by_text("fares found")).to_be_visible()
+    expect(page.get_by_text("Cheapest fare per day")).to_be_visible()
     camera.shot("results")
 
 
@@ -135,6 +137,9 @@ def fill_passenger(page: Page) -> None:
     page.get_by_label("Last name as in passport").fill("Earhart")
     page.get_by_label("Email").fill("amelia@example.com")
     page.get_by_label("Phone with country code").fill("+15550109999")
+    page.get_by_label("Passport number").fill("X1234567")
+    page.get_by_label("Issuing country").fill("US")
+    page.get_by_label("Passport expiry").fill("2040-01-01")
 
 
 def pick_seat(page: Page) -> str:

@@ -10,7 +10,7 @@ from farebridge.ui import format as fmt
 from farebridge.ui.client import ApiError
 from farebridge.ui.feedback import plain_message
 from farebridge.ui.state import Criteria, Leg
-from farebridge.ui.validation import check_passenger, check_search, passenger_body
+from farebridge.ui.validation import check_passenger, check_search, form_field, passenger_body
 
 TODAY = date(2026, 6, 1)
 TRAVEL = date(2026, 7, 1)
@@ -32,7 +32,7 @@ def check(fields: dict[str, str], kind: str = "adult", **options: bool) -> dict[
         travel_on=TRAVEL,
         today=TODAY,
         contact=options.get("contact", True),
-        passport=options.get("passport", False),
+        passport_until=TRAVEL if options.get("passport", False) else None,
     )
 
 
@@ -91,11 +91,23 @@ def test_passport_fields_when_the_offer_requires_them() -> None:
         "passport_expires_on": "2026-06-30",
     }
     assert check(fields, passport=True) == {
-        "passport_expires_on": "The passport expires before the trip."
+        "passport_expires_on": "The passport expires before the trip ends."
     }
     body = passenger_body("pas_1", "adult", {**fields, "passport_expires_on": "2030-01-01"})
     assert body["identity_documents"][0]["unique_identifier"] == "X1234567"
     assert body["identity_documents"][0]["issuing_country_code"] == "GB"
+
+
+def test_api_field_errors_find_their_form_fields() -> None:
+    assert form_field("passengers[1].identity_documents[0].expires_on") == (
+        1,
+        "passport_expires_on",
+    )
+    assert form_field("passengers[0].identity_documents") == (0, "passport_number")
+    assert form_field("passengers[2].born_on") == (2, "born_on")
+    assert form_field("services[0].id") is None
+    assert form_field("passengers[0].identity_documents[1].type") is None
+    assert form_field(None) is None
 
 
 def test_wording() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 from streamlit.testing.v1 import AppTest
@@ -70,7 +70,7 @@ def test_search_shows_offers_with_sort_filters_and_more(app: AppTest) -> None:
     search(app)
     state = journey(app)
     assert state.step is Step.SELECT
-    assert "flights found" in text(app)
+    assert "fares found" in text(app)
     first_page = list(state.results.offers)
     assert len(first_page) == 10
     app.button(key="more_offers").click().run()
@@ -118,6 +118,46 @@ def test_the_currency_choice_starts_at_the_account_preference(ui_env: str) -> No
     assert currency_box(app).value == "GBP"
     search(app)
     assert {o["total_currency"] for o in journey(app).results.offers} == {"GBP"}
+
+
+def test_one_card_per_itinerary_with_a_button_per_fare_brand(app: AppTest) -> None:
+    search(app)
+    rows = journey(app).results.offers
+    assert len({row["itinerary_id"] for row in rows}) == len(rows)
+    row = next(r for r in rows if len(r["fare_brands"]) == 3)
+    names = [b["fare_brand_name"] for b in row["fare_brands"]]
+    for brand in row["fare_brands"]:
+        button = app.button(key=f"select_{brand['offer_id']}")
+        assert button.label == f"Select {brand['fare_brand_name']}"
+    dearest = row["fare_brands"][-1]
+    app.button(key=f"select_{dearest['offer_id']}").click().run()
+    chosen = journey(app).offer
+    assert chosen is not None and chosen["id"] == dearest["offer_id"]
+    assert "Other fares for these flights" in text(app)
+    cheapest = row["fare_brands"][0]
+    app.button(key=f"brand_{cheapest['offer_id']}").click().run()
+    switched = journey(app).offer
+    assert switched is not None and switched["fare_brand_name"] == names[0]
+    assert_clean(app)
+
+
+def test_flexible_dates_show_a_strip_of_days_that_switches_the_flights(app: AppTest) -> None:
+    app.checkbox(key="flexible_dates").check()
+    search(app, days=30)
+    results = journey(app).results
+    requested = (date.today() + timedelta(days=30)).isoformat()
+    assert results.departure_dates == (requested,)
+    assert results.calendar is not None and len(results.calendar) == 7
+    assert "Cheapest fare per day" in text(app)
+    assert all(o["slices"][0]["departing_at"][:10] == requested for o in results.offers)
+    later = (date.today() + timedelta(days=32)).isoformat()
+    app.button(key=f"day_0_{later}").click().run()
+    results = journey(app).results
+    assert results.departure_dates == (later,)
+    assert results.offers and all(
+        o["slices"][0]["departing_at"][:10] == later for o in results.offers
+    )
+    assert app.button(key=f"day_0_{later}").proto.type == "primary"
     assert_clean(app)
 
 
@@ -158,6 +198,26 @@ def test_passenger_form_checks_each_field(signed_in_app: AppTest) -> None:
     assert journey(app).step is Step.PASSENGERS
 
 
+def test_an_api_error_about_a_passport_is_shown_next_to_its_field(
+    signed_in_app: AppTest,
+) -> None:
+    app = signed_in_app
+    search(app)
+    offer = choose_offer(app)
+    assert offer["passenger_identity_documents_required"]
+    fill_passenger(app, passport_country="ZZ")  # two letters: only the API knows better
+    app.button(key="passengers_submit").click().run()
+    assert journey(app).step is Step.EXTRAS, text(app)
+    app.button(key="to_payment").click().run()
+    app.button(key="pay_button").click().run()
+    assert journey(app).step is Step.PASSENGERS
+    page = text(app)
+    assert "ZZ&#x27; is not an ISO 3166-1 country code." in page
+    assert "Please correct the fields marked above." in page
+    assert journey(app).order is None
+    assert_clean(app)
+
+
 def test_passengers_are_kept_when_going_back(signed_in_app: AppTest) -> None:
     app = signed_in_app
     book_to_extras(app)
@@ -179,6 +239,24 @@ def test_extras_seat_and_bags_update_the_total(signed_in_app: AppTest) -> None:
     page = text(app)
     assert f"seat {chosen[0].designator} · Amelia Earhart" in page
     assert "Extra bag" in page
+    assert_clean(app)
+
+
+def test_exit_row_seats_are_not_offered_to_a_child(signed_in_app: AppTest) -> None:
+    app = signed_in_app
+    app.number_input(key="children").set_value(1)
+    search(app)
+    offer = choose_offer(app)
+    fill_passenger(app)
+    fill_passenger(app, 1, given_name="Jo", born_on=f"{date.today().year - 9}-01-01")
+    app.button(key="passengers_submit").click().run()
+    assert journey(app).step is Step.EXTRAS, text(app)
+    adult, child = (p["id"] for p in offer["passengers"])
+    app.radio(key="seat_passenger").set_value(child).run()
+    barred = [b.key for b in app.button if b.key and b.key.startswith("seat_") and b.label == "🚫"]
+    assert barred and all(app.button(key=k).disabled for k in barred)
+    app.radio(key="seat_passenger").set_value(adult).run()
+    assert not any(app.button(key=k).disabled for k in barred), "free for the adult"
     assert_clean(app)
 
 

@@ -6,8 +6,9 @@ shows them as airport-local wall time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from farebridge.domain.places import Airport
@@ -86,6 +87,22 @@ class Slice:
     @property
     def connections(self) -> int:
         return len(self.segments) - 1
+
+
+def is_international(slices: Sequence[Slice]) -> bool:
+    """Whether the flights touch more than one country (by their airports' countries)."""
+    countries = {
+        airport.country_code
+        for item in slices
+        for segment in item.segments
+        for airport in (segment.origin, segment.destination)
+    }
+    return len(countries) > 1
+
+
+def trip_ends_on(slices: Sequence[Slice]) -> date:
+    """The local date on which the last flight lands."""
+    return slices[-1].segments[-1].arriving_at.date()
 
 
 def iso_duration(value: timedelta) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from farebridge.domain.itinerary import Carrier, Slice
+from farebridge.domain.itinerary import Baggage, Carrier, Slice
 from farebridge.domain.money import Money
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria
 
@@ -66,6 +67,17 @@ def fare_totals(prices: Sequence[PassengerPrice]) -> tuple[Money, Money]:
 
 
 @dataclass(frozen=True, slots=True)
+class FareBrandOption:
+    """One fare brand on sale for an itinerary: book it with ``offer_id``."""
+
+    offer_id: str
+    fare_brand_name: str
+    total: Money
+    conditions: Conditions
+    baggages: tuple[Baggage, ...]  # included in the fare, as its first flight states them
+
+
+@dataclass(frozen=True, slots=True)
 class Offer:
     id: str
     offer_request_id: str
@@ -87,6 +99,9 @@ class Offer:
     # the price is guaranteed until then.
     payment_required_by: datetime | None = None
     provider: str = "sandbox"  # the upstream that made the offer and will book it
+    # Every brand on sale for this offer's itinerary, cheapest first (this one too).
+    # Read with the offer from the other offers of its search; never stored with it.
+    fare_brands: tuple[FareBrandOption, ...] = ()
     # The airline's own fare (base + tax as filed, in the airline's currency) when the
     # provider tells it; every other amount is in the selling currency.
     airline_fare: Money | None = None
@@ -118,6 +133,25 @@ class Offer:
 
     def is_priced_in(self, currency: str) -> bool:
         return all(money.currency == currency for money in self.amounts())
+
+    @property
+    def itinerary_id(self) -> str:
+        """The same for every offer that flies the same flights at the same times,
+        whatever its fare brand: it groups the brands of one itinerary."""
+        flights = "/".join(
+            ",".join(
+                f"{segment.marketing_carrier.iata_code}{segment.marketing_carrier_flight_number}"
+                f"@{segment.departing_at.isoformat()}"
+                for segment in item.segments
+            )
+            for item in self.slices
+        )
+        return "iti_" + hashlib.sha256(flights.encode()).hexdigest()[:24]
+
+    @property
+    def departure_dates(self) -> tuple[date, ...]:
+        """The local date on which each slice departs."""
+        return tuple(item.departing_at.date() for item in self.slices)
 
     @property
     def total_duration(self) -> timedelta:
@@ -156,3 +190,20 @@ class OfferRequest:
     error_message: str | None = None
     providers: tuple[str, ...] = ("sandbox",)  # the upstreams the search goes to
     scenarios: frozenset[str] = frozenset()  # test faults asked for (Sandbox-Fault)
+    # The departure dates searched, one per slice in each combination (flexible dates);
+    # empty for a search made before flexible dates existed: its requested dates.
+    date_options: tuple[tuple[date, ...], ...] = ()
+
+    @property
+    def searched_dates(self) -> tuple[tuple[date, ...], ...]:
+        return self.date_options or (self.criteria.requested_dates,)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    """The cheapest offer of a search for one combination of departure dates."""
+
+    departure_dates: tuple[date, ...]
+    offers_count: int = 0
+    cheapest: Money | None = None  # None: no offer on these dates
+    offer_id: str | None = None

@@ -1,10 +1,12 @@
-"""What a traveller asks for: slices, passengers, cabin, connections."""
+"""What a traveller asks for: slices, passengers, cabin, connections, flexible dates."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+import itertools
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import NoReturn
 
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.itinerary import CabinClass
@@ -13,6 +15,10 @@ MAX_PASSENGERS = 9
 MAX_SLICES = 6
 ADULT_AGE = 18
 CHILD_MIN_AGE = 2
+# Flexible dates: each slice's date ± up to 3 days, for one-way and return searches,
+# so at most 7 x 7 = 49 date combinations.
+MAX_FLEXIBLE_DAYS = 3
+MAX_FLEXIBLE_SLICES = 2
 
 
 class PassengerType(StrEnum):
@@ -68,10 +74,22 @@ class SearchCriteria:
     # The selling currency: every offer of the search is priced in it (chosen by
     # services.search: the request's, else the account's, else the operator's default).
     currency: str = "USD"
+    flexible_days: int = 0  # also search each slice's date ± this many days
 
     @property
     def seated_passengers(self) -> int:
         return sum(1 for p in self.passengers if p.type.occupies_seat)
+
+    @property
+    def requested_dates(self) -> tuple[date, ...]:
+        return tuple(item.departure_date for item in self.slices)
+
+    def on_dates(self, dates: tuple[date, ...]) -> SearchCriteria:
+        """The same search on exact ``dates`` (one per slice)."""
+        slices = tuple(
+            replace(item, departure_date=day) for item, day in zip(self.slices, dates, strict=True)
+        )
+        return replace(self, slices=slices, flexible_days=0)
 
 
 def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on: date) -> None:
@@ -82,6 +100,7 @@ def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on
         raise ValidationFailed(
             f"At most {MAX_SLICES} slices.", field="slices", code="too_many_slices"
         )
+    _validate_flexible_days(criteria)
     previous: date | None = None
     for index, slice_request in enumerate(criteria.slices):
         where = f"slices[{index}]"
@@ -92,19 +111,8 @@ def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on
                 code="same_origin_destination",
             )
         day = slice_request.departure_date
-        if day < today:
-            raise ValidationFailed(
-                f"Departure date {day.isoformat()} is in the past.",
-                field=f"{where}.departure_date",
-                code="past_date",
-            )
-        if day > last_bookable_on:
-            raise ValidationFailed(
-                f"Departure date {day.isoformat()} is beyond the bookable horizon "
-                f"({last_bookable_on.isoformat()}).",
-                field=f"{where}.departure_date",
-                code="date_too_far",
-            )
+        if not _date_window(day, criteria.flexible_days, today, last_bookable_on):
+            _date_out_of_range(day, where, today, last_bookable_on)
         if previous is not None and day < previous:
             raise ValidationFailed(
                 "Slices must be in chronological order.",
@@ -117,6 +125,60 @@ def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on
         raise ValidationFailed(
             "max_connections must be 0, 1 or 2.", field="max_connections", code="out_of_range"
         )
+
+
+def departure_date_options(
+    criteria: SearchCriteria, *, today: date, last_bookable_on: date
+) -> tuple[tuple[date, ...], ...]:
+    """The date combinations a (validated) search covers, in calendar order: each
+    slice's date ± ``flexible_days`` between today and the horizon, slices in
+    chronological order. Dates outside the range are skipped."""
+    windows = [
+        _date_window(item.departure_date, criteria.flexible_days, today, last_bookable_on)
+        for item in criteria.slices
+    ]
+    return tuple(
+        dates
+        for dates in itertools.product(*windows)
+        if all(before <= after for before, after in itertools.pairwise(dates))
+    )
+
+
+def _validate_flexible_days(criteria: SearchCriteria) -> None:
+    if not 0 <= criteria.flexible_days <= MAX_FLEXIBLE_DAYS:
+        raise ValidationFailed(
+            f"flexible_days must be between 0 and {MAX_FLEXIBLE_DAYS}.",
+            field="flexible_days",
+            code="out_of_range",
+        )
+    if criteria.flexible_days and len(criteria.slices) > MAX_FLEXIBLE_SLICES:
+        raise ValidationFailed(
+            "Flexible dates are for one-way and return searches; "
+            "search each flight of a multi-city trip on its date.",
+            field="flexible_days",
+            code="flexible_dates_not_supported",
+        )
+
+
+def _date_window(day: date, flexible_days: int, first: date, last: date) -> list[date]:
+    """``day`` ± ``flexible_days``, the dates between ``first`` and ``last`` only."""
+    around = (day + timedelta(days=shift) for shift in range(-flexible_days, flexible_days + 1))
+    return [candidate for candidate in around if first <= candidate <= last]
+
+
+def _date_out_of_range(day: date, where: str, today: date, last_bookable_on: date) -> NoReturn:
+    if day < today:
+        raise ValidationFailed(
+            f"Departure date {day.isoformat()} is in the past.",
+            field=f"{where}.departure_date",
+            code="past_date",
+        )
+    raise ValidationFailed(
+        f"Departure date {day.isoformat()} is beyond the bookable horizon "
+        f"({last_bookable_on.isoformat()}).",
+        field=f"{where}.departure_date",
+        code="date_too_far",
+    )
 
 
 def _validate_passengers(passengers: tuple[OfferPassenger, ...]) -> None:

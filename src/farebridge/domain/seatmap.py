@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from farebridge.domain.money import Money
+from farebridge.domain.search import OfferPassenger, PassengerType
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +48,14 @@ class SeatMap:
     segment_id: str
     slice_id: str
     cabins: tuple[SeatCabin, ...]
+
+
+def exit_row_passenger_ids(passengers: Sequence[OfferPassenger]) -> frozenset[str]:
+    """Who may sit in an exit row: adults without an infant on their lap.
+
+    Children and infants never may, as airlines require, nor may an adult who
+    carries an infant. Infants travel on the laps of the first adults, one each,
+    in the order the passengers were given."""
+    adults = [p.id for p in passengers if p.type is PassengerType.ADULT]
+    infants = sum(1 for p in passengers if p.type is PassengerType.INFANT_WITHOUT_SEAT)
+    return frozenset(adults[infants:])

@@ -105,7 +105,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
         offer = load_offer(uow, deps, user, command.offer_id)
     _check_departure(deps, offer)
     provider = deps.providers.for_offer(offer)
-    passengers = match_passengers(offer, command.passengers)
+    passengers = match_passengers(offer, command.passengers, today=deps.clock.now().date())
     services = tuple(provider.price_services(offer, command.services)) if command.services else ()
     _check_payment_terms(
         offer, command, offer.total + services_total(services, offer.total.currency)

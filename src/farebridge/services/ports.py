@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -13,7 +13,13 @@ from farebridge.domain.account import ApiKey, User
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.clock import Clock
 from farebridge.domain.money import ExchangeRate
-from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.offer import (
+    CalendarDay,
+    FareBrandOption,
+    Offer,
+    OfferRequest,
+    OfferRequestStatus,
+)
 from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
@@ -57,6 +63,8 @@ class OfferFilter:
     airlines: tuple[str, ...] = ()  # owning airlines' IATA codes; empty: all
     departure_from: time | None = None  # first departure, local time at the origin
     departure_to: time | None = None
+    departure_dates: tuple[date, ...] = ()  # one per slice (flexible dates); empty: all
+    one_per_itinerary: bool = False  # only the cheapest offer (fare brand) of each itinerary
 
 
 class Users(Protocol):
@@ -109,6 +117,17 @@ class Offers(Protocol):
     def replace(self, offer: Offer) -> None: ...
     def list(self, request_id: str, filters: OfferFilter, page: PageRequest) -> Page[Offer]: ...
     def airlines(self, request_id: str) -> AirlineNames: ...
+    def fare_brands(
+        self, request_id: str, itinerary_ids: Collection[str]
+    ) -> dict[str, tuple[FareBrandOption, ...]]:
+        """The brands on sale for each itinerary of the request, cheapest first."""
+        ...
+
+    def calendar(
+        self, request_id: str, dates: Sequence[tuple[date, ...]]
+    ) -> tuple[CalendarDay, ...]:
+        """The cheapest offer and the number of offers for each of ``dates`` that has any."""
+        ...
 
 
 class Orders(Protocol):

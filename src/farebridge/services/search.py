@@ -1,4 +1,11 @@
-"""Search: offer requests filled in the background, offers listed and re-checked."""
+"""Search: offer requests filled in the background, offers listed and re-checked.
+
+A search with ``flexible_days`` runs once per combination of departure dates
+(at most 7 x 7, ``domain.search``) into the same offer request: the requested
+dates keep every offer the providers return, every other combination only its
+``CHEAPEST_ITINERARIES_PER_DATES`` cheapest itineraries (with all their fare
+brands), which bounds the work and the rows of one request.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +28,9 @@ from farebridge.domain.errors import (
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
-from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.offer import CalendarDay, Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import OrderService, services_total
-from farebridge.domain.search import SearchCriteria, validate_criteria
+from farebridge.domain.search import SearchCriteria, departure_date_options, validate_criteria
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
 from farebridge.services.currencies import selling_currency
@@ -31,6 +38,7 @@ from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
 
 log = structlog.get_logger(__name__)
+CHEAPEST_ITINERARIES_PER_DATES = 10
 
 
 def create_offer_request(
@@ -49,9 +57,8 @@ def create_offer_request(
     (test faults) are stored with it, so the worker that runs it sees them."""
     now = deps.clock.now()
     today = now.date()
-    validate_criteria(
-        criteria, today=today, last_bookable_on=today + timedelta(days=deps.policies.bookable_days)
-    )
+    last_bookable_on = today + timedelta(days=deps.policies.bookable_days)
+    validate_criteria(criteria, today=today, last_bookable_on=last_bookable_on)
     for index, slice_request in enumerate(criteria.slices):
         for name in ("origin", "destination"):
             code = getattr(slice_request, name)
@@ -69,6 +76,9 @@ def create_offer_request(
         created_at=now,
         providers=deps.providers.names,
         scenarios=scenarios,
+        date_options=departure_date_options(
+            criteria, today=today, last_bookable_on=last_bookable_on
+        ),
     )
     with deps.uow() as uow:
         uow.offer_requests.add(request)
@@ -80,17 +90,18 @@ def create_offer_request(
 
 
 def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
-    """Job: ask every provider of the request, merge and store the offers.
+    """Job: ask every provider of the request on every date combination, merge and
+    store the offers.
 
     Idempotent: a finished request is left as it is. The search fails only if
-    every provider failed; otherwise the offers of those that answered are kept."""
+    every provider failed on every date; otherwise the offers found are kept."""
     request_id = payload["offer_request_id"]
     with deps.uow(read_only=True) as uow:
         request = uow.offer_requests.get(request_id)
     if request is None or request.status is not OfferRequestStatus.PENDING:
         return
     try:
-        result = _search_all(deps, request)
+        result = _search_dates(deps, request)
     except FarebridgeError as exc:
         with deps.uow() as uow:
             uow.offer_requests.finish(
@@ -115,12 +126,52 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
             uow.commit()
 
 
-def _search_all(deps: Dependencies, request: OfferRequest) -> SearchResult:
+def _search_dates(deps: Dependencies, request: OfferRequest) -> SearchResult:
+    """Every date combination of the request: all offers on the requested dates, the
+    cheapest itineraries on the others. Fails only if every combination failed."""
+    answers: list[SearchResult] = []
+    failures: list[FarebridgeError] = []
+    for dates in request.searched_dates:
+        try:
+            found = _search_all(deps, request, request.criteria.on_dates(dates))
+        except FarebridgeError as exc:
+            log.warning("search.dates_failed", dates=[d.isoformat() for d in dates], code=exc.code)
+            failures.append(exc)
+            continue
+        exact = dates == request.criteria.requested_dates
+        answers.append(found if exact else _cheapest_itineraries(found))
+    if not answers:
+        raise failures[0]
+    return SearchResult(
+        offers=[offer for answer in answers for offer in answer.offers],
+        truncated=any(answer.truncated for answer in answers),
+    )
+
+
+def _cheapest_itineraries(result: SearchResult) -> SearchResult:
+    """The ``CHEAPEST_ITINERARIES_PER_DATES`` itineraries with the cheapest brands, each
+    with all its brands (every offer of a search is in its one selling currency)."""
+    cheapest: dict[str, int] = {}
+    for offer in result.offers:
+        amount = offer.total.minor
+        cheapest[offer.itinerary_id] = min(amount, cheapest.get(offer.itinerary_id, amount))
+    kept = set(
+        sorted(cheapest, key=lambda key: (cheapest[key], key))[:CHEAPEST_ITINERARIES_PER_DATES]
+    )
+    return SearchResult(
+        offers=[offer for offer in result.offers if offer.itinerary_id in kept],
+        truncated=result.truncated or len(cheapest) > len(kept),
+    )
+
+
+def _search_all(
+    deps: Dependencies, request: OfferRequest, criteria: SearchCriteria
+) -> SearchResult:
     providers = [deps.providers.get(name) for name in request.providers]
     if len(providers) == 1:
-        return _search_one(deps, providers[0], request)
+        return _search_one(deps, providers[0], request, criteria)
     with ThreadPoolExecutor(max_workers=len(providers)) as pool:
-        outcomes = list(pool.map(lambda p: _outcome(deps, p, request), providers))
+        outcomes = list(pool.map(lambda p: _outcome(deps, p, request, criteria), providers))
     answers = [o for o in outcomes if isinstance(o, SearchResult)]
     if not answers:
         raise next(o for o in outcomes if isinstance(o, FarebridgeError))
@@ -130,10 +181,12 @@ def _search_all(deps: Dependencies, request: OfferRequest) -> SearchResult:
     )
 
 
-def _search_one(deps: Dependencies, provider: Provider, request: OfferRequest) -> SearchResult:
+def _search_one(
+    deps: Dependencies, provider: Provider, request: OfferRequest, criteria: SearchCriteria
+) -> SearchResult:
     now = deps.clock.now()
-    result = provider.search(request.id, request.criteria, now=now, scenarios=request.scenarios)
-    currency = request.criteria.currency
+    result = provider.search(request.id, criteria, now=now, scenarios=request.scenarios)
+    currency = criteria.currency
     sellable = [offer for offer in result.offers if offer.is_priced_in(currency)]
     if len(sellable) < len(result.offers):
         log.warning(
@@ -154,10 +207,10 @@ def _search_one(deps: Dependencies, provider: Provider, request: OfferRequest) -
 
 
 def _outcome(
-    deps: Dependencies, provider: Provider, request: OfferRequest
+    deps: Dependencies, provider: Provider, request: OfferRequest, criteria: SearchCriteria
 ) -> SearchResult | FarebridgeError:
     try:
-        return _search_one(deps, provider, request)
+        return _search_one(deps, provider, request, criteria)
     except FarebridgeError as exc:
         log.warning("search.provider_failed", provider=provider.name, code=exc.code)
         return exc
@@ -203,7 +256,27 @@ def list_offers(
     request = _owned_request(deps, user, request_id)
     filters = _in_currency(filters, request.criteria.currency)
     with deps.uow(read_only=True) as uow:
-        return uow.offers.list(request_id, filters, page)
+        found = uow.offers.list(request_id, filters, page)
+        return replace(found, items=_with_fare_brands(uow, found.items))
+
+
+def _with_fare_brands(uow: UnitOfWork, offers: list[Offer]) -> list[Offer]:
+    """Offers of one search, each with the brands on sale for its itinerary, as stored
+    now (so a re-checked price shows in its siblings' brands too)."""
+    if not offers:
+        return offers
+    itineraries = {offer.itinerary_id for offer in offers}
+    brands = uow.offers.fare_brands(offers[0].offer_request_id, itineraries)
+    return [replace(o, fare_brands=brands.get(o.itinerary_id, ())) for o in offers]
+
+
+def offer_calendar(deps: Dependencies, *, user: User | None, request_id: str) -> list[CalendarDay]:
+    """The cheapest offer per combination of departure dates searched, in date order."""
+    request = _owned_request(deps, user, request_id)
+    searched = request.searched_dates
+    with deps.uow(read_only=True) as uow:
+        found = {day.departure_dates: day for day in uow.offers.calendar(request_id, searched)}
+    return [found.get(dates, CalendarDay(dates)) for dates in searched]
 
 
 def _in_currency(filters: OfferFilter, currency: str) -> OfferFilter:
@@ -258,7 +331,9 @@ def get_offer(
         with deps.uow() as uow:
             uow.offers.replace(checked)
             uow.commit()
-    return checked
+    with deps.uow(read_only=True) as uow:
+        [branded] = _with_fare_brands(uow, [checked])
+    return branded
 
 
 def get_fare_rules(deps: Dependencies, *, user: User | None, offer_id: str) -> FareRules:

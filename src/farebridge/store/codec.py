@@ -6,13 +6,16 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from farebridge.domain.offer import Offer
+from farebridge.domain.itinerary import Baggage
+from farebridge.domain.offer import Conditions, Offer
 from farebridge.domain.order import Passenger
 from farebridge.domain.search import SearchCriteria
 
 criteria_codec: TypeAdapter[SearchCriteria] = TypeAdapter(SearchCriteria)
 offer_codec: TypeAdapter[Offer] = TypeAdapter(Offer)
 passengers_codec: TypeAdapter[tuple[Passenger, ...]] = TypeAdapter(tuple[Passenger, ...])
+conditions_codec: TypeAdapter[Conditions] = TypeAdapter(Conditions)
+baggages_codec: TypeAdapter[tuple[Baggage, ...]] = TypeAdapter(tuple[Baggage, ...])
 
 
 def dump(adapter: TypeAdapter[Any], value: Any) -> Any:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
 
-from farebridge.domain.money import minor_units_at_most
-from farebridge.domain.offer import Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.money import Money, minor_units_at_most
+from farebridge.domain.offer import (
+    CalendarDay,
+    FareBrandOption,
+    Offer,
+    OfferRequest,
+    OfferRequestStatus,
+)
 from farebridge.services.ports import AirlineNames, OfferFilter, Page, PageRequest
-from farebridge.store.codec import criteria_codec, dump, offer_codec
+from farebridge.store.codec import (
+    baggages_codec,
+    conditions_codec,
+    criteria_codec,
+    dump,
+    offer_codec,
+)
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import offer_requests, offers
 
@@ -30,6 +43,7 @@ class OfferRequestRepository:
                 created_at=request.created_at,
                 providers=list(request.providers),
                 scenarios=sorted(request.scenarios),
+                date_options=[[day.isoformat() for day in dates] for dates in request.date_options],
             )
         )
 
@@ -52,6 +66,9 @@ class OfferRequestRepository:
             error_message=row.error_message,
             providers=tuple(row.providers or ("sandbox",)),
             scenarios=frozenset(row.scenarios or ()),
+            date_options=tuple(
+                tuple(date.fromisoformat(day) for day in dates) for dates in row.date_options or ()
+            ),
         )
 
     def finish(
@@ -105,8 +122,10 @@ class OfferRepository:
             "connections": offer.connections,
             "owner_iata_code": offer.owner.iata_code,
             "departure_minute": _local_minute(offer),
+            "itinerary_id": offer.itinerary_id,
+            "departure_dates": _joined(offer.departure_dates),
             "expires_at": offer.expires_at,
-            "payload": dump(offer_codec, offer),
+            "payload": dump(offer_codec, replace(offer, fare_brands=())),
         }
 
     def get(self, offer_id: str) -> Offer | None:
@@ -130,33 +149,84 @@ class OfferRepository:
             if filters.sort == "total_duration"
             else offers.c.comparable_amount
         )
-        query = select(sort_column, offers.c.id, offers.c.payload).where(
-            offers.c.offer_request_id == request_id
-        )
-        if filters.max_price is not None:
-            currency = filters.max_price_currency
-            assert currency is not None, "the search service gives the search's currency"
-            cap = minor_units_at_most(filters.max_price, currency)
-            query = query.where(
-                offers.c.total_currency == currency, offers.c.comparable_amount <= cap
-            )
-        if filters.max_connections is not None:
-            query = query.where(offers.c.connections <= filters.max_connections)
-        if filters.airlines:
-            query = query.where(offers.c.owner_iata_code.in_(filters.airlines))
-        if filters.departure_from is not None:
-            query = query.where(offers.c.departure_minute >= _minute(filters.departure_from))
-        if filters.departure_to is not None:
-            query = query.where(offers.c.departure_minute <= _minute(filters.departure_to))
+        choose = _cheapest_per_itinerary if filters.one_per_itinerary else _every_offer
+        query, sort_by, id_column = choose(sort_column, _conditions(request_id, filters))
         rows, after, before = keyset_page(
             query,
-            sort_column=sort_column,
-            id_column=offers.c.id,
+            sort_column=sort_by,
+            id_column=id_column,
             page=page,
             execute=self._db.execute,
         )
         items = [offer_codec.validate_python(row.payload) for row in rows]
         return Page(items=items, after=after, before=before, limit=page.limit)
+
+    def fare_brands(
+        self, request_id: str, itinerary_ids: Collection[str]
+    ) -> dict[str, tuple[FareBrandOption, ...]]:
+        """Read from the columns and three parts of the payload, not whole offers: a page
+        of 50 itineraries has some 150 brands."""
+        payload = offers.c.payload
+        rows = self._db.execute(
+            select(
+                offers.c.itinerary_id,
+                offers.c.id,
+                offers.c.total_amount_minor,
+                offers.c.total_currency,
+                payload["fare_brand_name"].as_string().label("fare_brand_name"),
+                payload["conditions"].label("conditions"),
+                payload[("slices", 0, "segments", 0, "baggages")].label("baggages"),
+            )
+            .where(
+                offers.c.offer_request_id == request_id,
+                offers.c.itinerary_id.in_(sorted(itinerary_ids)),
+            )
+            .order_by(offers.c.comparable_amount, offers.c.id)
+        )
+        brands: dict[str, tuple[FareBrandOption, ...]] = {}
+        for row in rows:
+            brand = FareBrandOption(
+                offer_id=row.id,
+                fare_brand_name=row.fare_brand_name,
+                total=Money.from_minor(row.total_amount_minor, row.total_currency),
+                conditions=conditions_codec.validate_python(row.conditions),
+                baggages=baggages_codec.validate_python(row.baggages),
+            )
+            brands[row.itinerary_id] = (*brands.get(row.itinerary_id, ()), brand)
+        return brands
+
+    def calendar(
+        self, request_id: str, dates: Sequence[tuple[date, ...]]
+    ) -> tuple[CalendarDay, ...]:
+        """Cheapest by ``comparable_amount``, so that offers in several currencies compare."""
+        in_order = (offers.c.comparable_amount, offers.c.id)
+        ranked = (
+            select(
+                offers.c.departure_dates,
+                offers.c.id,
+                offers.c.total_amount_minor,
+                offers.c.total_currency,
+                func.row_number()
+                .over(partition_by=offers.c.departure_dates, order_by=in_order)
+                .label("price_rank"),
+                func.count().over(partition_by=offers.c.departure_dates).label("offers_count"),
+            )
+            .where(
+                offers.c.offer_request_id == request_id,
+                offers.c.departure_dates.in_([_joined(day) for day in dates]),
+            )
+            .subquery()
+        )
+        rows = self._db.execute(select(ranked).where(ranked.c.price_rank == 1))
+        return tuple(
+            CalendarDay(
+                departure_dates=_split(row.departure_dates),
+                offers_count=row.offers_count,
+                cheapest=Money.from_minor(row.total_amount_minor, row.total_currency),
+                offer_id=row.id,
+            )
+            for row in rows
+        )
 
     def airlines(self, request_id: str) -> AirlineNames:
         """``(IATA code, name)`` of every airline owning an offer of the request."""
@@ -172,6 +242,71 @@ class OfferRepository:
             .order_by(first.c.owner_iata_code)
         )
         return [(row.owner_iata_code, row.payload["owner"]["name"]) for row in rows]
+
+
+def _conditions(request_id: str, filters: OfferFilter) -> list[ColumnElement[bool]]:
+    conditions = [offers.c.offer_request_id == request_id]
+    if filters.max_price is not None:
+        currency = filters.max_price_currency
+        assert currency is not None, "the search service gives the search's currency"
+        cap = minor_units_at_most(filters.max_price, currency)
+        conditions.append(offers.c.total_currency == currency)
+        conditions.append(offers.c.comparable_amount <= cap)
+    if filters.max_connections is not None:
+        conditions.append(offers.c.connections <= filters.max_connections)
+    if filters.airlines:
+        conditions.append(offers.c.owner_iata_code.in_(filters.airlines))
+    if filters.departure_from is not None:
+        conditions.append(offers.c.departure_minute >= _minute(filters.departure_from))
+    if filters.departure_to is not None:
+        conditions.append(offers.c.departure_minute <= _minute(filters.departure_to))
+    if filters.departure_dates:
+        conditions.append(offers.c.departure_dates == _joined(filters.departure_dates))
+    return conditions
+
+
+OfferQuery = tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]  # query, sort, id
+
+
+def _every_offer(
+    sort_column: ColumnElement[Any], conditions: list[ColumnElement[bool]]
+) -> OfferQuery:
+    query = select(sort_column, offers.c.id, offers.c.payload).where(*conditions)
+    return query, sort_column, offers.c.id
+
+
+def _cheapest_per_itinerary(
+    sort_column: ColumnElement[Any], conditions: list[ColumnElement[bool]]
+) -> OfferQuery:
+    """The query for the cheapest matching offer of each itinerary, its sort and id columns.
+
+    Filters apply first, so the cheapest brand that passes them stands for its itinerary."""
+    brand_rank = func.row_number().over(
+        partition_by=offers.c.itinerary_id, order_by=(offers.c.comparable_amount, offers.c.id)
+    )
+    ranked = (
+        select(
+            sort_column.label("sort_value"),
+            offers.c.id,
+            offers.c.payload,
+            brand_rank.label("brand_rank"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    query = select(ranked.c.sort_value, ranked.c.id, ranked.c.payload).where(
+        ranked.c.brand_rank == 1
+    )
+    return query, ranked.c.sort_value, ranked.c.id
+
+
+def _joined(dates: Sequence[date]) -> str:
+    """How ``departure_dates`` stores one date per slice: ``2027-01-14,2027-01-21``."""
+    return ",".join(day.isoformat() for day in dates)
+
+
+def _split(text: str) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(day) for day in text.split(","))
 
 
 def _local_minute(offer: Offer) -> int:

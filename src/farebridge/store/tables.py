@@ -114,6 +114,7 @@ offer_requests = Table(
     Column("completed_at", Instant),
     Column("providers", JSON),  # the provider names the search goes to
     Column("scenarios", JSON),  # test faults asked for with the search
+    Column("date_options", JSON),  # the departure date combinations searched (ISO dates)
 )
 
 offers = Table(
@@ -136,10 +137,16 @@ offers = Table(
     Column("owner_iata_code", String(3), nullable=False),
     # first departure, minutes after local midnight at the origin (time-of-day filters)
     Column("departure_minute", Integer),
+    # the same for the offers (fare brands) that fly the same flights at the same times
+    Column("itinerary_id", String(40), nullable=False),
+    # each slice's local departure date, comma-separated: "2027-01-14,2027-01-21"
+    Column("departure_dates", String(80), nullable=False),
     Column("expires_at", Instant, nullable=False),
     Column("payload", JSON, nullable=False),
     Index("ix_offers_request_amount", "offer_request_id", "comparable_amount", "id"),
     Index("ix_offers_request_duration", "offer_request_id", "total_duration_minutes", "id"),
+    Index("ix_offers_request_itinerary", "offer_request_id", "itinerary_id"),
+    Index("ix_offers_request_dates", "offer_request_id", "departure_dates"),
 )
 
 orders = Table(

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 
 from farebridge.ui.models import (
+    CalendarDay,
     Cancellation,
     CancelledOrder,
     Currencies,
@@ -104,6 +105,8 @@ class OfferQuery:
     airlines: tuple[str, ...] = ()
     departure_from: str | None = None  # "HH:MM", local at the origin
     departure_to: str | None = None
+    departure_dates: tuple[str, ...] = ()  # one per slice (flexible searches)
+    one_per_itinerary: bool = True  # one card per flights, its fare brands inside
     after: str | None = None
     limit: int = 10
 
@@ -204,7 +207,15 @@ class ApiClient:
             params["departure_time_from"] = query.departure_from
         if query.departure_to is not None:
             params["departure_time_to"] = query.departure_to
+        if query.departure_dates:
+            params["departure_dates"] = ",".join(query.departure_dates)
+        if query.one_per_itinerary:
+            params["group_by"] = "itinerary"
         return cast(Page[Offer], self._page("/offers", params))
+
+    def get_calendar(self, request_id: str) -> list[CalendarDay]:
+        """The cheapest offer per combination of departure dates of a flexible search."""
+        return cast(list[CalendarDay], self._data("GET", f"/offer-requests/{request_id}/calendar"))
 
     def get_offer(self, offer_id: str) -> Offer:
         return cast(Offer, self._data("GET", f"/offers/{offer_id}"))

@@ -140,12 +140,24 @@ class PassengerPrice(TypedDict):
     currency: str
 
 
+class FareBrand(TypedDict):
+    """A fare brand on sale for the same flights: book it with ``offer_id``."""
+
+    offer_id: str
+    fare_brand_name: str
+    total_amount: str
+    total_currency: str
+    conditions: Conditions
+    baggages: list[Baggage]
+
+
 class Offer(TypedDict):
     """Every amount is in the search's currency; ``airline_total_*`` is the airline's own
     fare, shown for reference."""
 
     id: str
     offer_request_id: str
+    itinerary_id: str
     owner: Carrier
     total_amount: str
     total_currency: str
@@ -158,6 +170,7 @@ class Offer(TypedDict):
     airline_total_currency: str | None
     total_duration: str
     fare_brand_name: str
+    fare_brands: list[FareBrand]  # every brand of these flights, cheapest first
     payment_requirements: PaymentRequirements
     passenger_identity_documents_required: bool
     passengers: list[OfferPassenger]
@@ -186,6 +199,17 @@ class OfferRequest(TypedDict):
     error: SearchError | None
     passengers: list[OfferPassenger]
     airlines: list[AirlineName]  # owners of the offers found, for the airline filter
+    flexible_days: int
+
+
+class CalendarDay(TypedDict):
+    """The cheapest offer on one combination of departure dates (one date per slice)."""
+
+    departure_dates: list[str]
+    cheapest_total_amount: str | None
+    total_currency: str | None
+    offer_id: str | None
+    offers_count: int
 
 
 class PageMeta(TypedDict):

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from farebridge.ui.client import ApiClient, LoggedIn
-from farebridge.ui.models import FareRules, Offer, OfferRequest, Order, SeatMap
+from farebridge.ui.models import CalendarDay, FareRules, Offer, OfferRequest, Order, SeatMap
 
 
 class Step(IntEnum):
@@ -48,6 +48,11 @@ class Criteria:
     cabin_class: str = "economy"
     max_connections: int = 1
     currency: str | None = None  # None: the account's, else the server's default
+    flexible_days: int = 0  # also search each date ± this many days
+
+    @property
+    def requested_dates(self) -> tuple[str, ...]:
+        return tuple(leg.departure_date.isoformat() for leg in self.legs)
 
     def to_api(self) -> dict[str, Any]:
         passengers = (
@@ -67,6 +72,7 @@ class Criteria:
             "passengers": passengers,
             "cabin_class": self.cabin_class,
             "max_connections": self.max_connections,
+            "flexible_days": self.flexible_days,
         }
         if self.currency:
             body["currency"] = self.currency
@@ -92,6 +98,8 @@ class Results:
     max_price: str | None = None  # in the search's currency
     airlines: tuple[str, ...] = ()
     departure_hours: tuple[int, int] = (0, 24)
+    departure_dates: tuple[str, ...] = ()  # flexible searches: the dates shown
+    calendar: list[CalendarDay] | None = None  # flexible searches: cheapest per dates
 
 
 @dataclass(slots=True)

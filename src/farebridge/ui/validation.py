@@ -79,7 +79,7 @@ def _check_birth(born_on: str, passenger_type: str, travel_on: date, today: date
     return None
 
 
-def _check_passport(fields: dict[str, Any], today: date, travel_on: date) -> Errors:
+def _check_passport(fields: dict[str, Any], today: date, valid_until: date) -> Errors:
     errors: Errors = {}
     if not PASSPORT.match(str(fields.get("passport_number", "")).strip()):
         errors["passport_number"] = "Enter the passport number: 5 to 20 letters or digits."
@@ -88,8 +88,8 @@ def _check_passport(fields: dict[str, Any], today: date, travel_on: date) -> Err
     expires = parse_date(str(fields.get("passport_expires_on", "")))
     if expires is None:
         errors["passport_expires_on"] = "Enter the expiry date as YYYY-MM-DD."
-    elif expires < max(today, travel_on):
-        errors["passport_expires_on"] = "The passport expires before the trip."
+    elif expires < max(today, valid_until):
+        errors["passport_expires_on"] = "The passport expires before the trip ends."
     return errors
 
 
@@ -100,9 +100,11 @@ def check_passenger(
     travel_on: date,
     today: date,
     contact: bool,
-    passport: bool,
+    passport_until: date | None,
 ) -> Errors:
-    """Messages by field name for one passenger's form (empty when all is well)."""
+    """Messages by field name for one passenger's form (empty when all is well).
+
+    ``passport_until``: the trip needs a passport valid until that day (None: no passport)."""
     errors: Errors = {}
     if fields.get("title") not in TITLES:
         errors["title"] = "Choose a title."
@@ -123,9 +125,35 @@ def check_passenger(
     phone = str(fields.get("phone_number", "")).strip().replace(" ", "")
     if (contact or phone) and not PHONE.match(phone):
         errors["phone_number"] = "Enter the phone number with country code, e.g. +447700900123."
-    if passport:
-        errors.update(_check_passport(fields, today, travel_on))
+    if passport_until is not None:
+        errors.update(_check_passport(fields, today, passport_until))
     return errors
+
+
+# The API names a passenger's field as passengers[i].<path>; the form calls it this.
+FORM_FIELDS = {
+    "title": "title",
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "born_on": "born_on",
+    "gender": "gender",
+    "email": "email",
+    "phone_number": "phone_number",
+    "identity_documents": "passport_number",
+    "identity_documents[0].unique_identifier": "passport_number",
+    "identity_documents[0].issuing_country_code": "passport_country",
+    "identity_documents[0].expires_on": "passport_expires_on",
+}
+PASSENGER_FIELD = re.compile(r"passengers\[(\d+)\]\.(.+)")
+
+
+def form_field(api_field: str | None) -> tuple[int, str] | None:
+    """``passengers[1].identity_documents[0].expires_on`` → ``(1, "passport_expires_on")``:
+    where the passengers form shows an error the API found; None for other fields."""
+    match = PASSENGER_FIELD.fullmatch(api_field or "")
+    if match is None or match.group(2) not in FORM_FIELDS:
+        return None
+    return int(match.group(1)), FORM_FIELDS[match.group(2)]
 
 
 def passenger_body(

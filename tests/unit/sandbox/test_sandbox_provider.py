@@ -99,6 +99,27 @@ def test_one_way_offers_are_itineraries_times_brands(provider: SandboxProvider) 
     assert ba[0].owner.ticket_prefix == "125"
 
 
+def test_the_brands_of_one_itinerary_share_an_itinerary_id(provider: SandboxProvider) -> None:
+    offers = provider.search("orq_1", make_criteria(max_connections=1), now=NOW).offers
+    groups: dict[str, list[Offer]] = {}
+    for offer in offers:
+        groups.setdefault(offer.itinerary_id, []).append(offer)
+    assert 1 < len(groups) < len(offers)
+    for brands in groups.values():
+        assert len({o.fare_brand_name for o in brands}) == len(brands), "one offer per brand"
+        assert len({tuple(_legs(o)) for o in brands}) == 1, "the same flights"
+    assert len({tuple(_legs(brands[0])) for brands in groups.values()}) == len(groups)
+    again = provider.search("orq_2", make_criteria(max_connections=1), now=NOW).offers
+    assert [o.itinerary_id for o in again] == [o.itinerary_id for o in offers], "stable ids"
+
+
+def test_each_slice_says_its_departure_date(provider: SandboxProvider) -> None:
+    back = TRAVEL_ON + timedelta(days=7)
+    route = (("JFK", "LHR", TRAVEL_ON), ("LHR", "JFK", back))
+    offers = provider.search("orq_1", make_criteria(route=route), now=NOW).offers
+    assert offers and {o.departure_dates for o in offers} == {(TRAVEL_ON, back)}
+
+
 def test_money_is_decimal_everywhere(provider: SandboxProvider) -> None:
     result = provider.search("orq_1", make_criteria(max_connections=1), now=NOW)
     for offer in result.offers:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
@@ -12,7 +15,12 @@ from farebridge.domain.seatmap import SeatElement, SeatMap
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.providers.sandbox.fares.selling import SellingRate
 from farebridge.providers.sandbox.provider import SandboxProvider
-from farebridge.providers.sandbox.seats.seatmap import occupied_seats, seat_position
+from farebridge.providers.sandbox.seats.seatmap import (
+    EXIT_ROW_DISCLOSURE,
+    occupied_seats,
+    seat_position,
+    seat_service_id,
+)
 from farebridge.providers.sandbox.world.aircraft import aircraft_types
 from farebridge.providers.sandbox.world.network import Network
 from tests.unit.sandbox.conftest import (
@@ -84,9 +92,9 @@ def test_unmaterialised_legs_use_their_initial_availability(provider: SandboxPro
 
 
 def test_seats_are_priced_by_position_per_passenger(provider: SandboxProvider) -> None:
-    offer = _offer(provider, passengers=offer_passengers(adults=2, infants=1))
+    offer = _offer(provider, passengers=offer_passengers(adults=2))
     seats = [s for s in _seats(provider.seat_maps(offer, now=NOW)[0]) if s.available_services]
-    seated = [p.id for p in offer.passengers if p.type.occupies_seat]
+    seated = [p.id for p in offer.passengers]
     for seat in seats:
         assert [service.passenger_id for service in seat.available_services] == seated
         assert all(s.id.startswith("ase_") for s in seat.available_services)
@@ -117,6 +125,49 @@ def test_exit_rows_are_marked(provider: SandboxProvider, network: Network) -> No
         row.sections[0][0].type == "exit_row" and row.sections[-1][-1].type == "exit_row"
         for row in exit_rows
     )
+
+
+def _free_exit_row_seat(seat_map: SeatMap) -> SeatElement:
+    return next(
+        seat
+        for seat in _seats(seat_map)
+        if EXIT_ROW_DISCLOSURE in seat.disclosures and seat.available_services
+    )
+
+
+def test_exit_row_seats_are_offered_only_to_adults_without_an_infant(
+    provider: SandboxProvider,
+) -> None:
+    passengers = offer_passengers(adults=2, children=1, infants=1)
+    offer = _offer(provider, passengers=passengers)
+    carrying, free_adult, child, _infant = (p.id for p in passengers)
+    seat_map = provider.seat_maps(offer, now=NOW)[0]
+    exit_seat = _free_exit_row_seat(seat_map)
+    assert [s.passenger_id for s in exit_seat.available_services] == [free_adult]
+    ordinary = next(s for s in _seats(seat_map) if s.available_services and not s.disclosures)
+    assert [s.passenger_id for s in ordinary.available_services] == [carrying, free_adult, child]
+
+
+def test_choosing_an_exit_row_seat_for_a_child_anyway_is_refused(
+    provider: SandboxProvider,
+) -> None:
+    passengers = offer_passengers(adults=1, children=1)
+    offer = _offer(provider, passengers=passengers)
+    seat_map = provider.seat_maps(offer, now=NOW)[0]
+    exit_seat = _free_exit_row_seat(seat_map)
+    assert exit_seat.designator is not None
+    adult_id, child_id = (p.id for p in passengers)
+    for_child = seat_service_id(seat_map.segment_id, exit_seat.designator, child_id)
+    for_adult = seat_service_id(seat_map.segment_id, exit_seat.designator, adult_id)
+    with pytest.raises(ValidationFailed) as refused:
+        provider.price_services(offer, [(for_adult, 1), (for_child, 1)])
+    assert (refused.value.code, refused.value.field) == (
+        "seat_not_allowed_for_passenger",
+        "services[1].id",
+    )
+    assert [s.designator for s in provider.price_services(offer, [(for_adult, 1)])] == [
+        exit_seat.designator
+    ]
 
 
 def test_seat_positions_and_deterministic_occupancy() -> None:

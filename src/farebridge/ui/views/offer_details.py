@@ -5,9 +5,37 @@ from __future__ import annotations
 import streamlit as st
 
 from farebridge.ui import format as fmt
+from farebridge.ui import state
+from farebridge.ui.feedback import attempt
 from farebridge.ui.models import FareRules, Offer
 from farebridge.ui.state import Journey, Step
 from farebridge.ui.views.common import itinerary
+
+
+def open_offer(offer_id: str) -> None:
+    """Re-check the offer with the airline, then show its details."""
+    client = state.client()
+    with st.spinner("Checking price and availability with the airline…"):
+        offer = attempt(lambda: client.get_offer(offer_id))
+    if offer is not None:
+        journey = state.journey()
+        journey.choose_offer(offer)
+        journey.fare_rules = attempt(lambda: client.get_fare_rules(offer_id))
+        st.rerun()
+
+
+def _other_brands(offer: Offer) -> None:
+    """The other fares for the same flights, one click away."""
+    others = [b for b in offer["fare_brands"] if b["offer_id"] != offer["id"]]
+    if not others:
+        return
+    st.markdown("**Other fares for these flights**")
+    for brand in others:
+        price = fmt.money(brand["total_amount"], brand["total_currency"])
+        bags = fmt.baggage(brand["baggages"])
+        label = f"{brand['fare_brand_name']} · {price} · {bags}"
+        if st.button(label, key=f"brand_{brand['offer_id']}"):
+            open_offer(brand["offer_id"])
 
 
 def _conditions(offer: Offer) -> None:
@@ -101,6 +129,7 @@ def render(journey: Journey) -> None:
         _price(offer)
         _conditions(offer)
         _required_data(offer)
+        _other_brands(offer)
     back, forward, _ = st.columns([2, 3, 3])
     if back.button("← Back to results", key="back_to_results"):
         journey.choose_offer(None)

@@ -24,6 +24,11 @@ def travel_date(offer: Offer) -> date:
     return datetime.fromisoformat(offer["slices"][0]["departing_at"]).date()
 
 
+def trip_end(offer: Offer) -> date:
+    """The day the last flight lands: a passport must be valid until then."""
+    return datetime.fromisoformat(offer["slices"][-1]["segments"][-1]["arriving_at"]).date()
+
+
 def _choice(label: str, options: dict[str, str], key: str, current: str | None) -> str | None:
     keys = list(options)
     value = st.radio(
@@ -128,7 +133,9 @@ def _check_all(offer: Offer, forms: list[Fields]) -> dict[int, dict[str, str]]:
             travel_on=travel_on,
             today=local_today(),
             contact=index == 0,
-            passport=offer["passenger_identity_documents_required"],
+            passport_until=trip_end(offer)
+            if offer["passenger_identity_documents_required"]
+            else None,
         )
         if errors:
             found[index] = errors

@@ -13,7 +13,7 @@ from farebridge.ui.client import ApiError
 from farebridge.ui.feedback import attempt, show_error
 from farebridge.ui.models import Offer, Order
 from farebridge.ui.state import Journey, Step
-from farebridge.ui.validation import passenger_body
+from farebridge.ui.validation import form_field, passenger_body
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.extras import (
     chosen_services,
@@ -91,11 +91,24 @@ def _book(journey: Journey, offer: Offer, *, hold: bool, token: str) -> None:
         with st.spinner("Booking with the airline…"):
             order = state.client().create_order(body, idempotency_key=uuid.uuid4().hex)
     except ApiError as error:
+        if _back_to_passengers(journey, error):
+            st.rerun()
         st.session_state["pay_error"] = error
         return
     journey.order = order
     journey.step = Step.CONFIRMATION
     st.rerun()
+
+
+def _back_to_passengers(journey: Journey, error: ApiError) -> bool:
+    """An error about a traveller's details goes next to that field of their form."""
+    found = form_field(error.field)
+    if found is None:
+        return False
+    index, name = found
+    st.session_state["passenger_errors"] = {index: {name: error.message}}
+    journey.step = Step.PASSENGERS
+    return True
 
 
 def _recover(journey: Journey, error: ApiError) -> None:

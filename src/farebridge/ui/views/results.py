@@ -1,4 +1,5 @@
-"""Step 2: offer cards, sorted and filtered, loaded a page at a time."""
+"""Step 2: one card per itinerary with its fare brands, sorted and filtered, loaded a
+page at a time; a flexible search adds a strip of days with the cheapest fare of each."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ import streamlit as st
 
 from farebridge.ui import format as fmt
 from farebridge.ui import state
-from farebridge.ui.feedback import attempt
-from farebridge.ui.models import Offer
+from farebridge.ui.models import FareBrand, Offer
 from farebridge.ui.state import Journey, Results, Step
-from farebridge.ui.views import offer_details
+from farebridge.ui.views import dates, offer_details
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.search import load_offers
 
@@ -77,36 +77,37 @@ def _airline_and_time(journey: Journey) -> tuple[tuple[str, ...], tuple[int, int
 
 
 def _card(offer: Offer, passengers: int) -> None:
+    """The flights once, then each fare brand on sale for them with its own button."""
     with st.container(border=True):
-        airline, flights, price = st.columns([3, 5, 2])
+        airline, flights = st.columns([3, 7])
         with airline:
             st.markdown(f"**{offer['owner']['name']}**")
-            st.caption(f"{offer['fare_brand_name']} fare")
-            bags = offer["slices"][0]["segments"][0]["baggages"]
-            st.caption(f"🧳 {fmt.baggage(bags)}")
+            who = "1 traveller" if passengers == 1 else f"all {passengers} travellers"
+            st.caption(f"Prices for {who}")
         with flights:
             for item in offer["slices"]:
                 st.markdown(slice_line(item))
                 st.caption(slice_caption(item))
-        with price:
-            amount = fmt.money(offer["total_amount"], offer["total_currency"])
-            st.markdown(f'<p class="fb-price">{amount}</p>', unsafe_allow_html=True)
-            who = "1 traveller" if passengers == 1 else f"all {passengers} travellers"
-            st.caption(f"total for {who}")
-            if st.button("Select", key=f"select_{offer['id']}", type="primary"):
-                _open(offer["id"])
+        for column, brand in zip(
+            st.columns(len(offer["fare_brands"])), offer["fare_brands"], strict=True
+        ):
+            with column:
+                _brand(brand)
 
 
-def _open(offer_id: str) -> None:
-    """Re-check the offer with the airline, then show its details."""
-    client = state.client()
-    with st.spinner("Checking price and availability with the airline…"):
-        offer = attempt(lambda: client.get_offer(offer_id))
-    if offer is not None:
-        journey = state.journey()
-        journey.choose_offer(offer)
-        journey.fare_rules = attempt(lambda: client.get_fare_rules(offer_id))
-        st.rerun()
+def _brand(brand: FareBrand) -> None:
+    amount = fmt.money(brand["total_amount"], brand["total_currency"])
+    st.markdown(f"**{brand['fare_brand_name']}**")
+    st.markdown(f'<p class="fb-price">{amount}</p>', unsafe_allow_html=True)
+    conditions = brand["conditions"]
+    st.caption(
+        f"🧳 {fmt.baggage(brand['baggages'])}  \n"
+        f"Refund: {fmt.condition(conditions['refund_before_departure'])}  \n"
+        f"Change: {fmt.condition(conditions['change_before_departure'])}"
+    )
+    name = brand["fare_brand_name"]
+    if st.button(f"Select {name}", key=f"select_{brand['offer_id']}", type="primary"):
+        offer_details.open_offer(brand["offer_id"])
 
 
 def _shown(visible: int, more: bool, currency: str) -> str:
@@ -127,10 +128,12 @@ def render() -> None:
         st.rerun()
         return
     results = journey.results
-    st.subheader(f"{request['offers_count']} flights found")
+    st.subheader(f"{request['offers_count']} fares found")
     if st.button("← Change search", key="change_search"):
         journey.step = Step.SEARCH
         st.rerun()
+    if request["flexible_days"]:
+        dates.render(results, request["id"])
     _server_filters(journey, results, request["currency"])
     visible = results.offers
     st.caption(_shown(len(visible), results.next_cursor is not None, request["currency"]))

@@ -22,6 +22,7 @@ TRIP_TYPES = ("One-way", "Return", "Multi-city")
 CONNECTIONS = {0: "Direct only", 1: "Up to 1 stop", 2: "Up to 2 stops"}
 SEARCH_TIMEOUT_SECONDS = 60.0
 PAGE_SIZE = 10
+FLEXIBLE_DAYS = 3
 
 
 def suggestions(query: str) -> list[Place]:
@@ -174,7 +175,21 @@ def render() -> None:
     legs = _legs(trip, today, errors)
     adults, children, infants, cabin, connections = _travellers(errors)
     currency = _currency()
-    criteria = Criteria(legs, adults, children, infants, cabin, connections, currency)
+    flexible = trip != "Multi-city" and st.checkbox(
+        f"My dates are flexible (±{FLEXIBLE_DAYS} days)",
+        key="flexible_dates",
+        help="Also search the days around each date and compare the cheapest fare per day.",
+    )
+    criteria = Criteria(
+        legs,
+        adults,
+        children,
+        infants,
+        cabin,
+        connections,
+        currency,
+        FLEXIBLE_DAYS if flexible else 0,
+    )
     if not st.button("🔍 Search flights", type="primary", key="search_button"):
         return
     errors = check_search(criteria, today=today)
@@ -215,7 +230,8 @@ def run_search(criteria: Criteria) -> bool:
         status.update(label=f"Found {request['offers_count']} offers", state="complete")
     journey.criteria = criteria
     journey.offer_request = request
-    journey.results = Results()
+    flexible = criteria.flexible_days > 0
+    journey.results = Results(departure_dates=criteria.requested_dates if flexible else ())
     journey.choose_offer(None)
     load_offers(journey.results, request["id"], reset=True)
     journey.step = Step.SELECT
@@ -238,6 +254,7 @@ def load_offers(results: Results, request_id: str, *, reset: bool) -> None:
         departure_to=_clock(results.departure_hours[1])
         if results.departure_hours[1] < 24
         else None,
+        departure_dates=results.departure_dates,
         after=None if reset else results.next_cursor,
         limit=PAGE_SIZE,
     )

@@ -25,7 +25,7 @@ FACILITIES = {
 LEGEND = (
     '<div class="fb-legend"><span>⬜ <b>12C</b> free seat</span>'
     '<span>🟧 <b style="color:#d97706">12C</b> seat with a fee</span>'
-    "<span>✕ taken</span><span>🟦 your seat</span>"
+    "<span>✕ taken</span><span>🚫 not for this traveller</span><span>🟦 your seat</span>"
     '<span><b style="color:#b45309">EXIT</b> emergency exit row</span>'
     '<span><b style="color:#b45309">≋</b> over the wing</span></div>'
 )
@@ -69,6 +69,9 @@ def _seat(
     elif holder is not None:
         tip = f"{designator}: chosen for {holder}"
         column.button("👤", key, tip, disabled=True, width="stretch")
+    elif service is None and element.get("available_services"):
+        tip = f"{designator} is free, but not for this traveller (exit row: adults only)"
+        column.button("🚫", key, tip, disabled=True, width="stretch")
     elif service is None:
         column.button("✕", key, f"{designator} is taken", disabled=True, width="stretch")
     else:

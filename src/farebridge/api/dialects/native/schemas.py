@@ -105,13 +105,24 @@ class OfferRequestBody(RequestModel):
         description="Price every offer in this currency; default: the account's "
         "preferred_currency, else the server's default (FAREBRIDGE_DEFAULT_CURRENCY)",
     )
+    flexible_days: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=3,
+            description="Also search each slice's date ± this many days (one-way and return "
+            "searches; 0: exact dates). Past dates and dates beyond the horizon are skipped.",
+        ),
+    ] = 0
 
 
 # --- orders and payments -------------------------------------------------------
 class IdentityDocumentBody(RequestModel):
     type: Literal["passport"] = "passport"
     unique_identifier: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{5,20}$")]
-    issuing_country_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    issuing_country_code: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)
+    ] = Field(description="ISO 3166-1 alpha-2, e.g. GB")
     expires_on: date
 
 
@@ -125,7 +136,10 @@ class PassengerBody(RequestModel):
     gender: Literal["m", "f"]
     email: EmailStr | None = None
     phone_number: Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")] | None = None
-    identity_documents: list[IdentityDocumentBody] = []
+    identity_documents: Annotated[
+        list[IdentityDocumentBody],
+        Field(max_length=2, description="A passport; required when the offer says so"),
+    ] = []
 
 
 class PaymentMethodFields(RequestModel):

@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from farebridge.domain.ids import new_id
-from farebridge.domain.itinerary import CabinClass, Segment, Slice
+from farebridge.domain.itinerary import CabinClass, Segment, Slice, is_international
 from farebridge.domain.money import ExchangeRates, Money, NoExchangeRate
 from farebridge.domain.offer import Offer
 from farebridge.domain.places import great_circle_km
@@ -256,6 +256,7 @@ def _offer(
         expires_at=context.now + context.offer_lifetime,
         requires_instant_payment=owner.is_low_cost,
         hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
+        passenger_identity_documents_required=is_international(slices),
         provider_reference={**reference, "price": price_reference(filed, selling)},
         available_services=bag_services(slices, context.criteria.passengers, owner, selling),
         payment_required_by=None

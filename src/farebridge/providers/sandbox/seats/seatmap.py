@@ -2,7 +2,9 @@
 
 Rows are split into sections by the aisles; a cabin starts with a row of
 lavatories and a galley, exit rows carry ``exit_row`` elements at both ends,
-and economy ends with a galley. Which seats are taken follows the leg's
+and economy ends with a galley. An exit-row seat is offered only to the
+passengers who may sit there (``exit_row_passenger_ids``: adults without an
+infant on their lap). Which seats are taken follows the leg's
 availability: exactly ``capacity - available`` seats, chosen from a hash of
 the leg and the seed. Window, aisle and extra-legroom seats in economy and
 premium economy cost money per passenger (filed by the airline in its currency,
@@ -21,7 +23,14 @@ from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.money import Money
 from farebridge.domain.search import OfferPassenger
-from farebridge.domain.seatmap import SeatCabin, SeatElement, SeatMap, SeatRow, SeatService
+from farebridge.domain.seatmap import (
+    SeatCabin,
+    SeatElement,
+    SeatMap,
+    SeatRow,
+    SeatService,
+    exit_row_passenger_ids,
+)
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.providers.sandbox.fares.pricing import to_currency, unit_hash
 from farebridge.providers.sandbox.fares.selling import SellingRate
@@ -86,6 +95,10 @@ def seat_price(layout: CabinLayout, designator: str, currency: str) -> Money:
     return to_currency(price_usd, currency, whole=True)
 
 
+def is_exit_row_seat(layout: CabinLayout, designator: str) -> bool:
+    return int(designator[:-1]) in layout.exit_rows
+
+
 def _position(layout: CabinLayout, designator: str, row: int) -> str:
     extra_legroom = row in layout.exit_rows or (
         row == layout.first_row and layout.cabin in SEAT_PRICES_USD
@@ -136,8 +149,10 @@ def build_seat_map(request: SeatMapRequest, *, seed: int) -> SeatMap | None:
     occupied = occupied_seats(
         layout, request.key, request.available, seed=seed, chosen=request.chosen
     )
+    seated = frozenset(p.id for p in request.passengers if p.type.occupies_seat)
+    allowed = _Allowed(seated, exit_row_passenger_ids(request.passengers))
     rows = [_front_row(layout)]
-    rows.extend(_seat_row(layout, row, occupied, request) for row in layout.row_numbers)
+    rows.extend(_seat_row(layout, row, occupied, request, allowed) for row in layout.row_numbers)
     if layout.cabin is CabinClass.ECONOMY:
         rows.append(_rear_row(layout))
     wings = request.aircraft.wings
@@ -177,14 +192,30 @@ def _rear_row(layout: CabinLayout) -> SeatRow:
     return SeatRow(sections=tuple(sections))
 
 
+@dataclass(frozen=True, slots=True)
+class _Allowed:
+    """The passengers a seat may be offered to: any seated one, or only those an
+    exit row admits."""
+
+    anywhere: frozenset[str]
+    exit_row: frozenset[str]
+
+
 def _seat_row(
-    layout: CabinLayout, row: int, occupied: frozenset[str], request: SeatMapRequest
+    layout: CabinLayout,
+    row: int,
+    occupied: frozenset[str],
+    request: SeatMapRequest,
+    allowed: _Allowed,
 ) -> SeatRow:
     exit_row = row in layout.exit_rows
+    passengers = allowed.exit_row if exit_row else allowed.anywhere
     sections: list[tuple[SeatElement, ...]] = []
     groups = layout.seats.split(" ")
     for index, group in enumerate(groups):
-        elements = [_seat(layout, f"{row}{letter}", occupied, request) for letter in group]
+        elements = [
+            _seat(layout, f"{row}{letter}", occupied, request, passengers) for letter in group
+        ]
         if exit_row and index == 0:
             elements.insert(0, SeatElement(type="exit_row"))
         if exit_row and index == len(groups) - 1:
@@ -194,7 +225,11 @@ def _seat_row(
 
 
 def _seat(
-    layout: CabinLayout, designator: str, occupied: frozenset[str], request: SeatMapRequest
+    layout: CabinLayout,
+    designator: str,
+    occupied: frozenset[str],
+    request: SeatMapRequest,
+    passengers: frozenset[str],
 ) -> SeatElement:
     row = int(designator[:-1])
     position = _position(layout, designator, row)
@@ -209,6 +244,6 @@ def _seat(
             seat_service_id(request.segment_id, designator, passenger.id), passenger.id, price
         )
         for passenger in request.passengers
-        if passenger.type.occupies_seat
+        if passenger.id in passengers
     )
     return SeatElement("seat", designator, name, disclosures, services)

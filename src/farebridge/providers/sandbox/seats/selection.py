@@ -8,9 +8,11 @@ from farebridge.domain.errors import SeatUnavailable, ValidationFailed
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService
+from farebridge.domain.seatmap import exit_row_passenger_ids
 from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SeatHold
 from farebridge.providers.sandbox.fares.selling import SellingRate
 from farebridge.providers.sandbox.seats.seatmap import (
+    is_exit_row_seat,
     occupied_seats,
     parse_seat_service_id,
     seat_designators,
@@ -29,28 +31,12 @@ def price_seats(
 ) -> list[OrderService]:
     """Validate and price each chosen seat ``(index in the order's services, id)``, in the
     offer's currency."""
-    segment_index = {
-        seg.id: i for i, seg in enumerate(s for sl in offer.slices for s in sl.segments)
-    }
-    seated = {p.id for p in offer.passengers if p.type.occupies_seat}
+    seats = _OfferSeats(network, offer, legs)
     taken: set[tuple[str, str]] = set()
     priced: list[OrderService] = []
     for index, service_id in requests:
         field = f"services[{index}].id"
-        parsed = parse_seat_service_id(service_id)
-        if parsed is None or parsed[0] not in segment_index or parsed[2] not in seated:
-            raise ValidationFailed(
-                f"{service_id} is not a seat of this offer for these passengers.",
-                field=field,
-                code="unknown_service",
-            )
-        segment_id, designator, passenger_id = parsed
-        leg = legs[segment_index[segment_id]]
-        layout = _layout(network, leg)
-        if layout is None or designator not in seat_designators(layout):
-            raise ValidationFailed(
-                f"No seat {designator} on this flight.", field=field, code="unknown_service"
-            )
+        segment_id, designator, passenger_id, layout = seats.check(service_id, field)
         for pair in ((segment_id, designator), (segment_id, passenger_id)):
             if pair in taken:
                 raise ValidationFailed(
@@ -62,6 +48,43 @@ def price_seats(
         price = selling.sell(seat_price(layout, designator, selling.airline_currency))
         priced.append(OrderService(service_id, "seat", segment_id, passenger_id, price, designator))
     return priced
+
+
+class _OfferSeats:
+    """The seats an offer's passengers may choose, segment by segment."""
+
+    def __init__(self, network: Network, offer: Offer, legs: Sequence[LegReservation]) -> None:
+        self._network = network
+        self._legs = legs
+        segments = (segment for item in offer.slices for segment in item.segments)
+        self._segment_index = {segment.id: i for i, segment in enumerate(segments)}
+        self._seated = {p.id for p in offer.passengers if p.type.occupies_seat}
+        self._exit_row_allowed = exit_row_passenger_ids(offer.passengers)
+
+    def check(self, service_id: str, field: str) -> tuple[str, str, str, CabinLayout]:
+        """``(segment id, designator, passenger id, cabin layout)`` of a seat service id,
+        or ``ValidationFailed`` naming ``field``."""
+        parsed = parse_seat_service_id(service_id)
+        if parsed is None or parsed[0] not in self._segment_index or parsed[2] not in self._seated:
+            raise ValidationFailed(
+                f"{service_id} is not a seat of this offer for these passengers.",
+                field=field,
+                code="unknown_service",
+            )
+        segment_id, designator, passenger_id = parsed
+        layout = _layout(self._network, self._legs[self._segment_index[segment_id]])
+        if layout is None or designator not in seat_designators(layout):
+            raise ValidationFailed(
+                f"No seat {designator} on this flight.", field=field, code="unknown_service"
+            )
+        if is_exit_row_seat(layout, designator) and passenger_id not in self._exit_row_allowed:
+            raise ValidationFailed(
+                f"Seat {designator} is in an exit row: only adults travelling without an "
+                "infant may sit there.",
+                field=field,
+                code="seat_not_allowed_for_passenger",
+            )
+        return segment_id, designator, passenger_id, layout
 
 
 def seat_holds(

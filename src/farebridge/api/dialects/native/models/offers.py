@@ -108,6 +108,17 @@ class PassengerPrice(WireModel):
     currency: Currency
 
 
+class FareBrand(WireModel):
+    """A fare brand on sale for the same itinerary: book it with ``offer_id``."""
+
+    offer_id: str
+    fare_brand_name: str
+    total_amount: Amount
+    total_currency: Currency
+    conditions: Conditions
+    baggages: list[Baggage] = Field(description="Included in the fare")
+
+
 class Offer(WireModel):
     """Every amount is in the search's selling currency (``total_amount = base_amount +
     tax_amount``); ``airline_total_*`` is the airline's own fare, for reference only."""
@@ -115,6 +126,10 @@ class Offer(WireModel):
     id: str
     live_mode: bool
     offer_request_id: str
+    itinerary_id: str = Field(
+        description="The same for the offers (fare brands) of a search that fly the same "
+        "flights at the same times"
+    )
     owner: Carrier
     total_amount: Amount = Field(
         description="What the passengers pay, in the search's currency: base + tax"
@@ -135,6 +150,9 @@ class Offer(WireModel):
     airline_total_currency: Currency | None
     total_duration: Duration
     fare_brand_name: str
+    fare_brands: list[FareBrand] = Field(
+        description="Every brand on sale for this itinerary, cheapest first, this one included"
+    )
     payment_requirements: PaymentRequirements
     passenger_identity_documents_required: bool
     passengers: list[OfferPassenger]
@@ -154,6 +172,10 @@ class SearchedSlice(WireModel):
     origin: Place | PlaceCode
     destination: Place | PlaceCode
     departure_date: date
+    departure_dates: list[date] = Field(
+        description="The dates searched for this slice: departure_date ± flexible_days, "
+        "without past dates and dates beyond the bookable horizon"
+    )
 
 
 class OfferRequest(WireModel):
@@ -169,6 +191,7 @@ class OfferRequest(WireModel):
     error: SearchError | None
     cabin_class: CabinClass
     max_connections: int
+    flexible_days: int
     passengers: list[OfferPassenger]
     slices: list[SearchedSlice]
     created_at: Instant
@@ -179,6 +202,16 @@ class OfferRequestWithOffers(OfferRequest):
     """Sent when the search was created with ``return_offers=true``: its first 50 offers."""
 
     offers: list[Offer]
+
+
+class CalendarDay(WireModel):
+    """The cheapest offer of a search on one combination of departure dates."""
+
+    departure_dates: list[date] = Field(description="One per slice")
+    cheapest_total_amount: Amount | None = Field(description="null: no offer on these dates")
+    total_currency: Currency | None
+    offer_id: str | None
+    offers_count: int
 
 
 class RuleSection(WireModel):
@@ -219,3 +252,7 @@ class CreatedOfferRequestResponse(WireModel):
 
 class FareRulesResponse(WireModel):
     data: FareRules
+
+
+class CalendarResponse(WireModel):
+    data: list[CalendarDay]

@@ -17,8 +17,10 @@ from farebridge.api.dialects.native.presenters.places import present_airport, pr
 from farebridge.domain import itinerary
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.offer import (
+    CalendarDay,
     ConditionRule,
     Conditions,
+    FareBrandOption,
     Offer,
     OfferRequest,
     OfferService,
@@ -128,12 +130,24 @@ def present_payment_requirements(offer: Offer) -> wire.PaymentRequirements:
     )
 
 
+def present_fare_brand(brand: FareBrandOption) -> wire.FareBrand:
+    return wire.FareBrand.model_construct(
+        offer_id=brand.offer_id,
+        fare_brand_name=brand.fare_brand_name,
+        total_amount=amount(brand.total),
+        total_currency=brand.total.currency,
+        conditions=present_conditions(brand.conditions),
+        baggages=[present_baggage(b) for b in brand.baggages],
+    )
+
+
 def present_offer(offer: Offer) -> wire.Offer:
     airline = offer.airline_fare
     return wire.Offer.model_construct(
         id=offer.id,
         live_mode=False,
         offer_request_id=offer.offer_request_id,
+        itinerary_id=offer.itinerary_id,
         owner=present_carrier(offer.owner),
         total_amount=amount(offer.total),
         total_currency=offer.total.currency,
@@ -146,6 +160,7 @@ def present_offer(offer: Offer) -> wire.Offer:
         airline_total_currency=airline.currency if airline else None,
         total_duration=itinerary.iso_duration(offer.total_duration),
         fare_brand_name=offer.fare_brand_name,
+        fare_brands=[present_fare_brand(b) for b in offer.fare_brands],
         payment_requirements=present_payment_requirements(offer),
         passenger_identity_documents_required=offer.passenger_identity_documents_required,
         passengers=[present_offer_passenger(p) for p in offer.passengers],
@@ -183,14 +198,16 @@ def present_offer_request(
         else None,
         cabin_class=criteria.cabin_class,
         max_connections=criteria.max_connections,
+        flexible_days=criteria.flexible_days,
         passengers=[present_offer_passenger(p) for p in criteria.passengers],
         slices=[
             wire.SearchedSlice.model_construct(
                 origin=present_place_code(s.origin, places),
                 destination=present_place_code(s.destination, places),
                 departure_date=s.departure_date,
+                departure_dates=sorted({dates[index] for dates in request.searched_dates}),
             )
-            for s in criteria.slices
+            for index, s in enumerate(criteria.slices)
         ],
         created_at=instant(request.created_at),
         completed_at=optional_instant(request.completed_at),
@@ -203,6 +220,17 @@ def present_offer_request_with_offers(
     summary = present_offer_request(request, places)
     return wire.OfferRequestWithOffers.model_construct(
         **dict(summary), offers=[present_offer(o) for o in offers]
+    )
+
+
+def present_calendar_day(day: CalendarDay) -> wire.CalendarDay:
+    cheapest = day.cheapest
+    return wire.CalendarDay.model_construct(
+        departure_dates=list(day.departure_dates),
+        cheapest_total_amount=amount(cheapest) if cheapest else None,
+        total_currency=cheapest.currency if cheapest else None,
+        offer_id=day.offer_id,
+        offers_count=day.offers_count,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from farebridge.api.deps import OptionalUser, Scenarios, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.offers import (
+    CalendarResponse,
     CreatedOfferRequestResponse,
     FareRulesResponse,
     OfferListResponse,
@@ -21,6 +22,7 @@ from farebridge.api.dialects.native.models.orders import PriceResponse
 from farebridge.api.dialects.native.models.places import PlaceListResponse
 from farebridge.api.dialects.native.models.seatmaps import SeatMapListResponse
 from farebridge.api.dialects.native.presenters.offers import (
+    present_calendar_day,
     present_fare_rules,
     present_offer,
     present_offer_page,
@@ -32,6 +34,7 @@ from farebridge.api.dialects.native.presenters.places import present_place
 from farebridge.api.dialects.native.presenters.seatmaps import present_seat_map
 from farebridge.api.dialects.native.schemas import OfferRequestBody, PriceBody, TimeWindowBody
 from farebridge.api.ratelimit import limit
+from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.search import (
     OfferPassenger,
@@ -78,7 +81,12 @@ def _criteria(body: OfferRequestBody) -> SearchCriteria:
         for s in body.slices
     )
     return SearchCriteria(
-        slices, passengers, body.cabin_class, body.max_connections, tuple(body.preferred_airlines)
+        slices,
+        passengers,
+        body.cabin_class,
+        body.max_connections,
+        tuple(body.preferred_airlines),
+        flexible_days=body.flexible_days,
     )
 
 
@@ -129,6 +137,30 @@ def get_offer_request(
     )
 
 
+@router.get("/offer-requests/{offer_request_id}/calendar", responses=responses(401, 404))
+def get_offer_calendar(
+    offer_request_id: str, services: ServicesDep, user: OptionalUser
+) -> CalendarResponse:
+    """The cheapest offer per combination of departure dates searched (flexible dates)."""
+    days = search.offer_calendar(services, user=user, request_id=offer_request_id)
+    return CalendarResponse.model_construct(data=[present_calendar_day(day) for day in days])
+
+
+def _dates(text: str | None) -> tuple[date, ...]:
+    """``2027-01-14,2027-01-21`` → one date per slice."""
+    try:
+        return tuple(date.fromisoformat(part) for part in text.split(",")) if text else ()
+    except ValueError as exc:
+        raise ValidationFailed(
+            "Give one date per slice, e.g. 2027-01-14,2027-01-21.",
+            field="departure_dates",
+            code="invalid_date",
+        ) from exc
+
+
+DATES = r"^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2}){0,5}$"
+
+
 @router.get("/offers", responses=responses(401, 404))
 def list_offers(
     services: ServicesDep,
@@ -153,6 +185,14 @@ def list_offers(
     ] = None,
     departure_time_from: Annotated[time | None, Query(description="local, e.g. 06:00")] = None,
     departure_time_to: Annotated[time | None, Query(description="local, e.g. 12:00")] = None,
+    departure_dates: Annotated[
+        str | None,
+        Query(pattern=DATES, description="one per slice, e.g. 2027-01-14,2027-01-21"),
+    ] = None,
+    group_by: Annotated[
+        Literal["itinerary"] | None,
+        Query(description="itinerary: one row per itinerary, its cheapest fare brand"),
+    ] = None,
     after: str | None = None,
     before: str | None = None,
     limit: Limit = 50,
@@ -166,6 +206,8 @@ def list_offers(
         airlines=tuple(code.upper() for code in airlines.split(",")) if airlines else (),
         departure_from=departure_time_from,
         departure_to=departure_time_to,
+        departure_dates=_dates(departure_dates),
+        one_per_itinerary=group_by == "itinerary",
     )
     page = search.list_offers(
         services,
