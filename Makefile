@@ -41,8 +41,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## print the benchmark figures (about 6 minutes)
+bench: install  ## print the benchmark figures (about 15 minutes)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.realism
 	$(BIN)/python -m benchmarks.search_world
 	$(BIN)/python -m benchmarks.crash_api 200
 

@@ -53,6 +53,7 @@ def _sandbox(context: ProviderContext) -> Provider:
         context.places,
         rates=context.rates,
         seed=settings.sandbox_seed,
+        max_itineraries=settings.sandbox_max_itineraries,
         offer_lifetime=settings.offer_lifetime,
         hold_lifetime=settings.hold_lifetime,
         fault_rates=settings.sandbox_fault_rates,

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
         "each, and every order stays with the provider that made its offer.",
     )
     sandbox_seed: int = 7
+    sandbox_max_itineraries: int = Field(
+        default=200,
+        ge=1,
+        le=1000,
+        description="Itineraries a sandbox search returns per slice at most (each sold in "
+        "every fare brand on sale); at most a quarter connect at the same airports.",
+    )
     sandbox_cache_dir: Path | None = Field(
         default=Path(".farebridge-cache"),
         description="Where built sandbox timetables are kept, so that a process after "

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, delete
 
 from farebridge.domain.errors import UpstreamTimeout
 from farebridge.domain.ids import new_id
-from farebridge.domain.money import Money, reference_usd_cents
+from farebridge.domain.money import Money
 from farebridge.domain.offer import CalendarDay, Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.providers.base import SearchResult
@@ -60,7 +60,7 @@ def _all(services: Dependencies, request_id: str, filters: OfferFilter) -> list[
 
 
 def _cents(offer: Offer) -> int:
-    return reference_usd_cents(offer.total)
+    return offer.total.minor
 
 
 def test_every_offer_lists_the_brands_of_its_itinerary_cheapest_first(
@@ -101,10 +101,10 @@ def test_filters_apply_before_the_cheapest_brand_is_chosen(services: Dependencie
     request = _search(services)
     rows = _all(services, request.id, OfferFilter(one_per_itinerary=True))
     dearest = max(rows, key=_cents)
-    cap = Money.from_minor(_cents(dearest), "USD")
+    cap = dearest.total.amount
     capped = _all(services, request.id, OfferFilter(one_per_itinerary=True, max_price=cap))
     assert {row.id for row in capped} == {row.id for row in rows}
-    below = Money.from_minor(_cents(dearest) - 1, "USD")
+    below = Money.from_minor(_cents(dearest) - 1, dearest.total.currency).amount
     fewer = _all(services, request.id, OfferFilter(one_per_itinerary=True, max_price=below))
     assert dearest.itinerary_id not in {row.itinerary_id for row in fewer}
 

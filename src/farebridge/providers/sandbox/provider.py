@@ -76,6 +76,7 @@ from farebridge.providers.sandbox.faults.plan import (
     FaultPlan,
 )
 from farebridge.providers.sandbox.search.engine import (
+    DEFAULT_LIMIT,
     ConnectionRules,
     search_itineraries,
     slice_query,
@@ -103,7 +104,7 @@ class SandboxProvider:
         seed: int = 7,
         offer_lifetime: timedelta = timedelta(minutes=30),
         hold_lifetime: timedelta = timedelta(hours=24),
-        max_itineraries: int = 50,
+        max_itineraries: int = DEFAULT_LIMIT,
         network: Network | None = None,
         rules: ConnectionRules | None = None,
         fault_rates: Mapping[str, float] | None = None,
@@ -144,7 +145,7 @@ class SandboxProvider:
                 earliest_departure=now + self._min_lead,
             )
             found = search_itineraries(
-                self.network, query, rules=self._rules, limit=2 * self._max_itineraries
+                self.network, query, rules=self._rules, limit=self._max_itineraries
             )
             truncated = truncated or found.truncated
             planned = (
