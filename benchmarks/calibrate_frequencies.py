@@ -16,7 +16,11 @@ from importlib import resources
 import numpy as np
 
 from farebridge.places_data import load_places
-from farebridge.providers.sandbox.world.calibration import Fit, levenberg_marquardt
+from farebridge.providers.sandbox.world.calibration import (
+    Fit,
+    levenberg_marquardt,
+    refine_minimax,
+)
 from farebridge.providers.sandbox.world.frequencies import FEATURES
 
 TOLERANCE = 1.6
@@ -26,7 +30,7 @@ def main() -> None:
     fit = Fit(load_places())
     start = np.zeros(len(FEATURES) + 1)
     start[-1] = 0.5
-    params = levenberg_marquardt(fit, start)
+    params = refine_minimax(fit, levenberg_marquardt(fit, start))
     model = fit.model(params)
     totals, daily = fit.route_totals(params)
     print(f"world: {2 * daily.sum():,.0f} flights a day; kappa {model.kappa:.3f}")

@@ -56,7 +56,7 @@ def test_the_same_seed_gives_the_same_timetable(places: PlaceDirectory) -> None:
     other = build_network(places, seed=SEED + 1, target_flights_per_day=15_000)
     assert _signature(again) == _signature(first)
     assert _signature(other) != _signature(first)
-    assert abs(first.flights_per_day() - 15_000) < 1_000
+    assert abs(first.flights_per_day() - 15_000) < 1_500  # at least once a week each
 
 
 def test_the_world_is_the_size_of_the_real_one(network: Network) -> None:

@@ -44,7 +44,7 @@ from farebridge.providers.sandbox.search.itineraries import (
     time_window_minutes,
 )
 from farebridge.providers.sandbox.world.local_time import EPOCH_ORDINAL, MINUTES_PER_DAY, weekday_of
-from farebridge.providers.sandbox.world.schedule import materialise
+from farebridge.providers.sandbox.world.schedule import Flight, materialise
 
 _NO_BOUND = 1 << 60
 Leg = tuple[int, int]  # (index row, local departure day)
@@ -105,7 +105,9 @@ class _Search:
         self.via: Counter[tuple[int, ...]] = Counter()  # kept itineraries per connection
         self.per_connection = rules.per_connection_cap(self.limit)
         self.earliest = query.earliest_departure_minute
-        self.kth = _NO_BOUND  # the duration to beat once ``limit`` itineraries are found
+        # the duration to beat: the longest allowed, then the ``limit``-th best once found
+        self.max_elapsed = rules.max_elapsed_minutes(query)
+        self.kth = self.max_elapsed if self.max_elapsed is not None else _NO_BOUND
         self.accepted = self.work = 0
         self.exhausted = self.pruned = self.capped = False
         self._remaining: dict[int, float] = {}
@@ -141,9 +143,15 @@ class _Search:
 
     def latest(self, rule_latest: int, bound_latest: int) -> int:
         if bound_latest < rule_latest:
-            self.pruned = True
+            self.prune()
             return bound_latest
         return rule_latest
+
+    def prune(self) -> None:
+        """Record that something was left out for ranking below the ``limit``-th best
+        (not for being longer than the rules allow): the result may be truncated."""
+        if len(self.best) >= self.limit:
+            self.pruned = True
 
     def charge(self, rows: int) -> None:
         """Count ``rows`` index rows as work; past ``max_work`` the search stops."""
@@ -297,7 +305,7 @@ class _Search:
         ranked.sort(key=lambda item: item[0])
         for bound, row, departure, arrival, branch in ranked:
             if bound > self.kth:
-                self.pruned = True
+                self.prune()
                 return
             self.through_two(branch, (row, departure, arrival))
             if self.exhausted:
@@ -310,7 +318,7 @@ class _Search:
         for number, minutes, tail, finals in branch.vias:
             second = index.routes[number]
             if arrival - departure + minutes + second.shortest_block + tail > self.kth:
-                self.pruned = True
+                self.prune()
                 return  # vias are sorted by this bound
             latest = self.latest(
                 arrival + self.max_layover, departure + self.kth - tail - second.shortest_block
@@ -359,13 +367,18 @@ class _Search:
         found: list[tuple[int, int, int]] = []
         first_day = (earliest + clock.lowest) // MINUTES_PER_DAY + EPOCH_ORDINAL
         last_day = (latest + clock.highest) // MINUTES_PER_DAY + EPOCH_ORDINAL
+        bands = clock.band
         for day in range(first_day, last_day + 1):
-            low, high = clock.band(day)
+            low, high = bands(day)
             base = (day - EPOCH_ORDINAL) * MINUTES_PER_DAY
             start = bisect_left(minute, earliest - base + low, route.start, route.end)
             stop = bisect_right(minute, latest - base + high, start, route.end)
-            self.charge(stop - start)
-            bit = 1 << weekday_of(day)
+            if stop == start:
+                continue
+            self.work += stop - start
+            if self.work > self.max_work:
+                self.exhausted = True
+            bit = 1 << (day + 6) % 7  # weekday_of(day)
             for row in range(start, stop):
                 if not weekdays[row] & bit or (allowed is not None and airline[row] not in allowed):
                     continue
@@ -388,6 +401,8 @@ class _Search:
         index = self.index
         if not any(index.native[row] for row, _ in legs):
             return  # a regional airline's own flights: found in its own family already
+        if self.max_elapsed is not None and arrival - departure > self.max_elapsed:
+            return
         self.accepted += 1
         ranks = tuple(index.rank[row] for row, _ in legs)
         entry = (arrival - departure, departure, ranks, index.row_family[legs[0][0]], legs)
@@ -418,14 +433,17 @@ class _Search:
     def result(self) -> ItineraryResult:
         patterns, pattern_of = self.index.patterns, self.index.pattern
         names = self.index.family_names
+        flights: dict[tuple[int, int], Flight] = {}  # itineraries share flights
+
+        def flight(row: int, day: int) -> Flight:
+            key = (pattern_of[row], day)
+            made = flights.get(key)
+            if made is None:
+                made = flights[key] = materialise(patterns[key[0]], date.fromordinal(day))
+            return made
+
         itineraries = tuple(
-            Itinerary(
-                tuple(
-                    materialise(patterns[pattern_of[row]], date.fromordinal(day))
-                    for row, day in legs
-                ),
-                names[family],
-            )
+            Itinerary(tuple(flight(row, day) for row, day in legs), names[family])
             for _, _, _, family, legs in self.best
         )
         truncated = self.exhausted or self.accepted > self.limit or self.pruned or self.capped

@@ -37,7 +37,11 @@ def exhaustive_itineraries(
     """Every itinerary for ``query``, ranked and capped at ``limit``."""
     rules = rules or ConnectionRules()
     enumerator = _Enumerator(network, query, rules)
-    everything = sorted(enumerator.run().values(), key=ranking_key)
+    longest = rules.max_elapsed_minutes(query)
+    everything = sorted(
+        (i for i in enumerator.run().values() if longest is None or i.duration_minutes <= longest),
+        key=ranking_key,
+    )
     chosen = _diverse(everything, limit=max(limit, 0), cap=rules.per_connection_cap(limit))
     return ItineraryResult(tuple(chosen), len(everything) > len(chosen))
 

@@ -19,7 +19,10 @@ indexed search in ``connections.py`` or the plain enumerator in
 4. every flight is by a preferred airline, when the query names some;
 5. detour: at every connecting airport, the distance flown so far plus the
    great-circle distance left to the nearest destination is at most
-   ``max_detour`` times the distance from the origin to it.
+   ``max_detour`` times the distance from the origin to it;
+6. elapsed time: at most ``ConnectionRules.max_elapsed_minutes`` (twice a
+   nonstop's block time plus three hours, by default), as airlines' and GDSs'
+   connection rules do: nobody is sold twenty hours for a two-hour trip.
 
 Itineraries are ranked by ``ranking_key`` (duration, then departure, then
 flight designators), deduplicated, and capped: at most ``limit``, and at most
@@ -35,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from farebridge.domain.places import Airport
+from farebridge.domain.places import Airport, great_circle_km
 from farebridge.domain.search import TimeWindow
 from farebridge.providers.sandbox.world.schedule import Flight
 
@@ -74,6 +77,11 @@ class ConnectionRules:
     max_detour: float = 1.9
     # at most this share of the results connect at the same airports (0: no cap)
     connection_share: float = 0.25
+    # an itinerary takes at most this many times a nonstop's block time, plus the slack
+    # (None: any time); a nonstop's block is estimated for the shortest origin-destination
+    # distance of the query (40 minutes plus the distance at 800 km/h)
+    max_elapsed_factor: float | None = 2.0
+    elapsed_slack_minutes: int = 180
     mct_overrides: Mapping[str, tuple[int, int]] = field(
         default_factory=lambda: dict(MCT_OVERRIDES)
     )
@@ -92,6 +100,18 @@ class ConnectionRules:
             == departing.destination.country_code
         )
         return self.connecting_minutes(arriving.destination.iata_code, domestic=domestic)
+
+    def max_elapsed_minutes(self, query: SliceQuery) -> int | None:
+        """The longest an itinerary of ``query`` may take (None: no limit)."""
+        if self.max_elapsed_factor is None or not query.origins or not query.destinations:
+            return None
+        distance = min(
+            great_circle_km(origin, destination)
+            for origin in query.origins
+            for destination in query.destinations
+        )
+        nonstop = 40 + distance / 800 * 60
+        return int(self.max_elapsed_factor * nonstop) + self.elapsed_slack_minutes
 
     def per_connection_cap(self, limit: int) -> int:
         """How many of ``limit`` itineraries may connect at the same airports."""

@@ -11,7 +11,8 @@ notes column says where they are uncertain.
 
 Airlines with fewer rows take their name from OpenFlights, their country from
 the airports they fly from, their currency from the other airlines of that
-country, no alliance, and the full-service model. An airline without a known
+country, no alliance, and the regional model (small airlines selling their own
+tickets, which interline with the alliances: ``sold_in``). An airline without a known
 ticket prefix gets a sandbox one (unique, counting down from 999 past the known
 ones, fixed by the codes; it may be a real airline's code that we do not know).
 
@@ -213,7 +214,7 @@ def _derived(places: PlaceDirectory, facts: Mapping[str, _Fact]) -> list[Airline
                 currency=priced_in(currency_of.get(country, FALLBACK_CURRENCY)),
                 ticket_prefix="",
                 alliance=None,
-                business_model=BusinessModel.FULL_SERVICE,
+                business_model=BusinessModel.REGIONAL,
             )
         )
     return derived

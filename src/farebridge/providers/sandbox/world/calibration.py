@@ -6,10 +6,12 @@ The reference is ``data/calibration_routes.csv``: average nonstop flights a day
 in one direction, all airlines together, on real routes (OAG's busiest-routes
 reports and other published figures, each with its source and arithmetic). The
 fit minimises the squared log error of every route's modelled flights (its
-airlines' routes added up, each at least its floor) plus a penalty
-that holds the world near ``TARGET_FLIGHTS_PER_DAY``, by Levenberg-Marquardt
-with a numerical Jacobian (numpy only). It writes ``data/frequency_model.json``
-and prints the table; run it again when the data or the features change.
+airlines' routes added up, each at least its floor) plus a penalty that holds
+the world near ``TARGET_FLIGHTS_PER_DAY``, by Levenberg-Marquardt with a
+numerical Jacobian (numpy only); then ``refine_minimax`` reweights the routes
+towards the smallest worst error (the criterion: every route within a factor).
+``benchmarks/calibrate_frequencies.py`` runs it and writes
+``data/frequency_model.json``; run it again when the data or the features change.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from farebridge.providers.sandbox.world.routes import AIRPORT_SUCCESSORS, route_
 
 TARGET_FLIGHTS_PER_DAY = 120_000
 TOTAL_WEIGHT = 30.0
+MINIMAX_TOLERANCE = math.log(1.45)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ class Fit:
             for ref in self.references
         ]
         self.targets = np.log([ref.nonstops_per_day for ref in self.references])
+        self.weights = np.ones(len(self.references))  # per route, for ``refine_minimax``
         self.fifth = self.features.matrix[:, FEATURES.index("fifth_freedom")] > 0
 
     def model(self, params: Vector) -> FrequencyModel:
@@ -108,7 +112,13 @@ class Fit:
         totals, daily = self.route_totals(params)
         world = 2 * daily.sum()
         total_error = TOTAL_WEIGHT * math.log(world / TARGET_FLIGHTS_PER_DAY)
-        return np.concatenate([np.log(totals) - self.targets, [total_error]])
+        errors = (np.log(totals) - self.targets) * np.sqrt(self.weights)
+        return np.concatenate([errors, [total_error]])
+
+    def worst_factor(self, params: Vector) -> float:
+        """The largest factor between a route's modelled and reference flights a day."""
+        totals, _ = self.route_totals(params)
+        return float(np.exp(np.abs(np.log(totals) - self.targets)).max())
 
 
 def levenberg_marquardt(fit: Fit, start: Vector, *, iterations: int = 60) -> Vector:
@@ -133,6 +143,24 @@ def levenberg_marquardt(fit: Fit, start: Vector, *, iterations: int = 60) -> Vec
         if not improved or float(np.abs(step).max()) < 1e-6:
             break
     return params
+
+
+def refine_minimax(fit: Fit, params: Vector, *, rounds: int = 6) -> Vector:
+    """Lawson's reweighting towards the smallest worst error: after each fit, every
+    route's weight grows with its error beyond ``MINIMAX_TOLERANCE``, so the routes
+    furthest off pull hardest; the parameters with the smallest worst factor win."""
+    best, best_worst = params, fit.worst_factor(params)
+    for _ in range(rounds):
+        totals, _ = fit.route_totals(params)
+        errors = np.abs(np.log(totals) - fit.targets)
+        weights = fit.weights * np.maximum(1.0, errors / MINIMAX_TOLERANCE) ** 2
+        fit.weights = weights / weights.mean()
+        params = levenberg_marquardt(fit, params, iterations=30)
+        worst = fit.worst_factor(params)
+        if worst < best_worst:
+            best, best_worst = params, worst
+    fit.weights = np.ones(len(fit.references))
+    return best
 
 
 def _jacobian(fit: Fit, params: Vector, residual: Vector) -> Vector:

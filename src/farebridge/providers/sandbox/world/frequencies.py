@@ -80,6 +80,7 @@ FEATURES = (
     "log_bigger_city",
     "log_smaller_city",
     "fifth_freedom",
+    "log_hub_airlines",
 )
 # One aviation market: an airline of these countries flies between any two of them
 # as if at home (the EU, the EEA, Switzerland; the United Kingdom in the 2014 data).
@@ -163,12 +164,15 @@ class RouteFeatures:
     ) -> Vector:
         presence: dict[tuple[str, str], int] = {}
         airlines_on: dict[tuple[str, str], int] = {}
+        hub_airlines: dict[tuple[str, str], int] = {}  # its airlines with a hub at an end
         for r in routes:
             for end in (r.first.iata_code, r.second.iata_code):
                 key = (r.seller.iata_code, end)
                 presence[key] = presence.get(key, 0) + 1
             pair = (r.first.iata_code, r.second.iata_code)
             airlines_on[pair] = airlines_on.get(pair, 0) + 1
+            if set(pair) & set(r.seller.hubs):
+                hub_airlines[pair] = hub_airlines.get(pair, 0) + 1
         log_p = np.log(self.passengers)
         log_city = np.log(_city_passengers(codes_of(index), self.passengers))
         rows = []
@@ -199,6 +203,7 @@ class RouteFeatures:
                     cities[1],
                     cities[0],
                     float(is_fifth_freedom(r)),
+                    math.log1p(hub_airlines.get(pair, 0)),
                 )
             )
             assert len(rows[n]) == len(FEATURES)

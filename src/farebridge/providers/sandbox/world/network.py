@@ -24,8 +24,6 @@ from farebridge.domain.places import PlaceDirectory
 from farebridge.providers.sandbox.world.airlines import Airline
 from farebridge.providers.sandbox.world.cache import cached_patterns
 from farebridge.providers.sandbox.world.frequencies import (
-    MIN_WEEKLY,
-    airport_traffic,
     weekly_frequencies,
 )
 from farebridge.providers.sandbox.world.routes import AirlineRoute, RouteNetwork, route_network
@@ -185,9 +183,8 @@ def build_network(
 ) -> Network:
     """The world's schedule patterns for ``seed`` (the same arguments, the same network).
 
-    ``target_flights_per_day`` builds a network of about that size for benchmarks:
-    below the world's own total, only the routes between the busiest airports
-    (as many as it takes); above it, every route flown more often."""
+    ``target_flights_per_day`` builds a network of about that size for benchmarks
+    (``resize``)."""
     network = route_network(places)
     weekly = weekly_frequencies(network)
     routes = list(network.routes)
@@ -202,31 +199,13 @@ def build_network(
 def resize(
     network: RouteNetwork, weekly: Sequence[int], target_flights_per_day: int
 ) -> tuple[list[AirlineRoute], list[int]]:
-    """The routes and frequencies of a network of about ``target_flights_per_day``."""
+    """The routes and frequencies of a network of about ``target_flights_per_day``: the
+    same routes, each flown proportionally more or less often (at least once a week)."""
     if target_flights_per_day <= 0:
         raise ValueError("target_flights_per_day must be positive")
     routes = list(network.routes)
-    total = 2 * sum(weekly) / 7
-    if target_flights_per_day >= total:
-        factor = target_flights_per_day / total
-        return routes, [max(MIN_WEEKLY, round(w * factor)) for w in weekly]
-    traffic = airport_traffic()
-    ranked = sorted(
-        {code for r in routes for code in (r.first.iata_code, r.second.iata_code)},
-        key=lambda code: (-traffic.get(code, 0.0), code),
-    )
-    rank = {code: n for n, code in enumerate(ranked)}
-    route_rank = [max(rank[r.first.iata_code], rank[r.second.iata_code]) for r in routes]
-    order = sorted(range(len(routes)), key=route_rank.__getitem__)
-    kept: list[int] = []
-    flown = 0.0
-    for index in order:
-        if flown >= target_flights_per_day:
-            break
-        kept.append(index)
-        flown += 2 * weekly[index] / 7
-    kept.sort()
-    return [routes[i] for i in kept], [weekly[i] for i in kept]
+    factor = target_flights_per_day / (2 * sum(weekly) / 7)
+    return routes, [max(1, round(w * factor)) for w in weekly]
 
 
 def cached_network(places: PlaceDirectory, seed: int, cache_dir: Path | None = None) -> Network:

@@ -20,9 +20,10 @@ Built from the OpenFlights routes (June 2014, ``openflights.py``):
    codeshare row of an airline at home at one end (a hub, or ``HOME_ROUTES``
    routes there) that no airline of its family flies (Aerolíneas Argentinas lists
    its own Buenos Aires-São Paulo flights so, Delta its LaGuardia-Boston shuttle);
-5. an alliance airline's operated row on a pair where it hardly flies (at most
-   ``PARTNER_ROW_MAX_ROUTES`` routes at either end) and a partner flies is read as
-   a codeshare on the partner's flights (Finnair London-New York).
+5. an alliance airline's operated row on a pair where it is not at home (no hub,
+   fewer than ``HOME_ROUTES`` routes at either end) and a partner flies with the
+   same aircraft is read as a codeshare on the partner's flights (Finnair
+   London-New York).
 
 Nothing here is random: the same data gives the same routes.
 """
@@ -55,7 +56,6 @@ AIRPORT_SUCCESSORS: dict[str, str] = {
     "DAX": "DZH",  # Dazhou Heshi -> Dazhou Jinya (2022)
 }
 REGIONAL_OPERATOR_MAX_KM = 1_500  # a mainline's orphan codeshare this short is flown regionally
-PARTNER_ROW_MAX_ROUTES = 3  # an alliance airline with this few routes at both ends
 HOME_ROUTES = 10  # an airline with this many routes at an airport is at home there
 
 
@@ -143,10 +143,11 @@ class _Builder:
         draft.equipment.update(code for code in row.equipment if code in FAMILY_OF)
 
     def reclassify_partner_rows(self) -> None:
-        """An 'operated' row of an alliance airline that hardly flies at either end, on
-        a pair an alliance partner flies, is the partner's flight sold as a codeshare
-        (Finnair 'flying' London-New York). Fifth-freedom flights of airlines outside
-        the alliances (Kuwait Airways London-New York) stay."""
+        """An 'operated' row of an alliance airline that is not at home at either end, on
+        a pair an alliance partner flies with the same aircraft, is the partner's flight
+        sold as a codeshare (Finnair 'flying' London-New York on British Airways' 777s).
+        Real fifth-freedom flights stay: Singapore Airlines' own A380 New York-Frankfurt,
+        Kuwait Airways' London-New York."""
         presence: dict[tuple[str, str], int] = {}
         for draft in self.drafts.values():
             for end in (draft.first.iata_code, draft.second.iata_code):
@@ -156,7 +157,8 @@ class _Builder:
             for draft in drafts:
                 seller = draft.seller
                 busy = max(presence[(seller.iata_code, end)] for end in pair)
-                if seller.alliance is None or busy > PARTNER_ROW_MAX_ROUTES:
+                home = bool(set(pair) & set(seller.hubs))
+                if seller.alliance is None or home or busy >= HOME_ROUTES:
                     continue
                 family = interline_family(seller)
                 partners = [
@@ -164,7 +166,8 @@ class _Builder:
                     for other in drafts
                     if other is not draft and interline_family(other.seller) == family
                 ]
-                if partners:
+                partners_types = {FAMILY_OF[c] for other in partners for c in other.equipment}
+                if partners and {FAMILY_OF[c] for c in draft.equipment} <= partners_types:
                     del self.drafts[(draft.operator.iata_code, *pair)]
                     for partner in partners:
                         partner.codeshares[seller.iata_code] = seller
