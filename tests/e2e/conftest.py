@@ -172,3 +172,19 @@ def hold_order(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     order: dict[str, Any] = response.json()["data"]
     return order
+
+
+def all_offers(client: TestClient, headers: dict[str, str], query: str) -> list[dict[str, Any]]:
+    """Every offer of ``GET /api/offers?{query}``, page after page (a search of 200
+    itineraries in several fare brands has more than one page)."""
+    offers: list[dict[str, Any]] = []
+    after = None
+    while True:
+        url = f"/api/offers?{query}&limit=200" + (f"&after={after}" if after else "")
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        offers += page["data"]
+        after = page["meta"]["after"]
+        if not after:
+            return offers

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import instant_order_body, search, travel_date
+from tests.e2e.conftest import all_offers, instant_order_body, search, travel_date
 from tests.e2e.test_error_table import assert_error
 
 
@@ -25,10 +25,7 @@ def _flights(offer: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
 
 
 def _offers(client: TestClient, auth: dict[str, str], query: str) -> list[dict[str, Any]]:
-    response = client.get(f"/api/offers?{query}&limit=200", headers=auth)
-    assert response.status_code == 200, response.text
-    offers: list[dict[str, Any]] = response.json()["data"]
-    return offers
+    return all_offers(client, auth, query)
 
 
 def test_lon_nyc_lists_one_row_per_itinerary_and_every_brand_books(

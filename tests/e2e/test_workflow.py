@@ -7,7 +7,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from farebridge.jobs.worker import Worker
-from tests.e2e.conftest import adult, first_offer, instant_order_body, search
+from tests.e2e.conftest import adult, all_offers, first_offer, instant_order_body, search
 
 
 def test_search_returns_offers_and_progress(client: TestClient, auth: dict[str, str]) -> None:
@@ -188,8 +188,8 @@ def test_offers_filter_by_airline_and_departure_time(
     codes = [a["iata_code"] for a in summary["airlines"]]
     assert len(codes) >= 2 and all(a["name"] for a in summary["airlines"])
     url = f"/api/offers?offer_request_id={request_id}&limit=200"
-    everything = client.get(url, headers=auth).json()["data"]
-    one = client.get(f"{url}&airlines={codes[0]}", headers=auth).json()["data"]
+    everything = all_offers(client, auth, f"offer_request_id={request_id}")
+    one = all_offers(client, auth, f"offer_request_id={request_id}&airlines={codes[0]}")
     assert one and {o["owner"]["iata_code"] for o in one} == {codes[0]}
     assert len(one) < len(everything)
     two = client.get(f"{url}&airlines={codes[0]},{codes[1].lower()}", headers=auth).json()["data"]
