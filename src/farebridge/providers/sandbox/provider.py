@@ -81,6 +81,7 @@ from farebridge.providers.sandbox.search.engine import (
     search_itineraries,
     slice_query,
 )
+from farebridge.providers.sandbox.search.index import search_index
 from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats.selection import seat_holds
 from farebridge.providers.sandbox.world.airlines import Airline, sold_in
@@ -119,6 +120,7 @@ class SandboxProvider:
         self._hold_lifetime = hold_lifetime
         self._max_itineraries = max_itineraries
         self.network = network if network is not None else cached_network(places, seed, cache_dir)
+        search_index(self.network)  # built now, so the first search is as fast as the rest
         self._rules = rules or ConnectionRules()
         self._faults = FaultPlan(fault_rates, seed=seed)
         self._min_lead = min_departure_lead
