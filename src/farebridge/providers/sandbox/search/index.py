@@ -21,12 +21,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 from farebridge.domain.places import Airport
-from farebridge.providers.sandbox.world.airlines import interline_family, sold_in
+from farebridge.providers.sandbox.world.airlines import sold_in
 from farebridge.providers.sandbox.world.local_time import ZoneClock, zone_clock
 from farebridge.providers.sandbox.world.network import Network
 from farebridge.providers.sandbox.world.schedule import SchedulePattern
@@ -99,8 +100,15 @@ class _BlockBounds(TypedDict):
     minutes_per_km: float
 
 
+@cache
 def _mask(days: frozenset[int]) -> int:
     return sum(1 << day for day in days)
+
+
+def _families_by_airline(patterns: Sequence[SchedulePattern]) -> dict[str, tuple[str, ...]]:
+    """``sold_in`` of every seller, worked out once per airline: its own family first."""
+    sellers = {p.airline.iata_code: p.airline for p in patterns}
+    return {code: sold_in(airline) for code, airline in sellers.items()}
 
 
 def build_search_index(network: Network) -> SearchIndex:
@@ -108,23 +116,25 @@ def build_search_index(network: Network) -> SearchIndex:
     patterns = network.patterns
     airports = _airports(patterns)
     ids = {airport.iata_code: number for number, airport in enumerate(airports)}
-    families = _numbered(family for p in patterns for family in sold_in(p.airline))
-    airline_codes = tuple(sorted({p.airline.iata_code for p in patterns}))
+    sold = _families_by_airline(patterns)
+    families = _numbered(family for names in sold.values() for family in names)
+    airline_codes = tuple(sorted(sold))
     ranks = _ranks(patterns)
+    ends = [(ids[p.origin.iata_code], ids[p.destination.iata_code]) for p in patterns]
     # a row is a pattern in one family it is sold in (most patterns: one row)
     entries = [
         (number, families[family])
         for number, pattern in enumerate(patterns)
-        for family in sold_in(pattern.airline)
+        for family in sold[pattern.airline.iata_code]
     ]
 
     def row_order(entry: tuple[int, int]) -> tuple[int, int, int, int, int]:
-        pattern = patterns[entry[0]]
-        origin, destination = ids[pattern.origin.iata_code], ids[pattern.destination.iata_code]
-        return origin, destination, entry[1], pattern.departure_minute, ranks[entry[0]]
+        number = entry[0]
+        origin, destination = ends[number]
+        return origin, destination, entry[1], patterns[number].departure_minute, ranks[number]
 
     order = sorted(entries, key=row_order)
-    routes = _routes(patterns, order, ids)
+    routes = _routes(patterns, order, ends)
     countries = _numbered(a.country_code for a in airports)
     return SearchIndex(
         patterns=patterns,
@@ -139,7 +149,7 @@ def build_search_index(network: Network) -> SearchIndex:
         family_count=len(families),
         family_names=tuple(sorted(families, key=families.__getitem__)),
         airline_codes=airline_codes,
-        **_rows(patterns, order, ranks, airline_codes, ids, tuple(sorted(families))),
+        **_rows(patterns, order, ranks, airline_codes, ends, sold, tuple(sorted(families))),
         **_block_bounds(patterns),
     )
 
@@ -160,14 +170,15 @@ def _rows(
     order: list[tuple[int, int]],
     ranks: list[int],
     airline_codes: tuple[str, ...],
-    ids: dict[str, int],
+    ends: list[tuple[int, int]],
+    sold: dict[str, tuple[str, ...]],
     family_names: tuple[str, ...],
 ) -> _Rows:
     """The per-row columns of the index, rows (pattern, family) in ``order``."""
     airline_ids = {code: number for number, code in enumerate(airline_codes)}
-    own = [interline_family(p.airline) for p in patterns]
+    own = [sold[p.airline.iata_code][0] for p in patterns]
     return {
-        "arrives": tuple(ids[patterns[i].destination.iata_code] for i, _ in order),
+        "arrives": tuple(ends[i][1] for i, _ in order),
         "minute": tuple(patterns[i].departure_minute for i, _ in order),
         "block": tuple(patterns[i].block_minutes for i, _ in order),
         "weekdays": tuple(_mask(patterns[i].weekdays) for i, _ in order),
@@ -186,11 +197,11 @@ def _ranks(patterns: Sequence[SchedulePattern]) -> list[int]:
 
 
 def _routes(
-    patterns: Sequence[SchedulePattern], order: list[tuple[int, int]], ids: dict[str, int]
+    patterns: Sequence[SchedulePattern], order: list[tuple[int, int]], ends: list[tuple[int, int]]
 ) -> list[Route]:
     def key(entry: tuple[int, int]) -> tuple[int, int, int]:
-        pattern = patterns[entry[0]]
-        return ids[pattern.origin.iata_code], ids[pattern.destination.iata_code], entry[1]
+        origin, destination = ends[entry[0]]
+        return origin, destination, entry[1]
 
     routes: list[Route] = []
     start = 0
