@@ -102,8 +102,8 @@ def preference(departure: int, block: int, shift: int) -> float:
         if late_night:
             return 0.02
         if 7 * 60 <= departure <= 15 * 60:
-            return 0.35
-        return 0.1
+            return 0.15  # a few daytime long-haul flights (New York-London's day flights)
+        return 0.05
     if 6 * 60 <= departure <= 9 * 60 + 30 or 16 * 60 <= departure <= 20 * 60 + 30:
         return 1.0
     if departure < 6 * 60 or departure > 22 * 60 + 30:
