@@ -4,34 +4,21 @@ on a migrated SQLite file, shared by the tests of this folder."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from streamlit.testing.v1 import AppTest
 
-from farebridge.api.app import create_app
-from farebridge.bootstrap import build
-from farebridge.jobs.worker import Worker
 from farebridge.settings import Settings
-from farebridge.store.database import make_engine
 from farebridge.ui.client import ApiClient, LoggedIn
 from farebridge.ui.launch import APP
+from tests.live_server import free_port as free_port
+from tests.live_server import serve
 
 PASSWORD = "correct-horse"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -45,33 +32,8 @@ def api_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         booking_rate_limit_per_minute=0,
         search_wait_seconds=30,
     )
-    engine = make_engine(settings.database_url)
-    services = build(settings, engine=engine)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(services, settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        ws="none",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    server_thread = threading.Thread(target=server.run, name="ui-test-api", daemon=True)
-    worker = Worker(services, poll_seconds=0.05)
-    worker_thread = threading.Thread(target=worker.run_forever, name="ui-test-worker", daemon=True)
-    server_thread.start()
-    worker_thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the API did not start"
-    yield f"http://127.0.0.1:{port}/api"
-    worker.stop()
-    server.should_exit = True
-    server_thread.join(timeout=10)
-    worker_thread.join(timeout=10)
-    engine.dispose()
+    with serve(settings, name="ui-test-api") as base_url:
+        yield f"{base_url}/api"
 
 
 @pytest.fixture
