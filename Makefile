@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint format bench migrate api worker clean
+.PHONY: run install test lint format bench migrate api worker clean js-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)  ## create the virtual environment and install the locked dependencies
+
+# The official Duffel JavaScript client for tests/duffel_clients/test_js_client.py:
+# `npm ci` again whenever node_modules is gone or package.json / the lock changed.
+JS_DIR := tests/duffel_clients/js
+JS_STAMP := $(JS_DIR)/node_modules/.npm-ci.stamp
+
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(JS_STAMP)
+
+js-deps: $(JS_STAMP)  ## install the Duffel JS client the tests drive (npm ci)
 
 migrate: install  ## apply database migrations (SQLite by default)
 	$(BIN)/farebridge migrate
@@ -29,7 +40,7 @@ api: install
 worker: install
 	$(BIN)/farebridge worker
 
-test: install  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
+test: install js-deps  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
 	$(BIN)/pytest -q
 
 lint: install  ## ruff (lint + format check) and mypy --strict
@@ -51,4 +62,4 @@ lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache farebridge.db
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache farebridge.db $(JS_DIR)/node_modules
