@@ -283,12 +283,10 @@ async function bookAndCancel(duffel) {
   // Every page of offers, through the client's own paginator (follows meta.after).
   step('offers.listWithGenerator')
   const seen = new Set()
-  let pages = 0
   try {
     for await (const item of duffel.offers.listWithGenerator({ offer_request_id: request.id, limit: 50 })) {
       if (seen.has(item.data.id)) check('no offer appears twice across pages', false, item.data.id)
       seen.add(item.data.id)
-      if (seen.size % 50 === 1) pages += 1
       if (seen.size >= 400) break
     }
   } catch (error) {
@@ -309,7 +307,11 @@ async function bookAndCancel(duffel) {
 
   const maps = (await call('seatMaps.get', () => duffel.seatMaps.get({ offer_id: offer.id }))).data
   check('seatMaps.get returns a list', Array.isArray(maps), maps)
-  check('one seat map per segment', maps.length === offer.slices.reduce((n, s) => n + s.segments.length, 0), { maps: maps.length })
+  const segmentIds = offer.slices.flatMap((s) => s.segments.map((g) => g.id))
+  check('seat maps are for the offer\'s segments', maps.length > 0 && maps.every((m) => segmentIds.includes(m.segment_id)), {
+    segments: segmentIds,
+    maps: maps.map((m) => m.segment_id),
+  })
   const passengerId = offer.passengers[0].id
   let seat
   for (const cabin of maps[0].cabins) {
@@ -565,31 +567,36 @@ async function errors(duffel, ctx) {
 // Find a nearly full flight through the seat maps (an open seat is a seat with
 // available_services), then hold one seat at a time until the airline says no.
 async function soldOutByBooking(duffel) {
-  const date = daysAhead(42)
-  const { request } = await search(duffel, { date, label: 'search for a nearly full flight' })
-  step('find a nearly full flight (seat maps)')
-  const flights = new Map()
-  for await (const item of duffel.offers.listWithGenerator({ offer_request_id: request.id, limit: 200 })) {
-    const offer = item.data
-    if (!direct(offer) || !holdable(offer)) continue
-    const segment = offer.slices[0].segments[0]
-    const key = `${segment.marketing_carrier?.iata_code}${segment.marketing_carrier_flight_number} ${segment.departing_at}`
-    if (!flights.has(key)) flights.set(key, [])
-    flights.get(key).push(offer)
-  }
   let best
   let looked = 0
-  for (const [key, group] of flights) {
-    if (looked >= 60) break
-    looked += 1
-    const maps = (await call('seatMaps.get (counting open seats)', () => duffel.seatMaps.get({ offer_id: group[0].id }))).data
-    if (!maps.length) continue
-    let open = 0
-    for (const cabin of maps[0].cabins) for (const row of cabin.rows) for (const section of row.sections) {
-      for (const element of section.elements) if (element.type === 'seat' && element.available_services?.length) open += 1
+  // A few flights in eight are nearly full; several dates make finding one certain.
+  for (let days = 42; days < 50 && !(best && best.open <= 4); days++) {
+    const { request } = await search(duffel, { date: daysAhead(days), label: `search for a nearly full flight (+${days} days)` })
+    step('find a nearly full flight (seat maps)')
+    const flights = new Map()
+    for await (const item of duffel.offers.listWithGenerator({ offer_request_id: request.id, limit: 200 })) {
+      const offer = item.data
+      if (!direct(offer) || !holdable(offer)) continue
+      const segment = offer.slices[0].segments[0]
+      const key = `${segment.marketing_carrier?.iata_code}${segment.marketing_carrier_flight_number} ${segment.departing_at}`
+      if (!flights.has(key)) flights.set(key, [])
+      flights.get(key).push(offer)
     }
-    if (!best || open < best.open) best = { key, open, offers: group }
-    if (open <= 4) break
+    for (const [key, group] of flights) {
+      looked += 1
+      const maps = (await call('seatMaps.get (counting open seats)', () => duffel.seatMaps.get({ offer_id: group[0].id }))).data
+      if (!maps.length) continue
+      const cabinClass = group[0].slices[0].segments[0].passengers?.[0]?.cabin_class ?? 'economy'
+      let open = 0
+      for (const cabin of maps[0].cabins) {
+        if (cabin.cabin_class !== cabinClass) continue
+        for (const row of cabin.rows) for (const section of row.sections) {
+          for (const element of section.elements) if (element.type === 'seat' && element.available_services?.length) open += 1
+        }
+      }
+      if (open > 0 && (!best || open < best.open)) best = { key, open, offers: group }
+      if (best && best.open <= 4) break
+    }
   }
   check('a nearly full flight exists (≤ 8 open seats)', best && best.open <= 8, { looked, best_open: best?.open })
   // The most flexible fare on it stays on sale longest; book it until it is gone.
