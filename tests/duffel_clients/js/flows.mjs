@@ -196,13 +196,13 @@ function passengerDetails(offer, index = 0) {
   })
 }
 
-async function search(duffel, { origin = 'LHR', destination = 'JFK', date, label = 'search', extra = {} }) {
+async function search(duffel, { origin = 'LHR', destination = 'JFK', date, label = 'search', maxConnections = 1, extra = {} }) {
   const created = await call(`${label}: offerRequests.create`, () =>
     duffel.offerRequests.create({
       slices: [{ origin, destination, departure_date: date, departure_time: null, arrival_time: null }],
       passengers: [{ type: 'adult' }],
       cabin_class: 'economy',
-      max_connections: 0,
+      max_connections: maxConnections,
       return_offers: false,
       ...extra,
     }),
@@ -571,7 +571,7 @@ async function soldOutByBooking(duffel) {
   let looked = 0
   // A few flights in eight are nearly full; several dates make finding one certain.
   for (let days = 42; days < 50 && !(best && best.open <= 4); days++) {
-    const { request } = await search(duffel, { date: daysAhead(days), label: `search for a nearly full flight (+${days} days)` })
+    const { request } = await search(duffel, { date: daysAhead(days), maxConnections: 0, label: `search for a nearly full flight (+${days} days)` })
     step('find a nearly full flight (seat maps)')
     const flights = new Map()
     for await (const item of duffel.offers.listWithGenerator({ offer_request_id: request.id, limit: 200 })) {
