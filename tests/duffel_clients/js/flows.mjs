@@ -154,6 +154,12 @@ function sameAmount(a, b) {
   return toMinor(a, places) === toMinor(b, places)
 }
 
+function compareAmounts(a, b) {
+  const places = Math.max(decimals(a), decimals(b))
+  const [x, y] = [toMinor(a, places), toMinor(b, places)]
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
 function isPositive(amount) {
   return toMinor(amount, decimals(amount)) > 0n
 }
@@ -222,7 +228,7 @@ async function search(duffel, { origin = 'LHR', destination = 'JFK', date, label
   for (let i = 1; i < page.data.length; i++) {
     const a = page.data[i - 1].total_amount
     const b = page.data[i].total_amount
-    if (toMinor(a, 2) > toMinor(b, 2)) check('sort=total_amount orders offers by price', false, { a, b })
+    if (compareAmounts(a, b) > 0) check('sort=total_amount orders offers by price', false, { a, b })
   }
   return { request, offers: page.data, meta: page.meta }
 }
@@ -600,7 +606,7 @@ async function soldOutByBooking(duffel) {
   }
   check('a nearly full flight exists (≤ 8 open seats)', best && best.open <= 8, { looked, best_open: best?.open })
   // The most flexible fare on it stays on sale longest; book it until it is gone.
-  const offer = best.offers.reduce((a, b) => (toMinor(b.total_amount, 2) > toMinor(a.total_amount, 2) ? b : a))
+  const offer = best.offers.reduce((a, b) => (compareAmounts(b.total_amount, a.total_amount) > 0 ? b : a))
   let attempts = 0
   let refusal
   while (attempts <= best.open) {
