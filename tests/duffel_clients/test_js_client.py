@@ -23,9 +23,15 @@ FLOWS = JS_DIR / "flows.mjs"
 CLIENT = JS_DIR / "node_modules" / "@duffel" / "api" / "package.json"
 TIMEOUT_SECONDS = 240
 
+# Flows that stop at a step the Duffel dialect does not serve yet: flow -> (the step it
+# fails at, why). Such a flow is an expected failure only when it fails at exactly that
+# step; once it passes, the test fails until its line here is deleted (strict xfail).
+KNOWN_GAPS: dict[str, tuple[str, str]] = {}
+
 
 def run_flow(flow: str, duffel_url: str, api_key: str) -> dict[str, Any]:
     """Run one flow; its JSON report, after asserting it passed."""
+    __tracebackhide__ = True
     node = shutil.which("node")
     assert node is not None, "node is not on PATH; the Duffel JS client tests need Node 18+"
     assert CLIENT.is_file(), (
@@ -56,9 +62,15 @@ def run_flow(flow: str, duffel_url: str, api_key: str) -> dict[str, Any]:
             f"flow {flow} printed no JSON report (exit {done.returncode}).\n"
             f"stdout: {done.stdout[-3000:]}\nstderr: {done.stderr[-3000:]}"
         )
+    gap = KNOWN_GAPS.get(flow)
     if done.returncode != 0 or not report.get("ok"):
-        failed = json.dumps(report.get("failed"), indent=1)[:6000]
-        pytest.fail(f"flow {flow} failed (exit {done.returncode}):\n{failed}")
+        failed = report.get("failed") or {}
+        if gap is not None and failed.get("step") == gap[0]:
+            pytest.xfail(f"known dialect gap at {gap[0]!r}: {gap[1]}")
+        details = json.dumps(failed, indent=1)[:6000]
+        pytest.fail(f"flow {flow} failed (exit {done.returncode}):\n{details}")
+    if gap is not None:
+        pytest.fail(f"flow {flow} passes now: delete its KNOWN_GAPS entry ({gap[0]!r})")
     assert report["flow"] == flow
     assert report["checks"], "the flow checked nothing"
     assert all(c["ok"] for c in report["checks"])
