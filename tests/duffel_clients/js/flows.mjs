@@ -635,7 +635,17 @@ async function soldOutByBooking(duffel) {
   return { ...shape, flight: best.key, open_seats: best.open, holds_before_refusal: attempts - 1 }
 }
 
-async function referenceData(duffel) {
+async function referenceData(duffel, ctx) {
+  // Informational: the client resolves 'air/airports' against its basePath with new URL(),
+  // so a base without a trailing slash drops its last segment (…/duffel → /air/airports).
+  step('airports.list with a basePath without a trailing slash (informational)')
+  const bare = new Duffel({ token: ctx.token, basePath: ctx.base.replace(/\/+$/, ''), debug: { verbose: true } })
+  try {
+    const answer = await bare.airports.list({ limit: 1 })
+    result('base_without_trailing_slash', { url: trace.at(-1)?.endpoint, status: answer.status })
+  } catch (error) {
+    result('base_without_trailing_slash', { url: trace.at(-1)?.endpoint, error: describeError(error) })
+  }
   const kinds = [
     ['airports', duffel.airports, (x) => typeof x.iata_code === 'string' && typeof x.name === 'string' && typeof x.time_zone === 'string'],
     ['airlines', duffel.airlines, (x) => typeof x.name === 'string' && 'iata_code' in x],
