@@ -23,6 +23,7 @@ from farebridge.domain.offer import (
 from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.reference import ReferenceData
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
 
@@ -67,6 +68,13 @@ class OfferFilter:
     one_per_itinerary: bool = False  # only the cheapest offer (fare brand) of each itinerary
 
 
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    awaiting_payment: bool | None = None  # True: unpaid holds only; False: none of them
+    booking_reference: str | None = None
+    offer_id: str | None = None
+
+
 class Users(Protocol):
     def add(self, user: User, password_hash: str) -> None: ...
     def get(self, user_id: str) -> User | None: ...
@@ -98,6 +106,7 @@ class ApiKeys(Protocol):
 class OfferRequests(Protocol):
     def add(self, request: OfferRequest) -> None: ...
     def get(self, request_id: str) -> OfferRequest | None: ...
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[OfferRequest]: ...
     def finish(
         self,
         request_id: str,
@@ -150,7 +159,9 @@ class Orders(Protocol):
         """A failed order gives its key back, so that a retry runs afresh."""
         ...
 
-    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]:
+    def list_for_owner(
+        self, owner_id: str, page: PageRequest, filters: OrderFilter | None = None
+    ) -> Page[Order]:
         """Confirmed orders only (never pending or failed ones), newest first."""
         ...
 
@@ -193,6 +204,7 @@ class Payments(Protocol):
 class Cancellations(Protocol):
     def add(self, quote: CancellationQuote) -> None: ...
     def get(self, quote_id: str) -> CancellationQuote | None: ...
+    def list_for_order(self, order_id: str) -> list[CancellationQuote]: ...
     def confirm(self, quote_id: str, *, now: datetime) -> bool: ...
 
 
@@ -316,6 +328,7 @@ class Dependencies:
     places: PlaceDirectory
     policies: Policies
     rates: ExchangeRateCache  # the operator's exchange rates, briefly cached
+    reference: ReferenceData = field(default_factory=ReferenceData)  # airlines, aircraft
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     # Called at each step boundary of the money and inventory path (e.g.
     # "order.booked"); the crash tests kill the process there.
