@@ -26,7 +26,21 @@ TIMEOUT_SECONDS = 240
 # Flows that stop at a step the Duffel dialect does not serve yet: flow -> (the step it
 # fails at, why). Such a flow is an expected failure only when it fails at exactly that
 # step; once it passes, the test fails until its line here is deleted (strict xfail).
-KNOWN_GAPS: dict[str, tuple[str, str]] = {}
+KNOWN_GAPS: dict[str, tuple[str, str]] = {
+    "update_metadata": (
+        "orders.update (metadata)",
+        "@duffel/api 4.x orders.update(id, {metadata}) sends PATCH /air/orders/{id} with "
+        '{"data": {"options": {"metadata": {...}}}}; the dialect wants data.metadata (422)',
+    ),
+    "change": (
+        "orderChangeRequests.create",
+        "POST /air/order_change_requests is 404: the dialect has no order changes yet",
+    ),
+    "webhooks": (
+        "webhooks.create",
+        "POST /air/webhooks is 404: the dialect has no webhooks",
+    ),
+}
 
 
 def run_flow(flow: str, duffel_url: str, api_key: str) -> dict[str, Any]:
@@ -87,7 +101,6 @@ def test_book_and_cancel(duffel_url: str, api_key: str) -> None:
         "order total is offer total + services",
         "order has the seat service",
         "one e-ticket per passenger",
-        "orders.update sets the metadata",
         "confirmed cancellation has confirmed_at",
         "order has cancelled_at",
     } <= checked(report)
@@ -103,6 +116,11 @@ def test_hold_and_pay(duffel_url: str, api_key: str) -> None:
         "paid order is no longer awaiting payment",
     } <= checked(report)
     assert report["results"]["tickets"]["count"] == 1
+
+
+def test_update_metadata(duffel_url: str, api_key: str) -> None:
+    report = run_flow("update_metadata", duffel_url, api_key)
+    assert {"orders.update sets the metadata", "the metadata is stored"} <= checked(report)
 
 
 def test_change(duffel_url: str, api_key: str) -> None:
