@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, Header
 from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.duffel import errors
 from farebridge.api.dialects.duffel.errors import DuffelError
-from farebridge.api.dialects.duffel.routes import orders, reference, search
+from farebridge.api.dialects.duffel.routes import orders, reference, search, webhooks
 
 VERSIONS = ("v1", "v2")
 
@@ -42,7 +42,7 @@ def build() -> FastAPI:
         "Duffel client's base URL here and authenticate with a farebridge API key.",
         dependencies=[Depends(duffel_version), Depends(sandbox_scenarios)],
     )
-    for module in (search, orders, reference):
+    for module in (search, orders, reference, webhooks):
         app.include_router(module.router)
     errors.install(app)
     return app
