@@ -19,6 +19,7 @@ from farebridge.domain.clock import Clock, SystemClock
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
 from farebridge.jobs.handlers import HANDLERS
+from farebridge.outbound.webhooks import HttpWebhookSender
 from farebridge.places_data import load_places
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway, Provider
 from farebridge.providers.registry import ProviderRegistry
@@ -140,6 +141,7 @@ def build(
         reference=reference_data(places),
         job_handlers=HANDLERS,
         checkpoint=checkpoint,
+        webhook_sender=HttpWebhookSender(),
     )
 
 

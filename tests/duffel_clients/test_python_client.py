@@ -6,15 +6,20 @@ farebridge API key. Both API versions it can ask for are tried.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
 from typing import Any
 
 import pytest
 from duffel_api import Duffel
 from duffel_api.http_client import ApiError
+
+from farebridge.domain.webhooks import verify
 
 PASSENGER = {
     "title": "mrs",
@@ -50,6 +55,10 @@ def search(duffel: Duffel, origin: str = "LHR", destination: str = "JFK", days: 
 def passengers_for(offer: Any) -> list[dict[str, Any]]:
     documents = [PASSPORT] if offer.passenger_identity_documents_required else []
     return [{**PASSENGER, "id": p.id, "identity_documents": documents} for p in offer.passengers]
+
+
+def balance(amount: str | Decimal, currency: str) -> dict[str, str]:
+    return {"type": "balance", "amount": str(amount), "currency": currency}
 
 
 def wait_for_tickets(duffel: Duffel, order_id: str) -> Any:
@@ -196,3 +205,111 @@ def test_reference_data(duffel_url: str, api_key: str) -> None:
     assert duffel.airlines.get("arl_ba").name == "British Airways"
     assert duffel.aircraft.get("arc_789").iata_code == "789"
     assert sum(1 for _ in duffel.airlines.list()) > 300
+
+
+class Receiver:
+    """A webhook receiver on a local port: keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                receiver.received.append((dict(self.headers.items()), self.rfile.read(length)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def events(self, secret: str) -> list[dict[str, Any]]:
+        """The events received so far, each checked against its signature."""
+        now = int(time.time())
+        checked = []
+        for headers, body in self.received:
+            signed = {k.lower(): v for k, v in headers.items()}["x-duffel-signature"]
+            assert verify(secret, body, signed, now=now), "a delivery with a bad signature"
+            checked.append(json.loads(body))
+        return checked
+
+    def wait_for(self, secret: str, kinds: set[str], timeout: float = 30) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            events = self.events(secret)
+            if kinds <= {e["type"] for e in events}:
+                return events
+            time.sleep(0.1)
+        raise AssertionError(f"events {kinds} never arrived; got {self.events(secret)}")
+
+
+def test_webhooks_ping_and_order_events(duffel_url: str, api_key: str) -> None:
+    duffel = client(duffel_url, api_key)
+    receiver = Receiver()
+    try:
+        kinds = ["order.created", "order.ticketed", "order_cancellation.confirmed"]
+        webhook = duffel.webhooks.create().url(receiver.url).events(kinds).execute()
+        assert webhook.active and webhook.secret and webhook.events == kinds
+        duffel.webhooks.ping(webhook.id)
+        [ping] = receiver.wait_for(webhook.secret, {"ping.triggered"})
+        assert ping["id"].startswith("wev_") and ping["data"]["object"]["id"] == webhook.id
+
+        request = search(duffel, "LHR", "CDG", days=15)
+        offer = duffel.offers.get(next(iter(duffel.offers.list(request.id))).id)
+        order = (
+            duffel.orders.create()
+            .passengers(passengers_for(offer))
+            .selected_offers([offer.id])
+            .payments(
+                [
+                    {
+                        "type": "balance",
+                        "amount": offer.total_amount,
+                        "currency": offer.total_currency,
+                    }
+                ]
+            )
+            .execute()
+        )
+        wait_for_tickets(duffel, order.id)
+        duffel.order_cancellations.confirm(duffel.order_cancellations.create(order.id).id)
+        events = receiver.wait_for(webhook.secret, set(kinds))
+        about_order = [e for e in events if e["type"] != "ping.triggered"]
+        assert {e["data"]["object"]["id"] for e in about_order} == {order.id}
+        assert len({e["id"] for e in about_order}) == len(about_order) == 3
+
+        paused = duffel.webhooks.update(webhook.id).active(False).execute()
+        assert paused.active is False
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [("sold_out", "offer_no_longer_available"), ("price_change", "price_changed")],
+)
+def test_booking_faults(duffel_url: str, api_key: str, fault: str, code: str) -> None:
+    """The sandbox's faults, asked for with its ``Sandbox-Fault`` header on the client's
+    own session, come back as Duffel's error codes, and nothing is booked."""
+    duffel = client(duffel_url, api_key)
+    request = search(duffel, "MAD", "BCN", days=12)
+    offer = duffel.offers.get(next(iter(duffel.offers.list(request.id))).id)
+    duffel.orders.http_session.headers["Sandbox-Fault"] = fault
+    with pytest.raises(ApiError) as refused:
+        (
+            duffel.orders.create()
+            .passengers(passengers_for(offer))
+            .selected_offers([offer.id])
+            .payments([balance(offer.total_amount, offer.total_currency)])
+            .execute()
+        )
+    assert refused.value.errors[0]["code"] == code
+    assert refused.value.meta["status"] == 422
+    del duffel.orders.http_session.headers["Sandbox-Fault"]
+    assert list(duffel.orders.list()) == []

@@ -24,6 +24,7 @@ from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
+from farebridge.domain.webhooks import Webhook
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
 
@@ -258,6 +259,39 @@ class Jobs(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """An order event the webhook dispatcher has not handed out yet."""
+
+    id: int
+    order_id: str
+    owner_id: str
+    type: str
+    occurred_at: datetime
+    booking_reference: str
+    status: str
+    data: dict[str, Any]
+
+
+class Webhooks(Protocol):
+    def add(self, webhook: Webhook) -> None: ...
+    def get(self, webhook_id: str) -> Webhook | None: ...
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Webhook]: ...
+    def active_for(self, owner_ids: set[str]) -> list[Webhook]: ...
+    def replace(self, webhook: Webhook) -> None: ...
+    def delete(self, webhook_id: str) -> None: ...
+    def cursor(self) -> int: ...
+    def advance(self, from_id: int, to_id: int) -> bool: ...
+    def events_after(self, event_id: int, *, limit: int) -> list[PendingEvent]: ...
+
+
+class WebhookSender(Protocol):
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
+        """POST ``body``; the receiver's status. Raises ``UpstreamUnavailable`` when it
+        cannot be reached or does not answer in time."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -281,6 +315,8 @@ class UnitOfWork(Protocol):
     def jobs(self) -> Jobs: ...
     @property
     def exchange_rates(self) -> ExchangeRateTable: ...
+    @property
+    def webhooks(self) -> Webhooks: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -333,3 +369,4 @@ class Dependencies:
     # Called at each step boundary of the money and inventory path (e.g.
     # "order.booked"); the crash tests kill the process there.
     checkpoint: Callable[[str], None] = no_checkpoint
+    webhook_sender: WebhookSender | None = None  # None: webhooks are stored, not delivered

@@ -132,3 +132,25 @@ class CancellationData(Lenient):
 
 class CancellationBody(Lenient):
     data: CancellationData
+
+
+class WebhookData(Lenient):
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)]
+    events: Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=20)]
+
+
+class WebhookBody(Lenient):
+    data: WebhookData
+
+
+class WebhookUpdateData(Lenient):
+    active: bool | None = None
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)] | None = None
+    events: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=20)]
+        | None
+    ) = None
+
+
+class WebhookUpdateBody(Lenient):
+    data: WebhookUpdateData
