@@ -707,7 +707,7 @@ async function referenceData(duffel, ctx) {
 
 async function webhooks(duffel) {
   const created = (await call('webhooks.create', () =>
-    duffel.webhooks.create({ url: 'https://example.com/duffel-hooks', events: ['order.created', 'order.updated'] }),
+    duffel.webhooks.create({ url: 'http://127.0.0.1:9/duffel-hooks', events: ['order.created', 'order_cancellation.confirmed'] }),
   )).data
   check('webhook has an id', typeof created.id === 'string' && created.id.length > 0, created)
   check('webhook has a secret on creation', typeof created.secret === 'string' && created.secret.length > 0, created)
