@@ -342,3 +342,30 @@ sandbox_refunds = Table(
     Column("created_at", Instant, nullable=False),
     CheckConstraint("amount_minor > 0", name="refund_positive"),
 )
+
+# --- the Duffel provider's references (providers/duffel/references.py) ----------------
+duffel_bookings = Table(
+    "duffel_bookings",
+    metadata,
+    Column("key", String(60), primary_key=True),  # our order id: one booking per key
+    Column("duffel_offer_id", String(80), nullable=False, index=True),
+    Column("duffel_order_id", String(80), unique=True),
+    Column("booking_reference", String(20), index=True),
+    Column("duffel_type", String(10), nullable=False),
+    Column("hold", Integer, nullable=False),
+    Column("amount", String(30), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("passengers", JSON, nullable=False),
+    Column("departures", JSON, nullable=False),
+    Column("cancelled", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+)
+
+duffel_webhook_events = Table(
+    "duffel_webhook_events",
+    metadata,
+    Column("event_id", String(80), primary_key=True),  # a replayed event is seen once
+    Column("type", String(80), nullable=False),
+    Column("received_at", Instant, nullable=False),
+)
