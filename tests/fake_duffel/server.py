@@ -84,7 +84,7 @@ class FakeDuffel:
         if queued:
             reply = queued.pop(0)
             if callable(reply):
-                if self.booking_on_timeout and path == "/air/orders":
+                if self.booking_on_timeout and path == "/air/orders" and body:
                     self._create_order(body["data"])
                 return reply(request)
             return reply
