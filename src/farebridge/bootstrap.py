@@ -11,13 +11,15 @@ import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from sqlalchemy import Engine
 
 from farebridge.domain.clock import Clock, SystemClock
 from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.reference import ReferenceData
 from farebridge.jobs.handlers import HANDLERS
+from farebridge.outbound.webhooks import HttpWebhookSender
 from farebridge.places_data import load_places
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway, Provider
 from farebridge.providers.duffel.client import DuffelClient, Timeouts
@@ -25,6 +27,8 @@ from farebridge.providers.duffel.provider import DuffelProvider
 from farebridge.providers.registry import ProviderRegistry
 from farebridge.providers.sandbox.booking.payments import SandboxPaymentGateway
 from farebridge.providers.sandbox.provider import SandboxProvider
+from farebridge.providers.sandbox.world.aircraft import aircraft_types
+from farebridge.providers.sandbox.world.airlines import airline_directory
 from farebridge.services.jobs import check_handler_table
 from farebridge.services.ports import Dependencies, Policies, no_checkpoint
 from farebridge.services.rates import CachedExchangeRates
@@ -85,6 +89,18 @@ PROVIDER_FACTORIES: Mapping[str, ProviderFactory] = {
 }
 
 
+@lru_cache(maxsize=4)
+def reference_data(places: PlaceDirectory) -> ReferenceData:
+    """The airlines and aircraft types clients may list: the sandbox world's, which are
+    real ones (OpenFlights and the airline facts table)."""
+    airlines = {a.iata_code: a.carrier for a in airline_directory(places)}
+    aircraft = {t.aircraft.iata_code: t.aircraft for t in aircraft_types().values()}
+    return ReferenceData(
+        airlines=tuple(airlines[code] for code in sorted(airlines)),
+        aircraft=tuple(aircraft[code] for code in sorted(aircraft)),
+    )
+
+
 def policies_from(settings: Settings) -> Policies:
     return Policies(
         offer_lifetime=settings.offer_lifetime,
@@ -140,8 +156,10 @@ def build(
         places=places,
         policies=policies_from(settings),
         rates=rates,
+        reference=reference_data(places),
         job_handlers=HANDLERS,
         checkpoint=checkpoint,
+        webhook_sender=HttpWebhookSender(),
     )
 
 

@@ -84,6 +84,7 @@ ALLOWED = {
     "services": {"domain", "providers", "services"},
     "store": {"domain", "providers", "services", "store", "settings"},  # migrations: the URL
     "jobs": {"domain", "providers", "services", "jobs"},
+    "outbound": {"domain", "services", "outbound"},
     "ui": {"ui"},
 }
 

@@ -82,6 +82,12 @@ class PlaceDirectory:
             )
             for c in cities
         }
+        self._city_by_airport = {
+            code: city
+            for city in self._cities.values()
+            if len(city.airport_codes) > 1
+            for code in city.airport_codes
+        }
 
     def airport(self, code: str) -> Airport | None:
         return self._airports.get(code.upper())
@@ -91,6 +97,13 @@ class PlaceDirectory:
 
     def airports(self) -> dict[str, Airport]:
         return self._airports
+
+    def city_of(self, airport_code: str) -> City | None:
+        """The multi-airport city an airport belongs to (LHR → London), if any."""
+        return self._city_by_airport.get(airport_code)
+
+    def cities(self) -> list[City]:
+        return [city for city in self._cities.values() if len(city.airport_codes) > 1]
 
     def is_known(self, code: str) -> bool:
         return code.upper() in self._airports or code.upper() in self._cities

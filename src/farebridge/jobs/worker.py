@@ -20,9 +20,11 @@ from farebridge.services.jobs import check_handler_table, run_next_job
 from farebridge.services.payments import reconcile_pending_payments
 from farebridge.services.ports import Dependencies
 from farebridge.services.recovery import recover_orders
+from farebridge.services.webhooks import dispatch_events
 
 log = structlog.get_logger(__name__)
 EXPIRY_INTERVAL_SECONDS = 30.0
+WEBHOOK_INTERVAL_SECONDS = 1.0  # how soon an order event is handed to webhooks
 
 
 class Worker:
@@ -33,6 +35,7 @@ class Worker:
         self._poll_seconds = poll_seconds
         self._stopping = threading.Event()
         self._next_expiry = 0.0
+        self._next_dispatch = 0.0
 
     def stop(self, *_args: object) -> None:
         self._stopping.set()
@@ -42,7 +45,19 @@ class Worker:
         if time.monotonic() >= self._next_expiry:
             self._next_expiry = time.monotonic() + EXPIRY_INTERVAL_SECONDS
             self.sweep()
+        if time.monotonic() >= self._next_dispatch:
+            self._next_dispatch = time.monotonic() + WEBHOOK_INTERVAL_SECONDS
+            self.dispatch_webhooks()
         return run_next_job(self._deps)
+
+    def dispatch_webhooks(self) -> None:
+        try:
+            queued = dispatch_events(self._deps)
+        except Exception as exc:
+            log.exception("worker.dispatch_failed", error=repr(exc))
+            return
+        if queued:
+            log.info("webhooks.queued", count=queued)
 
     def sweep(self) -> None:
         """Expire due holds and finish what crashed requests left pending; one failing

@@ -94,3 +94,29 @@ def _moved_on(order_id: str) -> Conflict:
     return Conflict(
         f"Order {order_id} changed since the quote; ask for a new quote.", code="order_changed"
     )
+
+
+def get_cancellation(
+    deps: Dependencies, *, user: User, cancellation_id: str
+) -> tuple[CancellationQuote, Order]:
+    """One cancellation (quote or confirmed) of one of the caller's orders, with its order."""
+    with deps.uow(read_only=True) as uow:
+        quote = uow.cancellations.get(cancellation_id)
+        if quote is None:
+            raise NotFound(f"No cancellation {cancellation_id}.", code="cancellation_not_found")
+        try:
+            order = owned_order(uow, user, quote.order_id)
+        except NotFound:
+            raise NotFound(
+                f"No cancellation {cancellation_id}.", code="cancellation_not_found"
+            ) from None
+        return quote, order
+
+
+def list_cancellations(
+    deps: Dependencies, *, user: User, order_id: str
+) -> tuple[list[CancellationQuote], Order]:
+    """Every cancellation quote of one of the caller's orders, oldest first."""
+    with deps.uow(read_only=True) as uow:
+        order = owned_order(uow, user, order_id)
+        return uow.cancellations.list_for_order(order.id), order

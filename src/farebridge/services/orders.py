@@ -59,7 +59,13 @@ from farebridge.services import order_steps
 from farebridge.services.idempotency import replay_order
 from farebridge.services.order_steps import fail_order
 from farebridge.services.passengers import match_passengers
-from farebridge.services.ports import Dependencies, DuplicateIdempotencyKey, Page, PageRequest
+from farebridge.services.ports import (
+    Dependencies,
+    DuplicateIdempotencyKey,
+    OrderFilter,
+    Page,
+    PageRequest,
+)
 from farebridge.services.reads import owned_order
 from farebridge.services.search import load_offer
 
@@ -285,9 +291,11 @@ def get_order(deps: Dependencies, *, user: User, order_id: str) -> Order:
         return owned_order(uow, user, order_id)
 
 
-def list_orders(deps: Dependencies, *, user: User, page: PageRequest) -> Page[Order]:
+def list_orders(
+    deps: Dependencies, *, user: User, page: PageRequest, filters: OrderFilter | None = None
+) -> Page[Order]:
     with deps.uow(read_only=True) as uow:
-        return uow.orders.list_for_owner(user.id, page)
+        return uow.orders.list_for_owner(user.id, page, filters)
 
 
 def update_order_metadata(

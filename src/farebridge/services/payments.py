@@ -198,3 +198,10 @@ def reconcile_pending_payments(deps: Dependencies) -> int:
         except Exception as exc:  # one stuck payment must not stop the others
             log.warning("payment.resolve_failed", payment_id=payment.id, error=repr(exc))
     return len(stale)
+
+
+def payment_of(deps: Dependencies, *, user: User, order_id: str) -> Payment | None:
+    """The payment that pays (or is paying) one of the caller's orders; None if unpaid."""
+    with deps.uow(read_only=True) as uow:
+        order = owned_order(uow, user, order_id)
+        return uow.payments.live_for_order(order.id)

@@ -23,6 +23,8 @@ from farebridge.domain.offer import (
 from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.reference import ReferenceData
+from farebridge.domain.webhooks import Webhook
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
 
@@ -67,6 +69,13 @@ class OfferFilter:
     one_per_itinerary: bool = False  # only the cheapest offer (fare brand) of each itinerary
 
 
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    awaiting_payment: bool | None = None  # True: unpaid holds only; False: none of them
+    booking_reference: str | None = None
+    offer_id: str | None = None
+
+
 class Users(Protocol):
     def add(self, user: User, password_hash: str) -> None: ...
     def get(self, user_id: str) -> User | None: ...
@@ -98,6 +107,7 @@ class ApiKeys(Protocol):
 class OfferRequests(Protocol):
     def add(self, request: OfferRequest) -> None: ...
     def get(self, request_id: str) -> OfferRequest | None: ...
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[OfferRequest]: ...
     def finish(
         self,
         request_id: str,
@@ -150,7 +160,9 @@ class Orders(Protocol):
         """A failed order gives its key back, so that a retry runs afresh."""
         ...
 
-    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]:
+    def list_for_owner(
+        self, owner_id: str, page: PageRequest, filters: OrderFilter | None = None
+    ) -> Page[Order]:
         """Confirmed orders only (never pending or failed ones), newest first."""
         ...
 
@@ -193,6 +205,7 @@ class Payments(Protocol):
 class Cancellations(Protocol):
     def add(self, quote: CancellationQuote) -> None: ...
     def get(self, quote_id: str) -> CancellationQuote | None: ...
+    def list_for_order(self, order_id: str) -> list[CancellationQuote]: ...
     def confirm(self, quote_id: str, *, now: datetime) -> bool: ...
 
 
@@ -246,6 +259,39 @@ class Jobs(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """An order event the webhook dispatcher has not handed out yet."""
+
+    id: int
+    order_id: str
+    owner_id: str
+    type: str
+    occurred_at: datetime
+    booking_reference: str
+    status: str
+    data: dict[str, Any]
+
+
+class Webhooks(Protocol):
+    def add(self, webhook: Webhook) -> None: ...
+    def get(self, webhook_id: str) -> Webhook | None: ...
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Webhook]: ...
+    def active_for(self, owner_ids: set[str]) -> list[Webhook]: ...
+    def replace(self, webhook: Webhook) -> None: ...
+    def delete(self, webhook_id: str) -> None: ...
+    def cursor(self) -> int: ...
+    def advance(self, from_id: int, to_id: int) -> bool: ...
+    def events_after(self, event_id: int, *, limit: int) -> list[PendingEvent]: ...
+
+
+class WebhookSender(Protocol):
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
+        """POST ``body``; the receiver's status. Raises ``UpstreamUnavailable`` when it
+        cannot be reached or does not answer in time."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -269,6 +315,8 @@ class UnitOfWork(Protocol):
     def jobs(self) -> Jobs: ...
     @property
     def exchange_rates(self) -> ExchangeRateTable: ...
+    @property
+    def webhooks(self) -> Webhooks: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -316,7 +364,9 @@ class Dependencies:
     places: PlaceDirectory
     policies: Policies
     rates: ExchangeRateCache  # the operator's exchange rates, briefly cached
+    reference: ReferenceData = field(default_factory=ReferenceData)  # airlines, aircraft
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     # Called at each step boundary of the money and inventory path (e.g.
     # "order.booked"); the crash tests kill the process there.
     checkpoint: Callable[[str], None] = no_checkpoint
+    webhook_sender: WebhookSender | None = None  # None: webhooks are stored, not delivered

@@ -30,7 +30,12 @@ from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
 from farebridge.domain.offer import CalendarDay, Offer, OfferRequest, OfferRequestStatus
 from farebridge.domain.order import OrderService, services_total
-from farebridge.domain.search import SearchCriteria, departure_date_options, validate_criteria
+from farebridge.domain.search import (
+    OfferPassenger,
+    SearchCriteria,
+    departure_date_options,
+    validate_criteria,
+)
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
 from farebridge.services.currencies import selling_currency
@@ -230,6 +235,12 @@ def get_offer_request(
     return request
 
 
+def list_offer_requests(deps: Dependencies, *, user: User, page: PageRequest) -> Page[OfferRequest]:
+    """The caller's searches, newest first."""
+    with deps.uow(read_only=True) as uow:
+        return uow.offer_requests.list_for_owner(user.id, page)
+
+
 def _owned_request(deps: Dependencies, user: User | None, request_id: str) -> OfferRequest:
     with deps.uow(read_only=True) as uow:
         request = uow.offer_requests.get(request_id)
@@ -368,3 +379,11 @@ def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> li
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
     return deps.providers.for_offer(offer).seat_maps(offer, now=deps.clock.now())
+
+
+def offer_passengers(
+    deps: Dependencies, *, user: User | None, offer_id: str
+) -> tuple[OfferPassenger, ...]:
+    """The passengers an offer was priced for (ids and types), without asking the airline."""
+    with deps.uow(read_only=True) as uow:
+        return load_offer(uow, deps, user, offer_id).passengers

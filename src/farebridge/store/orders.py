@@ -21,7 +21,7 @@ from farebridge.domain.order import (
     TicketingStatus,
     is_allowed,
 )
-from farebridge.services.ports import DuplicateIdempotencyKey
+from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
 from farebridge.store.tables import documents, order_events, orders
@@ -132,11 +132,21 @@ class OrderRepository:
             Document(r.type, r.unique_identifier, r.passenger_id, r.issued_at) for r in rows
         )
 
-    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Order]:
+    def list_for_owner(
+        self, owner_id: str, page: PageRequest, filters: OrderFilter | None = None
+    ) -> Page[Order]:
         query = select(orders.c.created_at, orders.c.id, orders).where(
             orders.c.owner_id == owner_id,
             orders.c.status.not_in([status.value for status in UNCONFIRMED_STATUSES]),
         )
+        if filters is not None:
+            if filters.awaiting_payment is not None:
+                hold = orders.c.status == OrderStatus.HOLD.value
+                query = query.where(hold if filters.awaiting_payment else ~hold)
+            if filters.booking_reference:
+                query = query.where(orders.c.booking_reference == filters.booking_reference)
+            if filters.offer_id:
+                query = query.where(orders.c.offer_id == filters.offer_id)
         rows, after, before = keyset_page(
             query,
             sort_column=orders.c.created_at,

@@ -118,8 +118,19 @@ class CancellationRepository:
 
     def get(self, quote_id: str) -> CancellationQuote | None:
         row = self._db.execute(select(cancellations).where(cancellations.c.id == quote_id)).first()
-        if row is None:
-            return None
+        return None if row is None else self._quote(row)
+
+    def list_for_order(self, order_id: str) -> list[CancellationQuote]:
+        """The order's cancellation quotes, oldest first."""
+        rows = self._db.execute(
+            select(cancellations)
+            .where(cancellations.c.order_id == order_id)
+            .order_by(cancellations.c.created_at, cancellations.c.id)
+        )
+        return [self._quote(row) for row in rows]
+
+    @staticmethod
+    def _quote(row: Any) -> CancellationQuote:
         return CancellationQuote(
             id=row.id,
             order_id=row.order_id,

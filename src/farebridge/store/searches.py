@@ -51,8 +51,25 @@ class OfferRequestRepository:
         row = self._db.execute(
             select(offer_requests).where(offer_requests.c.id == request_id)
         ).first()
-        if row is None:
-            return None
+        return None if row is None else self._request(row)
+
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[OfferRequest]:
+        """The owner's searches, newest first."""
+        query = select(offer_requests.c.created_at, offer_requests.c.id, offer_requests).where(
+            offer_requests.c.owner_id == owner_id
+        )
+        rows, after, before = keyset_page(
+            query,
+            sort_column=offer_requests.c.created_at,
+            id_column=offer_requests.c.id,
+            page=page,
+            descending=True,
+            execute=self._db.execute,
+        )
+        return Page([self._request(r) for r in rows], after, before, page.limit)
+
+    @staticmethod
+    def _request(row: Any) -> OfferRequest:
         return OfferRequest(
             id=row.id,
             owner_id=row.owner_id,

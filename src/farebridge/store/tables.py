@@ -343,6 +343,27 @@ sandbox_refunds = Table(
     CheckConstraint("amount_minor > 0", name="refund_positive"),
 )
 
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner_id", String(40), ForeignKey("users.id"), nullable=False, index=True),
+    Column("url", String(2000), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(100), nullable=False),  # signs deliveries (an HMAC key)
+    Column("active", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+)
+
+# How far the webhook dispatcher has read the order events (one row per stream).
+webhook_cursors = Table(
+    "webhook_cursors",
+    metadata,
+    Column("stream", String(40), primary_key=True),
+    Column("last_event_id", Integer, nullable=False),
+)
+
 # --- the Duffel provider's references (providers/duffel/references.py) ----------------
 duffel_bookings = Table(
     "duffel_bookings",

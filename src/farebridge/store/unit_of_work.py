@@ -12,6 +12,7 @@ from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
+from farebridge.store.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     cancellations: CancellationRepository
     jobs: JobRepository
     exchange_rates: ExchangeRateRepository
+    webhooks: WebhookRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.cancellations = CancellationRepository(connection)
         self.jobs = JobRepository(connection)
         self.exchange_rates = ExchangeRateRepository(connection)
+        self.webhooks = WebhookRepository(connection)
         return self
 
     def __exit__(

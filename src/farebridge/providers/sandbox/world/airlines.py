@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -133,7 +133,7 @@ class AirlineDirectory:
     def __getitem__(self, code: str) -> Airline:
         return self._airlines[code.upper()]
 
-    def __iter__(self) -> Iterable[Airline]:
+    def __iter__(self) -> Iterator[Airline]:
         return iter(self._airlines.values())
 
     def __len__(self) -> int:

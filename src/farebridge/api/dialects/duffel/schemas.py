@@ -1,0 +1,156 @@
+"""Request bodies as Duffel's clients send them: always ``{"data": {...}}``.
+
+Unknown keys are ignored, as Duffel does (clients send ``private_fares``,
+``loyalty_programme_accounts``, ``fare_type``…); the keys farebridge acts on are
+validated, and an error names the field by its JSON pointer under ``/data``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,2})?$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class TimeWindow(Lenient):
+    from_: Clock = Field(alias="from")
+    to: Clock
+
+
+class SearchSlice(Lenient):
+    origin: Code
+    destination: Code
+    departure_date: date
+    departure_time: TimeWindow | None = None
+    arrival_time: TimeWindow | None = None
+
+
+class SearchPassenger(Lenient):
+    type: Literal["adult", "child", "infant_without_seat"] | None = None
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+
+
+class OfferRequestData(Lenient):
+    slices: Annotated[list[SearchSlice], Field(min_length=1, max_length=4)]
+    passengers: Annotated[list[SearchPassenger], Field(min_length=1, max_length=9)]
+    cabin_class: Literal["economy", "premium_economy", "business", "first"] = "economy"
+    max_connections: Annotated[int, Field(ge=0, le=2)] = 1
+    currency: Currency | None = None  # farebridge's own: the selling currency
+
+
+class OfferRequestBody(Lenient):
+    data: OfferRequestData
+
+
+class IdentityDocument(Lenient):
+    type: Literal["passport", "tax_id", "known_traveler_number", "passenger_redress_number"]
+    unique_identifier: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    issuing_country_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    expires_on: date
+
+
+class OrderPassenger(Lenient):
+    id: Id
+    title: Literal["mr", "ms", "mrs", "miss", "dr"]
+    gender: Literal["m", "f"]
+    given_name: Name
+    family_name: Name
+    born_on: date
+    email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    phone_number: Annotated[str, StringConstraints(max_length=40)] | None = None
+    identity_documents: Annotated[list[IdentityDocument], Field(max_length=4)] = []
+    infant_passenger_id: Id | None = None
+
+    @field_validator("title", "gender", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+
+class ServiceChoice(Lenient):
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    quantity: Annotated[int, Field(ge=1, le=10)]
+
+
+class PaymentFields(Lenient):
+    type: Literal["balance", "arc_bsp_cash", "card"]
+    amount: Amount
+    currency: Currency
+    three_d_secure_session_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+Metadata = Annotated[
+    dict[str, Annotated[str, StringConstraints(max_length=500)]], Field(max_length=50)
+]
+
+
+class OrderData(Lenient):
+    type: Literal["instant", "hold", "pay_later"] = "instant"
+    selected_offers: Annotated[list[Id], Field(min_length=1, max_length=1)]
+    passengers: Annotated[list[OrderPassenger], Field(min_length=1, max_length=9)]
+    services: Annotated[list[ServiceChoice], Field(max_length=40)] = []
+    payments: Annotated[list[PaymentFields], Field(max_length=1)] = []
+    metadata: Metadata = {}
+
+
+class OrderBody(Lenient):
+    data: OrderData
+
+
+class OrderUpdateData(Lenient):
+    metadata: Metadata
+
+
+class OrderUpdateBody(Lenient):
+    data: OrderUpdateData
+
+
+class PaymentData(Lenient):
+    order_id: Id
+    payment: PaymentFields
+
+
+class PaymentBody(Lenient):
+    data: PaymentData
+
+
+class CancellationData(Lenient):
+    order_id: Id
+
+
+class CancellationBody(Lenient):
+    data: CancellationData
+
+
+class WebhookData(Lenient):
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)]
+    events: Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=20)]
+
+
+class WebhookBody(Lenient):
+    data: WebhookData
+
+
+class WebhookUpdateData(Lenient):
+    active: bool | None = None
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)] | None = None
+    events: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=20)]
+        | None
+    ) = None
+
+
+class WebhookUpdateBody(Lenient):
+    data: WebhookUpdateData

@@ -1,0 +1,74 @@
+"""Webhooks: where a client wants to hear about its orders, and how a delivery is signed.
+
+A delivery is a JSON event signed like Duffel's: the header
+``X-Duffel-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">``
+with the webhook's secret, so a receiver written for Duffel verifies ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+SIGNATURE_HEADER = "X-Duffel-Signature"
+
+# The events a webhook may ask for: Duffel's air events, and farebridge's own
+# order.ticketed (Duffel has no event for it; clients poll documents there).
+EVENT_TYPES = frozenset(
+    {
+        "order.created",
+        "order.creation_failed",
+        "order.airline_initiated_change_detected",
+        "order_cancellation.created",
+        "order_cancellation.confirmed",
+        "air.payment.succeeded",
+        "air.payment.failed",
+        "air.order.changed",
+        "order.ticketed",
+        "ping.triggered",
+    }
+)
+
+# our order event → the webhook event it is delivered as
+ORDER_EVENTS = {
+    "order.created": "order.created",
+    "order.failed": "order.creation_failed",
+    "order.paid": "air.payment.succeeded",
+    "order.ticketed": "order.ticketed",
+    "order.cancelled": "order_cancellation.confirmed",
+    "order.schedule_changed": "order.airline_initiated_change_detected",
+    "order.changed": "air.order.changed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    id: str
+    owner_id: str
+    url: str
+    events: tuple[str, ...]
+    secret: str  # shared with the receiver: it signs every delivery
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def wants(self, event_type: str) -> bool:
+        return self.active and event_type in self.events
+
+
+def signature(secret: str, body: bytes, timestamp: int) -> str:
+    """The ``X-Duffel-Signature`` value for ``body`` sent at ``timestamp``."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def verify(secret: str, body: bytes, header: str, *, now: int, tolerance: int = 300) -> bool:
+    """True when ``header`` signs ``body`` with ``secret`` within ``tolerance`` seconds."""
+    parts = dict(part.strip().partition("=")[::2] for part in header.split(","))
+    stamp, given = parts.get("t", ""), parts.get("v1", "")
+    if not stamp.isdigit() or not given or abs(now - int(stamp)) > tolerance:
+        return False
+    expected = signature(secret, body, int(stamp)).partition("v1=")[2]
+    return hmac.compare_digest(expected, given)

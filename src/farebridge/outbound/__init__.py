@@ -1,0 +1,2 @@
+"""Calls the engine makes to its clients' systems (webhook deliveries), behind
+the ports that ``services`` own."""

@@ -1,0 +1,142 @@
+"""Webhook subscriptions, and the dispatcher's read position in the order events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from farebridge.domain.webhooks import Webhook
+from farebridge.services.ports import Page, PageRequest, PendingEvent
+from farebridge.store.pagination import keyset_page
+from farebridge.store.tables import order_events, orders, webhook_cursors, webhooks
+
+STREAM = "order_events"
+
+
+class WebhookRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, webhook: Webhook) -> None:
+        self._db.execute(insert(webhooks).values(**_columns(webhook)))
+
+    def get(self, webhook_id: str) -> Webhook | None:
+        row = self._db.execute(select(webhooks).where(webhooks.c.id == webhook_id)).first()
+        return None if row is None else _webhook(row)
+
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Webhook]:
+        query = select(webhooks.c.created_at, webhooks.c.id, webhooks).where(
+            webhooks.c.owner_id == owner_id
+        )
+        rows, after, before = keyset_page(
+            query,
+            sort_column=webhooks.c.created_at,
+            id_column=webhooks.c.id,
+            page=page,
+            descending=True,
+            execute=self._db.execute,
+        )
+        return Page([_webhook(r) for r in rows], after, before, page.limit)
+
+    def active_for(self, owner_ids: set[str]) -> list[Webhook]:
+        if not owner_ids:
+            return []
+        rows = self._db.execute(
+            select(webhooks).where(
+                webhooks.c.owner_id.in_(sorted(owner_ids)), webhooks.c.active == 1
+            )
+        )
+        return [_webhook(r) for r in rows]
+
+    def replace(self, webhook: Webhook) -> None:
+        values = _columns(webhook)
+        del values["id"]
+        self._db.execute(update(webhooks).where(webhooks.c.id == webhook.id).values(**values))
+
+    def delete(self, webhook_id: str) -> None:
+        self._db.execute(delete(webhooks).where(webhooks.c.id == webhook_id))
+
+    # --- the dispatcher's position -----------------------------------------------------
+
+    def cursor(self) -> int:
+        value = self._db.execute(
+            select(webhook_cursors.c.last_event_id).where(webhook_cursors.c.stream == STREAM)
+        ).scalar()
+        if value is None:
+            self._db.execute(
+                insert(webhook_cursors).values(
+                    stream=STREAM,
+                    last_event_id=select(
+                        func.coalesce(func.max(order_events.c.id), 0)
+                    ).scalar_subquery(),
+                )
+            )
+            return self.cursor()
+        return int(value)
+
+    def advance(self, from_id: int, to_id: int) -> bool:
+        """Compare-and-set the position: False if another dispatcher moved it first."""
+        result = self._db.execute(
+            update(webhook_cursors)
+            .where(webhook_cursors.c.stream == STREAM, webhook_cursors.c.last_event_id == from_id)
+            .values(last_event_id=to_id)
+        )
+        return result.rowcount == 1
+
+    def events_after(self, event_id: int, *, limit: int) -> list[PendingEvent]:
+        rows = self._db.execute(
+            select(
+                order_events.c.id,
+                order_events.c.order_id,
+                order_events.c.type,
+                order_events.c.occurred_at,
+                order_events.c.data,
+                orders.c.owner_id,
+                orders.c.booking_reference,
+                orders.c.status,
+            )
+            .join(orders, orders.c.id == order_events.c.order_id)
+            .where(order_events.c.id > event_id)
+            .order_by(order_events.c.id)
+            .limit(limit)
+        )
+        return [
+            PendingEvent(
+                r.id,
+                r.order_id,
+                r.owner_id,
+                r.type,
+                r.occurred_at,
+                r.booking_reference,
+                r.status,
+                dict(r.data or {}),
+            )
+            for r in rows
+        ]
+
+
+def _columns(webhook: Webhook) -> dict[str, Any]:
+    return {
+        "id": webhook.id,
+        "owner_id": webhook.owner_id,
+        "url": webhook.url,
+        "events": list(webhook.events),
+        "secret": webhook.secret,
+        "active": 1 if webhook.active else 0,
+        "created_at": webhook.created_at,
+        "updated_at": webhook.updated_at,
+    }
+
+
+def _webhook(row: Any) -> Webhook:
+    return Webhook(
+        id=row.id,
+        owner_id=row.owner_id,
+        url=row.url,
+        events=tuple(row.events),
+        secret=row.secret,
+        active=bool(row.active),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
