@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -32,7 +33,11 @@ class Rig:
     sleeps: list[float] = field(default_factory=list)
 
 
-def make_rig(fake: FakeDuffel | None = None, references: DuffelReferences | None = None) -> Rig:
+def make_rig(
+    fake: FakeDuffel | None = None,
+    references: DuffelReferences | None = None,
+    on_poll: Callable[[float], None] = lambda _seconds: None,
+) -> Rig:
     fake = fake or FakeDuffel()
     sleeps: list[float] = []
     client = DuffelClient(
@@ -44,7 +49,7 @@ def make_rig(fake: FakeDuffel | None = None, references: DuffelReferences | None
         clock=lambda: NOW,
     )
     provider = DuffelProvider(
-        client, references or MemoryReferences(), load_places(), rates=FixedRates()
+        client, references or MemoryReferences(), load_places(), rates=FixedRates(), sleep=on_poll
     )
     return Rig(fake, provider, sleeps)
 

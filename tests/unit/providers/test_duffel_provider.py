@@ -13,6 +13,7 @@ from farebridge.domain.errors import (
     OfferNoLongerAvailable,
     OfferPriceChanged,
     UpstreamTimeout,
+    UpstreamUnavailable,
     ValidationFailed,
 )
 from farebridge.domain.money import Money
@@ -301,3 +302,25 @@ def test_a_retimed_flight_is_a_booking_change(rig: Rig) -> None:
     assert change.departure_on.isoformat() == "2027-06-15"
     assert rig.provider.booking_changes("RZPN01", now=NOW)[0].id == change.id  # stable
     assert "Duffel" not in change.id
+
+
+def test_tickets_issued_a_moment_after_payment_are_waited_for() -> None:
+    polls: list[float] = []
+    rig = make_rig(on_poll=polls.append)
+    offer = _offers(rig.provider)[INSTANT_ONLY]
+    booking = rig.provider.create_booking(offer, PASSENGERS, key="ord_01LATE", hold=False, now=NOW)
+    order = rig.fake.orders["ord_0000AqRrDuffelOrder01"]
+    issued, order["documents"] = order["documents"], []
+
+    def issue_later(seconds: float) -> None:
+        polls.append(seconds)
+        order["documents"] = issued
+
+    rig.provider._sleep = issue_later
+    assert rig.provider.issue_tickets(booking.reference, PASSENGERS, now=NOW)
+    assert polls == [0.5]
+    order["documents"] = []
+    rig.provider._sleep = polls.append
+    with pytest.raises(UpstreamUnavailable):
+        rig.provider.issue_tickets(booking.reference, PASSENGERS, now=NOW)
+    assert len(polls) == 1 + 20  # ten seconds, every half second

@@ -14,7 +14,8 @@ See docs/adr/0011-duffel-upstream.md.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -73,6 +74,7 @@ from farebridge.providers.duffel.webhooks import ORDER_EVENTS, DuffelEvent
 
 log = structlog.get_logger(__name__)
 MAX_OFFERS = 200
+TICKET_POLL_SECONDS = 0.5
 
 
 class DuffelProvider:
@@ -87,6 +89,8 @@ class DuffelProvider:
         *,
         rates: ExchangeRateSource,
         max_offers: int = MAX_OFFERS,
+        ticket_wait_seconds: float = 10.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = client
         self._refs = references
@@ -94,6 +98,8 @@ class DuffelProvider:
         self._rates = rates
         self._max_offers = max_offers
         self._timeouts = client.timeouts
+        self._ticket_polls = int(ticket_wait_seconds / TICKET_POLL_SECONDS)
+        self._sleep = sleep
 
     # --- search and offers --------------------------------------------------
     def search(
@@ -284,22 +290,29 @@ class DuffelProvider:
         if (order.get("payment_status") or {}).get("awaiting_payment"):
             self._pay(made, order)
             order = self._order(made)
-        ours = {duffel: mine for mine, duffel in made.passengers.items()}
-        tickets = [
-            IssuedTicket(
-                passenger_id=ours[pid], number=ticket_number(str(doc["unique_identifier"]))
-            )
-            for doc in order.get("documents") or []
-            if doc.get("type") == "electronic_ticket"
-            for pid in doc.get("passenger_ids") or []
-            if pid in ours
-        ]
+        tickets = self._tickets(made, order)
+        for _ in range(self._ticket_polls):  # the airline may issue a moment later
+            if tickets:
+                break
+            self._sleep(TICKET_POLL_SECONDS)
+            tickets = self._tickets(made, self._order(made))
         if not tickets:
             raise UpstreamUnavailable(
                 f"Duffel has not issued the tickets of {booking_reference} yet.",
                 code="tickets_pending",
             )
         return tickets
+
+    @staticmethod
+    def _tickets(made: DuffelBookingRecord, order: Json) -> list[IssuedTicket]:
+        ours = {duffel: mine for mine, duffel in made.passengers.items()}
+        return [
+            IssuedTicket(ours[pid], ticket_number(str(doc["unique_identifier"])))
+            for doc in order.get("documents") or []
+            if doc.get("type") == "electronic_ticket"
+            for pid in doc.get("passenger_ids") or []
+            if pid in ours
+        ]
 
     def cancel_booking(self, booking_reference: str, *, now: datetime) -> None:
         made = self._record(booking_reference)
