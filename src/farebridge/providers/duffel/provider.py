@@ -101,6 +101,10 @@ class DuffelProvider:
         self._ticket_polls = int(ticket_wait_seconds / TICKET_POLL_SECONDS)
         self._sleep = sleep
 
+    def close(self) -> None:
+        """Close the connections to Duffel (a process that stops, a test)."""
+        self._client.close()
+
     # --- search and offers --------------------------------------------------
     def search(
         self,
