@@ -4,12 +4,14 @@ seats, hold and instant orders, ticketing, reconciliation, cancellation, changes
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from farebridge.domain.errors import (
+    InvalidState,
     OfferNoLongerAvailable,
     OfferPriceChanged,
     UpstreamTimeout,
@@ -78,7 +80,8 @@ def test_search_maps_every_page_sanitised_and_in_the_selling_currency(rig: Rig) 
     )
     assert segment.aircraft.iata_code == "77W" and segment.fare_basis_code == "OLOWUS"
     assert segment.departing_at.isoformat() == "2027-06-15T18:30:00-04:00"
-    assert not held.requires_instant_payment and held.payment_required_by is not None
+    assert not held.requires_instant_payment
+    assert held.payment_required_by == datetime(2029, 12, 31, tzinfo=UTC)  # the guarantee
     assert offers[INSTANT_ONLY].requires_instant_payment
     assert offers[INSTANT_ONLY].payment_required_by is None
 
@@ -324,3 +327,22 @@ def test_tickets_issued_a_moment_after_payment_are_waited_for() -> None:
     with pytest.raises(UpstreamUnavailable):
         rig.provider.issue_tickets(booking.reference, PASSENGERS, now=NOW)
     assert len(polls) == 1 + 20  # ten seconds, every half second
+
+
+def test_a_hold_is_not_paid_more_than_was_agreed(rig: Rig) -> None:
+    _held(rig, with_bag=False)
+    rig.fake.orders["ord_0000AqRrDuffelOrder01"]["total_amount"] = "450.00"
+    with pytest.raises(InvalidState) as refused:
+        rig.provider.issue_tickets("RZPN01", PASSENGERS, now=NOW)
+    assert refused.value.code == "provider_price_changed"
+    assert rig.fake.posts("/air/payments") == []
+
+
+def test_fare_rules_come_from_the_conditions(rig: Rig) -> None:
+    offer = _offers(rig.provider)[HOLDABLE]
+    rules = rig.provider.fare_rules(offer, now=NOW)
+    assert rules.offer_id == offer.id and rules.fare_basis_codes == ("OLOWUS",)
+    assert [s.text for s in rules.sections] == [
+        "Permitted before departure; penalty 62.50 USD.",
+        "Not permitted before departure.",
+    ]

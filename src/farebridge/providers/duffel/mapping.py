@@ -74,6 +74,16 @@ def parse_instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def pay_by_of(status: Json) -> datetime | None:
+    """When a held offer or order must be paid: Duffel's ``payment_required_by``, or its
+    ``price_guarantee_expires_at`` when sooner (after that the price may change)."""
+    pay_by = parse_instant(status.get("payment_required_by"))
+    guarantee = parse_instant(status.get("price_guarantee_expires_at"))
+    if pay_by is None or guarantee is None:
+        return pay_by
+    return min(pay_by, guarantee)
+
+
 def airport_from(data: Json, places: PlaceDirectory) -> Airport:
     code = str(data.get("iata_code") or "")
     known = places.airport(code)
@@ -254,7 +264,7 @@ def offer_from(
         base, tax = conversion.sell(data["base_amount"]), conversion.sell(data.get("tax_amount"))
     requirements = data.get("payment_requirements") or {}
     instant = bool(requirements.get("requires_instant_payment", True))
-    pay_by = None if instant else parse_instant(requirements.get("payment_required_by"))
+    pay_by = None if instant else pay_by_of(requirements)
     expires_at = parse_instant(data.get("expires_at")) or now + timedelta(minutes=20)
     owner = data.get("owner") or {}
     return Offer(

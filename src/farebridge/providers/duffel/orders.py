@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.fare_rules import FareRules, RuleSection
 from farebridge.domain.offer import Offer, OfferService
 from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.search import PassengerType, SearchCriteria
@@ -145,6 +146,30 @@ def _bag(service: OfferService, quantity: int, where: str) -> OrderService:
         slice_id=service.slice_id,
         quantity=quantity,
     )
+
+
+def fare_rules_of(offer: Offer) -> FareRules:
+    """Duffel gives conditions, not rule text: the fare basis codes and what the
+    conditions allow."""
+    codes = tuple(
+        dict.fromkeys(
+            segment.fare_basis_code
+            for item in offer.slices
+            for segment in item.segments
+            if segment.fare_basis_code
+        )
+    )
+    sections = []
+    for title, rule in (
+        ("Refunds", offer.conditions.refund_before_departure),
+        ("Changes", offer.conditions.change_before_departure),
+    ):
+        if not rule.allowed:
+            text = "Not permitted before departure."
+        else:
+            text = f"Permitted before departure; penalty {rule.penalty or 'none'}."
+        sections.append(RuleSection("PE", title, text))
+    return FareRules(offer_id=offer.id, fare_basis_codes=codes, sections=tuple(sections))
 
 
 def ticket_number(identifier: str) -> str:

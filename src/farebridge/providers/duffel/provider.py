@@ -35,7 +35,7 @@ from farebridge.domain.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from farebridge.domain.fare_rules import FareRules, RuleSection
+from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money, NoExchangeRate
 from farebridge.domain.offer import Offer
@@ -58,12 +58,13 @@ from farebridge.providers.duffel.mapping import (
     Json,
     SeatChoice,
     offer_from,
-    parse_instant,
+    pay_by_of,
     seat_maps_from,
 )
 from farebridge.providers.duffel.orders import (
     booking_changes_from,
     departures_of,
+    fare_rules_of,
     order_passengers,
     price_services,
     search_body,
@@ -182,25 +183,7 @@ class DuffelProvider:
         return self._seat_maps(offer)[0]
 
     def fare_rules(self, offer: Offer, *, now: datetime) -> FareRules:
-        codes = tuple(
-            dict.fromkeys(
-                segment.fare_basis_code
-                for item in offer.slices
-                for segment in item.segments
-                if segment.fare_basis_code
-            )
-        )
-        sections = []
-        for title, rule in (
-            ("Refunds", offer.conditions.refund_before_departure),
-            ("Changes", offer.conditions.change_before_departure),
-        ):
-            if not rule.allowed:
-                text = "Not permitted before departure."
-            else:
-                text = f"Permitted before departure; penalty {rule.penalty or 'none'}."
-            sections.append(RuleSection("PE", title, text))
-        return FareRules(offer_id=offer.id, fare_basis_codes=codes, sections=tuple(sections))
+        return fare_rules_of(offer)
 
     def price_services(
         self, offer: Offer, requests: Sequence[tuple[str, int]]
@@ -428,7 +411,7 @@ class DuffelProvider:
     @staticmethod
     def _booking(made: DuffelBookingRecord, order: Json) -> Booking:
         status = order.get("payment_status") or {}
-        pay_by = parse_instant(status.get("payment_required_by")) if made.hold else None
+        pay_by = pay_by_of(status) if made.hold else None
         return Booking(
             reference=str(order.get("booking_reference") or made.booking_reference or ""),
             payment_required_by=pay_by,
