@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.errors import SeatUnavailable, ValidationFailed
 from farebridge.domain.fare_rules import FareRules, RuleSection
 from farebridge.domain.offer import Offer, OfferService
 from farebridge.domain.order import OrderService, Passenger
@@ -129,6 +131,30 @@ def price_services(
             )
         )
     return priced
+
+
+def duffel_services(
+    bags: Mapping[str, Any],
+    services: Sequence[OrderService],
+    seat_choices: Callable[[], dict[str, SeatChoice]],
+) -> tuple[list[tuple[str, int]], Decimal]:
+    """Duffel's ids and quantities for our chosen extras, and what they add to Duffel's
+    price; ``SeatUnavailable`` when a chosen seat is no longer on sale."""
+    seats: dict[str, SeatChoice] | None = None
+    chosen: list[tuple[str, int]] = []
+    extra = Decimal(0)
+    for service in services:
+        if service.id in bags:
+            chosen.append((str(bags[service.id]["id"]), service.quantity))
+            extra += Decimal(str(bags[service.id]["amount"])) * service.quantity
+            continue
+        seats = seats if seats is not None else seat_choices()
+        seat = seats.get(service.id)
+        if seat is None:
+            raise SeatUnavailable(f"Seat {service.designator} is no longer available.")
+        chosen.append((seat.duffel_service_id, 1))
+        extra += Decimal(seat.duffel_amount)
+    return chosen, extra
 
 
 def _bag(service: OfferService, quantity: int, where: str) -> OrderService:

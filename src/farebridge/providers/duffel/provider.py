@@ -31,7 +31,6 @@ from farebridge.domain.errors import (
     OfferPriceChanged,
     OrderAlreadyCancelled,
     OrderAlreadyPaid,
-    SeatUnavailable,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
@@ -64,6 +63,7 @@ from farebridge.providers.duffel.mapping import (
 from farebridge.providers.duffel.orders import (
     booking_changes_from,
     departures_of,
+    duffel_services,
     fare_rules_of,
     order_passengers,
     price_services,
@@ -211,7 +211,9 @@ class DuffelProvider:
                 code="hold_not_allowed",
             )
         reference = _reference(offer)
-        chosen, extra = self._duffel_services(offer, services)
+        chosen, extra = duffel_services(
+            _reference(offer).get("services") or {}, services, lambda: self._seat_maps(offer)[1]
+        )
         due = Money(Decimal(reference["amount"]) + extra, reference["currency"])
         duffel_hold = not offer.requires_instant_payment
         self._refs.attempt(
@@ -357,27 +359,6 @@ class DuffelProvider:
             "/air/seat_maps", {"offer_id": reference["offer_id"]}, timeout=self._timeouts.read
         ).get("data")
         return seat_maps_from(list(data or []), offer, _conversion(offer))
-
-    def _duffel_services(
-        self, offer: Offer, services: Sequence[OrderService]
-    ) -> tuple[list[tuple[str, int]], Decimal]:
-        """Duffel's ids and quantities for our chosen extras, and what they add to pay."""
-        bags: dict[str, Any] = _reference(offer).get("services") or {}
-        seats: dict[str, SeatChoice] | None = None
-        chosen: list[tuple[str, int]] = []
-        extra = Decimal(0)
-        for service in services:
-            if service.id in bags:
-                chosen.append((str(bags[service.id]["id"]), service.quantity))
-                extra += Decimal(str(bags[service.id]["amount"])) * service.quantity
-                continue
-            seats = seats if seats is not None else self._seat_maps(offer)[1]
-            seat = seats.get(service.id)
-            if seat is None:
-                raise SeatUnavailable(f"Seat {service.designator} is no longer available.")
-            chosen.append((seat.duffel_service_id, 1))
-            extra += Decimal(seat.duffel_amount)
-        return chosen, extra
 
     def _reconcile(self, made: DuffelBookingRecord, *, now: datetime) -> Booking | None:
         """What Duffel did with an attempt: its order, or None if it made none."""
