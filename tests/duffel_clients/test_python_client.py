@@ -57,6 +57,10 @@ def passengers_for(offer: Any) -> list[dict[str, Any]]:
     return [{**PASSENGER, "id": p.id, "identity_documents": documents} for p in offer.passengers]
 
 
+def balance(amount: str | Decimal, currency: str) -> dict[str, str]:
+    return {"type": "balance", "amount": str(amount), "currency": currency}
+
+
 def wait_for_tickets(duffel: Duffel, order_id: str) -> Any:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -284,3 +288,28 @@ def test_webhooks_ping_and_order_events(duffel_url: str, api_key: str) -> None:
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [("sold_out", "offer_no_longer_available"), ("price_change", "price_changed")],
+)
+def test_booking_faults(duffel_url: str, api_key: str, fault: str, code: str) -> None:
+    """The sandbox's faults, asked for with its ``Sandbox-Fault`` header on the client's
+    own session, come back as Duffel's error codes, and nothing is booked."""
+    duffel = client(duffel_url, api_key)
+    request = search(duffel, "MAD", "BCN", days=12)
+    offer = duffel.offers.get(next(iter(duffel.offers.list(request.id))).id)
+    duffel.orders.http_session.headers["Sandbox-Fault"] = fault
+    with pytest.raises(ApiError) as refused:
+        (
+            duffel.orders.create()
+            .passengers(passengers_for(offer))
+            .selected_offers([offer.id])
+            .payments([balance(offer.total_amount, offer.total_currency)])
+            .execute()
+        )
+    assert refused.value.errors[0]["code"] == code
+    assert refused.value.meta["status"] == 422
+    del duffel.orders.http_session.headers["Sandbox-Fault"]
+    assert list(duffel.orders.list()) == []

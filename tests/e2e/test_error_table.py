@@ -316,3 +316,14 @@ def test_409_departure_too_soon(engine: Engine, settings: Settings) -> None:
 
 def test_unknown_route_is_json_404(client: TestClient) -> None:
     assert_error(client.get("/api/nothing-here"), 404)
+
+
+def test_nul_characters_never_reach_the_database(client: TestClient, auth: dict[str, str]) -> None:
+    """PostgreSQL cannot store NUL: an id holding one names nothing, a text holding one
+    is invalid input naming its field, on every database."""
+    assert client.get("/api/offers/off_a%00b", headers=auth).status_code == 404
+    assert client.get("/api/orders/ord_a%00b", headers=auth).status_code == 404
+    body = {"data": {"order_id": "ord_a\u0000b", "amount": "1.00", "currency": "USD"}}
+    refused = client.post("/api/payments", json=body, headers=auth)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["source"]["field"] == "order_id"

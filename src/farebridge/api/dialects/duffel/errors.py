@@ -10,6 +10,8 @@ already paid or cancelled) and for invalid fields, where ``/api`` answers 409 an
 
 from __future__ import annotations
 
+import time
+from email.utils import formatdate
 from typing import Any
 
 import structlog
@@ -123,7 +125,9 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def pointer(field: str) -> str:
-    """``payments[0].amount`` → ``/data/payments/0/amount``."""
+    """``payments[0].amount`` → ``/data/payments/0/amount``; ``data`` → ``/data``."""
+    if field == "data":
+        return "/data"
     parts = field.replace("[", ".").replace("]", "").split(".")
     return "/data/" + "/".join(p for p in parts if p)
 
@@ -170,6 +174,8 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
             kind = "validation_error"
     if isinstance(exc, e.RateLimited):
         headers["Retry-After"] = str(exc.retry_after_seconds)
+        headers["ratelimit-remaining"] = "0"
+        headers["ratelimit-reset"] = formatdate(time.time() + exc.retry_after_seconds, usegmt=True)
     if isinstance(exc, e.NotAuthenticated):
         headers["WWW-Authenticate"] = "Bearer"
     field = getattr(request.state, "duffel_fields", {}).get(exc.field, exc.field)
@@ -181,7 +187,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _field_path(location: tuple[Any, ...]) -> str:
     parts = [p for p in location if p not in ("body", "query", "path", "header")]
-    if parts and parts[0] == "data":
+    if parts and parts[0] == "data" and len(parts) > 1:
         parts = parts[1:]
     path = ""
     for part in parts:
