@@ -43,6 +43,7 @@ def upstream(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
         search_wait_seconds=30,
+        sandbox_fault_rates={"schedule_change": 1.0},  # every flight booked is retimed
     )
     built: list[Dependencies] = []
     with pytest.MonkeyPatch.context() as patch:
@@ -93,19 +94,7 @@ def test_search_instant_order_ticketing_and_cancellation_through_an_upstream(
     checked = client.get(f"/api/offers/{offer['id']}", headers=auth)
     assert checked.status_code == 200, checked.text
     offer = checked.json()["data"]
-    body = {
-        "type": "instant",
-        "selected_offers": [offer["id"]],
-        "passengers": [adult(id=offer["passengers"][0]["id"])],
-        "payments": [
-            {
-                "type": "card",
-                "card_token": "tok_visa",
-                "amount": offer["total_amount"],
-                "currency": offer["total_currency"],
-            }
-        ],
-    }
+    body = _instant_body(offer)
     created = client.post("/api/orders", json=body, headers=auth)
     assert created.status_code == 201, created.text
     order = created.json()["data"]
@@ -172,6 +161,49 @@ def test_hold_then_pay_then_ticketed_through_an_upstream(
     assert Decimal(ticketed["total_amount"]) == Decimal(order["total_amount"])
 
 
+def test_a_flight_the_upstream_retimes_is_a_schedule_change_downstream(
+    downstream: tuple[TestClient, Dependencies],
+) -> None:
+    """The upstream's sandbox retimes every flight it books (a fault rate of 1); its
+    Duffel dialect shows that as an airline-initiated change, which the downstream's
+    sync records once as ``order.schedule_changed``."""
+    client, services = downstream
+    auth = register(client)
+    offer = first_offer(search(client, auth)["offers"])
+    order = client.post("/api/orders", json=_instant_body(offer), headers=auth).json()["data"]
+    Worker(services).drain()  # ticketed upstream, then the upstream's sync sees the change
+    segment = offer["slices"][0]["segments"][0]
+    flight = (
+        f"{segment['marketing_carrier']['iata_code']}{segment['marketing_carrier_flight_number']}"
+    )
+
+    def changes() -> list[dict[str, Any]]:
+        synced = client.post(f"/api/orders/{order['id']}/actions/sync", headers=auth)
+        assert synced.status_code == 200, synced.text
+        events = client.get(f"/api/orders/{order['id']}/events", headers=auth).json()["data"]
+        return [e["data"] for e in events if e["type"] == "order.schedule_changed"]
+
+    assert _wait_for(lambda: bool(changes())), "the downstream reads the upstream's change"
+    [change] = changes()  # synced again: still one
+    assert change["flight"] == flight and change["minutes"] > 0
+
+
+def _instant_body(offer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "instant",
+        "selected_offers": [offer["id"]],
+        "passengers": [adult(id=offer["passengers"][0]["id"])],
+        "payments": [
+            {
+                "type": "card",
+                "card_token": "tok_visa",
+                "amount": offer["total_amount"],
+                "currency": offer["total_currency"],
+            }
+        ],
+    }
+
+
 def _rows(url: str, query: Any) -> list[Any]:
     engine = make_engine(url)
     try:
@@ -232,19 +264,7 @@ def test_the_upstreams_signed_webhooks_reach_the_downstream(
             headers=auth,
         ).json()["data"]["offers"]
         offer = first_offer(offers, holdable=False)
-        body = {
-            "type": "instant",
-            "selected_offers": [offer["id"]],
-            "passengers": [adult(id=offer["passengers"][0]["id"])],
-            "payments": [
-                {
-                    "type": "card",
-                    "card_token": "tok_visa",
-                    "amount": offer["total_amount"],
-                    "currency": offer["total_currency"],
-                }
-            ],
-        }
+        body = _instant_body(offer)
         order = client.post("/api/orders", json=body, headers=auth).json()["data"]
         assert _wait_for(lambda: _order_status(client, auth, order["id"]) == "ticketed"), (
             "the downstream's worker tickets the order"

@@ -346,3 +346,21 @@ def test_fare_rules_come_from_the_conditions(rig: Rig) -> None:
         "Permitted before departure; penalty 62.50 USD.",
         "Not permitted before departure.",
     ]
+
+
+def test_a_change_described_by_another_farebridge_is_a_booking_change(rig: Rig) -> None:
+    _held(rig, with_bag=False)
+    rig.fake.orders["ord_0000AqRrDuffelOrder01"]["airline_initiated_changes"] = [
+        {
+            "id": "aic_RZPN01-BA112-2027-06-15-retime",
+            "added": [],
+            "removed": [],
+            "flight": "BA112",
+            "departure_on": "2027-06-15",
+            "minutes": 95,
+            "message": "Flight BA112 on 2027-06-15 now departs 95 minutes later.",
+        }
+    ]
+    [change] = rig.provider.booking_changes("RZPN01", now=NOW)
+    assert (change.flight, change.minutes) == ("BA112", 95)
+    assert change.departure_on.isoformat() == "2027-06-15" and "aic" not in change.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -241,6 +241,22 @@ def _change(flight: str, before: str, after: str, salt: str) -> BookingChange:
     )
 
 
+def _described_change(item: Json, salt: str) -> BookingChange | None:
+    """A change with no segments but described by ``flight``, ``departure_on``, ``minutes``
+    and ``message`` (how another farebridge's Duffel dialect reports a retimed flight)."""
+    if item.get("added") or not item.get("flight") or item.get("minutes") is None:
+        return None
+    digest = hashlib.sha256(f"{salt}:{item.get('id')}".encode()).hexdigest()[:20]
+    return BookingChange(
+        id=f"chg_{digest}",
+        kind="schedule_change",
+        flight=str(item["flight"]),
+        departure_on=date.fromisoformat(str(item["departure_on"])),
+        minutes=int(item["minutes"]),
+        message=str(item.get("message") or f"Flight {item['flight']} was retimed."),
+    )
+
+
 def booking_changes_from(
     order: Json, booked: Mapping[str, str], *, salt: str
 ) -> list[BookingChange]:
@@ -248,6 +264,10 @@ def booking_changes_from(
     segments of one flight), and any flight whose time differs from when it was booked."""
     changes: dict[str, BookingChange] = {}
     for item in order.get("airline_initiated_changes") or []:
+        described = _described_change(item, salt)
+        if described is not None:
+            changes[described.flight] = described
+            continue
         removed = {
             _flight(s): str(s["departing_at"])
             for sl in item.get("removed") or []
