@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
 from farebridge.api.dialects.duffel import present
 from farebridge.api.dialects.duffel.errors import responses
-from farebridge.api.dialects.duffel.routes.common import Data, DataList, Limit, name_fields
+from farebridge.api.dialects.duffel.routes.common import Data, DataList, Limit, Paging, name_fields
 from farebridge.api.dialects.duffel.schemas import (
     CancellationBody,
     OrderBody,
@@ -29,7 +29,7 @@ from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger
 from farebridge.services import cancellation, orders, payments, search, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest
-from farebridge.services.ports import Dependencies, OrderFilter, PageRequest
+from farebridge.services.ports import Dependencies, OrderFilter
 
 router = APIRouter(tags=["orders"])
 BOOKING = [Depends(limit("booking"))]
@@ -143,9 +143,7 @@ def create_order(
 def list_orders(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
     awaiting_payment: bool | None = None,
     booking_reference: Annotated[str | None, Query(max_length=12)] = None,
     offer_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -155,9 +153,7 @@ def list_orders(
     filters = OrderFilter(
         awaiting_payment=awaiting_payment, booking_reference=booking_reference, offer_id=offer_id
     )
-    page = orders.list_orders(
-        services, user=user, page=PageRequest(after, before, limit), filters=filters
-    )
+    page = orders.list_orders(services, user=user, page=paging, filters=filters)
     return JSONResponse(page_of([_order(services, user, o) for o in page.items], page))
 
 
