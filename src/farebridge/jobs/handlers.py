@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from farebridge.services import releases, search, sync, ticketing
+from farebridge.services import change_jobs, releases, search, sync, ticketing
 from farebridge.services.jobs import JobKind
 from farebridge.services.ports import Dependencies, JobHandler
 from farebridge.services.recovery import recover_order
@@ -28,5 +28,6 @@ HANDLERS: Mapping[str, JobHandler] = MappingProxyType(
         JobKind.RELEASE: releases.release_booking,
         JobKind.REFUND: releases.refund_payment,
         JobKind.RECOVER_ORDER: _recover,
+        JobKind.REISSUE: change_jobs.reissue_tickets,
     }
 )

@@ -33,6 +33,7 @@ class JobKind(StrEnum):
     RELEASE = "cancel_booking"  # give an upstream booking's seats back
     REFUND = "refund_payment"
     RECOVER_ORDER = "recover_order"  # finish or undo an order its request left pending
+    REISSUE = "reissue_tickets"  # ticket a changed order's new booking (ADR 0012)
 
 
 # Compensation never gives up on a retryable failure: a lost refund or release is
