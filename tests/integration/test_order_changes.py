@@ -1,0 +1,191 @@
+"""Voluntary order changes through the services, on SQLite and on PostgreSQL:
+inventory is counted once under concurrency and across a crash (ADR 0012)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from farebridge.domain.account import User
+from farebridge.domain.changes import ChangeOffer, OrderChangeStatus, SliceSpec
+from farebridge.domain.errors import FarebridgeError
+from farebridge.domain.order import Order, OrderStatus
+from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.jobs.worker import Worker
+from farebridge.providers.sandbox.booking.inventory import LegKey
+from farebridge.services import changes
+from farebridge.services.change_confirmation import recover_changes
+from farebridge.services.orders import PaymentRequest, get_order
+from farebridge.services.ports import Dependencies, PageRequest
+from farebridge.store.tables import sandbox_bookings, sandbox_inventory
+from tests.integration.conftest import create_user, find_offers, place_order
+
+DAYS = 30
+
+
+def legs_of(provider_reference: dict[str, Any]) -> list[LegKey]:
+    return [
+        LegKey(leg["flight"], date.fromisoformat(leg["departure_on"]), leg["cabin"])
+        for leg in provider_reference["legs"]
+    ]
+
+
+def seats_left(engine: Engine, keys: list[LegKey]) -> dict[LegKey, int]:
+    with engine.connect() as db:
+        rows = db.execute(select(sandbox_inventory)).all()
+    found = {LegKey(r.flight, r.departure_on, r.cabin): r.available for r in rows}
+    return {key: found[key] for key in keys}
+
+
+def ticketed_order(services: Dependencies, user: User, brand: str = "Flex") -> Order:
+    found = find_offers(services, user=user, days=DAYS)
+    offer = next(o for o in found if o.fare_brand_name == brand)
+    order = place_order(services, user=user, offer=offer, instant=True)
+    Worker(services).drain()
+    order = get_order(services, user=user, order_id=order.id)
+    assert order.status is OrderStatus.TICKETED
+    return order
+
+
+def change_offers(services: Dependencies, user: User, order: Order) -> list[ChangeOffer]:
+    first = order.slices[0]
+    request = changes.request_change(
+        services,
+        user=user,
+        order_id=order.id,
+        remove_slice_ids=[first.id],
+        add=[
+            SliceSpec(
+                first.origin.iata_code,
+                first.destination.iata_code,
+                date.today() + timedelta(days=DAYS + 2),
+            )
+        ],
+    )
+    page = changes.list_change_offers(
+        services, user=user, change_request_id=request.id, page=PageRequest(limit=200)
+    )
+    assert page.items and len(page.items) == len(request.offer_ids)
+    return page.items
+
+
+def payment_for(offer: ChangeOffer) -> PaymentRequest | None:
+    if offer.change_total.amount <= 0:
+        return None
+    return PaymentRequest(offer.change_total, PaymentMethod(PaymentType.BALANCE))
+
+
+def outcome(call: Callable[[], object]) -> str:
+    try:
+        call()
+    except FarebridgeError as exc:
+        return exc.code
+    return "ok"
+
+
+def test_two_confirms_at_once_change_the_order_once(services: Dependencies, engine: Engine) -> None:
+    user = create_user(services)
+    order = ticketed_order(services, user)
+    offer = max(change_offers(services, user, order), key=lambda o: o.change_total.amount)
+    old_legs = legs_of(offer.offer.provider_reference)  # the new flights
+    before_new = seats_left(engine, old_legs) if _materialised(engine, old_legs) else None
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+
+    def confirm() -> str:
+        return outcome(
+            lambda: changes.confirm_change(
+                services, user=user, change_id=change.id, payment=payment_for(offer)
+            )
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = Counter(pool.map(lambda _: confirm(), range(2)))
+    assert outcomes["ok"] == 1
+    assert set(outcomes) <= {"ok", "change_in_progress", "already_confirmed"}
+    Worker(services).drain()
+    changed = get_order(services, user=user, order_id=order.id)
+    assert changed.booking_reference != order.booking_reference
+    assert [s.id for s in changed.slices] == [s.id for s in offer.added]
+    with engine.connect() as db:
+        live = (
+            db.execute(
+                select(sandbox_bookings.c.reference).where(sandbox_bookings.c.status != "cancelled")
+            )
+            .scalars()
+            .all()
+        )
+    assert live == [changed.booking_reference], "the old booking is released, one new one"
+    after = seats_left(engine, old_legs)
+    for key in old_legs:
+        start = before_new[key] if before_new else after[key] + 1
+        assert after[key] == start - 1, "the new seat is taken exactly once"
+
+
+def _materialised(engine: Engine, keys: list[LegKey]) -> bool:
+    with engine.connect() as db:
+        rows = db.execute(select(sandbox_inventory)).all()
+    return {LegKey(r.flight, r.departure_on, r.cabin) for r in rows} >= set(keys)
+
+
+@pytest.mark.parametrize("crash_at", ["change.booked", "change.charged"])
+def test_a_crash_after_booking_the_new_flight_holds_no_seat_twice(
+    services: Dependencies, engine: Engine, crash_at: str
+) -> None:
+    user = create_user(services)
+    order = ticketed_order(services, user)
+    offers = change_offers(services, user, order)
+    offer = max(offers, key=lambda o: o.change_total.amount)
+    assert offer.change_total.amount > 0, "a change with something to pay"
+    old_legs = legs_of(_order_legs(engine, order.booking_reference))
+    new_legs = legs_of(offer.offer.provider_reference)
+    held_old = seats_left(engine, old_legs)
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+
+    def crash(step: str) -> None:
+        if step == crash_at:
+            raise RuntimeError(f"killed at {step}")
+
+    dying = replace(services, checkpoint=crash)
+    with pytest.raises(RuntimeError):
+        changes.confirm_change(dying, user=user, change_id=change.id, payment=payment_for(offer))
+    new_held = seats_left(engine, new_legs)  # both held for now: the new booking exists
+    patient = replace(services, policies=replace(services.policies, recovery_grace=timedelta(0)))
+    assert recover_changes(patient) == 1
+    Worker(services).drain()
+    current = changes.get_change(services, user=user, change_id=change.id)
+    order_now = get_order(services, user=user, order_id=order.id)
+    with engine.connect() as db:
+        live = (
+            db.execute(
+                select(sandbox_bookings.c.reference).where(sandbox_bookings.c.status != "cancelled")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(live) == 1, "never both bookings held"
+    if crash_at == "change.booked":  # not charged: undone, the old flights kept
+        assert current.status is OrderChangeStatus.FAILED
+        assert live == [order.booking_reference] == [order_now.booking_reference]
+        assert all(v == new_held[k] + 1 for k, v in seats_left(engine, new_legs).items())
+        assert seats_left(engine, old_legs) == held_old
+    else:  # booked and charged: completed by the reconciler
+        assert current.status is OrderChangeStatus.CONFIRMED
+        assert live == [order_now.booking_reference] != [order.booking_reference]
+        assert seats_left(engine, new_legs) == new_held
+        assert all(v == held_old[k] + 1 for k, v in seats_left(engine, old_legs).items())
+        assert order_now.documents and order_now.documents != order.documents
+
+
+def _order_legs(engine: Engine, reference: str) -> dict[str, Any]:
+    with engine.connect() as db:
+        legs = db.execute(
+            select(sandbox_bookings.c.legs).where(sandbox_bookings.c.reference == reference)
+        ).scalar_one()
+    return {"legs": legs}
