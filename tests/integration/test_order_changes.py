@@ -16,14 +16,17 @@ from sqlalchemy import Engine, select
 from farebridge.domain.account import User
 from farebridge.domain.changes import ChangeOffer, OrderChangeStatus, SliceSpec
 from farebridge.domain.errors import FarebridgeError
+from farebridge.domain.ids import new_id
 from farebridge.domain.order import Order, OrderStatus
 from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.jobs.worker import Worker
 from farebridge.providers.sandbox.booking.inventory import LegKey
-from farebridge.services import changes
+from farebridge.services import cancellation, changes, search
 from farebridge.services.change_confirmation import recover_changes
 from farebridge.services.orders import PaymentRequest, get_order
-from farebridge.services.ports import Dependencies, PageRequest
+from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.tables import sandbox_bookings, sandbox_inventory
 from tests.integration.conftest import create_user, find_offers, place_order
 
@@ -189,3 +192,59 @@ def _order_legs(engine: Engine, reference: str) -> dict[str, Any]:
             select(sandbox_bookings.c.legs).where(sandbox_bookings.c.reference == reference)
         ).scalar_one()
     return {"legs": legs}
+
+
+def test_changing_the_outbound_of_a_return_trip_keeps_the_return_seat(
+    services: Dependencies, engine: Engine
+) -> None:
+    user = create_user(services)
+    today = date.today()
+    criteria = SearchCriteria(
+        (
+            SliceRequest("JFK", "LHR", today + timedelta(days=DAYS)),
+            SliceRequest("LHR", "JFK", today + timedelta(days=DAYS + 7)),
+        ),
+        (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
+        max_connections=0,
+    )
+    request = search.create_offer_request(services, user=user, criteria=criteria, currency=None)
+    search.get_offer_request(services, user=user, request_id=request.id, wait=True)
+    page = PageRequest(limit=200)
+    while True:
+        found = search.list_offers(
+            services, user=user, request_id=request.id, filters=OfferFilter(), page=page
+        )
+        trip = next((o for o in found.items if o.fare_brand_name == "Flex"), None)
+        if trip is not None:
+            break
+        assert found.after, "a Flex return fare JFK-LHR"
+        page = PageRequest(after=found.after, limit=200)
+    order = place_order(services, user=user, offer=trip, instant=True)
+    Worker(services).drain()
+    order = get_order(services, user=user, order_id=order.id)
+    old_legs = legs_of(_order_legs(engine, order.booking_reference))
+    outbound = len(order.slices[0].segments)
+    out_legs, back_legs = old_legs[:outbound], old_legs[outbound:]
+    before = seats_left(engine, old_legs)
+    offer = change_offers(services, user, order)[0]
+    new_legs = legs_of(offer.offer.provider_reference)
+    for key in new_legs:
+        SqlSandboxInventory(engine).set_available(key, 50)
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+    changes.confirm_change(services, user=user, change_id=change.id, payment=payment_for(offer))
+    Worker(services).drain()
+    changed = get_order(services, user=user, order_id=order.id)
+    assert [s.id for s in changed.slices] == [offer.added[0].id, order.slices[1].id]
+    after = seats_left(engine, [*old_legs, *new_legs])
+    assert all(after[key] == before[key] + 1 for key in out_legs), "old outbound released"
+    assert all(after[key] == before[key] for key in back_legs), "return kept, held once"
+    assert all(after[key] == 49 for key in new_legs), "new outbound taken once"
+    # Cancelling the changed order frees everything it holds, once.
+    quote = cancellation.quote_cancellation(
+        services, user=user, order_id=order.id, reason="requested_by_customer"
+    )
+    cancellation.confirm_cancellation(services, user=user, order_id=order.id, quote_id=quote.id)
+    Worker(services).drain()
+    final = seats_left(engine, [*old_legs, *new_legs])
+    assert all(final[key] == before[key] + 1 for key in old_legs)
+    assert all(final[key] == 50 for key in new_legs)
