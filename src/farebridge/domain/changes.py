@@ -147,6 +147,11 @@ def check_changeable(order: Order) -> None:
     """The order may have its flights changed: paid, not cancelled, its fare allows it."""
     if order.status is OrderStatus.CANCELLED:
         raise InvalidState(f"Order {order.id} is cancelled.", code="already_cancelled")
+    if order.status is OrderStatus.TICKETING:
+        raise InvalidState(
+            f"Order {order.id} is being ticketed; change it once its tickets are issued.",
+            code="ticketing_in_progress",
+        )
     if order.status not in CHANGEABLE_STATUSES:
         raise InvalidState(
             f"Order {order.id} is {order.status.value}; only paid orders can be changed.",
