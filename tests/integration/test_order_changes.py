@@ -248,3 +248,35 @@ def test_changing_the_outbound_of_a_return_trip_keeps_the_return_seat(
     final = seats_left(engine, [*old_legs, *new_legs])
     assert all(final[key] == before[key] + 1 for key in old_legs)
     assert all(final[key] == 50 for key in new_legs)
+
+
+def test_a_declined_card_releases_the_new_booking_at_once(
+    services: Dependencies, engine: Engine
+) -> None:
+    user = create_user(services)
+    order = ticketed_order(services, user)
+    offer = max(change_offers(services, user, order), key=lambda o: o.change_total.amount)
+    assert offer.change_total.amount > 0
+    new_legs = legs_of(offer.offer.provider_reference)
+    for key in new_legs:
+        SqlSandboxInventory(engine).set_available(key, 50)
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+    declined = PaymentRequest(
+        offer.change_total, PaymentMethod(PaymentType.CARD, "tok_card_declined")
+    )
+    assert (
+        outcome(
+            lambda: changes.confirm_change(
+                services, user=user, change_id=change.id, payment=declined
+            )
+        )
+        == "card_declined"
+    )
+    failed = changes.get_change(services, user=user, change_id=change.id)
+    assert failed.status is OrderChangeStatus.FAILED and failed.failure_code == "card_declined"
+    assert seats_left(engine, new_legs) == dict.fromkeys(new_legs, 50), "released at once"
+    assert get_order(services, user=user, order_id=order.id) == order, "the order is untouched"
+    again = outcome(
+        lambda: changes.confirm_change(services, user=user, change_id=change.id, payment=declined)
+    )
+    assert again == "change_failed"
