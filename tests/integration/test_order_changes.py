@@ -280,3 +280,38 @@ def test_a_declined_card_releases_the_new_booking_at_once(
         lambda: changes.confirm_change(services, user=user, change_id=change.id, payment=declined)
     )
     assert again == "change_failed"
+
+
+def test_two_changes_of_one_order_at_once_leave_one_booking(
+    services: Dependencies, engine: Engine
+) -> None:
+    user = create_user(services)
+    order = ticketed_order(services, user)
+    offers = change_offers(services, user, order)
+    picked = [offers[0], offers[-1]]
+    selected = [changes.create_change(services, user=user, change_offer_id=o.id) for o in picked]
+
+    def confirm(index: int) -> str:
+        return outcome(
+            lambda: changes.confirm_change(
+                services,
+                user=user,
+                change_id=selected[index].id,
+                payment=payment_for(picked[index]),
+            )
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = Counter(pool.map(confirm, range(2)))
+    assert outcomes["ok"] == 1
+    assert set(outcomes) <= {"ok", "change_in_progress", "order_changed"}
+    Worker(services).drain()
+    changed = get_order(services, user=user, order_id=order.id)
+    with engine.connect() as db:
+        live = db.execute(
+            select(sandbox_bookings.c.reference, sandbox_bookings.c.legs).where(
+                sandbox_bookings.c.status != "cancelled"
+            )
+        ).all()
+    assert [row.reference for row in live] == [changed.booking_reference]
+    assert all(leg["seats"] == 1 for leg in live[0].legs)

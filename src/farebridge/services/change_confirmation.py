@@ -99,6 +99,13 @@ def confirm_change(
         ):
             current = uow.changes.get_change(change.id)
             raise _not_pending(current or change)
+        # Read after the compare-and-set: a change of the order confirmed meanwhile shows.
+        now_order = uow.orders.get(order.id)
+        if now_order is None or now_order.version != offer.order_version:
+            raise Conflict(
+                f"Order {order.id} changed since this change was priced; request it again.",
+                code="order_changed",
+            )
         uow.commit()
     change = replace(
         change,
@@ -153,6 +160,11 @@ def _check_confirmable(
 
 
 def _not_pending(change: OrderChange) -> FarebridgeError:
+    if change.status is OrderChangeStatus.PENDING:  # another change of the order won
+        return Conflict(
+            f"Another change of order {change.order_id} is being confirmed; retry shortly.",
+            code="change_in_progress",
+        )
     if change.status is OrderChangeStatus.CONFIRMED:
         return InvalidState(
             f"Order change {change.id} is already confirmed.", code="already_confirmed"

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.changes import (
     CHANGE_TRANSITIONS,
@@ -150,14 +151,22 @@ class ChangeRepository:
         **changes: Any,
     ) -> bool:
         """Compare-and-set ``from_status → to_status``; False if the change was not in
-        ``from_status`` any more (someone else moved it first)."""
+        ``from_status`` any more (someone else moved it first), or if it would be a
+        second ``confirming`` change of its order."""
         if to_status not in CHANGE_TRANSITIONS[from_status]:
             raise ValueError(f"order change cannot go from {from_status} to {to_status}")
-        result = self._db.execute(
-            update(order_changes)
-            .where(order_changes.c.id == change_id, order_changes.c.status == from_status.value)
-            .values(status=to_status.value, **changes)
-        )
+        try:
+            with self._db.begin_nested():
+                result = self._db.execute(
+                    update(order_changes)
+                    .where(
+                        order_changes.c.id == change_id,
+                        order_changes.c.status == from_status.value,
+                    )
+                    .values(status=to_status.value, **changes)
+                )
+        except IntegrityError:  # another change of the order is confirming
+            return False
         return result.rowcount == 1
 
     def confirming_before(self, cutoff: datetime, *, limit: int = 100) -> list[OrderChange]:

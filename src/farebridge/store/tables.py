@@ -296,6 +296,15 @@ order_changes = Table(
     Column("confirmed_at", Instant),
     Column("payload", JSON, nullable=False),
     Index("ix_order_changes_status_confirming", "status", "confirming_at"),
+    # One change of an order is booked and charged at a time: two would each replace
+    # the same booking.
+    Index(
+        "uq_order_changes_one_confirming_per_order",
+        "order_id",
+        unique=True,
+        sqlite_where=text("status = 'confirming'"),
+        postgresql_where=text("status = 'confirming'"),
+    ),
 )
 
 exchange_rates = Table(

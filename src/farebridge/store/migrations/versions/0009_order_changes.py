@@ -100,9 +100,18 @@ def upgrade() -> None:
     op.create_index(
         "ix_order_changes_status_confirming", "order_changes", ["status", "confirming_at"]
     )
+    op.create_index(
+        "uq_order_changes_one_confirming_per_order",
+        "order_changes",
+        ["order_id"],
+        unique=True,
+        sqlite_where=sa.text("status = 'confirming'"),
+        postgresql_where=sa.text("status = 'confirming'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_order_changes_one_confirming_per_order", table_name="order_changes")
     op.drop_index("ix_order_changes_status_confirming", table_name="order_changes")
     op.drop_index(op.f("ix_order_changes_order_id"), table_name="order_changes")
     op.drop_table("order_changes")
