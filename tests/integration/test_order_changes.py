@@ -23,7 +23,7 @@ from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriter
 from farebridge.jobs.worker import Worker
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.services import cancellation, changes, search
-from farebridge.services.change_confirmation import recover_changes
+from farebridge.services.change_recovery import recover_changes
 from farebridge.services.orders import PaymentRequest, get_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
@@ -315,3 +315,21 @@ def test_two_changes_of_one_order_at_once_leave_one_booking(
         ).all()
     assert [row.reference for row in live] == [changed.booking_reference]
     assert all(leg["seats"] == 1 for leg in live[0].legs)
+
+
+def test_a_cancelled_order_cannot_be_changed(services: Dependencies) -> None:
+    user = create_user(services)
+    order = ticketed_order(services, user)
+    offer = change_offers(services, user, order)[0]
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+    quote = cancellation.quote_cancellation(
+        services, user=user, order_id=order.id, reason="requested_by_customer"
+    )
+    cancellation.confirm_cancellation(services, user=user, order_id=order.id, quote_id=quote.id)
+    confirm = outcome(
+        lambda: changes.confirm_change(
+            services, user=user, change_id=change.id, payment=payment_for(offer)
+        )
+    )
+    assert confirm == "already_cancelled"
+    assert changes.get_change(services, user=user, change_id=change.id).status == "pending"

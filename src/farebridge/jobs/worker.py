@@ -15,7 +15,7 @@ from types import FrameType
 
 import structlog
 
-from farebridge.services.change_confirmation import recover_changes
+from farebridge.services.change_recovery import recover_changes
 from farebridge.services.expiry import expire_holds
 from farebridge.services.jobs import check_handler_table, run_next_job
 from farebridge.services.payments import reconcile_pending_payments

@@ -15,7 +15,7 @@
 
 A definite "no" (sold out, declined) fails the change and queues the release of the
 new booking in the same commit. A crash leaves a ``confirming`` change that
-``recover_changes`` (the worker's sweep) finishes: booked and charged → confirmed,
+``services/change_recovery.py`` (the worker's sweep) finishes: booked and charged → confirmed,
 anything less → failed, the new booking released and any charge refunded. So the
 customer never ends with both bookings held, nor with neither.
 """
@@ -393,40 +393,3 @@ def fail_change(
         run_job_now(services, JobKind.RELEASE, change_release_key(change.id))
     if charged:
         run_job_now(services, JobKind.REFUND, refund_key(f"void_{change.id}"))
-
-
-def recover_changes(services: Dependencies, *, limit: int = 100) -> int:
-    """Finish every change whose confirmation died (``confirming`` past the grace):
-    booked and charged → confirmed; anything less → failed, the new booking released
-    and any charge refunded. Returns how many were looked at."""
-    cutoff = services.clock.now() - services.policies.recovery_grace
-    with services.uow(read_only=True) as uow:
-        stale = uow.changes.confirming_before(cutoff, limit=limit)
-    for change in stale:
-        try:
-            recover_change(services, change)
-        except Exception as exc:  # one stuck upstream must not stop the others
-            log.warning("change.recovery_failed", change_id=change.id, error=repr(exc))
-    return len(stale)
-
-
-def recover_change(services: Dependencies, change: OrderChange) -> None:
-    with services.uow(read_only=True) as uow:
-        order = uow.orders.get(change.order_id)
-    if order is None:
-        return
-    booking = services.providers.for_order(order).find_booking(change.id)
-    booked = booking is not None and booking.active
-    charge = services.gateway.find_charge(change.payment_id) if change.payment_id else None
-    charged = charge is not None and charge.succeeded
-    if booked and (charged or change.payment_id is None):
-        assert booking is not None
-        try:
-            finish_change(services, change, booking, charged=charged)
-        except FarebridgeError as exc:  # the order moved on: undone by finish_change
-            log.info("change.recovered_undone", change_id=change.id, code=exc.code)
-        return
-    interrupted = UpstreamUnavailable(
-        "The change was interrupted; nothing was changed.", code="change_interrupted"
-    )
-    fail_change(services, change, interrupted, release=True, charged=charged)
