@@ -17,17 +17,20 @@ from farebridge.domain.account import User
 from farebridge.domain.changes import ChangeOffer, OrderChangeStatus, SliceSpec
 from farebridge.domain.errors import FarebridgeError
 from farebridge.domain.ids import new_id
-from farebridge.domain.order import Order, OrderStatus
+from farebridge.domain.offer import Offer
+from farebridge.domain.order import Order, OrderStatus, OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
+from farebridge.domain.seatmap import SeatMap
 from farebridge.jobs.worker import Worker
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.services import cancellation, changes, search
 from farebridge.services.change_recovery import recover_changes
-from farebridge.services.orders import PaymentRequest, get_order
+from farebridge.services.orders import CreateOrder, PaymentRequest, create_order, get_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
-from farebridge.store.tables import sandbox_bookings, sandbox_inventory
+from farebridge.store.tables import sandbox_bookings, sandbox_inventory, sandbox_seats
+from tests.factories import create_passenger
 from tests.integration.conftest import create_user, find_offers, place_order
 
 DAYS = 30
@@ -194,10 +197,8 @@ def _order_legs(engine: Engine, reference: str) -> dict[str, Any]:
     return {"legs": legs}
 
 
-def test_changing_the_outbound_of_a_return_trip_keeps_the_return_seat(
-    services: Dependencies, engine: Engine
-) -> None:
-    user = create_user(services)
+def flex_return_trip(services: Dependencies, user: User) -> Offer:
+    """A Flex JFK-LHR return, nonstop, out in DAYS days and back a week later."""
     today = date.today()
     criteria = SearchCriteria(
         (
@@ -216,9 +217,16 @@ def test_changing_the_outbound_of_a_return_trip_keeps_the_return_seat(
         )
         trip = next((o for o in found.items if o.fare_brand_name == "Flex"), None)
         if trip is not None:
-            break
+            return trip
         assert found.after, "a Flex return fare JFK-LHR"
         page = PageRequest(after=found.after, limit=200)
+
+
+def test_changing_the_outbound_of_a_return_trip_keeps_the_return_seat(
+    services: Dependencies, engine: Engine
+) -> None:
+    user = create_user(services)
+    trip = flex_return_trip(services, user)
     order = place_order(services, user=user, offer=trip, instant=True)
     Worker(services).drain()
     order = get_order(services, user=user, order_id=order.id)
@@ -333,3 +341,54 @@ def test_a_cancelled_order_cannot_be_changed(services: Dependencies) -> None:
     )
     assert confirm == "already_cancelled"
     assert changes.get_change(services, user=user, change_id=change.id).status == "pending"
+
+
+def first_free_seat(seat_map: SeatMap) -> str:
+    return next(
+        element.available_services[0].id
+        for cabin in seat_map.cabins
+        for row in cabin.rows
+        for section in row.sections
+        for element in section
+        if element.type == "seat" and element.available_services
+    )
+
+
+def test_a_chosen_seat_on_the_kept_slice_moves_to_the_new_booking(
+    services: Dependencies, engine: Engine
+) -> None:
+    user = create_user(services)
+    trip = flex_return_trip(services, user)
+    provider = services.providers.get("sandbox")
+    seat_maps = provider.seat_maps(trip, now=services.clock.now())
+    by_slice = {m.slice_id: m for m in seat_maps}
+    chosen = [(first_free_seat(by_slice[item.id]), 1) for item in trip.slices]
+    extras = provider.price_services(trip, chosen)
+    due = trip.total
+    for extra in extras:
+        due = due + extra.total
+    order = create_order(
+        services,
+        user=user,
+        command=CreateOrder(
+            OrderType.INSTANT,
+            trip.id,
+            [create_passenger(id="")],
+            payment=PaymentRequest(due, PaymentMethod(PaymentType.BALANCE)),
+            services=chosen,
+        ),
+    )
+    Worker(services).drain()
+    order = get_order(services, user=user, order_id=order.id)
+    offer = change_offers(services, user, order)[0]
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+    changes.confirm_change(services, user=user, change_id=change.id, payment=payment_for(offer))
+    Worker(services).drain()
+    changed = get_order(services, user=user, order_id=order.id)
+    kept = [e for e in changed.services if e.type == "seat"]
+    assert [e.segment_id for e in kept] == [order.slices[1].segments[0].id], "return seat kept"
+    with engine.connect() as db:
+        seats = db.execute(select(sandbox_seats)).all()
+    assert [(row.reference, row.designator) for row in seats] == [
+        (changed.booking_reference, kept[0].designator)
+    ], "the outbound seat is freed, the return seat now held by the new booking"

@@ -95,7 +95,10 @@ class FakeInventory:
             replace(leg, seats=mine[leg.key].seats) if leg.key in handed else leg
             for leg in successor.legs
         )
-        self.bookings[successor.reference] = replace(successor, legs=legs)
+        moved = tuple(hold for hold in booking.seats if hold.key in handed)
+        self.bookings[successor.reference] = replace(
+            successor, legs=legs, seats=(*successor.seats, *moved)
+        )
         return [leg for leg in booking.legs if leg.key not in handed]
 
     def live_bookings(self) -> list[SandboxBooking]:
