@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from farebridge.domain.account import User
 from farebridge.domain.changes import ChangeOffer, OrderChangeStatus, SliceSpec
-from farebridge.domain.errors import FarebridgeError
+from farebridge.domain.errors import FarebridgeError, ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order, OrderStatus, OrderType
@@ -234,6 +234,15 @@ def test_changing_the_outbound_of_a_return_trip_keeps_the_return_seat(
     outbound = len(order.slices[0].segments)
     out_legs, back_legs = old_legs[:outbound], old_legs[outbound:]
     before = seats_left(engine, old_legs)
+    with pytest.raises(ValidationFailed) as refused:  # the outbound after the return
+        changes.request_change(
+            services,
+            user=user,
+            order_id=order.id,
+            remove_slice_ids=[order.slices[0].id],
+            add=[SliceSpec("JFK", "LHR", date.today() + timedelta(days=DAYS + 9))],
+        )
+    assert refused.value.code == "slices_out_of_order"
     offer = change_offers(services, user, order)[0]
     new_legs = legs_of(offer.offer.provider_reference)
     for key in new_legs:

@@ -13,9 +13,10 @@ Every read checks that the order is the caller's: anything else is a 404.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from farebridge.domain.account import User
 from farebridge.domain.changes import (
@@ -198,6 +199,11 @@ def _validate(
         raise ValidationFailed(
             "Add one slice for each slice removed.", field="slices.add", code="slices_mismatch"
         )
+    _check_dates(services, add, now=now)
+    _check_travel_order(order, remove_slice_ids, add)
+
+
+def _check_dates(services: Dependencies, add: Sequence[SliceSpec], *, now: datetime) -> None:
     last = now.date() + timedelta(days=services.policies.bookable_days)
     for index, spec in enumerate(add):
         where = f"slices.add[{index}]"
@@ -224,6 +230,29 @@ def _validate(
                 "All added slices must be in the same cabin.",
                 field=f"{where}.cabin_class",
                 code="mixed_cabins",
+            )
+
+
+def _check_travel_order(
+    order: Order, remove_slice_ids: Sequence[str], add: Sequence[SliceSpec]
+) -> None:
+    """The added slices take the removed ones' places, in the order given: the trip's
+    dates must still run forward (an outbound cannot move past its return)."""
+    replacing = iter(enumerate(add))
+    dates: list[tuple[date, int | None]] = []
+    for item in order.slices:
+        if item.id in remove_slice_ids:
+            index, spec = next(replacing)
+            dates.append((spec.departure_date, index))
+        else:
+            dates.append((item.departing_at.date(), None))
+    for (before, earlier), (after, later) in itertools.pairwise(dates):
+        if after < before:
+            where = later if later is not None else earlier
+            raise ValidationFailed(
+                "The new dates would put the trip's slices out of travel order.",
+                field=f"slices.add[{where}].departure_date",
+                code="slices_out_of_order",
             )
 
 
