@@ -31,11 +31,13 @@ from farebridge.domain.errors import (
     OfferPriceChanged,
     OrderAlreadyCancelled,
     OrderAlreadyPaid,
+    OrderNotChangeable,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
+from farebridge.domain.itinerary import Slice
 from farebridge.domain.money import Money, NoExchangeRate
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
@@ -302,6 +304,27 @@ class DuffelProvider:
             for pid in doc.get("passenger_ids") or []
             if pid in ours
         ]
+
+    def change_booking(
+        self,
+        booking_reference: str,
+        offer: Offer,
+        passengers: Sequence[Passenger],
+        *,
+        key: str,
+        slices: Sequence[Slice],
+        remove_slice_ids: Sequence[str],
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
+    ) -> Booking:
+        """Not served yet: Duffel changes an order in place (order change requests), while
+        the engine's change protocol books the new flights as a second booking it can
+        still undo until the customer has paid. Refused before anything is asked of
+        Duffel, so nothing is booked or charged."""
+        raise OrderNotChangeable(
+            f"Booking {booking_reference} is held at Duffel; farebridge cannot change "
+            "Duffel bookings yet. Cancel it and book the new flights instead."
+        )
 
     def cancel_booking(self, booking_reference: str, *, now: datetime) -> None:
         made = self._record(booking_reference)
