@@ -22,6 +22,8 @@ from farebridge.jobs.handlers import HANDLERS
 from farebridge.outbound.webhooks import HttpWebhookSender
 from farebridge.places_data import load_places
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway, Provider
+from farebridge.providers.duffel.client import DuffelClient, Timeouts
+from farebridge.providers.duffel.provider import DuffelProvider
 from farebridge.providers.registry import ProviderRegistry
 from farebridge.providers.sandbox.booking.payments import SandboxPaymentGateway
 from farebridge.providers.sandbox.provider import SandboxProvider
@@ -32,6 +34,7 @@ from farebridge.services.ports import Dependencies, Policies, no_checkpoint
 from farebridge.services.rates import CachedExchangeRates
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
+from farebridge.store.duffel_refs import SqlDuffelReferences
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.sandbox_payments import SqlSandboxLedger
 from farebridge.store.unit_of_work import SqlUnitOfWork
@@ -66,8 +69,23 @@ def _sandbox(context: ProviderContext) -> Provider:
     )
 
 
+def _duffel(context: ProviderContext) -> Provider:
+    settings = context.settings
+    if settings.duffel_access_token is None:  # Settings refuses this; a clear message anyway
+        raise ValueError("FAREBRIDGE_DUFFEL_ACCESS_TOKEN is required for the duffel provider")
+    client = DuffelClient(
+        settings.duffel_access_token.get_secret_value(),
+        base_url=settings.duffel_api_url,
+        timeouts=Timeouts(order=settings.duffel_order_timeout_seconds),
+    )
+    return DuffelProvider(
+        client, SqlDuffelReferences(context.engine), context.places, rates=context.rates
+    )
+
+
 PROVIDER_FACTORIES: Mapping[str, ProviderFactory] = {
     "sandbox": _sandbox,
+    "duffel": _duffel,
 }
 
 

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -80,6 +80,26 @@ class Settings(BaseSettings):
     )
     search_rate_limit_per_minute: int = 60
     booking_rate_limit_per_minute: int = 20
+    duffel_access_token: SecretStr | None = Field(
+        default=None,
+        description="Duffel API access token (Bearer); required when FAREBRIDGE_PROVIDERS "
+        "names duffel.",
+    )
+    duffel_api_url: str = Field(
+        default="https://api.duffel.com",
+        description="Duffel's API root (no trailing slash); another farebridge's /duffel works.",
+    )
+    duffel_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="The secret of the Duffel webhook that posts to /hooks/duffel; "
+        "unset: the endpoint refuses every event.",
+    )
+    duffel_order_timeout_seconds: float = Field(
+        default=130.0,
+        gt=0,
+        description="How long an order creation or payment at Duffel may take (Duffel "
+        "advises at least 130 s); no answer in time is an unknown outcome.",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     api_host: str = "127.0.0.1"
@@ -91,6 +111,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(name.strip() for name in value.split(",") if name.strip())
         return value
+
+    @model_validator(mode="after")
+    def _duffel_needs_a_token(self) -> Settings:
+        if "duffel" in self.providers and not (
+            self.duffel_access_token and self.duffel_access_token.get_secret_value()
+        ):
+            raise ValueError(
+                "FAREBRIDGE_PROVIDERS names duffel but FAREBRIDGE_DUFFEL_ACCESS_TOKEN is not set"
+            )
+        return self
 
 
 @cache

@@ -16,13 +16,14 @@ from datetime import date, timedelta
 
 from farebridge.bootstrap import build
 from farebridge.domain.account import Role, User
+from farebridge.domain.changes import SliceSpec
 from farebridge.domain.errors import PaymentFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order, OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
-from farebridge.services import cancellation, payments, search
+from farebridge.services import cancellation, changes, payments, search
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
@@ -55,7 +56,7 @@ def _user(deps: Dependencies) -> User:
     return user
 
 
-def _offer(deps: Dependencies, user: User, *, holdable: bool) -> Offer:
+def _offer(deps: Dependencies, user: User, *, holdable: bool, brand: str | None = None) -> Offer:
     criteria = SearchCriteria(
         (SliceRequest("JFK", "LHR", date.today() + timedelta(days=40)),),
         (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
@@ -66,11 +67,18 @@ def _offer(deps: Dependencies, user: User, *, holdable: bool) -> Offer:
     page = search.list_offers(
         deps, user=user, request_id=request.id, filters=OfferFilter(), page=PageRequest(limit=200)
     )
-    return next(o for o in page.items if not holdable or not o.requires_instant_payment)
+    return next(
+        o
+        for o in page.items
+        if (not holdable or not o.requires_instant_payment)
+        and (brand is None or o.fare_brand_name == brand)
+    )
 
 
-def _instant(deps: Dependencies, user: User, method: PaymentMethod = VISA) -> Order:
-    offer = _offer(deps, user, holdable=False)
+def _instant(
+    deps: Dependencies, user: User, method: PaymentMethod = VISA, brand: str | None = None
+) -> Order:
+    offer = _offer(deps, user, holdable=False, brand=brand)
     command = CreateOrder(
         OrderType.INSTANT,
         offer.id,
@@ -110,7 +118,40 @@ def cancel(deps: Dependencies, user: User) -> None:
     run_job_now(deps, JobKind.REFUND, f"{JobKind.REFUND.value}:{quote.id}")
 
 
+def _change(deps: Dependencies, user: User, method: PaymentMethod) -> None:
+    """Ticket an instant order, then change its flight to the dearest change offer."""
+    order = _instant(deps, user, brand="Flex")  # a fare that allows changes
+    run_job_now(deps, JobKind.TICKETING, f"{JobKind.TICKETING.value}:{order.id}")
+    first = order.slices[0]
+    request = changes.request_change(
+        deps,
+        user=user,
+        order_id=order.id,
+        remove_slice_ids=[first.id],
+        add=[SliceSpec("JFK", "LHR", date.today() + timedelta(days=42))],
+    )
+    offers = changes.list_change_offers(
+        deps, user=user, change_request_id=request.id, page=PageRequest(limit=200)
+    ).items
+    offer = max(offers, key=lambda o: o.change_total.amount)
+    assert offer.change_total.amount > 0, "a change with something to pay"
+    change = changes.create_change(deps, user=user, change_offer_id=offer.id)
+    payment = PaymentRequest(offer.change_total, method)
+    changes.confirm_change(deps, user=user, change_id=change.id, payment=payment)
+
+
+def change(deps: Dependencies, user: User) -> None:
+    _change(deps, user, VISA)
+
+
+def change_declined(deps: Dependencies, user: User) -> None:
+    with contextlib.suppress(PaymentFailed):  # the decline is the expected answer
+        _change(deps, user, DECLINED)
+
+
 FLOWS: dict[str, Callable[[Dependencies, User], None]] = {
+    "change": change,
+    "change_declined": change_declined,
     "instant": instant,
     "declined": declined,
     "hold_payment": hold_payment,

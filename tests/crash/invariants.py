@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from farebridge.store.tables import (
     cancellations,
     documents,
+    order_changes,
     orders,
     payments,
     sandbox_bookings,
@@ -45,10 +46,17 @@ def check_invariants(engine: Engine) -> Counter[str]:
     for order in order_rows.values():
         assert order.status in FINAL or order.status == "hold", f"stuck {order.status}"
 
+    change_rows = _rows(engine, order_changes)
+    assert not [c for c in change_rows if c.status == "confirming"], "a change stuck confirming"
+    _check_change_charges(change_rows, charges, refunded)
+
     # every charge has exactly one order; no order keeps two charges; no refund without one
     kept: Counter[str] = Counter()
     charged = {c.payment_id: c for c in charges}
+    change_payments = {c.payment_id for c in change_rows if c.payment_id}
     for charge in charges:
+        if charge.payment_id in change_payments:
+            continue  # checked with its change
         payment = payment_rows.get(charge.payment_id)
         assert payment is not None, "a charge with no payment row"
         order = order_rows.get(payment.order_id)
@@ -62,12 +70,15 @@ def check_invariants(engine: Engine) -> Counter[str]:
         assert amount <= charged[payment_id].amount_minor, "refunded more than charged"
     _check_cancellation_refunds(engine, order_rows, payment_rows, refunded)
 
-    # every airline booking that holds seats belongs to a live order, and seats add up
+    # every airline booking that holds seats is the booking of a live order (a change's
+    # booking belongs to the change's order), and seats add up
+    change_orders = {c.id: c.order_id for c in change_rows}
     for booking in bookings:
-        order = order_rows.get(booking.request_key)
+        order = order_rows.get(change_orders.get(booking.request_key, booking.request_key))
         assert order is not None, "an airline booking with no order"
         holding = booking.status != "cancelled"
-        assert holding == (order.status in LIVE), f"{order.status} order, booking {booking.status}"
+        current = order.status in LIVE and order.booking_reference == booking.reference
+        assert holding == current, f"{order.status} order, booking {booking.status}"
     _check_seats(engine, bookings)
     _check_tickets(engine, order_rows)
     return Counter(
@@ -77,6 +88,20 @@ def check_invariants(engine: Engine) -> Counter[str]:
         bookings_holding_seats=sum(b.status != "cancelled" for b in bookings),
         **{f"orders_{o.status}": 1 for o in order_rows.values()},
     )
+
+
+def _check_change_charges(
+    change_rows: list[Any], charges: list[Any], refunded: dict[str, int]
+) -> None:
+    """A confirmed change keeps its charge; any other change was refunded in full."""
+    charged = {c.payment_id: c for c in charges}
+    for change in change_rows:
+        charge = charged.get(change.payment_id) if change.payment_id else None
+        if charge is None:
+            continue
+        kept = charge.amount_minor - refunded[change.payment_id]
+        expected = charge.amount_minor if change.status == "confirmed" else 0
+        assert kept == expected, f"a {change.status} change kept {kept} of its charge"
 
 
 def _check_cancellation_refunds(

@@ -2,12 +2,13 @@
 
 Each case starts ``tests/crash/flow.py`` in a child process, waits for it to reach
 one step boundary of an instant order, a declined order, a hold payment,
-ticketing or a cancellation refund, and kills it with SIGKILL (no exception, no
-clean-up: a real crash). A fresh process then runs the worker's recovery sweep
-and its jobs, and ``check_invariants`` asserts: every charge has exactly one
-order, no order is charged twice, no refund without a charge, no airline booking
-without a live order, seats add up, no order or payment stuck half done. A hold
-whose payment was interrupted must still be payable.
+ticketing, a cancellation refund or an order change (ADR 0012), and kills it
+with SIGKILL (no exception, no clean-up: a real crash). A fresh process then
+runs the worker's recovery sweep and its jobs, and ``check_invariants`` asserts:
+every charge has exactly one order, no order is charged twice, no refund without
+a charge, no airline booking without a live order, seats add up, no order,
+payment or change stuck half done. A hold whose payment was interrupted must
+still be payable.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ CASES = [
     ("ticketing", "ticketing.issued"),
     ("cancel", "cancellation.confirmed"),
     ("cancel", "refund.sent"),
+    ("change", "change.recorded"),
+    ("change", "change.booked"),
+    ("change", "change.charged"),
+    ("change", "change.confirmed"),
+    ("change_declined", "change.failed"),
 ]
 CHILD_TIMEOUT_SECONDS = 60
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from farebridge.jobs.worker import Worker
 from tests.e2e.conftest import PASSPORT, travel_date
 
 V2 = {"Duffel-Version": "v2"}
@@ -274,3 +275,37 @@ def test_an_unpaid_hold_cancels_to_awaiting_payment(
     assert confirmed.status_code == 200 and confirmed.json()["data"]["confirmed_at"]
     cancelled = client.get(f"/duffel/air/orders/{order['id']}", headers=key).json()["data"]
     assert cancelled["cancellation"]["id"] == quote.json()["data"]["id"]
+
+
+def test_a_schedule_change_is_an_airline_initiated_change(
+    client: TestClient, key: dict[str, str], worker: Worker
+) -> None:
+    offer = offer_request(client, key, days=50)["offers"][0]
+    body = {
+        "data": {
+            "type": "instant",
+            "selected_offers": [offer["id"]],
+            "passengers": passengers(offer),
+            "payments": [
+                {
+                    "type": "balance",
+                    "amount": offer["total_amount"],
+                    "currency": offer["total_currency"],
+                }
+            ],
+        }
+    }
+    created = client.post(
+        "/duffel/air/orders", json=body, headers={**key, "Sandbox-Fault": "schedule_change"}
+    )
+    assert created.status_code == 201, created.text
+    order = created.json()["data"]
+    assert order["airline_initiated_changes"] == []
+    worker.drain()  # tickets, then the sync that finds the airline's change
+    shown = client.get(f"/duffel/air/orders/{order['id']}", headers=key).json()["data"]
+    [change] = shown["airline_initiated_changes"]
+    assert change["order_id"] == order["id"] and change["minutes"] == 55
+    listed = client.get(
+        f"/duffel/air/airline_initiated_changes?order_id={order['id']}", headers=key
+    ).json()["data"]
+    assert [c["id"] for c in listed] == [change["id"]]

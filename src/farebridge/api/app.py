@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from farebridge.api.dialects import Dialect, duffel, native
 from farebridge.api.dialects.native import errors as native_errors
+from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.ratelimit import RateLimiter
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
@@ -32,6 +33,7 @@ def create_app(
         "booking": RateLimiter(settings.booking_rate_limit_per_minute),
     }
     _add_meta_routes(app)
+    app.include_router(duffel_hooks.router_for(settings))
     for dialect in dialects:
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects

@@ -167,6 +167,13 @@ class AmountMismatch(InvalidState):
     title = "Amount mismatch"
 
 
+class OrderNotChangeable(InvalidState):
+    """The order's fare does not allow changes (its ``change_before_departure`` rule)."""
+
+    code = "order_not_changeable"
+    title = "Order not changeable"
+
+
 class IdempotencyKeyReused(InvalidState):
     """The ``Idempotency-Key`` was used before for a request with a different body."""
 

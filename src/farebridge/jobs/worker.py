@@ -15,6 +15,7 @@ from types import FrameType
 
 import structlog
 
+from farebridge.services.change_recovery import recover_changes
 from farebridge.services.expiry import expire_holds
 from farebridge.services.jobs import check_handler_table, run_next_job
 from farebridge.services.payments import reconcile_pending_payments
@@ -66,6 +67,7 @@ class Worker:
             ("holds.expired", expire_holds),
             ("orders.recovered", recover_orders),
             ("payments.reconciled", reconcile_pending_payments),
+            ("changes.recovered", recover_changes),
         )
         for name, step in steps:
             try:

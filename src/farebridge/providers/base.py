@@ -37,6 +37,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from farebridge.domain.fare_rules import FareRules
+from farebridge.domain.itinerary import Slice
 from farebridge.domain.money import ExchangeRates, Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
@@ -149,6 +150,29 @@ class Provider(Protocol):
         """Reserve the seats of ``offer`` (and the chosen seats) atomically, or raise
         ``OfferNoLongerAvailable`` / ``SeatUnavailable``. Calling it again with the same
         ``key`` returns the booking made the first time."""
+        ...
+
+    def change_booking(
+        self,
+        booking_reference: str,
+        offer: Offer,
+        passengers: Sequence[Passenger],
+        *,
+        key: str,
+        slices: Sequence[Slice],
+        remove_slice_ids: Sequence[str],
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
+    ) -> Booking:
+        """A new booking under ``key`` (our change id) that replaces ``booking_reference``:
+        ``slices`` are the booking's slices, ``remove_slice_ids`` the ones that ``offer``'s
+        slices replace. The seats of ``offer``'s flights are taken now (or
+        ``OfferNoLongerAvailable``); the kept flights are carried over without being
+        taken twice. Until ``cancel_booking(booking_reference)`` the old booking keeps
+        every seat it holds; cancelling it then hands the kept flights' seats to the new
+        booking and releases the removed ones. Cancelling the new booking before that
+        releases only what it took. Calling it again with the same ``key`` returns the
+        booking made the first time (``find_booking(key)`` finds it too)."""
         ...
 
     def find_booking(self, key: str) -> Booking | None:

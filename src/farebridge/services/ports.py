@@ -11,6 +11,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 from farebridge.domain.account import ApiKey, User
 from farebridge.domain.cancellation import CancellationQuote
+from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
 from farebridge.domain.money import ExchangeRate
 from farebridge.domain.offer import (
@@ -182,6 +183,15 @@ class Orders(Protocol):
     def events(self, order_id: str) -> list[OrderEvent]: ...
     def add_documents(self, order_id: str, items: Sequence[Document]) -> None: ...
     def holds_due_for_expiry(self, now: datetime, *, limit: int = 100) -> list[str]: ...
+    def replace_trip(self, order: Order, *, expected_version: int) -> bool:
+        """Store ``order``'s slices, fare, extras and booking reference (a confirmed
+        change) if the order is still at ``expected_version`` and in ``order.status``;
+        False otherwise. Bumps the version."""
+        ...
+
+    def remove_documents(self, order_id: str) -> list[str]:
+        """Delete the order's documents (void tickets); return their numbers."""
+        ...
 
 
 class Payments(Protocol):
@@ -207,6 +217,40 @@ class Cancellations(Protocol):
     def get(self, quote_id: str) -> CancellationQuote | None: ...
     def list_for_order(self, order_id: str) -> list[CancellationQuote]: ...
     def confirm(self, quote_id: str, *, now: datetime) -> bool: ...
+
+
+class Changes(Protocol):
+    """Order change requests, change offers and order changes (ADR 0012)."""
+
+    def add_request(self, request: ChangeRequest) -> None: ...
+    def get_request(self, request_id: str) -> ChangeRequest | None: ...
+    def add_offers(self, offers: Sequence[ChangeOffer]) -> None: ...
+    def get_offer(self, offer_id: str) -> ChangeOffer | None: ...
+    def list_offers(
+        self,
+        request_id: str,
+        page: PageRequest,
+        *,
+        sort: str = "change_total_amount",
+        max_connections: int | None = None,
+    ) -> Page[ChangeOffer]:
+        """``sort``: change_total_amount | total_duration (else ``ValidationFailed``)."""
+        ...
+
+    def add_change(self, change: OrderChange) -> None: ...
+    def get_change(self, change_id: str) -> OrderChange | None: ...
+    def set_status(
+        self,
+        change_id: str,
+        *,
+        from_status: OrderChangeStatus,
+        to_status: OrderChangeStatus,
+        **changes: Any,
+    ) -> bool:
+        """Compare-and-set; False when the change is no longer in ``from_status``."""
+        ...
+
+    def confirming_before(self, cutoff: datetime, *, limit: int = 100) -> list[OrderChange]: ...
 
 
 class ExchangeRateTable(Protocol):
@@ -311,6 +355,8 @@ class UnitOfWork(Protocol):
     def payments(self) -> Payments: ...
     @property
     def cancellations(self) -> Cancellations: ...
+    @property
+    def changes(self) -> Changes: ...
     @property
     def jobs(self) -> Jobs: ...
     @property

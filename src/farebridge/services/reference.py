@@ -79,11 +79,15 @@ def list_airlines(deps: Dependencies, *, page: PageRequest) -> Page[Carrier]:
     return page_by_code(deps.reference.airlines, lambda a: a.iata_code, page)
 
 
+def _by_code(items: Sequence[T], code: str, kind: str) -> T:
+    for item in items:
+        if getattr(item, "iata_code", None) == code:
+            return item
+    raise NotFound(f"No {kind} {code}.", code="not_found")
+
+
 def get_airline(deps: Dependencies, *, code: str) -> Carrier:
-    for airline in deps.reference.airlines:
-        if airline.iata_code == code:
-            return airline
-    raise NotFound(f"No airline {code}.", code="not_found")
+    return _by_code(deps.reference.airlines, code, "airline")
 
 
 def list_aircraft(deps: Dependencies, *, page: PageRequest) -> Page[Aircraft]:
@@ -91,7 +95,4 @@ def list_aircraft(deps: Dependencies, *, page: PageRequest) -> Page[Aircraft]:
 
 
 def get_aircraft(deps: Dependencies, *, code: str) -> Aircraft:
-    for aircraft in deps.reference.aircraft:
-        if aircraft.iata_code == code:
-            return aircraft
-    raise NotFound(f"No aircraft {code}.", code="not_found")
+    return _by_code(deps.reference.aircraft, code, "aircraft")

@@ -47,9 +47,12 @@ def release_booking(deps: Dependencies, payload: dict[str, Any]) -> None:
     if order is None:
         return
     provider = deps.providers.for_order(order)
-    reference = order.booking_reference
+    # An order change names its booking: the old one it replaced, or its own by key.
+    reference = payload.get("booking_reference") or (
+        "" if "booking_key" in payload else order.booking_reference
+    )
     if not reference:
-        booking = provider.find_booking(order.id)
+        booking = provider.find_booking(payload.get("booking_key", order.id))
         if booking is None or not booking.active:
             return  # nothing was booked, or it is released already
         reference = booking.reference

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from farebridge.domain.account import User
-from farebridge.domain.order import Order, OrderEvent, OrderStatus
+from farebridge.domain.order import UNCONFIRMED_STATUSES, Order, OrderEvent, OrderStatus
 from farebridge.services.ports import Dependencies
 from farebridge.services.reads import owned_order
+from farebridge.services.ticketing import enqueue_sync
 
 EVENT_TYPES = {"schedule_change": "order.schedule_changed"}
 
@@ -51,6 +52,18 @@ def _record_changes(deps: Dependencies, order: Order) -> int:
         uow.orders.mark_synced(order.id, synced_at=now)
         uow.commit()
     return len(fresh)
+
+
+def sync_order_soon(deps: Dependencies, *, order_id: str, provider: str) -> bool:
+    """Queue the sync job of an order that ``provider`` says changed (a webhook event);
+    False when there is no such confirmed order of that provider."""
+    with deps.uow() as uow:
+        order = uow.orders.get(order_id)
+        if order is None or order.provider != provider or order.status in UNCONFIRMED_STATUSES:
+            return False
+        enqueue_sync(uow, deps, order_id)
+        uow.commit()
+    return True
 
 
 def sync_order_now(deps: Dependencies, *, user: User, order_id: str) -> Order:

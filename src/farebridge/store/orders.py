@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.errors import InvalidTransition
@@ -255,6 +255,36 @@ class OrderRepository:
             .limit(limit)
         )
         return [r.id for r in rows]
+
+    def replace_trip(self, order: Order, *, expected_version: int) -> bool:
+        payload = dump(_order_codec, order)
+        for name in _LIVE_FIELDS:
+            payload.pop(name, None)
+        result = self._db.execute(
+            update(orders)
+            .where(
+                orders.c.id == order.id,
+                orders.c.version == expected_version,
+                orders.c.status == order.status.value,
+            )
+            .values(
+                payload=payload,
+                booking_reference=order.booking_reference,
+                total_amount_minor=order.total.minor,
+                total_currency=order.total.currency,
+                version=orders.c.version + 1,
+            )
+        )
+        return result.rowcount == 1
+
+    def remove_documents(self, order_id: str) -> list[str]:
+        numbers = list(
+            self._db.execute(
+                select(documents.c.unique_identifier).where(documents.c.order_id == order_id)
+            ).scalars()
+        )
+        self._db.execute(delete(documents).where(documents.c.order_id == order_id))
+        return numbers
 
 
 def _columns(changes: dict[str, Any]) -> dict[str, Any]:

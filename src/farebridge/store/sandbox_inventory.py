@@ -25,6 +25,8 @@ from farebridge.store.tables import (
     sandbox_tickets,
 )
 
+LIVE = ("active", "ticketed")
+
 
 class _NotEnoughSeats(Exception):
     """Rolls the whole booking back when one leg lacks seats."""
@@ -102,6 +104,7 @@ class SqlSandboxInventory:
                 created_at=booking.created_at,
                 faults=list(booking.faults),
                 request_key=booking.key,
+                replaces=booking.replaces,
             )
         )
         for seat in booking.seats:
@@ -141,7 +144,7 @@ class SqlSandboxInventory:
                 update(sandbox_bookings)
                 .where(
                     sandbox_bookings.c.reference == reference,
-                    sandbox_bookings.c.status.in_(("active", "ticketed")),
+                    sandbox_bookings.c.status.in_(LIVE),
                 )
                 .values(status="cancelled", cancelled_at=now)
             )
@@ -150,7 +153,8 @@ class SqlSandboxInventory:
             legs = db.execute(
                 select(sandbox_bookings.c.legs).where(sandbox_bookings.c.reference == reference)
             ).scalar_one()
-            for leg in _in_lock_order([_leg_from_json(data) for data in legs]):
+            released = self._hand_over(db, reference, [_leg_from_json(data) for data in legs])
+            for leg in _in_lock_order(released):
                 db.execute(
                     update(sandbox_inventory)
                     .where(_key_is(leg.key))
@@ -158,6 +162,45 @@ class SqlSandboxInventory:
                 )
             db.execute(delete(sandbox_seats).where(sandbox_seats.c.reference == reference))
         return True
+
+    def _hand_over(
+        self, db: Connection, reference: str, legs: list[LegReservation]
+    ) -> list[LegReservation]:
+        """Give the legs a live successor carries over (0 seats) to it, with their chosen
+        seats; return the legs left to release. The successor's row is locked first, so
+        a concurrent release of it sees the seats handed over, or none."""
+        successor = db.execute(
+            select(sandbox_bookings.c.reference, sandbox_bookings.c.legs)
+            .where(sandbox_bookings.c.replaces == reference, sandbox_bookings.c.status.in_(LIVE))
+            .with_for_update()
+        ).first()
+        if successor is None:
+            return legs
+        mine = {leg.key: leg for leg in legs}
+        carried: list[dict[str, Any]] = []
+        handed: set[LegKey] = set()
+        for data in successor.legs:
+            leg = _leg_from_json(data)
+            if leg.seats == 0 and leg.key in mine and leg.key not in handed:
+                handed.add(leg.key)
+                leg = LegReservation(leg.key, mine[leg.key].seats, leg.initially_available)
+            carried.append(_leg_json(leg))
+        db.execute(
+            update(sandbox_bookings)
+            .where(sandbox_bookings.c.reference == successor.reference)
+            .values(legs=carried)
+        )
+        for key in handed:
+            db.execute(
+                update(sandbox_seats)
+                .where(
+                    sandbox_seats.c.reference == reference,
+                    sandbox_seats.c.flight == key.flight,
+                    sandbox_seats.c.departure_on == key.departure_on,
+                )
+                .values(reference=successor.reference)
+            )
+        return [leg for leg in legs if leg.key not in handed]
 
     def chosen_seats(self, keys: Sequence[LegKey]) -> dict[LegKey, frozenset[str]]:
         found: dict[LegKey, set[str]] = {key: set() for key in keys}
@@ -241,6 +284,7 @@ def _booking(row: Row[Any]) -> SandboxBooking:
         created_at=row.created_at,
         faults=tuple(row.faults or ()),
         key=row.request_key,
+        replaces=row.replaces,
     )
 
 

@@ -238,6 +238,75 @@ cancellations = Table(
     Column("confirmed_at", Instant),
 )
 
+# --- voluntary order changes (ADR 0012) ------------------------------------------
+order_change_requests = Table(
+    "order_change_requests",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("owner_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+
+order_change_offers = Table(
+    "order_change_offers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column(
+        "change_request_id",
+        String(40),
+        ForeignKey("order_change_requests.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("order_id", String(40), nullable=False),
+    # what the customer pays, minor units of the order's currency (negative: refund)
+    Column("change_total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total_duration_minutes", Integer, nullable=False),
+    Column("connections", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Index("ix_order_change_offers_request_total", "change_request_id", "change_total_minor", "id"),
+    Index(
+        "ix_order_change_offers_request_duration",
+        "change_request_id",
+        "total_duration_minutes",
+        "id",
+    ),
+)
+
+order_changes = Table(
+    "order_changes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("change_offer_id", String(40), nullable=False),
+    Column("status", String(20), nullable=False),  # pending | confirming | confirmed | failed
+    Column("payment_id", String(40)),  # the charge of the change total, when one is due
+    Column("payment_type", String(20)),
+    Column("old_booking_reference", String(12)),  # the booking it replaces
+    Column("new_booking_reference", String(12)),
+    Column("failure_code", String(60)),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("confirming_at", Instant),
+    Column("confirmed_at", Instant),
+    Column("payload", JSON, nullable=False),
+    Index("ix_order_changes_status_confirming", "status", "confirming_at"),
+    # One change of an order is booked and charged at a time: two would each replace
+    # the same booking.
+    Index(
+        "uq_order_changes_one_confirming_per_order",
+        "order_id",
+        unique=True,
+        sqlite_where=text("status = 'confirming'"),
+        postgresql_where=text("status = 'confirming'"),
+    ),
+)
+
 exchange_rates = Table(
     "exchange_rates",
     metadata,
@@ -287,6 +356,8 @@ sandbox_bookings = Table(
     Column("faults", JSON),
     # the caller's idempotency key (our order id): one booking per key
     Column("request_key", String(60), unique=True),
+    # an order change's booking: the booking it replaces (ADR 0012)
+    Column("replaces", String(8), index=True),
 )
 
 sandbox_tickets = Table(
@@ -362,4 +433,31 @@ webhook_cursors = Table(
     metadata,
     Column("stream", String(40), primary_key=True),
     Column("last_event_id", Integer, nullable=False),
+)
+
+# --- the Duffel provider's references (providers/duffel/references.py) ----------------
+duffel_bookings = Table(
+    "duffel_bookings",
+    metadata,
+    Column("key", String(60), primary_key=True),  # our order id: one booking per key
+    Column("duffel_offer_id", String(80), nullable=False, index=True),
+    Column("duffel_order_id", String(80), unique=True),
+    Column("booking_reference", String(20), index=True),
+    Column("duffel_type", String(10), nullable=False),
+    Column("hold", Integer, nullable=False),
+    Column("amount", String(30), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("passengers", JSON, nullable=False),
+    Column("departures", JSON, nullable=False),
+    Column("cancelled", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+)
+
+duffel_webhook_events = Table(
+    "duffel_webhook_events",
+    metadata,
+    Column("event_id", String(80), primary_key=True),  # a replayed event is seen once
+    Column("type", String(80), nullable=False),
+    Column("received_at", Instant, nullable=False),
 )

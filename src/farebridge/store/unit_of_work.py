@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
+from farebridge.store.changes import ChangeRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     orders: OrderRepository
     payments: PaymentRepository
     cancellations: CancellationRepository
+    changes: ChangeRepository
     jobs: JobRepository
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.orders = OrderRepository(connection)
         self.payments = PaymentRepository(connection)
         self.cancellations = CancellationRepository(connection)
+        self.changes = ChangeRepository(connection)
         self.jobs = JobRepository(connection)
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)

@@ -15,7 +15,7 @@ from farebridge.domain.order import Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.places_data import load_places
-from farebridge.providers.sandbox.booking.inventory import LegKey, SandboxBooking
+from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SandboxBooking
 from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.providers.sandbox.world.airlines import Airline, airline_directory
 from farebridge.providers.sandbox.world.network import Network, build_network
@@ -78,10 +78,28 @@ class FakeInventory:
             booking = self.bookings.get(reference)
             if booking is None or booking.status == "cancelled":
                 return False
-            for leg in sorted(booking.legs, key=lambda leg: leg.key.flight):
+            released = self._hand_over(booking)
+            for leg in sorted(released, key=lambda leg: leg.key.flight):
                 self.available[leg.key] += leg.seats
             self.bookings[reference] = replace(booking, status="cancelled")
             return True
+
+    def _hand_over(self, booking: SandboxBooking) -> list[LegReservation]:
+        """The legs a live successor carries over (0 seats) get this booking's seats."""
+        successor = next((b for b in self.live_bookings() if b.replaces == booking.reference), None)
+        if successor is None:
+            return list(booking.legs)
+        mine = {leg.key: leg for leg in booking.legs}
+        handed = {leg.key for leg in successor.legs if leg.seats == 0 and leg.key in mine}
+        legs = tuple(
+            replace(leg, seats=mine[leg.key].seats) if leg.key in handed else leg
+            for leg in successor.legs
+        )
+        moved = tuple(hold for hold in booking.seats if hold.key in handed)
+        self.bookings[successor.reference] = replace(
+            successor, legs=legs, seats=(*successor.seats, *moved)
+        )
+        return [leg for leg in booking.legs if leg.key not in handed]
 
     def live_bookings(self) -> list[SandboxBooking]:
         return [b for b in self.bookings.values() if b.status != "cancelled"]

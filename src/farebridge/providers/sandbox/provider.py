@@ -29,7 +29,7 @@ from farebridge.domain.errors import (
     UpstreamUnavailable,
 )
 from farebridge.domain.fare_rules import FareRules
-from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.itinerary import CabinClass, Slice
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
@@ -266,6 +266,57 @@ class SandboxProvider:
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
         return _booking(stored)
 
+    def change_booking(
+        self,
+        booking_reference: str,
+        offer: Offer,
+        passengers: Sequence[Passenger],
+        *,
+        key: str,
+        slices: Sequence[Slice],
+        remove_slice_ids: Sequence[str],
+        now: datetime,
+        scenarios: frozenset[str] = NO_SCENARIOS,
+    ) -> Booking:
+        made = self._inventory.find_by_key(key)
+        if made is not None:
+            return _booking(made)
+        old = self._booking(booking_reference)
+        if old.status == "cancelled":
+            raise InvalidState(
+                f"Booking {booking_reference} is cancelled; it cannot be changed.",
+                code="booking_cancelled",
+            )
+        if any(leg.seats == 0 for leg in old.legs):
+            raise UpstreamUnavailable(
+                f"Booking {booking_reference} is still settling an earlier change; retry shortly."
+            )
+        _check_passengers(offer, passengers)
+        new_legs = self._check_bookable(offer, now=now)
+        self._order_time_faults(offer, scenarios)
+        seats = sum(1 for passenger in passengers if passenger.type.occupies_seat)
+        legs = _changed_legs(
+            old.legs,
+            slices,
+            remove_slice_ids,
+            offer,
+            [LegReservation(leg.key, seats, leg.initially_available) for leg in new_legs],
+        )
+        booking = SandboxBooking(
+            reference=self._new_reference(),
+            status="active",
+            legs=legs,
+            payment_required_by=None,
+            created_at=now,
+            faults=self._faults.deferred(scenarios),
+            key=key,
+            replaces=booking_reference,
+        )
+        stored = self._inventory.reserve(booking)
+        if stored is None:
+            raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
+        return _booking(stored)
+
     def find_booking(self, key: str) -> Booking | None:
         made = self._inventory.find_by_key(key)
         return _booking(made) if made is not None else None
@@ -477,6 +528,40 @@ def _booking(stored: SandboxBooking) -> Booking:
         payment_required_by=stored.payment_required_by,
         active=stored.status != "cancelled",
     )
+
+
+def _changed_legs(
+    old_legs: Sequence[LegReservation],
+    slices: Sequence[Slice],
+    remove_slice_ids: Sequence[str],
+    offer: Offer,
+    new_legs: Sequence[LegReservation],
+) -> tuple[LegReservation, ...]:
+    """The legs after a change, slice by slice in travel order: the kept slices' legs
+    carried over (0 seats: the old booking still holds them), the new slices' legs."""
+    if sum(len(s.segments) for s in slices) != len(old_legs):
+        raise InvalidState("The slices do not match the booking.", code="booking_mismatch")
+    if sum(len(s.segments) for s in offer.slices) != len(new_legs):
+        raise OfferNoLongerAvailable(f"Offer {offer.id} does not match its flights.")
+    removed = set(remove_slice_ids)
+    chunks: list[tuple[datetime, tuple[LegReservation, ...]]] = []
+    position = 0
+    for item in slices:
+        count = len(item.segments)
+        if item.id not in removed:
+            carried = tuple(
+                LegReservation(leg.key, 0, leg.initially_available)
+                for leg in old_legs[position : position + count]
+            )
+            chunks.append((item.departing_at, carried))
+        position += count
+    position = 0
+    for item in offer.slices:
+        count = len(item.segments)
+        chunks.append((item.departing_at, tuple(new_legs[position : position + count])))
+        position += count
+    chunks.sort(key=lambda chunk: chunk[0])
+    return tuple(leg for _, legs in chunks for leg in legs)
 
 
 def _check_passengers(offer: Offer, passengers: Sequence[Passenger]) -> None:

@@ -28,7 +28,7 @@ from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.itinerary import Carrier, Segment, Slice
 from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule, Conditions, Offer, OfferRequest, OfferService
-from farebridge.domain.order import Order, OrderService, OrderStatus, Passenger
+from farebridge.domain.order import Order, OrderEvent, OrderService, OrderStatus, Passenger
 from farebridge.domain.payment import Payment
 from farebridge.domain.places import Airport, City, PlaceDirectory, great_circle_km
 from farebridge.domain.search import OfferPassenger
@@ -36,6 +36,7 @@ from farebridge.domain.seatmap import SeatElement, SeatMap
 
 Json = dict[str, Any]
 DOCUMENT_TYPES = ["passport"]
+SCHEDULE_CHANGED = "order.schedule_changed"
 CABIN_NAMES = {
     "economy": "Economy",
     "premium_economy": "Premium Economy",
@@ -421,7 +422,35 @@ def _actions(value: Order) -> list[str]:
     return ["cancel", "change", "update"]
 
 
-def order(value: Order, places: PlaceDirectory, cancellation: Json | None = None) -> Json:
+def airline_initiated_change(event: OrderEvent) -> Json:
+    """A schedule change the airline made, as Duffel's airline-initiated change. The
+    itinerary itself is not retimed yet, so ``added``/``removed`` stay empty and the
+    change is described by farebridge's ``flight``, ``minutes`` and ``message``."""
+    data = event.data
+    return {
+        "id": f"aic_{data.get('change_id', '')}",
+        "order_id": event.order_id,
+        "created_at": instant(event.occurred_at),
+        "updated_at": instant(event.occurred_at),
+        "action_taken": None,
+        "action_taken_at": None,
+        "available_actions": [],
+        "added": [],
+        "removed": [],
+        "travel_agent_ticket": None,
+        "flight": data.get("flight"),
+        "departure_on": data.get("departure_on"),
+        "minutes": data.get("minutes"),
+        "message": data.get("message"),
+    }
+
+
+def order(
+    value: Order,
+    places: PlaceDirectory,
+    cancellation: Json | None = None,
+    events: list[OrderEvent] | None = None,
+) -> Json:
     passenger_ids = [p.id for p in value.passengers]
     seats = {
         (s.segment_id, s.passenger_id): s
@@ -484,7 +513,9 @@ def order(value: Order, places: PlaceDirectory, cancellation: Json | None = None
         "slices": slices,
         "users": [],
         "cancellation": cancellation,
-        "airline_initiated_changes": [],
+        "airline_initiated_changes": [
+            airline_initiated_change(e) for e in events or [] if e.type == SCHEDULE_CHANGED
+        ],
         "changes": [],
     }
 

@@ -202,3 +202,41 @@ class CancelBody(RequestModel):
 
 class ConfirmCancelBody(RequestModel):
     cancellation_id: str
+
+
+# --- order changes (ADR 0012) ---------------------------------------------------
+class ChangeRemoveSliceBody(RequestModel):
+    slice_id: str = Field(description="A slice of the order to take away")
+
+
+class ChangeAddSliceBody(RequestModel):
+    origin: IataCode = Field(description="Airport or city IATA code, e.g. JFK or LON")
+    destination: IataCode
+    departure_date: date
+    cabin_class: CabinClass = CabinClass.ECONOMY
+
+
+class ChangeSlicesBody(RequestModel):
+    remove: Annotated[list[ChangeRemoveSliceBody], Field(min_length=1, max_length=6)]
+    add: Annotated[list[ChangeAddSliceBody], Field(min_length=1, max_length=6)]
+
+
+class OrderChangeRequestBody(RequestModel):
+    order_id: str
+    slices: ChangeSlicesBody
+
+
+class OrderChangeBody(RequestModel):
+    selected_order_change_offer: str = Field(description="An order change offer id (oco_…)")
+
+
+class ChangePaymentBody(PaymentMethodFields):
+    amount: Amount
+    currency: Currency
+
+
+class ConfirmChangeBody(RequestModel):
+    payment: ChangePaymentBody | None = Field(
+        default=None,
+        description="Exactly the change's change_total_amount; leave out when nothing is due",
+    )

@@ -24,7 +24,7 @@ class LegKey:
 @dataclass(frozen=True, slots=True)
 class LegReservation:
     key: LegKey
-    seats: int  # seats to take (passengers who occupy a seat)
+    seats: int  # seats to take (passengers who occupy a seat); 0: carried over (below)
     initially_available: int  # availability to materialise if the row is new
 
 
@@ -47,6 +47,9 @@ class SandboxBooking:
     faults: tuple[str, ...] = ()  # scripted faults that fire later (faults.DEFERRED)
     seats: tuple[SeatHold, ...] = ()
     key: str | None = None  # the caller's idempotency key (our order id); unique
+    # A change's booking: the booking it replaces. Its legs with 0 seats are the
+    # flights carried over from that booking, whose seats it hands over when released.
+    replaces: str | None = None
 
 
 class SandboxInventory(Protocol):
@@ -70,7 +73,9 @@ class SandboxInventory(Protocol):
 
     def release(self, reference: str, *, now: datetime) -> bool:
         """Cancel an active or ticketed booking and give its seats (and chosen seats)
-        back, once, taking the legs in the same order as ``reserve``.
+        back, once, taking the legs in the same order as ``reserve``. When a live
+        booking ``replaces`` this one, the legs it carries over (0 seats) get this
+        booking's seats and chosen seats instead, in the same transaction.
         Return False when it was already cancelled or does not exist."""
         ...
 

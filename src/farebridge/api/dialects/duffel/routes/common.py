@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
+from farebridge.services.ports import PageRequest
+
 Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+def paging(after: str | None = None, before: str | None = None, limit: Limit = 50) -> PageRequest:
+    """Duffel's cursors: ``limit`` 1-200 (default 50), ``after`` / ``before`` from ``meta``."""
+    return PageRequest(after, before, limit)
+
+
+Paging = Annotated[PageRequest, Depends(paging)]
 
 
 class Data(BaseModel):

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
 from farebridge.api.dialects.duffel import present
 from farebridge.api.dialects.duffel.errors import responses
-from farebridge.api.dialects.duffel.routes.common import Data, DataList, Limit, name_fields
+from farebridge.api.dialects.duffel.routes.common import Data, DataList, Limit, Paging, name_fields
 from farebridge.api.dialects.duffel.schemas import (
     CancellationBody,
     OrderBody,
@@ -27,9 +27,9 @@ from farebridge.domain.money import Money
 from farebridge.domain.order import IdentityDocument, Order, OrderStatus, OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import OfferPassenger
-from farebridge.services import cancellation, orders, payments, search
+from farebridge.services import cancellation, orders, payments, search, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest
-from farebridge.services.ports import Dependencies, OrderFilter, PageRequest
+from farebridge.services.ports import Dependencies, OrderFilter
 
 router = APIRouter(tags=["orders"])
 BOOKING = [Depends(limit("booking"))]
@@ -94,7 +94,8 @@ def _order(deps: Dependencies, user: User, order: Order) -> dict[str, object]:
         confirmed = [q for q in quotes if q.confirmed_at is not None]
         if confirmed:
             shown_cancellation = present.cancellation(confirmed[-1], _paid_with(deps, user, order))
-    return present.order(order, deps.places, shown_cancellation)
+    events = sync.list_order_events(deps, user=user, order_id=order.id)
+    return present.order(order, deps.places, shown_cancellation, events)
 
 
 @router.post(
@@ -142,9 +143,7 @@ def create_order(
 def list_orders(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
     awaiting_payment: bool | None = None,
     booking_reference: Annotated[str | None, Query(max_length=12)] = None,
     offer_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -154,10 +153,8 @@ def list_orders(
     filters = OrderFilter(
         awaiting_payment=awaiting_payment, booking_reference=booking_reference, offer_id=offer_id
     )
-    page = orders.list_orders(
-        services, user=user, page=PageRequest(after, before, limit), filters=filters
-    )
-    return JSONResponse(page_of([present.order(o, services.places) for o in page.items], page))
+    page = orders.list_orders(services, user=user, page=paging, filters=filters)
+    return JSONResponse(page_of([_order(services, user, o) for o in page.items], page))
 
 
 @router.get("/air/orders/{order_id}", response_model=Data, responses=responses(404))
@@ -264,4 +261,19 @@ def list_cancellations(
     quotes, order = cancellation.list_cancellations(services, user=user, order_id=order_id)
     paid_with = _paid_with(services, user, order)
     shown = [present.cancellation(q, paid_with) for q in quotes]
+    return JSONResponse(whole_list(shown, limit))
+
+
+@router.get("/air/airline_initiated_changes", response_model=DataList, responses=responses(404))
+def list_airline_initiated_changes(
+    services: ServicesDep,
+    user: CurrentUser,
+    order_id: Annotated[str, Query(min_length=1, max_length=64)],
+    limit: Limit = 50,
+) -> JSONResponse:
+    """The schedule changes the airline made to an order (accepting them is not served)."""
+    events = sync.list_order_events(services, user=user, order_id=order_id)
+    shown = [
+        present.airline_initiated_change(e) for e in events if e.type == present.SCHEDULE_CHANGED
+    ]
     return JSONResponse(whole_list(shown, limit))

@@ -8,10 +8,9 @@ from fastapi.responses import JSONResponse
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.duffel import present
 from farebridge.api.dialects.duffel.errors import responses
-from farebridge.api.dialects.duffel.routes.common import Data, DataList, Limit
+from farebridge.api.dialects.duffel.routes.common import Data, DataList, Paging
 from farebridge.api.dialects.duffel.wire import code_of, data, page_of
 from farebridge.services import reference
-from farebridge.services.ports import PageRequest
 
 router = APIRouter(tags=["supporting resources"])
 
@@ -25,12 +24,10 @@ def _code(given: str, prefix: str) -> str:
 def list_airports(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
 ) -> JSONResponse:
     """Every airport, by IATA code."""
-    page = reference.list_airports(services, page=PageRequest(after, before, limit))
+    page = reference.list_airports(services, page=paging)
     return JSONResponse(page_of([present.airport(a, services.places) for a in page.items], page))
 
 
@@ -44,12 +41,10 @@ def get_airport(airport_id: str, services: ServicesDep, user: CurrentUser) -> JS
 def list_airlines(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
 ) -> JSONResponse:
     """Every airline the engine knows, by IATA code."""
-    page = reference.list_airlines(services, page=PageRequest(after, before, limit))
+    page = reference.list_airlines(services, page=paging)
     return JSONResponse(page_of([present.carrier(a) for a in page.items], page))
 
 
@@ -63,12 +58,10 @@ def get_airline(airline_id: str, services: ServicesDep, user: CurrentUser) -> JS
 def list_aircraft(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
 ) -> JSONResponse:
     """Every aircraft type the engine knows, by IATA code."""
-    page = reference.list_aircraft(services, page=PageRequest(after, before, limit))
+    page = reference.list_aircraft(services, page=paging)
     return JSONResponse(page_of([present.aircraft(a) for a in page.items], page))
 
 

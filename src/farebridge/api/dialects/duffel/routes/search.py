@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
 from farebridge.api.dialects.duffel import present
 from farebridge.api.dialects.duffel.errors import responses
-from farebridge.api.dialects.duffel.routes.common import Data, DataArray, DataList, Limit
+from farebridge.api.dialects.duffel.routes.common import Data, DataArray, DataList, Paging
 from farebridge.api.dialects.duffel.schemas import OfferRequestBody, OfferRequestData
 from farebridge.api.dialects.duffel.schemas import TimeWindow as TimeWindowBody
 from farebridge.api.dialects.duffel.wire import data, page_of
@@ -138,12 +138,10 @@ def get_offer_request(
 def list_offer_requests(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
 ) -> JSONResponse:
     """The caller's searches, newest first (without their offers)."""
-    page = search.list_offer_requests(services, user=user, page=PageRequest(after, before, limit))
+    page = search.list_offer_requests(services, user=user, page=paging)
     shown = [present.offer_request(r, services.places, []) for r in page.items]
     return JSONResponse(page_of(shown, page))
 
@@ -153,9 +151,7 @@ def list_offers(
     services: ServicesDep,
     user: CurrentUser,
     offer_request_id: Annotated[str, Query(min_length=1, max_length=64)],
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
     sort: Literal["total_amount", "total_duration"] | None = None,
     max_connections: Annotated[int | None, Query(ge=0, le=2)] = None,
 ) -> JSONResponse:
@@ -166,7 +162,7 @@ def list_offers(
         user=user,
         request_id=offer_request_id,
         filters=filters,
-        page=PageRequest(after, before, limit),
+        page=paging,
     )
     return JSONResponse(page_of([present.offer(o, services.places) for o in page.items], page))
 

@@ -9,12 +9,11 @@ from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.duffel.errors import responses
-from farebridge.api.dialects.duffel.routes.common import Data, DataList, Limit
+from farebridge.api.dialects.duffel.routes.common import Data, DataList, Paging
 from farebridge.api.dialects.duffel.schemas import WebhookBody, WebhookUpdateBody
 from farebridge.api.dialects.duffel.wire import data, instant, page_of
 from farebridge.domain.webhooks import Webhook
 from farebridge.services import webhooks
-from farebridge.services.ports import PageRequest
 
 router = APIRouter(tags=["webhooks"])
 
@@ -47,11 +46,9 @@ def create_webhook(body: WebhookBody, services: ServicesDep, user: CurrentUser) 
 def list_webhooks(
     services: ServicesDep,
     user: CurrentUser,
-    after: str | None = None,
-    before: str | None = None,
-    limit: Limit = 50,
+    paging: Paging,
 ) -> JSONResponse:
-    page = webhooks.list_webhooks(services, user=user, page=PageRequest(after, before, limit))
+    page = webhooks.list_webhooks(services, user=user, page=paging)
     return JSONResponse(page_of([_webhook(w) for w in page.items], page))
 
 

@@ -1,0 +1,1 @@
+"""Webhooks that upstreams post to us (``/hooks/<provider>``)."""

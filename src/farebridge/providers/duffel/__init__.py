@@ -1,0 +1,1 @@
+"""Duffel (API v2) as an upstream provider; see provider.py."""
