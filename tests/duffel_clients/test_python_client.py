@@ -313,3 +313,63 @@ def test_booking_faults(duffel_url: str, api_key: str, fault: str, code: str) ->
     assert refused.value.meta["status"] == 422
     del duffel.orders.http_session.headers["Sandbox-Fault"]
     assert list(duffel.orders.list()) == []
+
+
+def test_change_a_flight(duffel_url: str, api_key: str) -> None:
+    """Book, wait for tickets, move the flight two days later, pay the difference."""
+    duffel = client(duffel_url, api_key)
+    request = search(duffel, "LHR", "JFK", days=35)
+    offers = list(duffel.offers.list(request.id))
+    changeable = next(o for o in offers if o.conditions.change_before_departure.allowed)
+    offer = duffel.offers.get(changeable.id)
+    order = (
+        duffel.orders.create()
+        .passengers(passengers_for(offer))
+        .selected_offers([offer.id])
+        .payments([balance(offer.total_amount, offer.total_currency)])
+        .execute()
+    )
+    wait_for_tickets(duffel, order.id)
+    old = order.slices[0]
+    later = date.fromisoformat(old.segments[0].departing_at.date().isoformat()) + timedelta(days=2)
+    change_request = (
+        duffel.order_change_requests.create(order.id)
+        .slices(
+            {
+                "add": [
+                    {
+                        "origin": old.segments[0].origin.iata_code,
+                        "destination": old.segments[-1].destination.iata_code,
+                        "departure_date": later.isoformat(),
+                        "cabin_class": "economy",
+                    }
+                ],
+                "remove": [{"slice_id": old.id}],
+            }
+        )
+        .execute()
+    )
+    assert change_request.order_id == order.id
+    change_offers = list(duffel.order_change_offers.list(change_request.id))
+    assert change_offers, "the new date has flights"
+    chosen = change_offers[0]
+    assert duffel.order_change_offers.get(chosen.id).id == chosen.id
+    assert chosen.slices.add and chosen.slices.remove, "its slices survive the parsing"
+    change = duffel.order_changes.create(chosen.id)
+    assert change.confirmed_at is None
+    due = Decimal(change.change_total_amount)
+    confirmed = duffel.order_changes.confirm(
+        change.id, balance(max(due, Decimal("0.00")), change.change_total_currency)
+    )
+    assert confirmed.confirmed_at is not None
+    assert duffel.order_changes.get(change.id).confirmed_at is not None
+    changed = wait_for_tickets(duffel, order.id)
+    assert changed.slices[0].id != old.id
+    assert changed.slices[0].segments[0].departing_at.date() == later
+    assert Decimal(changed.total_amount) == Decimal(change.new_total_amount)
+
+    with pytest.raises(ApiError) as twice:
+        duffel.order_changes.confirm(
+            change.id, balance(max(due, Decimal("0.00")), change.change_total_currency)
+        )
+    assert twice.value.meta["status"] == 422

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, Header
 from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
 from farebridge.api.dialects.duffel import errors
 from farebridge.api.dialects.duffel.errors import DuffelError
-from farebridge.api.dialects.duffel.routes import orders, reference, search, webhooks
+from farebridge.api.dialects.duffel.routes import changes, orders, reference, search, webhooks
 
 VERSIONS = ("v1", "v2")
 
@@ -46,7 +46,7 @@ def build() -> FastAPI:
             Depends(sandbox_scenarios),
         ],
     )
-    for module in (search, orders, reference, webhooks):
+    for module in (search, orders, changes, reference, webhooks):
         app.include_router(module.router)
     errors.install(app)
     return app

@@ -25,6 +25,7 @@ from farebridge.api.dialects.duffel.wire import (
 )
 from farebridge.domain import itinerary
 from farebridge.domain.cancellation import CancellationQuote
+from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange
 from farebridge.domain.itinerary import Carrier, Segment, Slice
 from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule, Conditions, Offer, OfferRequest, OfferService
@@ -607,3 +608,94 @@ def seat_map(value: SeatMap) -> Json:
 
 def money_of(text: str, currency: str) -> Money:
     return Money.of(Decimal(text), currency)
+
+
+# --- order changes ---------------------------------------------------------------------
+
+
+def _change_slices(
+    removed: tuple[Slice, ...], added: tuple[Slice, ...], order_: Order, places: PlaceDirectory
+) -> Json:
+    passenger_ids = [p.id for p in order_.passengers]
+    return {
+        "add": [slice_(s, places, passenger_ids, order_.conditions) for s in added],
+        "remove": [slice_(s, places, passenger_ids, order_.conditions) for s in removed],
+    }
+
+
+def change_refund_to(change_total: Money, paid_with: str | None) -> str | None:
+    if change_total.amount >= 0:
+        return None
+    return paid_with if paid_with in ("balance", "card", "arc_bsp_cash") else "balance"
+
+
+def order_change_offer(
+    value: ChangeOffer, order_: Order, places: PlaceDirectory, paid_with: str | None
+) -> Json:
+    return {
+        "id": value.id,
+        "order_change_request_id": value.change_request_id,
+        "order_change_id": None,
+        "live_mode": False,
+        "created_at": instant(value.created_at),
+        "updated_at": instant(value.updated_at),
+        "expires_at": instant(value.expires_at),
+        "change_total_amount": amount(value.change_total),
+        "change_total_currency": value.change_total.currency,
+        "new_total_amount": amount(value.new_total),
+        "new_total_currency": value.new_total.currency,
+        "penalty_amount": amount(value.penalty),
+        "penalty_currency": value.penalty.currency,
+        "penalty_total_amount": amount(value.penalty),
+        "penalty_total_currency": value.penalty.currency,
+        "refund_to": change_refund_to(value.change_total, paid_with),
+        "slices": _change_slices(value.removed, value.added, order_, places),
+    }
+
+
+def order_change_request(
+    value: ChangeRequest, offers: list[Json], order_: Order, places: PlaceDirectory
+) -> Json:
+    return {
+        "id": value.id,
+        "order_id": value.order_id,
+        "live_mode": False,
+        "created_at": instant(value.created_at),
+        "updated_at": instant(value.updated_at),
+        "slices": {
+            "add": [
+                {
+                    "origin": s.origin,
+                    "destination": s.destination,
+                    "departure_date": s.departure_date.isoformat(),
+                    "cabin_class": s.cabin_class.value,
+                }
+                for s in value.add
+            ],
+            "remove": [{"slice_id": slice_id} for slice_id in value.remove_slice_ids],
+        },
+        "order_change_offers": offers,
+    }
+
+
+def order_change(
+    value: OrderChange, order_: Order, places: PlaceDirectory, paid_with: str | None
+) -> Json:
+    return {
+        "id": value.id,
+        "order_id": value.order_id,
+        "order_change_offer_id": value.change_offer_id,
+        "live_mode": False,
+        "status": value.status.value,
+        "created_at": instant(value.created_at),
+        "expires_at": instant(value.expires_at),
+        "confirmed_at": optional_instant(value.confirmed_at),
+        "change_total_amount": amount(value.change_total),
+        "change_total_currency": value.change_total.currency,
+        "new_total_amount": amount(value.new_total),
+        "new_total_currency": value.new_total.currency,
+        "penalty_total_amount": amount(value.penalty),
+        "penalty_total_currency": value.penalty.currency,
+        "refund_to": change_refund_to(value.change_total, paid_with),
+        "slices": _change_slices(value.removed, value.added, order_, places),
+    }

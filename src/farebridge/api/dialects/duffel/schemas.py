@@ -154,3 +154,44 @@ class WebhookUpdateData(Lenient):
 
 class WebhookUpdateBody(Lenient):
     data: WebhookUpdateData
+
+
+class ChangeAdd(Lenient):
+    origin: Code
+    destination: Code
+    departure_date: date
+    cabin_class: Literal["economy", "premium_economy", "business", "first"] = "economy"
+
+
+class ChangeRemove(Lenient):
+    slice_id: Id
+
+
+class ChangeSlices(Lenient):
+    add: Annotated[list[ChangeAdd], Field(max_length=4)] = []
+    remove: Annotated[list[ChangeRemove], Field(max_length=4)] = []
+
+
+class ChangeRequestData(Lenient):
+    order_id: Id
+    slices: ChangeSlices
+
+
+class ChangeRequestBody(Lenient):
+    data: ChangeRequestData
+
+
+class ChangeData(Lenient):
+    selected_order_change_offer: Id
+
+
+class ChangeBody(Lenient):
+    data: ChangeData
+
+
+class ConfirmChangeData(Lenient):
+    payment: PaymentFields | None = None
+
+
+class ConfirmChangeBody(Lenient):
+    data: ConfirmChangeData = ConfirmChangeData()

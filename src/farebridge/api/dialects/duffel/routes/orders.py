@@ -35,14 +35,14 @@ router = APIRouter(tags=["orders"])
 BOOKING = [Depends(limit("booking"))]
 
 
-def _money(amount: str, currency: str, field: str) -> Money:
+def money_of(amount: str, currency: str, field: str) -> Money:
     try:
         return Money.of(amount, currency)
     except ValueError as exc:
         raise ValidationFailed(str(exc), field=field, code="validation_format") from exc
 
 
-def _method(given: PaymentFields, field: str) -> PaymentMethod:
+def payment_method(given: PaymentFields, field: str) -> PaymentMethod:
     if given.type == "card":
         if not given.three_d_secure_session_id:
             raise ValidationFailed(
@@ -82,7 +82,7 @@ def _passenger(given: OrderPassenger, kinds: dict[str, OfferPassenger], index: i
     )
 
 
-def _paid_with(deps: Dependencies, user: User, order: Order) -> str | None:
+def paid_with(deps: Dependencies, user: User, order: Order) -> str | None:
     paid = payments.payment_of(deps, user=user, order_id=order.id)
     return None if paid is None else paid.method.type.value
 
@@ -93,7 +93,7 @@ def _order(deps: Dependencies, user: User, order: Order) -> dict[str, object]:
         quotes, _ = cancellation.list_cancellations(deps, user=user, order_id=order.id)
         confirmed = [q for q in quotes if q.confirmed_at is not None]
         if confirmed:
-            shown_cancellation = present.cancellation(confirmed[-1], _paid_with(deps, user, order))
+            shown_cancellation = present.cancellation(confirmed[-1], paid_with(deps, user, order))
     events = sync.list_order_events(deps, user=user, order_id=order.id)
     return present.order(order, deps.places, shown_cancellation, events)
 
@@ -124,8 +124,8 @@ def create_order(
     payment = None
     if given.payments:
         first = given.payments[0]
-        amount = _money(first.amount, first.currency, "payments[0].amount")
-        payment = PaymentRequest(amount, _method(first, "payments[0]"))
+        amount = money_of(first.amount, first.currency, "payments[0].amount")
+        payment = PaymentRequest(amount, payment_method(first, "payments[0]"))
     command = CreateOrder(
         type=OrderType.HOLD if hold else OrderType.INSTANT,
         offer_id=offer_id,
@@ -194,8 +194,8 @@ def create_payment(
         services,
         user=user,
         order_id=body.data.order_id,
-        amount=_money(given.amount, given.currency, "amount"),
-        method=_method(given, "payment"),
+        amount=money_of(given.amount, given.currency, "amount"),
+        method=payment_method(given, "payment"),
     )
     return JSONResponse(data(present.payment(paid, given.type)), status_code=201)
 
@@ -215,7 +215,7 @@ def quote_cancellation(
     quote = cancellation.quote_cancellation(
         services, user=user, order_id=order.id, reason="requested_by_customer"
     )
-    shown = present.cancellation(quote, _paid_with(services, user, order))
+    shown = present.cancellation(quote, paid_with(services, user, order))
     return JSONResponse(data(shown), status_code=201)
 
 
@@ -234,7 +234,7 @@ def confirm_cancellation(
     order, quote = cancellation.confirm_cancellation(
         services, user=user, order_id=order.id, quote_id=quote.id
     )
-    return JSONResponse(data(present.cancellation(quote, _paid_with(services, user, order))))
+    return JSONResponse(data(present.cancellation(quote, paid_with(services, user, order))))
 
 
 @router.get(
@@ -246,7 +246,7 @@ def get_cancellation(
     quote, order = cancellation.get_cancellation(
         services, user=user, cancellation_id=cancellation_id
     )
-    return JSONResponse(data(present.cancellation(quote, _paid_with(services, user, order))))
+    return JSONResponse(data(present.cancellation(quote, paid_with(services, user, order))))
 
 
 @router.get("/air/order_cancellations", response_model=DataList, responses=responses(404))
@@ -259,8 +259,8 @@ def list_cancellations(
 ) -> JSONResponse:
     """The cancellations (quotes and the confirmed one) of an order, oldest first."""
     quotes, order = cancellation.list_cancellations(services, user=user, order_id=order_id)
-    paid_with = _paid_with(services, user, order)
-    shown = [present.cancellation(q, paid_with) for q in quotes]
+    paid = paid_with(services, user, order)
+    shown = [present.cancellation(q, paid) for q in quotes]
     return JSONResponse(whole_list(shown, limit))
 
 
