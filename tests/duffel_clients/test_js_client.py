@@ -34,11 +34,6 @@ KNOWN_GAPS: dict[str, tuple[str, str, str]] = {
         "@duffel/api 4.x orders.update(id, {metadata}) sends PATCH /air/orders/{id} with "
         '{"data": {"options": {"metadata": {...}}}}; the dialect wants data.metadata',
     ),
-    "change": (
-        "orderChangeRequests.create",
-        "404",
-        "POST /air/order_change_requests: the dialect has no order changes yet",
-    ),
     "webhooks": (
         "webhooks.ping",
         "TypeError",
