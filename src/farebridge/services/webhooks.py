@@ -128,14 +128,16 @@ def update_webhook(
     return updated
 
 
-def delete_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> None:
+def delete_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> Webhook:
+    """Delete a webhook; deliveries still queued for it are dropped. Returns what it was."""
     with deps.uow() as uow:
-        _owned(uow, user, webhook_id)
+        found = _owned(uow, user, webhook_id)
         uow.webhooks.delete(webhook_id)
         uow.commit()
+    return found
 
 
-def ping_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> None:
+def ping_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> Webhook:
     """Send a ``ping.triggered`` event to the webhook now (retried if it fails)."""
     now = deps.clock.now()
     event_id = new_id("wev")
@@ -152,6 +154,7 @@ def ping_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> None:
         )
         uow.commit()
     run_job_now(deps, JobKind.DELIVER_WEBHOOK, key)
+    return webhook
 
 
 def _event(

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
@@ -109,8 +116,29 @@ class OrderBody(Lenient):
     data: OrderData
 
 
-class OrderUpdateData(Lenient):
+class OrderUpdateOptions(Lenient):
     metadata: Metadata
+
+
+class OrderUpdateData(Lenient):
+    """``{"metadata": …}`` as Duffel documents it, or ``{"options": {"metadata": …}}`` as
+    the JavaScript client (4.x) sends it."""
+
+    metadata: Metadata | None = None
+    options: OrderUpdateOptions | None = None
+
+    @model_validator(mode="after")
+    def _one_metadata(self) -> OrderUpdateData:
+        if self.metadata is None and self.options is None:
+            raise ValueError("metadata is required")
+        return self
+
+    @property
+    def new_metadata(self) -> dict[str, str]:
+        if self.metadata is not None:
+            return dict(self.metadata)
+        assert self.options is not None
+        return dict(self.options.metadata)
 
 
 class OrderUpdateBody(Lenient):

@@ -171,7 +171,7 @@ def update_order(
     """Replace the order's metadata."""
     current = orders.get_order(services, user=user, order_id=order_id)
     changes: dict[str, object] = dict.fromkeys(current.metadata)
-    changes.update(body.data.metadata)
+    changes.update(body.data.new_metadata)
     order = orders.update_order_metadata(services, user=user, order_id=order_id, metadata=changes)
     return JSONResponse(data(_order(services, user, order)))
 

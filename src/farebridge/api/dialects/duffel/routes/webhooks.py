@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, ServicesDep
@@ -68,21 +68,20 @@ def update_webhook(
     return JSONResponse(data(_webhook(updated)))
 
 
-@router.delete(
-    "/air/webhooks/{webhook_id}", status_code=204, response_class=Response, responses=responses(404)
-)
-def delete_webhook(webhook_id: str, services: ServicesDep, user: CurrentUser) -> Response:
-    webhooks.delete_webhook(services, user=user, webhook_id=webhook_id)
-    return Response(status_code=204)
+# Delete and ping answer 200 with the webhook rather than an empty 204: the JavaScript
+# client parses every successful body as JSON, and the Python client ignores the body.
+
+
+@router.delete("/air/webhooks/{webhook_id}", response_model=Data, responses=responses(404))
+def delete_webhook(webhook_id: str, services: ServicesDep, user: CurrentUser) -> JSONResponse:
+    deleted = webhooks.delete_webhook(services, user=user, webhook_id=webhook_id)
+    return JSONResponse(data(_webhook(deleted)))
 
 
 @router.post(
-    "/air/webhooks/{webhook_id}/actions/ping",
-    status_code=204,
-    response_class=Response,
-    responses=responses(404),
+    "/air/webhooks/{webhook_id}/actions/ping", response_model=Data, responses=responses(404)
 )
-def ping_webhook(webhook_id: str, services: ServicesDep, user: CurrentUser) -> Response:
+def ping_webhook(webhook_id: str, services: ServicesDep, user: CurrentUser) -> JSONResponse:
     """Send a ``ping.triggered`` event to the webhook now. Needs no body."""
-    webhooks.ping_webhook(services, user=user, webhook_id=webhook_id)
-    return Response(status_code=204)
+    pinged = webhooks.ping_webhook(services, user=user, webhook_id=webhook_id)
+    return JSONResponse(data(_webhook(pinged)))
