@@ -27,20 +27,7 @@ TIMEOUT_SECONDS = 240
 # fails at, how: the HTTP status or the JavaScript error, why). Such a flow is an expected
 # failure only when it fails at exactly that step in exactly that way; once it passes,
 # the test fails until its line here is deleted (a strict xfail).
-KNOWN_GAPS: dict[str, tuple[str, str, str]] = {
-    "update_metadata": (
-        "orders.update (metadata)",
-        "422",
-        "@duffel/api 4.x orders.update(id, {metadata}) sends PATCH /air/orders/{id} with "
-        '{"data": {"options": {"metadata": {...}}}}; the dialect wants data.metadata',
-    ),
-    "webhooks": (
-        "webhooks.ping",
-        "TypeError",
-        "the dialect answers 204 with no body; the JS client reads every 2xx body as JSON "
-        "('errors' in body) and throws (DELETE /air/webhooks/{id} likewise)",
-    ),
-}
+KNOWN_GAPS: dict[str, tuple[str, str, str]] = {}
 
 
 def failure_signature(failed: dict[str, Any]) -> str:
