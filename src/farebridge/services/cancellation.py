@@ -31,7 +31,7 @@ def quote_cancellation(
         order = owned_order(uow, user, order_id)
         refund, penalty = quote_refund(order, now=now)
         quote = CancellationQuote(
-            id=new_id("ocr"),
+            id=new_id("ore"),
             order_id=order.id,
             order_status=order.status,
             refund=refund,
