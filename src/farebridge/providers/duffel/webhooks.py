@@ -9,14 +9,23 @@ replayed later; a replay inside the window is caught by its event id.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-SIGNATURE_HEADER = "X-Duffel-Signature"
+from farebridge.domain.webhooks import SIGNATURE_HEADER, signature
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "DuffelEvent",
+    "InvalidSignature",
+    "parse_event",
+    "sign",
+    "verify_signature",
+]
+
 DEFAULT_TOLERANCE = timedelta(minutes=5)
 # Events about an order: each makes us sync the order that owns it.
 ORDER_EVENTS = frozenset(
@@ -48,9 +57,8 @@ class DuffelEvent:
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
-    """The header value Duffel would send (for tests and for a dialect that signs)."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
+    """The header value Duffel would send: the scheme farebridge's own webhooks use."""
+    return signature(secret, body, timestamp)
 
 
 def verify_signature(
