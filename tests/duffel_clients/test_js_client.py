@@ -23,21 +23,6 @@ FLOWS = JS_DIR / "flows.mjs"
 CLIENT = JS_DIR / "node_modules" / "@duffel" / "api" / "package.json"
 TIMEOUT_SECONDS = 240
 
-# Flows that stop at a step the Duffel dialect does not serve yet: flow -> (the step it
-# fails at, how: the HTTP status or the JavaScript error, why). Such a flow is an expected
-# failure only when it fails at exactly that step in exactly that way; once it passes,
-# the test fails until its line here is deleted (a strict xfail).
-KNOWN_GAPS: dict[str, tuple[str, str, str]] = {}
-
-
-def failure_signature(failed: dict[str, Any]) -> str:
-    """``"404"`` for an HTTP error, else the JavaScript error's kind (``TypeError``)."""
-    error = failed.get("error") or {}
-    if error.get("status") is not None:
-        return str(error["status"])
-    return str(error.get("kind", "check"))
-
-
 # A machine without Node.js skips these tests, as one without Chromium skips the browser
 # test; CI sets FAREBRIDGE_REQUIRE_NODE=1 (in .ci/run), so there a missing Node fails.
 pytestmark = pytest.mark.skipif(
@@ -79,15 +64,9 @@ def run_flow(flow: str, duffel_url: str, api_key: str) -> dict[str, Any]:
             f"flow {flow} printed no JSON report (exit {done.returncode}).\n"
             f"stdout: {done.stdout[-3000:]}\nstderr: {done.stderr[-3000:]}"
         )
-    gap = KNOWN_GAPS.get(flow)
     if done.returncode != 0 or not report.get("ok"):
-        failed = report.get("failed") or {}
-        if gap is not None and (failed.get("step"), failure_signature(failed)) == gap[:2]:
-            pytest.xfail(f"known dialect gap at {gap[0]!r} ({gap[1]}): {gap[2]}")
-        details = json.dumps(failed, indent=1)[:6000]
+        details = json.dumps(report.get("failed") or {}, indent=1)[:6000]
         pytest.fail(f"flow {flow} failed (exit {done.returncode}):\n{details}")
-    if gap is not None:
-        pytest.fail(f"flow {flow} passes now: delete its KNOWN_GAPS entry ({gap[0]!r})")
     assert report["flow"] == flow
     assert report["checks"], "the flow checked nothing"
     assert all(c["ok"] for c in report["checks"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from farebridge.domain.places import Airport
+from farebridge.domain.places import Airport, great_circle_km
 
 
 class CabinClass(StrEnum):
@@ -111,3 +111,23 @@ def iso_duration(value: timedelta) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     return f"P0Y0M{days}DT{hours}H{mins}M0S"
+
+
+# kg of CO2 per passenger-km by cabin: a coarse estimate of the kind airlines publish
+# (economy about 0.09; premium cabins take more floor space per seat).
+EMISSIONS_PER_KM = {
+    CabinClass.ECONOMY: 0.09,
+    CabinClass.PREMIUM_ECONOMY: 0.14,
+    CabinClass.BUSINESS: 0.26,
+    CabinClass.FIRST: 0.36,
+}
+
+
+def emissions_kg(slices: Sequence[Slice], passengers: int) -> float:
+    """The estimated CO2 of flying ``passengers`` seated travellers over ``slices``."""
+    per_passenger = sum(
+        great_circle_km(s.origin, s.destination) * EMISSIONS_PER_KM[s.cabin_class]
+        for item in slices
+        for s in item.segments
+    )
+    return per_passenger * max(passengers, 1)

@@ -39,6 +39,7 @@ class OfferService:
     unit_price: Money
     maximum_quantity: int
     description: str = ""
+    maximum_weight_kg: int | None = None  # bags: the weight allowed per bag
 
 
 @dataclass(frozen=True, slots=True)

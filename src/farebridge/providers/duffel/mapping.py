@@ -216,6 +216,7 @@ def _services(
                 unit_price=conversion.sell(item["total_amount"], item.get("total_currency")),
                 maximum_quantity=int(item.get("maximum_quantity") or 1),
                 description=f"One {kind} bag" + (f" up to {weight} kg" if weight else ""),
+                maximum_weight_kg=int(weight) if weight else None,
             )
         )
     return tuple(services), amounts

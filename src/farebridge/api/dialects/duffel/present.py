@@ -44,9 +44,6 @@ CABIN_NAMES = {
     "business": "Business",
     "first": "First",
 }
-# kg of CO2 per passenger-km by cabin: a coarse estimate of the kind airlines publish
-# (economy about 0.09; premium cabins take more floor space per seat).
-EMISSIONS_PER_KM = {"economy": 0.09, "premium_economy": 0.14, "business": 0.26, "first": 0.36}
 
 
 # --- places and reference data ---------------------------------------------------------
@@ -264,28 +261,12 @@ def available_service(value: OfferService, offer: Offer) -> Json:
         "total_currency": value.unit_price.currency,
         "metadata": {
             "type": "checked",
-            "maximum_weight_kg": _weight_kg(value.description),
+            "maximum_weight_kg": value.maximum_weight_kg,
             "maximum_height_cm": None,
             "maximum_length_cm": None,
             "maximum_depth_cm": None,
         },
     }
-
-
-def _weight_kg(description: str) -> int | None:
-    for word in description.replace("kg", " kg").split():
-        if word.isdigit():
-            return int(word)
-    return None
-
-
-def emissions_kg(slices: tuple[Slice, ...], seated: int) -> str:
-    total = 0.0
-    for item in slices:
-        for s in item.segments:
-            per_km = EMISSIONS_PER_KM.get(s.cabin_class.value, 0.09)
-            total += great_circle_km(s.origin, s.destination) * per_km
-    return str(round(total * max(seated, 1)))
 
 
 def offer(value: Offer, places: PlaceDirectory, *, with_services: bool = False) -> Json:
@@ -307,7 +288,7 @@ def offer(value: Offer, places: PlaceDirectory, *, with_services: bool = False) 
         "base_currency": value.base.currency,
         "tax_amount": amount(value.tax),
         "tax_currency": value.tax.currency,
-        "total_emissions_kg": emissions_kg(value.slices, seated),
+        "total_emissions_kg": str(round(itinerary.emissions_kg(value.slices, seated))),
         "passenger_identity_documents_required": value.passenger_identity_documents_required,
         "allowed_passenger_identity_document_types": DOCUMENT_TYPES,
         "supported_passenger_identity_document_types": DOCUMENT_TYPES,

@@ -18,6 +18,7 @@ from farebridge.providers.sandbox.seats.selection import price_seats
 from farebridge.providers.sandbox.world.airlines import Airline
 from farebridge.providers.sandbox.world.network import Network
 
+BAG_WEIGHT_KG = 23
 MAX_EXTRA_BAGS = 2
 LOW_COST_BAG_MARKUP = Decimal("1.3")
 
@@ -52,7 +53,8 @@ def bag_services(
                         item.id,
                         price,
                         MAX_EXTRA_BAGS,
-                        "Extra checked bag, up to 23 kg",
+                        f"Extra checked bag, up to {BAG_WEIGHT_KG} kg",
+                        BAG_WEIGHT_KG,
                     )
                 )
     return tuple(services)
