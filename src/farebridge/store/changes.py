@@ -70,21 +70,26 @@ class ChangeRepository:
 
     # --- offers ---------------------------------------------------------------
     def add_offers(self, offers: Sequence[ChangeOffer]) -> None:
-        for offer in offers:
-            self._db.execute(
-                insert(order_change_offers).values(
-                    id=offer.id,
-                    change_request_id=offer.change_request_id,
-                    order_id=offer.order_id,
-                    change_total_minor=offer.change_total.minor,
-                    currency=offer.change_total.currency,
-                    total_duration_minutes=offer.total_duration_minutes,
-                    connections=offer.connections,
-                    created_at=offer.created_at,
-                    expires_at=offer.expires_at,
-                    payload=dump(_offer_codec, offer),
-                )
-            )
+        if not offers:
+            return
+        self._db.execute(
+            insert(order_change_offers),
+            [
+                {
+                    "id": offer.id,
+                    "change_request_id": offer.change_request_id,
+                    "order_id": offer.order_id,
+                    "change_total_minor": offer.change_total.minor,
+                    "currency": offer.change_total.currency,
+                    "total_duration_minutes": offer.total_duration_minutes,
+                    "connections": offer.connections,
+                    "created_at": offer.created_at,
+                    "expires_at": offer.expires_at,
+                    "payload": dump(_offer_codec, offer),
+                }
+                for offer in offers
+            ],
+        )
 
     def get_offer(self, offer_id: str) -> ChangeOffer | None:
         row = self._db.execute(
