@@ -185,6 +185,10 @@ def _order_event(pending: PendingEvent, kind: str) -> dict[str, Any]:
 
 def dispatch_events(deps: Dependencies) -> int:
     """Hand out the order events that happened since the last call; the number queued."""
+    with deps.uow(read_only=True) as uow:  # idle most of the time: no write lock for that
+        seen = uow.webhooks.position()
+        if seen is not None and not uow.webhooks.events_after(seen, limit=1):
+            return 0
     queued = 0
     with deps.uow() as uow:
         position = uow.webhooks.cursor()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from farebridge.domain.webhooks import Webhook
 from farebridge.services.ports import Page, PageRequest, PendingEvent
@@ -59,21 +61,28 @@ class WebhookRepository:
 
     # --- the dispatcher's position -----------------------------------------------------
 
-    def cursor(self) -> int:
+    def position(self) -> int | None:
+        """How far the dispatcher has read; None before its first run."""
         value = self._db.execute(
             select(webhook_cursors.c.last_event_id).where(webhook_cursors.c.stream == STREAM)
         ).scalar()
-        if value is None:
-            self._db.execute(
-                insert(webhook_cursors).values(
-                    stream=STREAM,
-                    last_event_id=select(
-                        func.coalesce(func.max(order_events.c.id), 0)
-                    ).scalar_subquery(),
-                )
-            )
-            return self.cursor()
-        return int(value)
+        return None if value is None else int(value)
+
+    def cursor(self) -> int:
+        """The position, created on the first run (racing first runs create it once)."""
+        value = self.position()
+        if value is not None:
+            return value
+        insert_ = pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
+        start = select(func.coalesce(func.max(order_events.c.id), 0)).scalar_subquery()
+        self._db.execute(
+            insert_(webhook_cursors)
+            .values(stream=STREAM, last_event_id=start)
+            .on_conflict_do_nothing(index_elements=["stream"])
+        )
+        created = self.position()
+        assert created is not None
+        return created
 
     def advance(self, from_id: int, to_id: int) -> bool:
         """Compare-and-set the position: False if another dispatcher moved it first."""
