@@ -52,6 +52,7 @@ CASES = [
     ("change", "change.recorded"),
     ("change", "change.booked"),
     ("change", "change.charged"),
+    ("change", "change.committed"),
     ("change", "change.confirmed"),
     ("change_declined", "change.failed"),
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from farebridge.providers.duffel.references import DuffelBookingRecord
+from farebridge.providers.duffel.references import DuffelBookingRecord, DuffelChangeRecord
 
 
 class MemoryReferences:
     def __init__(self) -> None:
         self.rows: dict[str, DuffelBookingRecord] = {}
         self.events: dict[str, str] = {}
+        self.changes: dict[str, DuffelChangeRecord] = {}
 
     def attempt(self, record: DuffelBookingRecord) -> DuffelBookingRecord:
         return self.rows.setdefault(record.key, record)
@@ -45,6 +46,15 @@ class MemoryReferences:
 
     def mark_cancelled(self, key: str, *, now: datetime) -> None:
         self.rows[key] = replace(self.rows[key], cancelled=True)
+
+    def change_prepared(self, record: DuffelChangeRecord) -> DuffelChangeRecord:
+        return self.changes.setdefault(record.key, record)
+
+    def get_change(self, key: str) -> DuffelChangeRecord | None:
+        return self.changes.get(key)
+
+    def change_confirmed(self, key: str, *, now: datetime) -> None:
+        self.changes[key] = replace(self.changes[key], confirmed_at=now)
 
     def has_event(self, event_id: str) -> bool:
         return event_id in self.events

@@ -8,6 +8,7 @@ import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,10 @@ class FakeDuffel:
     gone: set[str] = field(default_factory=set)
     page_size: int = 1
     booking_on_timeout: bool = False  # a scripted order timeout still creates the order
+    change_requests: dict[str, Json] = field(default_factory=dict)
+    order_changes: dict[str, Json] = field(default_factory=dict)
+    change_total: str = "30.00"  # what every change offer asks, in GBP
+    confirm_on_timeout: bool = False  # a scripted change-confirm timeout still confirms
 
     def __post_init__(self) -> None:
         for offer in fixture("offers.json"):
@@ -86,6 +91,8 @@ class FakeDuffel:
             if callable(reply):
                 if self.booking_on_timeout and path == "/air/orders" and body:
                     self._create_order(body["data"])
+                if self.confirm_on_timeout and path.endswith("/actions/confirm"):
+                    self._route(request, path, body)
                 return reply(request)
             return reply
         return self._route(request, path, body)
@@ -94,6 +101,7 @@ class FakeDuffel:
         parts = path.strip("/").split("/")
         method = request.method
         if method == "POST" and path == "/air/offer_requests":
+            self._redate(date.fromisoformat(body["data"]["slices"][0]["departure_date"]))
             return httpx.Response(201, json={"data": {"id": "orq_0000AqRrDuffelRequest01"}})
         if method == "GET" and path == "/air/offers":
             return self._offers_page(request)
@@ -126,9 +134,136 @@ class FakeDuffel:
             and parts[-1] == "confirm"
         ):
             return self._confirm(parts[2])
+        changed = self._route_changes(method, parts, body)
+        if changed is not None:
+            return changed
         return httpx.Response(
             404, json={"errors": [{"code": "not_found", "type": "invalid_request_error"}]}
         )
+
+    def _redate(self, day: date) -> None:
+        """Every offer flies on the day asked for (the fixtures are for 2027-06-15)."""
+        for offer in self.offers.values():
+            _move_to(offer["slices"], day)
+
+    # --- order changes ----------------------------------------------------------
+    def _route_changes(self, method: str, parts: list[str], body: Any) -> httpx.Response | None:
+        if method == "POST" and parts == ["air", "order_change_requests"]:
+            return self._change_request(body["data"])
+        if method == "GET" and parts == ["air", "order_change_offers"]:
+            return None  # the request lists its offers (real Duffel does too)
+        if method == "POST" and parts == ["air", "order_changes"]:
+            return self._pending_change(body["data"]["selected_order_change_offer"])
+        if method == "GET" and parts[:2] == ["air", "order_changes"] and len(parts) == 3:
+            return httpx.Response(200, json={"data": _public(self.order_changes[parts[2]])})
+        if method == "POST" and parts[:2] == ["air", "order_changes"] and parts[-1] == "confirm":
+            return self._confirm_change(parts[2], (body or {}).get("data") or {})
+        return None
+
+    def _change_request(self, data: Json) -> httpx.Response:
+        order = self.orders[data["order_id"]]
+        order_slices = {item["id"] for item in order["slices"]}
+        if any(item["slice_id"] not in order_slices for item in data["slices"]["remove"]):
+            return httpx.Response(
+                422, json={"errors": [{"code": "not_found", "type": "validation_error"}]}
+            )
+        [wanted] = data["slices"]["add"]
+        request_id = f"ocr_0000AqRrDuffelChange{len(self.change_requests) + 1:02d}"
+        options = []
+        for offer in self.offers.values():
+            [item] = offer["slices"]
+            if (item["origin"]["iata_code"], item["destination"]["iata_code"]) != (
+                wanted["origin"],
+                wanted["destination"],
+            ):
+                continue
+            added = copy.deepcopy(item)
+            _move_to([added], date.fromisoformat(wanted["departure_date"]))
+            options.append(
+                {
+                    "id": f"oco_{request_id}_{len(options)}",
+                    "order_change_request_id": request_id,
+                    "change_total_amount": self.change_total,
+                    "change_total_currency": "GBP",
+                    "new_total_amount": str(
+                        Decimal(order["total_amount"]) + Decimal(self.change_total)
+                    ),
+                    "new_total_currency": "GBP",
+                    "penalty_total_amount": self.change_total,
+                    "penalty_total_currency": "GBP",
+                    "slices": {
+                        "remove": [
+                            s for s in order["slices"] if s["id"] in _removed(data["slices"])
+                        ],
+                        "add": [added],
+                    },
+                    "_order_id": order["id"],
+                }
+            )
+        request = {
+            "id": request_id,
+            "order_id": order["id"],
+            "slices": data["slices"],
+            "order_change_offers": options,
+        }
+        self.change_requests[request_id] = request
+        shown = {**request, "order_change_offers": [_public(o) for o in options]}
+        return httpx.Response(201, json={"data": shown})
+
+    def _change_offer(self, offer_id: str) -> Json:
+        return next(
+            o
+            for request in self.change_requests.values()
+            for o in request["order_change_offers"]
+            if o["id"] == offer_id
+        )
+
+    def _pending_change(self, offer_id: str) -> httpx.Response:
+        offer = self._change_offer(offer_id)
+        change_id = f"oce_0000AqRrDuffelChange{len(self.order_changes) + 1:02d}"
+        change = {
+            **{k: v for k, v in offer.items() if k not in ("id", "order_change_request_id")},
+            "id": change_id,
+            "order_id": offer["_order_id"],
+            "confirmed_at": None,
+            "expires_at": "2030-01-01T00:00:00Z",
+        }
+        self.order_changes[change_id] = change
+        return httpx.Response(201, json={"data": _public(change)})
+
+    def _confirm_change(self, change_id: str, data: Json) -> httpx.Response:
+        change = self.order_changes[change_id]
+        if change["confirmed_at"]:
+            return httpx.Response(200, json={"data": _public(change)})
+        paid = (data.get("payment") or {}).get("amount")
+        if Decimal(change["change_total_amount"]) > 0 and (
+            paid is None or Decimal(paid) != Decimal(change["change_total_amount"])
+        ):
+            return httpx.Response(
+                422,
+                json={
+                    "errors": [
+                        {
+                            "code": "payment_amount_does_not_match_order_amount",
+                            "type": "validation_error",
+                        }
+                    ]
+                },
+            )
+        order = self.orders[change["order_id"]]
+        removed = {s["id"] for s in change["slices"]["remove"]}
+        added = copy.deepcopy(change["slices"]["add"])
+        for index, item in enumerate(added):
+            item["id"] = f"sli_0000AqRrDuffelChanged{len(self.order_changes):02d}{index}"
+        order["slices"] = [s for s in order["slices"] if s["id"] not in removed] + added
+        order["total_amount"] = change["new_total_amount"]
+        if order["documents"]:  # reissued: new numbers
+            order["documents"] = [
+                {**doc, "unique_identifier": f"125{7000000000 + i}"}
+                for i, doc in enumerate(order["documents"])
+            ]
+        change["confirmed_at"] = "2026-12-03T09:00:00Z"
+        return httpx.Response(200, json={"data": _public(change)})
 
     def _offers_page(self, request: httpx.Request) -> httpx.Response:
         listed = [
@@ -281,6 +416,21 @@ class FakeDuffel:
         quote = fixture("order_cancellation.json")
         quote["data"].update(id=quote_id, order_id=order_id, confirmed_at="2026-12-03T08:05:00Z")
         return httpx.Response(200, json=quote)
+
+
+def _removed(slices: Json) -> set[str]:
+    return {item["slice_id"] for item in slices["remove"]}
+
+
+def _move_to(slices: list[Json], day: date) -> None:
+    """Move ``slices`` (departing on their first segment's day) to ``day``, times kept."""
+    first = date.fromisoformat(slices[0]["segments"][0]["departing_at"][:10])
+    shift = day - first
+    for item in slices:
+        for segment in item["segments"]:
+            for key in ("departing_at", "arriving_at"):
+                moved = datetime.fromisoformat(segment[key]) + shift
+                segment[key] = moved.isoformat()
 
 
 def _public(order: Json) -> Json:

@@ -4,7 +4,8 @@ the recovery after an unknown outcome, and ``POST /hooks/duffel``."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,24 +14,31 @@ from sqlalchemy import Engine, func, select
 
 from farebridge.api.app import create_app
 from farebridge.bootstrap import PROVIDER_FACTORIES, ProviderContext, build
+from farebridge.domain.account import User
+from farebridge.domain.changes import OrderChange, OrderChangeStatus, SliceSpec
+from farebridge.domain.errors import InvalidState, UpstreamTimeout
+from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import OrderStatus
+from farebridge.domain.order import Order, OrderStatus
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.jobs.worker import Worker
 from farebridge.providers.base import Provider
 from farebridge.providers.duffel.provider import DuffelProvider
 from farebridge.providers.duffel.references import DuffelBookingRecord
 from farebridge.providers.duffel.webhooks import sign
-from farebridge.services import cancellation, payments, search
+from farebridge.services import cancellation, changes, payments, search
+from farebridge.services.change_recovery import recover_changes
+from farebridge.services.orders import PaymentRequest, get_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.settings import Settings
 from farebridge.store.duffel_refs import SqlDuffelReferences
-from farebridge.store.tables import jobs
+from farebridge.store.tables import jobs, sandbox_refunds
 from tests.fake_duffel.rig import NOW, criteria, make_rig
-from tests.fake_duffel.server import FakeDuffel, fixture
+from tests.fake_duffel.server import HOLDABLE, FakeDuffel, fixture, timeout
 from tests.integration.conftest import create_user, place_order
 
 SECRET = "whsec_integration"
+LATER = date(2027, 6, 17)  # the fixtures fly on 2027-06-15
 
 
 def _settings() -> Settings:
@@ -208,3 +216,132 @@ def test_an_event_about_an_order_that_is_not_ours_queues_nothing(
             "/hooks/duffel", content=body, headers={"X-Duffel-Signature": sign(SECRET, body, now)}
         )
     assert answer.status_code == 200 and _sync_jobs(engine) == 0
+
+
+# --- order changes: Duffel changes the order in place ----------------------------------
+def _changeable(fake: FakeDuffel) -> None:
+    """The holdable BA fare allows changes for a GBP 30 penalty."""
+    fake.offers[HOLDABLE]["conditions"]["change_before_departure"] = {
+        "allowed": True,
+        "penalty_amount": "30.00",
+        "penalty_currency": "GBP",
+    }
+
+
+def _ticketed_change(deps: Dependencies, fake: FakeDuffel) -> tuple[User, Order, OrderChange]:
+    """A ticketed BA order and a pending change of its flight to two days later."""
+    _changeable(fake)
+    user = create_user(deps)
+    order = place_order(deps, user=user, offer=_offers(deps)["BA"], instant=True)
+    Worker(deps).drain()
+    order = get_order(deps, user=user, order_id=order.id)
+    assert order.status is OrderStatus.TICKETED
+    request = changes.request_change(
+        deps,
+        user=user,
+        order_id=order.id,
+        remove_slice_ids=[order.slices[0].id],
+        add=[SliceSpec("JFK", "LHR", LATER)],
+    )
+    [offer] = changes.list_change_offers(
+        deps, user=user, change_request_id=request.id, page=PageRequest(limit=200)
+    ).items
+    assert offer.added[0].departing_at.date() == LATER
+    change = changes.create_change(deps, user=user, change_offer_id=offer.id)
+    return user, order, change
+
+
+def _pay(change: OrderChange) -> PaymentRequest:
+    return PaymentRequest(change.change_total, PaymentMethod(PaymentType.BALANCE))
+
+
+def test_a_change_is_confirmed_at_duffel_in_place_and_reissued(
+    deps: Dependencies, fake: FakeDuffel
+) -> None:
+    user, order, change = _ticketed_change(deps, fake)
+    assert change.change_total == Money.of("37.50", "USD"), "the GBP 30 penalty, same fare"
+
+    done = changes.confirm_change(deps, user=user, change_id=change.id, payment=_pay(change))
+    Worker(deps).drain()
+
+    assert done.status is OrderChangeStatus.CONFIRMED
+    [confirm] = [c for c in fake.calls if c.path.endswith("/actions/confirm")]
+    assert confirm.path.startswith("/air/order_changes/")
+    assert confirm.body["data"]["payment"] == {
+        "type": "balance",
+        "amount": "30.00",
+        "currency": "GBP",
+    }
+    assert fake.posts("/air/order_cancellations") == [], "the booking changed, not replaced"
+    [duffel_order] = fake.orders.values()
+    assert duffel_order["slices"][0]["segments"][0]["departing_at"].startswith(str(LATER))
+    changed = get_order(deps, user=user, order_id=order.id)
+    assert changed.booking_reference == order.booking_reference == "RZPN01"
+    assert changed.slices[0].departing_at.date() == LATER
+    assert changed.status is OrderStatus.TICKETED
+    assert [d.unique_identifier for d in changed.documents] == ["125-7000000000"], "reissued"
+    assert not duffel_order["cancelled_at"]
+
+
+def test_a_change_duffel_prices_higher_than_quoted_is_refused_before_any_charge(
+    deps: Dependencies, fake: FakeDuffel
+) -> None:
+    user, order, change = _ticketed_change(deps, fake)
+    fake.change_total = "40.00"  # GBP 50 at our rate, more than the USD 37.50 quoted
+
+    with pytest.raises(InvalidState, match="more than"):
+        changes.confirm_change(deps, user=user, change_id=change.id, payment=_pay(change))
+    Worker(deps).drain()
+
+    failed = changes.get_change(deps, user=user, change_id=change.id)
+    assert failed.status is OrderChangeStatus.FAILED
+    assert failed.payment_id is not None and deps.gateway.find_charge(failed.payment_id) is None
+    assert fake.posts("/air/order_changes") == [] and fake.order_changes == {}
+    assert get_order(deps, user=user, order_id=order.id).slices == order.slices
+    assert fake.posts("/air/order_cancellations") == [], "the booking is kept"
+
+
+@pytest.mark.parametrize("duffel_confirmed", [True, False])
+def test_an_unanswered_confirm_is_settled_by_the_reconciler(
+    deps: Dependencies, fake: FakeDuffel, engine: Engine, duffel_confirmed: bool
+) -> None:
+    """The confirm at Duffel times out (it is never retried blindly); the reconciler asks
+    Duffel: confirmed → the order changes; not → the change fails and is refunded."""
+    user, order, change = _ticketed_change(deps, fake)
+    fake.confirm_on_timeout = duffel_confirmed
+    fake.fail_next("POST", "/air/order_changes/oce_0000AqRrDuffelChange01/actions/confirm", timeout)
+
+    with pytest.raises(UpstreamTimeout):
+        changes.confirm_change(deps, user=user, change_id=change.id, payment=_pay(change))
+    pending = changes.get_change(deps, user=user, change_id=change.id)
+    assert pending.status is OrderChangeStatus.CONFIRMING
+    confirms = [c for c in fake.calls if c.path.endswith("/actions/confirm")]
+    assert len(confirms) == 1, "a confirm that pays the airline is sent once"
+
+    patient = replace(deps, policies=replace(deps.policies, recovery_grace=timedelta(0)))
+    assert recover_changes(patient) == 1
+    Worker(deps).drain()
+
+    settled = changes.get_change(deps, user=user, change_id=change.id)
+    now = get_order(deps, user=user, order_id=order.id)
+    assert now.booking_reference == order.booking_reference
+    assert fake.posts("/air/order_cancellations") == [], "the booking is never cancelled"
+    refunded = _refunds(engine, pending.payment_id or "")
+    if duffel_confirmed:
+        assert settled.status is OrderChangeStatus.CONFIRMED
+        assert now.slices[0].departing_at.date() == LATER
+        assert refunded == []
+    else:
+        assert settled.status is OrderChangeStatus.FAILED
+        assert now.slices == order.slices
+        assert refunded == [change.change_total], "the change's charge given back"
+
+
+def _refunds(engine: Engine, payment_id: str) -> list[Money]:
+    with engine.connect() as db:
+        rows = db.execute(
+            select(sandbox_refunds.c.amount_minor, sandbox_refunds.c.currency).where(
+                sandbox_refunds.c.payment_id == payment_id
+            )
+        ).all()
+    return [Money.from_minor(row.amount_minor, row.currency) for row in rows]

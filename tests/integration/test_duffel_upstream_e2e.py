@@ -188,6 +188,114 @@ def test_a_flight_the_upstream_retimes_is_a_schedule_change_downstream(
     assert change["flight"] == flight and change["minutes"] > 0
 
 
+def test_a_change_through_an_upstream_changes_its_booking_in_place(
+    downstream: tuple[TestClient, Dependencies],
+) -> None:
+    """``/api`` order changes on a Duffel-held booking: the downstream asks the upstream
+    for an order change with the chosen flights, charges its customer, confirms the change
+    upstream (paying it from the balance), and keeps the booking: same reference, new
+    flights, new tickets, nothing cancelled. The changed order then cancels as any."""
+    client, services = downstream
+    auth = register(client)
+    offers = search(client, auth, days=30)["offers"]
+    offer = next(
+        o
+        for o in offers
+        if o["conditions"]["change_before_departure"]
+        and o["conditions"]["change_before_departure"]["allowed"]
+    )
+    order = client.post("/api/orders", json=_instant_body(offer), headers=auth).json()["data"]
+    Worker(services).drain()
+    order = _order(client, auth, order["id"])
+    assert order["status"] == "ticketed", order
+    upstream_id = _upstream_order(services, order["booking_reference"])["id"]
+    first = order["slices"][0]
+    request = client.post(
+        "/api/order_change_requests",
+        json={
+            "order_id": order["id"],
+            "slices": {
+                "remove": [{"slice_id": first["id"]}],
+                "add": [
+                    {
+                        "origin": first["origin"]["iata_code"],
+                        "destination": first["destination"]["iata_code"],
+                        "departure_date": travel_date(32),
+                        "cabin_class": "economy",
+                    }
+                ],
+            },
+        },
+        headers=auth,
+    )
+    assert request.status_code == 201, request.text
+    listed = client.get(
+        "/api/order_change_offers",
+        params={"order_change_request_id": request.json()["data"]["id"], "limit": 200},
+        headers=auth,
+    )
+    options = listed.json()["data"]
+    assert options, "the same airline flies the route two days later"
+    option = min(options, key=lambda o: Decimal(o["change_total_amount"]))
+    change = client.post(
+        "/api/order_changes", json={"selected_order_change_offer": option["id"]}, headers=auth
+    )
+    assert change.status_code == 201, change.text
+    body: dict[str, Any] = {}
+    if Decimal(option["change_total_amount"]) > 0:
+        body["payment"] = {
+            "type": "card",
+            "card_token": "tok_visa",
+            "amount": option["change_total_amount"],
+            "currency": option["change_total_currency"],
+        }
+    confirmed = client.post(
+        f"/api/order_changes/{change.json()['data']['id']}/actions/confirm",
+        json=body,
+        headers=auth,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["data"]["status"] == "confirmed"
+
+    def reissued() -> bool:
+        Worker(services).drain()
+        now = _order(client, auth, order["id"])
+        return now["ticketing_status"] == "successful" and bool(now["documents"])
+
+    assert _wait_for(reissued), "the new tickets arrive from the upstream"
+    changed = _order(client, auth, order["id"])
+    assert changed["slices"][0]["segments"][0]["departing_at"].startswith(travel_date(32))
+    old = {d["unique_identifier"] for d in order["documents"]}
+    assert not old & {d["unique_identifier"] for d in changed["documents"]}, "new numbers"
+    upstream_order = _upstream_order(services, changed["booking_reference"])
+    assert upstream_order["cancelled_at"] is None, "the upstream booking was never cancelled"
+    # the same upstream order, changed (another farebridge gives it a new reference)
+    assert upstream_order["id"] == upstream_id
+    assert upstream_order["booking_reference"] == changed["booking_reference"]
+    assert upstream_order["slices"][0]["segments"][0]["departing_at"].startswith(travel_date(32))
+    quote = client.post(
+        f"/api/orders/{order['id']}/actions/cancel",
+        json={"reason": "requested_by_customer"},
+        headers=auth,
+    ).json()["data"]
+    cancelled = client.post(
+        f"/api/orders/{order['id']}/actions/cancel/confirm",
+        json={"cancellation_id": quote["id"]},
+        headers=auth,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    Worker(services).drain()
+    assert _upstream_order(services, changed["booking_reference"])["cancelled_at"]
+
+
+def _upstream_order(services: Dependencies, booking_reference: str) -> dict[str, Any]:
+    """The upstream's own view of a booking, read with the downstream's Duffel key."""
+    provider = services.providers.get("duffel")
+    assert isinstance(provider, DuffelProvider)
+    made = provider._record(booking_reference)  # the test looks behind the provider
+    return provider._order(made)
+
+
 def _instant_body(offer: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "instant",

@@ -140,7 +140,7 @@ def _materialised(engine: Engine, keys: list[LegKey]) -> bool:
     return {LegKey(r.flight, r.departure_on, r.cabin) for r in rows} >= set(keys)
 
 
-@pytest.mark.parametrize("crash_at", ["change.booked", "change.charged"])
+@pytest.mark.parametrize("crash_at", ["change.booked", "change.charged", "change.committed"])
 def test_a_crash_after_booking_the_new_flight_holds_no_seat_twice(
     services: Dependencies, engine: Engine, crash_at: str
 ) -> None:

@@ -70,7 +70,7 @@ class SearchCriteria:
     passengers: tuple[OfferPassenger, ...]
     cabin_class: CabinClass = CabinClass.ECONOMY
     max_connections: int = 1
-    preferred_airlines: tuple[str, ...] = ()
+    preferred_airlines: tuple[str, ...] = ()  # only flights these airlines sell; () any
     # The selling currency: every offer of the search is priced in it (chosen by
     # services.search: the request's, else the account's, else the operator's default).
     currency: str = "USD"

@@ -57,6 +57,9 @@ class Booking:
     reference: str  # the PNR / booking reference, 6 characters
     payment_required_by: datetime | None  # None for bookings paid at once
     active: bool = True  # False once cancelled
+    # A change's booking that *is* the booking it changed, changed in place by the airline
+    # (Duffel); its reference may be new. Nothing of it is ever released as "the old one".
+    in_place: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +164,15 @@ class Provider(Protocol):
         key: str,
         slices: Sequence[Slice],
         remove_slice_ids: Sequence[str],
+        change_total: Money,
         now: datetime,
         scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> Booking:
-        """A new booking under ``key`` (our change id) that replaces ``booking_reference``:
+        """Step one of a change: a new booking under ``key`` (our change id) that replaces
+        ``booking_reference``, made final by ``commit_change(key)`` once the customer has
+        paid ``change_total`` (what they were quoted, in the selling currency).
+
+        A provider that swaps flights in a second booking (the sandbox) books it here:
         ``slices`` are the booking's slices, ``remove_slice_ids`` the ones that ``offer``'s
         slices replace. The seats of ``offer``'s flights are taken now (or
         ``OfferNoLongerAvailable``); the kept flights are carried over without being
@@ -172,7 +180,20 @@ class Provider(Protocol):
         every seat it holds; cancelling it then hands the kept flights' seats to the new
         booking and releases the removed ones. Cancelling the new booking before that
         releases only what it took. Calling it again with the same ``key`` returns the
-        booking made the first time (``find_booking(key)`` finds it too)."""
+        booking made the first time (``find_booking(key)`` finds it too).
+
+        A provider whose airline changes a booking *in place* (Duffel) only prepares the
+        change here — it asks the airline for the new flights and their price, holding
+        nothing, and raises when the airline asks more than ``change_total`` — and
+        returns a booking marked ``in_place``: nothing is to be released, before or after."""
+        ...
+
+    def commit_change(self, key: str, *, now: datetime) -> Booking:
+        """Step two, after the customer has paid: make the change under ``key`` final.
+        The sandbox has nothing left to do and returns its booking; Duffel confirms the
+        prepared change and pays the airline. Calling it again returns the same booking.
+        ``UpstreamTimeout``: outcome unknown — ``find_booking(key)`` tells later (a
+        booking for an in-place change only once it is committed)."""
         ...
 
     def find_booking(self, key: str) -> Booking | None:

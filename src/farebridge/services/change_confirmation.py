@@ -5,13 +5,17 @@
    with the payment id and the booking it replaces;
 2. **book** the new flights with ``Provider.change_booking``, idempotent on the
    change id: a new booking that carries the kept flights over; the old booking
-   still holds every seat it held;
+   still holds every seat it held. A provider whose airline changes bookings in
+   place (Duffel) only prepares the change here, at the quoted price or not at all;
 3. **charge** the change total (when one is due), idempotent on the payment id;
+   then **commit** it with the provider (``Provider.commit_change``: nothing for
+   the sandbox; Duffel confirms the prepared change and pays the airline);
 4. **confirm**, one commit: the change ``confirmed``, the order's slices, fare,
    extras and booking reference replaced (a compare-and-set on its version), the
    ``order.changed`` event, the old tickets voided, and queued: the release of the
    old booking (which hands the kept flights' seats to the new one and frees the
-   removed ones), the reissue of tickets, the refund of a negative change total.
+   removed ones; none when the booking was changed in place), the reissue of
+   tickets, the refund of a negative change total.
 
 A definite "no" (sold out, declined) fails the change and queues the release of the
 new booking in the same commit. A crash leaves a ``confirming`` change that
@@ -119,6 +123,8 @@ def confirm_change(
     if payment is not None and payment_id is not None:
         _charge(services, change, payment)
         services.checkpoint("change.charged")
+    booking = _commit(services, order, change, charged=payment_id is not None)
+    services.checkpoint("change.committed")
     confirmed = finish_change(services, change, booking, charged=payment_id is not None)
     services.checkpoint("change.confirmed")
     return confirmed
@@ -208,6 +214,7 @@ def _book(services: Dependencies, order: Order, offer: ChangeOffer, change: Orde
             key=change.id,
             slices=order.slices,
             remove_slice_ids=[item.id for item in change.removed],
+            change_total=change.change_total,
             now=services.clock.now(),
         )
     except UpstreamTimeout as timeout:  # the airline may have booked: release
@@ -221,6 +228,27 @@ def _book(services: Dependencies, order: Order, offer: ChangeOffer, change: Orde
         crashed = UpstreamUnavailable("The airline system failed while changing the booking.")
         fail_change(services, change, crashed, release=True)
         raise crashed from exc
+
+
+def _commit(services: Dependencies, order: Order, change: OrderChange, *, charged: bool) -> Booking:
+    """Step 3, after the charge: make the change final with the provider. A definite no
+    fails the change (the charge refunded); no answer leaves it ``confirming`` for the
+    reconciler, which asks ``find_booking(change id)`` what the airline did."""
+    provider = services.providers.for_order(order)
+    try:
+        return provider.commit_change(change.id, now=services.clock.now())
+    except UpstreamTimeout:
+        log.warning("change.commit_unanswered", change_id=change.id)
+        raise
+    except FarebridgeError as refused:
+        fail_change(services, change, refused, release=True, charged=charged)
+        raise
+    except Exception as exc:  # outcome unknown, as for a timeout
+        log.exception("change.commit_crashed", change_id=change.id)
+        raise UpstreamUnavailable(
+            "The airline system failed while confirming the change; it will be completed "
+            "or undone shortly. Read the change to learn which."
+        ) from exc
 
 
 def _charge(services: Dependencies, change: OrderChange, payment: PaymentRequest) -> None:
@@ -251,12 +279,18 @@ def finish_change(
 ) -> OrderChange:
     """Step 4, one commit (see the module docstring). If the order moved on meanwhile
     (cancelled, ticketing, changed otherwise), the change fails instead: the new
-    booking is released and the charge refunded."""
+    booking is released and the charge refunded. A booking the airline changed in place
+    has nothing to release: the order takes the change unless cancelled."""
     now = services.clock.now()
+    in_place = booking.in_place
     with services.uow() as uow:
         order = uow.orders.get(change.order_id)
         offer = uow.changes.get_offer(change.change_offer_id)
-        if order is not None and offer is not None and _still_applies(order, change):
+        if (
+            order is not None
+            and offer is not None
+            and _still_applies(order, change, in_place=in_place)
+        ):
             changed = _changed_order(order, change, offer, booking)
             if uow.changes.set_status(
                 change.id,
@@ -265,13 +299,14 @@ def finish_change(
                 confirmed_at=now,
                 new_booking_reference=booking.reference,
             ) and uow.orders.replace_trip(changed, expected_version=order.version):
-                _record_change(uow, services, order, changed, change, now=now)
+                _record_change(uow, services, order, changed, change, now=now, in_place=in_place)
                 uow.commit()
-                run_job_now(
-                    services,
-                    JobKind.RELEASE,
-                    old_booking_release_key(order.id, order.booking_reference),
-                )
+                if not in_place:
+                    run_job_now(
+                        services,
+                        JobKind.RELEASE,
+                        old_booking_release_key(order.id, order.booking_reference),
+                    )
                 return replace(
                     change,
                     status=OrderChangeStatus.CONFIRMED,
@@ -291,9 +326,15 @@ def finish_change(
     raise moved_on
 
 
-def _still_applies(order: Order, change: OrderChange) -> bool:
+def _still_applies(order: Order, change: OrderChange, *, in_place: bool) -> bool:
+    """The order can take the change: still changeable (for a booking the airline
+    already changed in place: not cancelled), on the booking the change replaced."""
+    if in_place:
+        takes = order.status is not OrderStatus.CANCELLED
+    else:
+        takes = order.status in CHANGEABLE_STATUSES
     return (
-        order.status in CHANGEABLE_STATUSES
+        takes
         and order.booking_reference == change.old_booking_reference
         and {item.id for item in change.removed} <= {item.id for item in order.slices}
     )
@@ -321,6 +362,7 @@ def _record_change(
     change: OrderChange,
     *,
     now: datetime,
+    in_place: bool,
 ) -> None:
     """The event, the void tickets and the jobs of a confirmed change."""
     ticketed = order.status is OrderStatus.TICKETED
@@ -337,7 +379,8 @@ def _record_change(
         "voided_tickets": voided,
     }
     uow.orders.add_event(order.note("order.changed", now=now, data=data))
-    enqueue_old_booking_release(uow, services, order.id, order.booking_reference)
+    if not in_place:
+        enqueue_old_booking_release(uow, services, order.id, order.booking_reference)
     if ticketed:
         uow.orders.set_ticketing_status(order.id, TicketingStatus.PENDING, synced_at=now)
         enqueue_reissue(uow, services, order.id, changed.booking_reference)

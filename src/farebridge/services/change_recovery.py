@@ -1,6 +1,7 @@
 """The reconciler of order changes (ADR 0012): finish a confirmation a crash left
 ``confirming``, once. ``Provider.find_booking(change id)`` and
-``PaymentGateway.find_charge(payment id)`` say what happened:
+``PaymentGateway.find_charge(payment id)`` say what happened (for a booking the
+airline changes in place, "booked" means committed: Duffel confirmed the change):
 
 booked  charged (or nothing due)   outcome
 yes     yes                        confirmed: the order changed, the old booking released

@@ -55,6 +55,8 @@ def release_booking(deps: Dependencies, payload: dict[str, Any]) -> None:
         booking = provider.find_booking(payload.get("booking_key", order.id))
         if booking is None or not booking.active:
             return  # nothing was booked, or it is released already
+        if booking.in_place and "booking_key" in payload:
+            return  # a change the airline made to the order's own booking: nothing to undo
         reference = booking.reference
     provider.cancel_booking(reference, now=deps.clock.now())
 

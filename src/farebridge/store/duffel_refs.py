@@ -1,4 +1,5 @@
-"""SQL side of the Duffel provider: its booking references and the webhook events seen."""
+"""SQL side of the Duffel provider: its booking references, the order changes it
+prepared, and the webhook events seen."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from farebridge.providers.duffel.references import DuffelBookingRecord
-from farebridge.store.tables import duffel_bookings, duffel_webhook_events
+from farebridge.providers.duffel.references import DuffelBookingRecord, DuffelChangeRecord
+from farebridge.store.tables import duffel_bookings, duffel_order_changes, duffel_webhook_events
 
 
 class SqlDuffelReferences:
@@ -78,6 +79,54 @@ class SqlDuffelReferences:
                 update(duffel_bookings)
                 .where(duffel_bookings.c.key == key)
                 .values(cancelled=1, updated_at=now)
+            )
+
+    def change_prepared(self, record: DuffelChangeRecord) -> DuffelChangeRecord:
+        try:
+            with self._engine.begin() as db:
+                db.execute(
+                    insert(duffel_order_changes).values(
+                        key=record.key,
+                        booking_key=record.booking_key,
+                        duffel_order_change_id=record.duffel_order_change_id,
+                        amount=record.amount,
+                        currency=record.currency,
+                        created_at=record.created_at,
+                        confirmed_at=record.confirmed_at,
+                    )
+                )
+        except IntegrityError:
+            pass  # prepared before: the first row stands
+        stored = self.get_change(record.key)
+        assert stored is not None
+        return stored
+
+    def get_change(self, key: str) -> DuffelChangeRecord | None:
+        with self._engine.connect() as db:
+            row = db.execute(
+                select(duffel_order_changes).where(duffel_order_changes.c.key == key)
+            ).first()
+        if row is None:
+            return None
+        return DuffelChangeRecord(
+            key=row.key,
+            booking_key=row.booking_key,
+            duffel_order_change_id=row.duffel_order_change_id,
+            amount=row.amount,
+            currency=row.currency,
+            created_at=row.created_at,
+            confirmed_at=row.confirmed_at,
+        )
+
+    def change_confirmed(self, key: str, *, now: datetime) -> None:
+        with self._engine.begin() as db:
+            db.execute(
+                update(duffel_order_changes)
+                .where(
+                    duffel_order_changes.c.key == key,
+                    duffel_order_changes.c.confirmed_at.is_(None),
+                )
+                .values(confirmed_at=now)
             )
 
     def has_event(self, event_id: str) -> bool:

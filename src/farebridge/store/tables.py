@@ -454,6 +454,18 @@ duffel_bookings = Table(
     Column("updated_at", Instant, nullable=False),
 )
 
+duffel_order_changes = Table(
+    "duffel_order_changes",
+    metadata,
+    Column("key", String(60), primary_key=True),  # our change id: one Duffel change per key
+    Column("booking_key", String(60), nullable=False, index=True),
+    Column("duffel_order_change_id", String(80), nullable=False, unique=True),
+    Column("amount", String(30), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("confirmed_at", Instant),
+)
+
 duffel_webhook_events = Table(
     "duffel_webhook_events",
     metadata,

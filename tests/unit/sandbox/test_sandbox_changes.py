@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from farebridge.domain.errors import InvalidState, OfferNoLongerAvailable
+from farebridge.domain.errors import InvalidState, NotFound, OfferNoLongerAvailable
 from farebridge.domain.offer import Offer
 from farebridge.providers.sandbox.booking.inventory import LegKey
 from farebridge.providers.sandbox.provider import SandboxProvider
@@ -55,6 +55,7 @@ def change(provider: SandboxProvider, trip: Offer, reference: str, later: Offer)
         key="oce_1",
         slices=trip.slices,
         remove_slice_ids=[trip.slices[0].id],
+        change_total=later.total,
         now=NOW,
     ).reference
 
@@ -66,6 +67,7 @@ def test_confirmed_change_hands_the_kept_flight_over_and_frees_the_removed_one(
     out, back = legs(trip)[: len(trip.slices[0].segments)], legs(trip)[-1]
     new = change(provider, trip, reference, later)
     assert change(provider, trip, reference, later) == new, "idempotent on the change id"
+    assert provider.commit_change("oce_1", now=NOW).reference == new, "committing takes nothing"
     # Both held for now; the kept flight is not taken twice.
     assert all(inventory.available[key] == 4 for key in [*out, back, *legs(later)])
     provider.cancel_booking(reference, now=NOW)  # the old booking's release
@@ -99,6 +101,8 @@ def test_a_sold_out_new_flight_changes_nothing(
     with pytest.raises(OfferNoLongerAvailable):
         change(provider, trip, reference, later)
     assert provider.find_booking("oce_1") is None
+    with pytest.raises(NotFound):
+        provider.commit_change("oce_1", now=NOW)
     assert all(inventory.available[key] == 4 for key in legs(trip))
 
 

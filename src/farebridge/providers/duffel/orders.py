@@ -206,7 +206,7 @@ def ticket_number(identifier: str) -> str:
     return identifier
 
 
-def _flight(segment: Json) -> str:
+def flight_of(segment: Json) -> str:
     carrier = (segment.get("marketing_carrier") or {}).get("iata_code") or ""
     return f"{carrier}{segment.get('marketing_carrier_flight_number') or ''}"
 
@@ -214,7 +214,7 @@ def _flight(segment: Json) -> str:
 def departures_of(order: Json) -> dict[str, str]:
     """Each flight of an order and its local departure time, as booked."""
     return {
-        _flight(segment): str(segment["departing_at"])
+        flight_of(segment): str(segment["departing_at"])
         for item in order.get("slices") or []
         for segment in item.get("segments") or []
     }
@@ -269,13 +269,13 @@ def booking_changes_from(
             changes[described.flight] = described
             continue
         removed = {
-            _flight(s): str(s["departing_at"])
+            flight_of(s): str(s["departing_at"])
             for sl in item.get("removed") or []
             for s in sl.get("segments") or []
         }
         for sl in item.get("added") or []:
             for segment in sl.get("segments") or []:
-                flight, after = _flight(segment), str(segment["departing_at"])
+                flight, after = flight_of(segment), str(segment["departing_at"])
                 before = removed.get(flight) or booked.get(flight)
                 if before and before != after:
                     changes[flight] = _change(flight, before, after, salt)

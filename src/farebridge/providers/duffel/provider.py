@@ -31,7 +31,6 @@ from farebridge.domain.errors import (
     OfferPriceChanged,
     OrderAlreadyCancelled,
     OrderAlreadyPaid,
-    OrderNotChangeable,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
@@ -51,6 +50,11 @@ from farebridge.providers.base import (
     ExchangeRateSource,
     IssuedTicket,
     SearchResult,
+)
+from farebridge.providers.duffel.changes import (
+    change_request_body,
+    flights,
+    matching_change_offer,
 )
 from farebridge.providers.duffel.client import DuffelClient
 from farebridge.providers.duffel.errors import DuffelPriceChanged
@@ -72,12 +76,17 @@ from farebridge.providers.duffel.orders import (
     search_body,
     ticket_number,
 )
-from farebridge.providers.duffel.references import DuffelBookingRecord, DuffelReferences
+from farebridge.providers.duffel.references import (
+    DuffelBookingRecord,
+    DuffelChangeRecord,
+    DuffelReferences,
+)
 from farebridge.providers.duffel.webhooks import ORDER_EVENTS, DuffelEvent
 
 log = structlog.get_logger(__name__)
 MAX_OFFERS = 200
 TICKET_POLL_SECONDS = 0.5
+CHANGE_ROUNDING_MINOR_UNITS = 3  # converting a change total part by part may round apart
 
 
 class DuffelProvider:
@@ -149,9 +158,7 @@ class DuffelProvider:
             except (KeyError, TypeError, ValueError, NoExchangeRate) as exc:
                 log.warning("duffel.offer_skipped", error=repr(exc))
                 continue
-            if not criteria.preferred_airlines or offer.owner.iata_code in (
-                criteria.preferred_airlines
-            ):
+            if _flown_by(offer, criteria.preferred_airlines):
                 offers.append(offer)
         return SearchResult(offers=offers, truncated=more)
 
@@ -258,10 +265,20 @@ class DuffelProvider:
         return self._booked(key, data, hold=hold, now=now)
 
     def find_booking(self, key: str) -> Booking | None:
+        """The booking made under ``key``: for an order id, its Duffel order; for a change
+        id, the changed order once Duffel has confirmed the change (None before)."""
         made = self._refs.get(key)
-        if made is None:
+        if made is not None:
+            return self._reconcile(made, now=made.created_at)
+        prepared = self._refs.get_change(key)
+        if prepared is None:
             return None  # never sent to Duffel
-        return self._reconcile(made, now=made.created_at)
+        booked = self._refs.get(prepared.booking_key)
+        if booked is None or not booked.duffel_order_id:
+            return None
+        if prepared.confirmed_at is None and not self._change_confirmed(prepared):
+            return None
+        return replace(self._booking(booked, self._order(booked)), in_place=True)
 
     def issue_tickets(
         self,
@@ -314,17 +331,139 @@ class DuffelProvider:
         key: str,
         slices: Sequence[Slice],
         remove_slice_ids: Sequence[str],
+        change_total: Money,
         now: datetime,
         scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> Booking:
-        """Not served yet: Duffel changes an order in place (order change requests), while
-        the engine's change protocol books the new flights as a second booking it can
-        still undo until the customer has paid. Refused before anything is asked of
-        Duffel, so nothing is booked or charged."""
-        raise OrderNotChangeable(
-            f"Booking {booking_reference} is held at Duffel; farebridge cannot change "
-            "Duffel bookings yet. Cancel it and book the new flights instead."
+        """Prepare the change at Duffel, holding nothing: an order change request for the
+        slices to remove and ``offer``'s routes, Duffel's change offer with ``offer``'s
+        flights, and a pending order change for it — refused when Duffel asks more
+        than ``change_total``. ``commit_change`` confirms it once our customer has paid;
+        a change never committed expires at Duffel. The booking stays the same booking
+        (``in_place``); the airline may give it a new reference when it is confirmed."""
+        if self._refs.get_change(key) is not None:
+            return Booking(reference=booking_reference, payment_required_by=None, in_place=True)
+        made = self._record(booking_reference)
+        order = self._order(made)
+        if order.get("cancelled_at"):
+            raise InvalidState(
+                f"Booking {booking_reference} is cancelled; it cannot be changed.",
+                code="booking_cancelled",
+            )
+        if (order.get("payment_status") or {}).get("awaiting_payment"):
+            raise InvalidState(
+                f"Booking {booking_reference} is not ticketed yet; change it once its "
+                "tickets are issued.",
+                code="ticketing_in_progress",
+            )
+        removed = [item for item in slices if item.id in remove_slice_ids]
+        request = self._client.post(
+            "/air/order_change_requests",
+            change_request_body(order, removed, offer),
+            timeout=self._timeouts.search,
+            safe=True,  # a quote: asking twice changes nothing
+        )["data"]
+        options = list(request.get("order_change_offers") or [])
+        if not options:
+            options, _ = self._client.list_all(
+                "/air/order_change_offers",
+                {"order_change_request_id": request["id"]},
+                timeout=self._timeouts.search,
+                at_most=self._max_offers,
+            )
+        chosen = matching_change_offer(options, offer)
+        if chosen is None:
+            log.info(
+                "duffel.change_offer_missing",
+                wanted=[flights(item) for item in offer.slices],
+                offered=len(options),
+            )
+            raise OfferNoLongerAvailable(
+                f"The airline no longer offers the flights of {offer.id} as a change."
+            )
+        self._check_change_price(chosen, offer, change_total)
+        pending = self._client.post(
+            "/air/order_changes",
+            {"selected_order_change_offer": chosen["id"]},
+            timeout=self._timeouts.order,
+            safe=True,  # a pending change commits nothing; an unconfirmed one expires
+        )["data"]
+        self._refs.change_prepared(
+            DuffelChangeRecord(
+                key=key,
+                booking_key=made.key,
+                duffel_order_change_id=str(pending["id"]),
+                amount=str(pending.get("change_total_amount") or chosen["change_total_amount"]),
+                currency=str(
+                    pending.get("change_total_currency") or chosen["change_total_currency"]
+                ),
+                created_at=now,
+            )
         )
+        return Booking(reference=booking_reference, payment_required_by=None, in_place=True)
+
+    def commit_change(self, key: str, *, now: datetime) -> Booking:
+        """Confirm the prepared Duffel order change, paying a positive change total from
+        the balance, then record the order's new flights."""
+        prepared = self._refs.get_change(key)
+        if prepared is None:
+            raise NotFound(f"No Duffel change was prepared for {key}.", code="booking_not_found")
+        made = self._refs.get(prepared.booking_key)
+        if made is None or not made.duffel_order_id:
+            raise NotFound(f"No Duffel booking for change {key}.", code="booking_not_found")
+        if prepared.confirmed_at is None:
+            if not self._change_confirmed(prepared):
+                amount = Decimal(prepared.amount)
+                body: Json | None = None
+                if amount > 0:
+                    body = {
+                        "payment": {
+                            "type": "balance",
+                            "amount": prepared.amount,
+                            "currency": prepared.currency,
+                        }
+                    }
+                self._client.post(
+                    f"/air/order_changes/{prepared.duffel_order_change_id}/actions/confirm",
+                    body,
+                    timeout=self._timeouts.order,
+                    safe=False,  # it pays the airline: never retried blindly
+                )
+            self._refs.change_confirmed(key, now=now)
+        order = self._order(made)
+        current = departures_of(order)
+        kept = {flight: made.departures.get(flight, when) for flight, when in current.items()}
+        self._refs.booked(
+            made.key,
+            duffel_order_id=str(made.duffel_order_id),
+            booking_reference=str(order.get("booking_reference") or made.booking_reference),
+            departures=kept,
+            now=now,
+        )
+        return replace(self._booking(made, order), in_place=True)
+
+    def _change_confirmed(self, prepared: DuffelChangeRecord) -> bool:
+        change = self._client.get(
+            f"/air/order_changes/{prepared.duffel_order_change_id}", timeout=self._timeouts.read
+        )["data"]
+        return bool(change.get("confirmed_at"))
+
+    def _check_change_price(self, chosen: Json, offer: Offer, agreed: Money) -> None:
+        """Duffel's change total, sold at the offer's rate, must not exceed what our
+        customer agreed to pay (a few minor units of rounding apart)."""
+        try:
+            asked = _conversion(offer).sell(
+                chosen.get("change_total_amount"), chosen.get("change_total_currency")
+            )
+        except ValueError as exc:
+            raise UpstreamUnavailable(f"Duffel priced the change oddly: {exc}") from exc
+        slack = Money.from_minor(CHANGE_ROUNDING_MINOR_UNITS, agreed.currency)
+        if agreed.currency != asked.currency or agreed + slack < asked:
+            raise InvalidState(
+                f"The airline now asks {asked} for this change, more than the {agreed} "
+                "quoted; request the change again.",
+                code="provider_price_changed",
+            )
 
     def cancel_booking(self, booking_reference: str, *, now: datetime) -> None:
         made = self._record(booking_reference)
@@ -450,6 +589,16 @@ class DuffelProvider:
                 timeout=self._timeouts.order,
                 safe=False,
             )
+
+
+def _flown_by(offer: Offer, airlines: tuple[str, ...]) -> bool:
+    """Every flight of ``offer`` sold by one of ``airlines`` (any, when none is named),
+    as the sandbox reads ``preferred_airlines``."""
+    return not airlines or all(
+        segment.marketing_carrier.iata_code in airlines
+        for item in offer.slices
+        for segment in item.segments
+    )
 
 
 def _reference(offer: Offer) -> dict[str, Any]:

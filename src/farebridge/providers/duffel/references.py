@@ -29,6 +29,20 @@ class DuffelBookingRecord:
     cancelled: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class DuffelChangeRecord:
+    """A change of a Duffel order, prepared (a pending Duffel order change) under our
+    change id, and whether we confirmed it."""
+
+    key: str  # our change id
+    booking_key: str  # the key of the booking it changes (our order id)
+    duffel_order_change_id: str
+    amount: str  # Duffel's change total, in its currency (paid when above zero)
+    currency: str
+    created_at: datetime
+    confirmed_at: datetime | None = None
+
+
 class DuffelReferences(Protocol):
     def attempt(self, record: DuffelBookingRecord) -> DuffelBookingRecord:
         """Record an attempt to book for ``record.key``; the stored row if one exists."""
@@ -51,6 +65,14 @@ class DuffelReferences(Protocol):
     ) -> None: ...
 
     def mark_cancelled(self, key: str, *, now: datetime) -> None: ...
+
+    def change_prepared(self, record: DuffelChangeRecord) -> DuffelChangeRecord:
+        """Record a prepared change; the stored row if ``record.key`` has one already."""
+        ...
+
+    def get_change(self, key: str) -> DuffelChangeRecord | None: ...
+
+    def change_confirmed(self, key: str, *, now: datetime) -> None: ...
 
     def has_event(self, event_id: str) -> bool: ...
 

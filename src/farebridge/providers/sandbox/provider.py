@@ -30,6 +30,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.itinerary import CabinClass, Slice
+from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
@@ -275,6 +276,7 @@ class SandboxProvider:
         key: str,
         slices: Sequence[Slice],
         remove_slice_ids: Sequence[str],
+        change_total: Money,
         now: datetime,
         scenarios: frozenset[str] = NO_SCENARIOS,
     ) -> Booking:
@@ -316,6 +318,13 @@ class SandboxProvider:
         if stored is None:
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} are no longer available.")
         return _booking(stored)
+
+    def commit_change(self, key: str, *, now: datetime) -> Booking:
+        """The second booking ``change_booking`` made is the change: nothing left to do."""
+        made = self._inventory.find_by_key(key)
+        if made is None:
+            raise NotFound(f"No booking was made for change {key}.", code="booking_not_found")
+        return _booking(made)
 
     def find_booking(self, key: str) -> Booking | None:
         made = self._inventory.find_by_key(key)
