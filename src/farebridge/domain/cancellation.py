@@ -37,8 +37,10 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
     * ticketed: refundable fares lose the penalty; non-refundable fares
       get back only the taxes, as airlines do.
 
-    ``refund + penalty`` is always the order's total, paid extras included; all three
-    are in the order's (selling) currency, as are the fare's penalties.
+    ``refund + penalty`` is always what the customer was charged: the order's total,
+    paid extras included, and the card surcharge paid with it (it follows the fare: a
+    void gives it back, a kept fare keeps it); all in the order's (selling) currency,
+    as are the fare's penalties.
     """
     check_transition(order.id, order.status, OrderStatus.CANCELLED)
     zero = Money.zero(order.total.currency)
@@ -49,11 +51,12 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
         )
     if order.status is OrderStatus.HOLD:
         return zero, zero
+    charged = order.charged_total
     if order.status is not OrderStatus.TICKETED:
-        return order.total, zero
+        return charged, zero
     rule = order.conditions.refund_before_departure
-    if not rule.allowed:  # the fare and the paid extras are kept; taxes come back
-        return order.tax, order.total - order.tax
+    if not rule.allowed:  # the fare, the paid extras and the card fee are kept; taxes come back
+        return order.tax, charged - order.tax
     penalty = (rule.penalty or zero) * len([p for p in order.passengers if p.type.occupies_seat])
-    refund = (order.total - penalty).max_zero()
-    return refund, order.total - refund
+    refund = (charged - penalty).max_zero()
+    return refund, charged - refund

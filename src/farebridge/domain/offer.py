@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from farebridge.domain.card_surcharges import CardSurcharge, CardType, surcharge_for
 from farebridge.domain.itinerary import Baggage, Carrier, Slice
 from farebridge.domain.money import Money
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria
@@ -28,18 +29,40 @@ class Conditions:
     change_before_departure: ConditionRule
 
 
+class ServiceKind(StrEnum):
+    """What an offer service is: bags to check in, or a bag to take into the cabin."""
+
+    BAGGAGE = "baggage"
+    CARRY_ON = "carry_on"
+
+
 @dataclass(frozen=True, slots=True)
 class OfferService:
-    """An extra sold with the offer, e.g. one more checked bag for a passenger on a slice."""
+    """An extra sold with the offer, e.g. one more checked bag for a passenger on a slice.
+
+    A *baggage tier* lists the weight of each bag it allows (``maximum_weights_kg``:
+    one 15 kg bag, or two of 23 kg), or only a total weight for ``bag_count`` bags
+    (``total_weight_kg``, as some low-cost airlines sell them); ordering one unit of the
+    tier buys all its bags. A *carry-on tier* (``type`` "carry_on") is a cabin bag:
+    a small one under the seat, or a large one in the overhead locker. A passenger picks
+    at most one tier of each kind per slice; a priced-at-zero tier is included."""
 
     id: str
-    type: str  # "baggage"
+    type: str  # ServiceKind: "baggage" | "carry_on"
     passenger_id: str
     slice_id: str
     unit_price: Money
     maximum_quantity: int
     description: str = ""
     maximum_weight_kg: int | None = None  # bags: the weight allowed per bag
+    maximum_weights_kg: tuple[int, ...] = ()  # tiers: one entry per bag, its weight limit
+    total_weight_kg: int | None = None  # tiers: the weight of all the bags together
+    bag_count: int | None = None  # tiers: how many bags (with total_weight_kg)
+    tier: str | None = None  # the tier's code, shared by every passenger and slice
+
+    @property
+    def is_tier(self) -> bool:
+        return self.tier is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +131,8 @@ class Offer:
     airline_fare: Money | None = None
     # Per passenger type, adding up exactly to ``base`` and ``tax``; empty when unknown.
     passenger_prices: tuple[PassengerPrice, ...] = ()
+    # The fee for paying by each card type (domain/card_surcharges.py); empty: none.
+    card_surcharges: tuple[CardSurcharge, ...] = ()
 
     def __post_init__(self) -> None:
         if self.passenger_prices and fare_totals(self.passenger_prices) != (self.base, self.tax):
@@ -116,6 +141,10 @@ class Offer:
     @property
     def total(self) -> Money:
         return self.base + self.tax
+
+    def card_surcharge(self, card_type: CardType | None) -> Money:
+        """What paying the whole offer with ``card_type`` adds (zero for none)."""
+        return surcharge_for(self.card_surcharges, card_type, self.total.currency)
 
     def amounts(self) -> Iterator[Money]:
         """Every amount the offer sells at: fare, breakdown, penalties and extras."""
@@ -131,6 +160,8 @@ class Offer:
                 yield rule.penalty
         for service in self.available_services:
             yield service.unit_price
+        for surcharge in self.card_surcharges:
+            yield surcharge.amount
 
     def is_priced_in(self, currency: str) -> bool:
         return all(money.currency == currency for money in self.amounts())

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from farebridge.domain.card_surcharges import CardSurcharge, CardType, surcharge_for
 from farebridge.domain.errors import InvalidTransition, OrderAlreadyCancelled, OrderAlreadyPaid
 from farebridge.domain.itinerary import Carrier, Slice
 from farebridge.domain.money import Money
@@ -196,6 +197,10 @@ class Order:
     provider: str = "sandbox"  # the upstream that holds the booking; everything later goes there
     scenarios: frozenset[str] = frozenset()  # test faults asked for when it was made
     failure: OrderFailure | None = None
+    # The offer's card fees, kept to price a later card payment of a hold.
+    card_surcharges: tuple[CardSurcharge, ...] = ()
+    # The card fee charged with the payment of the fare; None until paid, or paid without one.
+    surcharge: Money | None = None
 
     @property
     def services_total(self) -> Money:
@@ -204,6 +209,16 @@ class Order:
     @property
     def total(self) -> Money:
         return self.base + self.tax + self.services_total
+
+    def amount_due(self, card_type: CardType | None) -> Money:
+        """What paying the order takes: its total plus the fee of the card (none for a
+        balance payment, ``card_type`` None)."""
+        return self.total + surcharge_for(self.card_surcharges, card_type, self.total.currency)
+
+    @property
+    def charged_total(self) -> Money:
+        """What the customer paid for the order: its total and the card fee charged."""
+        return self.total + self.surcharge if self.surcharge is not None else self.total
 
     @property
     def is_paid(self) -> bool:

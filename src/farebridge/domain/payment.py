@@ -40,9 +40,15 @@ class Payment:
 
 
 def check_amount(
-    requested: Money, due: Money, *, field: str = "amount", currency_field: str = "currency"
+    requested: Money,
+    due: Money,
+    *,
+    field: str = "amount",
+    currency_field: str = "currency",
+    surcharge: Money | None = None,
 ) -> None:
-    """A payment must be exactly the amount due, in the order's currency (seed 000: 422)."""
+    """A payment must be exactly the amount due, in the order's currency (seed 000: 422);
+    ``surcharge`` is the card fee included in ``due``, named in the message."""
     if requested.currency != due.currency:
         raise AmountMismatch(
             f"The order is priced in {due.currency}; pay {due} (payments in "
@@ -51,6 +57,11 @@ def check_amount(
             code="currency_mismatch",
         )
     if requested.amount != due.amount:
+        fee = (
+            f" (including the card surcharge of {surcharge})"
+            if surcharge is not None and surcharge.amount
+            else ""
+        )
         raise AmountMismatch(
-            f"Payment amount {requested} does not match the total due {due}.", field=field
+            f"Payment amount {requested} does not match the total due {due}{fee}.", field=field
         )

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from farebridge.domain.card_surcharges import CardType
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.itinerary import Slice
 from farebridge.domain.money import ExchangeRates, Money
@@ -234,6 +235,11 @@ class PaymentGateway(Protocol):
     ``refund`` twice with one ``refund_id`` refunds once, and refuses (raises
     ``InvalidState``) to refund what was never charged or more than was charged.
     """
+
+    def card_type(self, method: PaymentMethod) -> CardType | None:
+        """The scheme of the card a payment method charges (it prices the airline's card
+        fee); None for a balance payment or a card whose scheme the gateway cannot tell."""
+        ...
 
     def charge(self, payment_id: str, amount: Money, method: PaymentMethod) -> ChargeResult: ...
 

@@ -113,10 +113,12 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     provider = deps.providers.for_offer(offer)
     passengers = match_passengers(offer, command.passengers, today=deps.clock.now().date())
     services = tuple(provider.price_services(offer, command.services)) if command.services else ()
+    surcharge = _card_surcharge(deps, offer, command)
     _check_payment_terms(
-        offer, command, offer.total + services_total(services, offer.total.currency)
+        offer, command, offer.total + services_total(services, offer.total.currency), surcharge
     )
     order, payment = _pending(deps, user, offer, passengers, services, command)
+    order = replace(order, surcharge=surcharge)
     try:
         order_steps.record(deps, order, payment, command.idempotency_key, fingerprint)
     except DuplicateIdempotencyKey:
@@ -165,6 +167,7 @@ def _pending(
         services=services,
         provider=offer.provider,
         scenarios=command.scenarios,
+        card_surcharges=offer.card_surcharges,
     )
     request = command.payment
     payment = (
@@ -186,7 +189,17 @@ def _check_departure(deps: Dependencies, offer: Offer) -> None:
         )
 
 
-def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None:
+def _card_surcharge(deps: Dependencies, offer: Offer, command: CreateOrder) -> Money | None:
+    """The card fee an instant order's card payment pays (None: no card payment)."""
+    if command.type is not OrderType.INSTANT or command.payment is None:
+        return None
+    card_type = deps.gateway.card_type(command.payment.method)
+    return None if card_type is None else offer.card_surcharge(card_type)
+
+
+def _check_payment_terms(
+    offer: Offer, command: CreateOrder, due: Money, surcharge: Money | None
+) -> None:
     if command.type is OrderType.INSTANT:
         if command.payment is None:
             raise InvalidRequest(
@@ -196,9 +209,10 @@ def _check_payment_terms(offer: Offer, command: CreateOrder, due: Money) -> None
             )
         check_amount(
             command.payment.amount,
-            due,
+            due + surcharge if surcharge is not None else due,
             field="payments[0].amount",
             currency_field="payments[0].currency",
+            surcharge=surcharge,
         )
         return
     if command.payment is not None:

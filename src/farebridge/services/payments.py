@@ -32,7 +32,13 @@ from farebridge.domain.errors import (
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
 from farebridge.domain.order import Order, OrderStatus, check_transition
-from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
+from farebridge.domain.payment import (
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    PaymentType,
+    check_amount,
+)
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, PaymentInFlight
 from farebridge.services.reads import owned_order
@@ -85,7 +91,9 @@ def _record(
         with deps.uow() as uow:
             order = owned_order(uow, user, order_id)
             _check_payable(order, now=now)
-            check_amount(amount, order.total)
+            card_type = deps.gateway.card_type(method)
+            surcharge = order.amount_due(card_type) - order.total
+            check_amount(amount, order.total + surcharge, surcharge=surcharge)
             try:
                 uow.payments.add(payment)
             except PaymentInFlight:
@@ -147,7 +155,9 @@ def _settle(deps: Dependencies, payment: Payment) -> Payment:
         order = uow.orders.get(payment.order_id)
         assert order is not None
         if order.status is OrderStatus.HOLD and uow.orders.apply(
-            order.pay(now=now, payment_id=payment.id), paid_at=now
+            order.pay(now=now, payment_id=payment.id),
+            paid_at=now,
+            surcharge=_surcharge_paid(order, payment),
         ):
             enqueue_ticketing(uow, deps, order.id)
             uow.commit()
@@ -160,6 +170,13 @@ def _settle(deps: Dependencies, payment: Payment) -> Payment:
     if order.status is OrderStatus.CANCELLED:
         raise OrderAlreadyCancelled(f"Order {order.id} was cancelled; the payment was refunded.")
     raise InvalidState(f"Order {order.id} expired; the payment was refunded.", code="order_expired")
+
+
+def _surcharge_paid(order: Order, payment: Payment) -> Money | None:
+    """The card fee in a card payment: what it paid beyond the order's total."""
+    if payment.method.type is not PaymentType.CARD:
+        return None
+    return payment.amount - order.total
 
 
 def resolve_payment(deps: Dependencies, payment: Payment) -> None:

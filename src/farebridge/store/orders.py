@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.errors import InvalidTransition
+from farebridge.domain.money import Money
 from farebridge.domain.order import (
     UNCONFIRMED_STATUSES,
     Document,
@@ -40,6 +41,7 @@ _LIVE_FIELDS = (
     "metadata",
     "version",
     "documents",
+    "surcharge",
 )
 
 
@@ -77,6 +79,7 @@ class OrderRepository:
                         idempotency_key=idempotency_key,
                         idempotency_fingerprint=fingerprint,
                         version=order.version,
+                        **_surcharge_columns(order.surcharge),
                         payload=payload,
                         metadata=order.metadata,
                     )
@@ -118,6 +121,7 @@ class OrderRepository:
             cancelled_at=row.cancelled_at,
             metadata=row.metadata,
             version=row.version,
+            surcharge=_surcharge(row),
         )
         data["documents"] = self._documents(row.id)
         return _order_codec.validate_python(data)
@@ -292,7 +296,24 @@ def _columns(changes: dict[str, Any]) -> dict[str, Any]:
     failure = changes.get("failure")
     if failure is not None:
         changes = {**changes, "failure": dump(_failure_codec, failure)}
+    if "surcharge" in changes:
+        changes = {**changes}
+        changes.update(_surcharge_columns(changes.pop("surcharge")))
     return changes
+
+
+def _surcharge_columns(surcharge: Money | None) -> dict[str, Any]:
+    return {
+        "surcharge_amount_minor": surcharge.minor if surcharge is not None else None,
+        "surcharge_currency": surcharge.currency if surcharge is not None else None,
+    }
+
+
+def _surcharge(row: Row[Any]) -> dict[str, str] | None:
+    if row.surcharge_currency is None:
+        return None
+    money = Money.from_minor(row.surcharge_amount_minor, row.surcharge_currency)
+    return {"amount": str(money.amount), "currency": money.currency}
 
 
 _failure_codec: TypeAdapter[OrderFailure] = TypeAdapter(OrderFailure)

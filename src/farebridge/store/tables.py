@@ -171,6 +171,9 @@ orders = Table(
     Column("idempotency_fingerprint", String(64)),
     Column("failure", JSON),  # failed orders: the error their request answered
     Column("version", Integer, nullable=False, server_default="1"),
+    # The card fee charged with the fare's payment (null: none charged, or not paid yet)
+    Column("surcharge_amount_minor", BigInteger),
+    Column("surcharge_currency", String(3)),
     Column("payload", JSON, nullable=False),
     Column("metadata", JSON, nullable=False),
     UniqueConstraint("owner_id", "idempotency_key", name="uq_orders_owner_idempotency_key"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +70,7 @@ from farebridge.providers.sandbox.fares.selling import (
     read_price_reference,
     with_fare_raised,
 )
+from farebridge.providers.sandbox.fares.surcharges import card_surcharges
 from farebridge.providers.sandbox.faults.plan import (
     PRICE_CHANGE_FACTOR,
     SCENARIOS,
@@ -461,7 +463,13 @@ class SandboxProvider:
     def _repriced(self, offer: Offer) -> Offer:
         """The same offer with its filed fare raised by the price-change fault."""
         filed, selling = self._price(offer)
-        return with_fare_raised(offer, filed, selling, PRICE_CHANGE_FACTOR)
+        repriced = with_fare_raised(offer, filed, selling, PRICE_CHANGE_FACTOR)
+        airline = self.network.seller(offer.owner.iata_code)
+        if airline is None:
+            return repriced
+        seated = sum(1 for passenger in offer.passengers if passenger.type.occupies_seat)
+        fees = card_surcharges(airline, repriced.total, seated, selling)
+        return replace(repriced, card_surcharges=fees)
 
     def _check_bookable(self, offer: Offer, *, now: datetime) -> list[LegReservation]:
         """The legs, or ``OfferNoLongerAvailable`` when departed, gone or sold out."""

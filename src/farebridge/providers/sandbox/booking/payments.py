@@ -1,12 +1,18 @@
 """The sandbox payment gateway: test tokens decide the outcome, no card data ever.
 
-Token                    outcome
-tok_visa, tok_mastercard succeeds
-tok_card_declined        402 card_declined
-tok_insufficient_funds   402 insufficient_funds
-tok_expired_card         402 expired_card
-(any other token)        402 invalid_card_token
-balance payments         succeed (the agency's balance is not simulated)
+Token                    card type             outcome
+tok_visa                 VI Visa               succeeds
+tok_mastercard           CA MasterCard         succeeds
+tok_amex                 AX American Express   succeeds
+tok_visa_debit           VD Visa debit         succeeds
+tok_card_declined        (none)                402 card_declined
+tok_insufficient_funds   (none)                402 insufficient_funds
+tok_expired_card         (none)                402 expired_card
+(any other token)        (none)                402 invalid_card_token
+balance payments         (none)                succeed (the agency's balance is not simulated)
+
+The card type prices the airline's card surcharge (``domain/card_surcharges.py``);
+a token without one pays no surcharge.
 
 Charges and refunds are rows of the sandbox's ledger in the main database
 (``store/sandbox_payments.py``), so the API and every worker process see the
@@ -23,6 +29,7 @@ from typing import Protocol
 
 import structlog
 
+from farebridge.domain.card_surcharges import CardType
 from farebridge.domain.clock import Clock
 from farebridge.domain.errors import InvalidState
 from farebridge.domain.money import Money
@@ -31,7 +38,13 @@ from farebridge.providers.base import ChargeResult
 
 log = structlog.get_logger(__name__)
 
-SUCCEEDING_TOKENS = frozenset({"tok_visa", "tok_mastercard", "tok_amex"})
+CARD_TYPES = {
+    "tok_visa": CardType.VISA,
+    "tok_mastercard": CardType.MASTERCARD,
+    "tok_amex": CardType.AMERICAN_EXPRESS,
+    "tok_visa_debit": CardType.VISA_DEBIT,
+}
+SUCCEEDING_TOKENS = frozenset(CARD_TYPES)
 DECLINING_TOKENS = {
     "tok_card_declined": ("card_declined", "The card was declined by the issuer."),
     "tok_insufficient_funds": ("insufficient_funds", "The card has insufficient funds."),
@@ -85,6 +98,11 @@ class SandboxPaymentGateway:
     def __init__(self, ledger: SandboxLedger, clock: Clock) -> None:
         self._ledger = ledger
         self._clock = clock
+
+    def card_type(self, method: PaymentMethod) -> CardType | None:
+        if method.type is not PaymentType.CARD:
+            return None
+        return CARD_TYPES.get(method.card_token or "")
 
     def charge(self, payment_id: str, amount: Money, method: PaymentMethod) -> ChargeResult:
         charge = LedgerCharge(payment_id, amount, outcome(method), self._clock.now())

@@ -27,7 +27,7 @@ from farebridge.domain.offer import Offer
 from farebridge.domain.places import great_circle_km
 from farebridge.domain.search import SearchCriteria
 from farebridge.providers.sandbox.booking.inventory import LegKey
-from farebridge.providers.sandbox.fares.extras import bag_services
+from farebridge.providers.sandbox.fares.extras import bag_services, tier_services
 from farebridge.providers.sandbox.fares.pricing import (
     FareBrand,
     FareInput,
@@ -47,6 +47,7 @@ from farebridge.providers.sandbox.fares.selling import (
     price_reference,
     sell_fare,
 )
+from farebridge.providers.sandbox.fares.surcharges import card_surcharges
 from farebridge.providers.sandbox.search.engine import Itinerary
 from farebridge.providers.sandbox.world.airlines import Airline, compatible, interline_family
 from farebridge.providers.sandbox.world.network import Flight
@@ -258,7 +259,8 @@ def _offer(
         hold_lifetime=None if owner.is_low_cost else context.hold_lifetime,
         passenger_identity_documents_required=is_international(slices),
         provider_reference={**reference, "price": price_reference(filed, selling)},
-        available_services=bag_services(slices, context.criteria.passengers, owner, selling),
+        available_services=bag_services(slices, context.criteria.passengers, owner, selling)
+        + tier_services(slices, context.criteria.passengers, owner, selling),
         payment_required_by=None
         if owner.is_low_cost
         else hold_deadline(
@@ -266,6 +268,9 @@ def _offer(
         ),
         airline_fare=sold.airline_fare,
         passenger_prices=sold.passenger_prices,
+        card_surcharges=card_surcharges(
+            owner, sold.base + sold.tax, context.criteria.seated_passengers, selling
+        ),
     )
 
 
