@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         description="The selling currency of a search that names none, by an account "
         "without a preferred currency; it needs a row in the exchange rates table.",
     )
+    preferred_currencies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Currencies, comma-separated (e.g. GBP,USD), in which /api also shows "
+        "each offer's total and card surcharges, converted at the engine's rates, for "
+        "reference (never charged); empty: none.",
+    )
     exchange_rates_cache_seconds: float = Field(
         default=30.0,
         ge=0,
@@ -110,6 +116,21 @@ class Settings(BaseSettings):
     def _split_providers(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
+
+    @field_validator("preferred_currencies", mode="before")
+    @classmethod
+    def _split_currencies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+        return value
+
+    @field_validator("preferred_currencies")
+    @classmethod
+    def _three_letter_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [code for code in value if not (len(code) == 3 and code.isalpha())]
+        if wrong:
+            raise ValueError(f"not ISO 4217 currency codes: {', '.join(wrong)}")
         return value
 
     @model_validator(mode="after")

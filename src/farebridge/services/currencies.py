@@ -1,9 +1,11 @@
-"""The selling currency of a search: the request's, else the account's, else the operator's."""
+"""The selling currency of a search (the request's, else the account's, else the
+operator's), and the preferred currencies amounts are also shown in."""
 
 from __future__ import annotations
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.preferred_currencies import PreferredCurrencies
 from farebridge.services.ports import Dependencies
 
 
@@ -24,3 +26,8 @@ def selling_currency(deps: Dependencies, user: User | None, requested: str | Non
     preferred = user.preferred_currency if user is not None else None
     chosen = requested or preferred or deps.policies.default_currency
     return check_sellable(deps, chosen, field="currency")
+
+
+def preferred_currencies(deps: Dependencies) -> PreferredCurrencies:
+    """The operator's preferred currencies with the current rates, to show amounts in."""
+    return PreferredCurrencies(deps.policies.preferred_currencies, deps.rates.current())

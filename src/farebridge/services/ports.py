@@ -391,6 +391,8 @@ class Policies:
     default_currency: str = "USD"
     # Flights leaving sooner than this are neither offered nor booked.
     min_departure_lead: timedelta = timedelta(hours=2)
+    # Where offers' totals and card surcharges are also shown, converted (never charged).
+    preferred_currencies: tuple[str, ...] = ()
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

@@ -17,6 +17,7 @@ from farebridge.api.dialects.native.models.common import (
     WireModel,
 )
 from farebridge.api.dialects.native.models.places import Airport, Place, PlaceCode
+from farebridge.domain.card_surcharges import CardType
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import OfferRequestStatus
 from farebridge.domain.search import PassengerType
@@ -84,17 +85,56 @@ class OfferPassenger(WireModel):
     age: int | None
 
 
+class ConvertedAmount(WireModel):
+    """An amount in one of the server's preferred currencies, for reference: never charged."""
+
+    amount: Amount
+    currency: Currency
+
+
+class CardSurcharge(WireModel):
+    """The fee for paying the whole offer with one card type (zero: no fee)."""
+
+    card_type: CardType = Field(
+        description="VI Visa, CA MasterCard, AX American Express, VD Visa debit"
+    )
+    amount: Amount
+    currency: Currency
+    amount_in_preferred_currencies: list[ConvertedAmount]
+
+
+class FieldRequirement(WireModel):
+    """One passenger-form field: ``required`` for booking; ``per_person`` once per
+    passenger (else once per booking: the first passenger, the contact or the billing)."""
+
+    field: str
+    required: bool
+    per_person: bool
+
+
 class AvailableService(WireModel):
-    """An extra bag: order it with ``services: [{"id", "quantity"}]``."""
+    """An extra bag, a baggage tier or a carry-on tier: order it with
+    ``services: [{"id", "quantity"}]`` (a tier: quantity 1, one of each type per
+    passenger and slice)."""
 
     id: str
-    type: str
+    type: str = Field(description="baggage | carry_on")
     passenger_ids: list[str]
     slice_ids: list[str]
     maximum_quantity: int
     description: str
     total_amount: Amount
     total_currency: Currency
+    total_in_preferred_currencies: list[ConvertedAmount]
+    tier: str | None = Field(description="A tier's code; null for the extra bag")
+    maximum_weight_kg: int | None = Field(description="The extra bag: its weight limit")
+    maximum_weights_kg: list[int] = Field(
+        description="A baggage tier: the weight limit of each of its bags (one per bag)"
+    )
+    total_weight_kg: int | None = Field(
+        description="A baggage tier limited in total weight: all its bags together"
+    )
+    bag_count: int | None = Field(description="With total_weight_kg: how many bags")
 
 
 class PassengerPrice(WireModel):
@@ -159,6 +199,18 @@ class Offer(WireModel):
     conditions: Conditions
     slices: list[Slice]
     available_services: list[AvailableService]
+    card_surcharges: list[CardSurcharge] = Field(
+        description="Added to the amount due when paying by that card type; a card type "
+        "not listed pays none, and neither does a balance payment"
+    )
+    total_in_preferred_currencies: list[ConvertedAmount] = Field(
+        description="total_amount in the server's preferred currencies "
+        "(FAREBRIDGE_PREFERRED_CURRENCIES), for reference"
+    )
+    passenger_requirements: list[FieldRequirement] = Field(
+        description="The passenger-form fields booking this offer needs (billing fields: "
+        "for a card payment)"
+    )
     created_at: Instant
     expires_at: Instant
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import Field
+
 from farebridge.api.dialects.native.models.common import (
     Amount,
     Carrier,
@@ -13,7 +15,12 @@ from farebridge.api.dialects.native.models.common import (
     PageMeta,
     WireModel,
 )
-from farebridge.api.dialects.native.models.offers import Conditions, Slice
+from farebridge.api.dialects.native.models.offers import (
+    CardSurcharge,
+    Conditions,
+    ConvertedAmount,
+    Slice,
+)
 from farebridge.domain.order import OrderStatus, OrderType, TicketingStatus
 from farebridge.domain.payment import PaymentStatus, PaymentType
 from farebridge.domain.search import PassengerType
@@ -84,6 +91,14 @@ class Order(WireModel):
     services_amount: Amount
     services_currency: Currency
     services: list[OrderService]
+    card_surcharges: list[CardSurcharge] = Field(
+        description="What paying a hold by each card type adds to total_amount"
+    )
+    surcharge_amount: Amount | None = Field(
+        description="The card surcharge charged with the payment (on top of total_amount); "
+        "null: none charged (unpaid, or paid without one)"
+    )
+    surcharge_currency: Currency | None
     fare_brand_name: str
     payment_status: OrderPaymentStatus
     ticketing_status: TicketingStatus
@@ -110,6 +125,10 @@ class Price(WireModel):
     total_amount: Amount
     total_currency: Currency
     services: list[OrderService]
+    card_surcharges: list[CardSurcharge] = Field(
+        description="Paying by that card type adds this to total_amount"
+    )
+    total_in_preferred_currencies: list[ConvertedAmount]
 
 
 class Payment(WireModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from farebridge.api.dialects.native.models import offers as wire
 from farebridge.api.dialects.native.models.common import Carrier
 from farebridge.api.dialects.native.presenters.common import (
@@ -15,7 +17,9 @@ from farebridge.api.dialects.native.presenters.common import (
 )
 from farebridge.api.dialects.native.presenters.places import present_airport, present_place_code
 from farebridge.domain import itinerary
+from farebridge.domain.card_surcharges import CardSurcharge
 from farebridge.domain.fare_rules import FareRules
+from farebridge.domain.money import Money
 from farebridge.domain.offer import (
     CalendarDay,
     ConditionRule,
@@ -26,7 +30,9 @@ from farebridge.domain.offer import (
     OfferService,
     PassengerPrice,
 )
+from farebridge.domain.passenger_requirements import FieldRequirement, passenger_requirements
 from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.preferred_currencies import NO_PREFERRED_CURRENCIES, PreferredCurrencies
 from farebridge.domain.search import OfferPassenger
 from farebridge.services.ports import Page
 
@@ -96,7 +102,36 @@ def present_offer_passenger(passenger: OfferPassenger) -> wire.OfferPassenger:
     )
 
 
-def present_available_service(service: OfferService) -> wire.AvailableService:
+def present_converted(money: Money, preferred: PreferredCurrencies) -> list[wire.ConvertedAmount]:
+    return [
+        wire.ConvertedAmount.model_construct(amount=amount(m), currency=m.currency)
+        for m in preferred.convert(money)
+    ]
+
+
+def present_card_surcharges(
+    surcharges: Sequence[CardSurcharge], preferred: PreferredCurrencies
+) -> list[wire.CardSurcharge]:
+    return [
+        wire.CardSurcharge.model_construct(
+            card_type=s.card_type,
+            amount=amount(s.amount),
+            currency=s.amount.currency,
+            amount_in_preferred_currencies=present_converted(s.amount, preferred),
+        )
+        for s in surcharges
+    ]
+
+
+def present_requirement(requirement: FieldRequirement) -> wire.FieldRequirement:
+    return wire.FieldRequirement.model_construct(
+        field=requirement.field, required=requirement.required, per_person=requirement.per_person
+    )
+
+
+def present_available_service(
+    service: OfferService, preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES
+) -> wire.AvailableService:
     return wire.AvailableService.model_construct(
         id=service.id,
         type=service.type,
@@ -106,6 +141,12 @@ def present_available_service(service: OfferService) -> wire.AvailableService:
         description=service.description,
         total_amount=amount(service.unit_price),
         total_currency=service.unit_price.currency,
+        total_in_preferred_currencies=present_converted(service.unit_price, preferred),
+        tier=service.tier,
+        maximum_weight_kg=service.maximum_weight_kg,
+        maximum_weights_kg=list(service.maximum_weights_kg),
+        total_weight_kg=service.total_weight_kg,
+        bag_count=service.bag_count,
     )
 
 
@@ -141,7 +182,9 @@ def present_fare_brand(brand: FareBrandOption) -> wire.FareBrand:
     )
 
 
-def present_offer(offer: Offer) -> wire.Offer:
+def present_offer(
+    offer: Offer, preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES
+) -> wire.Offer:
     airline = offer.airline_fare
     return wire.Offer.model_construct(
         id=offer.id,
@@ -166,15 +209,22 @@ def present_offer(offer: Offer) -> wire.Offer:
         passengers=[present_offer_passenger(p) for p in offer.passengers],
         conditions=present_conditions(offer.conditions),
         slices=[present_slice(s) for s in offer.slices],
-        available_services=[present_available_service(s) for s in offer.available_services],
+        available_services=[
+            present_available_service(s, preferred) for s in offer.available_services
+        ],
+        card_surcharges=present_card_surcharges(offer.card_surcharges, preferred),
+        total_in_preferred_currencies=present_converted(offer.total, preferred),
+        passenger_requirements=[present_requirement(r) for r in passenger_requirements(offer)],
         created_at=instant(offer.created_at),
         expires_at=instant(offer.expires_at),
     )
 
 
-def present_offer_page(page: Page[Offer]) -> wire.OfferListResponse:
+def present_offer_page(
+    page: Page[Offer], preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES
+) -> wire.OfferListResponse:
     return wire.OfferListResponse.model_construct(
-        data=[present_offer(o) for o in page.items], meta=present_page_meta(page)
+        data=[present_offer(o, preferred) for o in page.items], meta=present_page_meta(page)
     )
 
 
@@ -215,11 +265,14 @@ def present_offer_request(
 
 
 def present_offer_request_with_offers(
-    request: OfferRequest, places: PlaceDirectory, offers: list[Offer]
+    request: OfferRequest,
+    places: PlaceDirectory,
+    offers: list[Offer],
+    preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES,
 ) -> wire.OfferRequestWithOffers:
     summary = present_offer_request(request, places)
     return wire.OfferRequestWithOffers.model_construct(
-        **dict(summary), offers=[present_offer(o) for o in offers]
+        **dict(summary), offers=[present_offer(o, preferred) for o in offers]
     )
 
 

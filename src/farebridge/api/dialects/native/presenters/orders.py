@@ -10,12 +10,18 @@ from farebridge.api.dialects.native.presenters.common import (
     present_carrier,
     present_page_meta,
 )
-from farebridge.api.dialects.native.presenters.offers import present_conditions, present_slice
+from farebridge.api.dialects.native.presenters.offers import (
+    present_card_surcharges,
+    present_conditions,
+    present_converted,
+    present_slice,
+)
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order, OrderEvent, OrderService, Passenger
 from farebridge.domain.payment import Payment
+from farebridge.domain.preferred_currencies import NO_PREFERRED_CURRENCIES, PreferredCurrencies
 from farebridge.services.ports import Page
 
 
@@ -66,6 +72,7 @@ def present_payment_status(order: Order) -> wire.OrderPaymentStatus:
 
 
 def present_order(order: Order) -> wire.Order:
+    surcharge = order.surcharge
     return wire.Order.model_construct(
         id=order.id,
         live_mode=False,
@@ -83,6 +90,9 @@ def present_order(order: Order) -> wire.Order:
         services_amount=amount(order.services_total),
         services_currency=order.services_total.currency,
         services=[present_service(s) for s in order.services],
+        card_surcharges=present_card_surcharges(order.card_surcharges, NO_PREFERRED_CURRENCIES),
+        surcharge_amount=amount(surcharge) if surcharge is not None else None,
+        surcharge_currency=surcharge.currency if surcharge is not None else None,
         fare_brand_name=order.fare_brand_name,
         payment_status=present_payment_status(order),
         ticketing_status=order.ticketing_status,
@@ -111,7 +121,12 @@ def present_order_page(page: Page[Order]) -> wire.OrderListResponse:
     )
 
 
-def present_price(offer: Offer, services: tuple[OrderService, ...], total: Money) -> wire.Price:
+def present_price(
+    offer: Offer,
+    services: tuple[OrderService, ...],
+    total: Money,
+    preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES,
+) -> wire.Price:
     extras = total - offer.total
     return wire.Price.model_construct(
         offer_id=offer.id,
@@ -124,6 +139,8 @@ def present_price(offer: Offer, services: tuple[OrderService, ...], total: Money
         total_amount=amount(total),
         total_currency=total.currency,
         services=[present_service(s) for s in services],
+        card_surcharges=present_card_surcharges(offer.card_surcharges, preferred),
+        total_in_preferred_currencies=present_converted(total, preferred),
     )
 
 

@@ -44,6 +44,7 @@ from farebridge.domain.search import (
     TimeWindow,
 )
 from farebridge.services import search
+from farebridge.services.currencies import preferred_currencies
 from farebridge.services.ports import OfferFilter, PageRequest
 
 router = APIRouter(tags=["search"])
@@ -121,7 +122,9 @@ def create_offer_request(
         services, user=user, request_id=request.id, filters=OfferFilter(), page=first
     )
     return CreatedOfferRequestResponse.model_construct(
-        data=present_offer_request_with_offers(request, services.places, page.items)
+        data=present_offer_request_with_offers(
+            request, services.places, page.items, preferred_currencies(services)
+        )
     )
 
 
@@ -216,7 +219,7 @@ def list_offers(
         filters=filters,
         page=PageRequest(after, before, limit),
     )
-    return present_offer_page(page)
+    return present_offer_page(page, preferred_currencies(services))
 
 
 UPSTREAM = responses(401, 404, 503, 504)
@@ -228,7 +231,7 @@ def get_offer(
 ) -> OfferResponse:
     """One offer, re-checked with the airline for price and availability."""
     offer = search.get_offer(services, user=user, offer_id=offer_id, scenarios=scenarios)
-    return OfferResponse.model_construct(data=present_offer(offer))
+    return OfferResponse.model_construct(data=present_offer(offer, preferred_currencies(services)))
 
 
 @router.post("/offers/{offer_id}/actions/price", responses=responses(401, 404, 409, 503, 504))
@@ -243,7 +246,9 @@ def price_offer(
         services=[(service.id, service.quantity) for service in body.services],
     )
     return PriceResponse.model_construct(
-        data=present_price(priced.offer, priced.services, priced.total)
+        data=present_price(
+            priced.offer, priced.services, priced.total, preferred_currencies(services)
+        )
     )
 
 
