@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -148,6 +149,16 @@ def first_offer(offers: list[dict[str, Any]], *, holdable: bool | None = None) -
     raise AssertionError("no suitable offer in the search results")
 
 
+CARD_TYPES = {"tok_visa": "VI", "tok_mastercard": "CA", "tok_amex": "AX", "tok_visa_debit": "VD"}
+
+
+def amount_due(offer: dict[str, Any], token: str | None = "tok_visa") -> str:
+    """The offer's total plus the card surcharge of the sandbox token's card type."""
+    card_type = CARD_TYPES.get(token or "")
+    fee = next((s["amount"] for s in offer["card_surcharges"] if s["card_type"] == card_type), "0")
+    return str(Decimal(offer["total_amount"]) + Decimal(fee))
+
+
 def instant_order_body(offer: dict[str, Any], token: str = "tok_visa") -> dict[str, Any]:
     return {
         "type": "instant",
@@ -157,7 +168,7 @@ def instant_order_body(offer: dict[str, Any], token: str = "tok_visa") -> dict[s
             {
                 "type": "card",
                 "card_token": token,
-                "amount": offer["total_amount"],
+                "amount": amount_due(offer, token),
                 "currency": offer["total_currency"],
             }
         ],
