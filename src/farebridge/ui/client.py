@@ -17,6 +17,7 @@ from farebridge.ui.models import (
     CalendarDay,
     Cancellation,
     CancelledOrder,
+    CardSurcharge,
     Currencies,
     FareRules,
     Offer,
@@ -32,6 +33,15 @@ from farebridge.ui.models import (
 
 DEFAULT_API_URL = "http://127.0.0.1:8000/api"
 T = TypeVar("T")
+# The sandbox test tokens' card types (README, "Test payment tokens").
+CARD_TYPES = {"tok_visa": "VI", "tok_mastercard": "CA", "tok_amex": "AX", "tok_visa_debit": "VD"}
+
+
+def amount_due(total: str, surcharges: list[CardSurcharge], card_token: str) -> str:
+    """What paying ``total`` with this card takes, as the API priced it (its card
+    surcharge included); ``total`` for a card without a surcharge."""
+    card_type = CARD_TYPES.get(card_token)
+    return next((s["amount_due"] for s in surcharges if s["card_type"] == card_type), total)
 
 
 def api_url() -> str:
@@ -251,7 +261,7 @@ class ApiClient:
             "order_id": order["id"],
             "type": "card",
             "card_token": card_token,
-            "amount": order["total_amount"],
+            "amount": amount_due(order["total_amount"], order["card_surcharges"], card_token),
             "currency": order["total_currency"],
         }
         return cast(Payment, self._data("POST", "/payments", body=body))

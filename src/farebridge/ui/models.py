@@ -117,10 +117,11 @@ class OfferPassenger(TypedDict):
 
 
 class Service(TypedDict):
-    """A bag the offer sells: per passenger and slice, priced per unit."""
+    """A bag the offer sells: per passenger and slice, priced per unit (a tier: ``tier``)."""
 
     id: str
     type: str
+    tier: str | None
     passenger_ids: list[str]
     slice_ids: list[str]
     maximum_quantity: int
@@ -151,6 +152,15 @@ class FareBrand(TypedDict):
     baggages: list[Baggage]
 
 
+class CardSurcharge(TypedDict):
+    """The fee for paying by one card type, and the amount due with it."""
+
+    card_type: str
+    amount: str
+    currency: str
+    amount_due: str
+
+
 class Offer(TypedDict):
     """Every amount is in the search's currency; ``airline_total_*`` is the airline's own
     fare, shown for reference."""
@@ -177,6 +187,7 @@ class Offer(TypedDict):
     conditions: Conditions
     slices: list[Slice]
     available_services: list[Service]
+    card_surcharges: list[CardSurcharge]
     expires_at: str
 
 
@@ -238,6 +249,7 @@ class Price(TypedDict):
     services_amount: str
     total_amount: str
     total_currency: str
+    card_surcharges: list[CardSurcharge]
 
 
 class FareRules(TypedDict):
@@ -351,6 +363,8 @@ class Order(TypedDict):
     tax_amount: str
     services_amount: str
     services: list[OrderService]
+    card_surcharges: list[CardSurcharge]
+    surcharge_amount: str | None
     fare_brand_name: str
     payment_status: PaymentStatus
     ticketing_status: str

@@ -8,6 +8,7 @@ import streamlit as st
 
 from farebridge.ui import format as fmt
 from farebridge.ui import state
+from farebridge.ui.client import amount_due
 from farebridge.ui.feedback import attempt
 from farebridge.ui.models import Offer, SeatMap
 from farebridge.ui.state import Journey, Step
@@ -59,14 +60,16 @@ def chosen_services(journey: Journey) -> list[dict[str, Any]]:
     return services
 
 
-def running_total(journey: Journey) -> str:
-    """The amount due, priced by the API (the UI never adds prices up itself)."""
+def running_total(journey: Journey, card_token: str | None = None) -> str:
+    """The amount due, priced by the API (the UI never adds prices up itself); with
+    ``card_token``, that card's surcharge included."""
     offer = journey.offer
     assert offer is not None
     services = chosen_services(journey)
-    if not services:
-        return offer["total_amount"]
-    return state.client().price_offer(offer["id"], services)["total_amount"]
+    priced = state.client().price_offer(offer["id"], services) if services else offer
+    if card_token is None:
+        return priced["total_amount"]
+    return amount_due(priced["total_amount"], priced["card_surcharges"], card_token)
 
 
 def _segment_route(seat_map: SeatMap, offer: Offer) -> str:
@@ -115,7 +118,7 @@ def _seats(journey: Journey, offer: Offer) -> None:
 
 def _bags(journey: Journey, offer: Offer) -> None:
     st.markdown("### 🧳 Extra checked bags")
-    bags = [s for s in offer["available_services"] if s["type"] == "baggage"]
+    bags = [s for s in offer["available_services"] if s["type"] == "baggage" and not s.get("tier")]
     if not bags:
         st.caption("This fare sells no extra bags online.")
         return

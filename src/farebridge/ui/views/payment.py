@@ -9,7 +9,7 @@ import streamlit as st
 
 from farebridge.ui import format as fmt
 from farebridge.ui import state
-from farebridge.ui.client import ApiError
+from farebridge.ui.client import ApiError, amount_due
 from farebridge.ui.feedback import attempt, show_error
 from farebridge.ui.models import Offer, Order
 from farebridge.ui.state import Journey, Step
@@ -25,6 +25,8 @@ from farebridge.ui.views.extras import (
 CARDS = {
     "tok_visa": "Visa ending 4242 — test card, payment succeeds",
     "tok_mastercard": "Mastercard ending 4444 — test card, payment succeeds",
+    "tok_amex": "American Express ending 0005 — test card, payment succeeds",
+    "tok_visa_debit": "Visa debit ending 5556 — test card, no card surcharge",
     "tok_card_declined": "Test card that the bank declines",
     "tok_insufficient_funds": "Test card with insufficient funds",
 }
@@ -60,7 +62,7 @@ def order_body(journey: Journey, offer: Offer, *, hold: bool, token: str) -> dic
             {
                 "type": "card",
                 "card_token": token,
-                "amount": running_total(journey),
+                "amount": running_total(journey, token),
                 "currency": offer["total_currency"],
             }
         ]
@@ -166,7 +168,8 @@ def _pay_form(journey: Journey, offer: Offer) -> None:
         if terms["requires_instant_payment"]:
             st.caption("This fare must be paid now; it cannot be held.")
         token = card_picker("pay_card")
-    total = fmt.money(running_total(journey), offer["total_currency"])
+    due = running_total(journey, token if mode == PAY_NOW else None)
+    total = fmt.money(due, offer["total_currency"])
     label = f"Pay {total}" if mode == PAY_NOW else "Hold this booking"
     if st.button(label, type="primary", key="pay_button"):
         _book(journey, offer, hold=mode == HOLD, token=token)
@@ -178,7 +181,8 @@ def _pay_form(journey: Journey, offer: Offer) -> None:
 def pay_hold(order: Order, key: str) -> Order | None:
     """Pay a held order; returns the refreshed order once paid."""
     token = card_picker(f"{key}_card")
-    total = fmt.money(order["total_amount"], order["total_currency"])
+    due = amount_due(order["total_amount"], order["card_surcharges"], token)
+    total = fmt.money(due, order["total_currency"])
     if not st.button(f"Pay {total}", type="primary", key=f"{key}_pay"):
         return None
     client = state.client()

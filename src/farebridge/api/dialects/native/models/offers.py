@@ -100,6 +100,10 @@ class CardSurcharge(WireModel):
     )
     amount: Amount
     currency: Currency
+    amount_due: Amount = Field(
+        description="What paying with this card type takes: the total shown beside it "
+        "(with extras, on a price action) plus amount"
+    )
     amount_in_preferred_currencies: list[ConvertedAmount]
 
 

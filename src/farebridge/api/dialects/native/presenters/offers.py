@@ -110,13 +110,15 @@ def present_converted(money: Money, preferred: PreferredCurrencies) -> list[wire
 
 
 def present_card_surcharges(
-    surcharges: Sequence[CardSurcharge], preferred: PreferredCurrencies
+    surcharges: Sequence[CardSurcharge], total: Money, preferred: PreferredCurrencies
 ) -> list[wire.CardSurcharge]:
+    """Each card type's fee, and what paying ``total`` with that card takes."""
     return [
         wire.CardSurcharge.model_construct(
             card_type=s.card_type,
             amount=amount(s.amount),
             currency=s.amount.currency,
+            amount_due=amount(total + s.amount),
             amount_in_preferred_currencies=present_converted(s.amount, preferred),
         )
         for s in surcharges
@@ -212,7 +214,7 @@ def present_offer(
         available_services=[
             present_available_service(s, preferred) for s in offer.available_services
         ],
-        card_surcharges=present_card_surcharges(offer.card_surcharges, preferred),
+        card_surcharges=present_card_surcharges(offer.card_surcharges, offer.total, preferred),
         total_in_preferred_currencies=present_converted(offer.total, preferred),
         passenger_requirements=[present_requirement(r) for r in passenger_requirements(offer)],
         created_at=instant(offer.created_at),

@@ -90,7 +90,9 @@ def present_order(order: Order) -> wire.Order:
         services_amount=amount(order.services_total),
         services_currency=order.services_total.currency,
         services=[present_service(s) for s in order.services],
-        card_surcharges=present_card_surcharges(order.card_surcharges, NO_PREFERRED_CURRENCIES),
+        card_surcharges=present_card_surcharges(
+            order.card_surcharges, order.total, NO_PREFERRED_CURRENCIES
+        ),
         surcharge_amount=amount(surcharge) if surcharge is not None else None,
         surcharge_currency=surcharge.currency if surcharge is not None else None,
         fare_brand_name=order.fare_brand_name,
@@ -139,7 +141,7 @@ def present_price(
         total_amount=amount(total),
         total_currency=total.currency,
         services=[present_service(s) for s in services],
-        card_surcharges=present_card_surcharges(offer.card_surcharges, preferred),
+        card_surcharges=present_card_surcharges(offer.card_surcharges, total, preferred),
         total_in_preferred_currencies=present_converted(total, preferred),
     )
 
