@@ -302,7 +302,13 @@ def offer(value: Offer, places: PlaceDirectory, *, with_services: bool = False) 
         "conditions": conditions(value.conditions),
         "passengers": [offer_passenger(p) for p in value.passengers],
         "slices": [slice_(s, places, passenger_ids, value.conditions) for s in value.slices],
-        "available_services": [available_service(s, value) for s in value.available_services]
+        "available_services": [
+            # Duffel sells bags one at a time: the engine's baggage and carry-on tiers
+            # (ADR 0013) have no Duffel shape and are left to the dialects that show them.
+            available_service(s, value)
+            for s in value.available_services
+            if not s.is_tier
+        ]
         if with_services
         else [],
         # farebridge's own, beside Duffel's
