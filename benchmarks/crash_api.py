@@ -112,7 +112,13 @@ def _order_body(offer: dict[str, Any], token: str) -> dict[str, Any]:
     payment = {
         "type": "card",
         "card_token": token,
-        "amount": offer["total_amount"],
+        # the card's surcharge included (tok_visa is a Visa; decline tokens have none)
+        "amount": next(
+            (s["amount_due"] for s in offer["card_surcharges"] if s["card_type"] == "VI"),
+            offer["total_amount"],
+        )
+        if token == "tok_visa"
+        else offer["total_amount"],
         "currency": offer["total_currency"],
     }
     return {

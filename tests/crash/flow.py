@@ -79,11 +79,12 @@ def _instant(
     deps: Dependencies, user: User, method: PaymentMethod = VISA, brand: str | None = None
 ) -> Order:
     offer = _offer(deps, user, holdable=False, brand=brand)
+    card_type = deps.gateway.card_type(method)  # its surcharge is part of the amount due
     command = CreateOrder(
         OrderType.INSTANT,
         offer.id,
         [create_passenger(id="")],
-        payment=PaymentRequest(offer.total, method),
+        payment=PaymentRequest(offer.total + offer.card_surcharge(card_type), method),
         idempotency_key=new_id("key"),
     )
     return create_order(deps, user=user, command=command)
@@ -103,7 +104,8 @@ def hold_payment(deps: Dependencies, user: User) -> None:
     held = create_order(
         deps, user=user, command=CreateOrder(OrderType.HOLD, offer.id, [create_passenger(id="")])
     )
-    payments.pay_order(deps, user=user, order_id=held.id, amount=held.total, method=VISA)
+    due = held.amount_due(deps.gateway.card_type(VISA))
+    payments.pay_order(deps, user=user, order_id=held.id, amount=due, method=VISA)
 
 
 def ticketing(deps: Dependencies, user: User) -> None:
