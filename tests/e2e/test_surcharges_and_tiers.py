@@ -41,6 +41,7 @@ def test_an_offer_shows_surcharges_tiers_requirements_and_preferred_totals(
     fees = {s["card_type"]: s for s in offer["card_surcharges"]}
     assert set(fees) == {"VI", "CA", "AX", "VD"} and Decimal(fees["VD"]["amount"]) == 0
     assert fees["VI"]["currency"] == offer["total_currency"]
+    assert fees["VI"]["amount_due"] == amount_due(offer, "tok_visa")
     assert [c["currency"] for c in fees["VI"]["amount_in_preferred_currencies"]] == ["GBP", "EUR"]
     assert [c["currency"] for c in offer["total_in_preferred_currencies"]] == ["GBP", "EUR"]
     tiers = [s for s in offer["available_services"] if s["tier"]]
@@ -76,7 +77,12 @@ def test_the_price_action_shows_the_surcharges_with_tiers_chosen(
     assert Decimal(price["total_amount"]) == Decimal(offer["total_amount"]) + Decimal(
         large["total_amount"]
     )
-    assert price["card_surcharges"] == offer["card_surcharges"]
+    fees = [(s["card_type"], s["amount"]) for s in price["card_surcharges"]]
+    assert fees == [(s["card_type"], s["amount"]) for s in offer["card_surcharges"]]
+    assert all(
+        Decimal(s["amount_due"]) == Decimal(price["total_amount"]) + Decimal(s["amount"])
+        for s in price["card_surcharges"]
+    )
     assert [c["currency"] for c in price["total_in_preferred_currencies"]] == ["GBP", "EUR"]
     assert price["services"][0]["type"] == "carry_on"
 
