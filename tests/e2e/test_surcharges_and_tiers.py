@@ -143,3 +143,51 @@ def test_a_debit_card_and_the_balance_pay_no_surcharge(
     paid = client.post("/api/orders", json=body, headers=auth)
     assert paid.status_code == 201, paid.text
     assert paid.json()["data"]["surcharge_amount"] is None
+
+
+def test_a_hold_paid_by_card_pays_its_surcharge_and_one_tier_of_a_kind(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    offers = search(client, auth)["offers"]
+    offer = next(
+        o
+        for o in offers
+        if not o["payment_requirements"]["requires_instant_payment"]
+        and any(s["card_type"] == "AX" and Decimal(s["amount"]) > 0 for s in o["card_surcharges"])
+    )
+    tiers = [s for s in offer["available_services"] if s["tier"] and s["type"] == "baggage"]
+    twice = {
+        "type": "hold",
+        "selected_offers": [offer["id"]],
+        "passengers": [adult(id=offer["passengers"][0]["id"])],
+        "services": [{"id": tiers[0]["id"]}, {"id": tiers[1]["id"]}],
+    }
+    assert_error(
+        client.post("/api/orders", json=twice, headers=auth),
+        400,
+        "duplicate_service",
+        "services[1].id",
+    )
+    body = {**twice, "services": [{"id": tiers[1]["id"]}]}
+    created = client.post("/api/orders", json=body, headers=auth)
+    assert created.status_code == 201, created.text
+    order = created.json()["data"]
+    assert order["surcharge_amount"] is None
+    amex = next(s for s in order["card_surcharges"] if s["card_type"] == "AX")
+    assert Decimal(amex["amount_due"]) == Decimal(order["total_amount"]) + Decimal(amex["amount"])
+    pay = {
+        "order_id": order["id"],
+        "type": "card",
+        "card_token": "tok_amex",
+        "amount": order["total_amount"],
+        "currency": order["total_currency"],
+    }
+    error = assert_error(
+        client.post("/api/payments", json=pay, headers=auth), 422, "amount_mismatch", "amount"
+    )
+    assert amex["amount_due"] in error["message"]
+    paid = client.post("/api/payments", json={**pay, "amount": amex["amount_due"]}, headers=auth)
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["data"]["amount"] == amex["amount_due"]
+    after = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert after["surcharge_amount"] == amex["amount"]
