@@ -28,6 +28,7 @@ from farebridge.domain.passenger_requirements import (
 from farebridge.domain.payment import PaymentType, check_amount
 from farebridge.domain.preferred_currencies import PreferredCurrencies
 from farebridge.domain.search import OfferPassenger, PassengerType
+from farebridge.settings import Settings
 from tests.factories import BA, create_order, create_slice
 
 NOW = datetime(2029, 12, 5, tzinfo=UTC)
@@ -143,3 +144,13 @@ def test_preferred_currencies_convert_in_order_and_skip_unknown_ones() -> None:
     rates = ExchangeRates({"USD": Decimal(1), "GBP": Decimal("1.25"), "EUR": Decimal("1.10")})
     preferred = PreferredCurrencies(("EUR", "XYZ", "USD"), rates)
     assert preferred.convert(gbp("100")) == (Money.of("113.64", "EUR"), Money.of("125", "USD"))
+
+
+def test_preferred_currencies_are_read_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAREBRIDGE_PREFERRED_CURRENCIES", "gbp, USD")
+    assert Settings(database_url="sqlite://").preferred_currencies == ("GBP", "USD")
+    monkeypatch.setenv("FAREBRIDGE_PREFERRED_CURRENCIES", "")
+    assert Settings(database_url="sqlite://").preferred_currencies == ()
+    monkeypatch.setenv("FAREBRIDGE_PREFERRED_CURRENCIES", "GBP,POUNDS")
+    with pytest.raises(ValueError, match="POUNDS"):
+        Settings(database_url="sqlite://")
