@@ -66,6 +66,8 @@ def _sandbox(context: ProviderContext) -> Provider:
         fault_rates=settings.sandbox_fault_rates,
         cache_dir=settings.sandbox_cache_dir,
         min_departure_lead=settings.min_departure_lead,
+        workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
+        display_currencies=settings.allmyles_preferred_currencies,
     )
 
 
