@@ -93,9 +93,7 @@ class Workflow:
             raise NotFound(f"No result {result_id} in the latest search.", code="result_not_found")
         return offer_id
 
-    def searched(
-        self, *, offer_request_id: str, fingerprint: str, now: datetime
-    ) -> Workflow:
+    def searched(self, *, offer_request_id: str, fingerprint: str, now: datetime) -> Workflow:
         """A new search: a new generation; whatever was picked or booked is forgotten."""
         return replace(
             self,

@@ -305,7 +305,7 @@ def cancel_booking(deps: Dependencies, *, user: User, booking_reference: str) ->
     if order.status is not OrderStatus.HOLD:
         raise Conflict(
             "Booked flights can only be cancelled before ticket is created.",
-            code="already_ticketed",
+            code="ticket_already_created",
         )
     quote = cancellation.quote_cancellation(
         deps, user=user, order_id=order.id, reason="requested_by_customer"

@@ -346,9 +346,7 @@ class Workflows(Protocol):
         """Insert; False when it exists already."""
         ...
 
-    def lock(
-        self, owner_id: str, key: str, *, token: str, now: datetime, until: datetime
-    ) -> bool:
+    def lock(self, owner_id: str, key: str, *, token: str, now: datetime, until: datetime) -> bool:
         """Compare-and-set: take the lock unless another call holds it (until ``until``)."""
         ...
 

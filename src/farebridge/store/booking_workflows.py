@@ -41,9 +41,7 @@ class WorkflowRepository:
             return False
         return True
 
-    def lock(
-        self, owner_id: str, key: str, *, token: str, now: datetime, until: datetime
-    ) -> bool:
+    def lock(self, owner_id: str, key: str, *, token: str, now: datetime, until: datetime) -> bool:
         result = self._db.execute(
             update(table)
             .where(

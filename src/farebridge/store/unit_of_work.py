@@ -6,8 +6,8 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
-from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
+from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
