@@ -1,0 +1,154 @@
+"""The Allmyles dialect through the real app, on SQLite and PostgreSQL: whole traditional
+and LCC flows, the session rules of seeds 001/003 (each 412/404 row), bookings by PNR,
+and the orders it makes seen through /api. The seeds' example bodies are contract
+tests in test_allmyles_contract.py."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.e2e.conftest import travel_date
+
+COOKIE = "sessionid=0123456789abcdef"
+
+
+@pytest.fixture
+def key(client: TestClient, auth: dict[str, str]) -> dict[str, str]:
+    """What an Allmyles client sends: the API key as X-Auth-Token, and its session cookie."""
+    created = client.post("/api/api-keys", json={"name": "allmyles"}, headers=auth)
+    assert created.status_code == 201, created.text
+    return {"X-Auth-Token": created.json()["data"]["secret"], "Cookie": COOKIE}
+
+
+def search_body(
+    origin: str = "BUD",
+    destination: str = "LON",
+    *,
+    days: int = 30,
+    back: int | None = 35,
+    **more: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "fromLocation": origin,
+        "toLocation": destination,
+        "departureDate": f"{travel_date(days)}T00:00:00",
+        "persons": [{"passengerType": "ADT", "quantity": 1}],
+    }
+    if back is not None:
+        body["returnDate"] = f"{travel_date(back)}T00:00:00"
+    body.update(more)
+    return body
+
+
+def search(
+    client: TestClient, headers: dict[str, str], body: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Search as Allmyles clients do: 202 first, then the same request until 200."""
+    first = client.post("/allmyles/flights", json=body, headers=headers)
+    assert first.status_code == 202, first.text
+    assert first.content == b""
+    for _ in range(10):
+        answer = client.post("/allmyles/flights", json=body, headers=headers)
+        if answer.status_code != 202:
+            break
+    assert answer.status_code == 200, answer.text
+    results: list[dict[str, Any]] = answer.json()["flightResultSet"]
+    return results
+
+
+def combination(results: list[dict[str, Any]], provider: str) -> dict[str, Any]:
+    for result in results:
+        for item in result["combinations"]:
+            if item["providerType"] == provider:
+                return item
+    raise AssertionError(f"no {provider} result")
+
+
+CONTACT = {
+    "address": {
+        "addressLine1": "Váci út 13-14",
+        "cityName": "Budapest",
+        "countryCode": "HU",
+        "zipCode": "1234",
+    },
+    "email": "bbb@gmail.com",
+    "name": "Kovacs Lajos",
+    "phone": {"areaCode": 30, "countryCode": 36, "phoneNumber": 1234567},
+}
+
+
+def person(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "baggage": "0",
+        "carryOnBaggage": "1",
+        "birthDate": "1974-04-03",
+        "document": {
+            "dateOfExpiry": (date.today() + timedelta(days=3000)).isoformat(),
+            "id": "12345678",
+            "issueCountry": "HU",
+            "type": "Passport",
+        },
+        "email": "aaa@gmail.com",
+        "firstName": "Janos",
+        "gender": "MALE",
+        "lastName": "Kovacs",
+        "namePrefix": "Mr",
+        "passengerTypeCode": "ADT",
+    }
+    body.update(overrides)
+    return body
+
+
+def book_body(booking_id: str, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "bookBasket": [booking_id],
+        "billingInfo": CONTACT,
+        "contactInfo": CONTACT,
+        "persons": [person()],
+    }
+    body.update(overrides)
+    return body
+
+
+def message(response: Any) -> str:
+    body = response.json()
+    assert set(body) == {"message"}, body
+    text: str = body["message"]
+    return text
+
+
+def test_a_whole_traditional_flow(client: TestClient, key: dict[str, str]) -> None:
+    results = search(client, key, search_body(preferredAirlines=[]))
+    chosen = combination(results, "AmadeusProvider")
+    booking_id = chosen["bookingId"]
+    details = client.get(f"/allmyles/flights/{booking_id}", headers=key)
+    assert details.status_code == 200, details.text
+    flight = details.json()["flightDetails"]
+    assert flight["surcharge"]["amount"] == 0.0
+    assert booking_id in [c["bookingId"] for c in flight["result"]["combinations"]]
+    booked = client.post("/allmyles/books", json=book_body(booking_id), headers=key)
+    assert booked.status_code == 200, booked.text
+    pnr = booked.json()["pnr"]
+    assert booked.json()["contactInfo"]["address"]["line1"] == "Váci út 13-14"
+    status = client.get(f"/allmyles/tickets/{booking_id}/status", headers=key)
+    assert status.status_code == 200 and status.json()["status"] == "inactive", status.text
+    ticket = client.get(f"/allmyles/tickets/{booking_id}", headers=key)
+    assert ticket.status_code == 200, ticket.text
+    tickets = ticket.json()["tickets"]
+    assert tickets[0]["passenger"] == "Mr Janos Kovacs" and tickets[0]["ticket"]
+    status = client.get(f"/allmyles/tickets/{booking_id}/status", headers=key)
+    assert status.json()["status"] == "successful"
+    assert status.json()["pnr"]["passengers"][0]["traditional_ticket"] == tickets[0]["ticket"]
+    looked_up = client.get(f"/allmyles/books/{pnr}", headers=key)
+    assert looked_up.status_code == 200 and looked_up.json()["pnr"]["id"] == pnr
+    orders = client.get(f"/api/orders?booking_reference={pnr}", headers=key_as_bearer(key))
+    assert orders.status_code == 200, orders.text
+    assert [o["status"] for o in orders.json()["data"]] == ["ticketed"]
+
+
+def key_as_bearer(key: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key['X-Auth-Token']}"}
