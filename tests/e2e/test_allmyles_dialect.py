@@ -152,3 +152,48 @@ def test_a_whole_traditional_flow(client: TestClient, key: dict[str, str]) -> No
 
 def key_as_bearer(key: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {key['X-Auth-Token']}"}
+
+
+def test_a_whole_lcc_flow(client: TestClient, key: dict[str, str]) -> None:
+    results = search(client, key, search_body(providerType="OnlyLowCost"))
+    assert {c["providerType"] for r in results for c in r["combinations"]} == {
+        "TravelFusionProvider"
+    }
+    booking_id = results[0]["combinations"][0]["bookingId"]
+    details = client.get(f"/allmyles/flights/{booking_id}", headers=key).json()["flightDetails"]
+    tiers = details["baggageTiers"]
+    assert tiers[0]["tier"] == "0" and tiers[0]["price"] == {"currency": None, "amount": 0.0}
+    assert len(tiers) > 1, "LCC fares sell checked bags"
+    paid_tier = tiers[1]["tier"]
+    assert tiers[1]["price"]["amount"] > 0 and tiers[1]["max_weights"]
+    rules = client.get(f"/allmyles/flights/{booking_id}/rules", headers=key)
+    assert rules.status_code == 200 and "link" in rules.json()["rulesResultSet"], rules.text
+    early = client.post("/allmyles/payment", json={"payuId": "12345678"}, headers=key)
+    assert early.status_code == 412
+    assert message(early) == "book request should have been received"
+    body = book_body(booking_id, persons=[person(baggage=paid_tier)])
+    booked = client.post("/allmyles/books", json=body, headers=key)
+    assert booked.status_code == 204 and booked.content == b"", booked.text
+    unpaid = client.get(f"/allmyles/tickets/{booking_id}", headers=key)
+    assert unpaid.status_code == 412 and message(unpaid) == "no payment data given"
+    paid = client.post("/allmyles/payment", json={"payuId": "12345678"}, headers=key)
+    assert paid.status_code == 204 and paid.content == b""
+    ticket = client.get(f"/allmyles/tickets/{booking_id}", headers=key)
+    assert ticket.status_code == 200, ticket.text
+    shown = ticket.json()
+    assert shown["lastTicketingDate"] is None and shown["ticket"] and shown["pnr"]
+    assert shown["baggageTiers"]["tier"] == paid_tier
+    again = client.get(f"/allmyles/tickets/{booking_id}", headers=key)
+    assert again.status_code == 200 and again.json()["pnr"] == shown["pnr"]
+    status = client.get(f"/allmyles/tickets/{booking_id}/status", headers=key).json()
+    assert status["status"] == "successful" and status["pnr"]["lcc_ticket"]
+    orders = client.get(f"/api/orders?booking_reference={shown['pnr']}", headers=key_as_bearer(key))
+    [order] = orders.json()["data"]
+    assert order["status"] == "ticketed"
+    late = client.post("/allmyles/payment", json={"payuId": "12345678"}, headers=key)
+    assert late.status_code == 412 and message(late) == "already booked"
+    cancel = client.delete(f"/allmyles/books/{shown['pnr']}", headers=key)
+    assert cancel.status_code == 409
+    assert message(cancel) == "Booked flights can only be cancelled before ticket is created."
+    services = client.get(f"/api/orders/{order['id']}", headers=key_as_bearer(key)).json()
+    assert [s["type"] for s in services["data"]["services"]] == ["baggage", "baggage"]
