@@ -5,13 +5,21 @@ tests in test_allmyles_contract.py."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import travel_date
+from farebridge.api.app import create_app
+from farebridge.domain.clock import ManualClock
+from farebridge.domain.errors import WorkflowRuleBroken
+from farebridge.services import accounts, allmyles_sessions
+from farebridge.services.ports import Dependencies
+from farebridge.settings import Settings
+from tests.e2e.conftest import register, travel_date
 
 COOKIE = "sessionid=0123456789abcdef"
 
@@ -45,12 +53,13 @@ def search_body(
 
 
 def search(
-    client: TestClient, headers: dict[str, str], body: dict[str, Any]
+    client: TestClient, headers: dict[str, str], body: dict[str, Any], *, started: bool = False
 ) -> list[dict[str, Any]]:
     """Search as Allmyles clients do: 202 first, then the same request until 200."""
-    first = client.post("/allmyles/flights", json=body, headers=headers)
-    assert first.status_code == 202, first.text
-    assert first.content == b""
+    if not started:
+        first = client.post("/allmyles/flights", json=body, headers=headers)
+        assert first.status_code == 202, first.text[:300]
+        assert first.content == b""
     for _ in range(10):
         answer = client.post("/allmyles/flights", json=body, headers=headers)
         if answer.status_code != 202:
@@ -197,3 +206,126 @@ def test_a_whole_lcc_flow(client: TestClient, key: dict[str, str]) -> None:
     assert message(cancel) == "Booked flights can only be cancelled before ticket is created."
     services = client.get(f"/api/orders/{order['id']}", headers=key_as_bearer(key)).json()
     assert [s["type"] for s in services["data"]["services"]] == ["baggage", "baggage"]
+
+
+def test_the_session_is_the_cookie_and_the_key_is_x_auth_token(
+    client: TestClient, key: dict[str, str]
+) -> None:
+    no_cookie = client.post(
+        "/allmyles/flights", json=search_body(), headers={"X-Auth-Token": key["X-Auth-Token"]}
+    )
+    assert no_cookie.status_code == 400 and "Cookie" in message(no_cookie)
+    no_key = client.post("/allmyles/flights", json=search_body(), headers={"Cookie": COOKIE})
+    assert no_key.status_code == 403
+    forged = client.get("/allmyles/flights/1_0_1", headers={**key, "X-Auth-Token": "fbk_nope"})
+    assert forged.status_code == 403
+    bearer = {"Authorization": f"Bearer {key['X-Auth-Token']}", "Cookie": COOKIE}
+    first = client.get("/allmyles/flights/1_0_1", headers=bearer)
+    assert first.status_code == 404 and message(first) == "search first"
+    bad = client.post("/allmyles/flights", json=search_body(persons=[]), headers=key)
+    assert bad.status_code == 400 and "persons" in message(bad)
+
+
+def test_the_session_rules(client: TestClient, key: dict[str, str]) -> None:
+    for path in ("/allmyles/flights/1_0_1", "/allmyles/flights/1_0_1/rules"):
+        answer = client.get(path, headers=key)
+        assert answer.status_code == 404 and message(answer) == "search first", path
+    body = search_body(preferredAirlines=[])
+    first = client.post("/allmyles/flights", json=body, headers=key)
+    assert first.status_code == 202
+    other = client.post("/allmyles/flights", json=search_body(days=31), headers=key)
+    assert other.status_code == 412 and message(other) == "a request is already being processed"
+    busy = client.get("/allmyles/flights/0_0_1", headers=key)
+    assert busy.status_code == 412 and message(busy) == "a request is already being processed"
+    results = search(client, {**key, "Cookie": "another"}, body)  # another session: free
+    results = search(client, key, body, started=True)  # the first session polls: results
+    old_id = combination(results, "AmadeusProvider")["bookingId"]
+    unbooked = client.get(f"/allmyles/tickets/{old_id}", headers=key)
+    assert unbooked.status_code == 412
+    assert message(unbooked) == "book request should have been received"
+    unpaid = client.post(
+        "/allmyles/payment", json={"paymentId": "1", "basket": [old_id]}, headers=key
+    )
+    assert unpaid.status_code == 412
+    assert message(unpaid) == "book request should have been received"
+    newer = search(client, key, search_body(days=32, preferredAirlines=[]))
+    stale = client.get(f"/allmyles/flights/{old_id}", headers=key)
+    assert stale.status_code == 412 and message(stale) == "request is not for the latest search"
+    stale_book = client.post("/allmyles/books", json=book_body(old_id), headers=key)
+    assert stale_book.status_code == 412
+    assert message(stale_book) == "request is not for the latest search"
+    booking_id = combination(newer, "AmadeusProvider")["bookingId"]
+    booked = client.post("/allmyles/books", json=book_body(booking_id), headers=key)
+    assert booked.status_code == 200, booked.text
+    twice = client.post("/allmyles/books", json=book_body(booking_id), headers=key)
+    assert twice.status_code == 412 and message(twice) == "Already booked."
+    traditional = client.post("/allmyles/payment", json={"payuId": "1"}, headers=key)
+    assert traditional.status_code == 412
+    pnr = booked.json()["pnr"]
+    cancelled = client.delete(f"/allmyles/books/{pnr}", headers=key)
+    assert cancelled.status_code == 204 and cancelled.content == b""
+    again = client.delete(f"/allmyles/books/{pnr}", headers=key)
+    assert again.status_code == 409 and message(again) == "Booking already cancelled."
+    assert client.get(f"/allmyles/books/{pnr}", headers=key).json()["pnr"]["deleted"] is True
+    missing = client.get("/allmyles/books/ZZZZZZ", headers=key)
+    assert missing.status_code == 404 and message(missing) == "PNR not found"
+    stranger = client.post(
+        "/api/api-keys", json={"name": "x"}, headers=register(client, "bob@test.com")
+    )
+    theirs = {"X-Auth-Token": stranger.json()["data"]["secret"]}
+    for method in ("GET", "DELETE"):
+        answer = client.request(method, f"/allmyles/books/{pnr}", headers=theirs)
+        assert answer.status_code == 403, answer.text
+        assert message(answer) == "PNR belongs to another auth token"
+
+
+def test_a_workflow_expires_17_minutes_after_a_request(
+    services: Dependencies, settings: Settings, client: TestClient, key: dict[str, str]
+) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    timed = replace(services, clock=clock)
+    with TestClient(create_app(timed, settings), raise_server_exceptions=False) as later:
+        results = search(later, key, search_body())
+        booking_id = results[0]["combinations"][0]["bookingId"]
+        clock.advance(timedelta(minutes=16))
+        assert later.get(f"/allmyles/flights/{booking_id}/rules", headers=key).status_code == 200
+        clock.advance(timedelta(minutes=17))
+        expired = later.get(f"/allmyles/flights/{booking_id}", headers=key)
+        assert expired.status_code == 412 and "expired" in message(expired)
+        status = later.get(f"/allmyles/tickets/{booking_id}/status", headers=key)
+        assert status.status_code == 412
+
+
+def test_one_call_at_a_time_per_session(
+    services: Dependencies, client: TestClient, key: dict[str, str]
+) -> None:
+    """Calls of one session race for its lock (a compare-and-set): exactly one wins."""
+    user = accounts.authenticate(services, token=key["X-Auth-Token"])
+    with allmyles_sessions.workflow_call(services, user=user, cookie="racing"):
+        pass  # the session exists
+    barrier = threading.Barrier(6)
+    held = threading.Event()
+    outcomes: list[str] = []
+
+    def call() -> None:
+        barrier.wait()
+        try:
+            with allmyles_sessions.workflow_call(services, user=user, cookie="racing"):
+                outcomes.append("won")
+                held.wait(timeout=5)
+        except WorkflowRuleBroken as refused:
+            outcomes.append(refused.code)
+            if outcomes.count("workflow_busy") == 5:
+                held.set()  # the winner holds the lock until every other call was refused
+
+    threads = [threading.Thread(target=call) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["won"] + ["workflow_busy"] * 5
+    with allmyles_sessions.workflow_call(services, user=user, cookie="racing"):
+        busy = client.get("/allmyles/flights/1_0_1", headers={**key, "Cookie": "racing"})
+    assert busy.status_code == 412 and message(busy) == "a request is already being processed"
+    free = client.get("/allmyles/flights/1_0_1", headers={**key, "Cookie": "racing"})
+    assert free.status_code == 404 and message(free) == "search first"
