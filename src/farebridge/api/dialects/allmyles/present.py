@@ -311,7 +311,7 @@ def _field(
     return field
 
 
-def form_fields(offer: Offer) -> dict[str, list[dict[str, Any]]]:
+def form_fields(offer: Offer) -> dict[str, Any]:
     """What the book request needs, as form fields: names and birth dates always;
     documents when the trip crosses a border (the engine asks for passports then);
     a billing address when the fare is paid by card at once."""
@@ -351,10 +351,44 @@ def form_fields(offer: Offer) -> dict[str, list[dict[str, Any]]]:
                 pattern=r"^\d{4}-\d{2}-\d{2}$",
             ),
         ]
+    contact = _contact_fields("contactInfo", address=False)
+    billing = _contact_fields("billingInfo", address=offer.requires_instant_payment)
+    fields: dict[str, Any] = legacy_fields(offer)
+    # the documentation's two spellings of the lists: its parameters and its example
+    fields.update(
+        passengers=passengers,
+        contactInfo=contact,
+        billingInfo=billing,
+        contact_info=contact,
+        billing_info=billing,
+    )
+    return fields
+
+
+def legacy_fields(offer: Offer) -> dict[str, dict[str, bool]]:
+    """The first generation's form fields (seed 001): ``{fieldName: {required,
+    per_person}}``. Their names never clash with the lists of the second."""
+    documents = offer.passenger_identity_documents_required
+    billing = offer.requires_instant_payment
+    rows = {
+        ("namePrefix", "firstName", "lastName", "gender", "birthDate"): (True, True),
+        ("passengerTypeCode",): (True, True),
+        ("documentType", "documentId", "documentIssuingCountry"): (documents, True),
+        ("documentExpiryDate",): (documents, True),
+        ("baggage",): (False, True),
+        ("email", "phoneCountryCode", "phoneAreaCode", "phoneNumber"): (True, False),
+        ("addressLine1", "cityName", "countryCode", "zipCode"): (False, False),
+        ("addressLine2", "addressLine3", "billingAddressLine2", "billingAddressLine3"): (
+            False,
+            False,
+        ),
+        ("billingAddressLine1", "billingCityName", "billingCountryCode"): (billing, False),
+        ("billingZipCode",): (billing, False),
+    }
     return {
-        "passengers": passengers,
-        "contactInfo": _contact_fields("contactInfo", address=False),
-        "billingInfo": _contact_fields("billingInfo", address=offer.requires_instant_payment),
+        name: {"required": required, "per_person": per_person}
+        for names, (required, per_person) in rows.items()
+        for name in names
     }
 
 

@@ -152,7 +152,7 @@ class FlightDetails(Loose):
     rulesLink: str | None
     baggageTiers: list[dict[str, Any]]
     carryOnBaggageTiers: list[dict[str, Any]]
-    fields: dict[str, list[dict[str, Any]]]
+    fields: dict[str, Any]
     price: Price
     result: FlightResult
     options: dict[str, bool]
