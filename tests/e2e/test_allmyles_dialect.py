@@ -329,3 +329,116 @@ def test_one_call_at_a_time_per_session(
     assert busy.status_code == 412 and message(busy) == "a request is already being processed"
     free = client.get("/allmyles/flights/1_0_1", headers={**key, "Cookie": "racing"})
     assert free.status_code == 404 and message(free) == "search first"
+
+
+def _totals(results: list[dict[str, Any]]) -> list[float]:
+    return [r["total_fare"] for r in results]
+
+
+def _scores(results: list[dict[str, Any]]) -> list[int]:
+    return [r["combinations"][0]["comfortScore"] for r in results]
+
+
+def test_search_options_and_filters(client: TestClient, key: dict[str, str]) -> None:
+    cheapest_first = search(client, key, search_body())
+    assert _totals(cheapest_first) == sorted(_totals(cheapest_first))
+    dearest_first = search(client, key, search_body(options={"sort": "-total_fare"}))
+    assert _totals(dearest_first) == sorted(_totals(dearest_first), reverse=True)
+    comfiest = search(client, key, search_body(options={"sort": "-comfort_score"}))
+    assert _scores(comfiest) == sorted(_scores(comfiest), reverse=True)
+    for result in comfiest:
+        scores = [c["comfortScore"] for c in result["combinations"]]
+        assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
+    least_comfy = search(client, key, search_body(options={"sort": "comfort_score"}))
+    assert _scores(least_comfy) == sorted(_scores(least_comfy))
+    for result in cheapest_first:  # a result groups combinations of one total price
+        assert len({c["bookingId"] for c in result["combinations"]}) == len(result["combinations"])
+    traditional = search(client, key, search_body(providerType="OnlyTraditional"))
+    assert {c["providerType"] for r in traditional for c in r["combinations"]} == {
+        "AmadeusProvider"
+    }
+    ryanair = search(client, key, search_body(preferredAirlines=["FR"]))
+    segments = [
+        s for r in ryanair for c in r["combinations"] for s in c["firstLeg"]["flightSegments"]
+    ]
+    assert segments and {s["marketingAirline"] for s in segments} == {"FR"}
+    luton = search(client, key, search_body(toAirport="LTN", back=None))
+    arrivals = {
+        c["firstLeg"]["flightSegments"][-1]["arrival"]["airport"]["code"]
+        for r in luton
+        for c in r["combinations"]
+    }
+    assert arrivals == {"LTN"}
+    assert all("returnLeg" not in c for r in luton for c in r["combinations"])
+    outside = client.post("/allmyles/flights", json=search_body(toAirport="CDG"), headers=key)
+    assert outside.status_code == 400 and "toAirport" in message(outside)
+    business = search(client, key, search_body(options={"filter": {"cabin": "business"}}))
+    cabins = {
+        s["cabin"]
+        for r in business
+        for c in r["combinations"]
+        for s in c["firstLeg"]["flightSegments"]
+    }
+    assert "business" in cabins
+    flexible = search(client, key, search_body(extraDays=1))
+    days = {
+        c["firstLeg"]["flightSegments"][0]["departure"]["dateTime"][:10]
+        for r in flexible
+        for c in r["combinations"]
+    }
+    assert len(days) > 1, "extraDays searches the dates around too"
+    client.post("/allmyles/flights", json=search_body(preferredAirlines=["ZZ"]), headers=key)
+    none = client.post("/allmyles/flights", json=search_body(preferredAirlines=["ZZ"]), headers=key)
+    assert none.status_code == 404 and message(none) == "No flights available"
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "text"),
+    [
+        ("sold_out", 303, "Unable to book this flight - please select a different bookingId"),
+        ("price_change", 303, "Unable to book this flight - please select a different bookingId"),
+        (
+            "timeout",
+            504,
+            "external gateway timed out - book request might very well have been successful!",
+        ),
+    ],
+)
+def test_booking_faults_are_allmyles_errors(
+    client: TestClient, key: dict[str, str], fault: str, status: int, text: str
+) -> None:
+    results = search(client, key, search_body())
+    booking_id = combination(results, "AmadeusProvider")["bookingId"]
+    faulty = {**key, "Sandbox-Fault": fault}
+    failed = client.post("/allmyles/books", json=book_body(booking_id), headers=faulty)
+    assert failed.status_code == status and message(failed) == text
+
+
+def test_search_and_ticketing_faults_are_allmyles_errors(
+    client: TestClient, key: dict[str, str]
+) -> None:
+    body = search_body()
+    faulty = {**key, "Sandbox-Fault": "search_timeout"}
+    assert client.post("/allmyles/flights", json=body, headers=faulty).status_code == 202
+    failed = client.post("/allmyles/flights", json=body, headers=faulty)
+    assert failed.status_code == 500
+    assert message(failed) == "external provider rejected the request - please try again"
+    results = search(client, key, search_body(providerType="OnlyLowCost"))
+    booking_id = results[0]["combinations"][0]["bookingId"]
+    assert (
+        client.post("/allmyles/books", json=book_body(booking_id), headers=key).status_code == 204
+    )
+    declined = client.post("/allmyles/payment", json={"payuId": "payu_declined"}, headers=key)
+    assert declined.status_code == 204
+    refused = client.get(f"/allmyles/tickets/{booking_id}", headers=key)
+    assert refused.status_code == 500 and message(refused) == "booking failed, cannot create ticket"
+    client.post("/allmyles/payment", json={"payuId": "12345678"}, headers=key)
+    unknown = client.get(
+        f"/allmyles/tickets/{booking_id}", headers={**key, "Sandbox-Fault": "ticketing_unknown"}
+    )
+    assert unknown.status_code == 504
+    assert (
+        message(unknown) == "ticket creation timed out - but could very well have been successful!"
+    )
+    status = client.get(f"/allmyles/tickets/{booking_id}/status", headers=key)
+    assert status.json()["status"] == "unknown"

@@ -236,7 +236,7 @@ def ticket(
                 services=services,
                 scenarios=scenarios,
                 metadata={"channel": "allmyles"},
-                idempotency_key=f"allmyles:{workflow.key}:{workflow.generation}",
+                idempotency_key=f"allmyles:{workflow.key}:{workflow.generation}:{token}",
             ),
         )
     else:
