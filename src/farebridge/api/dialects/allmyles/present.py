@@ -10,7 +10,7 @@ carry-on tier is the small cabin bag every fare includes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from farebridge.domain.comfort import comfort_score
@@ -501,7 +501,7 @@ def book(
         "contactInfo": contact(given_contact),
         "flightData": flight_data,
         "lastTicketingDate": (
-            order.payment_required_by.isoformat().replace("+00:00", "Z")
+            order.payment_required_by.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             if order.payment_required_by
             else None
         ),
