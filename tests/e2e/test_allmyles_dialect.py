@@ -423,6 +423,7 @@ def test_search_and_ticketing_faults_are_allmyles_errors(
     failed = client.post("/allmyles/flights", json=body, headers=faulty)
     assert failed.status_code == 500
     assert message(failed) == "external provider rejected the request - please try again"
+    assert search(client, key, body), "the same request again is a new try"
     results = search(client, key, search_body(providerType="OnlyLowCost"))
     booking_id = results[0]["combinations"][0]["bookingId"]
     assert (

@@ -112,12 +112,16 @@ def search_flights(
     scenarios: frozenset[str],
 ) -> tuple[Workflow, OfferRequest]:
     """Start a search, or (the same request again) poll the one under way: a poll
-    runs the search here if no worker has yet, and answers once it is done."""
+    runs the search here if no worker has yet, and answers once it is done. The same
+    request after a failed search starts it again."""
     if workflow.offer_request_id is not None and workflow.search_fingerprint == fingerprint:
         request = search.get_offer_request(
             deps, user=user, request_id=workflow.offer_request_id, wait=True
         )
-        return workflow, request
+        failure_told = workflow.state is not WorkflowState.SEARCHING
+        if request.status is not OfferRequestStatus.FAILED or not failure_told:
+            return workflow, request
+        # the failure was answered: the same request again is a new try
     if workflow.offer_request_id is not None and workflow.state is WorkflowState.SEARCHING:
         request = search.get_offer_request(deps, user=user, request_id=workflow.offer_request_id)
         if request.status is OfferRequestStatus.PENDING:
