@@ -19,7 +19,7 @@ from farebridge.domain.errors import WorkflowRuleBroken
 from farebridge.services import accounts, allmyles_sessions
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
-from tests.e2e.conftest import register, travel_date
+from tests.e2e.conftest import hold_order, register, travel_date
 
 COOKIE = "sessionid=0123456789abcdef"
 
@@ -443,3 +443,17 @@ def test_search_and_ticketing_faults_are_allmyles_errors(
     )
     status = client.get(f"/allmyles/tickets/{booking_id}/status", headers=key)
     assert status.json()["status"] == "unknown"
+
+
+def test_bookings_made_through_api_are_found_and_cancelled_by_pnr(
+    client: TestClient, auth: dict[str, str], key: dict[str, str]
+) -> None:
+    order = hold_order(client, auth)
+    pnr = order["booking_reference"]
+    found = client.get(f"/allmyles/books/{pnr}", headers={"X-Auth-Token": key["X-Auth-Token"]})
+    assert found.status_code == 200 and found.json()["pnr"]["id"] == pnr
+    assert found.json()["pnr"]["passengers"][0]["name"] == "EARHART AMELIA/MS"
+    cancelled = client.delete(f"/allmyles/books/{pnr}", headers=key)
+    assert cancelled.status_code == 204
+    shown = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert shown["status"] == "cancelled"
