@@ -113,6 +113,8 @@ def policies_from(settings: Settings) -> Policies:
         recovery_grace=timedelta(seconds=settings.recovery_grace_seconds),
         default_currency=settings.default_currency,
         min_departure_lead=settings.min_departure_lead,
+        workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
+        display_currencies=settings.allmyles_preferred_currencies,
     )
 
 

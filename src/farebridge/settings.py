@@ -100,12 +100,23 @@ class Settings(BaseSettings):
         description="How long an order creation or payment at Duffel may take (Duffel "
         "advises at least 130 s); no answer in time is an unknown outcome.",
     )
+    allmyles_session_minutes: float = Field(
+        default=17,
+        gt=0,
+        description="An Allmyles-dialect workflow (session cookie) expires this long after "
+        "its last call; later calls of the session are 412.",
+    )
+    allmyles_preferred_currencies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("EUR", "GBP", "USD"),
+        description="The currencies the Allmyles dialect converts prices to "
+        "(price_in_preferred_currencies), comma-separated.",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 
-    @field_validator("providers", mode="before")
+    @field_validator("providers", "allmyles_preferred_currencies", mode="before")
     @classmethod
     def _split_providers(cls, value: object) -> object:
         if isinstance(value, str):

@@ -193,6 +193,23 @@ class InvalidTransition(InvalidState):
         self.requested = requested
 
 
+class WorkflowRuleBroken(InvalidState):
+    """A call that does not fit the state of its booking workflow (a session of calls
+    that search, pick, book, pay and ticket, as the Allmyles dialect runs them). The
+    code names the rule: ``workflow_busy``, ``workflow_expired``, ``not_latest_search``,
+    ``already_booked``, ``book_missing``, ``payment_missing``, ``already_ticketed``."""
+
+    code = "workflow_rule"
+    title = "Not possible in this workflow"
+
+
+class WorkflowNotSearched(NotFound):
+    """A booking workflow call before the workflow has searched."""
+
+    code = "search_first"
+    title = "Search first"
+
+
 # --- 429 / upstream --------------------------------------------------------
 class RateLimited(FarebridgeError):
     code = "rate_limited"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.money import Money
 from farebridge.services.ports import Dependencies
 
 
@@ -24,3 +25,16 @@ def selling_currency(deps: Dependencies, user: User | None, requested: str | Non
     preferred = user.preferred_currency if user is not None else None
     chosen = requested or preferred or deps.policies.default_currency
     return check_sellable(deps, chosen, field="currency")
+
+
+def in_display_currencies(deps: Dependencies, money: Money) -> list[Money]:
+    """``money`` converted to each of the operator's display currencies that the rates
+    table knows (for reference only: nothing is sold in them)."""
+    rates = deps.rates.current()
+    if not rates.knows(money.currency):
+        return []
+    return [
+        money if currency == money.currency else rates.convert(money, currency)
+        for currency in deps.policies.display_currencies
+        if rates.knows(currency)
+    ]

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from farebridge.domain.account import ApiKey, User
+from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
@@ -337,6 +338,26 @@ class WebhookSender(Protocol):
         ...
 
 
+class Workflows(Protocol):
+    """Booking workflows (``domain.booking_workflow``), by owner and session key."""
+
+    def get(self, owner_id: str, key: str) -> Workflow | None: ...
+    def add(self, workflow: Workflow) -> bool:
+        """Insert; False when it exists already."""
+        ...
+
+    def lock(self, owner_id: str, key: str, *, token: str, now: datetime, until: datetime) -> bool:
+        """Compare-and-set: take the lock unless another call holds it (until ``until``)."""
+        ...
+
+    def unlock(self, owner_id: str, key: str, *, token: str) -> None: ...
+    def save(self, workflow: Workflow) -> bool:
+        """Store the workflow's state, only while ``workflow.lock_token`` holds the lock."""
+        ...
+
+    def by_booking_reference(self, booking_reference: str) -> list[Workflow]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -364,6 +385,8 @@ class UnitOfWork(Protocol):
     def exchange_rates(self) -> ExchangeRateTable: ...
     @property
     def webhooks(self) -> Webhooks: ...
+    @property
+    def workflows(self) -> Workflows: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -391,6 +414,10 @@ class Policies:
     default_currency: str = "USD"
     # Flights leaving sooner than this are neither offered nor booked.
     min_departure_lead: timedelta = timedelta(hours=2)
+    # A booking workflow (the Allmyles dialect's session) ends this long after a call.
+    workflow_lifetime: timedelta = timedelta(minutes=17)
+    # Prices are also shown converted to these (the Allmyles dialect's *_in_preferred_currencies).
+    display_currencies: tuple[str, ...] = ("EUR", "GBP", "USD")
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]
