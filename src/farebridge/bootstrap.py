@@ -113,6 +113,7 @@ def policies_from(settings: Settings) -> Policies:
         recovery_grace=timedelta(seconds=settings.recovery_grace_seconds),
         default_currency=settings.default_currency,
         min_departure_lead=settings.min_departure_lead,
+        duplicate_booking_window=settings.duplicate_booking_window,
     )
 
 
