@@ -13,16 +13,19 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from farebridge.domain.duplicates import booking_fingerprint
 from farebridge.domain.errors import DuplicateBooking, FarebridgeError, UpstreamTimeout
 from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import OrderStatus, OrderType
+from farebridge.domain.order import Order, OrderStatus, OrderType
 from farebridge.providers.base import Booking
-from farebridge.services.orders import CreateOrder, create_order
+from farebridge.services import changes
+from farebridge.services.orders import CreateOrder, create_order, get_order
 from farebridge.services.ports import Dependencies
 from farebridge.store.tables import booking_fingerprints, orders, sandbox_bookings
 from tests.factories import create_passenger
-from tests.integration.conftest import create_user, find_offers
+from tests.integration.conftest import create_user, find_offers, place_order
+from tests.integration.test_order_changes import change_offers, payment_for, ticketed_order
 
 CLIENTS = 12
 
@@ -188,3 +191,28 @@ def test_a_retry_after_the_sandbox_timeout_fault_books_once(
     )
     assert _statuses(engine) == {"failed": 1, "hold": 1}
     assert _active_bookings(engine) == 1
+
+
+def test_a_changed_order_claims_its_new_flights(services: Dependencies, engine: Engine) -> None:
+    user = create_user(services)
+    order = ticketed_order(services, user)
+    offer = min(change_offers(services, user, order), key=lambda o: o.change_total.amount)
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+    changes.confirm_change(services, user=user, change_id=change.id, payment=payment_for(offer))
+    changed = get_order(services, user=user, order_id=order.id)
+    with engine.connect() as db:
+        claims = db.execute(
+            select(booking_fingerprints.c.order_id, booking_fingerprints.c.fingerprint)
+        ).all()
+    assert [tuple(c) for c in claims] == [
+        (order.id, booking_fingerprint(changed.passengers, changed.slices))
+    ]
+    again = place_order(services, user=user, offer=_offer_of(services, order), instant=True)
+    assert again.status is OrderStatus.INSTANT, "the old flights are free again"
+
+
+def _offer_of(services: Dependencies, order: Order) -> Offer:
+    with services.uow(read_only=True) as uow:
+        offer = uow.offers.get(order.offer_id)
+    assert offer is not None
+    return offer
