@@ -115,6 +115,7 @@ def policies_from(settings: Settings) -> Policies:
         min_departure_lead=settings.min_departure_lead,
         workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
         display_currencies=settings.allmyles_preferred_currencies,
+        duplicate_booking_window=settings.duplicate_booking_window,
     )
 
 

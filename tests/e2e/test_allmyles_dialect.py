@@ -457,3 +457,21 @@ def test_bookings_made_through_api_are_found_and_cancelled_by_pnr(
     assert cancelled.status_code == 204
     shown = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
     assert shown["status"] == "cancelled"
+
+
+def test_the_same_passenger_on_the_same_flights_is_already_booked(
+    client: TestClient, key: dict[str, str]
+) -> None:
+    """The engine's duplicate-booking protection (ADR 0015) answers as Allmyles does: a
+    second session booking the same passenger on the same flights gets 412."""
+    booking_id = combination(search(client, key, search_body()), "AmadeusProvider")["bookingId"]
+    first = client.post("/allmyles/books", json=book_body(booking_id), headers=key)
+    assert first.status_code == 200, first.text
+    other = {**key, "Cookie": "another-tab"}
+    again = combination(search(client, other, search_body()), "AmadeusProvider")["bookingId"]
+    assert again == booking_id, "the same search lists the same flights first"
+    second = client.post("/allmyles/books", json=book_body(again), headers=other)
+    assert (second.status_code, message(second)) == (412, "Already booked.")
+    someone_else = book_body(again, persons=[person(firstName="Eva", namePrefix="Ms")])
+    third = client.post("/allmyles/books", json=someone_else, headers=other)
+    assert third.status_code == 200, third.text

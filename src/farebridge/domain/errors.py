@@ -12,7 +12,7 @@ NotAuthenticated         401   no, bad or expired token
 PaymentFailed            402   the card was declined / insufficient funds
 NotAllowed               403   authenticated but not allowed
 NotFound                 404   unknown or expired id (also: someone else's)
-Conflict                 409   sold out / already paid / already cancelled
+Conflict                 409   sold out / already paid / already cancelled / duplicate booking
 InvalidState             422   amount mismatch, wrong state for the action
 RateLimited              429   too many requests
 UpstreamUnavailable      503   the airline side failed; safe to retry
@@ -149,6 +149,19 @@ class IdempotencyInProgress(Conflict):
 
     code = "idempotency_in_progress"
     title = "Request in progress"
+
+
+class DuplicateBooking(Conflict):
+    """A live order of the same account has the same passengers on the same flights
+    (``domain/duplicates.py``); ``order_id`` names it. Send ``confirm_duplicate`` to book
+    anyway."""
+
+    code = "duplicate_booking"
+    title = "Already booked"
+
+    def __init__(self, message: str, *, order_id: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.order_id = order_id
 
 
 class EmailAlreadyRegistered(Conflict):

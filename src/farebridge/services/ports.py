@@ -162,6 +162,13 @@ class Orders(Protocol):
         """A failed order gives its key back, so that a retry runs afresh."""
         ...
 
+    def claim_booking(self, order: Order, fingerprint: str, *, expires_at: datetime) -> str | None:
+        """Hold ``fingerprint`` (``domain.duplicates``) for ``order``, added in this
+        transaction, under a unique key until the order ends (failed, cancelled, expired:
+        ``apply`` releases it) or ``expires_at``; None, or the id of the live order of the
+        same owner that holds it. ``replace_trip`` moves the claim to the new flights."""
+        ...
+
     def list_for_owner(
         self, owner_id: str, page: PageRequest, filters: OrderFilter | None = None
     ) -> Page[Order]:
@@ -418,6 +425,8 @@ class Policies:
     workflow_lifetime: timedelta = timedelta(minutes=17)
     # Prices are also shown converted to these (the Allmyles dialect's *_in_preferred_currencies).
     display_currencies: tuple[str, ...] = ("EUR", "GBP", "USD")
+    # The same passengers on the same flights as a live order made this recently: a duplicate.
+    duplicate_booking_window: timedelta = timedelta(days=365)
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

@@ -190,6 +190,19 @@ order_events = Table(
     Column("occurred_at", Instant, nullable=False),
 )
 
+# A live order's claim on its passengers and flights (ADR 0015): the primary key refuses a
+# second live order of the same account with the same fingerprint. Deleted when the order
+# fails, is cancelled or expires; a claim past ``expires_at`` (the window) is taken over.
+booking_fingerprints = Table(
+    "booking_fingerprints",
+    metadata,
+    Column("owner_id", String(40), ForeignKey("users.id"), primary_key=True),
+    Column("fingerprint", String(64), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+)
+
 documents = Table(
     "documents",
     metadata,

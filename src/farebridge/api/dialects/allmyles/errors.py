@@ -53,6 +53,7 @@ CODES: dict[str, tuple[int, str]] = {
     "workflow_expired": (412, "the workflow has expired (17 minutes after the last request)"),
     "not_latest_search": (412, "request is not for the latest search"),
     "already_booked": (412, "Already booked."),
+    "duplicate_booking": (412, "Already booked."),  # the same passengers on the same flights
     "already_ticketed": (412, "already booked"),
     "book_missing": (412, "book request should have been received"),
     "payment_missing": (412, "no payment data given"),
