@@ -114,6 +114,8 @@ def policies_from(settings: Settings) -> Policies:
         default_currency=settings.default_currency,
         min_departure_lead=settings.min_departure_lead,
         preferred_currencies=settings.preferred_currencies,
+        workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
+        duplicate_booking_window=settings.duplicate_booking_window,
     )
 
 

@@ -53,6 +53,15 @@ class Settings(BaseSettings):
         description="Flights leaving sooner than this are not offered, and booking one is "
         "409 departure_too_soon (ISO 8601, e.g. PT2H).",
     )
+    duplicate_booking_window: timedelta = Field(
+        default=timedelta(days=365),
+        ge=timedelta(0),
+        description="An order with the same passengers on the same flights as a live order "
+        "of the same account made within this window is refused as a duplicate (409 "
+        "duplicate_booking) unless it is confirmed (confirm_duplicate). ISO 8601, e.g. "
+        "PT1H; the default, longer than anything is sold ahead, refuses every live "
+        "duplicate as airlines do; PT0S turns the check off.",
+    )
     offer_lifetime: timedelta = timedelta(minutes=30)
     hold_lifetime: timedelta = timedelta(hours=24)
     bookable_days: int = Field(default=330, description="How far ahead flights can be searched.")
@@ -105,6 +114,12 @@ class Settings(BaseSettings):
         gt=0,
         description="How long an order creation or payment at Duffel may take (Duffel "
         "advises at least 130 s); no answer in time is an unknown outcome.",
+    )
+    allmyles_session_minutes: float = Field(
+        default=17,
+        gt=0,
+        description="An Allmyles-dialect workflow (session cookie) expires this long after "
+        "its last call; later calls of the session are 412.",
     )
     log_level: str = "INFO"
     log_json: bool = False

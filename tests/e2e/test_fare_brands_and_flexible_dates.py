@@ -54,6 +54,7 @@ def test_lon_nyc_lists_one_row_per_itinerary_and_every_brand_books(
     branded = next(row for row in rows if len(row["fare_brands"]) == 3)
     for brand in branded["fare_brands"]:
         body = instant_order_body(by_id[brand["offer_id"]])
+        body["confirm_duplicate"] = True  # the same passenger on the same flights (ADR 0015)
         created = client.post("/api/orders", json=body, headers=auth)
         assert created.status_code == 201, created.text
         assert created.json()["data"]["fare_brand_name"] == brand["fare_brand_name"]

@@ -12,7 +12,7 @@ NotAuthenticated         401   no, bad or expired token
 PaymentFailed            402   the card was declined / insufficient funds
 NotAllowed               403   authenticated but not allowed
 NotFound                 404   unknown or expired id (also: someone else's)
-Conflict                 409   sold out / already paid / already cancelled
+Conflict                 409   sold out / already paid / already cancelled / duplicate booking
 InvalidState             422   amount mismatch, wrong state for the action
 RateLimited              429   too many requests
 UpstreamUnavailable      503   the airline side failed; safe to retry
@@ -151,6 +151,19 @@ class IdempotencyInProgress(Conflict):
     title = "Request in progress"
 
 
+class DuplicateBooking(Conflict):
+    """A live order of the same account has the same passengers on the same flights
+    (``domain/duplicates.py``); ``order_id`` names it. Send ``confirm_duplicate`` to book
+    anyway."""
+
+    code = "duplicate_booking"
+    title = "Already booked"
+
+    def __init__(self, message: str, *, order_id: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.order_id = order_id
+
+
 class EmailAlreadyRegistered(Conflict):
     code = "email_taken"
     title = "Email already registered"
@@ -191,6 +204,23 @@ class InvalidTransition(InvalidState):
         self.entity_id = entity_id
         self.current = current
         self.requested = requested
+
+
+class WorkflowRuleBroken(InvalidState):
+    """A call that does not fit the state of its booking workflow (a session of calls
+    that search, pick, book, pay and ticket, as the Allmyles dialect runs them). The
+    code names the rule: ``workflow_busy``, ``workflow_expired``, ``not_latest_search``,
+    ``already_booked``, ``book_missing``, ``payment_missing``, ``already_ticketed``."""
+
+    code = "workflow_rule"
+    title = "Not possible in this workflow"
+
+
+class WorkflowNotSearched(NotFound):
+    """A booking workflow call before the workflow has searched."""
+
+    code = "search_first"
+    title = "Search first"
 
 
 # --- 429 / upstream --------------------------------------------------------

@@ -8,7 +8,13 @@ from datetime import timedelta
 
 import structlog
 
-from farebridge.domain.errors import FarebridgeError, OfferPriceChanged, UpstreamUnavailable
+from farebridge.domain.duplicates import booking_fingerprint
+from farebridge.domain.errors import (
+    DuplicateBooking,
+    FarebridgeError,
+    OfferPriceChanged,
+    UpstreamUnavailable,
+)
 from farebridge.domain.order import Order, OrderFailure, OrderStatus, OrderType
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.providers.base import Booking
@@ -26,14 +32,42 @@ def record(
     payment: Payment | None,
     idempotency_key: str | None,
     fingerprint: str,
+    *,
+    confirm_duplicate: bool = False,
 ) -> None:
     """Step 1: the pending order (and payment) exist before anything upstream does.
-    ``DuplicateIdempotencyKey`` if another request holds the key."""
+    ``DuplicateIdempotencyKey`` if another request holds the key; ``DuplicateBooking``
+    (nothing recorded) if a live order has the same passengers on the same flights,
+    unless ``confirm_duplicate``. The claim on them is taken in this same commit."""
     with deps.uow() as uow:
         uow.orders.add(order, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        _claim_booking(uow, deps, order, confirm_duplicate=confirm_duplicate)
         if payment is not None:
             uow.payments.add(payment)
         uow.commit()
+
+
+def _claim_booking(
+    uow: UnitOfWork, deps: Dependencies, order: Order, *, confirm_duplicate: bool
+) -> None:
+    """ADR 0015: a confirmed duplicate is booked without the claim its twin holds."""
+    window = deps.policies.duplicate_booking_window
+    if window <= timedelta(0):
+        return
+    holder = uow.orders.claim_booking(
+        order,
+        booking_fingerprint(order.passengers, order.slices),
+        expires_at=order.created_at + window,
+    )
+    if holder is None or confirm_duplicate:
+        return
+    log.info("order.duplicate_refused", order_id=order.id, existing_order_id=holder)
+    raise DuplicateBooking(
+        f"Order {holder} already books the same passengers on the same flights. "
+        "Use that order, or confirm the duplicate to book them again.",
+        order_id=holder,
+        field="passengers",
+    )
 
 
 def confirm(deps: Dependencies, order: Order, payment: Payment | None, booking: Booking) -> Order:

@@ -19,6 +19,12 @@ Idempotency (Stripe's rules): the same ``Idempotency-Key`` with the same body
 replays the first outcome — the order, or the error it failed with; with another
 body it is 422 ``idempotency_key_reused``; while the first request still runs,
 a duplicate waits briefly for its outcome, then gets 409 ``idempotency_in_progress``.
+
+Duplicate bookings (ADR 0015): the same passengers on the same flights as a live
+order of the account is 409 ``duplicate_booking`` naming that order, unless the
+command confirms the duplicate; step 1 claims them under a unique key, so two
+identical orders at once cannot both pass. A booking that timed out fails its order
+(and releases whatever the airline booked), which frees the claim for the retry.
 """
 
 from __future__ import annotations
@@ -90,6 +96,8 @@ class CreateOrder:
     # (service id, quantity): seats from the seat maps, bags from the offer
     services: list[tuple[str, int]] = field(default_factory=list)
     scenarios: frozenset[str] = NO_SCENARIOS  # test faults (Sandbox-Fault)
+    # book even if a live order has the same passengers on the same flights (ADR 0015)
+    confirm_duplicate: bool = False
 
     def fingerprint(self) -> str:
         """What makes two requests "the same" for an idempotency key."""
@@ -120,7 +128,14 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     order, payment = _pending(deps, user, offer, passengers, services, command)
     order = replace(order, surcharge=surcharge)
     try:
-        order_steps.record(deps, order, payment, command.idempotency_key, fingerprint)
+        order_steps.record(
+            deps,
+            order,
+            payment,
+            command.idempotency_key,
+            fingerprint,
+            confirm_duplicate=command.confirm_duplicate,
+        )
     except DuplicateIdempotencyKey:
         key = command.idempotency_key or ""
         replayed = replay_order(deps, user, key, fingerprint)

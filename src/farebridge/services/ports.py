@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from farebridge.domain.account import ApiKey, User
+from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
@@ -159,6 +160,13 @@ class Orders(Protocol):
 
     def release_idempotency_key(self, order_id: str) -> None:
         """A failed order gives its key back, so that a retry runs afresh."""
+        ...
+
+    def claim_booking(self, order: Order, fingerprint: str, *, expires_at: datetime) -> str | None:
+        """Hold ``fingerprint`` (``domain.duplicates``) for ``order``, added in this
+        transaction, under a unique key until the order ends (failed, cancelled, expired:
+        ``apply`` releases it) or ``expires_at``; None, or the id of the live order of the
+        same owner that holds it. ``replace_trip`` moves the claim to the new flights."""
         ...
 
     def list_for_owner(
@@ -337,6 +345,26 @@ class WebhookSender(Protocol):
         ...
 
 
+class Workflows(Protocol):
+    """Booking workflows (``domain.booking_workflow``), by owner and session key."""
+
+    def get(self, owner_id: str, key: str) -> Workflow | None: ...
+    def add(self, workflow: Workflow) -> bool:
+        """Insert; False when it exists already."""
+        ...
+
+    def lock(self, owner_id: str, key: str, *, token: str, now: datetime, until: datetime) -> bool:
+        """Compare-and-set: take the lock unless another call holds it (until ``until``)."""
+        ...
+
+    def unlock(self, owner_id: str, key: str, *, token: str) -> None: ...
+    def save(self, workflow: Workflow) -> bool:
+        """Store the workflow's state, only while ``workflow.lock_token`` holds the lock."""
+        ...
+
+    def by_booking_reference(self, booking_reference: str) -> list[Workflow]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -364,6 +392,8 @@ class UnitOfWork(Protocol):
     def exchange_rates(self) -> ExchangeRateTable: ...
     @property
     def webhooks(self) -> Webhooks: ...
+    @property
+    def workflows(self) -> Workflows: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -393,6 +423,10 @@ class Policies:
     min_departure_lead: timedelta = timedelta(hours=2)
     # Where offers' totals and card surcharges are also shown, converted (never charged).
     preferred_currencies: tuple[str, ...] = ()
+    # A booking workflow (the Allmyles dialect's session) ends this long after a call.
+    workflow_lifetime: timedelta = timedelta(minutes=17)
+    # The same passengers on the same flights as a live order made this recently: a duplicate.
+    duplicate_booking_window: timedelta = timedelta(days=365)
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from farebridge.domain.duplicates import ENDED_STATUSES, booking_fingerprint
 from farebridge.domain.errors import InvalidTransition
 from farebridge.domain.money import Money
 from farebridge.domain.order import (
@@ -23,6 +24,7 @@ from farebridge.domain.order import (
     is_allowed,
 )
 from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
+from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
 from farebridge.store.tables import documents, order_events, orders
@@ -108,6 +110,19 @@ class OrderRepository:
             .values(idempotency_key=None, idempotency_fingerprint=None)
         )
 
+    def claim_booking(self, order: Order, fingerprint: str, *, expires_at: datetime) -> str | None:
+        """Hold the passengers-and-flights ``fingerprint`` for ``order`` (recorded in this
+        transaction) until it ends or ``expires_at``; None, or the id of the live order of
+        the same owner that holds it already."""
+        return booking_fingerprints.claim(
+            self._db,
+            owner_id=order.owner_id,
+            fingerprint=fingerprint,
+            order_id=order.id,
+            now=order.created_at,
+            expires_at=expires_at,
+        )
+
     def _order(self, row: Row[Any]) -> Order:
         data = dict(row.payload)
         data.update(
@@ -174,6 +189,8 @@ class OrderRepository:
         )
         if result.rowcount != 1:
             return False
+        if target in ENDED_STATUSES:
+            booking_fingerprints.release(self._db, event.order_id)
         self.add_event(event)
         return True
 
@@ -279,7 +296,12 @@ class OrderRepository:
                 version=orders.c.version + 1,
             )
         )
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        booking_fingerprints.move(
+            self._db, order.id, booking_fingerprint(order.passengers, order.slices)
+        )
+        return True
 
     def remove_documents(self, order_id: str) -> list[str]:
         numbers = list(

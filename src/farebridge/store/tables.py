@@ -193,6 +193,19 @@ order_events = Table(
     Column("occurred_at", Instant, nullable=False),
 )
 
+# A live order's claim on its passengers and flights (ADR 0015): the primary key refuses a
+# second live order of the same account with the same fingerprint. Deleted when the order
+# fails, is cancelled or expires; a claim past ``expires_at`` (the window) is taken over.
+booking_fingerprints = Table(
+    "booking_fingerprints",
+    metadata,
+    Column("owner_id", String(40), ForeignKey("users.id"), primary_key=True),
+    Column("fingerprint", String(64), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+)
+
 documents = Table(
     "documents",
     metadata,
@@ -475,4 +488,24 @@ duffel_webhook_events = Table(
     Column("event_id", String(80), primary_key=True),  # a replayed event is seen once
     Column("type", String(80), nullable=False),
     Column("received_at", Instant, nullable=False),
+)
+
+allmyles_sessions = Table(
+    "allmyles_sessions",
+    metadata,
+    Column("owner_id", String(40), primary_key=True),
+    Column("session_key", String(64), primary_key=True),  # sha256 of the Cookie header
+    Column("state", String(20), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("offer_request_id", String(40)),
+    Column("search_fingerprint", String(64)),
+    Column("results", JSON, nullable=False),  # result id → offer id, latest search
+    Column("booking", JSON),  # the book request's data, in domain terms
+    Column("order_id", String(40)),
+    Column("booking_reference", String(20), index=True),
+    Column("payment_token", String(80)),
+    Column("lock_token", String(40)),
+    Column("locked_until", Instant),
+    Column("created_at", Instant, nullable=False),
+    Column("last_request_at", Instant, nullable=False),
 )

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
+from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
+    workflows: WorkflowRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.jobs = JobRepository(connection)
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
+        self.workflows = WorkflowRepository(connection)
         return self
 
     def __exit__(

@@ -41,6 +41,7 @@ CODES: dict[str, tuple[str, str]] = {
     "seat_unavailable": ("ancillary_service_not_available", "invalid_state_error"),
     "already_paid": ("already_paid", "invalid_state_error"),
     "already_cancelled": ("already_cancelled", "invalid_state_error"),
+    "duplicate_booking": ("duplicate_booking", "invalid_state_error"),
     "order_expired": ("past_payment_required_by_date", "invalid_state_error"),
     "amount_mismatch": ("payment_amount_does_not_match_order_amount", "validation_error"),
     "currency_mismatch": ("payment_currency_does_not_match_order_currency", "validation_error"),

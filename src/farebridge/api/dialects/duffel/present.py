@@ -304,7 +304,7 @@ def offer(value: Offer, places: PlaceDirectory, *, with_services: bool = False) 
         "slices": [slice_(s, places, passenger_ids, value.conditions) for s in value.slices],
         "available_services": [
             # Duffel sells bags one at a time: the engine's baggage and carry-on tiers
-            # (ADR 0013) have no Duffel shape and are left to the dialects that show them.
+            # (ADR 0016) have no Duffel shape and are left to the dialects that show them.
             available_service(s, value)
             for s in value.available_services
             if not s.is_tier

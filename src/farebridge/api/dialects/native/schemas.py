@@ -182,6 +182,11 @@ class OrderBody(RequestModel):
     services: Annotated[list[ServiceBody], Field(max_length=60)] = []
     payments: Annotated[list[OrderPaymentBody], Field(max_length=1)] | None = None
     metadata: dict[str, str] = {}
+    confirm_duplicate: bool = Field(
+        default=False,
+        description="Book even if a live order of yours has the same passengers on the same "
+        "flights; without it such an order is 409 duplicate_booking naming that order.",
+    )
 
 
 class OrderUpdateBody(RequestModel):

@@ -94,6 +94,7 @@ def _command(body: OrderBody, key: str | None, scenarios: frozenset[str]) -> Cre
         idempotency_key=key,
         services=[(service.id, service.quantity) for service in body.services],
         scenarios=scenarios,
+        confirm_duplicate=body.confirm_duplicate,
     )
 
 

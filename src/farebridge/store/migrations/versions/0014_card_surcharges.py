@@ -1,10 +1,10 @@
 """card surcharges: the card fee an order's payment charged
 
 - orders.surcharge_amount_minor, orders.surcharge_currency: null until the order is
-  paid by a card that carries a fee (ADR 0013, surcharges).
+  paid by a card that carries a fee (ADR 0016).
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0011"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,24 @@
+"""The Allmyles dialect's sub-application: authentication, the session cookie, routers."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+
+from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
+from farebridge.api.dialects.allmyles import errors
+from farebridge.api.dialects.allmyles.routes import bookings, flights
+
+
+def build() -> FastAPI:
+    app = FastAPI(
+        title="farebridge — Allmyles dialect",
+        version="0.1.0",
+        description="The Allmyles flight API over farebridge: point a travel site's Allmyles "
+        "base URL here, send a farebridge API key as X-Auth-Token and the customer's session "
+        'cookie as Cookie. Errors are {"message": ...} with Allmyles\' status codes.',
+        dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
+    )
+    for module in (flights, bookings):
+        app.include_router(module.router)
+    errors.install(app)
+    return app
