@@ -18,6 +18,12 @@ from farebridge.domain.itinerary import Segment, Slice
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer, OfferService
 from farebridge.domain.order import Order, Passenger
+from farebridge.domain.passenger_requirements import (
+    BILLING_LINE_1,
+    DOCUMENT_TYPE,
+    passenger_requirements,
+)
+from farebridge.domain.payment import PaymentType
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import PassengerType
 
@@ -343,11 +349,19 @@ def _field(
     return field
 
 
+def _needs(offer: Offer) -> tuple[bool, bool]:
+    """Whether booking ``offer`` needs passports, and a billing address: the engine's
+    passenger-form requirements (ADR 0016) for how this dialect pays — a fare paid at
+    once by the customer's card (PayU), a hold by the agency's balance."""
+    paid_by = PaymentType.CARD if offer.requires_instant_payment else PaymentType.BALANCE
+    needed = {item.field: item.required for item in passenger_requirements(offer, paid_by)}
+    return needed[DOCUMENT_TYPE], needed[BILLING_LINE_1]
+
+
 def form_fields(offer: Offer) -> dict[str, Any]:
     """What the book request needs, as form fields: names and birth dates always;
-    documents when the trip crosses a border (the engine asks for passports then);
-    a billing address when the fare is paid by card at once."""
-    documents = offer.passenger_identity_documents_required
+    documents and a billing address as the engine requires them (:func:`_needs`)."""
+    documents, billing_address = _needs(offer)
     passengers: list[dict[str, Any]] = []
     text: dict[str, Any] = {"type": "text", "maxLength": "30"}
     for index, _ in enumerate(offer.passengers):
@@ -384,7 +398,7 @@ def form_fields(offer: Offer) -> dict[str, Any]:
             ),
         ]
     contact = _contact_fields("contactInfo", address=False)
-    billing = _contact_fields("billingInfo", address=offer.requires_instant_payment)
+    billing = _contact_fields("billingInfo", address=billing_address)
     fields: dict[str, Any] = legacy_fields(offer)
     # the documentation's two spellings of the lists: its parameters and its example
     fields.update(
@@ -400,8 +414,7 @@ def form_fields(offer: Offer) -> dict[str, Any]:
 def legacy_fields(offer: Offer) -> dict[str, dict[str, bool]]:
     """The first generation's form fields (seed 001): ``{fieldName: {required,
     per_person}}``. Their names never clash with the lists of the second."""
-    documents = offer.passenger_identity_documents_required
-    billing = offer.requires_instant_payment
+    documents, billing = _needs(offer)
     rows = {
         ("namePrefix", "firstName", "lastName", "gender", "birthDate"): (True, True),
         ("passengerTypeCode",): (True, True),
