@@ -51,9 +51,20 @@ def test_anything_after_cancel_is_already_cancelled() -> None:
 
 
 def test_ticketing_cannot_be_cancelled() -> None:
+    """A customer cannot cancel while ticketing runs; only the engine gives up a
+    ticketing that failed before anything was issued (and refunds it)."""
+    ticketing = create_order(status=OrderStatus.TICKETING)
     with pytest.raises(InvalidTransition) as caught:
-        check_transition("ord_1", OrderStatus.TICKETING, OrderStatus.CANCELLED)
-    assert caught.value.entity_id == "ord_1"
+        quote_refund(ticketing, now=NOW)
+    assert caught.value.entity_id == ticketing.id
+    given_up = ticketing.give_up_ticketing(now=NOW, code="pnr_query_failed", message="no PNR")
+    assert (given_up.type, given_up.to_status, given_up.data["code"]) == (
+        "order.ticketing_failed",
+        OrderStatus.CANCELLED,
+        "pnr_query_failed",
+    )
+    with pytest.raises(InvalidTransition):
+        create_order(status=OrderStatus.PAID).give_up_ticketing(now=NOW, code="x", message="")
 
 
 def test_expired_hold_cannot_be_paid() -> None:

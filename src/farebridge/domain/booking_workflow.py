@@ -11,7 +11,8 @@ of its session cookie). Its rules:
 - every search starts a new *generation*; a result picked from an older one is
   refused (``not_latest_search``);
 - it is booked once (``already_booked``); payment and ticketing need the booking
-  (``book_missing``), ticketing a fare that must be paid at once needs the
+  (``book_missing``), ticketing needs the booking's answer (``book_response_missing``:
+  the book call timed out), ticketing a fare that must be paid at once needs the
   payment (``payment_missing``).
 """
 
@@ -46,6 +47,8 @@ class WorkflowBooking:
     services: tuple[tuple[str, int], ...]  # (service id, quantity): bags
     contact: dict[str, Any]  # the contact details as given, echoed back to the client
     pays_at_once: bool
+    # False: the book request reached the airline but its answer never came (a timeout)
+    answered: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,20 @@ class Workflow:
         if self.booking is None:
             raise WorkflowRuleBroken("book request should have been received", code="book_missing")
         return self.booking
+
+    def unanswered(self, booking: WorkflowBooking) -> Workflow:
+        """The book request was sent but never answered: booked for the session's rules
+        (no second book), never ticketed (``book_response_missing``)."""
+        kept = replace(booking, answered=False)
+        return self.booked(kept, order_id=None, booking_reference=None)
+
+    def require_answered_booking(self) -> WorkflowBooking:
+        booking = self.require_booking()
+        if not booking.answered:
+            raise WorkflowRuleBroken(
+                "book response should have been received", code="book_response_missing"
+            )
+        return booking
 
     def paid(self, token: str) -> Workflow:
         booking = self.require_booking()

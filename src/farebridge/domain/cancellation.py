@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from farebridge.domain.errors import InvalidState
+from farebridge.domain.errors import InvalidState, InvalidTransition
 from farebridge.domain.money import Money
 from farebridge.domain.order import Order, OrderStatus, check_transition
 
@@ -42,6 +42,8 @@ def quote_refund(order: Order, *, now: datetime) -> tuple[Money, Money]:
     void gives it back, a kept fare keeps it); all in the order's (selling) currency,
     as are the fare's penalties.
     """
+    if order.status is OrderStatus.TICKETING:  # only the engine gives up a failed ticketing
+        raise InvalidTransition(order.id, order.status.value, OrderStatus.CANCELLED.value)
     check_transition(order.id, order.status, OrderStatus.CANCELLED)
     zero = Money.zero(order.total.currency)
     if order.slices and now >= order.slices[0].departing_at:

@@ -247,6 +247,27 @@ class UpstreamTimeout(FarebridgeError):
     title = "Airline system timed out"
 
 
+class TicketingNotStarted(UpstreamUnavailable):
+    """Ticketing failed before anything was issued (the booking could not be checked
+    first): the order is given up, its booking released and its payment refunded."""
+
+    code = "pnr_query_failed"
+
+
+class TicketDocumentsDelayed(UpstreamUnavailable):
+    """The ticket was bought but its e-ticket documents could not be issued yet: the
+    order is paid and stays in ticketing (never refunded); retrying completes it."""
+
+    code = "eticket_not_issued"
+
+
+class UpstreamAnswerUnknown(UpstreamTimeout):
+    """The provider answered something it should not have; as with a timeout the
+    outcome is unknown and nothing may be refunded before someone checks."""
+
+    code = "provider_answer_unknown"
+
+
 def rebuild_error(name: str, *, code: str, message: str, field: str | None) -> FarebridgeError:
     """The error called ``name`` again, e.g. to replay a stored outcome.
 

@@ -57,7 +57,9 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.HOLD: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.EXPIRED}),
     OrderStatus.INSTANT: frozenset({OrderStatus.TICKETING, OrderStatus.CANCELLED}),
     OrderStatus.PAID: frozenset({OrderStatus.TICKETING, OrderStatus.CANCELLED}),
-    OrderStatus.TICKETING: frozenset({OrderStatus.TICKETED}),
+    # ticketing → cancelled only when ticketing failed before anything was issued
+    # (Order.give_up_ticketing); a customer cannot cancel while ticketing runs
+    OrderStatus.TICKETING: frozenset({OrderStatus.TICKETED, OrderStatus.CANCELLED}),
     OrderStatus.TICKETED: frozenset({OrderStatus.CANCELLED}),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.EXPIRED: frozenset(),
@@ -260,6 +262,14 @@ class Order:
 
     def ticket(self, *, now: datetime, numbers: list[str]) -> OrderEvent:
         return self._event(OrderStatus.TICKETED, "order.ticketed", now, {"tickets": numbers})
+
+    def give_up_ticketing(self, *, now: datetime, code: str, message: str) -> OrderEvent:
+        """ticketing → cancelled: ticketing failed before anything was issued, so the
+        booking is released and everything paid is refunded."""
+        if self.status is not OrderStatus.TICKETING:
+            raise InvalidTransition(self.id, self.status.value, OrderStatus.CANCELLED.value)
+        data = {"code": code, "message": message}
+        return self._event(OrderStatus.CANCELLED, "order.ticketing_failed", now, data)
 
     def cancel(self, *, now: datetime, cancellation_id: str, refund: Money) -> OrderEvent:
         data = {"cancellation_id": cancellation_id, "refund": str(refund)}

@@ -25,6 +25,7 @@ from farebridge.domain.errors import (
     Conflict,
     NotAllowed,
     NotFound,
+    UpstreamTimeout,
     WorkflowNotSearched,
     WorkflowRuleBroken,
 )
@@ -42,6 +43,8 @@ from farebridge.services.ports import Dependencies, OrderFilter, PageRequest
 # How long a call may hold its session's lock before another call may take it over
 # (a call that crashed without giving it back).
 LOCK_LEASE = timedelta(minutes=3)
+# The order events that say why ticketing did not succeed (services.ticketing).
+TICKETING_PROBLEMS = ("order.ticketing_problem", "order.ticketing_failed")
 
 
 def session_key(cookie: str) -> str:
@@ -187,18 +190,22 @@ def book(
         match_passengers(offer, request.passengers, today=deps.clock.now().date())
         search.price_offer(deps, user=user, offer_id=offer.id, services=request.services)
         return _save(deps, workflow.booked(kept, order_id=None, booking_reference=None)), None
-    order = orders.create_order(
-        deps,
-        user=user,
-        command=CreateOrder(
-            type=OrderType.HOLD,
-            offer_id=offer.id,
-            passengers=list(request.passengers),
-            services=list(request.services),
-            scenarios=scenarios,
-            metadata={"channel": "allmyles"},
-        ),
-    )
+    try:
+        order = orders.create_order(
+            deps,
+            user=user,
+            command=CreateOrder(
+                type=OrderType.HOLD,
+                offer_id=offer.id,
+                passengers=list(request.passengers),
+                services=list(request.services),
+                scenarios=scenarios,
+                metadata={"channel": "allmyles"},
+            ),
+        )
+    except UpstreamTimeout:  # the airline may have booked: the flow stops here
+        _save(deps, workflow.unanswered(kept))
+        raise
     booked = workflow.booked(kept, order_id=order.id, booking_reference=order.booking_reference)
     return _save(deps, booked), order
 
@@ -220,7 +227,7 @@ def ticket(
     """Ticket the session's booking: pay a hold (the agency's balance) or book and
     charge a fare paid at once, then issue. Asked again, it answers the same order."""
     workflow.offer_for(result_id)
-    booking = workflow.require_booking()
+    booking = workflow.require_answered_booking()
     if booking.result_id != result_id:
         raise WorkflowRuleBroken("book request should have been received", code="book_missing")
     if workflow.state is WorkflowState.TICKETED and workflow.order_id is not None:
@@ -266,6 +273,15 @@ def _issue(deps: Dependencies, user: User, order_id: str) -> Order:
     """Run the order's ticketing now (if no worker has), then the order as it stands."""
     run_job_now(deps, JobKind.TICKETING, f"{JobKind.TICKETING.value}:{order_id}")
     return orders.get_order(deps, user=user, order_id=order_id)
+
+
+def ticketing_problem(deps: Dependencies, *, order_id: str) -> str | None:
+    """The code of what last went wrong while ticketing the order (its order events),
+    if anything other than a plain timeout did."""
+    with deps.uow(read_only=True) as uow:
+        events = uow.orders.events(order_id)
+    codes = [str(e.data.get("code")) for e in events if e.type in TICKETING_PROBLEMS]
+    return codes[-1] if codes else None
 
 
 def ticket_status(

@@ -1,20 +1,36 @@
 """Ticketing after payment: a durable, idempotent job (seed 000 step 7).
 
-An unknown outcome (the provider timed out while ticketing) is never retried
-blindly and never refunded automatically (seeds 001/003): the order stays in
-``ticketing`` with ticketing status ``unknown`` for an agent to resolve. A crash
-between the airline issuing and us recording is safe: the job's lease runs out,
-it runs again, and the provider returns the tickets it issued the first time.
+An unknown outcome (the provider timed out while ticketing, or answered something
+unknown) is never retried blindly and never refunded automatically (seeds 001/003):
+the order stays in ``ticketing`` with ticketing status ``unknown`` for an agent to
+resolve. A failure before anything was issued (``TicketingNotStarted``: the booking
+could not be checked first) is safe to refund: ticketing status ``failed``, the order
+``ticketing → cancelled``, its booking released and its payment refunded in full.
+Tickets bought whose e-tickets are late (``TicketDocumentsDelayed``) keep the order
+in ``ticketing`` (pending) and are retried; nothing is refunded. The reason of each
+of these is kept as an order event (``order.ticketing_failed`` or
+``order.ticketing_problem``, with its ``code``).
+
+A crash between the airline issuing and us recording is safe: the job's lease runs
+out, it runs again, and the provider returns the tickets it issued the first time.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from farebridge.domain.errors import UpstreamTimeout, UpstreamUnavailable
+from farebridge.domain.errors import (
+    FarebridgeError,
+    TicketDocumentsDelayed,
+    TicketingNotStarted,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from farebridge.domain.order import Document, Order, OrderStatus, TicketingStatus
-from farebridge.services.jobs import JobKind, enqueue_in
+from farebridge.domain.payment import PaymentStatus
+from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, UnitOfWork
+from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
 
 TICKETABLE = (OrderStatus.INSTANT, OrderStatus.PAID, OrderStatus.TICKETING)
 
@@ -51,9 +67,15 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
             now=deps.clock.now(),
             scenarios=order.scenarios,
         )
-    except UpstreamTimeout:
-        _set_status(deps, order.id, TicketingStatus.UNKNOWN)
+    except UpstreamTimeout as unknown:
+        _set_status(deps, order.id, TicketingStatus.UNKNOWN, problem=unknown)
         return
+    except TicketingNotStarted as refused:
+        _give_up(deps, order, refused)
+        return
+    except TicketDocumentsDelayed as delayed:
+        _set_status(deps, order.id, TicketingStatus.PENDING, problem=delayed)
+        raise  # the job is retried: the provider returns the tickets it bought
     except UpstreamUnavailable:
         _set_status(deps, order.id, TicketingStatus.FAILED)
         raise  # the job is retried with backoff: nothing was issued
@@ -97,7 +119,44 @@ def _start(deps: Dependencies, order_id: str) -> Order | None:
     return order
 
 
-def _set_status(deps: Dependencies, order_id: str, status: TicketingStatus) -> None:
+def _set_status(
+    deps: Dependencies,
+    order_id: str,
+    status: TicketingStatus,
+    *,
+    problem: FarebridgeError | None = None,
+) -> None:
+    """The ticketing status; a ``problem`` other than a plain timeout is noted on the order."""
+    now = deps.clock.now()
     with deps.uow() as uow:
-        uow.orders.set_ticketing_status(order_id, status, synced_at=deps.clock.now())
+        uow.orders.set_ticketing_status(order_id, status, synced_at=now)
+        current = uow.orders.get(order_id)
+        if problem is not None and current is not None and type(problem) is not UpstreamTimeout:
+            data = {"code": problem.code, "message": problem.message}
+            uow.orders.add_event(current.note("order.ticketing_problem", now=now, data=data))
         uow.commit()
+
+
+def _give_up(deps: Dependencies, order: Order, error: FarebridgeError) -> None:
+    """Ticketing failed before anything was issued: ``failed``, the order cancelled, its
+    booking released and every payment refunded in full, in one commit; then both run."""
+    now = deps.clock.now()
+    refunds: list[str] = []
+    with deps.uow() as uow:
+        current = uow.orders.get(order.id)
+        if current is None or current.status is not OrderStatus.TICKETING:
+            return
+        event = current.give_up_ticketing(now=now, code=error.code, message=error.message)
+        if not uow.orders.apply(event, cancelled_at=now):
+            return
+        uow.orders.set_ticketing_status(order.id, TicketingStatus.FAILED, synced_at=now)
+        enqueue_release(uow, deps, current)
+        for payment in uow.payments.for_order(order.id):
+            if payment.status is PaymentStatus.SUCCEEDED:
+                refund_id = f"ticketing_{payment.id}"
+                enqueue_refund(uow, deps, payment, payment.amount, refund_id=refund_id)
+                refunds.append(refund_id)
+        uow.commit()
+    run_job_now(deps, JobKind.RELEASE, release_key(order.id))
+    for refund_id in refunds:
+        run_job_now(deps, JobKind.REFUND, refund_key(refund_id))

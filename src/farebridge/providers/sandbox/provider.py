@@ -26,6 +26,9 @@ from farebridge.domain.errors import (
     OfferExpired,
     OfferNoLongerAvailable,
     OfferPriceChanged,
+    TicketDocumentsDelayed,
+    TicketingNotStarted,
+    UpstreamAnswerUnknown,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
@@ -157,6 +160,9 @@ class SandboxProvider:
                 plan_slice(i, criteria.cabin_class, seed=self.seed) for i in found.itineraries
             )
             per_slice.append([p for p in planned if p is not None])
+        round_trip = len(per_slice) > 1 and bool(per_slice[0])  # an outbound was found
+        if round_trip and self._faults.fires(Fault.NO_RETURN_FLIGHTS, scenarios):
+            raise NotFound("No flight found for return leg.", code="no_return_flights")
         available = self._inventory.availability(
             [leg.key for options in per_slice for planned in options for leg in planned.legs]
         )
@@ -347,14 +353,16 @@ class SandboxProvider:
                 code="booking_cancelled",
             )
         faults = {*booking.faults, *scenarios}
-        if Fault.TICKETING_UNKNOWN in faults and booking.status == "active":
-            raise UpstreamTimeout(
-                f"The sandbox airline did not confirm ticketing of "
-                f"{booking_reference}; the outcome is unknown."
-            )
+        if booking.status == "active":
+            _ticketing_faults(booking_reference, faults)
         prefix = self._validating_carrier(booking).ticket_prefix
         numbers = [(p.id, f"{prefix}-{secrets.randbelow(10**10):010d}") for p in passengers]
         stored = self._inventory.issue_tickets(booking_reference, numbers, now=now)
+        if Fault.ETICKET_DELAYED in faults and booking.status == "active":
+            raise TicketDocumentsDelayed(
+                f"The tickets of {booking_reference} are bought, but their e-tickets "
+                "could not be issued yet; retry."
+            )
         return [IssuedTicket(passenger_id=pid, number=number) for pid, number in stored]
 
     def cancel_booking(self, booking_reference: str, *, now: datetime) -> None:
@@ -398,6 +406,15 @@ class SandboxProvider:
     def _order_time_faults(self, offer: Offer, scenarios: frozenset[str]) -> None:
         if self._faults.fires(Fault.TIMEOUT, scenarios):
             raise UpstreamTimeout("The sandbox airline did not answer the booking in time.")
+        if self._faults.fires(Fault.UNAVAILABLE, scenarios):
+            raise UpstreamUnavailable("The sandbox airline failed before booking anything.")
+        if offer.requires_instant_payment and self._faults.fires(
+            Fault.VIRTUAL_CARD_UNAVAILABLE, scenarios
+        ):
+            raise UpstreamUnavailable(
+                "No virtual card could be had to pay the airline; nothing was booked.",
+                code="virtual_card_unavailable",
+            )
         if self._faults.fires(Fault.SOLD_OUT, scenarios):
             raise OfferNoLongerAvailable(f"The seats of offer {offer.id} sold out just now.")
         if self._faults.fires(Fault.PRICE_CHANGE, scenarios):
@@ -532,6 +549,31 @@ class SandboxProvider:
             if self._inventory.get_booking(reference) is None:
                 return reference
         raise UpstreamUnavailable("The sandbox could not allocate a booking reference.")
+
+
+def _ticketing_faults(booking_reference: str, faults: set[str]) -> None:
+    """The faults that fire when a booking is ticketed, before anything is issued."""
+    if Fault.TICKETING_UNKNOWN in faults:
+        raise UpstreamTimeout(
+            f"The sandbox airline did not confirm ticketing of "
+            f"{booking_reference}; the outcome is unknown."
+        )
+    if Fault.TICKETING_ANSWER_UNKNOWN in faults:
+        raise UpstreamAnswerUnknown(
+            f"The sandbox airline answered the ticketing of {booking_reference} with "
+            "something unknown; the outcome is unknown.",
+            code="ticket_answer_unknown",
+        )
+    if Fault.PNR_QUERY_FAILED in faults:
+        raise TicketingNotStarted(
+            f"The sandbox airline could not check {booking_reference} before ticketing; "
+            "nothing was issued."
+        )
+    if Fault.PNR_QUERY_TIMEOUT in faults:
+        raise TicketingNotStarted(
+            f"Checking {booking_reference} before ticketing timed out; nothing was issued.",
+            code="pnr_query_timeout",
+        )
 
 
 def _hours(lead: timedelta) -> str:

@@ -6,12 +6,23 @@ their own codes; a provider's failure depends on the step it happened in (the
 route names its step with :func:`step`), because Allmyles tells the client in each
 step whether a refund is safe:
 
-- search: any failure is 500 "external provider rejected the request";
+- search: any failure is 500 "external provider rejected the request"; a round
+  trip whose return has no flights 404 "No flight found for return leg";
 - book: sold out or repriced is 303 (pick another result), a timeout 504 (it may
-  have booked), anything else 500 "could not book flight";
+  have booked), anything else 500 "could not book flight"; a fare paid at once
+  without a virtual card to pay the airline 504 "Could not retrieve virtual credit
+  card" (nothing booked or charged);
 - ticket: a definite no is 500 "booking failed", a failure before anything was
   booked 503 "error while querying PNR" (safe to refund), a timeout 504 "ticket
   creation timed out" (not safe to refund).
+
+Ticketing runs as a job, so its outcome is read from the order afterwards:
+:func:`ticketing_answer` turns the ticketing status and the code of the problem the
+job noted on the order into the same map's answer: ``failed`` after 503 "error
+while querying PNR" / 504 "PNR query timed out" (the order cancelled and refunded),
+``unknown`` after 503 "error while creating ticket" / 504 "ticket creation timed
+out" (nothing refunded), ``pending`` after 202 "e-ticket could not be issued" (paid,
+ticket bought, nothing refunded).
 
 Anything else falls back on the engine's one error → HTTP map, except that
 authentication failures are 403 and rate limiting 413, as Allmyles answers them.
@@ -31,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api.errors import status_of
 from farebridge.domain import errors as e
+from farebridge.domain.order import TicketingStatus
 
 log = structlog.get_logger(__name__)
 
@@ -40,6 +52,12 @@ BOOK_TIMEOUT = "external gateway timed out - book request might very well have b
 BOOK_FAILED = "could not book flight"
 TICKET_BOOKING_FAILED = "booking failed, cannot create ticket"
 TICKET_QUERY_FAILED = "error while querying PNR - please try again later"
+TICKET_QUERY_TIMEOUT = "PNR query timed out - please try again later"
+NO_RETURN_FLIGHT = "No flight found for return leg"
+NO_VIRTUAL_CARD = (
+    "Could not retrieve virtual credit card, flight not booked. "
+    "An IRN should be sent to payment provider now."
+)
 TICKET_FAILED = "error while creating ticket - please try again later"
 TICKET_TIMEOUT = "ticket creation timed out - but could very well have been successful!"
 TICKET_WARNING = (
@@ -56,6 +74,7 @@ CODES: dict[str, tuple[int, str]] = {
     "duplicate_booking": (412, "Already booked."),  # the same passengers on the same flights
     "already_ticketed": (412, "already booked"),
     "book_missing": (412, "book request should have been received"),
+    "book_response_missing": (412, "book response should have been received"),
     "payment_missing": (412, "no payment data given"),
     "payment_not_needed": (412, "payment data is only taken for LCC flights"),
     "search_first": (404, "search first"),
@@ -66,6 +85,18 @@ CODES: dict[str, tuple[int, str]] = {
         409,
         "Booked flights can only be cancelled before ticket is created.",
     ),
+    # provider failures these codes name (sandbox faults of the same names, mostly)
+    "no_return_flights": (404, NO_RETURN_FLIGHT),
+    "virtual_card_unavailable": (504, NO_VIRTUAL_CARD),
+    "pnr_query_failed": (503, TICKET_QUERY_FAILED),  # ticketing status failed: refunded
+    "pnr_query_timeout": (504, TICKET_QUERY_TIMEOUT),  # ticketing status failed: refunded
+    "ticket_answer_unknown": (503, TICKET_FAILED),  # ticketing status unknown: not refunded
+    "eticket_not_issued": (202, TICKET_WARNING),  # bought; ticketing pending: not refunded
+}
+
+# step → error code → (status, message): where a step answers a code differently
+STEP_CODES: dict[str, dict[str, tuple[int, str]]] = {
+    "rules": {"not_latest_search": (409, "request is not for the latest search")},  # seed 003
 }
 
 # step → [(category, status, message)], the first that matches
@@ -117,12 +148,13 @@ DESCRIPTIONS = {
     400: "Invalid request (a field, or no Cookie header)",
     403: "No or a bad API key (X-Auth-Token), or another token's PNR",
     404: "search first, no such result, PNR not found, or no flights available",
-    409: "Booking already cancelled, or already ticketed",
+    409: "Booking already cancelled, or already ticketed; rules: not the latest search",
     412: "A session rule: busy, expired, not the latest search, booked, book or payment missing",
     413: "Rate Control: too many requests",
     500: "The provider rejected the request (see the message)",
     503: "The provider failed; safe to refund (PNR query) or not before checking (ticket)",
-    504: "The provider timed out: the booking or ticket may exist",
+    504: "The provider timed out: the booking or ticket may exist (not after a PNR query "
+    "or a virtual card: nothing was booked, safe to refund)",
 }
 
 
@@ -152,6 +184,9 @@ def answer(status: int, message: str, headers: dict[str, str] | None = None) -> 
 def status_and_message(error: e.FarebridgeError, step_name: str | None) -> tuple[int, str]:
     if isinstance(error, AllmylesError):
         return error.status, error.message
+    step_codes = STEP_CODES.get(step_name or "", {})
+    if error.code in step_codes:
+        return step_codes[error.code]
     if error.code in CODES:
         return CODES[error.code]
     for category, status, message in STEPS.get(step_name or "", []):
@@ -165,6 +200,18 @@ def status_and_message(error: e.FarebridgeError, step_name: str | None) -> tuple
     if isinstance(error, e.InvalidRequest) and error.field:
         message = f"{error.field}: {error.message}"
     return status, message
+
+
+def ticketing_answer(status: TicketingStatus, problem: str | None) -> tuple[int, str] | None:
+    """The error a ticketing call answers for the order's ticketing status and the code
+    of the problem noted on it (None: no error, show the tickets)."""
+    if status is TicketingStatus.UNKNOWN:
+        return CODES.get(problem or "", (504, TICKET_TIMEOUT))
+    if status is TicketingStatus.FAILED:
+        return CODES.get(problem or "", (503, TICKET_FAILED))
+    if status is TicketingStatus.PENDING and problem == "eticket_not_issued":
+        return CODES[problem]
+    return None
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:

@@ -6,13 +6,25 @@ with the offer request and the order, so they work through the job queue) or,
 by chance, at the rate set in settings
 (``FAREBRIDGE_SANDBOX_FAULT_RATES='{"timeout": 0.02}'``).
 
-fault              where             what happens
-search_timeout     search            the search fails: offer request ``failed``, provider_timeout
-timeout            order             booking times out before anything is booked: 504
-sold_out           order / recheck   the seats are gone: 409 offer_no_longer_available
-price_change       order / recheck   the fare rises 8 %: 409 offer_price_changed; re-fetch the offer
-ticketing_unknown  ticketing         the airline does not answer: ticketing status ``unknown``
-schedule_change    after booking     the first flight is retimed; the order records an event
+fault                     where          what happens
+search_timeout            search         the search fails: offer request ``failed``,
+                                         provider_timeout
+no_return_flights         search         a round trip's return finds no flights (the outbound
+                                         does): offer request ``failed``, no_return_flights
+timeout                   order          booking times out before anything is booked: 504
+unavailable               order          the airline fails before booking anything: 503
+virtual_card_unavailable  order          a fare paid at once: no card to pay the airline with;
+                                         nothing booked or charged: 503 virtual_card_unavailable
+sold_out                  order/recheck  the seats are gone: 409 offer_no_longer_available
+price_change              order/recheck  the fare rises 8 %: 409 offer_price_changed; re-fetch
+ticketing_unknown         ticketing      the airline does not answer: ticketing status ``unknown``
+ticketing_answer_unknown  ticketing      the airline answers nonsense: ticketing status ``unknown``
+pnr_query_failed          ticketing      the booking cannot be checked before issuing: ticketing
+                                         status ``failed``, the order cancelled and refunded
+pnr_query_timeout         ticketing      as pnr_query_failed, the check timed out
+eticket_delayed           ticketing      the ticket is bought, its e-ticket is not issued yet:
+                                         the order stays ``ticketing`` (pending); a retry issues it
+schedule_change           after booking  the first flight is retimed; the order records an event
 """
 
 from __future__ import annotations
@@ -34,10 +46,26 @@ class Fault(StrEnum):
     PRICE_CHANGE = "price_change"
     TICKETING_UNKNOWN = "ticketing_unknown"
     SCHEDULE_CHANGE = "schedule_change"
+    NO_RETURN_FLIGHTS = "no_return_flights"
+    UNAVAILABLE = "unavailable"
+    VIRTUAL_CARD_UNAVAILABLE = "virtual_card_unavailable"
+    TICKETING_ANSWER_UNKNOWN = "ticketing_answer_unknown"
+    PNR_QUERY_FAILED = "pnr_query_failed"
+    PNR_QUERY_TIMEOUT = "pnr_query_timeout"
+    ETICKET_DELAYED = "eticket_delayed"
 
 
 # Faults remembered on a booking because they fire later, in another process.
-DEFERRED = frozenset({Fault.TICKETING_UNKNOWN, Fault.SCHEDULE_CHANGE})
+DEFERRED = frozenset(
+    {
+        Fault.TICKETING_UNKNOWN,
+        Fault.TICKETING_ANSWER_UNKNOWN,
+        Fault.PNR_QUERY_FAILED,
+        Fault.PNR_QUERY_TIMEOUT,
+        Fault.ETICKET_DELAYED,
+        Fault.SCHEDULE_CHANGE,
+    }
+)
 
 
 class FaultPlan:

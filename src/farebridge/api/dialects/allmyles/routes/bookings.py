@@ -12,12 +12,11 @@ from fastapi.responses import JSONResponse
 from farebridge.api.deps import Scenarios, ServicesDep
 from farebridge.api.dialects.allmyles import present
 from farebridge.api.dialects.allmyles.errors import (
-    TICKET_FAILED,
-    TICKET_TIMEOUT,
     TICKET_WARNING,
     AllmylesError,
     responses,
     step,
+    ticketing_answer,
 )
 from farebridge.api.dialects.allmyles.routes.common import (
     AllmylesUser,
@@ -38,7 +37,7 @@ from farebridge.api.dialects.allmyles.schemas import Passenger as PersonBody
 from farebridge.api.ratelimit import limit
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.offer import Offer
-from farebridge.domain.order import IdentityDocument, OrderStatus, Passenger, TicketingStatus
+from farebridge.domain.order import IdentityDocument, OrderStatus, Passenger
 from farebridge.services import allmyles_sessions
 from farebridge.services.allmyles_sessions import BookRequest
 
@@ -233,10 +232,11 @@ def create_ticket(
             0
         ]
         flight_data = result_group(services, user, workflow, booking_id)
-    if order.ticketing_status is TicketingStatus.UNKNOWN:
-        raise AllmylesError(504, TICKET_TIMEOUT)
-    if order.ticketing_status is TicketingStatus.FAILED:
-        raise AllmylesError(503, TICKET_FAILED)
+    if order.status is not OrderStatus.TICKETED:
+        problem = allmyles_sessions.ticketing_problem(services, order_id=order.id)
+        failed = ticketing_answer(order.ticketing_status, problem)
+        if failed is not None:
+            raise AllmylesError(*failed, code=problem or "allmyles")
     kept: dict[str, Any] = booking.contact
     convert = converter(services)
     if booking.pays_at_once:

@@ -25,7 +25,7 @@ from farebridge.api.dialects.allmyles.schemas import (
 )
 from farebridge.api.ratelimit import limit
 from farebridge.domain.account import User
-from farebridge.domain.errors import UpstreamUnavailable, ValidationFailed
+from farebridge.domain.errors import NotFound, UpstreamUnavailable, ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer, OfferRequestStatus
@@ -44,6 +44,7 @@ CABINS = {
     "first": CabinClass.FIRST,
 }
 NO_FLIGHTS = "No flights available"
+NO_RETURN_FLIGHTS = "no_return_flights"  # the code of a round trip without return flights
 
 
 def _day(text: str, field: str) -> date:
@@ -153,6 +154,8 @@ def search_flights(
             return Response(status_code=202)
         if request.status is OfferRequestStatus.FAILED:
             allmyles_sessions.remember_results(services, workflow, {})
+            if request.error_code == NO_RETURN_FLIGHTS:  # a definite no: 404
+                raise NotFound(request.error_message or "", code=NO_RETURN_FLIGHTS)
             raise UpstreamUnavailable(request.error_message or "The search failed.")
         offers = [o for o in _offers(services, user, request.id) if _kept(o, body)]
         sort = body.options.sort if body.options else None
@@ -195,7 +198,8 @@ def flight_details(
 @router.get(
     "/flights/{booking_id}/rules",
     response_model=RulesResponse,
-    responses=responses(404, 412),
+    dependencies=[Depends(step("rules"))],
+    responses=responses(404, 409, 412),
 )
 def flight_rules(
     booking_id: str, services: ServicesDep, user: AllmylesUser, cookie: SessionCookie
