@@ -14,6 +14,7 @@ from farebridge.api.dialects.allmyles import present
 from farebridge.api.dialects.allmyles.errors import (
     TICKET_WARNING,
     AllmylesError,
+    ErrorResponse,
     responses,
     step,
     ticketing_answer,
@@ -210,7 +211,11 @@ def pay(
     response_model=TicketResponse,
     dependencies=[Depends(limit("booking")), Depends(step("ticket"))],
     responses={
-        202: {"description": TICKET_WARNING, "model": TicketResponse},
+        202: {
+            "description": f"{TICKET_WARNING} (the ticket is bought, nothing refunded), "
+            "or still ticketing",
+            "model": ErrorResponse | TicketResponse,
+        },
         **responses(404, 412, 500, 503, 504),
     },
 )
