@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -165,3 +166,72 @@ def test_fare_rules_link_for_low_cost(client: TestClient, auth: dict[str, str]) 
         json={"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]},
     )
     assert_error(hold, 422, "instant_payment_required", "type")
+
+
+def test_unavailable_at_order_time_books_nothing(client: TestClient, auth: dict[str, str]) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    response = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "unavailable")
+    )
+    assert_error(response, 503, "provider_unavailable")
+    assert client.get("/api/orders", headers=auth).json()["data"] == []
+    assert (
+        client.post("/api/orders", json=instant_order_body(offer), headers=auth).status_code == 201
+    )
+
+
+def test_virtual_card_unavailable_fails_a_fare_paid_at_once_uncharged(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    held = first_offer(search(client, auth)["offers"], holdable=True)
+    fine = client.post(
+        "/api/orders",
+        json=instant_order_body(held),
+        headers=_fault(auth, "virtual_card_unavailable"),
+    )
+    assert fine.status_code == 201, "only a fare paid at once pays the airline by virtual card"
+    offers = search(client, auth, origin="BUD", destination="STN")["offers"]
+    paid_at_once = first_offer(offers, holdable=False)
+    response = client.post(
+        "/api/orders",
+        json=instant_order_body(paid_at_once),
+        headers=_fault(auth, "virtual_card_unavailable"),
+    )
+    assert_error(response, 503, "virtual_card_unavailable")
+    assert [o["id"] for o in client.get("/api/orders", headers=auth).json()["data"]] == [
+        fine.json()["data"]["id"]
+    ], "nothing booked or charged"
+
+
+def test_pnr_query_failure_cancels_and_refunds_the_order(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    order = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "pnr_query_failed")
+    ).json()["data"]
+    worker.drain()
+    polled = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert (polled["status"], polled["ticketing_status"]) == ("cancelled", "failed")
+    assert polled["documents"] == []
+    events = client.get(f"/api/orders/{order['id']}/events", headers=auth).json()["data"]
+    failed = [e for e in events if e["type"] == "order.ticketing_failed"]
+    assert failed and failed[0]["data"]["code"] == "pnr_query_failed"
+
+
+def test_eticket_delayed_stays_ticketing_then_is_issued(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    order = client.post(
+        "/api/orders", json=instant_order_body(offer), headers=_fault(auth, "eticket_delayed")
+    ).json()["data"]
+    worker.drain()
+    polled = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert (polled["status"], polled["ticketing_status"]) == ("ticketing", "pending")
+    assert polled["documents"] == [], "bought, but no e-ticket yet"
+    time.sleep(2.1)  # the job's first backoff
+    worker.drain()
+    later = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert (later["status"], later["ticketing_status"]) == ("ticketed", "successful")
+    assert len(later["documents"]) == 1
