@@ -65,6 +65,16 @@ def test_book_once_then_pay_then_ticket() -> None:
     assert held.require_payment() == ""
 
 
+def test_an_unanswered_book_blocks_booking_again_and_ticketing() -> None:
+    workflow = searched().unanswered(booking(pays_at_once=False))
+    assert broken(lambda: workflow.check_bookable("0_0_1")) == "already_booked"
+    assert broken(workflow.require_answered_booking) == "book_response_missing"
+    answered = searched().booked(
+        booking(pays_at_once=False), order_id="ord_1", booking_reference="A"
+    )
+    assert answered.require_answered_booking().answered
+
+
 def test_a_workflow_expires_after_its_lifetime_without_a_call() -> None:
     workflow = searched()
     assert not workflow.is_expired(now=NOW + LIFETIME - timedelta(seconds=1), lifetime=LIFETIME)
