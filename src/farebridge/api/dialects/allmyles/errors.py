@@ -147,9 +147,10 @@ DESCRIPTIONS = {
     303: "Unable to book this flight - please select a different bookingId",
     400: "Invalid request (a field, or no Cookie header)",
     403: "No or a bad API key (X-Auth-Token), or another token's PNR",
-    404: "search first, no such result, PNR not found, or no flights available",
+    404: "search first, no such result, PNR not found, no flights (or none for the return leg)",
     409: "Booking already cancelled, or already ticketed; rules: not the latest search",
-    412: "A session rule: busy, expired, not the latest search, booked, book or payment missing",
+    412: "A session rule: busy, expired, not the latest search, booked, book (or its "
+    "response) or payment missing",
     413: "Rate Control: too many requests",
     500: "The provider rejected the request (see the message)",
     503: "The provider failed; safe to refund (PNR query) or not before checking (ticket)",
