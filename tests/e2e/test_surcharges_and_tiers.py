@@ -131,7 +131,8 @@ def test_a_debit_card_and_the_balance_pay_no_surcharge(
     body = {
         "type": "instant",
         "selected_offers": [other["id"]],
-        "passengers": [adult(id=other["passengers"][0]["id"])],
+        # another traveller: the same one on the same flights would be a duplicate booking
+        "passengers": [adult(id=other["passengers"][0]["id"], given_name="Bessie")],
         "payments": [
             {
                 "type": "balance",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -83,7 +84,11 @@ def test_a_hold_paid_by_card_records_the_fee_and_a_balance_payment_pays_none(
         order = uow.orders.get(held.id)
     assert order is not None and order.surcharge == fee
 
-    other = place_order(services, user=user, offer=offer, instant=False)
+    # another traveller (the same one on the same flights would be a duplicate booking)
+    younger = create_passenger(id="", born_on=date(1999, 1, 2))
+    other = create_order(
+        services, user=user, command=CreateOrder(OrderType.HOLD, offer.id, [younger])
+    )
     balance = PaymentMethod(PaymentType.BALANCE)
     payments.pay_order(services, user=user, order_id=other.id, amount=other.total, method=balance)
     with services.uow(read_only=True) as uow:
