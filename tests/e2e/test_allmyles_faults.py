@@ -127,7 +127,7 @@ def test_lcc_without_a_virtual_card_is_504_and_never_charges_the_customer(
     assert (failed.status_code, message(failed)) == (504, NO_VIRTUAL_CARD)
     assert _money(engine) == [("failed", "failed")], "not booked, the card never charged"
     assert _sandbox_bookings(engine) == []
-    assert _status(client, key, booking_id) == "inactive"
+    assert _status(client, key, booking_id) == "failed", "safe to refund: nothing was taken"
 
 
 @pytest.mark.parametrize(

@@ -249,7 +249,7 @@ def ticket(
                 services=services,
                 scenarios=scenarios,
                 metadata={"channel": "allmyles"},
-                idempotency_key=f"allmyles:{workflow.key}:{workflow.generation}:{token}",
+                idempotency_key=_attempt_key(workflow, token),
             ),
         )
     else:
@@ -267,6 +267,24 @@ def ticket(
         deps, workflow.ticketed(order_id=order.id, booking_reference=order.booking_reference)
     )
     return workflow, _issue(deps, user, order.id)
+
+
+def _attempt_key(workflow: Workflow, token: str) -> str:
+    """The idempotency key of the order a ticketing call books for a fare paid at once:
+    one per session, search and payment (a new payment after a decline books anew)."""
+    return f"allmyles:{workflow.key}:{workflow.generation}:{token}"
+
+
+def _failed_attempt(deps: Dependencies, user: User, workflow: Workflow) -> Order | None:
+    """The order the last ticketing call tried to book for a fare paid at once, when it
+    failed (nothing charged); the offer is this search's, so its orders are this
+    session's."""
+    booking = workflow.booking
+    if booking is None or not booking.pays_at_once or workflow.payment_token is None:
+        return None
+    with deps.uow(read_only=True) as uow:
+        latest = uow.orders.latest_for_offer(user.id, booking.offer_id)
+    return latest if latest is not None and latest.status is OrderStatus.FAILED else None
 
 
 def _issue(deps: Dependencies, user: User, order_id: str) -> Order:
@@ -290,6 +308,9 @@ def ticket_status(
     """Where ticketing stands: inactive until the ticketing call, then the order's."""
     workflow.offer_for(result_id)
     if workflow.order_id is None:
+        attempt = _failed_attempt(deps, user, workflow)
+        if attempt is not None:  # a fare paid at once that could not be booked
+            return TicketingStatus.FAILED, attempt
         return TicketingStatus.INACTIVE, None
     order = orders.get_order(deps, user=user, order_id=workflow.order_id)
     if workflow.state is not WorkflowState.TICKETED:

@@ -175,6 +175,10 @@ class Orders(Protocol):
         """Confirmed orders only (never pending or failed ones), newest first."""
         ...
 
+    def latest_for_offer(self, owner_id: str, offer_id: str) -> Order | None:
+        """The owner's newest order of ``offer_id``, whatever its status (failed too)."""
+        ...
+
     def apply(self, event: OrderEvent, **changes: Any) -> bool:
         """Compare-and-set ``event.from_status → event.to_status`` with ``changes``, and
         write the event row; False when the order is no longer in ``from_status``.

@@ -176,6 +176,15 @@ class OrderRepository:
         )
         return Page([self._order(r) for r in rows], after, before, page.limit)
 
+    def latest_for_offer(self, owner_id: str, offer_id: str) -> Order | None:
+        row = self._db.execute(
+            select(orders)
+            .where(orders.c.owner_id == owner_id, orders.c.offer_id == offer_id)
+            .order_by(orders.c.created_at.desc(), orders.c.id.desc())
+            .limit(1)
+        ).first()
+        return self._order(row) if row is not None else None
+
     def apply(self, event: OrderEvent, **changes: Any) -> bool:
         """Compare-and-set ``event.from_status → event.to_status``; write the event row in
         the same transaction. False if someone else moved the order first."""
