@@ -52,10 +52,15 @@ def caller_key(request: Request, user: User | None) -> str:
     return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
+def hit(request: Request, name: str, user: User | None) -> None:
+    """Count one call against ``app.state.rate_limiters[name]`` for this caller."""
+    request.app.state.rate_limiters[name].hit(caller_key(request, user))
+
+
 def limit(name: str) -> Callable[..., None]:
     """A dependency enforcing ``app.state.rate_limiters[name]`` per user (or IP)."""
 
     def dependency(request: Request, user: OptionalUser) -> None:
-        request.app.state.rate_limiters[name].hit(caller_key(request, user))
+        hit(request, name, user)
 
     return dependency

@@ -23,6 +23,7 @@ from farebridge.api.dialects.allmyles.routes.common import (
     AllmylesUser,
     SessionCookie,
     converter,
+    limited,
     result_group,
 )
 from farebridge.api.dialects.allmyles.schemas import (
@@ -35,7 +36,6 @@ from farebridge.api.dialects.allmyles.schemas import (
     TicketResponse,
 )
 from farebridge.api.dialects.allmyles.schemas import Passenger as PersonBody
-from farebridge.api.ratelimit import limit
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import IdentityDocument, OrderStatus, Passenger
@@ -147,7 +147,7 @@ def _basket(body: BookBody) -> str:
 @router.post(
     "/books",
     response_model=BookResponse,
-    dependencies=[Depends(limit("booking")), Depends(step("book"))],
+    dependencies=[Depends(limited("booking")), Depends(step("book"))],
     responses={
         204: {"description": "LCC flights: the data is kept; booked at ticketing"},
         **responses(303, 404, 412, 500, 504),
@@ -209,7 +209,7 @@ def pay(
 @router.get(
     "/tickets/{booking_id}",
     response_model=TicketResponse,
-    dependencies=[Depends(limit("booking")), Depends(step("ticket"))],
+    dependencies=[Depends(limited("booking")), Depends(step("ticket"))],
     responses={
         202: {
             "description": f"{TICKET_WARNING} (the ticket is bought, nothing refunded), "

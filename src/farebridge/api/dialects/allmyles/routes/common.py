@@ -3,10 +3,12 @@ the display-currency conversion and the result groups of the latest search."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
+from farebridge.api import ratelimit
 from farebridge.api.deps import Credentials, ServicesDep
 from farebridge.api.dialects.allmyles import present
 from farebridge.api.dialects.allmyles.errors import AllmylesError
@@ -50,6 +52,17 @@ def session_cookie(
 
 
 AllmylesUser = Annotated[User, Depends(allmyles_user)]
+
+
+def limited(name: str) -> Callable[..., None]:
+    """The search / booking rate limit per caller, the caller named by X-Auth-Token."""
+
+    def dependency(request: Request, user: AllmylesUser) -> None:
+        ratelimit.hit(request, name, user)
+
+    return dependency
+
+
 SessionCookie = Annotated[str, Depends(session_cookie)]
 
 

@@ -15,6 +15,7 @@ from farebridge.api.dialects.allmyles.routes.common import (
     AllmylesUser,
     SessionCookie,
     converter,
+    limited,
     result_group,
 )
 from farebridge.api.dialects.allmyles.schemas import (
@@ -23,7 +24,6 @@ from farebridge.api.dialects.allmyles.schemas import (
     SearchBody,
     SearchResponse,
 )
-from farebridge.api.ratelimit import limit
 from farebridge.domain.account import User
 from farebridge.domain.errors import NotFound, UpstreamUnavailable, ValidationFailed
 from farebridge.domain.ids import new_id
@@ -125,7 +125,7 @@ def _kept(offer: Offer, body: SearchBody) -> bool:
 @router.post(
     "/flights",
     response_model=SearchResponse,
-    dependencies=[Depends(limit("search")), Depends(step("search"))],
+    dependencies=[Depends(limited("search")), Depends(step("search"))],
     responses={
         202: {"description": "Still searching: send the same request again (every ~5 s)"},
         **responses(404, 412, 500),
