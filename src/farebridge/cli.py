@@ -109,6 +109,8 @@ def _run(host: str, port: int, ui_port: int) -> None:
     ]
     print(f"\n  farebridge API   http://{host}:{port}/api")
     print(f"  API docs         http://{host}:{port}/docs")
+    print(f"  Duffel dialect   http://{host}:{port}/duffel/   (official Duffel clients)")
+    print(f"  Allmyles dialect http://{host}:{port}/allmyles  (X-Auth-Token: an API key)")
     print("  worker           running (jobs: search, ticketing, refunds, hold expiry)")
     print(f"  web UI           http://{host}:{ui_port}")
     print("  Ctrl-C stops everything.\n")
