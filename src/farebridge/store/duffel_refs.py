@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, insert, select, update
+from sqlalchemy import Engine, Insert, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.providers.duffel.references import DuffelBookingRecord, DuffelChangeRecord
@@ -20,25 +20,21 @@ class SqlDuffelReferences:
         self._engine = engine
 
     def attempt(self, record: DuffelBookingRecord) -> DuffelBookingRecord:
-        try:
-            with self._engine.begin() as db:
-                db.execute(
-                    insert(duffel_bookings).values(
-                        key=record.key,
-                        duffel_offer_id=record.duffel_offer_id,
-                        duffel_type=record.duffel_type,
-                        hold=int(record.hold),
-                        amount=record.amount,
-                        currency=record.currency,
-                        passengers=record.passengers,
-                        departures=record.departures,
-                        cancelled=0,
-                        created_at=record.created_at,
-                        updated_at=record.created_at,
-                    )
-                )
-        except IntegrityError:
-            pass  # attempted before: the first row stands
+        self._insert_once(
+            insert(duffel_bookings).values(
+                key=record.key,
+                duffel_offer_id=record.duffel_offer_id,
+                duffel_type=record.duffel_type,
+                hold=int(record.hold),
+                amount=record.amount,
+                currency=record.currency,
+                passengers=record.passengers,
+                departures=record.departures,
+                cancelled=0,
+                created_at=record.created_at,
+                updated_at=record.created_at,
+            )
+        )
         stored = self.get(record.key)
         assert stored is not None
         return stored
@@ -82,21 +78,17 @@ class SqlDuffelReferences:
             )
 
     def change_prepared(self, record: DuffelChangeRecord) -> DuffelChangeRecord:
-        try:
-            with self._engine.begin() as db:
-                db.execute(
-                    insert(duffel_order_changes).values(
-                        key=record.key,
-                        booking_key=record.booking_key,
-                        duffel_order_change_id=record.duffel_order_change_id,
-                        amount=record.amount,
-                        currency=record.currency,
-                        created_at=record.created_at,
-                        confirmed_at=record.confirmed_at,
-                    )
-                )
-        except IntegrityError:
-            pass  # prepared before: the first row stands
+        self._insert_once(
+            insert(duffel_order_changes).values(
+                key=record.key,
+                booking_key=record.booking_key,
+                duffel_order_change_id=record.duffel_order_change_id,
+                amount=record.amount,
+                currency=record.currency,
+                created_at=record.created_at,
+                confirmed_at=record.confirmed_at,
+            )
+        )
         stored = self.get_change(record.key)
         assert stored is not None
         return stored
@@ -149,6 +141,14 @@ class SqlDuffelReferences:
         except IntegrityError:
             return False
         return True
+
+    def _insert_once(self, statement: Insert) -> None:
+        """Insert a row keyed on the caller's key; if one is there, the first row stands."""
+        try:
+            with self._engine.begin() as db:
+                db.execute(statement)
+        except IntegrityError:
+            pass
 
     def _one(self, condition: Any) -> DuffelBookingRecord | None:
         with self._engine.connect() as db:
