@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, create_engine, insert, make_url, text
 
 from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.store.database import make_engine
@@ -28,12 +28,33 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _database_of_worker(base: str, worker: str) -> str:
+    """``base`` itself, or under pytest-xdist one database per worker (``<name>_gw0``…),
+    created on first use: workers never share tables."""
+    if not worker.startswith("gw"):
+        return base
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated(worker_id: str) -> str:
     assert POSTGRES_URL is not None
-    downgrade(POSTGRES_URL, "base")
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    url = _database_of_worker(POSTGRES_URL, worker_id)
+    downgrade(url, "base")
+    upgrade(url)
+    return url
 
 
 def _truncate_postgres(engine: Engine) -> None:

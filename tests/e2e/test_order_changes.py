@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
-from farebridge.store.tables import sandbox_bookings, sandbox_inventory
+from farebridge.store.tables import sandbox_bookings, sandbox_inventory, sandbox_refunds
 from tests.e2e.conftest import instant_order_body, register, search, travel_date
 
 Json = dict[str, Any]
@@ -233,3 +233,92 @@ def test_a_fare_that_forbids_changes_is_refused(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "order_not_changeable"
+
+
+# Each sandbox fare brand's change rule (pricing.FULL_SERVICE_BRANDS / LOW_COST_BRANDS):
+# full service on JFK-LHR, low cost on a Ryanair route.
+BRAND_ROUTES = [
+    ("JFK", "LHR", "Basic"),
+    ("JFK", "LHR", "Standard"),
+    ("JFK", "LHR", "Flex"),
+    ("STN", "DUB", "Basic"),
+    ("STN", "DUB", "Plus"),
+]
+
+
+def ticketed_order_of_brand(
+    client: TestClient, headers: dict[str, str], worker: Worker, route: tuple[str, str, str]
+) -> Json:
+    origin, destination, brand = route
+    offers = search(client, headers, origin=origin, destination=destination)["offers"]
+    offer = min(
+        (o for o in offers if o["fare_brand_name"] == brand and not o["available_services"]),
+        key=lambda o: Decimal(o["total_amount"]),
+        default=None,
+    ) or next(o for o in offers if o["fare_brand_name"] == brand)
+    created = client.post("/api/orders", json=instant_order_body(offer), headers=headers)
+    assert created.status_code == 201, created.text
+    worker.drain()
+    order: Json = client.get(f"/api/orders/{created.json()['data']['id']}", headers=headers).json()[
+        "data"
+    ]
+    assert order["status"] == "ticketed"
+    return order
+
+
+@pytest.mark.parametrize("route", BRAND_ROUTES, ids=lambda r: f"{r[0]}{r[1]}-{r[2]}")
+def test_each_brand_prices_a_change_by_its_fare_rules(
+    client: TestClient,
+    auth: dict[str, str],
+    worker: Worker,
+    engine: Engine,
+    route: tuple[str, str, str],
+) -> None:
+    order = ticketed_order_of_brand(client, auth, worker, route)
+    rule = order["conditions"]["change_before_departure"]
+    refundable = order["conditions"]["refund_before_departure"]["allowed"]
+    response = client.post(
+        "/api/order_change_requests", json=change_request_body(order), headers=auth
+    )
+    if not rule["allowed"]:
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["code"] == "order_not_changeable"
+        return
+    assert response.status_code == 201, response.text
+    offers = change_offers(client, auth, response.json()["data"]["id"])
+    penalty = Decimal(rule["penalty_amount"] or 0)
+    old_total = Decimal(order["total_amount"])
+    for offer in offers:
+        assert Decimal(offer["penalty_total_amount"]) == penalty, offer["id"]
+        difference = Decimal(offer["new_total_amount"]) - old_total
+        if difference < 0 and not refundable:
+            difference = Decimal(0)  # a non-refundable fare keeps what it was paid
+        assert Decimal(offer["change_total_amount"]) == penalty + difference, offer["id"]
+        assert (offer["refund_to"] is not None) == (Decimal(offer["change_total_amount"]) < 0)
+        # The order keeps its conditions, so the new flights are sold in the same brand.
+        assert {s["fare_brand_name"] for s in offer["slices"]["add"]} == {order["fare_brand_name"]}
+    cheapest = offers[0]
+    if refundable:
+        assert Decimal(cheapest["change_total_amount"]) < 0, "a cheaper Flex flight exists"
+    if Decimal(cheapest["change_total_amount"]) >= 0:
+        return
+    # A refundable fare gets the difference back: nothing to pay, a refund queued.
+    change = client.post(
+        "/api/order_changes", json={"selected_order_change_offer": cheapest["id"]}, headers=auth
+    ).json()["data"]
+    url = f"/api/order_changes/{change['id']}/actions/confirm"
+    confirmed = client.post(url, json={}, headers=auth)
+    assert confirmed.status_code == 200, confirmed.text
+    worker.drain()
+    changed = client.get(f"/api/orders/{order['id']}", headers=auth).json()["data"]
+    assert changed["total_amount"] == cheapest["new_total_amount"]
+    assert changed["fare_brand_name"] == order["fare_brand_name"]
+    events = client.get(f"/api/orders/{order['id']}/events", headers=auth).json()["data"]
+    assert "order.changed" in {e["type"] for e in events}
+    with engine.connect() as db:
+        refunded = db.execute(
+            select(sandbox_refunds.c.amount_minor).where(
+                sandbox_refunds.c.refund_id == f"refund_{change['id']}"
+            )
+        ).scalar_one()
+    assert Decimal(refunded) / 100 == -Decimal(cheapest["change_total_amount"])

@@ -274,11 +274,18 @@ def _search(
         offer
         for offer in result.offers
         if offer.owner.iata_code == order.owner.iata_code
+        and _same_brand(order, offer)
         and offer.is_priced_in(order.total.currency)
         and not offer.departs_too_soon(now=now, lead=lead)
     ]
     offers.sort(key=lambda offer: (offer.total.amount, offer.total_duration))
     return offers[:MAX_CHANGE_OFFERS]
+
+
+def _same_brand(order: Order, offer: Offer) -> bool:
+    """A voluntary change keeps the order's fare brand: the order keeps its conditions,
+    so a cheaper brand's fare under a dearer brand's rules is never offered."""
+    return not order.fare_brand_name or offer.fare_brand_name == order.fare_brand_name
 
 
 def _change_offer(
