@@ -28,12 +28,13 @@ class EmailOutboxRepository:
 
     def add(self, email: OutboxEmail) -> bool:
         """Queue ``email``; False (nothing written) when its event already queued its kind."""
-        result = self._db.execute(
+        inserted = self._db.execute(
             self._insert()(email_outbox)
             .values(**_columns(email))
             .on_conflict_do_nothing(index_elements=["event_id", "kind"])
-        )
-        return result.rowcount == 1
+            .returning(email_outbox.c.id)
+        ).first()
+        return inserted is not None
 
     def get(self, email_id: str) -> OutboxEmail | None:
         row = self._db.execute(select(email_outbox).where(email_outbox.c.id == email_id)).first()
