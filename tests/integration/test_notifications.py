@@ -22,6 +22,7 @@ from farebridge.domain.order import Order
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.jobs.worker import Worker
 from farebridge.outbound.mail import EmlFolderTransport
+from farebridge.services import notifications
 from farebridge.services.jobs import JobKind, run_next_job
 from farebridge.services.notifications import dispatch_emails
 from farebridge.services.payments import pay_order
@@ -261,3 +262,40 @@ def _race(target: object, count: int) -> None:
         racer.start()
     for racer in racers:
         racer.join()
+
+
+def test_a_crash_after_sending_resends_once_with_the_same_message_id(
+    mailing: Dependencies,
+    smtp: SmtpCatcher,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server took the message, then the worker died before marking it sent: the job
+    runs again and sends it again — one duplicate, recognisable by its Message-ID."""
+    worker = Worker(mailing)
+    _, order = _hold(mailing)
+    dispatch_emails(mailing)
+    finish = notifications._finish
+    crashes: list[str] = []
+
+    def crash_once(
+        deps: Dependencies, email_id: str, status: EmailStatus, **kwargs: object
+    ) -> None:
+        if status is EmailStatus.SENT and not crashes:
+            crashes.append(email_id)
+            raise ConnectionError("the database went away")
+        finish(deps, email_id, status, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(notifications, "_finish", crash_once)
+    worker.drain()
+    assert len(smtp.received) == 1
+    assert _emails(mailing, order.id)[EmailKind.BOOKING_CONFIRMATION].status is EmailStatus.PENDING
+    clock.advance(timedelta(seconds=3))
+    worker.drain()
+    clock.advance(timedelta(minutes=10))
+    worker.drain()
+    sent = _emails(mailing, order.id)[EmailKind.BOOKING_CONFIRMATION]
+    assert sent.status is EmailStatus.SENT
+    assert [r.message["Message-ID"] for r in smtp.received] == [
+        f"<{sent.id}@farebridge.localhost>"
+    ] * 2

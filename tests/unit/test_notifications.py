@@ -138,4 +138,4 @@ def test_a_message_has_both_bodies_its_attachments_and_a_stable_message_id() -> 
     [attached] = list(message.iter_attachments())
     assert attached.get_filename() == "e-ticket-ABC234.pdf"
     assert attached.get_content_type() == "application/pdf"
-    assert attached.get_content() == b"%PDF-1.7 fake"  # type: ignore[attr-defined]
+    assert attached.get_content() == b"%PDF-1.7 fake"

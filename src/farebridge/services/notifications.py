@@ -98,7 +98,11 @@ def _queue(
     send_after: datetime,
 ) -> int:
     now = deps.clock.now()
-    rendered = render(kind, order, event=pending.data, now=now)
+    try:
+        rendered = render(kind, order, event=pending.data, now=now)
+    except Exception:  # one odd event must not stop every later email
+        log.exception("email.not_rendered", order_id=order.id, event_id=pending.id, kind=kind)
+        return 0
     email = OutboxEmail(
         id=new_id("eml"),
         order_id=order.id,
