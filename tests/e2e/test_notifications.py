@@ -37,7 +37,7 @@ def settings(smtp: SmtpCatcher) -> Settings:
 
 def _deliver(services: Dependencies, worker: Worker) -> None:
     """What the worker loop does: queue the new events' emails, run the due jobs."""
-    dispatch_emails(services)
+    worker.dispatch_emails()
     worker.drain()
 
 

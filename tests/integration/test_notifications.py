@@ -17,7 +17,8 @@ from sqlalchemy import Engine, func, select
 from farebridge.bootstrap import build, mail_transport
 from farebridge.domain.account import User
 from farebridge.domain.clock import ManualClock
-from farebridge.domain.notifications import EmailKind, EmailStatus, OutboxEmail
+from farebridge.domain.errors import UpstreamUnavailable
+from farebridge.domain.notifications import Attachment, EmailKind, EmailStatus, OutboxEmail
 from farebridge.domain.order import Order
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.jobs.worker import Worker
@@ -299,3 +300,43 @@ def test_a_crash_after_sending_resends_once_with_the_same_message_id(
     assert [r.message["Message-ID"] for r in smtp.received] == [
         f"<{sent.id}@farebridge.localhost>"
     ] * 2
+
+
+def test_attachments_are_produced_when_sent_and_recorded_on_the_outbox(
+    mailing: Dependencies,
+    smtp: SmtpCatcher,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The one attachment hook: not ready yet is retried like an SMTP failure; ready, the
+    file goes with the message and the outbox records its name, type and size."""
+    worker = Worker(mailing)
+    _, order = _hold(mailing)
+    dispatch_emails(mailing)
+    asked: list[tuple[EmailKind, str]] = []
+
+    def attachments(kind: EmailKind, order_id: str, deps: Dependencies) -> list[Attachment]:
+        asked.append((kind, order_id))
+        if len(asked) == 1:
+            raise UpstreamUnavailable("not rendered yet", code="mail_unavailable")
+        return [Attachment("itinerary.pdf", "application/pdf", b"%PDF-1.7 test")]
+
+    monkeypatch.setattr(notifications, "_attachments_for", attachments)
+    worker.drain()
+    pending = _emails(mailing, order.id)[EmailKind.BOOKING_CONFIRMATION]
+    assert (pending.status, pending.attempts, pending.last_error) == (
+        EmailStatus.PENDING,
+        1,
+        "not rendered yet",
+    )
+    clock.advance(timedelta(seconds=3))
+    worker.drain()
+    assert asked == [(EmailKind.BOOKING_CONFIRMATION, order.id)] * 2
+    [received] = smtp.received
+    [pdf] = list(received.message.iter_attachments())
+    assert (pdf.get_filename(), pdf.get_content_type()) == ("itinerary.pdf", "application/pdf")
+    assert pdf.get_content() == b"%PDF-1.7 test"
+    sent = _emails(mailing, order.id)[EmailKind.BOOKING_CONFIRMATION]
+    assert sent.attachments == (
+        {"filename": "itinerary.pdf", "content_type": "application/pdf", "size": 13},
+    )

@@ -139,7 +139,15 @@ def _attachments_for(kind: EmailKind, order_id: str, deps: Dependencies) -> list
 
     The ticket-issued message is to carry the e-ticket receipt PDF of the documents
     service (``services/documents.py`` ``ensure_document``), which is not on this
-    branch: until it is wired here, every message goes without attachments.
+    branch: until it is wired here, every message goes without attachments. Wired, it
+    reads along the lines of::
+
+        if kind is EmailKind.TICKET_ISSUED:
+            content, filename = documents.ensure_document(deps, order_id, "e_ticket")
+            return [Attachment(filename, "application/pdf", content)]
+
+    A document that is not ready yet should raise ``UpstreamUnavailable`` (code
+    ``mail_unavailable``): the message is then retried with backoff like an SMTP failure.
     """
     return []
 
@@ -160,9 +168,9 @@ def send_email(deps: Dependencies, payload: dict[str, Any]) -> None:
     if transport is None:
         log.info("email.not_sent", email_id=email_id, reason="no mail transport configured")
         return
-    attachments = _attachments_for(email.kind, email.order_id, deps)
-    message = build_message(email, attachments, sender=transport.sender)
     try:
+        attachments = _attachments_for(email.kind, email.order_id, deps)
+        message = build_message(email, attachments, sender=transport.sender)
         transport.send(message, email_id=email_id)
     except UpstreamUnavailable as exc:
         _failed_attempt(deps, email, exc)
