@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from farebridge.domain.notifications import Attachment, EmailKind, EmailStatus, 
 from farebridge.domain.order import Order
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.jobs.worker import Worker
-from farebridge.outbound.mail import EmlFolderTransport
+from farebridge.outbound.mail import EmlFolderTransport, SmtpTransport, parse_smtp_url
 from farebridge.services import notifications
 from farebridge.services.jobs import JobKind, run_next_job
 from farebridge.services.notifications import dispatch_emails
@@ -31,7 +32,7 @@ from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 from farebridge.store.tables import email_outbox, jobs
 from tests.integration.conftest import create_user, find_offers, place_order
-from tests.mail_server import SmtpCatcher, smtp_server
+from tests.mail_server import SmtpCatcher, free_port, smtp_server
 
 
 @pytest.fixture
@@ -340,3 +341,23 @@ def test_attachments_are_produced_when_sent_and_recorded_on_the_outbox(
     assert sent.attachments == (
         {"filename": "itinerary.pdf", "content_type": "application/pdf", "size": 13},
     )
+
+
+def test_an_unreachable_server_or_unwritable_folder_is_a_retryable_failure(
+    tmp_path: Path,
+) -> None:
+    message = EmailMessage()
+    message["Subject"] = "x"
+    message.set_content("x")
+    closed = SmtpTransport(
+        parse_smtp_url(f"smtp://ann:hunter2@127.0.0.1:{free_port()}?timeout=2"), sender="a@b.c"
+    )
+    with pytest.raises(UpstreamUnavailable) as refused:
+        closed.send(message, email_id="eml_1")
+    assert refused.value.code == "mail_unavailable"
+    assert "could not be reached" in refused.value.message and "hunter2" not in str(refused.value)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(UpstreamUnavailable) as unwritable:
+        EmlFolderTransport(blocked, sender="a@b.c").send(message, email_id="eml_1")
+    assert unwritable.value.code == "mail_unavailable"
