@@ -72,6 +72,18 @@ def _truncate_postgres(engine: Engine) -> None:
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _mail_into_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Notifications of tests that run a worker go to a temporary folder, not ./var/mail."""
+    previous = os.environ.get("FAREBRIDGE_MAIL_DIR")
+    os.environ["FAREBRIDGE_MAIL_DIR"] = str(tmp_path_factory.mktemp("mail"))
+    yield
+    if previous is None:
+        del os.environ["FAREBRIDGE_MAIL_DIR"]
+    else:
+        os.environ["FAREBRIDGE_MAIL_DIR"] = previous
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path

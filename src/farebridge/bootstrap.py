@@ -19,6 +19,7 @@ from farebridge.domain.clock import Clock, SystemClock
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
 from farebridge.jobs.handlers import HANDLERS
+from farebridge.outbound.mail import EmlFolderTransport, SmtpTransport, parse_smtp_url
 from farebridge.outbound.webhooks import HttpWebhookSender
 from farebridge.places_data import load_places
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway, Provider
@@ -30,7 +31,7 @@ from farebridge.providers.sandbox.provider import SandboxProvider
 from farebridge.providers.sandbox.world.aircraft import aircraft_types
 from farebridge.providers.sandbox.world.airlines import airline_directory
 from farebridge.services.jobs import check_handler_table
-from farebridge.services.ports import Dependencies, Policies, no_checkpoint
+from farebridge.services.ports import Dependencies, MailTransport, Policies, no_checkpoint
 from farebridge.services.rates import CachedExchangeRates
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
@@ -116,7 +117,16 @@ def policies_from(settings: Settings) -> Policies:
         preferred_currencies=settings.preferred_currencies,
         workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
         duplicate_booking_window=settings.duplicate_booking_window,
+        payment_reminder_lead=settings.payment_reminder_lead,
     )
+
+
+def mail_transport(settings: Settings) -> MailTransport:
+    """SMTP when ``FAREBRIDGE_SMTP_URL`` is set, else a folder of ``.eml`` files."""
+    url = settings.smtp_url.get_secret_value() if settings.smtp_url else ""
+    if url:
+        return SmtpTransport(parse_smtp_url(url), sender=settings.mail_from)
+    return EmlFolderTransport(settings.mail_dir, sender=settings.mail_from)
 
 
 def build_providers(
@@ -163,6 +173,7 @@ def build(
         job_handlers=HANDLERS,
         checkpoint=checkpoint,
         webhook_sender=HttpWebhookSender(),
+        mail_transport=mail_transport(settings),
     )
 
 

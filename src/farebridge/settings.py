@@ -121,6 +121,32 @@ class Settings(BaseSettings):
         description="An Allmyles-dialect workflow (session cookie) expires this long after "
         "its last call; later calls of the session are 412.",
     )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="Where notifications are sent: smtp://[user[:password]@]host[:port]"
+        "[?starttls=true][&timeout=SECONDS], or smtps://... for TLS from the start "
+        "(ports 25, 587 with starttls, 465); percent-encode the user and password. "
+        "Unset: messages are written as .eml files to FAREBRIDGE_MAIL_DIR.",
+    )
+    mail_dir: Path = Field(
+        default=Path("var/mail"),
+        description="Where notifications are written, one <email id>.eml file each, when "
+        "FAREBRIDGE_SMTP_URL is not set (relative paths: from the working directory, like "
+        "the default SQLite database).",
+    )
+    mail_from: str = Field(
+        default="farebridge <bookings@farebridge.localhost>",
+        min_length=3,
+        pattern=r"@",
+        description="The From address of notifications; its domain ends each Message-ID.",
+    )
+    payment_reminder_lead: timedelta = Field(
+        default=timedelta(hours=2),
+        gt=timedelta(0),
+        description="A held order's payment reminder is sent this long before its payment "
+        "deadline (ISO 8601, e.g. PT2H); a hold shorter than twice this is reminded "
+        "halfway through.",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     api_host: str = "127.0.0.1"
@@ -146,6 +172,15 @@ class Settings(BaseSettings):
         wrong = [code for code in value if not (len(code) == 3 and code.isalpha())]
         if wrong:
             raise ValueError(f"not ISO 4217 currency codes: {', '.join(wrong)}")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_parses(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            from farebridge.outbound.mail import parse_smtp_url
+
+            parse_smtp_url(value.get_secret_value())  # ValueError names the part, not the secret
         return value
 
     @model_validator(mode="after")

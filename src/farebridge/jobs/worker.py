@@ -18,6 +18,7 @@ import structlog
 from farebridge.services.change_recovery import recover_changes
 from farebridge.services.expiry import expire_holds
 from farebridge.services.jobs import check_handler_table, run_next_job
+from farebridge.services.notifications import dispatch_emails
 from farebridge.services.payments import reconcile_pending_payments
 from farebridge.services.ports import Dependencies
 from farebridge.services.recovery import recover_orders
@@ -49,6 +50,7 @@ class Worker:
         if time.monotonic() >= self._next_dispatch:
             self._next_dispatch = time.monotonic() + WEBHOOK_INTERVAL_SECONDS
             self.dispatch_webhooks()
+            self.dispatch_emails()
         return run_next_job(self._deps)
 
     def dispatch_webhooks(self) -> None:
@@ -59,6 +61,15 @@ class Worker:
             return
         if queued:
             log.info("webhooks.queued", count=queued)
+
+    def dispatch_emails(self) -> None:
+        try:
+            queued = dispatch_emails(self._deps)
+        except Exception as exc:
+            log.exception("worker.email_dispatch_failed", error=repr(exc))
+            return
+        if queued:
+            log.info("emails.queued", count=queued)
 
     def sweep(self) -> None:
         """Expire due holds and finish what crashed requests left pending; one failing

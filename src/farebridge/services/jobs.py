@@ -35,6 +35,7 @@ class JobKind(StrEnum):
     RECOVER_ORDER = "recover_order"  # finish or undo an order its request left pending
     DELIVER_WEBHOOK = "deliver_webhook"  # POST one signed event to a client's webhook
     REISSUE = "reissue_tickets"  # ticket a changed order's new booking (ADR 0012)
+    SEND_EMAIL = "send_email"  # send one queued notification (ADR 0019)
 
 
 # Compensation never gives up on a retryable failure: a lost refund or release is

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from email.message import EmailMessage
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -15,6 +16,7 @@ from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
 from farebridge.domain.money import ExchangeRate
+from farebridge.domain.notifications import EmailStatus, OutboxEmail
 from farebridge.domain.offer import (
     CalendarDay,
     FareBrandOption,
@@ -349,6 +351,48 @@ class WebhookSender(Protocol):
         ...
 
 
+class EmailOutbox(Protocol):
+    """Queued notifications (``domain.notifications``) and the mail dispatcher's position."""
+
+    def add(self, email: OutboxEmail) -> bool:
+        """Queue; False (nothing written) when its event already queued its kind."""
+        ...
+
+    def get(self, email_id: str) -> OutboxEmail | None: ...
+    def list_for_order(self, order_id: str) -> list[OutboxEmail]: ...
+    def record_attempt(self, email_id: str, *, error: str) -> int | None: ...
+    def finish(
+        self,
+        email_id: str,
+        *,
+        status: EmailStatus,
+        sent_at: datetime | None = None,
+        attachments: list[dict[str, object]] | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Compare-and-set pending → ``status``; False when no longer pending."""
+        ...
+
+    def position(self) -> int | None: ...
+    def cursor(self) -> int: ...
+    def advance(self, from_id: int, to_id: int) -> bool: ...
+
+
+class MailTransport(Protocol):
+    """Where notifications go: an SMTP server, or a folder of ``.eml`` files."""
+
+    @property
+    def sender(self) -> str:
+        """The From address, e.g. ``farebridge <bookings@example.com>``."""
+        ...
+
+    def send(self, message: EmailMessage, *, email_id: str) -> None:
+        """Deliver ``message`` (outbox row ``email_id``). Raises ``UpstreamUnavailable``:
+        code ``mail_rejected`` when the server refused it for good, ``mail_unavailable``
+        when a retry may work."""
+        ...
+
+
 class Workflows(Protocol):
     """Booking workflows (``domain.booking_workflow``), by owner and session key."""
 
@@ -398,6 +442,8 @@ class UnitOfWork(Protocol):
     def webhooks(self) -> Webhooks: ...
     @property
     def workflows(self) -> Workflows: ...
+    @property
+    def email_outbox(self) -> EmailOutbox: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -431,6 +477,8 @@ class Policies:
     workflow_lifetime: timedelta = timedelta(minutes=17)
     # The same passengers on the same flights as a live order made this recently: a duplicate.
     duplicate_booking_window: timedelta = timedelta(days=365)
+    # A hold's payment reminder goes this long before its deadline (half of a shorter hold).
+    payment_reminder_lead: timedelta = timedelta(hours=2)
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]
@@ -457,3 +505,4 @@ class Dependencies:
     # "order.booked"); the crash tests kill the process there.
     checkpoint: Callable[[str], None] = no_checkpoint
     webhook_sender: WebhookSender | None = None  # None: webhooks are stored, not delivered
+    mail_transport: MailTransport | None = None  # None: emails are queued, not sent

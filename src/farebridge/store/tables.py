@@ -451,6 +451,30 @@ webhook_cursors = Table(
     Column("last_event_id", Integer, nullable=False),
 )
 
+# The email notifications (services/notifications.py, ADR 0019): one row per message,
+# queued once per order event and kind; the bodies are rendered when queued, attachments
+# are produced when sent (``attachments`` records what went out).
+email_outbox = Table(
+    "email_outbox",
+    metadata,
+    Column("id", String(40), primary_key=True),  # also the message's Message-ID
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("event_id", Integer, nullable=False),  # the order event that caused it
+    Column("kind", String(40), nullable=False),
+    Column("to_address", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("text_body", Text, nullable=False),
+    Column("html_body", Text, nullable=False),
+    Column("attachments", JSON, nullable=False),
+    Column("status", String(20), nullable=False),  # pending | sent | failed | skipped
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("created_at", Instant, nullable=False),
+    Column("send_after", Instant, nullable=False),
+    Column("sent_at", Instant),
+    UniqueConstraint("event_id", "kind", name="uq_email_outbox_event_kind"),
+)
+
 # --- the Duffel provider's references (providers/duffel/references.py) ----------------
 duffel_bookings = Table(
     "duffel_bookings",

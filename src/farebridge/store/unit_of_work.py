@@ -10,6 +10,7 @@ from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRep
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.jobs import JobRepository
+from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.rates import ExchangeRateRepository
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
     workflows: WorkflowRepository
+    email_outbox: EmailOutboxRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
         self.workflows = WorkflowRepository(connection)
+        self.email_outbox = EmailOutboxRepository(connection)
         return self
 
     def __exit__(

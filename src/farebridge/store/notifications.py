@@ -1,0 +1,160 @@
+"""The email outbox, and the mail dispatcher's read position in the order events.
+
+The position is a row of ``webhook_cursors`` (stream ``email_outbox``), moved with the
+same compare-and-set as the webhook dispatcher's own row: the two read the events
+independently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from farebridge.domain.notifications import EmailKind, EmailStatus, OutboxEmail
+from farebridge.store.tables import email_outbox, order_events, webhook_cursors
+
+STREAM = "email_outbox"
+
+
+class EmailOutboxRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def _insert(self) -> Any:
+        return pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
+
+    def add(self, email: OutboxEmail) -> bool:
+        """Queue ``email``; False (nothing written) when its event already queued its kind."""
+        inserted = self._db.execute(
+            self._insert()(email_outbox)
+            .values(**_columns(email))
+            .on_conflict_do_nothing(index_elements=["event_id", "kind"])
+            .returning(email_outbox.c.id)
+        ).first()
+        return inserted is not None
+
+    def get(self, email_id: str) -> OutboxEmail | None:
+        row = self._db.execute(select(email_outbox).where(email_outbox.c.id == email_id)).first()
+        return None if row is None else _email(row)
+
+    def list_for_order(self, order_id: str) -> list[OutboxEmail]:
+        rows = self._db.execute(
+            select(email_outbox)
+            .where(email_outbox.c.order_id == order_id)
+            .order_by(email_outbox.c.event_id, email_outbox.c.created_at, email_outbox.c.id)
+        )
+        return [_email(r) for r in rows]
+
+    def record_attempt(self, email_id: str, *, error: str) -> int | None:
+        """Count a failed attempt of a pending email; its attempts so far (None: not
+        pending any more)."""
+        result = self._db.execute(
+            update(email_outbox)
+            .where(email_outbox.c.id == email_id, email_outbox.c.status == EmailStatus.PENDING)
+            .values(attempts=email_outbox.c.attempts + 1, last_error=error)
+            .returning(email_outbox.c.attempts)
+        ).first()
+        return None if result is None else int(result.attempts)
+
+    def finish(
+        self,
+        email_id: str,
+        *,
+        status: EmailStatus,
+        sent_at: Any = None,
+        attachments: list[dict[str, object]] | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Compare-and-set pending → ``status``; False when it is no longer pending."""
+        values: dict[str, Any] = {"status": status.value}
+        if status is EmailStatus.SENT:
+            values |= {
+                "sent_at": sent_at,
+                "attempts": email_outbox.c.attempts + 1,
+                "attachments": attachments or [],
+            }
+        if error is not None:
+            values["last_error"] = error
+        result = self._db.execute(
+            update(email_outbox)
+            .where(email_outbox.c.id == email_id, email_outbox.c.status == EmailStatus.PENDING)
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    # --- the dispatcher's position -----------------------------------------------------
+
+    def position(self) -> int | None:
+        """How far the dispatcher has read; None before its first run."""
+        value = self._db.execute(
+            select(webhook_cursors.c.last_event_id).where(webhook_cursors.c.stream == STREAM)
+        ).scalar()
+        return None if value is None else int(value)
+
+    def cursor(self) -> int:
+        """The position, created on the first run at the newest event (racing first runs
+        create it once): a new database does not mail the bookings it already holds."""
+        value = self.position()
+        if value is not None:
+            return value
+        start = select(func.coalesce(func.max(order_events.c.id), 0)).scalar_subquery()
+        self._db.execute(
+            self._insert()(webhook_cursors)
+            .values(stream=STREAM, last_event_id=start)
+            .on_conflict_do_nothing(index_elements=["stream"])
+        )
+        created = self.position()
+        assert created is not None
+        return created
+
+    def advance(self, from_id: int, to_id: int) -> bool:
+        """Compare-and-set the position: False if another dispatcher moved it first."""
+        result = self._db.execute(
+            update(webhook_cursors)
+            .where(webhook_cursors.c.stream == STREAM, webhook_cursors.c.last_event_id == from_id)
+            .values(last_event_id=to_id)
+        )
+        return result.rowcount == 1
+
+
+def _columns(email: OutboxEmail) -> dict[str, Any]:
+    return {
+        "id": email.id,
+        "order_id": email.order_id,
+        "event_id": email.event_id,
+        "kind": email.kind.value,
+        "to_address": email.to_address,
+        "subject": email.subject,
+        "text_body": email.text_body,
+        "html_body": email.html_body,
+        "attachments": list(email.attachments),
+        "status": email.status.value,
+        "attempts": email.attempts,
+        "last_error": email.last_error,
+        "created_at": email.created_at,
+        "send_after": email.send_after,
+        "sent_at": email.sent_at,
+    }
+
+
+def _email(row: Any) -> OutboxEmail:
+    return OutboxEmail(
+        id=row.id,
+        order_id=row.order_id,
+        event_id=int(row.event_id),
+        kind=EmailKind(row.kind),
+        to_address=row.to_address,
+        subject=row.subject,
+        text_body=row.text_body,
+        html_body=row.html_body,
+        created_at=row.created_at,
+        send_after=row.send_after,
+        status=EmailStatus(row.status),
+        attempts=int(row.attempts),
+        last_error=row.last_error,
+        sent_at=row.sent_at,
+        attachments=tuple(row.attachments or ()),
+    )

@@ -1,0 +1,141 @@
+"""Notifications without I/O: the SMTP URL format, the reminder's time, the messages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from farebridge.domain.notifications import (
+    EVENT_EMAILS,
+    Attachment,
+    EmailKind,
+    OutboxEmail,
+    message_id,
+    reminder_at,
+)
+from farebridge.domain.order import Document, OrderType
+from farebridge.outbound.mail import SmtpConfig, parse_smtp_url
+from farebridge.services.email_messages import render
+from farebridge.services.notifications import build_message
+from farebridge.settings import Settings
+from tests.factories import create_order
+
+NOW = datetime(2029, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://mail.example.com", SmtpConfig("mail.example.com", 25, False, False, None)),
+        (
+            "smtp://ann:p%40ss%3Aword@mail.example.com?starttls=true",
+            SmtpConfig("mail.example.com", 587, False, True, "ann", "p@ss:word"),
+        ),
+        (
+            "smtps://ann:pw@mail.example.com:2465?timeout=3.5",
+            SmtpConfig("mail.example.com", 2465, True, False, "ann", "pw", 3.5),
+        ),
+        ("smtps://mail.example.com", SmtpConfig("mail.example.com", 465, True, False, None)),
+    ],
+)
+def test_smtp_url_forms(url: str, expected: SmtpConfig) -> None:
+    assert parse_smtp_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "complaint"),
+    [
+        ("http://mail.example.com", "must start with smtp:// or smtps://"),
+        ("smtp://", "names no host"),
+        ("smtp://host:99999", "invalid port"),
+        ("smtp://host?tls=1", "unknown option tls"),
+        ("smtp://host?starttls=maybe", "starttls must be true or false"),
+        ("smtps://host?starttls=true", "smtps:// is TLS already"),
+        ("smtp://host?timeout=soon", "timeout must be a number"),
+        ("smtp://host?timeout=0", "timeout must be positive"),
+    ],
+)
+def test_a_malformed_smtp_url_is_refused_with_the_reason(url: str, complaint: str) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        parse_smtp_url(url)
+
+
+def test_the_smtp_password_is_never_shown() -> None:
+    config = parse_smtp_url("smtp://ann:hunter2@mail.example.com")
+    assert "hunter2" not in str(config) and "hunter2" not in repr(config)
+    assert str(config) == "smtp://ann@mail.example.com:25"
+    settings = Settings(_env_file=None, smtp_url=SecretStr("smtp://ann:hunter2@mail.example.com"))
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, smtp_url=SecretStr("smtp://ann:hunter2@mail.example.com?x=1"))
+    assert "unknown option x" in str(refused.value) and "hunter2" not in str(refused.value)
+
+
+def test_the_reminder_goes_at_the_lead_or_halfway_through_a_short_hold() -> None:
+    lead = timedelta(hours=2)
+    assert reminder_at(NOW, NOW + timedelta(hours=24), lead) == NOW + timedelta(hours=22)
+    assert reminder_at(NOW, NOW + timedelta(hours=4), lead) == NOW + timedelta(hours=2)
+    assert reminder_at(NOW, NOW + timedelta(hours=1), lead) == NOW + timedelta(minutes=30)
+    assert reminder_at(NOW, NOW, lead) is None
+
+
+def test_every_named_event_is_an_order_event() -> None:
+    assert set(EVENT_EMAILS) == {
+        "order.created",
+        "order.ticketed",
+        "order.schedule_changed",
+        "order.cancelled",
+        "order.ticketing_failed",
+    }
+
+
+def test_messages_escape_html_and_name_the_next_step() -> None:
+    order = create_order()
+    order = replace(
+        order,
+        passengers=(replace(order.passengers[0], given_name="<b>Amelia</b>"),),
+        documents=(Document("electronic_ticket", "1251234567890", "pas_1", NOW),),
+        type=OrderType.INSTANT,
+    )
+    ticket = render(EmailKind.TICKET_ISSUED, order, event={}, now=NOW)
+    assert "E-ticket 1251234567890: <b>Amelia</b> Earhart" in ticket.text_body
+    assert "&lt;b&gt;Amelia&lt;/b&gt;" in ticket.html_body and "<b>Amelia" not in ticket.html_body
+    assert "BA117 New York (JFK) Thu 10 Jan 2030 18:30 -> London (LHR)" in ticket.text_body
+    change = render(
+        EmailKind.SCHEDULE_CHANGE,
+        order,
+        event={"flight": "BA117", "departure_on": "2030-01-10", "message": "55 minutes later"},
+        now=NOW,
+    )
+    assert "changed flight BA117 on 2030-01-10" in change.text_body
+    failed = render(EmailKind.CANCELLATION, order, event={"code": "x"}, now=NOW)
+    assert "everything you paid is refunded" in failed.text_body
+    assert f"Refund: {order.charged_total}" in failed.text_body
+
+
+def test_a_message_has_both_bodies_its_attachments_and_a_stable_message_id() -> None:
+    email = OutboxEmail(
+        id="eml_1",
+        order_id="ord_1",
+        event_id=7,
+        kind=EmailKind.TICKET_ISSUED,
+        to_address="amelia@test.com",
+        subject="Your e-tickets",
+        text_body="plain words",
+        html_body="<p>html words</p>",
+        created_at=NOW,
+        send_after=NOW,
+    )
+    pdf = Attachment("e-ticket-ABC234.pdf", "application/pdf", b"%PDF-1.7 fake")
+    sender = "farebridge <bookings@example.com>"
+    message = build_message(email, [pdf], sender=sender)
+    assert message["Message-ID"] == "<eml_1@example.com>" == message_id("eml_1", sender)
+    assert message.get_body(("plain",)).get_content().strip() == "plain words"  # type: ignore[union-attr]
+    assert "html words" in message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    [attached] = list(message.iter_attachments())
+    assert attached.get_filename() == "e-ticket-ABC234.pdf"
+    assert attached.get_content_type() == "application/pdf"
+    assert attached.get_content() == b"%PDF-1.7 fake"
