@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from farebridge.services import change_jobs, releases, search, sync, ticketing, webhooks
+from farebridge.services import (
+    change_jobs,
+    documents,
+    releases,
+    search,
+    sync,
+    ticketing,
+    webhooks,
+)
 from farebridge.services.jobs import JobKind
 from farebridge.services.ports import Dependencies, JobHandler
 from farebridge.services.recovery import recover_order
@@ -30,5 +38,6 @@ HANDLERS: Mapping[str, JobHandler] = MappingProxyType(
         JobKind.RECOVER_ORDER: _recover,
         JobKind.DELIVER_WEBHOOK: webhooks.deliver,
         JobKind.REISSUE: change_jobs.reissue_tickets,
+        JobKind.RENDER_DOCUMENT: documents.render_document,
     }
 )

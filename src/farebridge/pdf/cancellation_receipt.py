@@ -9,7 +9,7 @@ from datetime import datetime
 from farebridge.domain.documents import CancellationTerms, ticket_numbers
 from farebridge.domain.order import Order
 from farebridge.domain.payment import Payment
-from farebridge.pdf.layout import Page, instant, local_time, money
+from farebridge.pdf.layout import Page, arrival, instant, local_time, money
 
 REFUND_TO = {
     "original_form_of_payment": "the original form of payment",
@@ -24,7 +24,7 @@ def render_cancellation_receipt(
     page = Page(
         title=f"Cancellation receipt {order.booking_reference}",
         created_at=issued_at,
-        footer_note=f"farebridge · order {order.id} · issued {instant(issued_at)}",
+        footer_note=f"farebridge · issued {instant(issued_at)} · times are local at each airport",
     )
     page.band(
         "Cancellation receipt",
@@ -38,7 +38,7 @@ def render_cancellation_receipt(
             ("Cancelled", instant(terms.cancelled_at)),
             ("Issued", instant(issued_at)),
         ],
-        widths=(3.2, 6.2, 4.3, 4.3),
+        widths=(3.0, 7.4, 4.2, 4.2),
     )
     page.section("Refund")
     page.grid(
@@ -85,7 +85,7 @@ def _flights(page: Page, order: Order) -> None:
             f"{s.marketing_carrier.iata_code} {s.marketing_carrier_flight_number}",
             f"{s.origin.iata_code} → {s.destination.iata_code}",
             local_time(s.departing_at),
-            local_time(s.arriving_at),
+            arrival(s),
         ]
         for item in order.slices
         for s in item.segments

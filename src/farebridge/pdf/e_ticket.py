@@ -18,7 +18,7 @@ from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule
 from farebridge.domain.order import Order, OrderService, Passenger
 from farebridge.domain.payment import Payment
-from farebridge.pdf.layout import Page, instant, local_time, money, qr_png
+from farebridge.pdf.layout import Page, arrival, instant, local_time, money, qr_png
 
 PASSENGER_TYPES = {"adult": "Adult", "child": "Child", "infant_without_seat": "Infant (lap)"}
 
@@ -35,10 +35,7 @@ def render_e_ticket(order: Order, payments: Sequence[Payment], *, issued_at: dat
     page = Page(
         title=f"E-ticket {order.booking_reference}",
         created_at=issued_at,
-        footer_note=(
-            f"farebridge · order {order.id} · issued {instant(issued_at)} · times are local "
-            "at each airport · passport numbers are masked"
-        ),
+        footer_note=f"farebridge · issued {instant(issued_at)} · times are local at each airport",
     )
     route = " · ".join(f"{s.origin.iata_code} → {s.destination.iata_code}" for s in order.slices)
     page.band(
@@ -53,7 +50,7 @@ def render_e_ticket(order: Order, payments: Sequence[Payment], *, issued_at: dat
             ("Status", order.status.value),
             ("Issued", instant(issued_at)),
         ],
-        widths=(3.2, 6.4, 2.6, 4.2),
+        widths=(3.0, 7.4, 2.4, 4.2),
     )
     _passengers(page, order)
     for index, item in enumerate(order.slices):
@@ -102,7 +99,7 @@ def _slice(page: Page, order: Order, index: int, item: Slice) -> None:
     page.grid(
         ["Flight", "Departure (local time)", "Arrival (local time)", "Cabin", "Baggage"],
         rows,
-        widths=(4, 6, 6, 3.4, 3),
+        widths=(3.6, 5.8, 5.8, 3.2, 3.6),
     )
     stops = f"{item.connections} connection(s)" if item.connections else "nonstop"
     page.note(f"Fare brand {brand} · {stops} · journey time {_duration(item)}")
@@ -114,8 +111,7 @@ def _segment_row(segment: Segment) -> list[str]:
     if segment.operating_carrier.iata_code != carrier.iata_code:
         flight += f"\noperated by {segment.operating_carrier.name}"
     flight += f"\n{segment.aircraft.name}"
-    days = (segment.arriving_at.date() - segment.departing_at.date()).days
-    arrives = local_time(segment.arriving_at) + (f" (+{days})" if days > 0 else "")
+    arrives = arrival(segment)
     return [
         flight,
         f"{local_time(segment.departing_at)}\n{segment.origin.name} ({segment.origin.iata_code})"
@@ -123,7 +119,7 @@ def _segment_row(segment: Segment) -> list[str]:
         f"{arrives}\n{segment.destination.name} ({segment.destination.iata_code})"
         f"\n{segment.destination.city_name}",
         f"{segment.cabin_class.value.replace('_', ' ').capitalize()}\nclass "
-        f"{segment.booking_class}\nfare basis {segment.fare_basis_code}",
+        f"{segment.booking_class}\nbasis {segment.fare_basis_code}",
         _baggage(segment.baggages),
     ]
 

@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from farebridge.domain.itinerary import Segment
 from farebridge.domain.money import Money
 
 FONT = "DejaVu"
@@ -42,6 +43,12 @@ def money(value: Money) -> str:
 def local_time(value: datetime) -> str:
     """An airport-local wall time as printed on tickets: ``Tue 05 Jan 2027 19:05``."""
     return value.strftime("%a %d %b %Y %H:%M")
+
+
+def arrival(segment: Segment) -> str:
+    """The local arrival time, with ``(+1)`` when it lands on a later local date."""
+    days = (segment.arriving_at.date() - segment.departing_at.date()).days
+    return local_time(segment.arriving_at) + (f" (+{days})" if days > 0 else "")
 
 
 def instant(value: datetime) -> str:
@@ -86,14 +93,14 @@ class Page(FPDF):
         self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
         self.set_font(FONT, "", 7)
         self.set_text_color(*MUTED)
-        self.cell(0, 6, self.printable(self._footer_note), align="L")
+        self.cell(self.epw - 30, 6, self.printable(self._footer_note), align="L")
         self.set_x(MARGIN)
         self.cell(0, 6, f"Page {self.page_no()} of {{nb}}", align="R")
 
     def band(self, title: str, subtitle: str, qr: bytes | None = None) -> None:
         """The title band: brand, document title, a subtitle and (right) a QR code."""
         top = self.get_y()
-        height = 32.0
+        height = 32.0 if qr is not None else 24.0
         self.set_fill_color(*BAND)
         self.rect(MARGIN, top, self.epw, height, style="F")
         self.set_xy(MARGIN + 5, top + 5)
@@ -127,7 +134,7 @@ class Page(FPDF):
             self.set_text_color(*MUTED)
             self.cell(width, 4, self.printable(label.upper()))
             self.set_xy(x - width, top + 4)
-            self.set_font(FONT, "B", 12 if index == 0 else 8.5)
+            self.set_font(FONT, "B", 12 if index == 0 else 8)
             self.set_text_color(*INK)
             self.cell(width, 7, self.printable(value))
         self.set_xy(MARGIN, top + 13)

@@ -14,6 +14,7 @@ from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
+from farebridge.domain.documents import DocumentInfo, DocumentKind, OrderDocument
 from farebridge.domain.money import ExchangeRate
 from farebridge.domain.offer import (
     CalendarDay,
@@ -369,6 +370,20 @@ class Workflows(Protocol):
     def by_booking_reference(self, booking_reference: str) -> list[Workflow]: ...
 
 
+class OrderDocuments(Protocol):
+    """The PDF documents of orders (ADR 0017)."""
+
+    def add(self, document: OrderDocument) -> bool:
+        """Insert; False when the order already has this kind at this version."""
+        ...
+
+    def newest_info(self, order_id: str, kind: DocumentKind) -> DocumentInfo | None: ...
+    def newest(self, order_id: str, kind: DocumentKind) -> OrderDocument | None: ...
+    def list_newest(self, order_id: str) -> list[DocumentInfo]:
+        """The highest version of each kind, e-ticket first; no bytes."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -398,6 +413,8 @@ class UnitOfWork(Protocol):
     def webhooks(self) -> Webhooks: ...
     @property
     def workflows(self) -> Workflows: ...
+    @property
+    def documents(self) -> OrderDocuments: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
+from farebridge.store.documents import DocumentRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
     workflows: WorkflowRepository
+    documents: DocumentRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
         self.workflows = WorkflowRepository(connection)
+        self.documents = DocumentRepository(connection)
         return self
 
     def __exit__(
