@@ -166,8 +166,10 @@ def test_the_cancellation_receipt_says_what_came_back_and_why(
     )
     assert confirmed.status_code == 200, confirmed.text
     worker.drain()
-    kinds = [d["kind"] for d in client.get(f"/api/orders/{order['id']}/documents", headers=auth)
-             .json()["data"]]
+    kinds = [
+        d["kind"]
+        for d in client.get(f"/api/orders/{order['id']}/documents", headers=auth).json()["data"]
+    ]
     assert kinds == ["e_ticket", "cancellation_receipt"]
     response = download(client, auth, order["id"], "cancellation_receipt")
     text = text_of(response.content)
@@ -230,8 +232,11 @@ def test_documents_are_the_owners_only(
 def test_an_unticketed_order_has_no_document_yet(
     client: TestClient, auth: dict[str, str], kind: str
 ) -> None:
-    offer = next(o for o in search(client, auth)["offers"] if o["payment_requirements"][
-        "requires_instant_payment"] is False)
+    offer = next(
+        o
+        for o in search(client, auth)["offers"]
+        if o["payment_requirements"]["requires_instant_payment"] is False
+    )
     body = {"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}
     order = client.post("/api/orders", json=body, headers=auth).json()["data"]
     listed = client.get(f"/api/orders/{order['id']}/documents", headers=auth)

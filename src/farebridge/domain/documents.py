@@ -172,5 +172,5 @@ def _fare_rule(order: Order, quote: CancellationQuote) -> str:
     seated = len([p for p in order.passengers if p.type.occupies_seat])
     return (
         f"{brand} is refundable before departure with a penalty of {rule.penalty} per "
-        f"passenger ({seated} × {rule.penalty} = {quote.penalty} kept)."
+        f"passenger ({seated} x {rule.penalty} = {quote.penalty} kept)."
     )

@@ -31,7 +31,7 @@ def render_cancellation_receipt(
         f"{order.owner.name} · booking {order.booking_reference} is cancelled; "
         "its flights below will not be flown.",
     )
-    page.highlight(
+    page.key_figures(
         [
             ("Booking reference", order.booking_reference),
             ("Order", order.id),
@@ -90,7 +90,9 @@ def _flights(page: Page, order: Order) -> None:
         for item in order.slices
         for s in item.segments
     ]
-    page.grid(["Flight", "Route", "Departure (local)", "Arrival (local)"], rows, widths=(3, 4, 5, 5))
+    page.grid(
+        ["Flight", "Route", "Departure (local)", "Arrival (local)"], rows, widths=(3, 4, 5, 5)
+    )
 
 
 def _passengers(page: Page, order: Order) -> None:

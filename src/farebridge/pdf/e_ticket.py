@@ -43,7 +43,7 @@ def render_e_ticket(order: Order, payments: Sequence[Payment], *, issued_at: dat
         f"{order.owner.name} · {route}\nPresent this receipt with your passport at check-in.",
         qr=qr_png(qr_text(order)),
     )
-    page.highlight(
+    page.key_figures(
         [
             ("Booking reference", order.booking_reference),
             ("Order", order.id),
@@ -80,7 +80,9 @@ def _passengers(page: Page, order: Order) -> None:
         ]
         for p in order.passengers
     ]
-    page.grid(["Passenger", "Type", "Identity document", "E-ticket number"], rows, widths=(7, 3, 6, 5))
+    page.grid(
+        ["Passenger", "Type", "Identity document", "E-ticket number"], rows, widths=(7, 3, 6, 5)
+    )
 
 
 def _name(passenger: Passenger) -> str:
@@ -89,7 +91,11 @@ def _name(passenger: Passenger) -> str:
 
 
 def _slice(page: Page, order: Order, index: int, item: Slice) -> None:
-    label = "Outbound" if index == 0 else ("Return" if len(order.slices) == 2 else f"Flight {index + 1}")
+    label = (
+        "Outbound"
+        if index == 0
+        else ("Return" if len(order.slices) == 2 else f"Flight {index + 1}")
+    )
     brand = item.fare_brand_name or order.fare_brand_name
     page.section(
         f"{label}: {item.origin.city_name} ({item.origin.iata_code}) → "
@@ -99,7 +105,7 @@ def _slice(page: Page, order: Order, index: int, item: Slice) -> None:
     page.grid(
         ["Flight", "Departure (local time)", "Arrival (local time)", "Cabin", "Baggage"],
         rows,
-        widths=(3.6, 5.8, 5.8, 3.2, 3.6),
+        widths=(4.4, 5.6, 5.6, 3.0, 3.4),
     )
     stops = f"{item.connections} connection(s)" if item.connections else "nonstop"
     page.note(f"Fare brand {brand} · {stops} · journey time {_duration(item)}")
@@ -149,9 +155,13 @@ def _extras(page: Page, order: Order) -> None:
         for item in order.slices
         for s in item.segments
     }
-    slices = {item.id: f"{item.origin.iata_code} → {item.destination.iata_code}" for item in order.slices}
+    slices = {
+        item.id: f"{item.origin.iata_code} → {item.destination.iata_code}" for item in order.slices
+    }
     rows = [_extra_row(service, passengers, flights, slices) for service in order.services]
-    page.grid(["Passenger", "Extra", "Flight", "Price"], rows, widths=(6, 6, 4, 3), align_right=(3,))
+    page.grid(
+        ["Passenger", "Extra", "Flight", "Price"], rows, widths=(6, 6, 4, 3), align_right=(3,)
+    )
 
 
 def _extra_row(
@@ -164,9 +174,14 @@ def _extra_row(
         what = f"Seat {service.designator or ''}".strip()
         where = flights.get(service.segment_id or "", "—")
     else:
-        what = f"{service.quantity} × extra {service.type.replace('_', ' ')}"
+        what = f"{service.quantity} x extra {service.type.replace('_', ' ')}"
         where = slices.get(service.slice_id or "", "all flights")
-    return [passengers.get(service.passenger_id, service.passenger_id), what, where, money(service.total)]
+    return [
+        passengers.get(service.passenger_id, service.passenger_id),
+        what,
+        where,
+        money(service.total),
+    ]
 
 
 def _conditions(page: Page, order: Order) -> None:
@@ -215,5 +230,8 @@ def _payments(page: Page, payments: Sequence[Payment]) -> None:
         for p in sorted(payments, key=lambda p: p.created_at)
     ]
     page.grid(
-        ["Date", "Method", "Payment", "Status", "Amount"], rows, widths=(4.4, 2, 7, 2.6, 3.4), align_right=(4,)
+        ["Date", "Method", "Payment", "Status", "Amount"],
+        rows,
+        widths=(4.4, 2, 7, 2.6, 3.4),
+        align_right=(4,),
     )

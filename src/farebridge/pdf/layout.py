@@ -121,7 +121,7 @@ class Page(FPDF):
         self.set_xy(MARGIN, top + height + 4)
         self.set_text_color(*INK)
 
-    def highlight(self, pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> None:
+    def key_figures(self, pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> None:
         """A row of labelled values (booking reference, order, status…); ``widths`` are
         relative."""
         top = self.get_y()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.documents import DocumentInfo, DocumentKind, OrderDocument
@@ -105,7 +105,7 @@ class DocumentRepository:
         return sorted((_info(r) for r in rows), key=lambda d: order.index(d.kind))
 
 
-def _info(row: Row[Any]) -> DocumentInfo:
+def _info(row: Any) -> DocumentInfo:
     return DocumentInfo(
         id=row.id,
         order_id=row.order_id,
