@@ -244,3 +244,36 @@ def test_an_unticketed_order_has_no_document_yet(
     response = client.get(f"/api/orders/{order['id']}/documents/{kind}", headers=auth)
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "document_not_ready"
+
+
+def test_a_failed_ticketing_gets_a_receipt_of_the_full_refund(
+    client: TestClient, auth: dict[str, str], worker: Worker
+) -> None:
+    offer = next(o for o in search(client, auth)["offers"] if o["fare_brand_name"] == "Basic")
+    body = {
+        "type": "instant",
+        "selected_offers": [offer["id"]],
+        "passengers": [adult(id=offer["passengers"][0]["id"])],
+        "payments": [
+            {
+                "type": "card",
+                "card_token": "tok_visa",
+                "amount": amount_due(offer),
+                "currency": offer["total_currency"],
+            }
+        ],
+    }
+    faulty = {**auth, "Sandbox-Fault": "pnr_query_failed"}
+    created = client.post("/api/orders", json=body, headers=faulty)
+    assert created.status_code == 201, created.text
+    worker.drain()
+    order_id = created.json()["data"]["id"]
+    assert client.get(f"/api/orders/{order_id}", headers=auth).json()["data"]["status"] == (
+        "cancelled"
+    )
+    listed = client.get(f"/api/orders/{order_id}/documents", headers=auth).json()["data"]
+    assert [d["kind"] for d in listed] == ["cancellation_receipt"], "no tickets, no e-ticket"
+    text = text_of(download(client, auth, order_id, "cancellation_receipt").content)
+    paid = money(amount_due(offer), offer["total_currency"])
+    assert f"Refunded {paid}" in text and f"Kept (penalty) 0.00 {offer['total_currency']}" in text
+    assert "could not issue the tickets" in text

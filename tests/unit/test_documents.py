@@ -107,11 +107,16 @@ def test_characters_the_font_lacks_print_as_question_marks() -> None:
 
 def test_the_source_of_an_e_ticket_is_its_reference_and_tickets() -> None:
     order = ticketed_order()
-    assert e_ticket_source(order) == "ABC234:125-1234567890,125-1234567891"
+    source = e_ticket_source(order)
+    assert source is not None and source.startswith("ABC234:125-1234567890,125-1234567891:")
     assert e_ticket_source(replace(order, documents=())) is None, "voided, awaiting reissue"
     assert e_ticket_source(replace(order, status=OrderStatus.PAID)) is None
     reissued = replace(order, documents=(Document("electronic_ticket", "125-9", "pas_1", NOW),))
-    assert e_ticket_source(reissued) != e_ticket_source(order)
+    assert e_ticket_source(reissued) != source
+    [item] = order.slices
+    later = item.segments[0].departing_at + timedelta(hours=2)
+    retimed = replace(item, segments=(replace(item.segments[0], departing_at=later),))
+    assert e_ticket_source(replace(order, slices=(retimed,))) != source, "a schedule change"
 
 
 def test_filenames() -> None:

@@ -11,6 +11,7 @@ document, and a reissue (new ticket numbers) stores the next version.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,11 +72,19 @@ def ticket_numbers(order: Order) -> tuple[str, ...]:
 
 def e_ticket_source(order: Order) -> str | None:
     """What an e-ticket of ``order`` shows now, or None when it has none: not ticketed
-    (a changed order waits for its reissue with no tickets)."""
+    (a changed order waits for its reissue with no tickets). The booking reference, the
+    ticket numbers and a digest of the flights and their times (an airline retiming)."""
     numbers = ticket_numbers(order)
     if order.status not in (OrderStatus.TICKETED, OrderStatus.CANCELLED) or not numbers:
         return None
-    return f"{order.booking_reference}:{','.join(sorted(numbers))}"
+    flights = "/".join(
+        f"{s.marketing_carrier.iata_code}{s.marketing_carrier_flight_number}"
+        f"@{s.departing_at.isoformat()}-{s.arriving_at.isoformat()}"
+        for item in order.slices
+        for s in item.segments
+    )
+    digest = hashlib.sha256(flights.encode()).hexdigest()[:16]
+    return f"{order.booking_reference}:{','.join(sorted(numbers))}:{digest}"
 
 
 def filename_for(kind: DocumentKind, booking_reference: str, version: int) -> str:
