@@ -38,7 +38,7 @@ def render_cancellation_receipt(
             ("Cancelled", instant(terms.cancelled_at)),
             ("Issued", instant(issued_at)),
         ],
-        widths=(3.0, 7.4, 4.2, 4.2),
+        widths=(3.4, 7.0, 4.1, 4.1),
     )
     page.section("Refund")
     page.grid(

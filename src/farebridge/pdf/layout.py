@@ -100,7 +100,7 @@ class Page(FPDF):
     def band(self, title: str, subtitle: str, qr: bytes | None = None) -> None:
         """The title band: brand, document title, a subtitle and (right) a QR code."""
         top = self.get_y()
-        height = 32.0 if qr is not None else 24.0
+        height = 32.0 if qr is not None else 28.0
         self.set_fill_color(*BAND)
         self.rect(MARGIN, top, self.epw, height, style="F")
         self.set_xy(MARGIN + 5, top + 5)
