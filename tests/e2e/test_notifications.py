@@ -3,11 +3,13 @@ cancellation each mail the account once, caught by a real SMTP server (aiosmtpd)
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from farebridge.jobs.worker import Worker
 from farebridge.services.notifications import dispatch_emails
@@ -45,6 +47,10 @@ def _by_kind(received: list[Received]) -> dict[str, Received]:
     kinds = [r.message["X-Farebridge-Kind"] for r in received]
     assert len(kinds) == len(set(kinds)), kinds
     return {str(kind): r for kind, r in zip(kinds, received, strict=True)}
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_book_ticket_schedule_change_and_cancel_each_mail_the_account_once(
@@ -108,8 +114,11 @@ def test_book_ticket_schedule_change_and_cancel_each_mail_the_account_once(
     tickets = mails["ticket_issued"]
     assert tickets.message["Subject"] == f"Your e-tickets for booking {reference}"
     assert all(f"E-ticket {number}: Amelia Earhart" in tickets.text for number in numbers)
-    # The e-ticket PDF is not attached on this branch (the documents service is not here).
-    assert [p.get_filename() for p in tickets.message.iter_attachments()] == []
+    # The e-ticket receipt PDF the documents route serves is attached.
+    (pdf,) = tickets.message.iter_attachments()
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() and pdf.get_filename().endswith(".pdf")
+    assert reference in pdf_text(pdf.get_content())
 
     change = mails["schedule_change"]
     assert change.message["Subject"] == f"Schedule change on booking {reference}"
@@ -119,6 +128,9 @@ def test_book_ticket_schedule_change_and_cancel_each_mail_the_account_once(
     assert cancellation.message["Subject"] == f"Booking {reference} is cancelled"
     refund = f"Refund: {Decimal(quote['refund_amount'])} {quote['refund_currency']}"
     assert refund in cancellation.text
+    (receipt,) = cancellation.message.iter_attachments()
+    assert receipt.get_content_type() == "application/pdf"
+    assert reference in pdf_text(receipt.get_content())
 
     listed = client.get(f"/api/orders/{order['id']}/emails", headers=auth)
     assert listed.status_code == 200, listed.text

@@ -81,7 +81,8 @@ def test_no_import_circles() -> None:
 ALLOWED = {
     "domain": {"domain"},
     "providers": {"domain", "providers"},
-    "services": {"domain", "providers", "services"},
+    "services": {"domain", "providers", "services", "pdf"},
+    "pdf": {"domain", "pdf"},
     "store": {"domain", "providers", "services", "store", "settings"},  # migrations: the URL
     "jobs": {"domain", "providers", "services", "jobs"},
     "outbound": {"domain", "services", "outbound"},

@@ -89,6 +89,13 @@ class OrderNotFound(NotFound):
     code = "order_not_found"
 
 
+class DocumentNotReady(NotFound):
+    """The order has no such PDF yet: not ticketed (or cancelled) yet, or still being
+    rendered by its job; ask again later."""
+
+    code = "document_not_ready"
+
+
 # --- 409 -------------------------------------------------------------------
 class Conflict(FarebridgeError):
     code = "conflict"

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from farebridge.services import (
     change_jobs,
+    documents,
     notifications,
     releases,
     search,
@@ -39,5 +40,6 @@ HANDLERS: Mapping[str, JobHandler] = MappingProxyType(
         JobKind.DELIVER_WEBHOOK: webhooks.deliver,
         JobKind.REISSUE: change_jobs.reissue_tickets,
         JobKind.SEND_EMAIL: notifications.send_email,
+        JobKind.RENDER_DOCUMENT: documents.render_document,
     }
 )

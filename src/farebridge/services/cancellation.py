@@ -13,10 +13,12 @@ from datetime import datetime
 
 from farebridge.domain.account import User
 from farebridge.domain.cancellation import QUOTE_LIFETIME, CancellationQuote, quote_refund
+from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import Conflict, InvalidState, NotFound, OrderAlreadyCancelled
 from farebridge.domain.ids import new_id
 from farebridge.domain.order import Order, OrderStatus
 from farebridge.domain.payment import PaymentStatus
+from farebridge.services.documents import enqueue_render
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies
 from farebridge.services.reads import owned_order
@@ -66,6 +68,7 @@ def confirm_cancellation(
         ):
             raise _moved_on(order.id)
         enqueue_release(uow, deps, order)
+        enqueue_render(uow, deps, order.id, DocumentKind.CANCELLATION_RECEIPT, cause=quote.id)
         paid = uow.payments.live_for_order(order.id)
         if quote.refund.amount > 0 and paid and paid.status is PaymentStatus.SUCCEEDED:
             enqueue_refund(uow, deps, paid, quote.refund, refund_id=quote.id)

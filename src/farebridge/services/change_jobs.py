@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from farebridge.domain.changes import OrderChange
+from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import UpstreamTimeout
 from farebridge.domain.order import Document, OrderStatus, TicketingStatus
+from farebridge.services.documents import enqueue_render
 from farebridge.services.jobs import JobKind, enqueue_in
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.releases import release_key
@@ -97,6 +99,8 @@ def reissue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
             [Document("electronic_ticket", t.number, t.passenger_id, issued_at) for t in tickets],
         )
         uow.orders.set_ticketing_status(order.id, TicketingStatus.SUCCESSFUL, synced_at=issued_at)
+        numbers = ",".join(t.number for t in tickets)
+        enqueue_render(uow, deps, order.id, DocumentKind.E_TICKET, cause=numbers)
         uow.orders.add_event(
             current.note(
                 "order.tickets_reissued",

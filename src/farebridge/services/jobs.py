@@ -36,6 +36,7 @@ class JobKind(StrEnum):
     DELIVER_WEBHOOK = "deliver_webhook"  # POST one signed event to a client's webhook
     REISSUE = "reissue_tickets"  # ticket a changed order's new booking (ADR 0012)
     SEND_EMAIL = "send_email"  # send one queued notification (ADR 0019)
+    RENDER_DOCUMENT = "render_document"  # an order's PDF e-ticket or receipt (ADR 0017)
 
 
 # Compensation never gives up on a retryable failure: a lost refund or release is

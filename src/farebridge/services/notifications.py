@@ -27,6 +27,7 @@ from typing import Any
 import structlog
 
 from farebridge.domain.account import User
+from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import UpstreamUnavailable
 from farebridge.domain.ids import new_id
 from farebridge.domain.notifications import (
@@ -39,6 +40,7 @@ from farebridge.domain.notifications import (
     reminder_at,
 )
 from farebridge.domain.order import Order, OrderStatus, OrderType
+from farebridge.services.documents import ensure_document
 from farebridge.services.email_messages import render
 from farebridge.services.jobs import JobKind, enqueue_in
 from farebridge.services.ports import Dependencies, PendingEvent, UnitOfWork
@@ -134,22 +136,26 @@ def recipient(owner: User) -> str:
     return owner.email
 
 
+# The PDF each kind of message carries (ADR 0017's documents), rendered now if missing.
+_DOCUMENTS = {
+    EmailKind.TICKET_ISSUED: DocumentKind.E_TICKET,
+    EmailKind.CANCELLATION: DocumentKind.CANCELLATION_RECEIPT,
+}
+
+
 def _attachments_for(kind: EmailKind, order_id: str, deps: Dependencies) -> list[Attachment]:
-    """The files a message carries, produced when it is sent (never stored twice).
-
-    The ticket-issued message is to carry the e-ticket receipt PDF of the documents
-    service (``services/documents.py`` ``ensure_document``), which is not on this
-    branch: until it is wired here, every message goes without attachments. Wired, it
-    reads along the lines of::
-
-        if kind is EmailKind.TICKET_ISSUED:
-            content, filename = documents.ensure_document(deps, order_id, "e_ticket")
-            return [Attachment(filename, "application/pdf", content)]
-
-    A document that is not ready yet should raise ``UpstreamUnavailable`` (code
-    ``mail_unavailable``): the message is then retried with backoff like an SMTP failure.
-    """
-    return []
+    """The files a message carries, produced when it is sent (never stored twice): the
+    e-ticket receipt with the ticket-issued message, the cancellation receipt with the
+    cancellation. ``ensure_document`` renders a missing one now (idempotent, the same
+    version the documents route serves); an order whose state no longer has that
+    document (cancelled before the ticket message went out) sends the text alone."""
+    document_kind = _DOCUMENTS.get(kind)
+    if document_kind is None:
+        return []
+    document = ensure_document(deps, order_id, document_kind)
+    if document is None:
+        return []
+    return [Attachment(document.filename, document.media_type, document.content)]
 
 
 def send_email(deps: Dependencies, payload: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
+from farebridge.domain.documents import DocumentInfo, DocumentKind, OrderDocument
 from farebridge.domain.money import ExchangeRate
 from farebridge.domain.notifications import EmailStatus, OutboxEmail
 from farebridge.domain.offer import (
@@ -413,6 +414,20 @@ class Workflows(Protocol):
     def by_booking_reference(self, booking_reference: str) -> list[Workflow]: ...
 
 
+class OrderDocuments(Protocol):
+    """The PDF documents of orders (ADR 0017)."""
+
+    def add(self, document: OrderDocument) -> bool:
+        """Insert; False when the order already has this kind at this version."""
+        ...
+
+    def newest_info(self, order_id: str, kind: DocumentKind) -> DocumentInfo | None: ...
+    def newest(self, order_id: str, kind: DocumentKind) -> OrderDocument | None: ...
+    def list_newest(self, order_id: str) -> list[DocumentInfo]:
+        """The highest version of each kind, e-ticket first; no bytes."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without commit rolls back."""
 
@@ -444,6 +459,8 @@ class UnitOfWork(Protocol):
     def workflows(self) -> Workflows: ...
     @property
     def email_outbox(self) -> EmailOutbox: ...
+    @property
+    def documents(self) -> OrderDocuments: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import (
     FarebridgeError,
     TicketDocumentsDelayed,
@@ -28,6 +29,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.order import Document, Order, OrderStatus, TicketingStatus
 from farebridge.domain.payment import PaymentStatus
+from farebridge.services.documents import enqueue_render
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
@@ -85,7 +87,8 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         current = uow.orders.get(order.id)
         if current is None or current.status is not OrderStatus.TICKETING:
             return
-        event = current.ticket(now=issued_at, numbers=[t.number for t in tickets])
+        numbers = [t.number for t in tickets]
+        event = current.ticket(now=issued_at, numbers=numbers)
         if uow.orders.apply(event):
             uow.orders.add_documents(
                 order.id,
@@ -95,6 +98,7 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
                 ],
             )
             enqueue_sync(uow, deps, order.id)
+            enqueue_render(uow, deps, order.id, DocumentKind.E_TICKET, cause=",".join(numbers))
             uow.orders.set_ticketing_status(
                 order.id, TicketingStatus.SUCCESSFUL, synced_at=issued_at
             )
@@ -151,6 +155,9 @@ def _give_up(deps: Dependencies, order: Order, error: FarebridgeError) -> None:
             return
         uow.orders.set_ticketing_status(order.id, TicketingStatus.FAILED, synced_at=now)
         enqueue_release(uow, deps, current)
+        enqueue_render(
+            uow, deps, order.id, DocumentKind.CANCELLATION_RECEIPT, cause="ticketing_failed"
+        )
         for payment in uow.payments.for_order(order.id):
             if payment.status is PaymentStatus.SUCCEEDED:
                 refund_id = f"ticketing_{payment.id}"

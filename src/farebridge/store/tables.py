@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -214,6 +215,25 @@ documents = Table(
     Column("passenger_id", String(40), nullable=False),
     Column("type", String(30), nullable=False),
     Column("issued_at", Instant, nullable=False),
+)
+
+# The PDF documents of an order (ADR 0017): e-tickets (a version per reissue) and the
+# cancellation receipt; the highest version of a kind is the one served.
+order_documents = Table(
+    "order_documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False),
+    Column("kind", String(30), nullable=False),  # e_ticket | cancellation_receipt
+    Column("version", Integer, nullable=False),
+    Column("filename", String(120), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("source", String(400), nullable=False),  # the order state it shows
+    Column("created_at", Instant, nullable=False),
+    UniqueConstraint("order_id", "kind", "version", name="uq_order_documents_version"),
+    CheckConstraint("version >= 1", name="version_positive"),
 )
 
 payments = Table(

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
+from farebridge.store.documents import DocumentRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     webhooks: WebhookRepository
     workflows: WorkflowRepository
     email_outbox: EmailOutboxRepository
+    documents: DocumentRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.webhooks = WebhookRepository(connection)
         self.workflows = WorkflowRepository(connection)
         self.email_outbox = EmailOutboxRepository(connection)
+        self.documents = DocumentRepository(connection)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ from farebridge.api.dialects.native.routes import (
     auth,
     changes,
     currencies,
+    documents,
     notifications,
     orders,
     search,
@@ -23,7 +24,7 @@ def build() -> FastAPI:
         description="Flight booking engine: search → offers → orders → payments → tickets.",
         dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
     )
-    for module in (auth, currencies, search, orders, changes, notifications):
+    for module in (auth, currencies, search, orders, changes, documents, notifications):
         app.include_router(module.router)
     errors.install(app)
     return app

@@ -1,0 +1,23 @@
+"""Domain documents → native wire models."""
+
+from __future__ import annotations
+
+from farebridge.api.dialects.native.models.documents import OrderDocument
+from farebridge.api.dialects.native.presenters.common import instant
+from farebridge.domain.documents import DocumentInfo
+
+PREFIX = "/api"
+
+
+def present_document(document: DocumentInfo) -> OrderDocument:
+    return OrderDocument(
+        id=document.id,
+        kind=document.kind,
+        version=document.version,
+        filename=document.filename,
+        content_type="application/pdf",
+        size=document.size,
+        sha256=document.sha256,
+        created_at=instant(document.created_at),
+        url=f"{PREFIX}/orders/{document.order_id}/documents/{document.kind.value}",
+    )

@@ -1,0 +1,209 @@
+"""The page every farebridge PDF shares: A4, the vendored DejaVu Sans, a title band,
+sections, key/value lines, tables and a footer with page numbers.
+
+fpdf2's core fonts are Latin-1 only; the vendored Unicode TTF (``fonts/``) renders
+names with accents. A character the subset font lacks (e.g. CJK) is printed as
+``?`` instead of failing or leaving a blank.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf.fonts import FontFace
+
+from farebridge.domain.itinerary import Segment
+from farebridge.domain.money import Money
+
+FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+INK = (33, 37, 41)
+MUTED = (108, 117, 125)
+ACCENT = (13, 71, 161)
+BAND = (232, 240, 254)
+RULE = (206, 212, 218)
+MARGIN = 15.0
+
+
+FONTS = Path(__file__).parent / "fonts"
+
+
+def money(value: Money) -> str:
+    """``1,234.50 USD``."""
+    return f"{value.amount:,} {value.currency}"
+
+
+def local_time(value: datetime) -> str:
+    """An airport-local wall time as printed on tickets: ``Tue 05 Jan 2027 19:05``."""
+    return value.strftime("%a %d %b %Y %H:%M")
+
+
+def arrival(segment: Segment) -> str:
+    """The local arrival time, with ``(+1)`` when it lands on a later local date."""
+    days = (segment.arriving_at.date() - segment.departing_at.date()).days
+    return local_time(segment.arriving_at) + (f" (+{days})" if days > 0 else "")
+
+
+def instant(value: datetime) -> str:
+    """An instant (payments, issue dates), in UTC: ``05 Jan 2027 19:05 UTC``."""
+    return value.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of ``text`` as PNG bytes (error correction M, quiet zone of 4 modules)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+class Page(FPDF):
+    """A4 portrait with farebridge's fonts, title band and footer."""
+
+    def __init__(self, *, title: str, created_at: datetime, footer_note: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self._footer_note = footer_note
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, FONTS / name)
+        maps = [set(font.cmap) for font in self.fonts.values() if hasattr(font, "cmap")]
+        self._covered = frozenset(set.intersection(*maps))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_title(title)
+        self.set_author("farebridge")
+        self.set_creator("farebridge")
+        self.set_creation_date(created_at)  # the same order state renders the same bytes
+        self.alias_nb_pages()
+        self.add_page()
+
+    def printable(self, text: str) -> str:
+        """``text`` with every character the fonts cannot draw replaced by ``?``."""
+        return "".join(c if ord(c) in self._covered or c == "\n" else "?" for c in text)
+
+    # --- page furniture -------------------------------------------------------------
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_draw_color(*RULE)
+        self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*MUTED)
+        self.cell(self.epw - 30, 6, self.printable(self._footer_note), align="L")
+        self.set_x(MARGIN)
+        self.cell(0, 6, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    def band(self, title: str, subtitle: str, qr: bytes | None = None) -> None:
+        """The title band: brand, document title, a subtitle and (right) a QR code."""
+        top = self.get_y()
+        height = 32.0 if qr is not None else 28.0
+        self.set_fill_color(*BAND)
+        self.rect(MARGIN, top, self.epw, height, style="F")
+        self.set_xy(MARGIN + 5, top + 5)
+        self.set_font(FONT, "B", 9)
+        self.set_text_color(*ACCENT)
+        self.cell(0, 5, "farebridge", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_x(MARGIN + 5)
+        self.set_font(FONT, "B", 17)
+        self.set_text_color(*INK)
+        self.cell(0, 10, self.printable(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_x(MARGIN + 5)
+        self.set_font(FONT, "", 9)
+        self.set_text_color(*MUTED)
+        self.multi_cell(self.epw - 45, 4.5, self.printable(subtitle), align="L")
+        if qr is not None:
+            side = height - 4
+            self.image(io.BytesIO(qr), x=self.w - MARGIN - side - 2, y=top + 2, w=side, h=side)
+        self.set_xy(MARGIN, top + height + 4)
+        self.set_text_color(*INK)
+
+    def key_figures(self, pairs: Sequence[tuple[str, str]], widths: Sequence[float]) -> None:
+        """A row of labelled values (booking reference, order, status…); ``widths`` are
+        relative."""
+        top = self.get_y()
+        x = MARGIN
+        for index, (label, value) in enumerate(pairs):
+            width = self.epw * widths[index] / sum(widths)
+            self.set_xy(x, top)
+            x += width
+            self.set_font(FONT, "", 7.5)
+            self.set_text_color(*MUTED)
+            self.cell(width, 4, self.printable(label.upper()))
+            self.set_xy(x - width, top + 4)
+            self.set_font(FONT, "B", 12 if index == 0 else 8)
+            self.set_text_color(*INK)
+            self.cell(width, 7, self.printable(value))
+        self.set_xy(MARGIN, top + 13)
+
+    def section(self, title: str) -> None:
+        if self.will_page_break(22):
+            self.add_page()
+        self.ln(2)
+        self.set_font(FONT, "B", 11)
+        self.set_text_color(*ACCENT)
+        self.cell(0, 7, self.printable(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*ACCENT)
+        self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
+        self.ln(2)
+        self.set_text_color(*INK)
+
+    def paragraph(self, text: str, *, size: float = 9, bold: bool = False) -> None:
+        self.set_font(FONT, "B" if bold else "", size)
+        self.set_text_color(*INK)
+        self.multi_cell(0, size * 0.5, self.printable(text), align="L")
+        self.ln(1)
+
+    def note(self, text: str) -> None:
+        self.set_font(FONT, "", 7.5)
+        self.set_text_color(*MUTED)
+        self.multi_cell(0, 3.8, self.printable(text), align="L")
+        self.set_text_color(*INK)
+        self.ln(1)
+
+    def grid(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[float],
+        align_right: Sequence[int] = (),
+        bold_last_row: bool = False,
+    ) -> None:
+        """A table with a heading row (none when ``headings`` is empty); ``widths`` are
+        relative; columns in ``align_right`` (amounts) are right-aligned."""
+        self.set_font(FONT, "", 8.5)
+        self.set_draw_color(*RULE)
+        heading = FontFace(emphasis="BOLD", color=INK, fill_color=BAND)
+        options: dict[str, Any] = {
+            "col_widths": tuple(widths),
+            "headings_style": heading,
+            "line_height": 4.3,
+            "padding": (1.1, 1.8, 1.1, 1.8),
+            "borders_layout": "HORIZONTAL_LINES",
+            "cell_fill_color": (248, 249, 250),
+            "cell_fill_mode": TableCellFillMode.ROWS,
+            "text_align": "LEFT",
+            "v_align": "TOP",
+            "first_row_as_headings": bool(headings),
+        }
+        with self.table(**options) as table:
+            if headings:
+                header = table.row()
+                for index, text in enumerate(headings):
+                    align = "RIGHT" if index in align_right else "LEFT"
+                    header.cell(self.printable(text), align=align)
+            for number, values in enumerate(rows):
+                row = table.row()
+                last = bold_last_row and number == len(rows) - 1
+                style = FontFace(emphasis="BOLD") if last else None
+                for index, text in enumerate(values):
+                    align = "RIGHT" if index in align_right else "LEFT"
+                    row.cell(self.printable(text), align=align, style=style)
+        self.ln(2)
+
+    def render(self) -> bytes:
+        return bytes(self.output())

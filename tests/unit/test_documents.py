@@ -1,0 +1,191 @@
+"""The PDF renderers and the document rules (ADR 0017), without a database: PDFs are
+read back with pypdf and the QR code is compared with the one its text makes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from farebridge.domain.cancellation import CancellationQuote, quote_refund
+from farebridge.domain.documents import (
+    DocumentKind,
+    cancellation_terms,
+    e_ticket_source,
+    filename_for,
+)
+from farebridge.domain.money import Money
+from farebridge.domain.order import Document, Order, OrderEvent, OrderService, OrderStatus
+from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, PaymentType
+from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
+from farebridge.pdf.e_ticket import qr_text, render_e_ticket
+from farebridge.pdf.layout import qr_png
+from tests.factories import create_order, create_passenger
+
+NOW = datetime(2029, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def gbp(amount: str) -> Money:
+    return Money(Decimal(amount), "GBP")
+
+
+def ticketed_order(**overrides: object) -> Order:
+    order = create_order(status=OrderStatus.TICKETED, **overrides)  # type: ignore[arg-type]
+    second = replace(
+        create_passenger(id="pas_2"), given_name="Zoë", family_name="Ångström-Łukasiewicz"
+    )
+    return replace(
+        order,
+        passengers=(order.passengers[0], second),
+        documents=(
+            Document("electronic_ticket", "125-1234567890", "pas_1", NOW),
+            Document("electronic_ticket", "125-1234567891", "pas_2", NOW),
+        ),
+        services=(OrderService("ase_1", "seat", "seg_1", "pas_1", gbp("25.00"), "12A"),),
+        surcharge=gbp("3.50"),
+    )
+
+
+def paid(order: Order) -> list[Payment]:
+    method = PaymentMethod(PaymentType.CARD, "tok_visa")
+    return [Payment("pay_1", order.id, order.charged_total, method, PaymentStatus.SUCCEEDED, NOW)]
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_e_ticket_prints_the_order() -> None:
+    order = ticketed_order()
+    pdf = render_e_ticket(order, paid(order), issued_at=NOW)
+    text = text_of(pdf)
+    assert "ABC234" in text and "E-ticket / itinerary receipt" in text
+    assert "Ms Amelia Earhart" in text and "Zoë Ångström-Łukasiewicz" in text
+    assert "125-1234567890" in text and "125-1234567891" in text
+    assert "BA 117" in text and "Boeing 777-300ER" in text
+    assert "Thu 10 Jan 2030 18:30" in text, "departure, local time in New York"
+    assert "Fri 11 Jan 2030 06:30 (+1)" in text, "arrival, local time in London, next day"
+    assert "John F. Kennedy" in text and "Airport (JFK)" in text
+    assert "Seat 12A" in text
+    assert "400.00 GBP" in text and "50.00 GBP" in text and "3.50 GBP" in text
+    assert "Total 478.50 GBP" in text, "fare + taxes + seat + card surcharge"
+    assert "75.00 GBP" in text, "the refund penalty of the fare"
+    assert "X1234567" not in text and "*****567" in text, "passports are masked"
+    assert "pay_1" in text and "succeeded" in text
+
+
+def test_the_qr_code_holds_the_booking_reference() -> None:
+    order = ticketed_order()
+    page = PdfReader(io.BytesIO(render_e_ticket(order, paid(order), issued_at=NOW))).pages[0]
+    [embedded] = page.images
+    expected = Image.open(io.BytesIO(qr_png(qr_text(order)))).convert("L")
+    found = embedded.image.convert("L")  # type: ignore[union-attr]
+    assert found.size == expected.size
+    assert ImageChops.difference(found, expected).getbbox() is None, "the same QR code"
+    assert qr_text(order) == "PNR:ABC234;NAME:EARHART;ORDER:ord_1"
+
+
+def test_the_same_state_renders_the_same_bytes() -> None:
+    order = ticketed_order()
+    first = render_e_ticket(order, paid(order), issued_at=NOW)
+    assert render_e_ticket(order, paid(order), issued_at=NOW) == first
+    later = render_e_ticket(order, paid(order), issued_at=NOW + timedelta(minutes=1))
+    assert later != first
+
+
+def test_characters_the_font_lacks_print_as_question_marks() -> None:
+    order = ticketed_order()
+    named = replace(order.passengers[1], given_name="李")
+    pdf = render_e_ticket(replace(order, passengers=(named,)), [], issued_at=NOW)
+    text = text_of(pdf)
+    assert "Ms ? Ångström-Łukasiewicz" in text and "No payment recorded." in text
+
+
+def test_the_source_of_an_e_ticket_is_its_reference_and_tickets() -> None:
+    order = ticketed_order()
+    source = e_ticket_source(order)
+    assert source is not None and source.startswith("ABC234:125-1234567890,125-1234567891:")
+    assert e_ticket_source(replace(order, documents=())) is None, "voided, awaiting reissue"
+    assert e_ticket_source(replace(order, status=OrderStatus.PAID)) is None
+    reissued = replace(order, documents=(Document("electronic_ticket", "125-9", "pas_1", NOW),))
+    assert e_ticket_source(reissued) != source
+    [item] = order.slices
+    later = item.segments[0].departing_at + timedelta(hours=2)
+    retimed = replace(item, segments=(replace(item.segments[0], departing_at=later),))
+    assert e_ticket_source(replace(order, slices=(retimed,))) != source, "a schedule change"
+
+
+def test_filenames() -> None:
+    assert filename_for(DocumentKind.E_TICKET, "ABC234", 1) == "e-ticket-ABC234.pdf"
+    assert filename_for(DocumentKind.E_TICKET, "ABC234", 3) == "e-ticket-ABC234-v3.pdf"
+    receipt = filename_for(DocumentKind.CANCELLATION_RECEIPT, 'A"B/1', 1)
+    assert receipt == "cancellation-receipt-AB1.pdf"
+
+
+def cancelled(order: Order, quote: CancellationQuote) -> tuple[Order, list[OrderEvent]]:
+    event = order.cancel(now=NOW, cancellation_id=quote.id, refund=quote.refund)
+    return replace(order, status=OrderStatus.CANCELLED, cancelled_at=NOW), [event]
+
+
+def quote_for(order: Order) -> CancellationQuote:
+    refund, penalty = quote_refund(order, now=NOW)
+    return CancellationQuote(
+        "ore_1",
+        order.id,
+        order.status,
+        refund,
+        penalty,
+        "original_form_of_payment",
+        "requested_by_customer",
+        NOW - timedelta(minutes=2),
+        NOW + timedelta(minutes=13),
+        confirmed_at=NOW,
+    )
+
+
+def test_a_refundable_fare_keeps_its_penalty_per_passenger() -> None:
+    order = ticketed_order()
+    quote = quote_for(order)
+    done, events = cancelled(order, quote)
+    terms = cancellation_terms(done, events, quote, paid(order))
+    assert terms is not None
+    assert (terms.refund, terms.penalty) == (gbp("328.50"), gbp("150.00"))
+    assert "75.00 GBP per passenger (2 x 75.00 GBP = 150.00 GBP kept)" in terms.rule
+    text = text_of(render_cancellation_receipt(done, terms, paid(order), issued_at=NOW))
+    assert "Paid for the order 478.50 GBP" in text
+    assert "Kept (penalty) 150.00 GBP" in text and "Refunded 328.50 GBP" in text
+    assert "Standard is refundable before departure with a penalty" in text
+    assert "ore_1" in text and "01 Dec 2029 12:00 UTC" in text
+    assert "BA 117" in text and "125-1234567891" in text
+
+
+def test_a_non_refundable_fare_returns_its_taxes() -> None:
+    order = ticketed_order(refundable=False, penalty=None)
+    quote = quote_for(order)
+    done, events = cancelled(order, quote)
+    terms = cancellation_terms(done, events, quote, paid(order))
+    assert terms is not None and terms.refund == gbp("50.00")
+    assert terms.penalty == gbp("428.50") and "non-refundable" in terms.rule
+
+
+def test_a_void_before_ticketing_refunds_everything() -> None:
+    order = replace(ticketed_order(), status=OrderStatus.PAID, documents=())
+    quote = quote_for(order)
+    done, events = cancelled(order, quote)
+    terms = cancellation_terms(done, events, quote, paid(order))
+    assert terms is not None and terms.penalty == gbp("0.00")
+    assert terms.refund == order.charged_total and "void" in terms.rule
+
+
+def test_a_failed_ticketing_refunds_what_was_paid_without_a_quote() -> None:
+    order = replace(ticketed_order(), status=OrderStatus.TICKETING, documents=())
+    event = order.give_up_ticketing(now=NOW, code="ticketing_not_started", message="no")
+    done = replace(order, status=OrderStatus.CANCELLED, cancelled_at=NOW)
+    terms = cancellation_terms(done, [event], None, paid(order))
+    assert terms is not None and terms.refund == gbp("478.50")
+    assert terms.reason == "ticketing_not_started" and terms.quoted_at is None
+    assert cancellation_terms(order, [event], None, paid(order)) is None, "not cancelled"
