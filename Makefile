@@ -43,8 +43,12 @@ api: install
 worker: install
 	$(BIN)/farebridge worker
 
+# Two pytest-xdist workers (one per core; tests wait on subprocesses and sockets a lot),
+# each with its own PostgreSQL database (tests/conftest.py). PYTEST_WORKERS=0 runs in-process.
+PYTEST_WORKERS ?= 2
+
 test: install js-deps  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 lint: install  ## ruff (lint + format check) and mypy --strict
 	$(BIN)/ruff check .
