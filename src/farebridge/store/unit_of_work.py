@@ -14,6 +14,7 @@ from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
+from farebridge.store.webhook_deliveries import WebhookDeliveryRepository
 from farebridge.store.webhooks import WebhookRepository
 
 
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
+    webhook_deliveries: WebhookDeliveryRepository
     workflows: WorkflowRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.jobs = JobRepository(connection)
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
+        self.webhook_deliveries = WebhookDeliveryRepository(connection)
         self.workflows = WorkflowRepository(connection)
         return self
 
