@@ -28,12 +28,13 @@ class WebhookDeliveryRepository:
     def add(self, delivery: Delivery) -> bool:
         """Insert unless this webhook has a delivery of this event already; False then."""
         insert_ = pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
-        result = self._db.execute(
+        inserted = self._db.execute(
             insert_(deliveries)
             .values(**_columns(delivery))
             .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
-        )
-        return result.rowcount == 1
+            .returning(deliveries.c.id)
+        ).first()
+        return inserted is not None
 
     def get(self, delivery_id: str) -> Delivery | None:
         row = self._db.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
