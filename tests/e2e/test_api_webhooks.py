@@ -20,7 +20,8 @@ from farebridge.domain.clock import ManualClock
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
-from tests.e2e.conftest import adult, first_offer, register, search
+from tests.e2e.conftest import adult, first_offer, instant_order_body, register, search
+from tests.e2e.test_order_changes import change_offers, change_request_body, dearest
 from tests.webhook_receiver import Receiver, running_receiver
 
 ORDER_EVENTS = [
@@ -384,3 +385,63 @@ def test_events_counted_per_id(
     assert Counter(r.webhook_id for r in a.received) == Counter(r.webhook_id for r in b.received)
     assert len(a.received) == 1
     assert receiver.endpoint("c").received == [], "another account's order is not theirs"
+
+
+def test_schedule_change_voluntary_change_and_a_declined_instant_order(
+    client: TestClient, auth: dict[str, str], worker: Worker, receiver: Receiver
+) -> None:
+    worker.dispatch_webhooks()
+    create_hook(client, auth, receiver, "service")
+    offers = search(client, auth)["offers"]
+    offer = next(o for o in offers if o["fare_brand_name"] == "Flex")
+    faulted = {**auth, "Sandbox-Fault": "schedule_change"}
+    created = client.post("/api/orders", json=instant_order_body(offer), headers=faulted)
+    assert created.status_code == 201, created.text
+    order = created.json()["data"]
+    worker.drain()
+    synced = client.post(f"/api/orders/{order['id']}/actions/sync", headers=auth)
+    assert synced.status_code == 200
+    declined = instant_order_body(first_offer(offers), token="tok_card_declined")
+    declined["passengers"][0]["family_name"] = "Noonan"  # not a duplicate of the first
+    assert client.post("/api/orders", json=declined, headers=auth).status_code == 402
+    deliver(worker)
+    endpoint = receiver.endpoint("service")
+    by_type = {r.event["type"]: r.event for r in endpoint.received}
+    assert set(endpoint.types()) == {
+        "order.created",
+        "order.ticketed",
+        "order.schedule_changed",
+        "payment.failed",
+    }, endpoint.types()
+    assert Counter(endpoint.types())["order.created"] == 1, "a declined order was never created"
+    change = by_type["order.schedule_changed"]["data"]
+    assert change["order"]["id"] == order["id"] and change["event"]["minutes"] == 55
+    failed = by_type["payment.failed"]["data"]
+    assert failed["order"]["status"] == "failed" and failed["event"]["code"] == "card_declined"
+
+    request = client.post(
+        "/api/order_change_requests", json=change_request_body(order), headers=auth
+    )
+    assert request.status_code == 201, request.text
+    change_offer = dearest(change_offers(client, auth, request.json()["data"]["id"]))
+    pending = client.post(
+        "/api/order_changes", json={"selected_order_change_offer": change_offer["id"]}, headers=auth
+    )
+    assert pending.status_code == 201, pending.text
+    payment = {
+        "type": "card",
+        "card_token": "tok_visa",
+        "amount": change_offer["change_total_amount"],
+        "currency": change_offer["change_total_currency"],
+    }
+    confirmed = client.post(
+        f"/api/order_changes/{pending.json()['data']['id']}/actions/confirm",
+        json={"payment": payment},
+        headers=auth,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    deliver(worker)
+    changed = [r.event for r in endpoint.received if r.event["type"] == "order.changed"]
+    assert len(changed) == 1 and changed[0]["data"]["order"]["id"] == order["id"]
+    assert not endpoint.rejected
+    assert len({r.webhook_id for r in endpoint.received}) == len(endpoint.received)
