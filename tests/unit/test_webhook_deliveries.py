@@ -103,6 +103,12 @@ def test_the_signature_verifies_with_the_standard_webhooks_library() -> None:
         ("https://exa mple.com/", False, False),
         ("mailto:someone@example.com", False, False),
         ("https://" + "a" * 2000 + ".com/", False, False),
+        ("https://169.254.169.254/latest/meta-data", False, False),
+        ("https://10.1.2.3/hooks", True, False),
+        ("https://[fd00::1]/hooks", False, False),
+        ("https://localhost/hooks", False, False),
+        ("https://localhost/hooks", True, True),
+        ("https://93.184.215.14/hooks", False, True),
     ],
 )
 def test_urls(url: str, allow: bool, accepted: bool) -> None:

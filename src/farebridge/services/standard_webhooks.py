@@ -49,11 +49,30 @@ def check_url(url: str, *, allow_http_localhost: bool) -> str:
         raise ValidationFailed(
             "The webhook URL must not carry credentials.", field="url", code="invalid_url"
         )
-    if parts.scheme == "http" and not (allow_http_localhost and _is_local(host)):
+    local = allow_http_localhost and _is_local(host)
+    if parts.scheme == "http" and not local:
         raise ValidationFailed(
             "The webhook URL must use https.", field="url", code="https_required"
         )
+    if not local and _is_internal(host):
+        raise ValidationFailed(
+            "The webhook URL must not point at a private, loopback or link-local address.",
+            field="url",
+            code="private_address",
+        )
     return url
+
+
+def _is_internal(host: str) -> bool:
+    """An address literal (or localhost) inside a private network or this machine: not
+    a place to send events to (server-side request forgery). Names are not resolved."""
+    if host.lower() in LOCAL_HOSTS or host.lower().endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def _is_local(host: str) -> bool:
