@@ -1,12 +1,15 @@
-"""Webhooks: subscriptions, and the delivery of order events to them.
+"""Webhooks: the Duffel dialect's subscriptions, and the delivery of order events to
+every webhook (both schemes, ADR 0018).
 
 Delivery is an outbox over the ``order_events`` table: a sweep of the worker
 reads the events after the dispatcher's position, moves the position with a
 compare-and-set (so two workers never hand out the same events) and, in the same
-transaction, queues one ``deliver_webhook`` job per event and interested webhook.
-A delivery is a durable, retried job keyed by ``webhook:event``: a receiver may see
-an event more than once (it deduplicates by the event id), never lose one to a
-crash. Events are only for webhooks that existed when they happened.
+transaction, queues one delivery per event and interested webhook. A ``duffel``
+delivery is a durable, retried job keyed by ``webhook:event``; a ``standard`` one is
+a row of the delivery log with one job per attempt (``services.webhook_delivery``).
+A receiver may see an event more than once (it deduplicates by the event id), never
+lose one to a crash. Events are only for webhooks that existed when they happened.
+The native API's subscriptions are in ``services.standard_webhooks``.
 """
 
 from __future__ import annotations
