@@ -192,6 +192,11 @@ def test_failing_receiver_is_retried_with_backoff_and_the_same_id(
     assert pending["status"] == "pending" and pending["attempts"] == 1
     assert pending["last_status_code"] == 503
     assert pending["last_error"] == "The receiver answered 503."
+    early = client.post(
+        f"/api/webhooks/{hook['id']}/deliveries/{pending['id']}/actions/redeliver", headers=auth
+    )
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["code"] == "delivery_in_progress"
     policy = services.policies.webhook_retries
     waits = []
     for attempts in range(1, 4):

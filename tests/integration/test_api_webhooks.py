@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from farebridge.domain.account import User
 from farebridge.domain.webhook_deliveries import Delivery, DeliveryStatus
 from farebridge.services import standard_webhooks, webhook_delivery, webhooks
-from farebridge.services.jobs import JobKind
+from farebridge.services.jobs import JobKind, run_next_job
 from farebridge.services.ports import Dependencies, PageRequest
 from farebridge.store.tables import jobs, webhook_deliveries
 from tests.integration.conftest import create_user, find_offers, place_order
@@ -168,3 +168,31 @@ def _log(services: Dependencies, user: User, webhook_id: str) -> list[Delivery]:
         services, user=user, webhook_id=webhook_id, page=PageRequest(limit=50)
     )
     return list(page.items)
+
+
+def test_a_paused_webhook_gets_nothing_and_its_delivery_fails(
+    local_services: Dependencies, engine: Engine, receiver: Receiver
+) -> None:
+    services = local_services
+    user = create_user(services)
+    hook = standard_webhooks.create_webhook(
+        services, user=user, url=receiver.url("paused"), events=["order.created"]
+    )
+    receiver.endpoint("paused").secret = hook.secret
+    webhooks.dispatch_events(services)
+    place_order(services, user=user, offer=find_offers(services, user=user)[0], instant=False)
+    assert webhooks.dispatch_events(services) == 1
+    standard_webhooks.update_webhook(
+        services,
+        user=user,
+        webhook_id=hook.id,
+        changes=standard_webhooks.WebhookChanges(active=False),
+    )
+    while run_next_job(services, kind=JobKind.DELIVER_WEBHOOK.value):
+        pass
+    [delivery] = _log(services, user, hook.id)
+    assert delivery.status is DeliveryStatus.FAILED and delivery.attempts == 0
+    assert delivery.last_error == "The webhook is disabled."
+    assert receiver.endpoint("paused").received == []
+    place_order(services, user=user, offer=find_offers(services, user=user)[1], instant=False)
+    assert webhooks.dispatch_events(services) == 0, "a paused webhook is handed nothing"
