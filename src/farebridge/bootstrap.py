@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from farebridge.domain.clock import Clock, SystemClock
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
+from farebridge.domain.webhook_deliveries import RetryPolicy
 from farebridge.jobs.handlers import HANDLERS
 from farebridge.outbound.mail import EmlFolderTransport, SmtpTransport, parse_smtp_url
 from farebridge.outbound.webhooks import HttpWebhookSender
@@ -118,6 +119,13 @@ def policies_from(settings: Settings) -> Policies:
         workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
         duplicate_booking_window=settings.duplicate_booking_window,
         payment_reminder_lead=settings.payment_reminder_lead,
+        webhook_retries=RetryPolicy(
+            base=settings.webhook_backoff_base,
+            cap=settings.webhook_backoff_cap,
+            window=settings.webhook_retry_window,
+            disable_after=settings.webhook_disable_after,
+        ),
+        webhook_allow_http_localhost=settings.webhook_allow_http_localhost,
     )
 
 

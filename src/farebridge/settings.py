@@ -147,6 +147,34 @@ class Settings(BaseSettings):
         "deadline (ISO 8601, e.g. PT2H); a hold shorter than twice this is reminded "
         "halfway through.",
     )
+    webhook_allow_http_localhost: bool = Field(
+        default=False,
+        description="Accept plain http:// webhook URLs on localhost, 127.0.0.1 and ::1 in "
+        "/api/webhooks (development and tests); otherwise https is required.",
+    )
+    webhook_retry_window: timedelta = Field(
+        default=timedelta(days=1),
+        gt=timedelta(0),
+        description="How long a native webhook delivery is retried before it is failed "
+        "(ISO 8601, e.g. P1D).",
+    )
+    webhook_backoff_base: timedelta = Field(
+        default=timedelta(seconds=5),
+        gt=timedelta(0),
+        description="The first retry of a webhook delivery waits up to this long; each "
+        "retry doubles it (full jitter), up to webhook_backoff_cap.",
+    )
+    webhook_backoff_cap: timedelta = Field(
+        default=timedelta(hours=4),
+        gt=timedelta(0),
+        description="The longest wait between two attempts of a webhook delivery.",
+    )
+    webhook_disable_after: timedelta = Field(
+        default=timedelta(days=1),
+        gt=timedelta(0),
+        description="A native webhook whose deliveries have all failed for this long is "
+        "disabled (active=false, disabled_reason).",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     api_host: str = "127.0.0.1"

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from farebridge.domain.errors import AmountMismatch
 from farebridge.domain.money import Money
+from farebridge.domain.order import OrderEvent, OrderStatus
 
 
 class PaymentType(StrEnum):
@@ -65,3 +66,17 @@ def check_amount(
         raise AmountMismatch(
             f"Payment amount {requested} does not match the total due {due}{fee}.", field=field
         )
+
+
+def payment_failed(
+    payment: Payment, *, order_status: OrderStatus, code: str, now: datetime
+) -> OrderEvent:
+    """The order event of a payment that failed (``payment.failed``): written in the
+    transaction that marks the payment failed, so webhooks hear of it (ADR 0018)."""
+    data = {
+        "payment_id": payment.id,
+        "amount": str(payment.amount.amount),
+        "currency": payment.amount.currency,
+        "code": code,
+    }
+    return OrderEvent(payment.order_id, "payment.failed", order_status, order_status, now, data)

@@ -13,10 +13,11 @@ from farebridge.domain.errors import (
     DuplicateBooking,
     FarebridgeError,
     OfferPriceChanged,
+    PaymentFailed,
     UpstreamUnavailable,
 )
 from farebridge.domain.order import Order, OrderFailure, OrderStatus, OrderType
-from farebridge.domain.payment import Payment, PaymentStatus
+from farebridge.domain.payment import Payment, PaymentStatus, payment_failed
 from farebridge.providers.base import Booking
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, UnitOfWork
@@ -150,7 +151,8 @@ def fail_order(
                     uow.commit()
                 return
             if payment is not None:
-                _give_up_payment(uow, deps, payment, error.code, charged=charged)
+                declined = isinstance(error, PaymentFailed)
+                _give_up_payment(uow, deps, payment, error.code, charged=charged, declined=declined)
             if give_back_key:
                 uow.orders.release_idempotency_key(order.id)
             if release:
@@ -169,16 +171,30 @@ def fail_order(
 
 
 def _give_up_payment(
-    uow: UnitOfWork, deps: Dependencies, payment: Payment, code: str, *, charged: bool
+    uow: UnitOfWork,
+    deps: Dependencies,
+    payment: Payment,
+    code: str,
+    *,
+    charged: bool,
+    declined: bool = False,
 ) -> None:
-    """Not charged: the payment failed. Charged: it succeeded, and goes back in full."""
+    """Not charged: the payment failed (a ``payment.failed`` event if the card was
+    declined). Charged: it succeeded, and goes back in full."""
     if not charged:
-        uow.payments.set_status(
-            payment.id,
-            from_status=PaymentStatus.PENDING,
-            to_status=PaymentStatus.FAILED,
-            failure_code=code,
-        )
+        if (
+            uow.payments.set_status(
+                payment.id,
+                from_status=PaymentStatus.PENDING,
+                to_status=PaymentStatus.FAILED,
+                failure_code=code,
+            )
+            and declined
+        ):
+            event = payment_failed(
+                payment, order_status=OrderStatus.FAILED, code=code, now=deps.clock.now()
+            )
+            uow.orders.add_event(event)
         return
     uow.payments.set_status(
         payment.id, from_status=PaymentStatus.PENDING, to_status=PaymentStatus.SUCCEEDED

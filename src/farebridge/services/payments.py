@@ -38,6 +38,7 @@ from farebridge.domain.payment import (
     PaymentStatus,
     PaymentType,
     check_amount,
+    payment_failed,
 )
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, PaymentInFlight
@@ -64,14 +65,7 @@ def pay_order(
         ) from exc
     deps.checkpoint("payment.charged")
     if not result.succeeded:
-        with deps.uow() as uow:
-            uow.payments.set_status(
-                payment.id,
-                from_status=PaymentStatus.PENDING,
-                to_status=PaymentStatus.FAILED,
-                failure_code=result.failure_code,
-            )
-            uow.commit()
+        _fail(deps, payment, result.failure_code, code=result.failure_code or "payment_declined")
         raise PaymentFailed(
             result.failure_message or "The payment was declined.",
             code=result.failure_code or "payment_declined",
@@ -188,13 +182,22 @@ def resolve_payment(deps: Dependencies, payment: Payment) -> None:
         except FarebridgeError as exc:  # refunded because the hold moved on
             log.info("payment.recovered_refunded", payment_id=payment.id, code=exc.code)
         return
+    failure_code = result.failure_code if result else "not_charged"
+    _fail(deps, payment, failure_code, code=failure_code or "payment_declined")
+
+
+def _fail(deps: Dependencies, payment: Payment, failure_code: str | None, *, code: str) -> None:
+    """pending → failed, and the order's ``payment.failed`` event, in one transaction."""
     with deps.uow() as uow:
-        uow.payments.set_status(
+        if uow.payments.set_status(
             payment.id,
             from_status=PaymentStatus.PENDING,
             to_status=PaymentStatus.FAILED,
-            failure_code=result.failure_code if result else "not_charged",
-        )
+            failure_code=failure_code,
+        ) and (order := uow.orders.get(payment.order_id)):
+            uow.orders.add_event(
+                payment_failed(payment, order_status=order.status, code=code, now=deps.clock.now())
+            )
         uow.commit()
 
 

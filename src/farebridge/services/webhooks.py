@@ -1,12 +1,15 @@
-"""Webhooks: subscriptions, and the delivery of order events to them.
+"""Webhooks: the Duffel dialect's subscriptions, and the delivery of order events to
+every webhook (both schemes, ADR 0018).
 
 Delivery is an outbox over the ``order_events`` table: a sweep of the worker
 reads the events after the dispatcher's position, moves the position with a
 compare-and-set (so two workers never hand out the same events) and, in the same
-transaction, queues one ``deliver_webhook`` job per event and interested webhook.
-A delivery is a durable, retried job keyed by ``webhook:event``: a receiver may see
-an event more than once (it deduplicates by the event id), never lose one to a
-crash. Events are only for webhooks that existed when they happened.
+transaction, queues one delivery per event and interested webhook. A ``duffel``
+delivery is a durable, retried job keyed by ``webhook:event``; a ``standard`` one is
+a row of the delivery log with one job per attempt (``services.webhook_delivery``).
+A receiver may see an event more than once (it deduplicates by the event id), never
+lose one to a crash. Events are only for webhooks that existed when they happened.
+The native API's subscriptions are in ``services.standard_webhooks``.
 """
 
 from __future__ import annotations
@@ -24,13 +27,16 @@ import structlog
 from farebridge.domain.account import User
 from farebridge.domain.errors import NotFound, UpstreamUnavailable, ValidationFailed
 from farebridge.domain.ids import new_id
+from farebridge.domain.order import Order
 from farebridge.domain.webhooks import (
     EVENT_TYPES,
     ORDER_EVENTS,
     SIGNATURE_HEADER,
     Webhook,
+    WebhookScheme,
     signature,
 )
+from farebridge.services import webhook_delivery
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, Page, PageRequest, PendingEvent, UnitOfWork
 
@@ -67,7 +73,11 @@ def _check_events(events: Sequence[str]) -> tuple[str, ...]:
 
 def _owned(uow: UnitOfWork, user: User, webhook_id: str) -> Webhook:
     found = uow.webhooks.get(webhook_id)
-    if found is None or not user.may_see(found.owner_id):
+    if (
+        found is None
+        or not user.may_see(found.owner_id)
+        or found.scheme is not WebhookScheme.DUFFEL
+    ):
         raise NotFound(f"No webhook {webhook_id}.", code="not_found")
     return found
 
@@ -86,9 +96,7 @@ def create_webhook(deps: Dependencies, *, user: User, url: str, events: Sequence
         updated_at=now,
     )
     with deps.uow() as uow:
-        if len(uow.webhooks.list_for_owner(user.id, PageRequest(limit=MAX_WEBHOOKS)).items) >= (
-            MAX_WEBHOOKS
-        ):
+        if uow.webhooks.count_for_owner(user.id, WebhookScheme.DUFFEL) >= MAX_WEBHOOKS:
             raise ValidationFailed(
                 f"An account has at most {MAX_WEBHOOKS} webhooks.", code="too_many_webhooks"
             )
@@ -184,48 +192,83 @@ def _order_event(pending: PendingEvent, kind: str) -> dict[str, Any]:
 
 
 def dispatch_events(deps: Dependencies) -> int:
-    """Hand out the order events that happened since the last call; the number queued."""
+    """Hand out the order events that happened since the last call; the number queued.
+
+    One dispatcher for both schemes (ADR 0018): a ``duffel`` webhook gets a job with
+    Duffel's event, a ``standard`` one a logged delivery (``services.webhook_delivery``).
+    The position moves first, with a compare-and-set: a racing dispatcher waits on it,
+    then finds it moved and hands out nothing."""
     with deps.uow(read_only=True) as uow:  # idle most of the time: no write lock for that
         seen = uow.webhooks.position()
         if seen is not None and not uow.webhooks.events_after(seen, limit=1):
             return 0
-    queued = 0
     with deps.uow() as uow:
         position = uow.webhooks.cursor()
         events = uow.webhooks.events_after(position, limit=DISPATCH_BATCH)
         if not events:
             uow.commit()  # the first call on a database creates the position
             return 0
-        hooks = uow.webhooks.active_for({e.owner_id for e in events})
-        for pending in events:
-            kind = ORDER_EVENTS.get(pending.type)
-            if kind is None:
-                continue
-            for webhook in hooks:
-                if (
-                    webhook.owner_id != pending.owner_id
-                    or not webhook.wants(kind)
-                    or pending.occurred_at < webhook.created_at
-                ):
-                    continue
-                event = _order_event(pending, kind)
-                enqueue_in(
-                    uow,
-                    deps,
-                    JobKind.DELIVER_WEBHOOK,
-                    {"webhook_id": webhook.id, "event": event},
-                    dedupe_key=f"{webhook.id}:{event['id']}",
-                )
-                queued += 1
         if not uow.webhooks.advance(position, events[-1].id):
             return 0  # another worker handed these out
+        hooks = uow.webhooks.active_for({e.owner_id for e in events})
+        orders: dict[str, Order | None] = {}
+        queued = 0
+        for pending in events:
+            for webhook in hooks:
+                if webhook.owner_id != pending.owner_id or pending.occurred_at < webhook.created_at:
+                    continue
+                if webhook.scheme is WebhookScheme.STANDARD:
+                    queued += _queue_standard(uow, deps, webhook, pending, orders)
+                else:
+                    queued += _queue_duffel(uow, deps, webhook, pending)
         uow.commit()
     return queued
 
 
+def _queue_duffel(
+    uow: UnitOfWork, deps: Dependencies, webhook: Webhook, pending: PendingEvent
+) -> int:
+    kind = ORDER_EVENTS.get(pending.type)
+    if kind is None or not webhook.wants(kind):
+        return 0
+    event = _order_event(pending, kind)
+    enqueue_in(
+        uow,
+        deps,
+        JobKind.DELIVER_WEBHOOK,
+        {"webhook_id": webhook.id, "event": event},
+        dedupe_key=f"{webhook.id}:{event['id']}",
+    )
+    return 1
+
+
+def _queue_standard(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    webhook: Webhook,
+    pending: PendingEvent,
+    orders: dict[str, Order | None],
+) -> int:
+    kind = webhook_delivery.standard_kind(pending)
+    if kind is None or not webhook.wants(kind):
+        return 0
+    if pending.order_id not in orders:
+        orders[pending.order_id] = uow.orders.get(pending.order_id)
+    order = orders[pending.order_id]
+    if order is None:
+        return 0
+    body = webhook_delivery.order_event_body(pending, kind, order)
+    return 0 if webhook_delivery.queue_delivery(uow, deps, webhook, body) is None else 1
+
+
 def deliver(deps: Dependencies, payload: dict[str, Any]) -> None:
-    """Job handler: POST one signed event. A receiver that is down or answers other
-    than 2xx makes the job fail and retry; a deleted or paused webhook drops it."""
+    """Job handler: POST one signed event. A ``standard`` delivery is one attempt of a
+    logged delivery (``services.webhook_delivery``). A Duffel one: a receiver that is
+    down or answers other than 2xx makes the job fail and retry; a deleted or paused
+    webhook drops it."""
+    if "delivery_id" in payload:
+        webhook_delivery.deliver_attempt(deps, payload)
+        return
     with deps.uow(read_only=True) as uow:
         webhook = uow.webhooks.get(str(payload["webhook_id"]))
     if webhook is None or not webhook.active:

@@ -5,20 +5,41 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, DateTime, Select, and_, or_
 
 from farebridge.domain.errors import ValidationFailed
 from farebridge.services.ports import Page, PageRequest
+from farebridge.store.tables import UTCDateTime
 
 MAX_LIMIT = 200
 
 __all__ = ["Page", "PageRequest", "keyset_page"]
 
 
+def _plain(value: Any) -> Any:
+    """A cursor value as JSON can hold it: an instant (a created_at) as ISO 8601."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+    plain = [_plain(value) for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _sort_value(value: Any, sort_column: ColumnElement[Any], *, field: str) -> Any:
+    """The cursor's sort value in the column's type (an instant back from ISO 8601)."""
+    if not isinstance(sort_column.type, DateTime | UTCDateTime):
+        return value
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor") from exc
+    if parsed.tzinfo is None:
+        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
+    return parsed
 
 
 def decode_cursor(cursor: str, *, field: str) -> list[Any]:
@@ -54,7 +75,9 @@ def keyset_page(
     cursor = page.before if backwards else page.after
     forward_descending = descending != backwards
     if cursor is not None:
-        value, last_id = decode_cursor(cursor, field="before" if backwards else "after")
+        field = "before" if backwards else "after"
+        value, last_id = decode_cursor(cursor, field=field)
+        value = _sort_value(value, sort_column, field=field)
         if forward_descending:
             condition = or_(sort_column < value, and_(sort_column == value, id_column < last_id))
         else:

@@ -461,6 +461,33 @@ webhooks = Table(
     Column("active", Integer, nullable=False),
     Column("created_at", Instant, nullable=False),
     Column("updated_at", Instant, nullable=False),
+    # duffel (the Duffel dialect's) | standard (/api/webhooks, Standard Webhooks): ADR 0018
+    Column("scheme", String(20), nullable=False, server_default="duffel"),
+    Column("description", String(500)),
+    Column("disabled_reason", String(200)),  # why farebridge turned it off
+    Column("failing_since", Instant),  # the first failed attempt since the last success
+)
+
+# The native scheme's delivery log: one row per event and webhook (ADR 0018).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("webhook_id", String(40), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(60), nullable=False),  # the webhook-id header
+    Column("event_type", String(60), nullable=False),
+    Column("payload", JSON, nullable=False),  # the body, the same on every attempt
+    Column("status", String(20), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("next_attempt_at", Instant),
+    Column("delivered_at", Instant),
+    Column("retry_until", Instant, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+    UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
+    Index("ix_webhook_deliveries_webhook_created", "webhook_id", "created_at", "id"),
 )
 
 # How far the webhook dispatcher has read the order events (one row per stream).

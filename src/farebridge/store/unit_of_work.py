@@ -16,6 +16,7 @@ from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
+from farebridge.store.webhook_deliveries import WebhookDeliveryRepository
 from farebridge.store.webhooks import WebhookRepository
 
 
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
+    webhook_deliveries: WebhookDeliveryRepository
     workflows: WorkflowRepository
     email_outbox: EmailOutboxRepository
     documents: DocumentRepository
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.jobs = JobRepository(connection)
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
+        self.webhook_deliveries = WebhookDeliveryRepository(connection)
         self.workflows = WorkflowRepository(connection)
         self.email_outbox = EmailOutboxRepository(connection)
         self.documents = DocumentRepository(connection)

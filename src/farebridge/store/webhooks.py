@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from farebridge.domain.webhooks import Webhook
+from farebridge.domain.webhooks import Webhook, WebhookScheme
 from farebridge.services.ports import Page, PageRequest, PendingEvent
 from farebridge.store.pagination import keyset_page
-from farebridge.store.tables import order_events, orders, webhook_cursors, webhooks
+from farebridge.store.tables import (
+    order_events,
+    orders,
+    webhook_cursors,
+    webhook_deliveries,
+    webhooks,
+)
 
 STREAM = "order_events"
 
@@ -27,9 +34,14 @@ class WebhookRepository:
         row = self._db.execute(select(webhooks).where(webhooks.c.id == webhook_id)).first()
         return None if row is None else _webhook(row)
 
-    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[Webhook]:
+    def list_for_owner(
+        self,
+        owner_id: str,
+        page: PageRequest,
+        scheme: WebhookScheme = WebhookScheme.DUFFEL,
+    ) -> Page[Webhook]:
         query = select(webhooks.c.created_at, webhooks.c.id, webhooks).where(
-            webhooks.c.owner_id == owner_id
+            webhooks.c.owner_id == owner_id, webhooks.c.scheme == scheme.value
         )
         rows, after, before = keyset_page(
             query,
@@ -57,7 +69,81 @@ class WebhookRepository:
         self._db.execute(update(webhooks).where(webhooks.c.id == webhook.id).values(**values))
 
     def delete(self, webhook_id: str) -> None:
+        self._db.execute(
+            delete(webhook_deliveries).where(webhook_deliveries.c.webhook_id == webhook_id)
+        )
         self._db.execute(delete(webhooks).where(webhooks.c.id == webhook_id))
+
+    def count_for_owner(self, owner_id: str, scheme: WebhookScheme) -> int:
+        return int(
+            self._db.execute(
+                select(func.count())
+                .select_from(webhooks)
+                .where(webhooks.c.owner_id == owner_id, webhooks.c.scheme == scheme.value)
+            ).scalar_one()
+        )
+
+    def change(
+        self,
+        webhook_id: str,
+        *,
+        expected_updated_at: datetime,
+        url: str,
+        events: tuple[str, ...],
+        description: str | None,
+        active: bool,
+        reenabled: bool,
+        now: datetime,
+    ) -> bool:
+        """Compare-and-set a client's edit against the version it read (``updated_at``);
+        re-enabling clears why it was disabled and its failing streak."""
+        values: dict[str, Any] = {
+            "url": url,
+            "events": list(events),
+            "description": description,
+            "active": 1 if active else 0,
+            "updated_at": now,
+        }
+        if reenabled:
+            values.update(disabled_reason=None, failing_since=None)
+        result = self._db.execute(
+            update(webhooks)
+            .where(webhooks.c.id == webhook_id, webhooks.c.updated_at == expected_updated_at)
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    # --- the health of a webhook (standard scheme) --------------------------------------
+
+    def mark_failing(self, webhook_id: str, *, now: datetime) -> None:
+        """Start the failing streak unless one runs already."""
+        self._db.execute(
+            update(webhooks)
+            .where(webhooks.c.id == webhook_id, webhooks.c.failing_since.is_(None))
+            .values(failing_since=now)
+        )
+
+    def mark_healthy(self, webhook_id: str) -> None:
+        self._db.execute(
+            update(webhooks)
+            .where(webhooks.c.id == webhook_id, webhooks.c.failing_since.is_not(None))
+            .values(failing_since=None)
+        )
+
+    def disable_if_failing_since(
+        self, webhook_id: str, *, cutoff: datetime, reason: str, now: datetime
+    ) -> bool:
+        """Compare-and-set: turn off an active webhook failing since ``cutoff`` or earlier."""
+        result = self._db.execute(
+            update(webhooks)
+            .where(
+                webhooks.c.id == webhook_id,
+                webhooks.c.active == 1,
+                webhooks.c.failing_since <= cutoff,
+            )
+            .values(active=0, disabled_reason=reason, updated_at=now)
+        )
+        return result.rowcount == 1
 
     # --- the dispatcher's position -----------------------------------------------------
 
@@ -135,6 +221,10 @@ def _columns(webhook: Webhook) -> dict[str, Any]:
         "active": 1 if webhook.active else 0,
         "created_at": webhook.created_at,
         "updated_at": webhook.updated_at,
+        "scheme": webhook.scheme.value,
+        "description": webhook.description,
+        "disabled_reason": webhook.disabled_reason,
+        "failing_since": webhook.failing_since,
     }
 
 
@@ -148,4 +238,8 @@ def _webhook(row: Any) -> Webhook:
         active=bool(row.active),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        scheme=WebhookScheme(row.scheme),
+        description=row.description,
+        disabled_reason=row.disabled_reason,
+        failing_since=row.failing_since,
     )

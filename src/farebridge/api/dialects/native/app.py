@@ -14,6 +14,7 @@ from farebridge.api.dialects.native.routes import (
     notifications,
     orders,
     search,
+    webhooks,
 )
 
 
@@ -24,7 +25,16 @@ def build() -> FastAPI:
         description="Flight booking engine: search → offers → orders → payments → tickets.",
         dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
     )
-    for module in (auth, currencies, search, orders, changes, documents, notifications):
+    for module in (
+        auth,
+        currencies,
+        search,
+        orders,
+        changes,
+        documents,
+        notifications,
+        webhooks,
+    ):
         app.include_router(module.router)
     errors.install(app)
     return app
