@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from farebridge.domain.account import User
+from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.domain.cancellation import QUOTE_LIFETIME, CancellationQuote, quote_refund
 from farebridge.domain.errors import Conflict, InvalidState, NotFound, OrderAlreadyCancelled
 from farebridge.domain.ids import new_id
@@ -66,6 +67,15 @@ def confirm_cancellation(
         ):
             raise _moved_on(order.id)
         enqueue_release(uow, deps, order)
+        uow.audit.record(
+            AuditEntry(
+                AuditAction.ORDER_CANCELLED,
+                user.id,
+                now,
+                order_id=order.id,
+                data={"cancellation_id": quote.id, "refund": str(quote.refund)},
+            )
+        )
         paid = uow.payments.live_for_order(order.id)
         if quote.refund.amount > 0 and paid and paid.status is PaymentStatus.SUCCEEDED:
             enqueue_refund(uow, deps, paid, quote.refund, refund_id=quote.id)

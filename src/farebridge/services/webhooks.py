@@ -31,6 +31,7 @@ from farebridge.domain.webhooks import (
     Webhook,
     signature,
 )
+from farebridge.services.access import may_access_owner
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, Page, PageRequest, PendingEvent, UnitOfWork
 
@@ -67,7 +68,7 @@ def _check_events(events: Sequence[str]) -> tuple[str, ...]:
 
 def _owned(uow: UnitOfWork, user: User, webhook_id: str) -> Webhook:
     found = uow.webhooks.get(webhook_id)
-    if found is None or not user.may_see(found.owner_id):
+    if found is None or not may_access_owner(uow, user, found.owner_id):
         raise NotFound(f"No webhook {webhook_id}.", code="not_found")
     return found
 

@@ -6,7 +6,13 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
-from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
+from farebridge.store.accounts import (
+    AgencyRepository,
+    ApiKeyRepository,
+    TokenRepository,
+    UserRepository,
+)
+from farebridge.store.audit import AuditRepository, ManageTokenRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.jobs import JobRepository
@@ -38,6 +44,9 @@ class SqlUnitOfWork:
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
     workflows: WorkflowRepository
+    agencies: AgencyRepository
+    audit: AuditRepository
+    manage_tokens: ManageTokenRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -63,6 +72,9 @@ class SqlUnitOfWork:
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
         self.workflows = WorkflowRepository(connection)
+        self.agencies = AgencyRepository(connection)
+        self.audit = AuditRepository(connection)
+        self.manage_tokens = ManageTokenRepository(connection)
         return self
 
     def __exit__(

@@ -6,7 +6,15 @@ from fastapi import Depends, FastAPI
 
 from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
 from farebridge.api.dialects.native import errors
-from farebridge.api.dialects.native.routes import auth, changes, currencies, orders, search
+from farebridge.api.dialects.native.routes import (
+    admin,
+    auth,
+    bookings,
+    changes,
+    currencies,
+    orders,
+    search,
+)
 
 
 def build() -> FastAPI:
@@ -16,7 +24,7 @@ def build() -> FastAPI:
         description="Flight booking engine: search → offers → orders → payments → tickets.",
         dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
     )
-    for module in (auth, currencies, search, orders, changes):
+    for module in (auth, currencies, search, orders, changes, bookings, admin):
         app.include_router(module.router)
     errors.install(app)
     return app
