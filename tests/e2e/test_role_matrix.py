@@ -1,4 +1,4 @@
-"""The role matrix (ADR 0021): every id route of ``/api`` × every kind of caller.
+"""The role matrix (ADR 0021): every id route of ``/api`` by every kind of caller.
 
 One object (an order of customer A and everything under it, A's search and offers, A's
 API key) is reached by A, a customer B, an agent of A's agency, an agent of another
@@ -79,7 +79,9 @@ class Subject:
     @cached_property
     def change_request(self) -> Json:
         body = change_request_body(self.order)
-        return self._ok(self.client.post("/api/order_change_requests", json=body, headers=self.auth))
+        return self._ok(
+            self.client.post("/api/order_change_requests", json=body, headers=self.auth)
+        )
 
     @cached_property
     def change_offer(self) -> Json:
