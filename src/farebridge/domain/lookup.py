@@ -7,15 +7,15 @@ spaces, hyphens and apostrophes do not count ("O'Brien-Müller" is "obrienmuller
 from __future__ import annotations
 
 import hmac
-import unicodedata
 from collections.abc import Iterable
+
+from farebridge.domain.duplicates import normalise_name
 
 
 def name_key(name: str) -> str:
-    """``name`` without case, accents or anything but letters and digits."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    kept = (c for c in decomposed if not unicodedata.combining(c) and c.isalnum())
-    return unicodedata.normalize("NFC", "".join(kept))
+    """``name`` without case, accents or anything but letters and digits: the rule that
+    duplicate bookings compare names by (``domain/duplicates.py``)."""
+    return normalise_name(name)
 
 
 def normalise_reference(reference: str) -> str:
