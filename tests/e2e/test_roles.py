@@ -260,3 +260,19 @@ def test_the_audit_log_records_payments_and_updates(client: TestClient, world: W
         f"/api/admin/audit?limit=1&before_id={page['meta']['before_id']}", headers=admin(world)
     ).json()["data"]
     assert older[0]["id"] < page["data"][0]["id"]
+
+
+def test_an_agents_retry_with_the_same_key_replays_the_customers_order(
+    client: TestClient, world: World
+) -> None:
+    agent = world.headers["agent_same"]
+    body = {**_search_body(client, agent), "customer_id": world.ids["owner"]}
+    headers = {**agent, "Idempotency-Key": "agent-retry-1"}
+    first = client.post("/api/orders", json=body, headers=headers)
+    again = client.post("/api/orders", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert first.json()["data"]["id"] == again.json()["data"]["id"]
+    other = {**body, "customer_id": world.ids["agent_same"]}
+    reused = client.post("/api/orders", json=other, headers=headers)
+    assert reused.status_code == 201, "the key is the owner's: the agent's own order is new"
+    assert reused.json()["data"]["id"] != first.json()["data"]["id"]
