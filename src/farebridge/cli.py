@@ -1,4 +1,4 @@
-"""``farebridge migrate | api | worker | run | rates list|set|import``."""
+"""``farebridge migrate | api | worker | run | rates list|set|import | users list|set-role``."""
 
 from __future__ import annotations
 
@@ -93,6 +93,39 @@ def _print_changes(changes: list[RateChange], given: int) -> None:
     print(f"{len(changes)} changed, {given - len(changes)} unchanged")
 
 
+def _users(args: argparse.Namespace) -> int:
+    """List users, or give one a role (and agency); an unknown email or role exits 2."""
+    from farebridge.bootstrap import build
+    from farebridge.domain.errors import FarebridgeError
+    from farebridge.store.database import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        _users_action(build(settings, engine=engine), args)
+    except FarebridgeError as exc:
+        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _users_action(services: Dependencies, args: argparse.Namespace) -> None:
+    from farebridge.domain.account import Role
+    from farebridge.services import admin
+
+    if args.action == "list":
+        for user, agency in admin.list_users(services, actor=None):
+            print(f"{user.email}  {user.role.value}  {agency.name if agency else '-'}  {user.id}")
+        return
+    change = admin.RoleChange(
+        role=Role(args.role), agency_name=args.agency, clear_agency=args.no_agency
+    )
+    user, agency = admin.set_role_by_email(services, email=args.email, change=change)
+    print(f"{user.email} is now {user.role.value}" + (f" of {agency.name}" if agency else ""))
+
+
 def _run(host: str, port: int, ui_port: int) -> None:
     """Migrate, then start the API, a worker and the web UI; Ctrl-C stops all three."""
     from farebridge.ui.launch import streamlit_command
@@ -143,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
             sub.add_argument("--ui-port", type=int, default=8501, help="the web UI's port")
     commands.add_parser("worker", help="run the job worker")
     _add_rates_commands(commands.add_parser("rates", help="list or change exchange rates"))
+    _add_users_commands(commands.add_parser("users", help="list users, give roles"))
     args = parser.parse_args(argv)
     if args.command == "migrate":
         _migrate()
@@ -152,6 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         _worker()
     elif args.command == "rates":
         sys.exit(_rates(args))
+    elif args.command == "users":
+        sys.exit(_users(args))
     else:
         _run(args.host, args.port, args.ui_port)
 
@@ -166,6 +202,20 @@ def _add_rates_commands(parser: argparse.ArgumentParser) -> None:
         "import", help="set many rates at once, all or none: a JSON object or a CSV file"
     )
     many.add_argument("file", help='{"EUR": "1.09", ...} or CSV rows currency,usd_per_unit')
+
+
+def _add_users_commands(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every user: email, role, agency, id")
+    one = actions.add_parser(
+        "set-role",
+        help="give a user a role, e.g. users set-role bo@example.com agent --agency Acme",
+    )
+    one.add_argument("email")
+    one.add_argument("role", choices=["customer", "agent", "admin"])
+    where = one.add_mutually_exclusive_group()
+    where.add_argument("--agency", help="the agency's name (made on first use)")
+    where.add_argument("--no-agency", action="store_true", help="take the user out of an agency")
 
 
 if __name__ == "__main__":

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     )
     search_rate_limit_per_minute: int = 60
     booking_rate_limit_per_minute: int = 20
+    lookup_rate_limit_per_minute: int = Field(
+        default=10,
+        description="Booking look-ups (POST /api/bookings/lookup) per minute per address.",
+    )
     duffel_access_token: SecretStr | None = Field(
         default=None,
         description="Duffel API access token (Bearer); required when FAREBRIDGE_PROVIDERS "

@@ -31,6 +31,7 @@ def create_app(
     app.state.rate_limiters = {
         "search": RateLimiter(settings.search_rate_limit_per_minute),
         "booking": RateLimiter(settings.booking_rate_limit_per_minute),
+        "lookup": RateLimiter(settings.lookup_rate_limit_per_minute),
     }
     _add_meta_routes(app)
     app.include_router(duffel_hooks.router_for(settings))

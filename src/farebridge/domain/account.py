@@ -21,10 +21,17 @@ class User:
     created_at: datetime
     full_name: str = ""
     preferred_currency: str | None = None  # searches are priced in it unless they ask otherwise
+    agency_id: str | None = None  # agents: the agency they work for; customers: their agency
+    # Who may see whose objects is decided by ``domain/access.py``, nowhere else.
 
-    def may_see(self, owner_id: str | None) -> bool:
-        """Ownership rule for every object read by id: own objects; admins see all."""
-        return owner_id is None or owner_id == self.id or self.role is Role.ADMIN
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A travel agency: its agents book and service the orders of its customers."""
+
+    id: str
+    name: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,14 @@ class NotAllowed(FarebridgeError):
     title = "Not allowed"
 
 
+class RoleRequired(NotAllowed):
+    """An action reserved to a role (``/api/admin/...``); ``role`` names it."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(f"This needs the {role} role.")
+        self.role = role
+
+
 # --- 404 -------------------------------------------------------------------
 class NotFound(FarebridgeError):
     code = "not_found"

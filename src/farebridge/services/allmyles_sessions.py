@@ -35,6 +35,7 @@ from farebridge.domain.order import Order, OrderStatus, OrderType, Passenger, Ti
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.search import SearchCriteria
 from farebridge.services import cancellation, orders, payments, search
+from farebridge.services.access import may_access_owner
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.orders import CreateOrder, PaymentRequest
 from farebridge.services.passengers import match_passengers
@@ -320,13 +321,18 @@ def ticket_status(
 
 # --- bookings by PNR ----------------------------------------------------------------
 def find_booking(deps: Dependencies, *, user: User, booking_reference: str) -> Order:
-    """The caller's order with this booking reference: 403 if it is another user's
-    (made through a session), 404 if there is none."""
+    """The order with this booking reference that the access policy lets the caller
+    reach (ADR 0021): 403 if it is another user's (made through a session), 404 if
+    there is none."""
     with deps.uow(read_only=True) as uow:
         sessions = uow.workflows.by_booking_reference(booking_reference)
-    for session in sessions:
-        if session.owner_id == user.id and session.order_id is not None:
-            return orders.get_order(deps, user=user, order_id=session.order_id)
+        reachable = [
+            session.order_id
+            for session in sessions
+            if session.order_id is not None and may_access_owner(uow, user, session.owner_id)
+        ]
+    if reachable:
+        return orders.get_order(deps, user=user, order_id=reachable[0])
     found = orders.list_orders(
         deps,
         user=user,

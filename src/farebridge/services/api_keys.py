@@ -17,6 +17,7 @@ from datetime import timedelta
 from farebridge.domain.account import ApiKey, User
 from farebridge.domain.errors import NotAuthenticated, NotFound, ValidationFailed
 from farebridge.domain.ids import new_id
+from farebridge.services.access import may_access_owner
 from farebridge.services.ports import Dependencies
 
 SECRET_PREFIX = "fbk_"  # noqa: S105  (a marker, not a secret)
@@ -65,11 +66,12 @@ def list_api_keys(deps: Dependencies, *, user: User) -> list[ApiKey]:
 
 
 def revoke_api_key(deps: Dependencies, *, user: User, key_id: str) -> ApiKey:
-    """Revoke one of the caller's keys (revoking twice keeps the first time)."""
+    """Revoke a key the access policy lets the caller reach (ADR 0021: the caller's own;
+    an admin's or agent's reach), revoking twice keeps the first time."""
     now = deps.clock.now()
     with deps.uow() as uow:
         key = uow.api_keys.get(key_id)
-        if key is None or key.user_id != user.id:
+        if key is None or not may_access_owner(uow, user, key.user_id):
             raise NotFound(f"No API key {key_id}.", code="api_key_not_found", field="key_id")
         if uow.api_keys.revoke(key_id, now=now):
             key = replace(key, revoked_at=now)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from farebridge.domain.account import User
+from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.domain.cancellation import QUOTE_LIFETIME, CancellationQuote, quote_refund
 from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import Conflict, InvalidState, NotFound, OrderAlreadyCancelled
@@ -69,6 +70,15 @@ def confirm_cancellation(
             raise _moved_on(order.id)
         enqueue_release(uow, deps, order)
         enqueue_render(uow, deps, order.id, DocumentKind.CANCELLATION_RECEIPT, cause=quote.id)
+        uow.audit.record(
+            AuditEntry(
+                AuditAction.ORDER_CANCELLED,
+                user.id,
+                now,
+                order_id=order.id,
+                data={"cancellation_id": quote.id, "refund": str(quote.refund)},
+            )
+        )
         paid = uow.payments.live_for_order(order.id)
         if quote.refund.amount > 0 and paid and paid.status is PaymentStatus.SUCCEEDED:
             enqueue_refund(uow, deps, paid, quote.refund, refund_id=quote.id)

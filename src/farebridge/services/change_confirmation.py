@@ -33,6 +33,7 @@ from typing import Any
 import structlog
 
 from farebridge.domain.account import User
+from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.domain.changes import (
     CHANGEABLE_STATUSES,
     ChangeOffer,
@@ -110,6 +111,15 @@ def confirm_change(
                 f"Order {order.id} changed since this change was priced; request it again.",
                 code="order_changed",
             )
+        uow.audit.record(
+            AuditEntry(
+                AuditAction.ORDER_CHANGED,
+                user.id,
+                now,
+                order_id=order.id,
+                data={"order_change_id": change.id, "payment_id": payment_id},
+            )
+        )
         uow.commit()
     change = replace(
         change,

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import structlog
 
+from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.domain.duplicates import booking_fingerprint
 from farebridge.domain.errors import (
     DuplicateBooking,
@@ -35,16 +36,29 @@ def record(
     fingerprint: str,
     *,
     confirm_duplicate: bool = False,
+    actor_id: str | None = None,
 ) -> None:
     """Step 1: the pending order (and payment) exist before anything upstream does.
     ``DuplicateIdempotencyKey`` if another request holds the key; ``DuplicateBooking``
     (nothing recorded) if a live order has the same passengers on the same flights,
-    unless ``confirm_duplicate``. The claim on them is taken in this same commit."""
+    unless ``confirm_duplicate``. The claim on them is taken in this same commit, and
+    so is the audit entry naming who asked (``actor_id``: an agent booking for the
+    order's owner; None: the owner)."""
     with deps.uow() as uow:
         uow.orders.add(order, idempotency_key=idempotency_key, fingerprint=fingerprint)
         _claim_booking(uow, deps, order, confirm_duplicate=confirm_duplicate)
         if payment is not None:
             uow.payments.add(payment)
+        uow.audit.record(
+            AuditEntry(
+                AuditAction.ORDER_CREATED,
+                actor_id or order.owner_id,
+                order.created_at,
+                order_id=order.id,
+                subject_user_id=order.owner_id,
+                data={"type": order.type.value, "offer_id": order.offer_id},
+            )
+        )
         uow.commit()
 
 

@@ -37,12 +37,15 @@ from typing import Any
 
 import structlog
 
-from farebridge.domain.account import User
+from farebridge.domain.access import Owner, may_act_for, require_role, visible_scope
+from farebridge.domain.account import Role, User
+from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.domain.errors import (
     DepartureTooSoon,
     FarebridgeError,
     InvalidRequest,
     InvalidState,
+    NotFound,
     OfferPriceChanged,
     PaymentFailed,
     UpstreamTimeout,
@@ -98,21 +101,27 @@ class CreateOrder:
     scenarios: frozenset[str] = NO_SCENARIOS  # test faults (Sandbox-Fault)
     # book even if a live order has the same passengers on the same flights (ADR 0015)
     confirm_duplicate: bool = False
+    # an agent (or admin) booking for a customer: the customer owns the order (ADR 0021)
+    customer_id: str | None = None
 
     def fingerprint(self) -> str:
         """What makes two requests "the same" for an idempotency key."""
         body = asdict(self)
         body.pop("idempotency_key")
+        if body["customer_id"] is None:  # as before ADR 0021: keys in flight still match
+            body.pop("customer_id")
         body["scenarios"] = sorted(self.scenarios)
         text = json.dumps(body, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
 def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Order:
-    """Book an offer, charge it if instant; see the module docstring for the protocol."""
+    """Book an offer, charge it if instant; see the module docstring for the protocol.
+    With ``command.customer_id`` the order is the customer's and ``user`` its actor."""
+    owner = _owner(deps, user, command.customer_id)
     fingerprint = command.fingerprint()
     if command.idempotency_key:
-        replayed = replay_order(deps, user, command.idempotency_key, fingerprint)
+        replayed = replay_order(deps, owner, command.idempotency_key, fingerprint)
         if replayed is not None:
             return replayed
     with deps.uow(read_only=True) as uow:
@@ -125,7 +134,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     _check_payment_terms(
         offer, command, offer.total + services_total(services, offer.total.currency), surcharge
     )
-    order, payment = _pending(deps, user, offer, passengers, services, command)
+    order, payment = _pending(deps, owner, offer, passengers, services, command)
     order = replace(order, surcharge=surcharge)
     try:
         order_steps.record(
@@ -135,10 +144,11 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
             command.idempotency_key,
             fingerprint,
             confirm_duplicate=command.confirm_duplicate,
+            actor_id=user.id,
         )
     except DuplicateIdempotencyKey:
         key = command.idempotency_key or ""
-        replayed = replay_order(deps, user, key, fingerprint)
+        replayed = replay_order(deps, owner, key, fingerprint)
         if replayed is not None:
             return replayed
         return create_order(deps, user=user, command=command)  # the first one gave its key back
@@ -151,6 +161,22 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     confirmed = order_steps.confirm(deps, order, payment, booking)
     deps.checkpoint("order.confirmed")
     return confirmed
+
+
+def _owner(deps: Dependencies, actor: User, customer_id: str | None) -> User:
+    """Whose order it will be: the actor's own, or (an agent's or admin's request) the
+    customer's. A customer may not book for anyone else (403); a customer out of the
+    agent's reach is as unknown as a missing one (404)."""
+    if customer_id is None or customer_id == actor.id:
+        return actor
+    require_role(actor, Role.AGENT)
+    with deps.uow(read_only=True) as uow:
+        customer = uow.users.get(customer_id)
+    if customer is None or not may_act_for(actor, Owner(customer.id, customer.agency_id)):
+        raise NotFound(
+            f"No customer {customer_id}.", code="customer_not_found", field="customer_id"
+        )
+    return customer
 
 
 def _pending(
@@ -324,7 +350,7 @@ def list_orders(
     deps: Dependencies, *, user: User, page: PageRequest, filters: OrderFilter | None = None
 ) -> Page[Order]:
     with deps.uow(read_only=True) as uow:
-        return uow.orders.list_for_owner(user.id, page, filters)
+        return uow.orders.list_visible(visible_scope(user), page, filters)
 
 
 def update_order_metadata(
@@ -336,5 +362,14 @@ def update_order_metadata(
         merged = {**order.metadata, **metadata}
         merged = {k: v for k, v in merged.items() if v is not None}
         uow.orders.update_metadata(order_id, merged)
+        uow.audit.record(
+            AuditEntry(
+                AuditAction.ORDER_UPDATED,
+                user.id,
+                deps.clock.now(),
+                order_id=order_id,
+                data={"metadata_keys": sorted(metadata)},
+            )
+        )
         uow.commit()
     return replace(order, metadata=merged)

@@ -20,6 +20,7 @@ from datetime import datetime
 import structlog
 
 from farebridge.domain.account import User
+from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.domain.errors import (
     FarebridgeError,
     InvalidState,
@@ -93,6 +94,15 @@ def _record(
             except PaymentInFlight:
                 live = uow.payments.live_for_order(order_id)
             else:
+                uow.audit.record(
+                    AuditEntry(
+                        AuditAction.ORDER_PAID,
+                        user.id,
+                        now,
+                        order_id=order_id,
+                        data={"payment_id": payment.id, "amount": str(amount)},
+                    )
+                )
                 uow.commit()
                 return payment
         if live is None or live.status is PaymentStatus.SUCCEEDED:

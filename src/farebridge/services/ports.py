@@ -10,12 +10,15 @@ from email.message import EmailMessage
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-from farebridge.domain.account import ApiKey, User
+from farebridge.domain.access import OrderScope
+from farebridge.domain.account import Agency, ApiKey, Role, User
+from farebridge.domain.audit import AuditEntry
 from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
 from farebridge.domain.documents import DocumentInfo, DocumentKind, OrderDocument
+from farebridge.domain.manifest import FlightKey
 from farebridge.domain.money import ExchangeRate
 from farebridge.domain.notifications import EmailStatus, OutboxEmail
 from farebridge.domain.offer import (
@@ -88,6 +91,30 @@ class Users(Protocol):
     def get_with_password_hash(self, email: str) -> tuple[User, str] | None: ...
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
     def set_preferred_currency(self, user_id: str, currency: str | None) -> None: ...
+    def get_by_email(self, email: str) -> User | None: ...
+    def list(self, *, agency_id: str | None = None, limit: int = 1000) -> list[User]: ...
+    def set_role(self, user_id: str, role: Role, agency_id: str | None) -> bool: ...
+
+
+class Agencies(Protocol):
+    def get(self, agency_id: str) -> Agency | None: ...
+    def by_name(self, name: str) -> Agency | None: ...
+    def add_or_get(self, agency: Agency) -> Agency: ...
+    def list(self) -> list[Agency]: ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+    def list(
+        self, *, before_id: int | None = None, order_id: str | None = None, limit: int = 100
+    ) -> list[AuditEntry]: ...
+
+
+class ManageTokens(Protocol):
+    def add(
+        self, token_hash: str, order_id: str, *, now: datetime, expires_at: datetime
+    ) -> None: ...
+    def order_for(self, token_hash: str, *, now: datetime) -> str | None: ...
 
 
 class Tokens(Protocol):
@@ -178,6 +205,18 @@ class Orders(Protocol):
     ) -> Page[Order]:
         """Confirmed orders only (never pending or failed ones), newest first."""
         ...
+
+    def list_visible(
+        self, scope: OrderScope, page: PageRequest, filters: OrderFilter | None = None
+    ) -> Page[Order]:
+        """``list_for_owner`` for an access scope (ADR 0021)."""
+        ...
+
+    def with_booking_reference(self, booking_reference: str, *, limit: int = 5) -> list[Order]:
+        """Confirmed orders of any owner with this booking reference."""
+        ...
+
+    def on_flight(self, flight: FlightKey) -> list[Order]: ...
 
     def latest_for_offer(self, owner_id: str, offer_id: str) -> Order | None:
         """The owner's newest order of ``offer_id``, whatever its status (failed too)."""
@@ -505,6 +544,12 @@ class UnitOfWork(Protocol):
     def email_outbox(self) -> EmailOutbox: ...
     @property
     def documents(self) -> OrderDocuments: ...
+    @property
+    def agencies(self) -> Agencies: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def manage_tokens(self) -> ManageTokens: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -38,6 +38,7 @@ from farebridge.domain.search import (
 )
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
+from farebridge.services.access import may_access_owner
 from farebridge.services.currencies import selling_currency
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
@@ -244,15 +245,16 @@ def list_offer_requests(deps: Dependencies, *, user: User, page: PageRequest) ->
 def _owned_request(deps: Dependencies, user: User | None, request_id: str) -> OfferRequest:
     with deps.uow(read_only=True) as uow:
         request = uow.offer_requests.get(request_id)
-    if request is None or not _may_see(user, request.owner_id):
-        raise NotFound(f"No offer request {request_id}.", code="offer_request_not_found")
+        if request is None or not _may_see(uow, user, request.owner_id):
+            raise NotFound(f"No offer request {request_id}.", code="offer_request_not_found")
     return request
 
 
-def _may_see(user: User | None, owner_id: str | None) -> bool:
+def _may_see(uow: UnitOfWork, user: User | None, owner_id: str | None) -> bool:
+    """The access policy (ADR 0021); a search of nobody's is open to whoever has its id."""
     if owner_id is None:
         return True
-    return user is not None and user.may_see(owner_id)
+    return user is not None and may_access_owner(uow, user, owner_id)
 
 
 def list_offers(
@@ -316,7 +318,7 @@ def load_offer(uow: UnitOfWork, deps: Dependencies, user: User | None, offer_id:
     if offer is None:
         raise OfferNotFound(f"No offer {offer_id}.", field="offer_id")
     request = uow.offer_requests.get(offer.offer_request_id)
-    if request is None or not _may_see(user, request.owner_id):
+    if request is None or not _may_see(uow, user, request.owner_id):
         raise OfferNotFound(f"No offer {offer_id}.", field="offer_id")
     if offer.is_expired(deps.clock.now()):
         raise OfferExpired(f"Offer {offer_id} has expired; search again.", field="offer_id")

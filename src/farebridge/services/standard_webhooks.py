@@ -19,6 +19,7 @@ from farebridge.domain.ids import new_id
 from farebridge.domain.webhook_deliveries import Delivery, secret_from
 from farebridge.domain.webhooks import PING, STANDARD_EVENT_TYPES, Webhook, WebhookScheme
 from farebridge.services import webhook_delivery
+from farebridge.services.access import may_access_owner
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, Page, PageRequest, UnitOfWork
 
@@ -112,8 +113,8 @@ def owned_webhook(uow: UnitOfWork, user: User, webhook_id: str) -> Webhook:
     found = uow.webhooks.get(webhook_id)
     if (
         found is None
-        or not user.may_see(found.owner_id)
-        or found.scheme is not (WebhookScheme.STANDARD)
+        or not may_access_owner(uow, user, found.owner_id)
+        or found.scheme is not WebhookScheme.STANDARD
     ):
         raise NotFound(f"No webhook {webhook_id}.", code="webhook_not_found", field="webhook_id")
     return found

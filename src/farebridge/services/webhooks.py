@@ -37,6 +37,7 @@ from farebridge.domain.webhooks import (
     signature,
 )
 from farebridge.services import webhook_delivery
+from farebridge.services.access import may_access_owner
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, Page, PageRequest, PendingEvent, UnitOfWork
 
@@ -75,7 +76,7 @@ def _owned(uow: UnitOfWork, user: User, webhook_id: str) -> Webhook:
     found = uow.webhooks.get(webhook_id)
     if (
         found is None
-        or not user.may_see(found.owner_id)
+        or not may_access_owner(uow, user, found.owner_id)
         or found.scheme is not WebhookScheme.DUFFEL
     ):
         raise NotFound(f"No webhook {webhook_id}.", code="not_found")

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from farebridge.domain.account import ApiKey, Role, User
+from farebridge.domain.account import Agency, ApiKey, Role, User
 from farebridge.domain.errors import EmailAlreadyRegistered
-from farebridge.store.tables import access_tokens, api_keys, users
+from farebridge.store.tables import access_tokens, agencies, api_keys, users
 
 
 def _user(row: object) -> User:
@@ -20,6 +20,7 @@ def _user(row: object) -> User:
         created_at=row.created_at,  # type: ignore[attr-defined]
         full_name=row.full_name,  # type: ignore[attr-defined]
         preferred_currency=row.preferred_currency,  # type: ignore[attr-defined]
+        agency_id=row.agency_id,  # type: ignore[attr-defined]
     )
 
 
@@ -39,6 +40,7 @@ class UserRepository:
                         role=user.role.value,
                         created_at=user.created_at,
                         preferred_currency=user.preferred_currency,
+                        agency_id=user.agency_id,
                     )
                 )
         except IntegrityError as exc:
@@ -63,6 +65,58 @@ class UserRepository:
         self._db.execute(
             update(users).where(users.c.id == user_id).values(preferred_currency=currency)
         )
+
+    def get_by_email(self, email: str) -> User | None:
+        row = self._db.execute(select(users).where(users.c.email == email)).first()
+        return _user(row) if row else None
+
+    def list(self, *, agency_id: str | None = None, limit: int = 1000) -> list[User]:
+        """Every user (or one agency's), oldest first."""
+        query = select(users).order_by(users.c.created_at, users.c.id).limit(limit)
+        if agency_id is not None:
+            query = query.where(users.c.agency_id == agency_id)
+        return [_user(row) for row in self._db.execute(query)]
+
+    def set_role(self, user_id: str, role: Role, agency_id: str | None) -> bool:
+        """Give the user a role and an agency (None: none) at once; False if no such user."""
+        result = self._db.execute(
+            update(users).where(users.c.id == user_id).values(role=role.value, agency_id=agency_id)
+        )
+        return result.rowcount == 1
+
+
+class AgencyRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def get(self, agency_id: str) -> Agency | None:
+        row = self._db.execute(select(agencies).where(agencies.c.id == agency_id)).first()
+        return Agency(row.id, row.name, row.created_at) if row else None
+
+    def by_name(self, name: str) -> Agency | None:
+        row = self._db.execute(select(agencies).where(agencies.c.name == name)).first()
+        return Agency(row.id, row.name, row.created_at) if row else None
+
+    def add_or_get(self, agency: Agency) -> Agency:
+        """Insert the agency unless one of the same name exists; the one stored either way
+        (two requests naming a new agency at once get the same one)."""
+        try:
+            with self._db.begin_nested():
+                self._db.execute(
+                    insert(agencies).values(
+                        id=agency.id, name=agency.name, created_at=agency.created_at
+                    )
+                )
+        except IntegrityError:
+            existing = self.by_name(agency.name)
+            if existing is None:
+                raise
+            return existing
+        return agency
+
+    def list(self) -> list[Agency]:
+        rows = self._db.execute(select(agencies).order_by(agencies.c.name))
+        return [Agency(r.id, r.name, r.created_at) for r in rows]
 
 
 class TokenRepository:

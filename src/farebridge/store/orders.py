@@ -10,8 +10,10 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from farebridge.domain.access import OrderScope
 from farebridge.domain.duplicates import ENDED_STATUSES, booking_fingerprint
 from farebridge.domain.errors import InvalidTransition
+from farebridge.domain.manifest import FlightKey, segment_flight
 from farebridge.domain.money import Money
 from farebridge.domain.order import (
     UNCONFIRMED_STATUSES,
@@ -27,7 +29,7 @@ from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
 from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
-from farebridge.store.tables import documents, order_events, orders
+from farebridge.store.tables import documents, order_events, order_flights, orders, users
 
 _order_codec: TypeAdapter[Order] = TypeAdapter(Order)
 # Columns that change after creation; the JSON payload keeps the rest.
@@ -86,6 +88,7 @@ class OrderRepository:
                         metadata=order.metadata,
                     )
                 )
+                self._write_flights(order)
         except IntegrityError as exc:
             if idempotency_key is not None and self.get_by_idempotency_key(
                 order.owner_id, idempotency_key
@@ -154,10 +157,22 @@ class OrderRepository:
     def list_for_owner(
         self, owner_id: str, page: PageRequest, filters: OrderFilter | None = None
     ) -> Page[Order]:
+        return self.list_visible(OrderScope(owner_id=owner_id), page, filters)
+
+    def list_visible(
+        self, scope: OrderScope, page: PageRequest, filters: OrderFilter | None = None
+    ) -> Page[Order]:
+        """The orders of ``scope`` (one owner's, one agency's and the owner's, or all)."""
         query = select(orders.c.created_at, orders.c.id, orders).where(
-            orders.c.owner_id == owner_id,
             orders.c.status.not_in([status.value for status in UNCONFIRMED_STATUSES]),
         )
+        if not scope.everything:
+            agency = select(users.c.id).where(users.c.agency_id == scope.agency_id)
+            query = query.where(
+                (orders.c.owner_id == scope.owner_id) | orders.c.owner_id.in_(agency)
+                if scope.agency_id is not None
+                else orders.c.owner_id == scope.owner_id
+            )
         if filters is not None:
             if filters.awaiting_payment is not None:
                 hold = orders.c.status == OrderStatus.HOLD.value
@@ -175,6 +190,52 @@ class OrderRepository:
             execute=self._db.execute,
         )
         return Page([self._order(r) for r in rows], after, before, page.limit)
+
+    def with_booking_reference(self, booking_reference: str, *, limit: int = 5) -> list[Order]:
+        """Confirmed orders (any owner) with this booking reference, oldest first."""
+        rows = self._db.execute(
+            select(orders)
+            .where(
+                orders.c.booking_reference == booking_reference,
+                orders.c.status.not_in([status.value for status in UNCONFIRMED_STATUSES]),
+            )
+            .order_by(orders.c.created_at, orders.c.id)
+            .limit(limit)
+        )
+        return [self._order(r) for r in rows]
+
+    def on_flight(self, flight: FlightKey) -> list[Order]:
+        """Confirmed orders (any owner, any status since) that fly ``flight``."""
+        rows = self._db.execute(
+            select(orders)
+            .join(order_flights, order_flights.c.order_id == orders.c.id)
+            .where(
+                order_flights.c.carrier == flight.carrier,
+                order_flights.c.number == flight.number,
+                order_flights.c.departure_on == flight.departure_on,
+                orders.c.status.not_in([status.value for status in UNCONFIRMED_STATUSES]),
+            )
+            .order_by(orders.c.booking_reference, orders.c.id)
+        )
+        return [self._order(r) for r in rows]
+
+    def _write_flights(self, order: Order) -> None:
+        """The order's flights for the manifest; replaced with the order's trip."""
+        self._db.execute(delete(order_flights).where(order_flights.c.order_id == order.id))
+        flights = {segment_flight(s) for part in order.slices for s in part.segments}
+        if flights:
+            self._db.execute(
+                insert(order_flights),
+                [
+                    {
+                        "order_id": order.id,
+                        "carrier": f.carrier,
+                        "number": f.number,
+                        "departure_on": f.departure_on,
+                    }
+                    for f in sorted(flights, key=lambda f: (f.departure_on, f.carrier, f.number))
+                ],
+            )
 
     def latest_for_offer(self, owner_id: str, offer_id: str) -> Order | None:
         row = self._db.execute(
@@ -307,6 +368,7 @@ class OrderRepository:
         )
         if result.rowcount != 1:
             return False
+        self._write_flights(order)
         booking_fingerprints.move(
             self._db, order.id, booking_fingerprint(order.passengers, order.slices)
         )

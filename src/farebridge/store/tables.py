@@ -75,6 +75,7 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("created_at", Instant, nullable=False),
     Column("preferred_currency", String(3)),  # searches default to it; null: the server's
+    Column("agency_id", String(40), ForeignKey("agencies.id"), index=True),  # ADR 0021
 )
 
 api_keys = Table(
@@ -580,3 +581,49 @@ allmyles_sessions = Table(
     Column("created_at", Instant, nullable=False),
     Column("last_request_at", Instant, nullable=False),
 )
+
+# --- roles, agencies, audit log, find a booking (ADR 0021) ----------------------------
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", Instant, nullable=False),
+)
+
+# Who did what to which order or account, written in the same transaction as the change.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("occurred_at", Instant, nullable=False),
+    Column("actor_id", String(40), ForeignKey("users.id"), index=True),  # null: the CLI
+    Column("action", String(60), nullable=False),
+    Column("order_id", String(40), index=True),
+    Column("subject_user_id", String(40)),
+    Column("data", JSON, nullable=False),
+)
+
+# A "manage booking" grant from POST /api/bookings/lookup: reads one order, briefly.
+manage_tokens = Table(
+    "manage_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+)
+
+# Each order's flights (marketing carrier, number, local departure date): the manifest.
+# Rewritten with the order's trip (a change replaces it).
+order_flights = Table(
+    "order_flights",
+    metadata,
+    Column("order_id", String(40), ForeignKey("orders.id"), primary_key=True),
+    Column("carrier", String(3), primary_key=True),
+    Column("number", String(5), primary_key=True),
+    Column("departure_on", Date, primary_key=True),
+    Index("ix_order_flights_flight", "carrier", "number", "departure_on"),
+)
+
+Index("ix_orders_booking_reference", orders.c.booking_reference)

@@ -6,7 +6,13 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
-from farebridge.store.accounts import ApiKeyRepository, TokenRepository, UserRepository
+from farebridge.store.accounts import (
+    AgencyRepository,
+    ApiKeyRepository,
+    TokenRepository,
+    UserRepository,
+)
+from farebridge.store.audit import AuditRepository, ManageTokenRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.documents import DocumentRepository
@@ -44,6 +50,9 @@ class SqlUnitOfWork:
     workflows: WorkflowRepository
     email_outbox: EmailOutboxRepository
     documents: DocumentRepository
+    agencies: AgencyRepository
+    audit: AuditRepository
+    manage_tokens: ManageTokenRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -72,6 +81,9 @@ class SqlUnitOfWork:
         self.workflows = WorkflowRepository(connection)
         self.email_outbox = EmailOutboxRepository(connection)
         self.documents = DocumentRepository(connection)
+        self.agencies = AgencyRepository(connection)
+        self.audit = AuditRepository(connection)
+        self.manage_tokens = ManageTokenRepository(connection)
         return self
 
     def __exit__(

@@ -7,7 +7,9 @@ from fastapi import Depends, FastAPI
 from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
 from farebridge.api.dialects.native import errors
 from farebridge.api.dialects.native.routes import (
+    admin,
     auth,
+    bookings,
     changes,
     currencies,
     documents,
@@ -34,6 +36,8 @@ def build() -> FastAPI:
         documents,
         notifications,
         webhooks,
+        bookings,
+        admin,
     ):
         app.include_router(module.router)
     errors.install(app)

@@ -52,6 +52,7 @@ DESCRIPTIONS = {
     400: "Invalid input: a field, the body, a query parameter or the Sandbox-Fault header",
     401: "No, a bad or an expired bearer token",
     402: "The payment was declined",
+    403: "Forbidden: the action needs another role (the message names it)",
     404: "Unknown, expired or someone else's",
     409: "Conflict: sold out, price changed, already paid or cancelled",
     422: "Not possible in this state, or the amount does not match",

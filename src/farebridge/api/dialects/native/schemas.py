@@ -187,6 +187,12 @@ class OrderBody(RequestModel):
         description="Book even if a live order of yours has the same passengers on the same "
         "flights; without it such an order is 409 duplicate_booking naming that order.",
     )
+    customer_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Agents and admins: book for this customer (of the agent's agency), "
+        "who then owns the order; the audit log names you",
+    )
 
 
 class OrderUpdateBody(RequestModel):
@@ -244,4 +250,21 @@ class ConfirmChangeBody(RequestModel):
     payment: ChangePaymentBody | None = Field(
         default=None,
         description="Exactly the change's change_total_amount; leave out when nothing is due",
+    )
+
+
+# --- roles and find a booking (ADR 0021) --------------------------------------
+class LookupBody(RequestModel):
+    booking_reference: Annotated[str, StringConstraints(min_length=1, max_length=12)]
+    family_name: Annotated[str, StringConstraints(min_length=1, max_length=60)] = Field(
+        description="Any passenger's family name; case, accents, spaces and hyphens ignored"
+    )
+
+
+class AdminUserUpdateBody(RequestModel):
+    role: Literal["customer", "agent", "admin"] | None = None
+    agency: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="The agency's name (made on first use); null takes the user out of "
+        "their agency; absent keeps it",
     )

@@ -36,12 +36,13 @@ from farebridge.api.dialects.native.schemas import (
 )
 from farebridge.api.ratelimit import limit
 from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.lookup import normalise_reference
 from farebridge.domain.money import Money
 from farebridge.domain.order import IdentityDocument, OrderType, Passenger
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.services import cancellation, orders, payments, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest
-from farebridge.services.ports import PageRequest
+from farebridge.services.ports import OrderFilter, PageRequest
 
 router = APIRouter(tags=["orders"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -95,6 +96,7 @@ def _command(body: OrderBody, key: str | None, scenarios: frozenset[str]) -> Cre
         services=[(service.id, service.quantity) for service in body.services],
         scenarios=scenarios,
         confirm_duplicate=body.confirm_duplicate,
+        customer_id=body.customer_id,
     )
 
 
@@ -105,7 +107,7 @@ BOOKING = [Depends(limit("booking"))]
     "/orders",
     status_code=201,
     dependencies=BOOKING,
-    responses=responses(401, 402, 404, 409, 422, 429, 503, 504),
+    responses=responses(401, 402, 403, 404, 409, 422, 429, 503, 504),
 )
 def create_order(
     body: OrderBody,
@@ -114,7 +116,8 @@ def create_order(
     scenarios: Scenarios,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderResponse:
-    """Book an offer: ``hold`` (pay later) or ``instant`` (pay now; ``payments`` required)."""
+    """Book an offer: ``hold`` (pay later) or ``instant`` (pay now; ``payments`` required).
+    Agents: ``customer_id`` books for a customer of the agency."""
     command = _command(body, idempotency_key, scenarios)
     order = orders.create_order(services, user=user, command=command)
     return OrderResponse.model_construct(data=present_order(order))
@@ -127,9 +130,13 @@ def list_orders(
     after: str | None = None,
     before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    booking_reference: Annotated[str | None, Query(min_length=1, max_length=12)] = None,
 ) -> OrderListResponse:
-    """The caller's orders, newest first."""
-    page = orders.list_orders(services, user=user, page=PageRequest(after, before, limit))
+    """The orders the caller may see (own; agents: the agency's; admins: all), newest first."""
+    filters = OrderFilter(booking_reference=normalise_reference(booking_reference or "") or None)
+    page = orders.list_orders(
+        services, user=user, page=PageRequest(after, before, limit), filters=filters
+    )
     return present_order_page(page)
 
 
