@@ -64,6 +64,7 @@ def _sandbox(context: ProviderContext) -> Provider:
         offer_lifetime=settings.offer_lifetime,
         hold_lifetime=settings.hold_lifetime,
         fault_rates=settings.sandbox_fault_rates,
+        schedule_change_rate=settings.sandbox_schedule_change_rate,
         cache_dir=settings.sandbox_cache_dir,
         min_departure_lead=settings.min_departure_lead,
     )
@@ -116,6 +117,7 @@ def policies_from(settings: Settings) -> Policies:
         preferred_currencies=settings.preferred_currencies,
         workflow_lifetime=timedelta(minutes=settings.allmyles_session_minutes),
         duplicate_booking_window=settings.duplicate_booking_window,
+        cancellation_cutoff=settings.cancellation_cutoff,
     )
 
 

@@ -26,6 +26,7 @@ from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
+from farebridge.domain.schedule_changes import ScheduleChange, ScheduleChangeStatus
 from farebridge.domain.webhooks import Webhook
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
@@ -265,6 +266,21 @@ class Changes(Protocol):
     def confirming_before(self, cutoff: datetime, *, limit: int = 100) -> list[OrderChange]: ...
 
 
+class ScheduleChanges(Protocol):
+    """Airline-initiated changes of orders (ADR 0020)."""
+
+    def add(self, change: ScheduleChange) -> bool:
+        """Insert; False when the order already has this airline change."""
+        ...
+
+    def get(self, change_id: str) -> ScheduleChange | None: ...
+    def list_for_order(self, order_id: str) -> list[ScheduleChange]: ...
+    def pending_for_order(self, order_id: str) -> list[ScheduleChange]: ...
+    def resolve(self, change_id: str, to_status: ScheduleChangeStatus, *, now: datetime) -> bool:
+        """Compare-and-set ``pending → to_status``; False when no longer pending."""
+        ...
+
+
 class ExchangeRateTable(Protocol):
     def list(self) -> list[ExchangeRate]:
         """Every rate, by currency code."""
@@ -398,6 +414,8 @@ class UnitOfWork(Protocol):
     def webhooks(self) -> Webhooks: ...
     @property
     def workflows(self) -> Workflows: ...
+    @property
+    def schedule_changes(self) -> ScheduleChanges: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -431,6 +449,8 @@ class Policies:
     workflow_lifetime: timedelta = timedelta(minutes=17)
     # The same passengers on the same flights as a live order made this recently: a duplicate.
     duplicate_booking_window: timedelta = timedelta(days=365)
+    # No online cancellation this close to departure, unless the fare says otherwise.
+    cancellation_cutoff: timedelta = timedelta(hours=2)
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

@@ -27,6 +27,7 @@ from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
 from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
+from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.tables import documents, order_events, orders
 
 _order_codec: TypeAdapter[Order] = TypeAdapter(Order)
@@ -44,6 +45,7 @@ _LIVE_FIELDS = (
     "version",
     "documents",
     "surcharge",
+    "schedule_changes",
 )
 
 
@@ -139,6 +141,7 @@ class OrderRepository:
             surcharge=_surcharge(row),
         )
         data["documents"] = self._documents(row.id)
+        data["schedule_changes"] = ScheduleChangeRepository(self._db).pending_for_order(row.id)
         return _order_codec.validate_python(data)
 
     def _documents(self, order_id: str) -> tuple[Document, ...]:

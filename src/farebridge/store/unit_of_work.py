@@ -13,6 +13,7 @@ from farebridge.store.jobs import JobRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.rates import ExchangeRateRepository
+from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
 from farebridge.store.webhooks import WebhookRepository
 
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     exchange_rates: ExchangeRateRepository
     webhooks: WebhookRepository
     workflows: WorkflowRepository
+    schedule_changes: ScheduleChangeRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
         self.workflows = WorkflowRepository(connection)
+        self.schedule_changes = ScheduleChangeRepository(connection)
         return self
 
     def __exit__(

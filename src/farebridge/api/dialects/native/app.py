@@ -6,7 +6,14 @@ from fastapi import Depends, FastAPI
 
 from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
 from farebridge.api.dialects.native import errors
-from farebridge.api.dialects.native.routes import auth, changes, currencies, orders, search
+from farebridge.api.dialects.native.routes import (
+    auth,
+    changes,
+    currencies,
+    orders,
+    schedule_changes,
+    search,
+)
 
 
 def build() -> FastAPI:
@@ -16,7 +23,7 @@ def build() -> FastAPI:
         description="Flight booking engine: search → offers → orders → payments → tickets.",
         dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
     )
-    for module in (auth, currencies, search, orders, changes):
+    for module in (auth, currencies, search, orders, changes, schedule_changes):
         app.include_router(module.router)
     errors.install(app)
     return app
