@@ -74,7 +74,7 @@ def test_the_penalty_follows_seed_002s_schedule_at_any_time_left(hours_left: flo
     ],
 )
 def test_the_schedule_boundaries_are_strictly_more_than(left: timedelta, charge: int) -> None:
-    refund, penalty = quote_refund(seed_002_order(), now=DEPARTS - left)
+    _, penalty = quote_refund(seed_002_order(), now=DEPARTS - left)
     assert penalty == inr(charge)
 
 
@@ -143,7 +143,7 @@ def test_a_percentage_step_takes_a_share_of_the_fare_per_order() -> None:
 
 def test_a_flat_penalty_applies_when_the_fare_has_no_schedule() -> None:
     order = create_order(status=OrderStatus.TICKETED, departing_at=DEPARTS)
-    refund, penalty = quote_refund(order, now=DEPARTS - timedelta(days=3))
+    _, penalty = quote_refund(order, now=DEPARTS - timedelta(days=3))
     assert penalty == Money(Decimal("75.00"), "GBP")
 
 

@@ -29,7 +29,7 @@ OUTBOUND = datetime(2030, 1, 10, 18, 30, tzinfo=ZoneInfo("America/New_York"))
 
 
 def connecting(layover: timedelta) -> Slice:
-    """JFK–LHR (BA117) then LHR–DUB (BA832) after ``layover``."""
+    """JFK-LHR (BA117) then LHR-DUB (BA832) after ``layover``."""
     first = create_slice(departing_at=OUTBOUND).segments[0]
     second = replace(
         first,
