@@ -15,17 +15,18 @@ from sqlalchemy import Engine, func, select
 
 from farebridge.bootstrap import build
 from farebridge.domain.account import User
+from farebridge.domain.changes import OrderChangeStatus, SliceSpec
 from farebridge.domain.clock import ManualClock
 from farebridge.domain.errors import CancellationWindowClosed, FarebridgeError
 from farebridge.domain.order import Order, OrderStatus, OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.schedule_changes import ScheduleChangeStatus
 from farebridge.jobs.worker import Worker
-from farebridge.services import cancellation, schedule_changes, sync
+from farebridge.services import cancellation, changes, schedule_changes, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order, get_order
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
-from farebridge.store.tables import order_events
+from farebridge.store.tables import order_events, sandbox_bookings
 from farebridge.store.tables import schedule_changes as schedule_changes_table
 from tests.factories import create_passenger
 from tests.integration.conftest import create_user, find_offers, place_order
@@ -187,3 +188,116 @@ def test_a_quote_confirmed_after_the_cut_off_is_refused(engine: Engine) -> None:
     with pytest.raises(CancellationWindowClosed):
         cancellation.confirm_cancellation(services, user=user, order_id=order.id, quote_id=quote.id)
     assert get_order(services, user=user, order_id=order.id).status is OrderStatus.TICKETED
+
+
+def test_a_free_rebooking_racing_an_accept_one_wins(services: Dependencies, engine: Engine) -> None:
+    user = create_user(services)
+    order = ticketed(services, user, fault="schedule_change")
+    [disruption] = order.schedule_changes
+    first = order.slices[0]
+    request = changes.request_change(
+        services,
+        user=user,
+        order_id=order.id,
+        remove_slice_ids=[first.id],
+        add=[
+            SliceSpec(
+                first.origin.iata_code, first.destination.iata_code, first.departing_at.date()
+            )
+        ],
+        schedule_change_id=disruption.id,
+    )
+    assert request.offer_ids, "the airline flies the route again that day"
+    offer = changes.get_change_offer(services, user=user, change_offer_id=request.offer_ids[0])
+    assert offer.penalty.amount == 0 and offer.change_total.amount == 0
+    change = changes.create_change(services, user=user, change_offer_id=offer.id)
+
+    def act(index: int) -> str:
+        if index == 0:
+            return _outcome(
+                lambda: changes.confirm_change(
+                    services, user=user, change_id=change.id, payment=None
+                )
+            )
+        return _outcome(
+            lambda: schedule_changes.accept_schedule_change(
+                services, user=user, order_id=order.id, change_id=disruption.id
+            )
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(act, range(2)))
+    assert outcomes == ["ok", "schedule_change_resolved"], outcomes
+    Worker(services).drain()
+    [stored] = schedule_changes.list_schedule_changes(services, user=user, order_id=order.id)
+    final = get_order(services, user=user, order_id=order.id)
+    confirmed = changes.get_change(services, user=user, change_id=change.id)
+    if stored.status is ScheduleChangeStatus.REBOOKED:
+        assert confirmed.status is OrderChangeStatus.CONFIRMED
+        assert final.booking_reference == confirmed.new_booking_reference
+    else:
+        assert stored.status is ScheduleChangeStatus.ACCEPTED
+        assert confirmed.status in (OrderChangeStatus.PENDING, OrderChangeStatus.FAILED)
+        assert final.booking_reference == order.booking_reference, "the trip was not changed"
+    with engine.connect() as db:
+        active = db.execute(
+            select(func.count())
+            .select_from(sandbox_bookings)
+            .where(sandbox_bookings.c.status != "cancelled")
+        ).scalar()
+    assert active == 1, "only the order's current booking holds seats"
+
+
+def test_an_accept_between_booking_and_confirming_a_rebooking_fails_the_rebooking(
+    engine: Engine,
+) -> None:
+    """The accept lands after the free change booked its flights and before it commits:
+    the change fails (409), its booking is released, the order keeps its trip."""
+    hooks: dict[str, Callable[[], object]] = {}
+
+    def checkpoint(step: str) -> None:
+        hook = hooks.pop(step, None)
+        if hook is not None:
+            hook()
+
+    services = build(Settings(database_url="sqlite://"), engine=engine, checkpoint=checkpoint)
+    user = create_user(services)
+    order = ticketed(services, user, fault="schedule_change")
+    [disruption] = order.schedule_changes
+    first = order.slices[0]
+    request = changes.request_change(
+        services,
+        user=user,
+        order_id=order.id,
+        remove_slice_ids=[first.id],
+        add=[
+            SliceSpec(
+                first.origin.iata_code, first.destination.iata_code, first.departing_at.date()
+            )
+        ],
+        schedule_change_id=disruption.id,
+    )
+    change = changes.create_change(services, user=user, change_offer_id=request.offer_ids[0])
+    hooks["change.booked"] = lambda: schedule_changes.accept_schedule_change(
+        services, user=user, order_id=order.id, change_id=disruption.id
+    )
+    with pytest.raises(FarebridgeError) as raised:
+        changes.confirm_change(services, user=user, change_id=change.id, payment=None)
+    assert raised.value.code == "schedule_change_resolved"
+    Worker(services).drain()
+    assert changes.get_change(services, user=user, change_id=change.id).status is (
+        OrderChangeStatus.FAILED
+    )
+    [stored] = schedule_changes.list_schedule_changes(services, user=user, order_id=order.id)
+    assert stored.status is ScheduleChangeStatus.ACCEPTED
+    final = get_order(services, user=user, order_id=order.id)
+    assert final.booking_reference == order.booking_reference and final.slices == order.slices
+    with engine.connect() as db:
+        live = (
+            db.execute(
+                select(sandbox_bookings.c.reference).where(sandbox_bookings.c.status != "cancelled")
+            )
+            .scalars()
+            .all()
+        )
+    assert live == [order.booking_reference], "the rebooking's seats were given back"
