@@ -86,15 +86,16 @@ def check_cancellation_window(order: Order, *, now: datetime, cutoff: timedelta)
     if not order.slices:
         return
     departing_at = order.slices[0].departing_at
-    closes_at = departing_at - effective_cutoff(order, cutoff)
-    if now >= closes_at and now < departing_at:
-        hours = effective_cutoff(order, cutoff).total_seconds() / 3600
+    closing = effective_cutoff(order, cutoff)
+    closes_at = departing_at - closing
+    if now >= closes_at:
+        hours = closing.total_seconds() / 3600
         raise CancellationWindowClosed(
             f"Order {order.id} cannot be cancelled online: its first flight departs at "
             f"{departing_at.isoformat()} and online cancellation closes {hours:g} h before "
             f"departure (at {closes_at.isoformat()}). Contact the airline.",
             departing_at=departing_at,
-            cutoff=effective_cutoff(order, cutoff),
+            cutoff=closing,
         )
 
 
