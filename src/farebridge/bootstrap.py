@@ -66,6 +66,7 @@ def _sandbox(context: ProviderContext) -> Provider:
         offer_lifetime=settings.offer_lifetime,
         hold_lifetime=settings.hold_lifetime,
         fault_rates=settings.sandbox_fault_rates,
+        schedule_change_rate=settings.sandbox_schedule_change_rate,
         cache_dir=settings.sandbox_cache_dir,
         min_departure_lead=settings.min_departure_lead,
     )
@@ -126,6 +127,7 @@ def policies_from(settings: Settings) -> Policies:
             disable_after=settings.webhook_disable_after,
         ),
         webhook_allow_http_localhost=settings.webhook_allow_http_localhost,
+        cancellation_cutoff=settings.cancellation_cutoff,
     )
 
 

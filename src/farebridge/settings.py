@@ -62,6 +62,20 @@ class Settings(BaseSettings):
         "PT1H; the default, longer than anything is sold ahead, refuses every live "
         "duplicate as airlines do; PT0S turns the check off.",
     )
+    cancellation_cutoff: timedelta = Field(
+        default=timedelta(hours=2),
+        ge=timedelta(0),
+        description="No online cancellation when the first flight leaves within this "
+        "(422 cancellation_window_closed), unless the fare sets its own cut-off; never "
+        "for cancellations because of an airline change (ISO 8601, e.g. PT2H).",
+    )
+    sandbox_schedule_change_rate: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance that the sandbox airline retimes or cancels a flight of a "
+        "booking, drawn once per booking (deterministically) when the order is synced.",
+    )
     offer_lifetime: timedelta = timedelta(minutes=30)
     hold_lifetime: timedelta = timedelta(hours=24)
     bookable_days: int = Field(default=330, description="How far ahead flights can be searched.")

@@ -19,6 +19,12 @@ Pricing, all in the order's (selling) currency:
 * ``new_total`` — the order's total after the change: its fare with the removed share
   taken out and the new fare put in, plus the extras that stay (seats and bags on
   removed flights go with them and are not refunded).
+
+An **involuntary** change (the airline retimed or cancelled a flight: a request with
+``schedule_change_id``, ADR 0020) is free whatever the fare: no penalty, no fare
+difference, allowed even where the fare forbids changes; the order keeps its fare, and
+the extras on the removed flights, lost through no fault of the customer, are refunded
+(a negative ``change_total``).
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ class ChangeRequest:
     remove_slice_ids: tuple[str, ...]
     add: tuple[SliceSpec, ...]
     offer_ids: tuple[str, ...] = ()  # the change offers found, cheapest first
+    schedule_change_id: str | None = None  # set: an involuntary, free change
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,7 @@ class ChangeOffer:
     refund_to: str | None
     offer: Offer  # the provider's offer for the added slices: what is booked
     order_version: int  # the order it was priced for; a change to the order voids it
+    schedule_change_id: str | None = None  # set: an involuntary, free change
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at
@@ -138,13 +146,19 @@ class OrderChange:
     old_booking_reference: str | None = None  # set when its confirmation starts
     new_booking_reference: str | None = None
     failure_code: str | None = None
+    schedule_change_id: str | None = None  # set: an involuntary, free change
+
+    @property
+    def involuntary(self) -> bool:
+        return self.schedule_change_id is not None
 
     def is_expired(self, now: datetime) -> bool:
         return self.status is OrderChangeStatus.PENDING and now >= self.expires_at
 
 
-def check_changeable(order: Order) -> None:
-    """The order may have its flights changed: paid, not cancelled, its fare allows it."""
+def check_changeable(order: Order, *, involuntary: bool = False) -> None:
+    """The order may have its flights changed: paid, not cancelled, its fare allows it
+    (an involuntary change is allowed whatever the fare)."""
     if order.status is OrderStatus.CANCELLED:
         raise InvalidState(f"Order {order.id} is cancelled.", code="already_cancelled")
     if order.status is OrderStatus.TICKETING:
@@ -157,7 +171,7 @@ def check_changeable(order: Order) -> None:
             f"Order {order.id} is {order.status.value}; only paid orders can be changed.",
             code="order_not_paid",
         )
-    if not order.conditions.change_before_departure.allowed:
+    if not involuntary and not order.conditions.change_before_departure.allowed:
         raise OrderNotChangeable(
             f"The {order.fare_brand_name or 'order'} fare of order {order.id} does not "
             "allow changes."
@@ -202,6 +216,27 @@ def price_change(
         new_total=new_base_total + new_tax_total + extras,
         new_base=new_base_total,
         new_tax=new_tax_total,
+        refund_to="original_form_of_payment" if change_total.amount < 0 else None,
+    )
+
+
+def price_involuntary_change(order: Order, *, remove_slice_ids: Sequence[str]) -> ChangePrice:
+    """An airline-caused change: no penalty, no fare difference; the order keeps its fare;
+    the extras on the removed flights are refunded."""
+    check_changeable(order, involuntary=True)
+    currency = order.total.currency
+    kept = kept_services(order, remove_slice_ids)
+    extras = Money.zero(currency)
+    for service in kept:
+        extras = extras + service.total
+    lost = order.services_total - extras
+    change_total = lost * -1
+    return ChangePrice(
+        penalty=Money.zero(currency),
+        change_total=change_total,
+        new_total=order.base + order.tax + extras,
+        new_base=order.base,
+        new_tax=order.tax,
         refund_to="original_form_of_payment" if change_total.amount < 0 else None,
     )
 

@@ -21,6 +21,7 @@ UpstreamTimeout          504   the airline side timed out; outcome unknown
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -200,6 +201,27 @@ class OrderNotChangeable(InvalidState):
 
     code = "order_not_changeable"
     title = "Order not changeable"
+
+
+class CancellationWindowClosed(InvalidState):
+    """The first flight departs within the cancellation cut-off (the fare's, else
+    ``FAREBRIDGE_CANCELLATION_CUTOFF``): no online cancellation (ADR 0020)."""
+
+    code = "cancellation_window_closed"
+    title = "Cancellation window closed"
+
+    def __init__(self, message: str, *, departing_at: datetime, cutoff: timedelta) -> None:
+        super().__init__(message)
+        self.departing_at = departing_at
+        self.cutoff = cutoff
+
+
+class ScheduleChangeResolved(Conflict):
+    """The airline's schedule change was already accepted, rebooked or cancelled (or is
+    being resolved another way right now): one resolution wins (ADR 0020)."""
+
+    code = "schedule_change_resolved"
+    title = "Schedule change already resolved"
 
 
 class IdempotencyKeyReused(InvalidState):

@@ -4,6 +4,9 @@ and ticket designators, the airline's mini-rules (seed 001)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+from farebridge.domain.offer import PenaltyStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +29,7 @@ class FareRules:
     sections: tuple[RuleSection, ...] = ()
     link: str | None = None  # low-cost carriers publish their terms as a page
     ticket_designators: tuple[TicketDesignator, ...] = ()
+    # Cancellation by time (ADR 0020): the refund penalty's steps by time left before
+    # departure (empty: the flat penalty of the conditions) and the online cut-off.
+    refund_schedule: tuple[PenaltyStep, ...] = ()
+    cancellation_cutoff: timedelta | None = None

@@ -56,6 +56,7 @@ class Segment:
     booking_class: str
     fare_basis_code: str
     baggages: tuple[Baggage, ...] = ()
+    cancelled: bool = False  # the airline cancelled this flight (a schedule change)
 
     @property
     def duration(self) -> timedelta:

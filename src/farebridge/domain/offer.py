@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -16,17 +17,34 @@ from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriter
 
 
 @dataclass(frozen=True, slots=True)
+class PenaltyStep:
+    """One step of a penalty that depends on the time left before departure: it applies
+    while more than ``more_than`` is left (down to the next, smaller step). The penalty is
+    ``amount`` per passenger with a seat, or ``percentage`` of the fare (base), or both
+    added; neither: free (ADR 0020)."""
+
+    more_than: timedelta
+    amount: Money | None = None
+    percentage: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ConditionRule:
-    """Whether a change or refund is allowed, and its penalty."""
+    """Whether a change or refund is allowed, and its penalty: flat, or by the time left
+    before departure when ``schedule`` has steps (largest ``more_than`` first)."""
 
     allowed: bool
     penalty: Money | None = None
+    schedule: tuple[PenaltyStep, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Conditions:
     refund_before_departure: ConditionRule
     change_before_departure: ConditionRule
+    # No online cancellation this close to departure; None: the engine's default
+    # (``FAREBRIDGE_CANCELLATION_CUTOFF``).
+    cancellation_cutoff: timedelta | None = None
 
 
 class ServiceKind(StrEnum):
@@ -158,6 +176,9 @@ class Offer:
         ):
             if rule.penalty is not None:
                 yield rule.penalty
+            for step in rule.schedule:
+                if step.amount is not None:
+                    yield step.amount
         for service in self.available_services:
             yield service.unit_price
         for surcharge in self.card_surcharges:

@@ -31,6 +31,7 @@ from farebridge.domain.errors import InvalidTransition, OrderAlreadyCancelled, O
 from farebridge.domain.itinerary import Carrier, Slice
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Conditions
+from farebridge.domain.schedule_changes import ScheduleChange
 from farebridge.domain.search import PassengerType
 
 
@@ -203,6 +204,9 @@ class Order:
     card_surcharges: tuple[CardSurcharge, ...] = ()
     # The card fee charged with the payment of the fare; None until paid, or paid without one.
     surcharge: Money | None = None
+    # The airline's changes still waiting for the customer's answer (ADR 0020); read
+    # from their own table, never stored with the order.
+    schedule_changes: tuple[ScheduleChange, ...] = ()
 
     @property
     def services_total(self) -> Money:

@@ -74,11 +74,14 @@ class BookingChange:
     """Something the airline changed on a booking, e.g. a retimed flight."""
 
     id: str  # stable: the same change reported twice has the same id
-    kind: str  # "schedule_change"
+    kind: str  # "schedule_change" (retimed) | "flight_cancelled"
     flight: str
     departure_on: date
-    minutes: int  # how far the departure moved (positive: later)
+    minutes: int  # how far the departure (and arrival) moved (positive: later); 0: cancelled
     message: str
+    # The flight's position among the booking's flights in travel order, when the
+    # provider knows it (a codeshare's designator may not be the one the order shows).
+    leg_index: int | None = None
 
 
 NO_SCENARIOS: frozenset[str] = frozenset()

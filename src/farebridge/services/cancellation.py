@@ -5,6 +5,13 @@ computed for), so a quote can never be used twice or after the order moved
 on. Releasing the seats upstream and refunding are durable, idempotent jobs
 (``services/releases.py``) enqueued in the same transaction; the seat release
 is also attempted at once, the refund runs in the worker.
+
+Online cancellation closes at the cut-off before departure (ADR 0020), checked by the
+quote and again by the confirmation. The reason ``schedule_change`` asks for an
+involuntary cancellation: allowed only while the airline's change of the order waits
+for an answer, it refunds everything charged and knows no cut-off; its confirmation
+resolves the schedule change (``pending → cancelled``) in the same commit, so it
+cannot also be accepted or rebooked.
 """
 
 from __future__ import annotations
@@ -13,15 +20,28 @@ from datetime import datetime
 
 from farebridge.domain.account import User
 from farebridge.domain.audit import AuditAction, AuditEntry
-from farebridge.domain.cancellation import QUOTE_LIFETIME, CancellationQuote, quote_refund
+from farebridge.domain.cancellation import (
+    INVOLUNTARY_REASON,
+    QUOTE_LIFETIME,
+    CancellationQuote,
+    check_cancellation_window,
+    quote_refund,
+)
 from farebridge.domain.documents import DocumentKind
-from farebridge.domain.errors import Conflict, InvalidState, NotFound, OrderAlreadyCancelled
+from farebridge.domain.errors import (
+    Conflict,
+    InvalidState,
+    NotFound,
+    OrderAlreadyCancelled,
+    ScheduleChangeResolved,
+)
 from farebridge.domain.ids import new_id
 from farebridge.domain.order import Order, OrderStatus
 from farebridge.domain.payment import PaymentStatus
+from farebridge.domain.schedule_changes import ScheduleChangeStatus
 from farebridge.services.documents import enqueue_render
 from farebridge.services.jobs import JobKind, run_job_now
-from farebridge.services.ports import Dependencies
+from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.reads import owned_order
 from farebridge.services.releases import enqueue_refund, enqueue_release, release_key
 
@@ -32,7 +52,17 @@ def quote_cancellation(
     now = deps.clock.now()
     with deps.uow() as uow:
         order = owned_order(uow, user, order_id)
-        refund, penalty = quote_refund(order, now=now)
+        involuntary = reason == INVOLUNTARY_REASON
+        if involuntary and not uow.schedule_changes.pending_for_order(order.id):
+            raise InvalidState(
+                f"Order {order.id} has no airline change waiting for an answer; cancel it "
+                "with another reason.",
+                code="no_schedule_change",
+                field="reason",
+            )
+        refund, penalty = quote_refund(
+            order, now=now, cutoff=deps.policies.cancellation_cutoff, involuntary=involuntary
+        )
         quote = CancellationQuote(
             id=new_id("ore"),
             order_id=order.id,
@@ -63,6 +93,10 @@ def confirm_cancellation(
                 field="cancellation_id",
             )
         _check_confirmable(order, quote, now=now)
+        if quote.reason == INVOLUNTARY_REASON:
+            _resolve_schedule_changes(uow, order, now=now)
+        else:
+            check_cancellation_window(order, now=now, cutoff=deps.policies.cancellation_cutoff)
         event = order.cancel(now=now, cancellation_id=quote.id, refund=quote.refund)
         if not uow.orders.apply(event, cancelled_at=now) or not uow.cancellations.confirm(
             quote.id, now=now
@@ -101,6 +135,21 @@ def _check_confirmable(order: Order, quote: CancellationQuote, *, now: datetime)
         )
     if order.status is not quote.order_status:
         raise _moved_on(order.id)
+
+
+def _resolve_schedule_changes(uow: UnitOfWork, order: Order, *, now: datetime) -> None:
+    """An involuntary cancellation answers the order's pending airline changes; 409 when
+    one was answered otherwise meanwhile (accepted, rebooked)."""
+    pending = uow.schedule_changes.pending_for_order(order.id)
+    if not pending:
+        raise ScheduleChangeResolved(
+            f"The airline change of order {order.id} was already answered; ask for a new quote."
+        )
+    for change in pending:
+        if not uow.schedule_changes.resolve(change.id, ScheduleChangeStatus.CANCELLED, now=now):
+            raise ScheduleChangeResolved(
+                f"Schedule change {change.id} was answered meanwhile; nothing was cancelled."
+            )
 
 
 def _moved_on(order_id: str) -> Conflict:

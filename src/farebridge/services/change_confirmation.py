@@ -64,6 +64,7 @@ from farebridge.domain.payment import (
     PaymentType,
     check_amount,
 )
+from farebridge.domain.schedule_changes import ScheduleChangeStatus
 from farebridge.providers.base import Booking
 from farebridge.services.change_jobs import (
     change_release_key,
@@ -77,6 +78,7 @@ from farebridge.services.orders import PaymentRequest
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.reads import owned_order
 from farebridge.services.releases import enqueue_refund, refund_key
+from farebridge.services.schedule_changes import already_resolved, pending_change
 
 log = structlog.get_logger(__name__)
 
@@ -88,6 +90,8 @@ def confirm_change(
     now = services.clock.now()
     with services.uow(read_only=True) as uow:
         change, order, offer = _load(uow, user, change_id)
+        if change.schedule_change_id is not None and change.status is OrderChangeStatus.PENDING:
+            pending_change(uow, order, change.schedule_change_id)
     _check_confirmable(change, order, offer, now=now)
     _check_payment(change, payment)
     paying = payment is not None and payment.amount.amount > 0
@@ -167,7 +171,7 @@ def _check_confirmable(
             f"Order change {change.id} expired with its offer; request the change again.",
             code="order_change_expired",
         )
-    check_changeable(order)
+    check_changeable(order, involuntary=change.involuntary)
     if order.version != offer.order_version:
         raise Conflict(
             f"Order {order.id} changed since this change was priced; request it again.",
@@ -302,13 +306,17 @@ def finish_change(
             and _still_applies(order, change, in_place=in_place)
         ):
             changed = _changed_order(order, change, offer, booking)
-            if uow.changes.set_status(
-                change.id,
-                from_status=OrderChangeStatus.CONFIRMING,
-                to_status=OrderChangeStatus.CONFIRMED,
-                confirmed_at=now,
-                new_booking_reference=booking.reference,
-            ) and uow.orders.replace_trip(changed, expected_version=order.version):
+            if (
+                uow.changes.set_status(
+                    change.id,
+                    from_status=OrderChangeStatus.CONFIRMING,
+                    to_status=OrderChangeStatus.CONFIRMED,
+                    confirmed_at=now,
+                    new_booking_reference=booking.reference,
+                )
+                and uow.orders.replace_trip(changed, expected_version=order.version)
+                and _resolve_schedule_change(uow, change, now=now)
+            ):
                 _record_change(uow, services, order, changed, change, now=now, in_place=in_place)
                 uow.commit()
                 if not in_place:
@@ -327,13 +335,28 @@ def finish_change(
         current = uow.changes.get_change(change.id)
     if current is not None and current.status is OrderChangeStatus.CONFIRMED:
         return current  # finished by the reconciler
-    moved_on = Conflict(
+    moved_on: FarebridgeError = Conflict(
         f"Order {change.order_id} changed while the change was confirmed; nothing was "
         "changed and any charge is refunded.",
         code="order_changed",
     )
+    if change.schedule_change_id is not None:
+        with services.uow(read_only=True) as uow:
+            disruption = uow.schedule_changes.get(change.schedule_change_id)
+        if disruption is not None and not disruption.is_pending:
+            moved_on = already_resolved(disruption)
     fail_change(services, change, moved_on, release=True, charged=charged)
     raise moved_on
+
+
+def _resolve_schedule_change(uow: UnitOfWork, change: OrderChange, *, now: datetime) -> bool:
+    """An involuntary change answers its schedule change (``pending → rebooked``) in the
+    commit that confirms it; False when it was answered otherwise meanwhile."""
+    if change.schedule_change_id is None:
+        return True
+    return uow.schedule_changes.resolve(
+        change.schedule_change_id, ScheduleChangeStatus.REBOOKED, now=now
+    )
 
 
 def _still_applies(order: Order, change: OrderChange, *, in_place: bool) -> bool:
@@ -387,6 +410,8 @@ def _record_change(
         "old_booking_reference": order.booking_reference,
         "new_booking_reference": changed.booking_reference,
         "voided_tickets": voided,
+        "involuntary": change.involuntary,
+        "schedule_change_id": change.schedule_change_id,
     }
     uow.orders.add_event(order.note("order.changed", now=now, data=data))
     if not in_place:

@@ -28,6 +28,7 @@ from farebridge.domain.changes import (
     SliceSpec,
     check_changeable,
     price_change,
+    price_involuntary_change,
 )
 from farebridge.domain.errors import (
     Conflict,
@@ -40,10 +41,12 @@ from farebridge.domain.errors import (
 from farebridge.domain.ids import new_id
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order
+from farebridge.domain.schedule_changes import ScheduleChange, affected_flights, designator
 from farebridge.domain.search import OfferPassenger, SearchCriteria, SliceRequest
 from farebridge.services.change_confirmation import confirm_change
 from farebridge.services.ports import Dependencies, Page, PageRequest, UnitOfWork
 from farebridge.services.reads import owned_order
+from farebridge.services.schedule_changes import pending_change
 
 __all__ = [
     "confirm_change",
@@ -63,13 +66,19 @@ def request_change(
     order_id: str,
     remove_slice_ids: Sequence[str],
     add: Sequence[SliceSpec],
+    schedule_change_id: str | None = None,
 ) -> ChangeRequest:
-    """Validate the change, search the new slices, store the priced change offers."""
+    """Validate the change, search the new slices, store the priced change offers.
+    With ``schedule_change_id`` (a pending airline change of the order) the change is
+    involuntary: free, and only the slices the airline changed may be replaced."""
     now = services.clock.now()
     with services.uow(read_only=True) as uow:
         order = owned_order(uow, user, order_id)
-    check_changeable(order)
+        disruption = pending_change(uow, order, schedule_change_id) if schedule_change_id else None
+    check_changeable(order, involuntary=disruption is not None)
     _validate(services, order, remove_slice_ids, add, now=now)
+    if disruption is not None:
+        _check_affected(disruption, remove_slice_ids)
     request = ChangeRequest(
         id=new_id("ocr"),
         order_id=order.id,
@@ -78,8 +87,12 @@ def request_change(
         updated_at=now,
         remove_slice_ids=tuple(remove_slice_ids),
         add=tuple(add),
+        schedule_change_id=schedule_change_id,
     )
     found = _search(services, order, request, now=now)
+    if disruption is not None:
+        cancelled = affected_flights(disruption)
+        found = [offer for offer in found if not _flies_any(offer, cancelled)]
     offers = [_change_offer(order, request, offer, now=now) for offer in found]
     request = replace(request, offer_ids=tuple(offer.id for offer in offers))
     with services.uow() as uow:
@@ -134,7 +147,9 @@ def create_change(services: Dependencies, *, user: User, change_offer_id: str) -
     offer = get_change_offer(services, user=user, change_offer_id=change_offer_id)
     with services.uow(read_only=True) as uow:
         order = owned_order(uow, user, offer.order_id)
-    check_changeable(order)
+        if offer.schedule_change_id is not None:
+            pending_change(uow, order, offer.schedule_change_id)
+    check_changeable(order, involuntary=offer.schedule_change_id is not None)
     if order.version != offer.order_version:
         raise Conflict(
             f"Order {order.id} changed since this offer was made; request the change again.",
@@ -156,6 +171,7 @@ def create_change(services: Dependencies, *, user: User, change_offer_id: str) -
         refund_to=offer.refund_to,
         removed=offer.removed,
         added=offer.added,
+        schedule_change_id=offer.schedule_change_id,
     )
     with services.uow() as uow:
         uow.changes.add_change(change)
@@ -291,9 +307,15 @@ def _same_brand(order: Order, offer: Offer) -> bool:
 def _change_offer(
     order: Order, request: ChangeRequest, offer: Offer, *, now: datetime
 ) -> ChangeOffer:
-    price = price_change(
-        order, remove_slice_ids=request.remove_slice_ids, new_base=offer.base, new_tax=offer.tax
-    )
+    if request.schedule_change_id is not None:
+        price = price_involuntary_change(order, remove_slice_ids=request.remove_slice_ids)
+    else:
+        price = price_change(
+            order,
+            remove_slice_ids=request.remove_slice_ids,
+            new_base=offer.base,
+            new_tax=offer.tax,
+        )
     removed = set(request.remove_slice_ids)
     return ChangeOffer(
         id=new_id("oco"),
@@ -312,6 +334,27 @@ def _change_offer(
         refund_to=price.refund_to,
         offer=offer,
         order_version=order.version,
+        schedule_change_id=request.schedule_change_id,
+    )
+
+
+def _check_affected(change: ScheduleChange, remove_slice_ids: Sequence[str]) -> None:
+    """A free change replaces only what the airline changed."""
+    for index, slice_id in enumerate(remove_slice_ids):
+        if slice_id not in change.slice_ids:
+            raise ValidationFailed(
+                f"Slice {slice_id} was not changed by the airline (schedule change "
+                f"{change.id}); only its slices can be replaced for free.",
+                field=f"slices.remove[{index}].slice_id",
+                code="slice_not_affected",
+            )
+
+
+def _flies_any(offer: Offer, flights: frozenset[tuple[str, date]]) -> bool:
+    return any(
+        (designator(segment), segment.departing_at.date()) in flights
+        for item in offer.slices
+        for segment in item.segments
     )
 
 

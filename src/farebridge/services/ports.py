@@ -32,6 +32,7 @@ from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
+from farebridge.domain.schedule_changes import ScheduleChange, ScheduleChangeStatus
 from farebridge.domain.webhook_deliveries import Delivery, DeliveryStatus, RetryPolicy
 from farebridge.domain.webhooks import Webhook, WebhookScheme
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
@@ -308,6 +309,21 @@ class Changes(Protocol):
     def confirming_before(self, cutoff: datetime, *, limit: int = 100) -> list[OrderChange]: ...
 
 
+class ScheduleChanges(Protocol):
+    """Airline-initiated changes of orders (ADR 0020)."""
+
+    def add(self, change: ScheduleChange) -> bool:
+        """Insert; False when the order already has this airline change."""
+        ...
+
+    def get(self, change_id: str) -> ScheduleChange | None: ...
+    def list_for_order(self, order_id: str) -> list[ScheduleChange]: ...
+    def pending_for_order(self, order_id: str) -> list[ScheduleChange]: ...
+    def resolve(self, change_id: str, to_status: ScheduleChangeStatus, *, now: datetime) -> bool:
+        """Compare-and-set ``pending → to_status``; False when no longer pending."""
+        ...
+
+
 class ExchangeRateTable(Protocol):
     def list(self) -> list[ExchangeRate]:
         """Every rate, by currency code."""
@@ -550,6 +566,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def manage_tokens(self) -> ManageTokens: ...
+    @property
+    def schedule_changes(self) -> ScheduleChanges: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -589,6 +607,8 @@ class Policies:
     webhook_retries: RetryPolicy = field(default_factory=RetryPolicy)
     # Plain http:// webhook URLs on localhost / 127.0.0.1 / ::1 (development and tests).
     webhook_allow_http_localhost: bool = False
+    # No online cancellation this close to departure, unless the fare says otherwise.
+    cancellation_cutoff: timedelta = timedelta(hours=2)
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

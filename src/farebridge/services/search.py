@@ -352,7 +352,13 @@ def get_offer(
 def get_fare_rules(deps: Dependencies, *, user: User | None, offer_id: str) -> FareRules:
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
-    return deps.providers.for_offer(offer).fare_rules(offer, now=deps.clock.now())
+    rules = deps.providers.for_offer(offer).fare_rules(offer, now=deps.clock.now())
+    cutoff = offer.conditions.cancellation_cutoff
+    return replace(
+        rules,
+        refund_schedule=offer.conditions.refund_before_departure.schedule,
+        cancellation_cutoff=cutoff if cutoff is not None else deps.policies.cancellation_cutoff,
+    )
 
 
 @dataclass(frozen=True, slots=True)

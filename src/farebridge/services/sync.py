@@ -2,7 +2,9 @@
 
 The sync job runs after ticketing and whenever a client asks
 (``POST /orders/{id}/actions/sync``). Each airline change is recorded once,
-keyed by its stable id, as an ``order.schedule_changed`` event.
+keyed by its stable id, as an ``order.schedule_changed`` event; a retimed or
+cancelled flight of the order also retimes it and becomes a schedule change the
+customer answers (``services/schedule_changes.py``, ADR 0020).
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from farebridge.domain.account import User
 from farebridge.domain.order import UNCONFIRMED_STATUSES, Order, OrderEvent, OrderStatus
 from farebridge.services.ports import Dependencies
 from farebridge.services.reads import owned_order
+from farebridge.services.schedule_changes import record_airline_changes
 from farebridge.services.ticketing import enqueue_sync
-
-EVENT_TYPES = {"schedule_change": "order.schedule_changed"}
 
 
 def sync_order(deps: Dependencies, payload: dict[str, Any]) -> None:
@@ -28,30 +29,7 @@ def sync_order(deps: Dependencies, payload: dict[str, Any]) -> None:
 
 
 def _record_changes(deps: Dependencies, order: Order) -> int:
-    provider = deps.providers.for_order(order)
-    changes = provider.booking_changes(order.booking_reference, now=deps.clock.now())
-    now = deps.clock.now()
-    with deps.uow() as uow:
-        seen = {e.data.get("change_id") for e in uow.orders.events(order.id)}
-        fresh = [change for change in changes if change.id not in seen]
-        for change in fresh:
-            kind = EVENT_TYPES.get(change.kind, f"order.{change.kind}")
-            uow.orders.add_event(
-                order.note(
-                    kind,
-                    now=now,
-                    data={
-                        "change_id": change.id,
-                        "flight": change.flight,
-                        "departure_on": change.departure_on.isoformat(),
-                        "minutes": change.minutes,
-                        "message": change.message,
-                    },
-                )
-            )
-        uow.orders.mark_synced(order.id, synced_at=now)
-        uow.commit()
-    return len(fresh)
+    return record_airline_changes(deps, order)
 
 
 def sync_order_soon(deps: Dependencies, *, order_id: str, provider: str) -> bool:

@@ -29,6 +29,7 @@ from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
 from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
+from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.tables import documents, order_events, order_flights, orders, users
 
 _order_codec: TypeAdapter[Order] = TypeAdapter(Order)
@@ -46,6 +47,7 @@ _LIVE_FIELDS = (
     "version",
     "documents",
     "surcharge",
+    "schedule_changes",
 )
 
 
@@ -142,6 +144,7 @@ class OrderRepository:
             surcharge=_surcharge(row),
         )
         data["documents"] = self._documents(row.id)
+        data["schedule_changes"] = ScheduleChangeRepository(self._db).pending_for_order(row.id)
         return _order_codec.validate_python(data)
 
     def _documents(self, order_id: str) -> tuple[Document, ...]:

@@ -344,6 +344,25 @@ order_changes = Table(
     ),
 )
 
+# --- airline-initiated changes (ADR 0020) -----------------------------------------
+schedule_changes = Table(
+    "schedule_changes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False),
+    # the airline's stable id of the change: recorded once per order
+    Column("provider_change_id", String(120), nullable=False),
+    Column("kind", String(20), nullable=False),  # retimed | flight_cancelled
+    Column("status", String(20), nullable=False),  # pending | accepted | rebooked | cancelled
+    Column("detected_at", Instant, nullable=False),
+    Column("resolved_at", Instant),
+    Column("payload", JSON, nullable=False),  # slices touched, segments before and after
+    UniqueConstraint(
+        "order_id", "provider_change_id", name="uq_schedule_changes_order_provider_change"
+    ),
+    Index("ix_schedule_changes_order_status", "order_id", "status"),
+)
+
 exchange_rates = Table(
     "exchange_rates",
     metadata,

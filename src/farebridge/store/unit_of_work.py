@@ -21,6 +21,7 @@ from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.rates import ExchangeRateRepository
+from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
 from farebridge.store.webhook_deliveries import WebhookDeliveryRepository
 from farebridge.store.webhooks import WebhookRepository
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
     agencies: AgencyRepository
     audit: AuditRepository
     manage_tokens: ManageTokenRepository
+    schedule_changes: ScheduleChangeRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
         self.agencies = AgencyRepository(connection)
         self.audit = AuditRepository(connection)
         self.manage_tokens = ManageTokenRepository(connection)
+        self.schedule_changes = ScheduleChangeRepository(connection)
         return self
 
     def __exit__(

@@ -12,11 +12,13 @@ the engine's rates (``fares/selling.py``).
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from farebridge.domain.errors import (
@@ -66,7 +68,7 @@ from farebridge.providers.sandbox.fares.offers import (
     hold_deadline,
     plan_slice,
 )
-from farebridge.providers.sandbox.fares.pricing import brand_by_code, class_open
+from farebridge.providers.sandbox.fares.pricing import brand_by_code, class_open, unit_hash
 from farebridge.providers.sandbox.fares.selling import (
     FiledFare,
     SellingRate,
@@ -75,6 +77,7 @@ from farebridge.providers.sandbox.fares.selling import (
 )
 from farebridge.providers.sandbox.fares.surcharges import card_surcharges
 from farebridge.providers.sandbox.faults.plan import (
+    MISSED_CONNECTION_LEFT_MINUTES,
     PRICE_CHANGE_FACTOR,
     SCENARIOS,
     SCHEDULE_CHANGE_MINUTES,
@@ -94,6 +97,7 @@ from farebridge.providers.sandbox.world.airlines import Airline, sold_in
 from farebridge.providers.sandbox.world.network import Network, cached_network
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
+DRAWN_RETIMES = (-45, 30, 55, 90, 150, 240)  # minutes a flight drawn by chance moves
 
 
 class SandboxProvider:
@@ -117,6 +121,7 @@ class SandboxProvider:
         fault_rates: Mapping[str, float] | None = None,
         cache_dir: Path | None = None,
         min_departure_lead: timedelta = timedelta(hours=2),
+        schedule_change_rate: float = 0.0,
     ) -> None:
         self._inventory = inventory
         self._places = places
@@ -130,6 +135,7 @@ class SandboxProvider:
         self._rules = rules or ConnectionRules()
         self._faults = FaultPlan(fault_rates, seed=seed)
         self._min_lead = min_departure_lead
+        self._schedule_change_rate = schedule_change_rate
 
     # --- search -------------------------------------------------------------
     def search(
@@ -370,21 +376,82 @@ class SandboxProvider:
         self._inventory.release(booking_reference, now=now)  # False: already cancelled
 
     def booking_changes(self, booking_reference: str, *, now: datetime) -> list[BookingChange]:
+        """The scripted schedule changes of the booking's faults, and the one drawn by
+        chance (``schedule_change_rate``), deterministically per booking."""
         booking = self._booking(booking_reference)
-        if Fault.SCHEDULE_CHANGE not in booking.faults or booking.status == "cancelled":
+        if booking.status == "cancelled" or not booking.legs:
             return []
-        leg = booking.legs[0].key
-        return [
-            BookingChange(
-                id=f"{booking_reference}-{leg.flight}-{leg.departure_on.isoformat()}-retime",
-                kind="schedule_change",
-                flight=leg.flight,
-                departure_on=leg.departure_on,
-                minutes=SCHEDULE_CHANGE_MINUTES,
-                message=f"Flight {leg.flight} on {leg.departure_on.isoformat()} now departs "
-                f"{SCHEDULE_CHANGE_MINUTES} minutes later.",
-            )
+        faults = set(booking.faults)
+        changes: list[BookingChange] = []
+        if Fault.SCHEDULE_CHANGE in faults:
+            changes.append(self._retimed(booking, 0, SCHEDULE_CHANGE_MINUTES, "retime"))
+        if Fault.MISSED_CONNECTION in faults:
+            changes.append(self._missed_connection(booking))
+        if Fault.FLIGHT_CANCELLED in faults:
+            changes.append(self._cancelled(booking, 0, "cancel"))
+        drawn = self._drawn_change(booking)
+        if drawn is not None:
+            changes.append(drawn)
+        return changes
+
+    def _retimed(
+        self, booking: SandboxBooking, index: int, minutes: int, tag: str
+    ) -> BookingChange:
+        leg = booking.legs[index].key
+        when = "later" if minutes >= 0 else "earlier"
+        return BookingChange(
+            id=f"{booking.reference}-{leg.flight}-{leg.departure_on.isoformat()}-{tag}",
+            kind="schedule_change",
+            flight=leg.flight,
+            departure_on=leg.departure_on,
+            minutes=minutes,
+            message=f"Flight {leg.flight} on {leg.departure_on.isoformat()} now departs "
+            f"{abs(minutes)} minutes {when}.",
+            leg_index=index,
+        )
+
+    def _cancelled(self, booking: SandboxBooking, index: int, tag: str) -> BookingChange:
+        leg = booking.legs[index].key
+        return BookingChange(
+            id=f"{booking.reference}-{leg.flight}-{leg.departure_on.isoformat()}-{tag}",
+            kind="flight_cancelled",
+            flight=leg.flight,
+            departure_on=leg.departure_on,
+            minutes=0,
+            message=f"Flight {leg.flight} on {leg.departure_on.isoformat()} is cancelled "
+            "by the airline.",
+            leg_index=index,
+        )
+
+    def _missed_connection(self, booking: SandboxBooking) -> BookingChange:
+        """The first flight followed by a connection lands so late that only
+        ``MISSED_CONNECTION_LEFT_MINUTES`` are left (less than any minimum connecting
+        time); a booking without connections has its first flight retimed by as much."""
+        flights = [
+            self.network.flight(leg.key.flight, leg.key.departure_on) for leg in booking.legs
         ]
+        for index, (here, after) in enumerate(itertools.pairwise(flights)):
+            if here is None or after is None or here.destination != after.origin:
+                continue
+            layover = after.departing_at - here.arriving_at
+            if timedelta(0) < layover <= timedelta(hours=24):
+                minutes = int(layover.total_seconds() // 60) - MISSED_CONNECTION_LEFT_MINUTES
+                return self._retimed(booking, index, max(minutes, 1), "misconnect")
+        return self._retimed(booking, 0, 6 * 60, "misconnect")
+
+    def _drawn_change(self, booking: SandboxBooking) -> BookingChange | None:
+        """By chance: one flight of the booking retimed (by 45 minutes earlier to 4 hours
+        later) or, one time in five, cancelled."""
+        if self._schedule_change_rate <= 0:
+            return None
+        draw = unit_hash(self.seed, f"schedule|{booking.reference}")
+        if Decimal(draw % 10**6) / Decimal(10**6) >= Decimal(str(self._schedule_change_rate)):
+            return None
+        index = (draw >> 20) % len(booking.legs)
+        if (draw >> 40) % 5 == 0:
+            return self._cancelled(booking, index, "drawn-cancel")
+        minutes = DRAWN_RETIMES[(draw >> 50) % len(DRAWN_RETIMES)]
+        return self._retimed(booking, index, minutes, "drawn-retime")
 
     # --- helpers ------------------------------------------------------------
     def _seat_holds(

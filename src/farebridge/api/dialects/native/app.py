@@ -15,6 +15,7 @@ from farebridge.api.dialects.native.routes import (
     documents,
     notifications,
     orders,
+    schedule_changes,
     search,
     webhooks,
 )
@@ -33,6 +34,7 @@ def build() -> FastAPI:
         search,
         orders,
         changes,
+        schedule_changes,
         documents,
         notifications,
         webhooks,

@@ -235,6 +235,11 @@ class ChangeSlicesBody(RequestModel):
 class OrderChangeRequestBody(RequestModel):
     order_id: str
     slices: ChangeSlicesBody
+    schedule_change_id: str | None = Field(
+        default=None,
+        description="A pending airline change of the order (sch_…): the change is "
+        "involuntary and free; only the slices the airline changed may be removed",
+    )
 
 
 class OrderChangeBody(RequestModel):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from farebridge.domain.fare_rules import FareRules, RuleSection, TicketDesignator
-from farebridge.domain.offer import ConditionRule, Offer
+from farebridge.domain.offer import ConditionRule, Offer, PenaltyStep
 
 LOW_COST_RULES_URL = "https://sandbox.farebridge.invalid/airlines/{code}/terms"
 
@@ -21,9 +23,29 @@ def build_fare_rules(offer: Offer, *, low_cost: bool) -> FareRules:
     return FareRules(offer.id, basis, sections=_sections(offer), ticket_designators=designators)
 
 
+def _hours(value: timedelta) -> str:
+    hours = value.total_seconds() / 3600
+    return f"{hours / 24:g} DAYS" if hours >= 24 and hours % 24 == 0 else f"{hours:g} HOURS"
+
+
+def _step_text(step: PenaltyStep) -> str:
+    parts = []
+    if step.amount is not None and step.amount.amount:
+        parts.append(f"{step.amount.currency} {step.amount.amount} PER PASSENGER")
+    if step.percentage:
+        parts.append(f"{step.percentage} PERCENT OF THE FARE")
+    charge = " PLUS ".join(parts) if parts else "FREE OF CHARGE"
+    if step.more_than:
+        return f"MORE THAN {_hours(step.more_than)} BEFORE DEPARTURE: {charge}."
+    return f"OTHERWISE: {charge}."
+
+
 def _rule_text(rule: ConditionRule, action: str) -> str:
     if not rule.allowed:
         return f"{action} NOT PERMITTED."
+    if rule.schedule:
+        ordered = sorted(rule.schedule, key=lambda step: step.more_than, reverse=True)
+        return f"{action} PERMITTED. " + " ".join(_step_text(step) for step in ordered)
     if rule.penalty is None or rule.penalty.amount == 0:
         return f"{action} PERMITTED FREE OF CHARGE."
     return f"{action} PERMITTED FOR A FEE OF {rule.penalty.currency} {rule.penalty.amount}."
@@ -48,6 +70,7 @@ def _sections(offer: Offer) -> tuple[RuleSection, ...]:
             "PENALTIES",
             f"CANCELLATIONS: {_rule_text(refund, 'REFUND')} "
             f"CHANGES: {_rule_text(change, 'CHANGE')} "
+            f"{_cutoff_text(offer)}"
             "ANY TIME AFTER DEPARTURE: NO REFUND. TAXES ARE REFUNDABLE.",
         ),
         RuleSection(
@@ -57,6 +80,13 @@ def _sections(offer: Offer) -> tuple[RuleSection, ...]:
         ),
         RuleSection("TK", "TICKETING", "TICKETS MUST BE ISSUED BEFORE THE PAYMENT DEADLINE."),
     )
+
+
+def _cutoff_text(offer: Offer) -> str:
+    cutoff = offer.conditions.cancellation_cutoff
+    if cutoff is None:
+        return ""
+    return f"NO CANCELLATION WITHIN {_hours(cutoff)} OF DEPARTURE. "
 
 
 def _designators(offer: Offer) -> tuple[TicketDesignator, ...]:

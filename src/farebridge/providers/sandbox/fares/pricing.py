@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from farebridge.domain.itinerary import Baggage, CabinClass
 from farebridge.domain.money import REFERENCE_USD_RATES, Money
-from farebridge.domain.offer import ConditionRule, Conditions
+from farebridge.domain.offer import ConditionRule, Conditions, PenaltyStep
 from farebridge.domain.places import Airport
 from farebridge.domain.search import OfferPassenger, PassengerType
 from farebridge.providers.sandbox.booking.inventory import LegKey
@@ -47,6 +47,19 @@ class FareBrand:
     # Nested booking classes: the class closes when fewer than this share of the
     # cabin would be left after the booking (cheap classes close first).
     closes_below: Decimal = Decimal(0)
+    # A refund penalty by the time left before departure, USD per passenger:
+    # ((more than this is left, penalty), …), largest first; empty: the flat penalty.
+    refund_schedule_usd: tuple[tuple[timedelta, Decimal], ...] = ()
+    cancellation_cutoff: timedelta | None = None  # None: the engine's default
+
+
+# Seed 002's cancellation charges (3,000 and 3,500 rupees, about 36 and 42 US dollars):
+# free more than 7 days before departure, then 36, and 42 within 3 days.
+SEED_002_REFUND_SCHEDULE_USD = (
+    (timedelta(days=7), Decimal(0)),
+    (timedelta(days=3), Decimal(36)),
+    (timedelta(0), Decimal(42)),
+)
 
 
 def _brand(
@@ -77,7 +90,10 @@ def _brand(
 FULL_SERVICE_BRANDS: tuple[FareBrand, ...] = (
     _brand("basic", "1.00", (1, 0), (None, None), "QTIA", "BS", closes_below="0.25"),
     _brand("standard", "1.30", (1, 1), (None, "75"), "MEDA", "ST", closes_below="0.08"),
-    _brand("flex", "1.90", (1, 2), ("0", "0"), "YWJF", "FX"),
+    replace(
+        _brand("flex", "1.90", (1, 2), ("0", "0"), "YWJF", "FX"),
+        refund_schedule_usd=SEED_002_REFUND_SCHEDULE_USD,
+    ),
 )
 LOW_COST_BRANDS: tuple[FareBrand, ...] = (
     _brand("basic", "1.00", (1, 0), (None, "45"), "OOOO", "LB", closes_below="0.15"),
@@ -145,14 +161,23 @@ def to_currency(amount_usd: Decimal, currency: str, *, whole: bool = False) -> M
 
 
 def conditions_for(brand: FareBrand, currency: str) -> Conditions:
-    def rule(penalty_usd: Decimal | None) -> ConditionRule:
+    def rule(
+        penalty_usd: Decimal | None, schedule: tuple[tuple[timedelta, Decimal], ...] = ()
+    ) -> ConditionRule:
         if penalty_usd is None:
             return ConditionRule(allowed=False)
-        return ConditionRule(allowed=True, penalty=to_currency(penalty_usd, currency, whole=True))
+        steps = tuple(
+            PenaltyStep(more_than, amount=to_currency(usd, currency, whole=True))
+            for more_than, usd in schedule
+        )
+        return ConditionRule(
+            allowed=True, penalty=to_currency(penalty_usd, currency, whole=True), schedule=steps
+        )
 
     return Conditions(
-        refund_before_departure=rule(brand.refund_penalty_usd),
+        refund_before_departure=rule(brand.refund_penalty_usd, brand.refund_schedule_usd),
         change_before_departure=rule(brand.change_penalty_usd),
+        cancellation_cutoff=brand.cancellation_cutoff,
     )
 
 

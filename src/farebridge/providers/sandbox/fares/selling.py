@@ -60,11 +60,16 @@ class SellingRate:
     def sell_conditions(self, conditions: Conditions) -> Conditions:
         def rule(filed: ConditionRule) -> ConditionRule:
             penalty = None if filed.penalty is None else self.sell(filed.penalty)
-            return ConditionRule(filed.allowed, penalty)
+            schedule = tuple(
+                replace(step, amount=None if step.amount is None else self.sell(step.amount))
+                for step in filed.schedule
+            )
+            return ConditionRule(filed.allowed, penalty, schedule)
 
         return Conditions(
             refund_before_departure=rule(conditions.refund_before_departure),
             change_before_departure=rule(conditions.change_before_departure),
+            cancellation_cutoff=conditions.cancellation_cutoff,
         )
 
 

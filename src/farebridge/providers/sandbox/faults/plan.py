@@ -24,7 +24,17 @@ pnr_query_failed          ticketing      the booking cannot be checked before is
 pnr_query_timeout         ticketing      as pnr_query_failed, the check timed out
 eticket_delayed           ticketing      the ticket is bought, its e-ticket is not issued yet:
                                          the order stays ``ticketing`` (pending); a retry issues it
-schedule_change           after booking  the first flight is retimed; the order records an event
+schedule_change           after booking  the first flight is retimed 55 minutes later; the order
+                                         is retimed and records a schedule change (ADR 0020)
+missed_connection         after booking  the first flight followed by a connection is retimed
+                                         so that only 20 minutes are left to connect: the
+                                         schedule change breaks the connection
+flight_cancelled          after booking  the airline cancels the first flight: a schedule
+                                         change of kind flight_cancelled
+
+Besides the faults, ``FAREBRIDGE_SANDBOX_SCHEDULE_CHANGE_RATE`` is the chance that a
+booking's flight is retimed or cancelled, drawn once per booking from the seed and its
+reference when the order is synced (the same booking always draws the same).
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ from enum import StrEnum
 
 PRICE_CHANGE_FACTOR = Decimal("1.08")
 SCHEDULE_CHANGE_MINUTES = 55
+MISSED_CONNECTION_LEFT_MINUTES = 20  # what a missed_connection retime leaves to connect
 
 
 class Fault(StrEnum):
@@ -53,6 +64,8 @@ class Fault(StrEnum):
     PNR_QUERY_FAILED = "pnr_query_failed"
     PNR_QUERY_TIMEOUT = "pnr_query_timeout"
     ETICKET_DELAYED = "eticket_delayed"
+    MISSED_CONNECTION = "missed_connection"
+    FLIGHT_CANCELLED = "flight_cancelled"
 
 
 # Faults remembered on a booking because they fire later, in another process.
@@ -64,6 +77,8 @@ DEFERRED = frozenset(
         Fault.PNR_QUERY_TIMEOUT,
         Fault.ETICKET_DELAYED,
         Fault.SCHEDULE_CHANGE,
+        Fault.MISSED_CONNECTION,
+        Fault.FLIGHT_CANCELLED,
     }
 )
 

@@ -38,32 +38,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from farebridge.domain.connections import (
+    DOMESTIC_MCT_MINUTES,
+    INTERNATIONAL_MCT_MINUTES,
+)
+from farebridge.domain.connections import MCT_OVERRIDES as PUBLISHED_MCT
 from farebridge.domain.places import Airport, great_circle_km
 from farebridge.domain.search import TimeWindow
 from farebridge.providers.sandbox.world.schedule import Flight
 
-# Minimum connecting times in minutes, (domestic, international), where the
-# airport publishes its own; elsewhere the defaults of ``ConnectionRules``.
-MCT_OVERRIDES: dict[str, tuple[int, int]] = {
-    "LHR": (60, 90),
-    "CDG": (60, 90),
-    "JFK": (60, 90),
-    "EWR": (60, 90),
-    "LAX": (60, 90),
-    "FRA": (45, 45),
-    "MUC": (30, 35),
-    "AMS": (40, 50),
-    "MAD": (45, 60),
-    "DXB": (60, 75),
-    "SIN": (60, 60),
-    "HND": (60, 75),
-    "NRT": (60, 90),
-    "SYD": (60, 90),
-    "ATL": (40, 90),
-    "ORD": (50, 90),
-    "DFW": (45, 75),
-    "IAH": (45, 75),
-}
+# Minimum connecting times, (domestic, international) minutes per airport: the
+# domain's table (``domain/connections.py``), which schedule changes are checked against.
+MCT_OVERRIDES: dict[str, tuple[int, int]] = dict(PUBLISHED_MCT)
 
 DEFAULT_LIMIT = 200
 DEFAULT_MAX_WORK = 200_000
@@ -71,8 +57,8 @@ DEFAULT_MAX_WORK = 200_000
 
 @dataclass(frozen=True, slots=True)
 class ConnectionRules:
-    domestic_mct_minutes: int = 45
-    international_mct_minutes: int = 75
+    domestic_mct_minutes: int = DOMESTIC_MCT_MINUTES
+    international_mct_minutes: int = INTERNATIONAL_MCT_MINUTES
     max_layover_minutes: int = 6 * 60
     max_detour: float = 1.9
     # at most this share of the results connect at the same airports (0: no cap)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from farebridge.api.dialects.native.models.common import (
     Amount,
     Currency,
@@ -39,6 +41,9 @@ class OrderChangeRequest(WireModel):
     order_id: str
     slices: RequestedSlices
     order_change_offers: list[str]
+    schedule_change_id: str | None = Field(
+        description="Set: an involuntary change for this airline change, free of charge"
+    )
     created_at: Instant
     updated_at: Instant
     live_mode: bool
@@ -87,6 +92,7 @@ class OrderChange(WireModel):
     created_at: Instant
     expires_at: Instant
     confirmed_at: Instant | None
+    schedule_change_id: str | None
     live_mode: bool
 
 

@@ -281,12 +281,31 @@ class TicketDesignator(WireModel):
     extension: str
 
 
+class PenaltyStep(WireModel):
+    """While more than ``more_than`` is left before departure (down to the next step):
+    ``penalty_amount`` per passenger plus ``penalty_percentage`` of the fare."""
+
+    more_than: Duration
+    penalty_amount: Amount | None
+    penalty_currency: Currency | None
+    penalty_percentage: Amount | None
+
+
+class CancellationTerms(WireModel):
+    """Cancelling by time (ADR 0020): no online cancellation within ``cutoff`` of the
+    first departure; the refund penalty by the time left, when the fare has steps."""
+
+    cutoff: Duration
+    refund_penalty_schedule: list[PenaltyStep]
+
+
 class FareRules(WireModel):
     offer_id: str
     fare_basis_codes: list[str]
     rules: list[RuleSection]
     link: str | None
     ticket_designators: list[TicketDesignator]
+    cancellation: CancellationTerms
 
 
 class OfferResponse(WireModel):

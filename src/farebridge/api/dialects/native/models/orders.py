@@ -21,6 +21,7 @@ from farebridge.api.dialects.native.models.offers import (
     ConvertedAmount,
     Slice,
 )
+from farebridge.api.dialects.native.models.schedule_changes import ScheduleChange
 from farebridge.domain.order import OrderStatus, OrderType, TicketingStatus
 from farebridge.domain.payment import PaymentStatus, PaymentType
 from farebridge.domain.search import PassengerType
@@ -110,6 +111,9 @@ class Order(WireModel):
     created_at: Instant
     synced_at: Instant | None
     cancelled_at: Instant | None
+    airline_initiated_changes: list[ScheduleChange] = Field(
+        description="The airline's changes waiting for an answer (pending schedule changes)"
+    )
 
 
 class Price(WireModel):

@@ -35,6 +35,7 @@ def present_change_request(request: ChangeRequest) -> wire.OrderChangeRequest:
             ],
         ),
         order_change_offers=list(request.offer_ids),
+        schedule_change_id=request.schedule_change_id,
         created_at=instant(request.created_at),
         updated_at=instant(request.updated_at),
         live_mode=False,
@@ -90,5 +91,6 @@ def present_change(change: OrderChange) -> wire.OrderChange:
         created_at=instant(change.created_at),
         expires_at=instant(change.expires_at),
         confirmed_at=optional_instant(change.confirmed_at),
+        schedule_change_id=change.schedule_change_id,
         live_mode=False,
     )

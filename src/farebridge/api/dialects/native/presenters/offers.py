@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from farebridge.api.dialects.native.models import offers as wire
 from farebridge.api.dialects.native.models.common import Carrier
@@ -302,4 +303,31 @@ def present_fare_rules(rules: FareRules) -> wire.FareRules:
             wire.TicketDesignator.model_construct(code=d.code, extension=d.extension)
             for d in rules.ticket_designators
         ],
+        cancellation=wire.CancellationTerms.model_construct(
+            cutoff=short_duration(rules.cancellation_cutoff or timedelta(0)),
+            refund_penalty_schedule=[
+                wire.PenaltyStep.model_construct(
+                    more_than=short_duration(step.more_than),
+                    penalty_amount=amount(step.amount) if step.amount is not None else None,
+                    penalty_currency=step.amount.currency if step.amount is not None else None,
+                    penalty_percentage=str(step.percentage)
+                    if step.percentage is not None
+                    else None,
+                )
+                for step in sorted(
+                    rules.refund_schedule, key=lambda step: step.more_than, reverse=True
+                )
+            ],
+        ),
     )
+
+
+def short_duration(value: timedelta) -> str:
+    """``PT2H``, ``P7D``, ``PT90M``, ``PT0S``."""
+    minutes = int(value.total_seconds() // 60)
+    if minutes == 0:
+        return "PT0S"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    time = (f"{hours}H" if hours else "") + (f"{mins}M" if mins else "")
+    return (f"P{days}D" if days else "P") + (f"T{time}" if time else "")

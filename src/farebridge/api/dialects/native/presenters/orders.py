@@ -16,6 +16,7 @@ from farebridge.api.dialects.native.presenters.offers import (
     present_converted,
     present_slice,
 )
+from farebridge.api.dialects.native.presenters.schedule_changes import present_schedule_change
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
@@ -114,6 +115,7 @@ def present_order(order: Order) -> wire.Order:
         created_at=instant(order.created_at),
         synced_at=optional_instant(order.synced_at),
         cancelled_at=optional_instant(order.cancelled_at),
+        airline_initiated_changes=[present_schedule_change(c) for c in order.schedule_changes],
     )
 
 

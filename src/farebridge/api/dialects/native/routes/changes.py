@@ -65,6 +65,7 @@ def create_order_change_request(
             SliceSpec(s.origin, s.destination, s.departure_date, s.cabin_class)
             for s in body.slices.add
         ],
+        schedule_change_id=body.schedule_change_id,
     )
     return OrderChangeRequestResponse.model_construct(data=present_change_request(request))
 
