@@ -5,11 +5,13 @@ left before departure (seed 002's schedule on Flex fares)."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from farebridge.jobs.worker import Worker
 from tests.e2e.conftest import instant_order_body, search
@@ -75,6 +77,13 @@ def test_a_retimed_flight_retimes_the_order_and_is_answered_once(
     assert pending["after"][0]["departing_at"] == after["departing_at"]
     assert before["segment_id"] == after["id"]
     assert pending["connection_broken"] is False
+    # The newest e-ticket shows the new time (rendered again if one showed the old, ADR 0017).
+    worker.drain()
+    [ticket] = client.get(f"/api/orders/{order['id']}/documents", headers=auth).json()["data"]
+    assert ticket["kind"] == "e_ticket"
+    pdf = client.get(f"/api/orders/{order['id']}/documents/e_ticket", headers=auth).content
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert after["departing_at"][11:16] in text and before["departing_at"][11:16] not in text
     listed = client.get(f"/api/orders/{order['id']}/schedule_changes", headers=auth).json()
     assert [c["id"] for c in listed["data"]] == [pending["id"]]
     events = client.get(f"/api/orders/{order['id']}/events", headers=auth).json()["data"]

@@ -96,6 +96,11 @@ class Subject:
         return self._ok(self.client.post("/api/order_changes", json=body, headers=self.auth))
 
     @cached_property
+    def webhook(self) -> Json:
+        body = {"url": "https://example.com/hooks", "events": ["order.ticketed"]}
+        return self._ok(self.client.post("/api/webhooks", json=body, headers=self.auth))
+
+    @cached_property
     def api_key(self) -> Json:
         body = {"name": "server"}
         return self._ok(self.client.post("/api/api-keys", json=body, headers=self.auth))
@@ -197,6 +202,12 @@ ROUTES = [
     IdRoute("GET", lambda s: f"/api/offer-requests/{s.search['id']}/calendar", 200),
     IdRoute("GET", lambda s: f"/api/offers?offer_request_id={s.search['id']}", 200),
     IdRoute("GET", lambda s: f"/api/offers/{s.offer['id']}", 200),
+    IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/documents", 200),
+    IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/documents/e_ticket", 200),
+    IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/emails", 200),
+    IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/schedule_changes", 200),
+    IdRoute("GET", lambda s: f"/api/webhooks/{s.webhook['id']}", 200),
+    IdRoute("GET", lambda s: f"/api/webhooks/{s.webhook['id']}/deliveries", 200),
     IdRoute("POST", lambda s: f"/api/offers/{s.offer['id']}/actions/price", 200, lambda s: {}),
     IdRoute("GET", lambda s: f"/api/offers/{s.offer['id']}/fare-rules", 200),
     IdRoute("GET", lambda s: f"/api/offers/{s.offer['id']}/seat-maps", 200),

@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from farebridge.domain.account import User
+from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import InvalidState, NotFound, ScheduleChangeResolved
 from farebridge.domain.ids import new_id
 from farebridge.domain.order import Order, OrderStatus
@@ -33,6 +34,7 @@ from farebridge.domain.schedule_changes import (
     apply_airline_change,
 )
 from farebridge.providers.base import BookingChange
+from farebridge.services.documents import enqueue_render
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.reads import owned_order
 
@@ -98,6 +100,9 @@ def _record_one(deps: Dependencies, order_id: str, change: BookingChange) -> int
             if not uow.orders.replace_trip(retimed, expected_version=order.version):
                 return None
             data.update(_event_data(recorded))
+            if order.status is OrderStatus.TICKETED:
+                # The e-ticket shows the new times (its next version, ADR 0017).
+                enqueue_render(uow, deps, order.id, DocumentKind.E_TICKET, cause=recorded.id)
         uow.orders.add_event(order.note(EVENT_TYPE, now=now, data=data))
         uow.commit()
     return 1
