@@ -34,11 +34,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from farebridge.domain.card_surcharges import CardType
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.itinerary import Slice
+from farebridge.domain.manifest import FlightKey
 from farebridge.domain.money import ExchangeRates, Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
@@ -229,6 +230,15 @@ class ChargeResult:
     succeeded: bool
     failure_code: str | None = None  # card_declined | insufficient_funds | …
     failure_message: str | None = None
+
+
+@runtime_checkable
+class Timetable(Protocol):
+    """An optional capability of a provider that knows its airlines' schedules."""
+
+    def operates(self, flight: FlightKey) -> bool:
+        """Whether ``flight`` (marketing carrier, number, local date) is flown."""
+        ...
 
 
 class PaymentGateway(Protocol):

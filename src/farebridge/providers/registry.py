@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from farebridge.domain.errors import OfferNoLongerAvailable, UpstreamUnavailable
+from farebridge.domain.manifest import FlightKey
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order
-from farebridge.providers.base import Provider
+from farebridge.providers.base import Provider, Timetable
 
 
 class ProviderRegistry:
@@ -53,6 +54,10 @@ class ProviderRegistry:
                 f"Offer {offer.id} came from provider {offer.provider!r}, which is not enabled."
             )
         return self._providers[offer.provider]
+
+    def operates(self, flight: FlightKey) -> bool:
+        """Whether an enabled provider that knows a timetable flies ``flight``."""
+        return any(p.operates(flight) for p in self._providers.values() if isinstance(p, Timetable))
 
     def for_order(self, order: Order) -> Provider:
         return self.get(order.provider)

@@ -13,6 +13,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from farebridge.domain.access import OrderScope
 from farebridge.domain.account import Agency, ApiKey, Role, User
 from farebridge.domain.audit import AuditEntry
+from farebridge.domain.booking_records import BookingRecord, RecordDetails
 from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
@@ -324,6 +325,27 @@ class ScheduleChanges(Protocol):
         ...
 
 
+class BookingRecords(Protocol):
+    """A traveller's notes on dated flights (ADR 0023)."""
+
+    def add(self, record: BookingRecord) -> None: ...
+    def get(self, record_id: str) -> BookingRecord | None: ...
+    def on_flight(
+        self, flight: FlightKey, *, owner_ids: list[str] | None = None
+    ) -> list[BookingRecord]:
+        """Newest first; only the records of ``owner_ids`` when given."""
+        ...
+
+    def for_order(self, order_id: str) -> list[BookingRecord]: ...
+    def update(
+        self, record_id: str, details: RecordDetails, *, version: int, now: datetime
+    ) -> bool:
+        """Compare-and-set on ``version``; False when the record changed or is gone."""
+        ...
+
+    def remove(self, record_id: str) -> bool: ...
+
+
 class ExchangeRateTable(Protocol):
     def list(self) -> list[ExchangeRate]:
         """Every rate, by currency code."""
@@ -568,6 +590,8 @@ class UnitOfWork(Protocol):
     def manage_tokens(self) -> ManageTokens: ...
     @property
     def schedule_changes(self) -> ScheduleChanges: ...
+    @property
+    def booking_records(self) -> BookingRecords: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

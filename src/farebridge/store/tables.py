@@ -646,3 +646,26 @@ order_flights = Table(
 )
 
 Index("ix_orders_booking_reference", orders.c.booking_reference)
+
+# Booking records (ADR 0023): a traveller's notes on one dated flight, maybe on an order.
+booking_records = Table(
+    "booking_records",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("carrier", String(3), nullable=False),
+    Column("number", String(5), nullable=False),
+    Column("departure_on", Date, nullable=False),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=True, index=True),
+    Column("booking_code", String(50)),
+    Column("seat_number", String(10)),
+    Column("seat_type", String(20)),
+    Column("seating_class", String(20)),
+    Column("reason", String(20)),
+    Column("notes", String(500)),
+    Column("version", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+    Index("ix_booking_records_flight", "carrier", "number", "departure_on"),
+    Index("ix_booking_records_owner", "owner_id", "created_at"),
+)

@@ -13,6 +13,7 @@ from farebridge.store.accounts import (
     UserRepository,
 )
 from farebridge.store.audit import AuditRepository, ManageTokenRepository
+from farebridge.store.booking_records import BookingRecordRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.documents import DocumentRepository
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
     audit: AuditRepository
     manage_tokens: ManageTokenRepository
     schedule_changes: ScheduleChangeRepository
+    booking_records: BookingRecordRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(connection)
         self.manage_tokens = ManageTokenRepository(connection)
         self.schedule_changes = ScheduleChangeRepository(connection)
+        self.booking_records = BookingRecordRepository(connection)
         return self
 
     def __exit__(

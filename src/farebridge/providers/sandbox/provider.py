@@ -36,6 +36,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.itinerary import CabinClass, Slice
+from farebridge.domain.manifest import FlightKey
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderService, Passenger
@@ -95,6 +96,7 @@ from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_sea
 from farebridge.providers.sandbox.seats.selection import seat_holds
 from farebridge.providers.sandbox.world.airlines import Airline, sold_in
 from farebridge.providers.sandbox.world.network import Network, cached_network
+from farebridge.providers.sandbox.world.schedule import SchedulePattern
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 DRAWN_RETIMES = (-45, 30, 55, 90, 150, 240)  # minutes a flight drawn by chance moves
@@ -136,6 +138,24 @@ class SandboxProvider:
         self._faults = FaultPlan(fault_rates, seed=seed)
         self._min_lead = min_departure_lead
         self._schedule_change_rate = schedule_change_rate
+        self._codeshare_index: dict[str, SchedulePattern] | None = None
+
+    # --- timetable ----------------------------------------------------------
+    def operates(self, flight: FlightKey) -> bool:
+        """Whether the flight is flown on its local date, under its own number or as a
+        codeshare (the number a partner sells it under)."""
+        designator = f"{flight.carrier}{flight.number}"
+        pattern = self.network.pattern(designator) or self._codeshares().get(designator)
+        return pattern is not None and pattern.operates_on(flight.departure_on)
+
+    def _codeshares(self) -> dict[str, SchedulePattern]:
+        if self._codeshare_index is None:
+            self._codeshare_index = {
+                f"{airline.iata_code}{number}": pattern
+                for pattern in self.network.patterns
+                for airline, number in pattern.codeshares
+            }
+        return self._codeshare_index
 
     # --- search -------------------------------------------------------------
     def search(

@@ -9,6 +9,7 @@ from farebridge.api.dialects.native import errors
 from farebridge.api.dialects.native.routes import (
     admin,
     auth,
+    booking_records,
     bookings,
     changes,
     currencies,
@@ -35,6 +36,7 @@ def build() -> FastAPI:
         orders,
         changes,
         schedule_changes,
+        booking_records,
         documents,
         notifications,
         webhooks,

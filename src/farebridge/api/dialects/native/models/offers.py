@@ -43,6 +43,10 @@ class Segment(WireModel):
     marketing_carrier: Carrier
     operating_carrier: Carrier
     marketing_carrier_flight_number: str
+    flight_id: str = Field(
+        description="The dated flight: marketing carrier, number and local departure date "
+        "(BA117-2027-01-15); the flightId of /v1/flight/booking"
+    )
     aircraft: Aircraft
     cabin_class: CabinClass
     booking_class: str

@@ -18,6 +18,7 @@ from farebridge.api.dialects.native.presenters.common import (
 )
 from farebridge.api.dialects.native.presenters.places import present_airport, present_place_code
 from farebridge.domain import itinerary
+from farebridge.domain.booking_records import segment_flight_id
 from farebridge.domain.card_surcharges import CardSurcharge
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.money import Money
@@ -59,6 +60,7 @@ def present_segment(segment: itinerary.Segment) -> wire.Segment:
         marketing_carrier=present_carrier(segment.marketing_carrier),
         operating_carrier=present_carrier(segment.operating_carrier),
         marketing_carrier_flight_number=segment.marketing_carrier_flight_number,
+        flight_id=segment_flight_id(segment),
         aircraft=present_aircraft(segment.aircraft),
         cabin_class=segment.cabin_class,
         booking_class=segment.booking_class,
