@@ -236,7 +236,9 @@ def test_malformed_bodies_are_a_400(client: TestClient, auth: dict[str, str]) ->
         "flight_abc123",
     ],
 )
-def test_an_unknown_flight_is_a_400(client: TestClient, auth: dict[str, str], flight_id: str) -> None:
+def test_an_unknown_flight_is_a_400(
+    client: TestClient, auth: dict[str, str], flight_id: str
+) -> None:
     assert_error(client.post(BASE, json={"flightId": flight_id}, headers=auth), 400, "flightId")
     assert_error(client.get(f"{BASE}/flight/{flight_id}", headers=auth), 400, "flightId")
 
