@@ -51,7 +51,12 @@ WIRE_FIELDS = {
     "notes": "notes",
     "id": "bookingId",
 }
-_LIMITS = {"flightId": 40, "bookingCode": BOOKING_CODE_MAX, "seatNumber": SEAT_NUMBER_MAX, "notes": NOTES_MAX}
+_LIMITS = {
+    "flightId": 40,
+    "bookingCode": BOOKING_CODE_MAX,
+    "seatNumber": SEAT_NUMBER_MAX,
+    "notes": NOTES_MAX,
+}
 _ENUMS: dict[str, type[StrEnum]] = {
     "seatType": SeatType,
     "seatingClass": SeatingClass,
