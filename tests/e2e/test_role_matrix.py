@@ -101,6 +101,16 @@ class Subject:
         return self._ok(self.client.post("/api/webhooks", json=body, headers=self.auth))
 
     @cached_property
+    def booking_record(self) -> Json:
+        """A booking record (seed 004) on the order's first flight."""
+        flight_id = self.order["slices"][0]["segments"][0]["flight_id"]
+        body = {"flightId": flight_id, "seatNumber": "12A"}
+        response = self.client.post("/v1/flight/booking", json=body, headers=self.auth)
+        assert response.status_code == 201, response.text
+        record: Json = response.json()
+        return record
+
+    @cached_property
     def api_key(self) -> Json:
         body = {"name": "server"}
         return self._ok(self.client.post("/api/api-keys", json=body, headers=self.auth))
@@ -155,6 +165,7 @@ class _Names:
 
 ORDER = "/api/orders/{}"
 DUFFEL = {"Duffel-Version": "v2"}
+RECORDS = "/v1/flight/booking"
 ROUTES = [
     IdRoute("GET", lambda s: ORDER.format(s.order["id"]), 200),
     IdRoute(
@@ -206,6 +217,7 @@ ROUTES = [
     IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/documents/e_ticket", 200),
     IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/emails", 200),
     IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/schedule_changes", 200),
+    IdRoute("GET", lambda s: ORDER.format(s.order["id"]) + "/booking_records", 200),
     IdRoute("GET", lambda s: f"/api/webhooks/{s.webhook['id']}", 200),
     IdRoute("GET", lambda s: f"/api/webhooks/{s.webhook['id']}/deliveries", 200),
     IdRoute("POST", lambda s: f"/api/offers/{s.offer['id']}/actions/price", 200, lambda s: {}),
@@ -217,6 +229,9 @@ ROUTES = [
     IdRoute("GET", lambda s: f"/duffel/air/offer_requests/{s.search['id']}", 200, headers=DUFFEL),
     IdRoute("GET", lambda s: f"/duffel/air/offers/{s.offer['id']}", 200, headers=DUFFEL),
     IdRoute("GET", lambda s: f"/duffel/air/order_changes/{s.change['id']}", 200, headers=DUFFEL),
+    IdRoute("GET", lambda s: f"{RECORDS}/{s.booking_record['id']}", 200),
+    IdRoute("PUT", lambda s: f"{RECORDS}/{s.booking_record['id']}", 200, lambda s: {"notes": "n"}),
+    IdRoute("DELETE", lambda s: f"{RECORDS}/{s.booking_record['id']}", 200, fresh=True),
     IdRoute(
         "GET",
         lambda s: f"/allmyles/books/{s.order['booking_reference']}",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from farebridge.domain.errors import NotFound, ValidationFailed
+from farebridge.domain.errors import Conflict, NotFound, ValidationFailed
 from farebridge.domain.itinerary import Segment
 from farebridge.domain.manifest import FlightKey, segment_flight
 
@@ -91,6 +91,15 @@ def parse_flight_id(value: str, *, field: str = "flight_id") -> FlightKey:
 
 class BookingRecordNotFound(NotFound):
     code = "booking_record_not_found"
+
+
+class BookingRecordBusy(Conflict):
+    """Updated by others on every attempt of an update (409; retry)."""
+
+    code = "booking_record_busy"
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__(f"Booking {record_id} kept changing while it was updated; retry.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from farebridge.domain.booking_records import (
     DETAIL_FIELDS,
     BookingReason,
     BookingRecord,
+    BookingRecordBusy,
     BookingRecordNotFound,
     RecordDetails,
     UnknownFlight,
@@ -32,6 +33,7 @@ from farebridge.services.reads import owned_order
 
 _ENDED = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED, *UNCONFIRMED_STATUSES})
 _UPDATE_ATTEMPTS = 5
+_NOT_FOUND = "Booking not found or does not belong to the user"  # the source's words
 
 
 def create_record(
@@ -83,14 +85,14 @@ def update_record(
             if uow.booking_records.update(record_id, details, version=record.version, now=now):
                 uow.commit()
                 return replace(record, details=details, updated_at=now, version=record.version + 1)
-        raise BookingRecordNotFound(f"No booking {record_id}.", field="id")  # pragma: no cover
+        raise BookingRecordBusy(record_id)
 
 
 def delete_record(deps: Dependencies, user: User, record_id: str) -> BookingRecord:
     with deps.uow() as uow:
         record = _reachable(uow, user, record_id)
         if not uow.booking_records.remove(record_id):
-            raise BookingRecordNotFound(f"No booking {record_id}.", field="id")
+            raise BookingRecordNotFound(_NOT_FOUND)
         uow.commit()
     return record
 
@@ -117,7 +119,7 @@ def records_of_order(deps: Dependencies, user: User, order_id: str) -> list[Book
 def _reachable(uow: UnitOfWork, user: User, record_id: str) -> BookingRecord:
     record = uow.booking_records.get(record_id)
     if record is None or not may_access_owner(uow, user, record.owner_id):
-        raise BookingRecordNotFound(f"No booking {record_id}.", field="id")
+        raise BookingRecordNotFound(_NOT_FOUND)
     return record
 
 
