@@ -309,3 +309,25 @@ def test_someone_elses_booking_is_a_404_and_an_admin_sees_all(
 def test_unknown_paths_answer_in_the_dialects_body(client: TestClient, auth: Json) -> None:
     response = client.get("/v1/flight/nothing", headers=auth)
     assert_error(response, 404, "Cannot GET /v1/flight/nothing")
+
+
+def test_the_dialects_document_is_typed_and_never_fastapis_422(client: TestClient) -> None:
+    document = client.get("/v1/flight/openapi.json").json()
+    assert "ValidationError" not in json.dumps(document)
+    envelope = {"$ref": "#/components/schemas/ErrorResponse"}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            statuses = operation["responses"]
+            assert {"400", "401", "default"} <= set(statuses), (method, path)
+            for status, response in statuses.items():
+                schema = response["content"]["application/json"]["schema"]
+                if status.startswith("2"):
+                    ref = schema.get("$ref") or schema.get("items", {}).get("$ref", "")
+                    name = ref.removeprefix("#/components/schemas/")
+                    assert document["components"]["schemas"][name]["properties"], (method, path)
+                else:
+                    assert schema == envelope, (method, path, status)
+
+
+def test_a_nul_byte_in_an_id_names_nothing(client: TestClient, auth: dict[str, str]) -> None:
+    assert_error(client.get(f"{BASE}/booking_%00x", headers=auth), 404)
