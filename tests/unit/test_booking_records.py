@@ -37,7 +37,15 @@ def test_flight_ids_round_trip(carrier: str, number: int, day: date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "flight_abc123", "BA117", "BA117-2027-13-01", "BA117-2027-02-30", "BA-2027-01-01"],
+    [
+        "",
+        "flight_abc123",
+        "BA117",
+        "BA117-2027-13-01",
+        "BA117-2027-02-30",
+        "BA-2027-01-01",
+        "BA１１７-2027-01-15",
+    ],
 )
 def test_malformed_flight_ids_are_invalid(text: str) -> None:
     with pytest.raises(UnknownFlight) as raised:

@@ -22,7 +22,7 @@ BOOKING_CODE_MAX = 50
 SEAT_NUMBER_MAX = 10
 NOTES_MAX = 500
 
-_FLIGHT_ID = re.compile(r"^([A-Z0-9]{2})(\d{1,4}[A-Z]?)-(\d{4}-\d{2}-\d{2})$")
+_FLIGHT_ID = re.compile(r"^([A-Z0-9]{2})([0-9]{1,4}[A-Z]?)-([0-9]{4}-[0-9]{2}-[0-9]{2})$", re.ASCII)
 
 
 class SeatType(StrEnum):
