@@ -44,7 +44,7 @@ def test_flight_ids_round_trip(carrier: str, number: int, day: date) -> None:
         "BA117-2027-13-01",
         "BA117-2027-02-30",
         "BA-2027-01-01",
-        "BA１１７-2027-01-15",
+        "BA\uff11\uff11\uff17-2027-01-15",  # fullwidth digits
     ],
 )
 def test_malformed_flight_ids_are_invalid(text: str) -> None:
