@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from farebridge.domain.notifications import EmailKind, EmailStatus, OutboxEmail
-from farebridge.store.tables import email_outbox, order_events, webhook_cursors
+from farebridge.store.event_cursors import EventCursor
+from farebridge.store.tables import email_outbox
 
 STREAM = "email_outbox"
 
@@ -22,6 +23,7 @@ STREAM = "email_outbox"
 class EmailOutboxRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
+        self._cursor = EventCursor(connection, STREAM)
 
     def _insert(self) -> Any:
         return pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
@@ -88,36 +90,13 @@ class EmailOutboxRepository:
     # --- the dispatcher's position -----------------------------------------------------
 
     def position(self) -> int | None:
-        """How far the dispatcher has read; None before its first run."""
-        value = self._db.execute(
-            select(webhook_cursors.c.last_event_id).where(webhook_cursors.c.stream == STREAM)
-        ).scalar()
-        return None if value is None else int(value)
+        return self._cursor.position()
 
     def cursor(self) -> int:
-        """The position, created on the first run at the newest event (racing first runs
-        create it once): a new database does not mail the bookings it already holds."""
-        value = self.position()
-        if value is not None:
-            return value
-        start = select(func.coalesce(func.max(order_events.c.id), 0)).scalar_subquery()
-        self._db.execute(
-            self._insert()(webhook_cursors)
-            .values(stream=STREAM, last_event_id=start)
-            .on_conflict_do_nothing(index_elements=["stream"])
-        )
-        created = self.position()
-        assert created is not None
-        return created
+        return self._cursor.cursor()
 
     def advance(self, from_id: int, to_id: int) -> bool:
-        """Compare-and-set the position: False if another dispatcher moved it first."""
-        result = self._db.execute(
-            update(webhook_cursors)
-            .where(webhook_cursors.c.stream == STREAM, webhook_cursors.c.last_event_id == from_id)
-            .values(last_event_id=to_id)
-        )
-        return result.rowcount == 1
+        return self._cursor.advance(from_id, to_id)
 
 
 def _columns(email: OutboxEmail) -> dict[str, Any]:

@@ -6,16 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from farebridge.domain.webhooks import Webhook, WebhookScheme
 from farebridge.services.ports import Page, PageRequest, PendingEvent
+from farebridge.store.event_cursors import EventCursor
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import (
     order_events,
     orders,
-    webhook_cursors,
     webhook_deliveries,
     webhooks,
 )
@@ -26,6 +24,7 @@ STREAM = "order_events"
 class WebhookRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
+        self._cursor = EventCursor(connection, STREAM)
 
     def add(self, webhook: Webhook) -> None:
         self._db.execute(insert(webhooks).values(**_columns(webhook)))
@@ -148,36 +147,13 @@ class WebhookRepository:
     # --- the dispatcher's position -----------------------------------------------------
 
     def position(self) -> int | None:
-        """How far the dispatcher has read; None before its first run."""
-        value = self._db.execute(
-            select(webhook_cursors.c.last_event_id).where(webhook_cursors.c.stream == STREAM)
-        ).scalar()
-        return None if value is None else int(value)
+        return self._cursor.position()
 
     def cursor(self) -> int:
-        """The position, created on the first run (racing first runs create it once)."""
-        value = self.position()
-        if value is not None:
-            return value
-        insert_ = pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
-        start = select(func.coalesce(func.max(order_events.c.id), 0)).scalar_subquery()
-        self._db.execute(
-            insert_(webhook_cursors)
-            .values(stream=STREAM, last_event_id=start)
-            .on_conflict_do_nothing(index_elements=["stream"])
-        )
-        created = self.position()
-        assert created is not None
-        return created
+        return self._cursor.cursor()
 
     def advance(self, from_id: int, to_id: int) -> bool:
-        """Compare-and-set the position: False if another dispatcher moved it first."""
-        result = self._db.execute(
-            update(webhook_cursors)
-            .where(webhook_cursors.c.stream == STREAM, webhook_cursors.c.last_event_id == from_id)
-            .values(last_event_id=to_id)
-        )
-        return result.rowcount == 1
+        return self._cursor.advance(from_id, to_id)
 
     def events_after(self, event_id: int, *, limit: int) -> list[PendingEvent]:
         rows = self._db.execute(
