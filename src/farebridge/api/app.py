@@ -10,7 +10,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
-from farebridge.api.dialects import Dialect, allmyles, duffel, native
+from farebridge.api.dialects import Dialect, allmyles, duffel, flight_api, native
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.ratelimit import RateLimiter
@@ -20,7 +20,7 @@ from farebridge.settings import Settings
 log = structlog.get_logger("farebridge.access")
 
 # Every dialect the API serves. Adding one: a folder under api/dialects/ and a line here.
-DIALECTS: list[Dialect] = [native.dialect, duffel.dialect, allmyles.dialect]
+DIALECTS: list[Dialect] = [native.dialect, duffel.dialect, allmyles.dialect, flight_api.dialect]
 
 
 def create_app(

@@ -20,6 +20,7 @@ from farebridge.store.jobs import JobRepository
 from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
+from farebridge.store.profiles import ProfileRepository
 from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
     audit: AuditRepository
     manage_tokens: ManageTokenRepository
     schedule_changes: ScheduleChangeRepository
+    profiles: ProfileRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(connection)
         self.manage_tokens = ManageTokenRepository(connection)
         self.schedule_changes = ScheduleChangeRepository(connection)
+        self.profiles = ProfileRepository(connection)
         return self
 
     def __exit__(
