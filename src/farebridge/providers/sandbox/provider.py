@@ -42,6 +42,7 @@ from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
+from farebridge.domain.timetable import ScheduledFlight
 from farebridge.providers.base import (
     NO_SCENARIOS,
     Booking,
@@ -94,6 +95,7 @@ from farebridge.providers.sandbox.search.index import search_index
 from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats.selection import seat_holds
 from farebridge.providers.sandbox.world.airlines import Airline, sold_in
+from farebridge.providers.sandbox.world.catalogue import catalogue
 from farebridge.providers.sandbox.world.network import Network, cached_network
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
@@ -136,6 +138,13 @@ class SandboxProvider:
         self._faults = FaultPlan(fault_rates, seed=seed)
         self._min_lead = min_departure_lead
         self._schedule_change_rate = schedule_change_rate
+        self._timetable: tuple[ScheduledFlight, ...] | None = None
+
+    def timetable(self) -> Sequence[ScheduledFlight]:
+        """Every flight of the timetable, numbered by schedule pattern (ADR 0022)."""
+        if self._timetable is None:
+            self._timetable = catalogue(self.network.patterns)
+        return self._timetable
 
     # --- search -------------------------------------------------------------
     def search(

@@ -43,3 +43,32 @@ class LoggedIn(BaseModel):
 
 class Message(BaseModel):
     message: str
+
+
+class FlightOut(BaseModel):
+    """A flight of the timetable; ``id`` is its stable number (book it by this id)."""
+
+    id: int
+    flight_no: str
+    airline: str
+    origin_airport: str
+    origin_city: str
+    origin_code: str
+    destination_airport: str
+    destination_city: str
+    destination_code: str
+    depart_time: str = Field(examples=["16:00:00"], description="Local, at the origin")
+    arrival_time: str = Field(examples=["18:20:00"], description="Local, at the destination")
+    duration: str = Field(examples=["02:20:00"])
+
+
+class FlightPage(BaseModel):
+    count: int
+    next: str | None
+    previous: str | None
+    result: list[FlightOut]
+
+
+class FlightLists(BaseModel):
+    departing_flights: list[FlightOut]
+    returning_flights: list[FlightOut]
