@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 
 from farebridge.api.deps import reject_nul_bytes
 from farebridge.api.dialects.flight_api import errors
-from farebridge.api.dialects.flight_api.routes import accounts, flights
+from farebridge.api.dialects.flight_api.routes import accounts, bookings, flights
 
 
 def build() -> FastAPI:
@@ -19,7 +19,7 @@ def build() -> FastAPI:
         '{"field": ["message"]}, other errors {"message": ...} or {"detail": ...}.',
         dependencies=[Depends(reject_nul_bytes)],
     )
-    for module in (accounts, flights):
+    for module in (accounts, flights, bookings):
         app.include_router(module.router)
     errors.install(app)
     return app

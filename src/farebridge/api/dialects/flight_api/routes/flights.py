@@ -58,8 +58,11 @@ def _bad(message: str) -> FlightApiError:
 
 
 def _day(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
+    return None if text is None else parse_day(text, name)
+
+
+def parse_day(text: str, name: str) -> date:
+    """A date in the seed's dd-mm-yyyy format; 400 naming ``name`` otherwise."""
     try:
         day, month, year = (int(part) for part in text.strip().split("-"))
         if year < 1000:
