@@ -162,3 +162,46 @@ def test_a_day_the_flight_does_not_fly_is_a_field_error(
     response = client.post(f"{PREFIX}/book_flight/{some_days.number}", json=body, headers=csrf)
     assert response.status_code == 400
     assert list(response.json()) == ["flight_dep_date"]
+
+
+def test_a_booking_is_read_back_by_its_reference_by_its_owner_only(
+    client: TestClient, csrf: dict[str, str]
+) -> None:
+    flight, day = a_flight(client, days=30)
+    body = one_way(day, passengers=[example("002_book_request.json")["passengers"][1]])
+    booked = client.post(f"{PREFIX}/book_flight/{flight['id']}", json=body, headers=csrf).json()
+    response = client.get(f"{PREFIX}/bookings/{booked['booking_ref']}")
+    assert response.status_code == 200
+    assert response.json() == booked
+    assert client.get(f"{PREFIX}/bookings/{booked['booking_ref'].lower()}").json() == booked
+    assert client.get(f"{PREFIX}/bookings/NOSUCH").json() == {"detail": "Not found."}
+    other = TestClient(client.app)
+    register(other, "other")
+    log_in(other, "other")
+    response = other.get(f"{PREFIX}/bookings/{booked['booking_ref']}")
+    assert response.status_code == 404
+    assert client.get(f"{PREFIX}/bookings/{booked['booking_ref']}").status_code == 200
+
+
+def test_cancelling_a_booking(client: TestClient, csrf: dict[str, str]) -> None:
+    flight, day = a_flight(client, days=30)
+    body = one_way(day, passengers=[example("002_book_request.json")["passengers"][1]])
+    booked = client.post(f"{PREFIX}/book_flight/{flight['id']}", json=body, headers=csrf).json()
+    url = f"{PREFIX}/bookings/{booked['booking_ref']}"
+    response = client.put(
+        url, json={"booking_status": "CANCELED", "cancellation_type": "RETURNING"}, headers=csrf
+    )
+    assert response.json() == {"cancellation_type": ["This booking has no return flight."]}
+    assert client.put(url, json={"booking_status": "CANCELED"}).status_code == 403
+    assert client.put(url, json={"booking_status": "CONFIRMED"}, headers=csrf).status_code == 400
+    response = client.put(url, json={"booking_status": "CANCELED"}, headers=csrf)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["message"] == (
+        "succesfully cancelled ticket , receipt PDF is being generated. "
+        "You can download it here once it's ready."
+    )
+    assert answer["receipt_pdf_url"].endswith("/documents/cancellation_receipt")
+    assert client.get(url).json()["booking_status"] == "CANCELED"
+    again = client.put(url, json={"booking_status": "CANCELED"}, headers=csrf)
+    assert again.status_code == 409

@@ -18,6 +18,7 @@ from typing import Any
 
 from farebridge.domain.account import User
 from farebridge.domain.baggage_allowance import excess_checked_kg
+from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.errors import NotFound, OfferNoLongerAvailable, ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
@@ -25,9 +26,9 @@ from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order, OrderType, Passenger
 from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriteria, SliceRequest
 from farebridge.domain.timetable import ScheduledFlight
-from farebridge.services import search, timetable
-from farebridge.services.orders import CreateOrder, create_order
-from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.services import cancellation, search, timetable
+from farebridge.services.orders import CreateOrder, create_order, list_orders
+from farebridge.services.ports import Dependencies, OfferFilter, OrderFilter, PageRequest
 
 MAX_PASSENGERS = 20  # seed 002's code (its README says 10)
 METADATA_KEY = "flight_api"
@@ -195,3 +196,26 @@ def details_of(order: Order) -> dict[str, Any]:
     """What ``book_flight`` kept about the booking (``_details``)."""
     details: dict[str, Any] = json.loads(order.metadata[METADATA_KEY])
     return details
+
+
+def find_booking(deps: Dependencies, *, user: User, booking_reference: str) -> Order:
+    """The user's booking made through ``book_flight`` with this reference (visible to
+    the user as in ``/api``); any other reference is NotFound."""
+    filters = OrderFilter(booking_reference=booking_reference.strip().upper())
+    found = list_orders(deps, user=user, page=PageRequest(limit=10), filters=filters)
+    for order in found.items:
+        if METADATA_KEY in order.metadata:
+            return order
+    raise NotFound(f"No booking {booking_reference}.", code="booking_not_found")
+
+
+def cancel_booking(
+    deps: Dependencies, *, user: User, booking_reference: str
+) -> tuple[Order, CancellationQuote]:
+    """Cancel a booking made here: the ordinary quote and confirmation (cut-off, fare
+    penalty, refund of what was paid, the receipt)."""
+    order = find_booking(deps, user=user, booking_reference=booking_reference)
+    quote = cancellation.quote_cancellation(
+        deps, user=user, order_id=order.id, reason="requested_by_customer"
+    )
+    return cancellation.confirm_cancellation(deps, user=user, order_id=order.id, quote_id=quote.id)

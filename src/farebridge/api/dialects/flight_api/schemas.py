@@ -135,3 +135,13 @@ class BookingOut(BaseModel):
     flight_depart_time: str
     flight_arrival_time: str
     passengers: list[PassengerOut]
+
+
+class UpdateBookingBody(Body):
+    booking_status: Literal["CANCELED"]
+    cancellation_type: Literal["DEPARTING", "RETURNING", "BOTH"] | None = None
+
+
+class CancelledOut(BaseModel):
+    message: str
+    receipt_pdf_url: str = Field(description="farebridge's: the refund receipt (in /api)")

@@ -11,9 +11,15 @@ from farebridge.api.deps import Scenarios, ServicesDep
 from farebridge.api.dialects.flight_api import present
 from farebridge.api.dialects.flight_api.errors import FlightApiError, responses
 from farebridge.api.dialects.flight_api.routes.flights import SEAT_CLASSES, parse_day
-from farebridge.api.dialects.flight_api.schemas import BookBody, BookingOut, PassengerBody
+from farebridge.api.dialects.flight_api.schemas import (
+    BookBody,
+    BookingOut,
+    CancelledOut,
+    PassengerBody,
+    UpdateBookingBody,
+)
 from farebridge.api.dialects.flight_api.session import SessionUser
-from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.errors import CancellationWindowClosed, ValidationFailed
 from farebridge.services import scheduled_bookings
 from farebridge.services.scheduled_bookings import FlightBooking, Traveller
 
@@ -73,3 +79,41 @@ router.add_api_route(
     responses=responses(403, 404, 409, 429),
     summary="Book Flight (the seed's /book/ spelling)",
 )
+
+
+@router.get("/bookings/{booking_ref}", responses=responses(403, 404))
+def get_booking(booking_ref: str, services: ServicesDep, user: SessionUser) -> BookingOut:
+    """A booking made here, by its booking_ref (another user's is 404)."""
+    order = scheduled_bookings.find_booking(services, user=user, booking_reference=booking_ref)
+    return present.booking(order)
+
+
+CANCELLED = (
+    "succesfully cancelled ticket , receipt PDF is being generated. "
+    "You can download it here once it's ready."
+)
+
+
+@router.put("/bookings/{booking_ref}", responses=responses(403, 404, 409, 429))
+def update_booking(
+    booking_ref: str,
+    body: UpdateBookingBody,
+    request: Request,
+    services: ServicesDep,
+    user: SessionUser,
+) -> CancelledOut:
+    """Cancel a booking (booking_status CANCELED); refused close to departure."""
+    ratelimit.hit(request, "booking", user)
+    if body.cancellation_type == "RETURNING":
+        raise ValidationFailed("This booking has no return flight.", field="cancellation_type")
+    try:
+        order, _ = scheduled_bookings.cancel_booking(
+            services, user=user, booking_reference=booking_ref
+        )
+    except CancellationWindowClosed as closed:
+        hours = closed.cutoff.total_seconds() / 3600
+        raise FlightApiError(
+            400, f"tickets cannot be cancelled less than {hours:g} hours before departure time"
+        ) from None
+    receipt = f"/api/orders/{order.id}/documents/cancellation_receipt"
+    return CancelledOut(message=CANCELLED, receipt_pdf_url=receipt)
