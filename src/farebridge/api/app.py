@@ -10,7 +10,14 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
-from farebridge.api.dialects import Dialect, allmyles, booking_records, duffel, native
+from farebridge.api.dialects import (
+    Dialect,
+    allmyles,
+    booking_records,
+    duffel,
+    flight_api,
+    native,
+)
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.ratelimit import RateLimiter
@@ -25,6 +32,7 @@ DIALECTS: list[Dialect] = [
     duffel.dialect,
     allmyles.dialect,
     booking_records.dialect,
+    flight_api.dialect,
 ]
 
 

@@ -185,6 +185,11 @@ class EmailAlreadyRegistered(Conflict):
     title = "Email already registered"
 
 
+class UsernameTaken(Conflict):
+    code = "username_taken"
+    title = "Username already taken"
+
+
 # --- 422 -------------------------------------------------------------------
 class InvalidState(FarebridgeError):
     code = "invalid_state"

@@ -43,6 +43,30 @@ def register_user(
     role: Role = Role.CUSTOMER,
     preferred_currency: str | None = None,
 ) -> User:
+    user, password_hash = new_account(
+        deps,
+        email=email,
+        password=password,
+        full_name=full_name,
+        role=role,
+        preferred_currency=preferred_currency,
+    )
+    with deps.uow() as uow:
+        uow.users.add(user, password_hash)
+        uow.commit()
+    return user
+
+
+def new_account(
+    deps: Dependencies,
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    role: Role = Role.CUSTOMER,
+    preferred_currency: str | None = None,
+) -> tuple[User, str]:
+    """A checked new user and its password hash, for ``uow.users.add`` (not stored yet)."""
     email = email.strip().lower()
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
@@ -53,10 +77,7 @@ def register_user(
     if preferred_currency is not None:
         check_sellable(deps, preferred_currency, field="preferred_currency")
     user = User(new_id("usr"), email, role, deps.clock.now(), full_name.strip(), preferred_currency)
-    with deps.uow() as uow:
-        uow.users.add(user, _hasher.hash(password))
-        uow.commit()
-    return user
+    return user, _hasher.hash(password)
 
 
 def set_preferred_currency(deps: Dependencies, *, user: User, currency: str | None) -> User:

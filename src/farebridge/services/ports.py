@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar, runtime_checkable
 
 from farebridge.domain.access import OrderScope
 from farebridge.domain.account import Agency, ApiKey, Role, User
@@ -32,8 +32,10 @@ from farebridge.domain.offer import (
 from farebridge.domain.order import Document, Order, OrderEvent, TicketingStatus
 from farebridge.domain.payment import Payment, PaymentStatus
 from farebridge.domain.places import PlaceDirectory
+from farebridge.domain.profiles import Profile
 from farebridge.domain.reference import ReferenceData
 from farebridge.domain.schedule_changes import ScheduleChange, ScheduleChangeStatus
+from farebridge.domain.timetable import ScheduledFlight
 from farebridge.domain.webhook_deliveries import Delivery, DeliveryStatus, RetryPolicy
 from farebridge.domain.webhooks import Webhook, WebhookScheme
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
@@ -96,6 +98,21 @@ class Users(Protocol):
     def get_by_email(self, email: str) -> User | None: ...
     def list(self, *, agency_id: str | None = None, limit: int = 1000) -> list[User]: ...
     def set_role(self, user_id: str, role: Role, agency_id: str | None) -> bool: ...
+
+
+class Profiles(Protocol):
+    """The flight_api dialect's user profiles (``domain.profiles``)."""
+
+    def add(self, profile: Profile) -> Profile: ...
+    def by_username(self, username: str) -> Profile | None: ...
+    def by_user(self, user_id: str) -> Profile | None: ...
+
+
+@runtime_checkable
+class Timetable(Protocol):
+    """A provider that can list its timetable (the sandbox): ``domain.timetable``."""
+
+    def timetable(self) -> Sequence[ScheduledFlight]: ...
 
 
 class Agencies(Protocol):
@@ -592,6 +609,8 @@ class UnitOfWork(Protocol):
     def schedule_changes(self) -> ScheduleChanges: ...
     @property
     def booking_records(self) -> BookingRecords: ...
+    @property
+    def profiles(self) -> Profiles: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

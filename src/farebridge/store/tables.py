@@ -669,3 +669,17 @@ booking_records = Table(
     Index("ix_booking_records_flight", "carrier", "number", "departure_on"),
     Index("ix_booking_records_owner", "owner_id", "created_at"),
 )
+
+# --- the flight_api dialect (seed 002, ADR 0022) ---------------------------------------
+# A user's username, names and mobile number, and the small integer id that dialect shows.
+user_profiles = Table(
+    "user_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False, unique=True),
+    Column("username", String(150), nullable=False),
+    Column("username_key", String(150), nullable=False, unique=True),  # lower-cased
+    Column("first_name", String(150), nullable=False),
+    Column("last_name", String(150), nullable=False),
+    Column("mobile_no", String(14), nullable=False),
+)

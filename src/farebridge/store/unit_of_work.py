@@ -21,6 +21,7 @@ from farebridge.store.jobs import JobRepository
 from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
 from farebridge.store.payments import CancellationRepository, PaymentRepository
+from farebridge.store.profiles import ProfileRepository
 from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
     manage_tokens: ManageTokenRepository
     schedule_changes: ScheduleChangeRepository
     booking_records: BookingRecordRepository
+    profiles: ProfileRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
         self.manage_tokens = ManageTokenRepository(connection)
         self.schedule_changes = ScheduleChangeRepository(connection)
         self.booking_records = BookingRecordRepository(connection)
+        self.profiles = ProfileRepository(connection)
         return self
 
     def __exit__(

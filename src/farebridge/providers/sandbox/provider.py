@@ -43,6 +43,7 @@ from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
+from farebridge.domain.timetable import ScheduledFlight
 from farebridge.providers.base import (
     NO_SCENARIOS,
     Booking,
@@ -95,6 +96,7 @@ from farebridge.providers.sandbox.search.index import search_index
 from farebridge.providers.sandbox.seats.seatmap import SeatMapRequest, build_seat_map
 from farebridge.providers.sandbox.seats.selection import seat_holds
 from farebridge.providers.sandbox.world.airlines import Airline, sold_in
+from farebridge.providers.sandbox.world.catalogue import catalogue
 from farebridge.providers.sandbox.world.network import Network, cached_network
 from farebridge.providers.sandbox.world.schedule import SchedulePattern
 
@@ -139,6 +141,7 @@ class SandboxProvider:
         self._min_lead = min_departure_lead
         self._schedule_change_rate = schedule_change_rate
         self._codeshare_index: dict[str, SchedulePattern] | None = None
+        self._timetable: tuple[ScheduledFlight, ...] | None = None
 
     # --- timetable ----------------------------------------------------------
     def operates(self, flight: FlightKey) -> bool:
@@ -156,6 +159,12 @@ class SandboxProvider:
                 for airline, number in pattern.codeshares
             }
         return self._codeshare_index
+
+    def timetable(self) -> Sequence[ScheduledFlight]:
+        """Every flight of the timetable, numbered by schedule pattern (ADR 0022)."""
+        if self._timetable is None:
+            self._timetable = catalogue(self.network.patterns)
+        return self._timetable
 
     # --- search -------------------------------------------------------------
     def search(

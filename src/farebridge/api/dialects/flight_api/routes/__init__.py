@@ -1,0 +1,1 @@
+"""The flight_api dialect's routes, one module per resource."""
