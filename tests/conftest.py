@@ -30,7 +30,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _database_of_worker(base: str, worker: str) -> str:
     """``base`` itself, or under pytest-xdist one database per worker (``<name>_gw0``…),
-    created on first use: workers never share tables."""
+    made afresh for each run: workers never share tables, and a database left by an
+    older migration chain cannot get in the way."""
     if not worker.startswith("gw"):
         return base
     url = make_url(base)
@@ -38,11 +39,8 @@ def _database_of_worker(base: str, worker: str) -> str:
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).first()
-            if exists is None:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
