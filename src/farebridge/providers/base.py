@@ -46,6 +46,7 @@ from farebridge.domain.order import OrderService, Passenger
 from farebridge.domain.payment import PaymentMethod
 from farebridge.domain.search import SearchCriteria
 from farebridge.domain.seatmap import SeatMap
+from farebridge.domain.timetable import ScheduledFlight
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +235,16 @@ class ChargeResult:
 
 @runtime_checkable
 class Timetable(Protocol):
-    """An optional capability of a provider that knows its airlines' schedules."""
+    """An optional capability of a provider that knows its airlines' schedules (the
+    sandbox): the booking-records dialect checks a flight id against it (ADR 0023), the
+    flight_api dialect lists it by stable number (ADR 0022)."""
 
     def operates(self, flight: FlightKey) -> bool:
         """Whether ``flight`` (marketing carrier, number, local date) is flown."""
+        ...
+
+    def timetable(self) -> Sequence[ScheduledFlight]:
+        """Every flight of the timetable, numbered (``domain.timetable``)."""
         ...
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from farebridge.domain.access import OrderScope
 from farebridge.domain.account import Agency, ApiKey, Role, User
@@ -35,7 +35,6 @@ from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.profiles import Profile
 from farebridge.domain.reference import ReferenceData
 from farebridge.domain.schedule_changes import ScheduleChange, ScheduleChangeStatus
-from farebridge.domain.timetable import ScheduledFlight
 from farebridge.domain.webhook_deliveries import Delivery, DeliveryStatus, RetryPolicy
 from farebridge.domain.webhooks import Webhook, WebhookScheme
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
@@ -106,13 +105,6 @@ class Profiles(Protocol):
     def add(self, profile: Profile) -> Profile: ...
     def by_username(self, username: str) -> Profile | None: ...
     def by_user(self, user_id: str) -> Profile | None: ...
-
-
-@runtime_checkable
-class Timetable(Protocol):
-    """A provider that can list its timetable (the sandbox): ``domain.timetable``."""
-
-    def timetable(self) -> Sequence[ScheduledFlight]: ...
 
 
 class Agencies(Protocol):

@@ -1,7 +1,7 @@
 """The timetable's flights by stable number: the catalogue, a filtered list, one flight.
 
 The flights come from the first enabled provider that publishes its timetable
-(the sandbox; see ``ports.Timetable`` and ADR 0022).
+(the sandbox; see ``providers.base.Timetable`` and ADR 0022).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from farebridge.domain.errors import NotFound, ValidationFailed
 from farebridge.domain.timetable import FlightQuery, ScheduledFlight
-from farebridge.services.ports import Dependencies, Timetable
+from farebridge.providers.base import Timetable
+from farebridge.services.ports import Dependencies
 
 
 def _flights(deps: Dependencies) -> Sequence[ScheduledFlight]:
