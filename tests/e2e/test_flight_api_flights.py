@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from farebridge.services.ports import Dependencies, Timetable
+from farebridge.providers.base import Timetable
+from farebridge.services.ports import Dependencies
 from tests.e2e.flight_api import PREFIX, example, log_in, mismatches, register
 
 
