@@ -77,6 +77,7 @@ def test_a_retimed_flight_retimes_the_order_and_is_answered_once(
     assert pending["after"][0]["departing_at"] == after["departing_at"]
     assert before["segment_id"] == after["id"]
     assert pending["connection_broken"] is False
+    assert after["cancelled"] is False
     # The newest e-ticket shows the new time (rendered again if one showed the old, ADR 0017).
     worker.drain()
     [ticket] = client.get(f"/api/orders/{order['id']}/documents", headers=auth).json()["data"]
@@ -127,6 +128,7 @@ def test_a_cancelled_flight_is_refunded_in_full_even_on_a_non_refundable_fare(
     synced = sync(client, auth, order)
     [pending] = synced["airline_initiated_changes"]
     assert pending["kind"] == "flight_cancelled" and pending["after"][0]["cancelled"] is True
+    assert synced["slices"][0]["segments"][0]["cancelled"] is True, "the order shows it too"
     assert pending["available_actions"] == ["change", "cancel"]
     accept = f"/api/orders/{order['id']}/schedule_changes/{pending['id']}/actions/accept"
     assert_error(client.post(accept, headers=auth), 422, "schedule_change_not_acceptable")

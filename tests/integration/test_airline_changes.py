@@ -5,24 +5,27 @@ again when a quote is confirmed."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine, func, select
 
 from farebridge.bootstrap import build
 from farebridge.domain.account import User
 from farebridge.domain.changes import OrderChangeStatus, SliceSpec
 from farebridge.domain.clock import ManualClock
+from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import CancellationWindowClosed, FarebridgeError
 from farebridge.domain.order import Order, OrderStatus, OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.domain.schedule_changes import ScheduleChangeStatus
 from farebridge.jobs.worker import Worker
-from farebridge.services import cancellation, changes, schedule_changes, sync
+from farebridge.services import cancellation, changes, documents, schedule_changes, sync
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order, get_order
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
@@ -301,3 +304,26 @@ def test_an_accept_between_booking_and_confirming_a_rebooking_fails_the_rebookin
             .all()
         )
     assert live == [order.booking_reference], "the rebooking's seats were given back"
+
+
+def test_a_schedule_change_renders_the_e_ticket_again(engine: Engine) -> None:
+    """The e-ticket rendered at ticketing shows the old flight; the airline's change
+    (retimed or cancelled) makes the next version, which shows it (ADR 0017)."""
+    never = build(Settings(database_url="sqlite://"), engine=engine)
+    always = build(
+        Settings(database_url="sqlite://", sandbox_schedule_change_rate=1.0), engine=engine
+    )
+    user = create_user(never)
+    order = ticketed(never, user, fault=None)
+    first = documents.newest_document(never, order.id, DocumentKind.E_TICKET)
+    assert first is not None and first.version == 1
+    [change] = sync.sync_order_now(always, user=user, order_id=order.id).schedule_changes
+    Worker(always).drain()
+    newest = documents.newest_document(always, order.id, DocumentKind.E_TICKET)
+    assert newest is not None and newest.version == 2
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(newest.content)).pages)
+    if change.kind.value == "flight_cancelled":
+        assert "CANCELLED by the airline" in text
+    else:
+        after = get_order(always, user=user, order_id=order.id).slices[0].segments[0]
+        assert after.departing_at.strftime("%H:%M") in text

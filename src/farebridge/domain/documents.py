@@ -73,13 +73,15 @@ def ticket_numbers(order: Order) -> tuple[str, ...]:
 def e_ticket_source(order: Order) -> str | None:
     """What an e-ticket of ``order`` shows now, or None when it has none: not ticketed
     (a changed order waits for its reissue with no tickets). The booking reference, the
-    ticket numbers and a digest of the flights and their times (an airline retiming)."""
+    ticket numbers and a digest of the flights, their times and whether the airline
+    cancelled one (a schedule change)."""
     numbers = ticket_numbers(order)
     if order.status not in (OrderStatus.TICKETED, OrderStatus.CANCELLED) or not numbers:
         return None
     flights = "/".join(
         f"{s.marketing_carrier.iata_code}{s.marketing_carrier_flight_number}"
         f"@{s.departing_at.isoformat()}-{s.arriving_at.isoformat()}"
+        f"{'x' if s.cancelled else ''}"
         for item in order.slices
         for s in item.segments
     )

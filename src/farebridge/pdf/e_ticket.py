@@ -117,6 +117,8 @@ def _segment_row(segment: Segment) -> list[str]:
     if segment.operating_carrier.iata_code != carrier.iata_code:
         flight += f"\noperated by {segment.operating_carrier.name}"
     flight += f"\n{segment.aircraft.name}"
+    if segment.cancelled:
+        flight += "\nCANCELLED by the airline"
     arrives = arrival(segment)
     return [
         flight,

@@ -47,6 +47,11 @@ class Segment(WireModel):
         description="The dated flight: marketing carrier, number and local departure date "
         "(BA117-2027-01-15); the flightId of /v1/flight/booking"
     )
+    cancelled: bool = Field(
+        default=False,
+        description="The airline cancelled this flight: the order's airline_initiated_changes "
+        "say what to do (accept is refused; change or cancel with a full refund)",
+    )
     aircraft: Aircraft
     cabin_class: CabinClass
     booking_class: str

@@ -61,6 +61,7 @@ def present_segment(segment: itinerary.Segment) -> wire.Segment:
         operating_carrier=present_carrier(segment.operating_carrier),
         marketing_carrier_flight_number=segment.marketing_carrier_flight_number,
         flight_id=segment_flight_id(segment),
+        cancelled=segment.cancelled,
         aircraft=present_aircraft(segment.aircraft),
         cabin_class=segment.cabin_class,
         booking_class=segment.booking_class,
