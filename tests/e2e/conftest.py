@@ -199,3 +199,17 @@ def all_offers(client: TestClient, headers: dict[str, str], query: str) -> list[
         after = page["meta"]["after"]
         if not after:
             return offers
+
+
+def cancel_order(client: TestClient, headers: dict[str, str], order_id: str) -> dict[str, Any]:
+    """Quote the cancellation of ``order_id``, then confirm it; the confirmed quote."""
+    quote = client.post(f"/api/orders/{order_id}/actions/cancel", headers=headers)
+    assert quote.status_code == 201, quote.text
+    confirmed = client.post(
+        f"/api/orders/{order_id}/actions/cancel/confirm",
+        json={"cancellation_id": quote.json()["data"]["id"]},
+        headers=headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    cancellation: dict[str, Any] = quote.json()["data"]
+    return cancellation

@@ -20,7 +20,14 @@ from farebridge.domain.clock import ManualClock
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
-from tests.e2e.conftest import adult, first_offer, instant_order_body, register, search
+from tests.e2e.conftest import (
+    adult,
+    cancel_order,
+    first_offer,
+    instant_order_body,
+    register,
+    search,
+)
 from tests.e2e.test_order_changes import change_offers, change_request_body, dearest
 from tests.webhook_receiver import Receiver, running_receiver
 
@@ -129,14 +136,7 @@ def test_book_pay_ticket_cancel_each_event_arrives_once(
     assert pay(client, auth, order, "tok_card_declined") == 402
     assert pay(client, auth, order, "tok_visa") == 201
     deliver(worker)  # ticketing runs, and its event is handed out on the next sweep
-    quote = client.post(f"/api/orders/{order['id']}/actions/cancel", json={}, headers=auth)
-    assert quote.status_code == 201, quote.text
-    confirmed = client.post(
-        f"/api/orders/{order['id']}/actions/cancel/confirm",
-        json={"cancellation_id": quote.json()["data"]["id"]},
-        headers=auth,
-    )
-    assert confirmed.status_code == 200, confirmed.text
+    cancel_order(client, auth, order["id"])
     deliver(worker)
 
     flow = receiver.endpoint("flow")

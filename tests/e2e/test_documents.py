@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 
 from farebridge.jobs.worker import Worker
 from farebridge.store.tables import order_documents
-from tests.e2e.conftest import adult, amount_due, register, search
+from tests.e2e.conftest import adult, amount_due, cancel_order, register, search
 from tests.e2e.test_order_changes import change_offers, dearest, request_change
 
 Json = dict[str, Any]
@@ -154,17 +154,7 @@ def test_the_cancellation_receipt_says_what_came_back_and_why(
     order = book(client, auth, worker, brand="Basic")
     before = client.get(f"/api/orders/{order['id']}/documents/cancellation_receipt", headers=auth)
     assert before.status_code == 404 and before.json()["errors"][0]["code"] == "document_not_ready"
-    quote = client.post(
-        f"/api/orders/{order['id']}/actions/cancel",
-        json={"reason": "requested_by_customer"},
-        headers=auth,
-    ).json()["data"]
-    confirmed = client.post(
-        f"/api/orders/{order['id']}/actions/cancel/confirm",
-        json={"cancellation_id": quote["id"]},
-        headers=auth,
-    )
-    assert confirmed.status_code == 200, confirmed.text
+    quote = cancel_order(client, auth, order["id"])
     worker.drain()
     kinds = [
         d["kind"]

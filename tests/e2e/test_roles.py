@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
-from tests.e2e.conftest import adult, first_offer, instant_order_body, search
+from tests.e2e.conftest import adult, cancel_order, first_offer, instant_order_body, search
 from tests.e2e.roles import ACTORS, World, make_world
 from tests.e2e.test_error_table import assert_error
 from tests.e2e.test_seats import _free_seats
@@ -93,14 +93,7 @@ def test_an_agent_books_for_a_customer_of_its_agency(
     mine = client.get("/api/orders", headers=world.headers["owner"]).json()["data"]
     assert [o["id"] for o in mine] == [order["id"]]
     assert client.get(f"/api/orders/{order['id']}", headers=agent).status_code == 200
-    quote = client.post(f"/api/orders/{order['id']}/actions/cancel", headers=agent)
-    assert quote.status_code == 201
-    confirm = client.post(
-        f"/api/orders/{order['id']}/actions/cancel/confirm",
-        json={"cancellation_id": quote.json()["data"]["id"]},
-        headers=agent,
-    )
-    assert confirm.status_code == 200, confirm.text
+    cancel_order(client, agent, order["id"])
     audit = client.get(
         f"/api/admin/audit?order_id={order['id']}", headers=world.headers["admin"]
     ).json()["data"]
