@@ -18,8 +18,7 @@ from farebridge.domain.errors import InvalidState, NotFound, ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.webhook_deliveries import Delivery, secret_from
 from farebridge.domain.webhooks import PING, STANDARD_EVENT_TYPES, Webhook, WebhookScheme
-from farebridge.services import webhook_delivery
-from farebridge.services.access import may_access_owner
+from farebridge.services import webhook_delivery, webhooks
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, Page, PageRequest, UnitOfWork
 
@@ -110,14 +109,7 @@ def _check_description(description: str | None) -> str | None:
 
 def owned_webhook(uow: UnitOfWork, user: User, webhook_id: str) -> Webhook:
     """Someone else's webhook, or one of the Duffel dialect's, is a missing one: 404."""
-    found = uow.webhooks.get(webhook_id)
-    if (
-        found is None
-        or not may_access_owner(uow, user, found.owner_id)
-        or found.scheme is not WebhookScheme.STANDARD
-    ):
-        raise NotFound(f"No webhook {webhook_id}.", code="webhook_not_found", field="webhook_id")
-    return found
+    return webhooks.owned_webhook(uow, user, webhook_id, WebhookScheme.STANDARD)
 
 
 def create_webhook(

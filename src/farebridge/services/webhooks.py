@@ -72,14 +72,18 @@ def _check_events(events: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(events))
 
 
-def _owned(uow: UnitOfWork, user: User, webhook_id: str) -> Webhook:
+def owned_webhook(
+    uow: UnitOfWork, user: User, webhook_id: str, scheme: WebhookScheme = WebhookScheme.DUFFEL
+) -> Webhook:
+    """The caller's webhook of ``scheme``: another account's, or another API's (each
+    lists only its own), is a missing one: 404."""
     found = uow.webhooks.get(webhook_id)
     if (
         found is None
         or not may_access_owner(uow, user, found.owner_id)
-        or found.scheme is not WebhookScheme.DUFFEL
+        or found.scheme is not scheme
     ):
-        raise NotFound(f"No webhook {webhook_id}.", code="not_found")
+        raise NotFound(f"No webhook {webhook_id}.", code="webhook_not_found", field="webhook_id")
     return found
 
 
@@ -121,7 +125,7 @@ def update_webhook(
     events: Sequence[str] | None = None,
 ) -> Webhook:
     with deps.uow() as uow:
-        current = _owned(uow, user, webhook_id)
+        current = owned_webhook(uow, user, webhook_id)
         updated = Webhook(
             id=current.id,
             owner_id=current.owner_id,
@@ -140,7 +144,7 @@ def update_webhook(
 def delete_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> Webhook:
     """Delete a webhook; deliveries still queued for it are dropped. Returns what it was."""
     with deps.uow() as uow:
-        found = _owned(uow, user, webhook_id)
+        found = owned_webhook(uow, user, webhook_id)
         uow.webhooks.delete(webhook_id)
         uow.commit()
     return found
@@ -151,7 +155,7 @@ def ping_webhook(deps: Dependencies, *, user: User, webhook_id: str) -> Webhook:
     now = deps.clock.now()
     event_id = new_id("wev")
     with deps.uow() as uow:
-        webhook = _owned(uow, user, webhook_id)
+        webhook = owned_webhook(uow, user, webhook_id)
         event = _event(event_id, "ping.triggered", webhook.id, {"object": {"id": webhook.id}}, now)
         key = f"{webhook.id}:{event_id}"
         enqueue_in(

@@ -34,6 +34,7 @@ CODES: dict[str, tuple[str, str]] = {
     "order_not_found": ("not_found", "invalid_request_error"),
     "offer_request_not_found": ("not_found", "invalid_request_error"),
     "cancellation_not_found": ("not_found", "invalid_request_error"),
+    "webhook_not_found": ("not_found", "invalid_request_error"),
     "offer_expired": ("offer_expired", "invalid_state_error"),
     "offer_no_longer_available": ("offer_no_longer_available", "invalid_state_error"),
     "departure_too_soon": ("offer_no_longer_available", "invalid_state_error"),
