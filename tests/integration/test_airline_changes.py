@@ -321,7 +321,8 @@ def test_a_schedule_change_renders_the_e_ticket_again(engine: Engine) -> None:
     Worker(always).drain()
     newest = documents.newest_document(always, order.id, DocumentKind.E_TICKET)
     assert newest is not None and newest.version == 2
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(newest.content)).pages)
+    pages = PdfReader(io.BytesIO(newest.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
     if change.kind.value == "flight_cancelled":
         assert "CANCELLED by the airline" in text
     else:

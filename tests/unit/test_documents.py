@@ -78,6 +78,18 @@ def test_the_e_ticket_prints_the_order() -> None:
     assert "pay_1" in text and "succeeded" in text
 
 
+def test_a_flight_the_airline_cancelled_is_marked_on_its_own_lines() -> None:
+    """The mark must not wrap inside the narrow flight column (CI once found
+    "CANCELLED by the" and "airline" on two lines)."""
+    order = ticketed_order()
+    first = order.slices[0]
+    segment = replace(first.segments[0], cancelled=True)
+    order = replace(order, slices=(replace(first, segments=(segment,)), *order.slices[1:]))
+    lines = text_of(render_e_ticket(order, paid(order), issued_at=NOW)).splitlines()
+    assert "CANCELLED" in lines and "by the airline" in lines
+    assert "CANCELLED" not in text_of(render_e_ticket(ticketed_order(), [], issued_at=NOW))
+
+
 def test_the_qr_code_holds_the_booking_reference() -> None:
     order = ticketed_order()
     page = PdfReader(io.BytesIO(render_e_ticket(order, paid(order), issued_at=NOW))).pages[0]

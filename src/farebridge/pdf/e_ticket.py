@@ -118,7 +118,7 @@ def _segment_row(segment: Segment) -> list[str]:
         flight += f"\noperated by {segment.operating_carrier.name}"
     flight += f"\n{segment.aircraft.name}"
     if segment.cancelled:
-        flight += "\nCANCELLED by the airline"
+        flight += "\nCANCELLED\nby the airline"
     arrives = arrival(segment)
     return [
         flight,
