@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,9 +10,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, select, text
 
+from farebridge.bootstrap import build
+from farebridge.domain.order import OrderType
+from farebridge.services.orders import CreateOrder, create_order
+from farebridge.settings import Settings
 from farebridge.store.database import make_engine
-from farebridge.store.migrate import upgrade
+from farebridge.store.migrate import downgrade, upgrade
 from farebridge.store.tables import metadata, offers
+from tests.factories import create_passenger
+from tests.integration.conftest import create_user, find_offers
 
 
 def test_migrated_schema_matches_the_tables(engine: Engine) -> None:
@@ -47,3 +54,49 @@ def test_offers_stored_before_0007_become_itineraries_of_their_own(tmp_path: Pat
         row = connection.execute(select(offers.c.itinerary_id, offers.c.departure_dates)).one()
     engine.dispose()
     assert tuple(row) == ("off_old", "")
+
+
+def test_flight_api_bookings_kept_in_metadata_before_0024_get_their_row(tmp_path: Path) -> None:
+    """ADR 0022 kept a booking's dialect details as a JSON string in the order's
+    metadata; migration 0024 moves them into ``flight_api_bookings``."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    services = build(Settings(database_url=url), engine=engine)
+    user = create_user(services)
+    offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
+    kept = {
+        "flight": 42,
+        "baggage_mode": "AT-AIRPORT",
+        "passengers": [
+            {
+                "passenger_id": offer.passengers[0].id,
+                "age": 38,
+                "seat_type": "WINDOW",
+                "hand_baggage": "6.5",
+                "check_in_baggage": "12",
+            }
+        ],
+    }
+    command = CreateOrder(
+        OrderType.HOLD,
+        offer.id,
+        [create_passenger(id="")],
+        metadata={"flight_api": json.dumps(kept), "mine": "x"},
+    )
+    order = create_order(services, user=user, command=command)
+    downgrade(url, "-1")  # back to before 0024 (the latest migration)
+    upgrade(url)
+    with services.uow(read_only=True) as uow:
+        row = uow.flight_api.booking(order.id)
+        stored = uow.orders.get(order.id)
+    engine.dispose()
+    assert row is not None and stored is not None
+    assert (row.flight, row.baggage_mode, row.shape.value) == (42, "AT-AIRPORT", "one_way")
+    [traveller] = row.travellers
+    assert (traveller.age, traveller.seat_type, str(traveller.hand_baggage_kg)) == (
+        38,
+        "WINDOW",
+        "6.5",
+    )
+    assert stored.metadata == {"mine": "x"}

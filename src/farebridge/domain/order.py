@@ -135,12 +135,15 @@ class Document:
     issued_at: datetime
 
 
+EXCESS_BAGGAGE = "excess_baggage"
+
+
 @dataclass(frozen=True, slots=True)
 class OrderService:
     """A paid extra booked with the order, e.g. seat 12A for one passenger on one segment."""
 
     id: str
-    type: str  # "seat" | "baggage"
+    type: str  # "seat" | "baggage" | "excess_baggage" (kg over the allowance, ADR 0026)
     segment_id: str | None  # seats: the segment
     passenger_id: str
     total: Money  # unit price times quantity

@@ -103,6 +103,9 @@ class CreateOrder:
     confirm_duplicate: bool = False
     # an agent (or admin) booking for a customer: the customer owns the order (ADR 0021)
     customer_id: str | None = None
+    # extras farebridge prices itself, added to the order as they are: the flight_api
+    # dialect's excess baggage booked ahead (type "excess_baggage", ADR 0026)
+    extras: tuple[OrderService, ...] = ()
 
     def fingerprint(self) -> str:
         """What makes two requests "the same" for an idempotency key."""
@@ -130,6 +133,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     provider = deps.providers.for_offer(offer)
     passengers = match_passengers(offer, command.passengers, today=deps.clock.now().date())
     services = tuple(provider.price_services(offer, command.services)) if command.services else ()
+    services += command.extras
     surcharge = _card_surcharge(deps, offer, command)
     _check_payment_terms(
         offer, command, offer.total + services_total(services, offer.total.currency), surcharge

@@ -683,3 +683,43 @@ user_profiles = Table(
     Column("last_name", String(150), nullable=False),
     Column("mobile_no", String(14), nullable=False),
 )
+
+
+# What a booking made through the flight_api dialect keeps besides its order (ADR 0026):
+# the trip's shape, which way the order flies, the dialect's flight ids, the baggage
+# mode, each passenger's age, seat preference and baggage weights, and the other
+# ticket of a round trip on two airlines.
+flight_api_bookings = Table(
+    "flight_api_bookings",
+    metadata,
+    Column("order_id", String(40), ForeignKey("orders.id"), primary_key=True),
+    Column("owner_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("shape", String(20), nullable=False),
+    Column("leg", String(10), nullable=False),
+    Column("flight", Integer, nullable=False),
+    Column("return_flight", Integer),
+    Column("baggage_mode", String(20), nullable=False),
+    Column("travellers", JSON, nullable=False),
+    Column("extra_baggage_kg", String(10), nullable=False),  # a decimal, as text
+    Column("extra_baggage_amount", String(20), nullable=False),
+    Column("extra_baggage_currency", String(3), nullable=False),
+    Column("linked_order_id", String(40), ForeignKey("orders.id"), index=True),
+    Column("created_at", Instant, nullable=False),
+)
+
+# A sandbox payment intent of a booking's orders, completed by opening its confirm URL.
+flight_api_payment_intents = Table(
+    "flight_api_payment_intents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("owner_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("booking_reference", String(20), nullable=False),
+    Column("order_ids", JSON, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("card_token", String(40), nullable=False),  # a sandbox token, never a card
+    Column("status", String(20), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("completed_at", Instant),
+    Column("failure", String(500)),
+    Index("ix_flight_api_payment_intents_booking", "owner_id", "booking_reference"),
+)

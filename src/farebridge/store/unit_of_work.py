@@ -17,6 +17,7 @@ from farebridge.store.booking_records import BookingRecordRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.documents import DocumentRepository
+from farebridge.store.flight_api import FlightApiRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
     schedule_changes: ScheduleChangeRepository
     booking_records: BookingRecordRepository
     profiles: ProfileRepository
+    flight_api: FlightApiRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
         self.schedule_changes = ScheduleChangeRepository(connection)
         self.booking_records = BookingRecordRepository(connection)
         self.profiles = ProfileRepository(connection)
+        self.flight_api = FlightApiRepository(connection)
         return self
 
     def __exit__(

@@ -12,7 +12,7 @@ from typing import Any
 from farebridge.domain.errors import SeatUnavailable, ValidationFailed
 from farebridge.domain.fare_rules import FareRules, RuleSection
 from farebridge.domain.offer import Offer, OfferService
-from farebridge.domain.order import OrderService, Passenger
+from farebridge.domain.order import EXCESS_BAGGAGE, OrderService, Passenger
 from farebridge.domain.search import PassengerType, SearchCriteria
 from farebridge.providers.base import BookingChange
 from farebridge.providers.duffel.mapping import Json, SeatChoice
@@ -144,6 +144,8 @@ def duffel_services(
     chosen: list[tuple[str, int]] = []
     extra = Decimal(0)
     for service in services:
+        if service.type == EXCESS_BAGGAGE:  # farebridge's own extra: not Duffel's to sell
+            continue
         if service.id in bags:
             chosen.append((str(bags[service.id]["id"]), service.quantity))
             extra += Decimal(str(bags[service.id]["amount"])) * service.quantity

@@ -57,6 +57,7 @@ class ErrorResponse(BaseModel):
 DESCRIPTIONS = {
     400: 'A bad field ({"field": ["..."]}) or a bad request ({"message": "..."})',
     401: "Wrong username or password",
+    402: "The card was declined",
     403: "Not logged in, or a missing or wrong X-CSRFToken",
     404: "No such booking or flight (or someone else's)",
     409: "The booking's state does not allow it",

@@ -115,26 +115,94 @@ class PassengerOut(BaseModel):
 
 
 class BookingOut(BaseModel):
+    """One booking (one way, or one ticket of a round trip on two airlines)."""
+
     booking_ref: str
     flight: int
-    payment_status: str
-    trip_type: str
-    booking_status: str
+    payment_status: str = Field(examples=["NOT_ATTEMPTED", "SUCCEDED"])
+    trip_type: str = Field(examples=["ONE WAY", "ROUND_TRIP"])
+    booking_status: str = Field(examples=["PENDING", "CONFIRMED", "CANCELED"])
     booked_at: str
     flight_dep_date: str
     flight_arriv_date: str
     seat_class: str
     coupon_used: bool
     extra_baggage_booking_mode: str
-    extra_check_in_baggage: float
-    extra_baggage_price: float
+    extra_check_in_baggage: float = Field(
+        description="kg of checked baggage over 15 kg a passenger, summed over the booking"
+    )
+    extra_baggage_price: float = Field(
+        description="Its price on this booking's flights, in total_fare_currency: included "
+        "in total_fare when PRE-BOOKING; paid at check-in (not in total_fare) when AT-AIRPORT"
+    )
+    coupon_code: str = ""
+    coupon_discount: float = 0.0
     total_fare: float
     total_fare_currency: str = Field(description="farebridge's: the currency of total_fare")
-    separate_ticket: str | None
-    other_booking_ref: str | None
+    separate_ticket: str | None = Field(
+        description='"YES" for either ticket of a round trip on two airlines, else null'
+    )
+    other_booking_ref: str | None = Field(description="The other ticket of such a round trip")
     flight_depart_time: str
     flight_arrival_time: str
     passengers: list[PassengerOut]
+
+
+class RoundTripOut(BookingOut):
+    """A round trip on one airline: one booking, one ticket, with the return's fields."""
+
+    return_flight: int
+    return_flight_dep_date: str
+    return_flight_arrival_date: str
+    return_booking_status: str
+    return_total_fare: float = Field(
+        description="0: both ways are on one ticket, whose price is total_fare"
+    )
+    return_passengers: list[PassengerOut]
+
+
+class SeparateTicketsOut(BaseModel):
+    """A round trip on two airlines: two linked bookings."""
+
+    booking: BookingOut
+    return_booking: BookingOut
+
+
+class PaymentBody(Body):
+    payment_method: str | None = Field(
+        default=None,
+        max_length=40,
+        description="farebridge's: a sandbox card token (default tok_visa; "
+        "tok_insufficient_funds declines). Never a card number.",
+    )
+
+
+class StripeSdk(BaseModel):
+    source: str
+    stripe_js: str = Field(description="Open it (GET) to complete the payment")
+    type: str = "three_d_secure_redirect"
+
+
+class NextActionUrl(BaseModel):
+    type: str = "use_stripe_sdk"
+    use_stripe_sdk: StripeSdk
+
+
+class PaymentOut(BaseModel):
+    payemnt_intent_id: str = Field(description="The seed's spelling")
+    payment_intent_id: str
+    ticket_pdf_url: str
+    ticket_pdf_urls: list[str] = Field(description="farebridge's: one per ticket")
+    next_action: str
+    url: NextActionUrl
+
+
+class PaymentConfirmedOut(BaseModel):
+    message: str
+    payment_intent_id: str
+    status: str = Field(examples=["succeeded"])
+    booking_status: str = Field(examples=["CONFIRMED"])
+    ticket_pdf_urls: list[str]
 
 
 class UpdateBookingBody(Body):
@@ -144,4 +212,5 @@ class UpdateBookingBody(Body):
 
 class CancelledOut(BaseModel):
     message: str
-    receipt_pdf_url: str = Field(description="farebridge's: the refund receipt (in /api)")
+    receipt_pdf_url: str = Field(description="farebridge's: the refund receipt PDF")
+    receipt_pdf_urls: list[str] = Field(description="farebridge's: one per cancelled ticket")

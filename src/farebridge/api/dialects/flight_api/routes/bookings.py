@@ -1,10 +1,12 @@
-"""Book a flight of the timetable (one way, held until paid)."""
+"""Book flights of the timetable (one way or round trip, held until paid), read and
+cancel the booking, pay it, and download its PDFs (seed 002)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import Scenarios, ServicesDep
@@ -15,17 +17,27 @@ from farebridge.api.dialects.flight_api.schemas import (
     BookBody,
     BookingOut,
     CancelledOut,
+    NextActionUrl,
     PassengerBody,
+    PaymentBody,
+    PaymentConfirmedOut,
+    PaymentOut,
+    RoundTripOut,
+    SeparateTicketsOut,
+    StripeSdk,
     UpdateBookingBody,
 )
 from farebridge.api.dialects.flight_api.session import SessionUser
-from farebridge.domain.errors import CancellationWindowClosed, ValidationFailed
-from farebridge.services import scheduled_bookings
-from farebridge.services.scheduled_bookings import FlightBooking, Traveller
+from farebridge.domain.documents import DocumentKind
+from farebridge.domain.errors import CancellationWindowClosed, NotFound, ValidationFailed
+from farebridge.domain.order import Order
+from farebridge.services import documents, flight_api_payments, scheduled_bookings
+from farebridge.services.scheduled_bookings import FlightBooking, Traveller, Trip
 
 router = APIRouter(tags=["bookings"])
-ROUND_TRIP_NOT_BUILT = "ROUND_TRIP bookings are not supported by farebridge's flight_api yet"
 COUPONS_NOT_BUILT = "coupons are not supported by farebridge's flight_api yet"
+AnyBooking = BookingOut | RoundTripOut | SeparateTicketsOut
+PREFIX = "/v1/flight_api"
 
 
 def _traveller(index: int, person: PassengerBody) -> Traveller:
@@ -44,7 +56,11 @@ def _traveller(index: int, person: PassengerBody) -> Traveller:
     )
 
 
-@router.post("/book_flight/{flight_id}", responses=responses(403, 404, 409, 429))
+@router.post(
+    "/book_flight/{flight_id}",
+    response_model=AnyBooking,
+    responses=responses(403, 404, 409, 429),
+)
 def book_flight(
     flight_id: int,
     body: BookBody,
@@ -52,46 +68,69 @@ def book_flight(
     services: ServicesDep,
     user: SessionUser,
     scenarios: Scenarios,
-) -> BookingOut:
-    """Hold seats on flight ``flight_id`` (from GET /flights) for the passengers."""
+) -> AnyBooking:
+    """Hold seats on flight ``flight_id`` (from GET /flights) for the passengers; with
+    trip_type ROUND_TRIP also on ``return_flight``: one booking on one airline, two
+    linked bookings (separate tickets) on two."""
     ratelimit.hit(request, "booking", user)
-    if body.trip_type == "ROUND_TRIP":
-        raise FlightApiError(400, ROUND_TRIP_NOT_BUILT)
     if body.coupon_code:
         raise FlightApiError(400, COUPONS_NOT_BUILT)
+    if body.trip_type == "ROUND_TRIP":
+        for name in ("return_flight", "return_flight_dep_date"):
+            if getattr(body, name) is None:
+                raise ValidationFailed(
+                    "This field is required for ROUND_TRIP bookings.", field=name
+                )
     booking = FlightBooking(
         flight=scheduled_bookings.get_flight(services, flight_id),
         departure_on=parse_day(body.flight_dep_date, "flight_dep_date"),
         cabin=SEAT_CLASSES[body.seat_class],
         travellers=[_traveller(i, p) for i, p in enumerate(body.passengers)],
         baggage_mode=body.extra_baggage_booking_mode.replace("_", "-"),
+        return_flight=(
+            scheduled_bookings.get_flight(services, body.return_flight)
+            if body.trip_type == "ROUND_TRIP" and body.return_flight is not None
+            else None
+        ),
+        return_on=(
+            parse_day(body.return_flight_dep_date, "return_flight_dep_date")
+            if body.trip_type == "ROUND_TRIP" and body.return_flight_dep_date is not None
+            else None
+        ),
     )
-    order = scheduled_bookings.book_flight(
-        services, user=user, booking=booking, scenarios=scenarios
-    )
-    return present.booking(order)
+    trip = scheduled_bookings.book_flight(services, user=user, booking=booking, scenarios=scenarios)
+    return present.trip(trip)
 
 
 router.add_api_route(
     "/book/{flight_id}",
     book_flight,
     methods=["POST"],
+    response_model=AnyBooking,
     responses=responses(403, 404, 409, 429),
     summary="Book Flight (the seed's /book/ spelling)",
 )
 
 
-@router.get("/bookings/{booking_ref}", responses=responses(403, 404))
-def get_booking(booking_ref: str, services: ServicesDep, user: SessionUser) -> BookingOut:
-    """A booking made here, by its booking_ref (another user's is 404)."""
-    order = scheduled_bookings.find_booking(services, user=user, booking_reference=booking_ref)
-    return present.booking(order)
+@router.get("/bookings/{booking_ref}", response_model=AnyBooking, responses=responses(403, 404))
+def get_booking(booking_ref: str, services: ServicesDep, user: SessionUser) -> AnyBooking:
+    """A booking made here, by its booking_ref (another user's is 404); a round trip on
+    two airlines answers both bookings whichever reference is asked."""
+    trip = scheduled_bookings.find_trip(services, user=user, booking_reference=booking_ref)
+    return present.trip(trip)
 
 
 CANCELLED = (
     "succesfully cancelled ticket , receipt PDF is being generated. "
     "You can download it here once it's ready."
 )
+
+
+def _pdf_url(order: Order, kind: DocumentKind) -> str:
+    ref = order.booking_reference
+    if kind is DocumentKind.E_TICKET:
+        return f"{PREFIX}/download_pdf/{ref}/ticket/booking_ticket_{ref}.pdf"
+    return f"{PREFIX}/download_pdf/{ref}/receipt/refund_receipt_{ref}.pdf"
 
 
 @router.put("/bookings/{booking_ref}", responses=responses(403, 404, 409, 429))
@@ -102,18 +141,119 @@ def update_booking(
     services: ServicesDep,
     user: SessionUser,
 ) -> CancelledOut:
-    """Cancel a booking (booking_status CANCELED); refused close to departure."""
+    """Cancel a booking (booking_status CANCELED), or for a round trip on two airlines
+    the DEPARTING or RETURNING ticket or BOTH; refused close to departure."""
     ratelimit.hit(request, "booking", user)
-    if body.cancellation_type == "RETURNING":
-        raise ValidationFailed("This booking has no return flight.", field="cancellation_type")
     try:
-        order, _ = scheduled_bookings.cancel_booking(
-            services, user=user, booking_reference=booking_ref
+        _, cancelled = scheduled_bookings.cancel_booking(
+            services,
+            user=user,
+            booking_reference=booking_ref,
+            cancellation_type=body.cancellation_type,
         )
     except CancellationWindowClosed as closed:
         hours = closed.cutoff.total_seconds() / 3600
         raise FlightApiError(
             400, f"tickets cannot be cancelled less than {hours:g} hours before departure time"
         ) from None
-    receipt = f"/api/orders/{order.id}/documents/cancellation_receipt"
-    return CancelledOut(message=CANCELLED, receipt_pdf_url=receipt)
+    receipts = [_pdf_url(order, DocumentKind.CANCELLATION_RECEIPT) for order, _ in cancelled]
+    return CancelledOut(message=CANCELLED, receipt_pdf_url=receipts[0], receipt_pdf_urls=receipts)
+
+
+def _ticket_links(trip: Trip) -> list[str]:
+    return [_pdf_url(order, DocumentKind.E_TICKET) for order in trip.orders]
+
+
+@router.post("/payments/{booking_ref}", responses=responses(403, 404, 409, 429))
+def pay_booking(
+    booking_ref: str,
+    request: Request,
+    services: ServicesDep,
+    user: SessionUser,
+    body: PaymentBody | None = None,
+) -> PaymentOut:
+    """Start paying the booking (both tickets of separate tickets): open the
+    ``url.use_stripe_sdk.stripe_js`` link (the sandbox's 3-D Secure page) to pay;
+    the booking is then CONFIRMED and its ticket PDF(s) follow."""
+    ratelimit.hit(request, "booking", user)
+    intent, secret, trip = flight_api_payments.start_payment(
+        services,
+        user=user,
+        booking_reference=booking_ref,
+        card_token=body.payment_method if body else None,
+    )
+    confirm = str(
+        request.url_for(
+            "confirm_payment", booking_ref=intent.booking_reference
+        ).include_query_params(payment_intent=intent.id, client_secret=secret)
+    )
+    links = _ticket_links(trip)
+    anchors = " and ".join(f"<a href='{link}'>here</a>" for link in links)
+    return PaymentOut(
+        payemnt_intent_id=intent.id,
+        payment_intent_id=intent.id,
+        ticket_pdf_url=f"Your Ticket will be availalbe {anchors} once you have succesfully "
+        "completed next_action of authenticating url !!",
+        ticket_pdf_urls=links,
+        next_action="Click on the hook url with this response and ping GET endpoint for "
+        "payment confirmation ",
+        url=NextActionUrl(use_stripe_sdk=StripeSdk(source=intent.id, stripe_js=confirm)),
+    )
+
+
+@router.get(
+    "/payments/{booking_ref}/authenticate",
+    name="confirm_payment",
+    responses=responses(402, 404, 409),
+)
+def confirm_payment(
+    booking_ref: str,
+    services: ServicesDep,
+    payment_intent: Annotated[str, Query(max_length=40)],
+    client_secret: Annotated[str, Query(max_length=100)],
+) -> PaymentConfirmedOut:
+    """The sandbox's 3-D Secure page: opening it pays the booking (no session needed:
+    the client secret is the proof). Opened again, it answers the same."""
+    intent, trip = flight_api_payments.confirm_payment(
+        services, intent_id=payment_intent, secret=client_secret
+    )
+    if intent.booking_reference != booking_ref.strip().upper():
+        raise NotFound("No such payment intent.", code="payment_intent_not_found")
+    return PaymentConfirmedOut(
+        message="payment succeeded; the booking is CONFIRMED and its tickets are being issued",
+        payment_intent_id=intent.id,
+        status=intent.status.value,
+        booking_status=present.booking_status(trip.orders[0]),
+        ticket_pdf_urls=_ticket_links(trip),
+    )
+
+
+PDF_KINDS = {"ticket": DocumentKind.E_TICKET, "receipt": DocumentKind.CANCELLATION_RECEIPT}
+
+
+@router.get(
+    "/download_pdf/{booking_ref}/{kind}/{filename}",
+    response_class=Response,
+    responses={
+        **responses(403, 404),
+        200: {"content": {"application/pdf": {}}, "description": "The PDF"},
+    },
+)
+def download_pdf(
+    booking_ref: str, kind: str, filename: str, services: ServicesDep, user: SessionUser
+) -> Response:
+    """The booking's e-ticket (``ticket``) or refund receipt (``receipt``) PDF; 404 until
+    it is ready (a few seconds after payment or cancellation)."""
+    document_kind = PDF_KINDS.get(kind)
+    if document_kind is None:
+        raise NotFound("No such document.", code="document_not_found")
+    trip = scheduled_bookings.find_trip(services, user=user, booking_reference=booking_ref)
+    order = next(o for o in trip.orders if o.booking_reference == booking_ref.strip().upper())
+    if filename != _pdf_url(order, document_kind).rsplit("/", 1)[1]:
+        raise NotFound("No such document.", code="document_not_found")
+    document = documents.get_document(services, user=user, order_id=order.id, kind=document_kind)
+    return Response(
+        document.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
