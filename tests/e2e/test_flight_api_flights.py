@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from farebridge.providers.base import Timetable
 from farebridge.services.ports import Dependencies
-from tests.e2e.flight_api import PREFIX, example, log_in, mismatches, register
+from tests.e2e.flight_api import PASSWORD, PREFIX, example, log_in, mismatches, register
 
 
 @pytest.fixture
@@ -118,6 +118,13 @@ def test_a_weekday_flight_is_listed_on_its_days_only(
         ({"origin": "Atlantis"}, {"origin": ["No city or airport is called 'Atlantis'."]}),
         ({"price": "cheap"}, {"price": ["A valid number is required."]}),
         (
+            {"price": "500", "seat_class": "ECONOMY", "origin": "DEL"},
+            {
+                "message": "the price filter needs origin, destination and booking_date: "
+                "fares are priced for a day"
+            },
+        ),
+        (
             {"round_trip": "true", "origin": "DEL"},
             {"message": "a round trip needs origin, destination and return_date"},
         ),
@@ -129,6 +136,54 @@ def test_bad_queries_are_the_seeds_400(
     response = session.get(f"{PREFIX}/flights", params=query)
     assert response.status_code == 400
     assert response.json() == expected
+
+
+def test_the_price_filter_keeps_flights_whose_fare_that_day_is_at_most_it(
+    session: TestClient,
+) -> None:
+    """The seed's ``price`` is a ceiling on the fare in ``seat_class`` (its code filters
+    ``economy_fare__lte``); here the fare is the flight's cheapest for one adult that day."""
+    day = indian(date.today() + timedelta(days=21))
+    route = {"origin": "DEL", "destination": "BOM", "booking_date": day, "seat_class": "ECONOMY"}
+    every = {f["id"]: f["flight_no"] for f in flights(session, **route)["departing_flights"]}
+    assert len(every) > 3
+    token = session.post(
+        "/api/auth/login", json={"email": "rakesh@test.com", "password": PASSWORD}
+    ).json()["data"]["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    search = session.post(
+        "/api/offer-requests?return_offers=true",
+        json={
+            "slices": [
+                {
+                    "origin": "DEL",
+                    "destination": "BOM",
+                    "departure_date": (date.today() + timedelta(days=21)).isoformat(),
+                }
+            ],
+            "passengers": [{"type": "adult"}],
+            "max_connections": 0,
+        },
+        headers=auth,
+    ).json()["data"]
+    query = {"offer_request_id": search["id"], "group_by": "itinerary", "limit": 200}
+    offers = session.get("/api/offers", params=query, headers=auth).json()["data"]
+    cheapest: dict[str, float] = {}  # the cheapest fare of each flight that day
+    for offer in offers:
+        [segment] = offer["slices"][0]["segments"]
+        carrier = segment["marketing_carrier"]["iata_code"]
+        number = carrier + segment["marketing_carrier_flight_number"]
+        cheapest[number] = min(cheapest.get(number, 1e12), float(offer["total_amount"]))
+    on_sale = {i for i, number in every.items() if number in cheapest}
+    assert len(on_sale) > 3
+    everything = flights(session, **route, price="1000000")["departing_flights"]
+    assert {f["id"] for f in everything} == on_sale, "a flight sold out that day has no fare"
+    middle = sorted(cheapest.values())[len(cheapest) // 2]
+    some = flights(session, **route, price=str(middle))["departing_flights"]
+    assert {f["id"] for f in some} == {i for i in on_sale if cheapest[every[i]] <= middle}
+    assert 0 < len(some) < len(on_sale)
+    below = str(min(cheapest.values()) - 0.01)
+    assert flights(session, **route, price=below)["departing_flights"] == []
 
 
 def test_flights_need_a_session(client: TestClient) -> None:

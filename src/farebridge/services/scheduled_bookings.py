@@ -448,3 +448,49 @@ def cancel_booking(
         for order_id, quote in zip(live, quotes, strict=True)
     ]
     return find_trip(deps, user=user, booking_reference=booking_reference), done
+
+
+def cheapest_fares(
+    deps: Dependencies,
+    *,
+    user: User,
+    flights: Sequence[ScheduledFlight],
+    day: date,
+    cabin: CabinClass,
+) -> dict[int, Money]:
+    """The cheapest fare of each flight (by its number) for one adult on ``day`` in
+    ``cabin``, nonstop, in the user's selling currency: one search per route. Flights
+    with nothing for sale that day are left out."""
+    routes: dict[tuple[str, str], list[ScheduledFlight]] = {}
+    for flight in flights:
+        if flight.operates_on(day):
+            key = (flight.origin.iata_code, flight.destination.iata_code)
+            routes.setdefault(key, []).append(flight)
+    fares: dict[int, Money] = {}
+    for (origin, destination), on_route in routes.items():
+        criteria = SearchCriteria(
+            (SliceRequest(origin, destination, day),),
+            (OfferPassenger(new_id("pas"), PassengerType.ADULT),),
+            cabin_class=cabin,
+            max_connections=0,
+        )
+        request = search.create_offer_request(deps, user=user, criteria=criteria)
+        search.get_offer_request(deps, user=user, request_id=request.id, wait=True)
+        page = search.list_offers(
+            deps,
+            user=user,
+            request_id=request.id,
+            filters=OfferFilter(max_connections=0, one_per_itinerary=True),
+            page=PageRequest(limit=200),
+        )
+        numbers = {flight.designator: flight.number for flight in on_route}
+        for offer in page.items:
+            [segment] = [s for part in offer.slices for s in part.segments]
+            if segment.cabin_class is not cabin:
+                continue
+            number = numbers.get(
+                segment.marketing_carrier.iata_code + segment.marketing_carrier_flight_number
+            )
+            if number is not None and (number not in fares or offer.total < fares[number]):
+                fares[number] = offer.total
+    return fares

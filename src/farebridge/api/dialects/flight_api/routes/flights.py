@@ -4,10 +4,12 @@ that meet the query's filters (seed 002's ``GET /flights``)."""
 from __future__ import annotations
 
 from datetime import date, time
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from farebridge.api import ratelimit
 from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.flight_api import present
 from farebridge.api.dialects.flight_api.errors import FlightApiError, responses
@@ -15,7 +17,7 @@ from farebridge.api.dialects.flight_api.schemas import FlightLists, FlightOut, F
 from farebridge.api.dialects.flight_api.session import SessionUser
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.timetable import FlightQuery
-from farebridge.services import timetable
+from farebridge.services import scheduled_bookings, timetable
 from farebridge.services.ports import Dependencies
 
 router = APIRouter(tags=["flights"])
@@ -47,9 +49,8 @@ TIMINGS = {
     "EVENING": (time(18, 0), time(23, 59, 59)),
 }
 SEAT_CLASS_WITH_PRICE = "seat class must be their with price filter.."
-PRICE_NOT_BUILT = (
-    "the price filter is not supported by farebridge yet; "
-    "price a trip with POST /api/offer-requests"
+PRICE_NEEDS_A_ROUTE = (
+    "the price filter needs origin, destination and booking_date: fares are priced for a day"
 )
 
 
@@ -120,13 +121,24 @@ def list_flights(
     seat_class: Annotated[str | None, Query(max_length=15)] = None,
     airlines: Annotated[str | None, Query(max_length=50)] = None,
     departure_timing: Annotated[str | None, Query(examples=["MORNING", "06:00-11:59"])] = None,
-    price: float | None = None,
+    price: Annotated[
+        float | None,
+        Query(
+            gt=0,
+            description="At most this fare for one adult in seat_class on booking_date "
+            "(the cheapest fare of the flight that day, in the account's currency)",
+        ),
+    ] = None,
 ) -> FlightPage | FlightLists:
     """No filter: the paginated catalogue; any filter: the departing and returning flights."""
     if not any(name in request.query_params for name in FILTERS):
         return _catalogue(request, services, page)
     if price is not None:
-        raise _bad(SEAT_CLASS_WITH_PRICE if seat_class is None else PRICE_NOT_BUILT)
+        if seat_class is None:
+            raise _bad(SEAT_CLASS_WITH_PRICE)
+        if not (origin and destination and booking_date):
+            raise _bad(PRICE_NEEDS_A_ROUTE)
+        ratelimit.hit(request, "search", user)  # it prices the day's flights
     cabin = _cabin(seat_class)
     window = _timing(departure_timing)
     leaving_on = _day(booking_date, "booking_date")
@@ -152,7 +164,14 @@ def list_flights(
             raise _bad("return_date must not be before booking_date")
         back = FlightQuery(origin=ends, destination=origins, on=returning_on, airline=airlines)
         returning = [present.flight(f) for f in timetable.find_flights(services, back)]
-    found = [present.flight(f) for f in timetable.find_flights(services, departing)]
+    flights = timetable.find_flights(services, departing)
+    if price is not None and cabin is not None and leaving_on is not None:
+        fares = scheduled_bookings.cheapest_fares(
+            services, user=user, flights=flights, day=leaving_on, cabin=cabin
+        )
+        limit = Decimal(str(price))
+        flights = [f for f in flights if f.number in fares and fares[f.number].amount <= limit]
+    found = [present.flight(f) for f in flights]
     return FlightLists(departing_flights=found, returning_flights=returning)
 
 
