@@ -16,6 +16,7 @@ from farebridge.store.audit import AuditRepository, ManageTokenRepository
 from farebridge.store.booking_records import BookingRecordRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
+from farebridge.store.coupons import CouponRepository
 from farebridge.store.documents import DocumentRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.notifications import EmailOutboxRepository
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
     schedule_changes: ScheduleChangeRepository
     booking_records: BookingRecordRepository
     profiles: ProfileRepository
+    coupons: CouponRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
         self.schedule_changes = ScheduleChangeRepository(connection)
         self.booking_records = BookingRecordRepository(connection)
         self.profiles = ProfileRepository(connection)
+        self.coupons = CouponRepository(connection)
         return self
 
     def __exit__(
