@@ -8,23 +8,27 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from farebridge.bootstrap import build
 from farebridge.domain.account import Role, User
+from farebridge.domain.clock import ManualClock
 from farebridge.domain.coupons import Coupon
 from farebridge.domain.errors import FarebridgeError, InvalidCoupon, RoleRequired
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order, OrderStatus, OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
-from farebridge.services import coupons, payments, search
+from farebridge.services import cancellation, coupons, payments, search
 from farebridge.services.coupons import NewCoupon
+from farebridge.services.expiry import expire_holds
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies
+from farebridge.settings import Settings
 from farebridge.store.tables import coupon_redemptions
 from farebridge.store.tables import coupons as coupons_table
 from tests.factories import create_passenger
@@ -258,3 +262,40 @@ def test_only_admins_manage_coupons(services: Dependencies) -> None:
     with pytest.raises(FarebridgeError) as again:
         coupons.add_coupon(services, actor=admin, new=NewCoupon("Mine", percent=5))
     assert (again.value.code, again.value.field) == ("coupon_exists", "code")
+
+
+def _cancel(services: Dependencies, user: User, order: Order) -> None:
+    quote = cancellation.quote_cancellation(
+        services, user=user, order_id=order.id, reason="requested_by_customer"
+    )
+    cancellation.confirm_cancellation(services, user=user, order_id=order.id, quote_id=quote.id)
+
+
+def test_a_paid_order_keeps_its_use_when_cancelled_an_unpaid_hold_gives_it_back(
+    services: Dependencies, engine: Engine
+) -> None:
+    add_coupon(services, code="FEW", percent=5, max_uses=2)
+    payer, holder = create_user(services), create_user(services)
+    offer = _offer(services, holdable=True)
+    due = offer.total - Money(offer.total.amount * Decimal("0.05"), offer.total.currency)
+    paid = order_with(services, user=payer, offer=offer, code="FEW", amount=due)
+    held = order_with(services, user=holder, offer=offer, code="FEW", instant=False)
+    assert uses(engine, "FEW") == (2, 2)
+    _cancel(services, payer, paid)
+    assert uses(engine, "FEW") == (2, 2), "a paid order's use is spent"
+    _cancel(services, holder, held)
+    assert uses(engine, "FEW") == (1, 1), "an unpaid hold's use comes back"
+
+
+def test_an_expired_hold_gives_its_use_back(engine: Engine) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    services = build(Settings(database_url="sqlite://"), engine=engine, clock=clock)
+    add_coupon(services, code="ONCE", percent=5, max_uses=1)
+    user = create_user(services)
+    held = order_with(
+        services, user=user, offer=_offer(services, holdable=True), code="ONCE", instant=False
+    )
+    assert held.payment_required_by is not None and uses(engine, "ONCE") == (1, 1)
+    clock.advance(held.payment_required_by - clock.now() + timedelta(seconds=1))
+    assert expire_holds(services) == 1
+    assert uses(engine, "ONCE") == (0, 0)
