@@ -1,4 +1,5 @@
-"""``farebridge migrate | api | worker | run | rates list|set|import | users list|set-role``."""
+"""``farebridge migrate | api | worker | run | rates list|set|import | users list|set-role |
+coupons add|list``."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from farebridge.settings import get_settings
 
 if TYPE_CHECKING:
+    from farebridge.domain.money import Money
     from farebridge.services.ports import Dependencies
     from farebridge.services.rates import RateChange
 
@@ -126,6 +130,81 @@ def _users_action(services: Dependencies, args: argparse.Namespace) -> None:
     print(f"{user.email} is now {user.role.value}" + (f" of {agency.name}" if agency else ""))
 
 
+def _coupons(args: argparse.Namespace) -> int:
+    """Add or list coupons (ADR 0024); bad terms or a code in use change nothing, exit 2."""
+    from farebridge.bootstrap import build
+    from farebridge.domain.errors import FarebridgeError
+    from farebridge.store.database import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        _coupons_action(build(settings, engine=engine), args)
+    except FarebridgeError as exc:
+        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _coupons_action(services: Dependencies, args: argparse.Namespace) -> None:
+    from farebridge.domain.coupons import Coupon
+    from farebridge.services import coupons
+
+    def show(coupon: Coupon) -> str:
+        off = f"{coupon.percent}%" if coupon.percent is not None else str(coupon.amount)
+        limit = "unlimited" if coupon.max_uses is None else str(coupon.max_uses)
+        until = f"{coupon.valid_until:%F %R}" if coupon.valid_until else "-"
+        return f"{coupon.code}  {off} off  uses {coupon.uses}/{limit}  until {until}"
+
+    if args.action == "list":
+        for coupon in coupons.list_coupons(services, actor=None):
+            print(show(coupon))
+        return
+    new = coupons.NewCoupon(
+        code=args.code,
+        amount=_cli_money(args.amount, args.currency, "amount"),
+        percent=args.percent,
+        valid_from=_cli_instant(args.valid_from, "valid_from"),
+        valid_until=_cli_instant(args.valid_until, "valid_until", end_of_day=True),
+        max_uses=args.max_uses,
+        minimum_spend=_cli_money(args.minimum_spend, args.currency, "minimum_spend"),
+    )
+    print("added " + show(coupons.add_coupon(services, actor=None, new=new)))
+
+
+def _cli_money(amount: str | None, currency: str | None, field: str) -> Money | None:
+    from farebridge.domain.errors import ValidationFailed
+    from farebridge.domain.money import Money
+
+    if amount is None:
+        return None
+    if currency is None:
+        raise ValidationFailed(f"--{field.replace('_', '-')} needs --currency", field="currency")
+    try:
+        return Money.of(amount, currency.upper())
+    except ValueError as exc:
+        raise ValidationFailed(f"--{field.replace('_', '-')}: {exc}", field=field) from exc
+
+
+def _cli_instant(text: str | None, field: str, *, end_of_day: bool = False) -> datetime | None:
+    """An ISO 8601 instant (UTC unless it has an offset), or a date: its start (UTC), or
+    with ``end_of_day`` the start of the next day (valid until the end of that date)."""
+    from farebridge.domain.errors import ValidationFailed
+
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text) + (timedelta(days=1) if end_of_day else timedelta())
+            return datetime.combine(day, clock_time(0), tzinfo=UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed(f"--{field.replace('_', '-')}: {exc}", field=field) from exc
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def _run(host: str, port: int, ui_port: int) -> None:
     """Migrate, then start the API, a worker and the web UI; Ctrl-C stops all three."""
     from farebridge.ui.launch import streamlit_command
@@ -177,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("worker", help="run the job worker")
     _add_rates_commands(commands.add_parser("rates", help="list or change exchange rates"))
     _add_users_commands(commands.add_parser("users", help="list users, give roles"))
+    _add_coupons_commands(commands.add_parser("coupons", help="add or list coupons"))
     args = parser.parse_args(argv)
     if args.command == "migrate":
         _migrate()
@@ -188,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(_rates(args))
     elif args.command == "users":
         sys.exit(_users(args))
+    elif args.command == "coupons":
+        sys.exit(_coupons(args))
     else:
         _run(args.host, args.port, args.ui_port)
 
@@ -216,6 +298,23 @@ def _add_users_commands(parser: argparse.ArgumentParser) -> None:
     where = one.add_mutually_exclusive_group()
     where.add_argument("--agency", help="the agency's name (made on first use)")
     where.add_argument("--no-agency", action="store_true", help="take the user out of an agency")
+
+
+def _add_coupons_commands(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every coupon with its uses")
+    add = actions.add_parser(
+        "add", help="add a coupon, e.g. coupons add SPRING10 --percent 10 --max-uses 100"
+    )
+    add.add_argument("code", help="3 to 40 letters, digits, - or _ (case-insensitive)")
+    off = add.add_mutually_exclusive_group(required=True)
+    off.add_argument("--amount", help="a fixed discount, e.g. 10 (needs --currency)")
+    off.add_argument("--percent", type=int, help="a whole percentage of the fare, 1 to 100")
+    add.add_argument("--currency", help="ISO 4217 code of --amount and --minimum-spend")
+    add.add_argument("--valid-from", help="ISO 8601 instant or date (UTC)")
+    add.add_argument("--valid-until", help="ISO 8601 instant, or a date: until its end (UTC)")
+    add.add_argument("--max-uses", type=int, help="redemptions in total (default: unlimited)")
+    add.add_argument("--minimum-spend", help="the least an order must cost (with --currency)")
 
 
 if __name__ == "__main__":

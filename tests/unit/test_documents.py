@@ -78,6 +78,13 @@ def test_the_e_ticket_prints_the_order() -> None:
     assert "pay_1" in text and "succeeded" in text
 
 
+def test_the_e_ticket_shows_the_coupon_discount() -> None:
+    order = replace(ticketed_order(), coupon_code="SPRING10", discount=gbp("45.00"))
+    text = text_of(render_e_ticket(order, paid(order), issued_at=NOW))
+    assert "Coupon SPRING10 -45.00 GBP" in text
+    assert "Total 433.50 GBP" in text, "fare + taxes + seat - discount + card surcharge"
+
+
 def test_a_flight_the_airline_cancelled_is_marked_on_its_own_lines() -> None:
     """The mark must not wrap inside the narrow flight column (CI once found
     "CANCELLED by the" and "airline" on two lines)."""

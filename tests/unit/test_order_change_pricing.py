@@ -134,3 +134,22 @@ def test_the_itinerary_after_a_change_is_in_travel_order_and_keeps_other_extras(
     # the bag on the removed slice goes with it: 452 - 226 + 0 + one bag of 30
     assert price.new_total == gbp("256.00")
     assert timedelta(0) < after[1].departing_at - after[0].departing_at
+
+
+def test_a_coupon_discount_stays_with_a_changed_order() -> None:
+    order = ticketed(refund=STANDARD[0], change=STANDARD[1])
+    discounted = replace(order, coupon_code="SPRING10", discount=gbp("45.00"))
+    price = price_change(
+        discounted, remove_slice_ids=["sli_1"], new_base=gbp("480.00"), new_tax=gbp("55.00")
+    )
+    assert price.change_total == gbp("145.00"), "the fare difference, as without a coupon"
+    assert price.new_total == gbp("490.00")  # 535 - 45
+    changed = replace(discounted, base=price.new_base, tax=price.new_tax)
+    assert changed.total == price.new_total
+    cheap = price_change(
+        replace(discounted, discount=gbp("600.00")),
+        remove_slice_ids=["sli_1"],
+        new_base=gbp("480.00"),
+        new_tax=gbp("55.00"),
+    )
+    assert cheap.new_total == gbp("0.00"), "a discount never makes the fare negative"

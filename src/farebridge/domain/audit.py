@@ -20,6 +20,7 @@ class AuditAction(StrEnum):
     ORDER_CHANGED = "order.changed"  # a voluntary change was confirmed (booking under way)
     ORDER_UPDATED = "order.updated"  # metadata
     USER_ROLE_SET = "user.role_set"
+    COUPON_ADDED = "coupon.added"  # data: the code and its terms (ADR 0024)
 
 
 @dataclass(frozen=True, slots=True)

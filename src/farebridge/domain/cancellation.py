@@ -141,7 +141,8 @@ def quote_refund(
         return charged, zero
     rule = order.conditions.refund_before_departure
     if not rule.allowed:  # the fare, the paid extras and the card fee are kept; taxes come back
-        return order.tax, charged - order.tax
+        taxes = order.tax if order.tax <= charged else charged  # a coupon may have paid them
+        return taxes, charged - taxes
     penalty = rule_penalty(rule, order, now=now)
     refund = (charged - penalty).max_zero()
     return refund, charged - refund

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from farebridge.domain.coupons import cap_discount
 from farebridge.domain.errors import InvalidState, OrderNotChangeable
 from farebridge.domain.itinerary import CabinClass, Slice
 from farebridge.domain.money import Money
@@ -213,7 +214,7 @@ def price_change(
     return ChangePrice(
         penalty=penalty,
         change_total=change_total,
-        new_total=new_base_total + new_tax_total + extras,
+        new_total=_less_discount(order, new_base_total + new_tax_total) + extras,
         new_base=new_base_total,
         new_tax=new_tax_total,
         refund_to="original_form_of_payment" if change_total.amount < 0 else None,
@@ -234,11 +235,17 @@ def price_involuntary_change(order: Order, *, remove_slice_ids: Sequence[str]) -
     return ChangePrice(
         penalty=Money.zero(currency),
         change_total=change_total,
-        new_total=order.base + order.tax + extras,
+        new_total=_less_discount(order, order.base + order.tax) + extras,
         new_base=order.base,
         new_tax=order.tax,
         refund_to="original_form_of_payment" if change_total.amount < 0 else None,
     )
+
+
+def _less_discount(order: Order, fare: Money) -> Money:
+    """``fare`` less the order's coupon discount (ADR 0024), which stays with the order
+    and never exceeds the fare."""
+    return fare if order.discount is None else fare - cap_discount(order.discount, fare)
 
 
 def kept_services(order: Order, remove_slice_ids: Sequence[str]) -> tuple[OrderService, ...]:

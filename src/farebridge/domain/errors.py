@@ -55,6 +55,20 @@ class ValidationFailed(InvalidRequest):
     title = "Invalid field"
 
 
+class InvalidCoupon(ValidationFailed):
+    """A coupon code that does not apply (ADR 0024); always names ``coupon_code``. The
+    code says why: ``coupon_not_found``, ``coupon_not_yet_valid``, ``coupon_expired``,
+    ``coupon_used_up``, ``coupon_minimum_spend``, ``coupon_currency_unsupported``."""
+
+    code = "coupon_invalid"
+    title = "Coupon not accepted"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, field: str | None = "coupon_code"
+    ) -> None:
+        super().__init__(message, code=code, field=field)
+
+
 # --- 401 / 402 / 403 -------------------------------------------------------
 class NotAuthenticated(FarebridgeError):
     code = "not_authenticated"

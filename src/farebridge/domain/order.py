@@ -210,14 +210,34 @@ class Order:
     # The airline's changes still waiting for the customer's answer (ADR 0020); read
     # from their own table, never stored with the order.
     schedule_changes: tuple[ScheduleChange, ...] = ()
+    # The coupon redeemed with the order (ADR 0024) and what it took off the fare, in the
+    # order's currency; None: no coupon.
+    coupon_code: str | None = None
+    discount: Money | None = None
 
     @property
     def services_total(self) -> Money:
         return services_total(self.services, self.base.currency)
 
     @property
-    def total(self) -> Money:
+    def gross_total(self) -> Money:
+        """Fare and extras, before the coupon's discount."""
         return self.base + self.tax + self.services_total
+
+    @property
+    def discount_total(self) -> Money:
+        """The coupon's discount (zero without one), never more than the fare: a change
+        to a cheaper fare keeps the discount but never makes the fare negative."""
+        fare = self.base + self.tax
+        if self.discount is None:
+            return Money.zero(fare.currency)
+        return self.discount if self.discount <= fare else fare.max_zero()
+
+    @property
+    def total(self) -> Money:
+        """What the order costs its customer before any card fee: fare and extras less
+        the coupon's discount (ADR 0024)."""
+        return self.gross_total - self.discount_total
 
     def amount_due(self, card_type: CardType | None) -> Money:
         """What paying the order takes: its total plus the fee of the card (none for a

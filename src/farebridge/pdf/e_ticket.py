@@ -216,6 +216,8 @@ def _price(page: Page, order: Order) -> None:
         key = "Seats" if service.type == "seat" else "Extra bags"
         by_type[key] = by_type[key] + service.total if key in by_type else service.total
     rows += [[name, money(amount)] for name, amount in by_type.items()]
+    if order.discount is not None:
+        rows.append([f"Coupon {order.coupon_code or ''}".strip(), money(order.discount_total * -1)])
     if order.surcharge is not None and order.surcharge.amount:
         rows.append(["Card surcharge", money(order.surcharge)])
     rows.append(["Total", money(order.charged_total)])

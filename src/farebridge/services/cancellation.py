@@ -103,6 +103,8 @@ def confirm_cancellation(
         ):
             raise _moved_on(order.id)
         enqueue_release(uow, deps, order)
+        if order.status is OrderStatus.HOLD:  # never paid: its coupon use comes back (ADR 0024)
+            uow.coupons.release(order.id)
         enqueue_render(uow, deps, order.id, DocumentKind.CANCELLATION_RECEIPT, cause=quote.id)
         uow.audit.record(
             AuditEntry(

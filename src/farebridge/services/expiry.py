@@ -34,5 +34,6 @@ def _expire(deps: Dependencies, order_id: str, *, now: datetime) -> int:
         if not uow.orders.apply(order.expire(now=now)):
             return 0
         enqueue_release(uow, deps, order)
+        uow.coupons.release(order.id)  # never paid: its coupon use comes back (ADR 0024)
         uow.commit()
     return 1

@@ -9,6 +9,7 @@ from datetime import timedelta
 import structlog
 
 from farebridge.domain.audit import AuditAction, AuditEntry
+from farebridge.domain.coupons import used_up
 from farebridge.domain.duplicates import booking_fingerprint
 from farebridge.domain.errors import (
     DuplicateBooking,
@@ -17,6 +18,7 @@ from farebridge.domain.errors import (
     PaymentFailed,
     UpstreamUnavailable,
 )
+from farebridge.domain.money import Money
 from farebridge.domain.order import Order, OrderFailure, OrderStatus, OrderType
 from farebridge.domain.payment import Payment, PaymentStatus, payment_failed
 from farebridge.providers.base import Booking
@@ -37,18 +39,22 @@ def record(
     *,
     confirm_duplicate: bool = False,
     actor_id: str | None = None,
+    coupon_id: str | None = None,
 ) -> None:
     """Step 1: the pending order (and payment) exist before anything upstream does.
     ``DuplicateIdempotencyKey`` if another request holds the key; ``DuplicateBooking``
     (nothing recorded) if a live order has the same passengers on the same flights,
     unless ``confirm_duplicate``. The claim on them is taken in this same commit, and
     so is the audit entry naming who asked (``actor_id``: an agent booking for the
-    order's owner; None: the owner)."""
+    order's owner; None: the owner), and the use of the coupon ``coupon_id`` (ADR 0024:
+    ``coupon_used_up``, nothing recorded, when another order took its last use)."""
     with deps.uow() as uow:
         uow.orders.add(order, idempotency_key=idempotency_key, fingerprint=fingerprint)
         _claim_booking(uow, deps, order, confirm_duplicate=confirm_duplicate)
         if payment is not None:
             uow.payments.add(payment)
+        if coupon_id is not None:
+            _redeem(uow, order, coupon_id)
         uow.audit.record(
             AuditEntry(
                 AuditAction.ORDER_CREATED,
@@ -60,6 +66,12 @@ def record(
             )
         )
         uow.commit()
+
+
+def _redeem(uow: UnitOfWork, order: Order, coupon_id: str) -> None:
+    discount = order.discount or Money.zero(order.base.currency)
+    if not uow.coupons.redeem(coupon_id, order.id, discount, now=order.created_at):
+        raise used_up(order.coupon_code or coupon_id)
 
 
 def _claim_booking(
@@ -169,6 +181,7 @@ def fail_order(
                 _give_up_payment(uow, deps, payment, error.code, charged=charged, declined=declined)
             if give_back_key:
                 uow.orders.release_idempotency_key(order.id)
+            uow.coupons.release(order.id)  # an order that never came about took no use
             if release:
                 enqueue_release(uow, deps, order)
             if release_again_after is not None:

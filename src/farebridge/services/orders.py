@@ -65,6 +65,7 @@ from farebridge.domain.order import (
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
 from farebridge.providers.base import NO_SCENARIOS, Booking, Provider
 from farebridge.services import order_steps
+from farebridge.services.coupons import AppliedCoupon, apply_coupon
 from farebridge.services.idempotency import replay_order
 from farebridge.services.order_steps import fail_order
 from farebridge.services.passengers import match_passengers
@@ -106,6 +107,8 @@ class CreateOrder:
     # extras farebridge prices itself, added to the order as they are: the flight_api
     # dialect's excess baggage booked ahead (type "excess_baggage", ADR 0026)
     extras: tuple[OrderService, ...] = ()
+    # a coupon to redeem (ADR 0024); an unknown or spent one fails the request (400)
+    coupon_code: str | None = None
 
     def fingerprint(self) -> str:
         """What makes two requests "the same" for an idempotency key."""
@@ -113,6 +116,8 @@ class CreateOrder:
         body.pop("idempotency_key")
         if body["customer_id"] is None:  # as before ADR 0021: keys in flight still match
             body.pop("customer_id")
+        if body["coupon_code"] is None:  # as before ADR 0024
+            body.pop("coupon_code")
         body["scenarios"] = sorted(self.scenarios)
         text = json.dumps(body, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -135,11 +140,18 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     services = tuple(provider.price_services(offer, command.services)) if command.services else ()
     services += command.extras
     surcharge = _card_surcharge(deps, offer, command)
-    _check_payment_terms(
-        offer, command, offer.total + services_total(services, offer.total.currency), surcharge
-    )
+    gross = offer.total + services_total(services, offer.total.currency)
+    coupon = _coupon(deps, offer, command, gross)
+    discount = coupon.discount if coupon is not None else None
+    due = gross - discount if discount is not None else gross
+    _check_payment_terms(offer, command, due, surcharge)
     order, payment = _pending(deps, owner, offer, passengers, services, command)
-    order = replace(order, surcharge=surcharge)
+    order = replace(
+        order,
+        surcharge=surcharge,
+        coupon_code=coupon.code if coupon is not None else None,
+        discount=discount,
+    )
     try:
         order_steps.record(
             deps,
@@ -149,6 +161,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
             fingerprint,
             confirm_duplicate=command.confirm_duplicate,
             actor_id=user.id,
+            coupon_id=coupon.coupon_id if coupon is not None else None,
         )
     except DuplicateIdempotencyKey:
         key = command.idempotency_key or ""
@@ -232,6 +245,17 @@ def _check_departure(deps: Dependencies, offer: Offer) -> None:
             f"{int(lead.total_seconds() // 60)} minutes before departure. Search again.",
             field="selected_offers",
         )
+
+
+def _coupon(
+    deps: Dependencies, offer: Offer, command: CreateOrder, gross: Money
+) -> AppliedCoupon | None:
+    """The command's coupon priced for this offer (ADR 0024); its use is taken when the
+    order is recorded."""
+    if command.coupon_code is None:
+        return None
+    with deps.uow(read_only=True) as uow:
+        return apply_coupon(uow, deps, command.coupon_code, fare=offer.total, spend=gross)
 
 
 def _card_surcharge(deps: Dependencies, offer: Offer, command: CreateOrder) -> Money | None:

@@ -18,10 +18,11 @@ from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.changes import ChangeOffer, ChangeRequest, OrderChange, OrderChangeStatus
 from farebridge.domain.clock import Clock
+from farebridge.domain.coupons import Coupon
 from farebridge.domain.documents import DocumentInfo, DocumentKind, OrderDocument
 from farebridge.domain.flight_api import FlightApiBooking, IntentStatus, PaymentIntent
 from farebridge.domain.manifest import FlightKey
-from farebridge.domain.money import ExchangeRate
+from farebridge.domain.money import ExchangeRate, Money
 from farebridge.domain.notifications import EmailStatus, OutboxEmail
 from farebridge.domain.offer import (
     CalendarDay,
@@ -376,6 +377,24 @@ class BookingRecords(Protocol):
     def remove(self, record_id: str) -> bool: ...
 
 
+class Coupons(Protocol):
+    """Discount codes and their redemptions (ADR 0024)."""
+
+    def add(self, coupon: Coupon) -> bool:
+        """False (nothing added) when the code exists."""
+        ...
+
+    def get_by_code(self, code: str) -> Coupon | None: ...
+    def list(self) -> list[Coupon]: ...
+    def redeem(self, coupon_id: str, order_id: str, discount: Money, *, now: datetime) -> bool:
+        """One use for ``order_id``, a compare-and-set on the uses left; False: none left."""
+        ...
+
+    def release(self, order_id: str) -> bool:
+        """Give back the use ``order_id`` took; False when it took none."""
+        ...
+
+
 class ExchangeRateTable(Protocol):
     def list(self) -> list[ExchangeRate]:
         """Every rate, by currency code."""
@@ -626,6 +645,8 @@ class UnitOfWork(Protocol):
     def profiles(self) -> Profiles: ...
     @property
     def flight_api(self) -> FlightApiBookings: ...
+    @property
+    def coupons(self) -> Coupons: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

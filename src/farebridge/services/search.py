@@ -39,6 +39,7 @@ from farebridge.domain.search import (
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
 from farebridge.services.access import may_access_owner
+from farebridge.services.coupons import apply_coupon
 from farebridge.services.currencies import selling_currency
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
@@ -365,22 +366,41 @@ def get_fare_rules(deps: Dependencies, *, user: User | None, offer_id: str) -> F
 class PricedOffer:
     offer: Offer
     services: tuple[OrderService, ...]
+    coupon_code: str | None = None
+    discount: Money | None = None  # the coupon's, in the offer's currency
+
+    @property
+    def gross_total(self) -> Money:
+        """Fare and extras, before the coupon's discount."""
+        return self.offer.total + services_total(self.services, self.offer.total.currency)
 
     @property
     def total(self) -> Money:
-        return self.offer.total + services_total(self.services, self.offer.total.currency)
+        """The amount due (before any card fee): fare and extras less the discount."""
+        gross = self.gross_total
+        return gross - self.discount if self.discount is not None else gross
 
 
 def price_offer(
-    deps: Dependencies, *, user: User | None, offer_id: str, services: list[tuple[str, int]]
+    deps: Dependencies,
+    *,
+    user: User | None,
+    offer_id: str,
+    services: list[tuple[str, int]],
+    coupon_code: str | None = None,
 ) -> PricedOffer:
-    """What an order of this offer with these extras costs: the amount an instant
-    order's payment must carry. Nothing is reserved."""
+    """What an order of this offer with these extras (and this coupon) costs: the amount
+    an instant order's payment must carry. Nothing is reserved, no coupon use taken;
+    an unknown or spent coupon is ``InvalidCoupon`` (400 naming ``coupon_code``)."""
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
     provider = deps.providers.for_offer(offer)
-    priced = provider.price_services(offer, services) if services else []
-    return PricedOffer(offer, tuple(priced))
+    priced = PricedOffer(offer, tuple(provider.price_services(offer, services) if services else ()))
+    if coupon_code is None:
+        return priced
+    with deps.uow(read_only=True) as uow:
+        coupon = apply_coupon(uow, deps, coupon_code, fare=offer.total, spend=priced.gross_total)
+    return replace(priced, coupon_code=coupon.code, discount=coupon.discount)
 
 
 def get_seat_maps(deps: Dependencies, *, user: User | None, offer_id: str) -> list[SeatMap]:

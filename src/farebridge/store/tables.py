@@ -723,3 +723,38 @@ flight_api_payment_intents = Table(
     Column("failure", String(500)),
     Index("ix_flight_api_payment_intents_booking", "owner_id", "booking_reference"),
 )
+
+# --- coupons (ADR 0024) ---------------------------------------------------------------
+# A code (upper-case) taking a fixed amount (minor units and currency) or a whole
+# percentage off the fare; ``uses`` counts redemptions, never above ``max_uses``.
+coupons = Table(
+    "coupons",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("amount_minor", BigInteger),
+    Column("currency", String(3)),
+    Column("percent", Integer),
+    Column("minimum_spend_minor", BigInteger),
+    Column("minimum_spend_currency", String(3)),
+    Column("valid_from", Instant),
+    Column("valid_until", Instant),
+    Column("max_uses", Integer),
+    Column("uses", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", Instant, nullable=False),
+    CheckConstraint("uses >= 0", name="uses_not_negative"),
+    CheckConstraint("max_uses IS NULL OR uses <= max_uses", name="uses_within_max"),
+    CheckConstraint("(amount_minor IS NULL) <> (percent IS NULL)", name="amount_or_percent"),
+)
+
+# One row per order that redeemed a coupon: what it took off, in the order's currency.
+coupon_redemptions = Table(
+    "coupon_redemptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("coupon_id", String(40), ForeignKey("coupons.id"), nullable=False, index=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, unique=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("redeemed_at", Instant, nullable=False),
+)

@@ -16,6 +16,7 @@ from farebridge.store.audit import AuditRepository, ManageTokenRepository
 from farebridge.store.booking_records import BookingRecordRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
+from farebridge.store.coupons import CouponRepository
 from farebridge.store.documents import DocumentRepository
 from farebridge.store.flight_api import FlightApiRepository
 from farebridge.store.jobs import JobRepository
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
     booking_records: BookingRecordRepository
     profiles: ProfileRepository
     flight_api: FlightApiRepository
+    coupons: CouponRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
         self.booking_records = BookingRecordRepository(connection)
         self.profiles = ProfileRepository(connection)
         self.flight_api = FlightApiRepository(connection)
+        self.coupons = CouponRepository(connection)
         return self
 
     def __exit__(

@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.search import PassengerType
@@ -171,8 +179,21 @@ class ServiceBody(RequestModel):
     quantity: Annotated[int, Field(ge=1, le=9)] = 1
 
 
+CouponCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=40,
+        description="A coupon code (case-insensitive); an unknown, expired or used-up "
+        "code is 400 naming coupon_code, never ignored",
+        examples=["SPRING10"],
+    ),
+]
+
+
 class PriceBody(RequestModel):
     services: Annotated[list[ServiceBody], Field(max_length=60)] = []
+    coupon_code: CouponCode | None = None
 
 
 class OrderBody(RequestModel):
@@ -193,6 +214,7 @@ class OrderBody(RequestModel):
         description="Agents and admins: book for this customer (of the agent's agency), "
         "who then owns the order; the audit log names you",
     )
+    coupon_code: CouponCode | None = None
 
 
 class OrderUpdateBody(RequestModel):
@@ -273,3 +295,34 @@ class AdminUserUpdateBody(RequestModel):
         description="The agency's name (made on first use); null takes the user out of "
         "their agency; absent keeps it",
     )
+
+
+# --- coupons (ADR 0024) ---------------------------------------------------------
+class AdminCouponBody(RequestModel):
+    code: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$", to_upper=True)
+    ] = Field(
+        description="3 to 40 letters, digits, - or _; case-insensitive", examples=["SPRING10"]
+    )
+    amount: Amount | None = Field(default=None, description="A fixed discount (with currency)")
+    currency: Currency | None = None
+    percent: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None, description="A whole percentage of the fare (instead of amount)"
+    )
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+    max_uses: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Redemptions in total; absent: unlimited"
+    )
+    minimum_spend_amount: Amount | None = None
+    minimum_spend_currency: Currency | None = None
+
+    @model_validator(mode="after")
+    def _amount_or_percent(self) -> AdminCouponBody:
+        if (self.amount is None) == (self.percent is None):
+            raise ValueError("give either amount (with currency) or percent")
+        if (self.amount is None) != (self.currency is None):
+            raise ValueError("amount and currency go together")
+        if (self.minimum_spend_amount is None) != (self.minimum_spend_currency is None):
+            raise ValueError("minimum_spend_amount and minimum_spend_currency go together")
+        return self

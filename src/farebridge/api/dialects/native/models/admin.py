@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from farebridge.api.dialects.native.models.common import Instant, WireModel
+from farebridge.api.dialects.native.models.common import Amount, Currency, Instant, WireModel
 from farebridge.api.dialects.native.models.orders import Order, Passenger
 from farebridge.domain.account import Role
 from farebridge.domain.order import OrderStatus
@@ -87,3 +87,28 @@ class FoundBooking(WireModel):
 
 class FoundBookingResponse(WireModel):
     data: FoundBooking
+
+
+class Coupon(WireModel):
+    """A discount code (ADR 0024): a fixed amount or a percentage off the fare."""
+
+    id: str
+    code: str
+    amount: Amount | None = Field(description="A fixed discount; null: a percentage")
+    currency: Currency | None
+    percent: int | None = Field(description="A percentage of the fare; null: an amount")
+    minimum_spend_amount: Amount | None
+    minimum_spend_currency: Currency | None
+    valid_from: Instant | None
+    valid_until: Instant | None
+    max_uses: int | None = Field(description="Redemptions in total; null: unlimited")
+    uses: int
+    created_at: Instant
+
+
+class CouponResponse(WireModel):
+    data: Coupon
+
+
+class CouponListResponse(WireModel):
+    data: list[Coupon]

@@ -75,6 +75,9 @@ class Document(WireModel):
     issued_at: Instant
 
 
+DISCOUNT = "What the coupon took off the fare (already out of total_amount); null: no coupon"
+
+
 class Order(WireModel):
     id: str
     live_mode: bool
@@ -83,7 +86,10 @@ class Order(WireModel):
     booking_reference: str
     offer_id: str
     owner: Carrier
-    total_amount: Amount
+    total_amount: Amount = Field(
+        description="Fare, taxes and extras less any coupon discount: what paying the order "
+        "takes before a card surcharge"
+    )
     total_currency: Currency
     base_amount: Amount
     base_currency: Currency
@@ -100,6 +106,9 @@ class Order(WireModel):
         "null: none charged (unpaid, or paid without one)"
     )
     surcharge_currency: Currency | None
+    coupon_code: str | None = Field(description="The coupon redeemed with the order")
+    discount_amount: Amount | None = Field(description=DISCOUNT)
+    discount_currency: Currency | None
     fare_brand_name: str
     payment_status: OrderPaymentStatus
     ticketing_status: TicketingStatus
@@ -126,13 +135,18 @@ class Price(WireModel):
     tax_currency: Currency
     services_amount: Amount
     services_currency: Currency
-    total_amount: Amount
+    total_amount: Amount = Field(
+        description="The amount due: fare, taxes and extras less any coupon discount"
+    )
     total_currency: Currency
     services: list[OrderService]
     card_surcharges: list[CardSurcharge] = Field(
         description="Paying by that card type adds this to total_amount"
     )
     total_in_preferred_currencies: list[ConvertedAmount]
+    coupon_code: str | None = Field(description="The coupon applied (upper-case)")
+    discount_amount: Amount | None = Field(description=DISCOUNT)
+    discount_currency: Currency | None
 
 
 class Payment(WireModel):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from farebridge.api.dialects.native.models import admin as wire
-from farebridge.api.dialects.native.presenters.common import instant
+from farebridge.api.dialects.native.presenters.common import amount, instant, optional_instant
 from farebridge.api.dialects.native.presenters.orders import present_order, present_passenger
 from farebridge.domain.account import Agency, User
 from farebridge.domain.audit import AuditEntry
+from farebridge.domain.coupons import Coupon
 from farebridge.domain.manifest import FlightKey, ManifestEntry
 from farebridge.services.lookup import FoundBooking
 
@@ -61,4 +62,22 @@ def present_found_booking(found: FoundBooking) -> wire.FoundBooking:
         order=present_order(found.order),
         manage_token=found.manage_token,
         manage_token_expires_at=instant(found.expires_at),
+    )
+
+
+def present_coupon(coupon: Coupon) -> wire.Coupon:
+    fixed, spend = coupon.amount, coupon.minimum_spend
+    return wire.Coupon.model_construct(
+        id=coupon.id,
+        code=coupon.code,
+        amount=amount(fixed) if fixed is not None else None,
+        currency=fixed.currency if fixed is not None else None,
+        percent=coupon.percent,
+        minimum_spend_amount=amount(spend) if spend is not None else None,
+        minimum_spend_currency=spend.currency if spend is not None else None,
+        valid_from=optional_instant(coupon.valid_from),
+        valid_until=optional_instant(coupon.valid_until),
+        max_uses=coupon.max_uses,
+        uses=coupon.uses,
+        created_at=instant(coupon.created_at),
     )

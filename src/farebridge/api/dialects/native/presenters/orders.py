@@ -18,12 +18,11 @@ from farebridge.api.dialects.native.presenters.offers import (
 )
 from farebridge.api.dialects.native.presenters.schedule_changes import present_schedule_change
 from farebridge.domain.cancellation import CancellationQuote
-from farebridge.domain.money import Money
-from farebridge.domain.offer import Offer
 from farebridge.domain.order import Order, OrderEvent, OrderService, Passenger
 from farebridge.domain.payment import Payment
 from farebridge.domain.preferred_currencies import NO_PREFERRED_CURRENCIES, PreferredCurrencies
 from farebridge.services.ports import Page
+from farebridge.services.search import PricedOffer
 
 
 def present_passenger(passenger: Passenger) -> wire.Passenger:
@@ -96,6 +95,9 @@ def present_order(order: Order) -> wire.Order:
         ),
         surcharge_amount=amount(surcharge) if surcharge is not None else None,
         surcharge_currency=surcharge.currency if surcharge is not None else None,
+        coupon_code=order.coupon_code,
+        discount_amount=amount(order.discount_total) if order.discount is not None else None,
+        discount_currency=order.discount_total.currency if order.discount is not None else None,
         fare_brand_name=order.fare_brand_name,
         payment_status=present_payment_status(order),
         ticketing_status=order.ticketing_status,
@@ -126,12 +128,10 @@ def present_order_page(page: Page[Order]) -> wire.OrderListResponse:
 
 
 def present_price(
-    offer: Offer,
-    services: tuple[OrderService, ...],
-    total: Money,
-    preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES,
+    priced: PricedOffer, preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES
 ) -> wire.Price:
-    extras = total - offer.total
+    offer, services, total, discount = priced.offer, priced.services, priced.total, priced.discount
+    extras = priced.gross_total - offer.total
     return wire.Price.model_construct(
         offer_id=offer.id,
         base_amount=amount(offer.base),
@@ -145,6 +145,9 @@ def present_price(
         services=[present_service(s) for s in services],
         card_surcharges=present_card_surcharges(offer.card_surcharges, total, preferred),
         total_in_preferred_currencies=present_converted(total, preferred),
+        coupon_code=priced.coupon_code,
+        discount_amount=amount(discount) if discount is not None else None,
+        discount_currency=discount.currency if discount is not None else None,
     )
 
 

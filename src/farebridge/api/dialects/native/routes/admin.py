@@ -1,4 +1,5 @@
-"""Admin routes: users and their roles, the flight manifest, the audit log (ADR 0021).
+"""Admin routes: users and their roles, the flight manifest, the audit log (ADR 0021),
+coupons (ADR 0024).
 
 Everyone else gets 403 ``forbidden`` naming the admin role.
 """
@@ -17,16 +18,21 @@ from farebridge.api.dialects.native.models.admin import (
     AdminUserResponse,
     AuditLogResponse,
     AuditMeta,
+    CouponListResponse,
+    CouponResponse,
     ManifestResponse,
 )
 from farebridge.api.dialects.native.presenters.admin import (
     present_admin_user,
     present_audit_entry,
+    present_coupon,
     present_manifest,
 )
-from farebridge.api.dialects.native.schemas import AdminUserUpdateBody
+from farebridge.api.dialects.native.schemas import AdminCouponBody, AdminUserUpdateBody
 from farebridge.domain.account import Role
-from farebridge.services import admin
+from farebridge.domain.errors import ValidationFailed
+from farebridge.domain.money import Money
+from farebridge.services import admin, coupons
 from farebridge.services.admin import RoleChange
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -84,3 +90,37 @@ def audit_log(
         data=[present_audit_entry(e) for e in entries],
         meta=AuditMeta.model_construct(before_id=entries[-1].id if more else None),
     )
+
+
+@router.get("/coupons", responses=responses(401, 403))
+def list_coupons(services: ServicesDep, user: CurrentUser) -> CouponListResponse:
+    """Every coupon with its uses, oldest first."""
+    found = coupons.list_coupons(services, actor=user)
+    return CouponListResponse.model_construct(data=[present_coupon(c) for c in found])
+
+
+@router.post("/coupons", status_code=201, responses=responses(401, 403, 409))
+def add_coupon(body: AdminCouponBody, services: ServicesDep, user: CurrentUser) -> CouponResponse:
+    """Add a coupon: a fixed amount or a percentage off the fare, optionally limited."""
+    new = coupons.NewCoupon(
+        code=body.code,
+        amount=_money(body.amount, body.currency, "amount"),
+        percent=body.percent,
+        valid_from=body.valid_from,
+        valid_until=body.valid_until,
+        max_uses=body.max_uses,
+        minimum_spend=_money(
+            body.minimum_spend_amount, body.minimum_spend_currency, "minimum_spend_amount"
+        ),
+    )
+    coupon = coupons.add_coupon(services, actor=user, new=new)
+    return CouponResponse.model_construct(data=present_coupon(coupon))
+
+
+def _money(amount: str | None, currency: str | None, field: str) -> Money | None:
+    if amount is None or currency is None:
+        return None
+    try:
+        return Money.of(amount, currency)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=field, code="invalid_amount") from exc

@@ -97,6 +97,7 @@ def _command(body: OrderBody, key: str | None, scenarios: frozenset[str]) -> Cre
         scenarios=scenarios,
         confirm_duplicate=body.confirm_duplicate,
         customer_id=body.customer_id,
+        coupon_code=body.coupon_code,
     )
 
 

@@ -244,12 +244,9 @@ def price_offer(
         user=user,
         offer_id=offer_id,
         services=[(service.id, service.quantity) for service in body.services],
+        coupon_code=body.coupon_code,
     )
-    return PriceResponse.model_construct(
-        data=present_price(
-            priced.offer, priced.services, priced.total, preferred_currencies(services)
-        )
-    )
+    return PriceResponse.model_construct(data=present_price(priced, preferred_currencies(services)))
 
 
 @router.get("/offers/{offer_id}/fare-rules", responses=UPSTREAM)
