@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from farebridge.domain.money import Money
 from farebridge.jobs.worker import Worker
+from farebridge.services import coupons
+from farebridge.services.coupons import NewCoupon
+from farebridge.services.ports import Dependencies
 from tests.e2e.flight_api import PREFIX, example, log_in, mismatches, register
 
 
@@ -286,3 +291,36 @@ def test_a_declined_card_fails_the_intent_and_a_new_one_can_pay(
     _, second = pay(client, reference, csrf)
     assert client.get(first).status_code == 409, "superseded by the newer intent"
     assert client.get(second).json()["booking_status"] == "CONFIRMED"
+
+
+def test_a_coupon_takes_its_discount_once_and_an_unknown_one_is_a_field_error(
+    client: TestClient, csrf: dict[str, str], services: Dependencies
+) -> None:
+    """The seed gave 750 off for any non-empty code; here it must be a real coupon."""
+    coupons.add_coupon(
+        services, actor=None, new=NewCoupon("FLAT10", amount=Money(Decimal(10), "USD"), max_uses=1)
+    )
+    body, _, _ = round_trip(client, "AA", "DL")
+    body["coupon_code"] = "NOSUCH"
+    flight_id = body.pop("_flight")
+    response = client.post(f"{PREFIX}/book_flight/{flight_id}", json=body, headers=csrf)
+    assert response.status_code == 400
+    assert list(response.json()) == ["coupon_code"]
+    assert api_orders(client) == [], "nothing booked"
+    body["coupon_code"] = "flat10"
+    body["_flight"] = flight_id
+    trip = book(client, body, csrf)
+    going, coming = trip["booking"], trip["return_booking"]
+    assert (going["coupon_used"], going["coupon_code"], going["coupon_discount"]) == (
+        True,
+        "FLAT10",
+        10.0,
+    )
+    assert (coming["coupon_used"], coming["coupon_discount"]) == (False, 0.0), "redeemed once"
+    orders = {o["booking_reference"]: o for o in api_orders(client)}
+    assert float(orders[going["booking_ref"]]["total_amount"]) == pytest.approx(going["total_fare"])
+    body, _, _ = round_trip(client, "AA", "AA", days=40)
+    body["coupon_code"] = "FLAT10"
+    response = client.post(f"{PREFIX}/book_flight/{body.pop('_flight')}", json=body, headers=csrf)
+    assert response.status_code == 400, "used up"
+    assert list(response.json()) == ["coupon_code"]

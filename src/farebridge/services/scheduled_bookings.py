@@ -13,7 +13,7 @@ baggage weights) is a row per order in ``flight_api_bookings``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -91,6 +91,7 @@ class FlightBooking:
     baggage_mode: str
     return_flight: ScheduledFlight | None = None  # a round trip
     return_on: date | None = None
+    coupon_code: str | None = None  # redeemed once, on the (departing) order
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,9 @@ def book_flight(
         return _save(deps, TripShape.ROUND_TRIP, [order], rows)
     going = _hold(deps, user, booking, [(booking.flight, booking.departure_on)], scenarios)
     try:
-        coming = _hold(deps, user, booking, [(back, booking.return_on)], scenarios)
+        coming = _hold(
+            deps, user, replace(booking, coupon_code=None), [(back, booking.return_on)], scenarios
+        )
     except FarebridgeError:
         _cancel_quietly(deps, user, going)
         raise
@@ -202,6 +205,7 @@ def _hold(
         passengers=passengers,
         scenarios=scenarios,
         extras=_excess_baggage(deps, booking, offer, passengers),
+        coupon_code=booking.coupon_code,
     )
     return create_order(deps, user=user, command=command)
 

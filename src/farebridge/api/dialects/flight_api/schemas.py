@@ -98,7 +98,7 @@ class BookBody(Body):
     return_flight: int | None = None
     return_flight_dep_date: str | None = None
     extra_baggage_booking_mode: BaggageMode
-    coupon_code: str | None = Field(default=None, max_length=20)
+    coupon_code: str | None = Field(default=None, max_length=40)
     passengers: list[PassengerBody]
 
 

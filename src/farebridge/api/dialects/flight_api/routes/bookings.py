@@ -35,7 +35,6 @@ from farebridge.services import documents, flight_api_payments, scheduled_bookin
 from farebridge.services.scheduled_bookings import FlightBooking, Traveller, Trip
 
 router = APIRouter(tags=["bookings"])
-COUPONS_NOT_BUILT = "coupons are not supported by farebridge's flight_api yet"
 AnyBooking = BookingOut | RoundTripOut | SeparateTicketsOut
 PREFIX = "/v1/flight_api"
 
@@ -73,8 +72,6 @@ def book_flight(
     trip_type ROUND_TRIP also on ``return_flight``: one booking on one airline, two
     linked bookings (separate tickets) on two."""
     ratelimit.hit(request, "booking", user)
-    if body.coupon_code:
-        raise FlightApiError(400, COUPONS_NOT_BUILT)
     if body.trip_type == "ROUND_TRIP":
         for name in ("return_flight", "return_flight_dep_date"):
             if getattr(body, name) is None:
@@ -87,6 +84,7 @@ def book_flight(
         cabin=SEAT_CLASSES[body.seat_class],
         travellers=[_traveller(i, p) for i, p in enumerate(body.passengers)],
         baggage_mode=body.extra_baggage_booking_mode.replace("_", "-"),
+        coupon_code=body.coupon_code or None,
         return_flight=(
             scheduled_bookings.get_flight(services, body.return_flight)
             if body.trip_type == "ROUND_TRIP" and body.return_flight is not None
