@@ -298,10 +298,18 @@ def test_each_brand_prices_a_change_by_its_fare_rules(
         # The order keeps its conditions, so the new flights are sold in the same brand.
         assert {s["fare_brand_name"] for s in offer["slices"]["add"]} == {order["fare_brand_name"]}
     cheapest = offers[0]
-    if refundable:
-        assert Decimal(cheapest["change_total_amount"]) < 0, "a cheaper Flex flight exists"
-    if Decimal(cheapest["change_total_amount"]) >= 0:
+    if not refundable:
         return
+    # Fares vary by day: look a few days on for a cheaper flight to change to.
+    for days in (32, 35, 39, 44, 50):
+        if Decimal(cheapest["change_total_amount"]) < 0:
+            break
+        later = client.post(
+            "/api/order_change_requests", json=change_request_body(order, days), headers=auth
+        )
+        assert later.status_code == 201, later.text
+        cheapest = change_offers(client, auth, later.json()["data"]["id"])[0]
+    assert Decimal(cheapest["change_total_amount"]) < 0, "a cheaper Flex flight exists"
     # A refundable fare gets the difference back: nothing to pay, a refund queued.
     change = client.post(
         "/api/order_changes", json={"selected_order_change_offer": cheapest["id"]}, headers=auth
