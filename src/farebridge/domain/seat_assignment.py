@@ -180,8 +180,9 @@ def assign_seats(
     ``already_chosen`` (passenger id → designator chosen explicitly on this segment),
     by the rules of the module docstring; passengers without a free seat are left out.
 
-    ``spread``: draw the group's row among the equally good ones instead of taking the
-    frontmost, so that orders retrying after losing a seat to each other part ways."""
+    ``spread``: draw the group's row among all that seat it in as few rows, instead of
+    taking the best and frontmost, so that orders retrying after losing a seat to each
+    other part ways."""
     seats = _seats(seat_map)
     chosen = set(already_chosen.values())
     anchors = [s for s in seats if s.designator in chosen]
@@ -199,8 +200,10 @@ def assign_seats(
             ranked.append((_closeness(placed, anchors), order, placed))
     if ranked:
         top = min(rank for rank, _, _ in ranked)
-        equal = [placed for rank, _, placed in ranked if rank == top]
-        best = spread.choice(equal) if spread is not None else equal[0]
+        if spread is None:
+            best = next(placed for rank, _, placed in ranked if rank == top)
+        else:  # any block of as few rows will do: drawing among many parts racers faster
+            best = spread.choice([placed for rank, _, placed in ranked if rank[0] == top[0]])
     return tuple(
         AssignedSeat(
             p.passenger_id,
