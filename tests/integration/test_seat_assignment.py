@@ -7,10 +7,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
-from farebridge.domain.errors import FarebridgeError
+from farebridge.domain.errors import FarebridgeError, SeatUnavailable
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer
@@ -21,6 +23,7 @@ from farebridge.domain.seatmap import SeatMap
 from farebridge.services import search
 from farebridge.services.orders import CreateOrder, create_order
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.services.seat_assignment import SEAT_ATTEMPTS
 from farebridge.store.tables import orders, sandbox_seats
 from tests.factories import create_passenger
 from tests.integration.conftest import create_user
@@ -190,3 +193,74 @@ def test_orders_racing_for_seats_never_share_one(services: Dependencies, engine:
 def _order_ids(engine: Engine) -> list[str]:
     with engine.connect() as db:
         return list(db.execute(select(orders.c.id)).scalars())
+
+
+class _LosingSeats:
+    """Wraps the sandbox: the first ``losses`` bookings with seats lose one to a rival,
+    and the seat maps read are counted."""
+
+    def __init__(self, services: Dependencies, monkeypatch: pytest.MonkeyPatch, losses: int):
+        provider = services.providers.get("sandbox")
+        self.losses, self.reads, self.booked_with = losses, 0, []
+        create_booking, seat_maps = provider.create_booking, provider.seat_maps
+
+        def losing(*args: Any, **kwargs: Any) -> Any:
+            self.booked_with.append(kwargs["services"])
+            if self.losses and any(s.type == "seat" for s in kwargs["services"]):
+                self.losses -= 1
+                raise SeatUnavailable("Taken by a rival.", field="services")
+            return create_booking(*args, **kwargs)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.reads += 1
+            return seat_maps(*args, **kwargs)
+
+        monkeypatch.setattr(provider, "create_booking", losing)
+        monkeypatch.setattr(provider, "seat_maps", counted)
+
+
+def test_a_lost_seat_is_assigned_again_and_an_explicit_one_kept(
+    services: Dependencies, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    types = [PassengerType.ADULT, PassengerType.ADULT]
+    offer = _offers(services, types, cabin=CabinClass.BUSINESS)[0]
+    seat_map = _seat_maps(services, offer)[0]
+    explicit = next(
+        s
+        for c in seat_map.cabins
+        for r in c.rows
+        for sec in r.sections
+        for e in sec
+        for s in e.available_services
+        if s.passenger_id == offer.passengers[0].id
+    )
+    losing = _LosingSeats(services, monkeypatch, losses=1)
+    command = CreateOrder(
+        OrderType.HOLD,
+        offer.id,
+        _family(offer, [None, SeatPreference.WINDOW]),
+        services=[(explicit.id, 1)],
+    )
+    order = create_order(services, user=create_user(services), command=command)
+    first, second = ([s.id for s in attempt] for attempt in losing.booked_with)
+    assert first[0] == second[0] == explicit.id, "the explicit seat is kept"
+    assert len(first) == len(second) == 2, "the other passenger is assigned again"
+    assert [s.id for s in order.services] == second
+    assert losing.reads == 2
+    with services.uow(read_only=True) as uow:
+        stored = uow.orders.get(order.id)
+    assert stored is not None and [s.id for s in stored.services] == second
+
+
+def test_after_the_last_attempt_the_order_is_booked_without_assigned_seats(
+    services: Dependencies, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    types = [PassengerType.ADULT]
+    offer = _offers(services, types, cabin=CabinClass.BUSINESS)[0]
+    losing = _LosingSeats(services, monkeypatch, losses=100)
+    command = CreateOrder(OrderType.HOLD, offer.id, _family(offer, [SeatPreference.AISLE]))
+    order = create_order(services, user=create_user(services), command=command)
+    assert order.services == ()
+    assert losing.reads == SEAT_ATTEMPTS
+    assert len(losing.booked_with) == SEAT_ATTEMPTS + 1
+    assert losing.booked_with[-1] == ()

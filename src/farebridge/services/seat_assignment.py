@@ -32,6 +32,7 @@ from farebridge.domain.seat_assignment import (
     assign_trip_seats,
     seat_requests,
 )
+from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Booking, Provider
 from farebridge.services.ports import Dependencies
 
@@ -52,10 +53,12 @@ def with_assigned_seats(
     requested: Sequence[tuple[str, int]],
     *,
     spread: random.Random | None = None,
+    seat_maps: Sequence[SeatMap] | None = None,
 ) -> tuple[OrderService, ...]:
     """``requested`` (service id, quantity) priced, followed by the free seats assigned
-    to the passengers by ``preferences`` (none when nobody states one)."""
-    assigned = _assign(deps, provider, offer, preferences, requested, spread=spread)
+    to the passengers by ``preferences`` (none when nobody states one), from
+    ``seat_maps`` if given, else from the provider's."""
+    assigned = _assign(deps, provider, offer, preferences, requested, spread, seat_maps)
     wanted = [*requested, *((seat.service.id, 1) for seat in assigned)]
     priced = tuple(provider.price_services(offer, wanted)) if wanted else ()
     auto = {seat.service.id for seat in assigned}
@@ -77,16 +80,13 @@ def _assign(
     offer: Offer,
     preferences: Mapping[str, SeatPreference | None],
     requested: Sequence[tuple[str, int]],
-    *,
     spread: random.Random | None,
+    seat_maps: Sequence[SeatMap] | None,
 ) -> tuple[AssignedSeat, ...]:
     if not any(preferences.values()):
         return ()
-    try:
-        seat_maps = provider.seat_maps(offer, now=deps.clock.now())
-    except (UpstreamUnavailable, UpstreamTimeout):
-        log.warning("seats.no_seat_maps", offer_id=offer.id)  # booked unseated: still fine
-        return ()
+    if seat_maps is None:
+        seat_maps = _seat_maps(deps, provider, offer)
     passengers = seat_requests(offer.passengers, preferences)
     chosen = frozenset(service_id for service_id, _ in requested)
     return assign_trip_seats(seat_maps, passengers, chosen, spread=spread)
@@ -141,14 +141,20 @@ def _reassign(
     kept = tuple(s for s in order.services if s.id not in assigned)
     requested = [(s.id, s.quantity) for s in kept]
     if attempt < SEAT_ATTEMPTS:
-        spread = random.Random(f"{order.id}|{attempt}")
-        if not _explicit_seats_free(deps, provider, offer, kept):
+        seat_maps = _seat_maps(deps, provider, offer)
+        if not _explicit_seats_free(seat_maps, kept):
             raise SeatUnavailable(
                 "A seat you chose was taken meanwhile; choose another from the seat map.",
                 field="services",
             )
         services = with_assigned_seats(
-            deps, provider, offer, preferences_of(order.passengers), requested, spread=spread
+            deps,
+            provider,
+            offer,
+            preferences_of(order.passengers),
+            requested,
+            spread=random.Random(f"{order.id}|{attempt}"),
+            seat_maps=seat_maps,
         )
     else:
         services = kept
@@ -160,15 +166,21 @@ def _reassign(
     return changed, assigned_service_ids(services, requested)
 
 
-def _explicit_seats_free(
-    deps: Dependencies, provider: Provider, offer: Offer, kept: Sequence[OrderService]
-) -> bool:
+def _seat_maps(deps: Dependencies, provider: Provider, offer: Offer) -> list[SeatMap]:
+    try:
+        return provider.seat_maps(offer, now=deps.clock.now())
+    except (UpstreamUnavailable, UpstreamTimeout):
+        log.warning("seats.no_seat_maps", offer_id=offer.id)  # booked unseated: still fine
+        return []
+
+
+def _explicit_seats_free(seat_maps: Sequence[SeatMap], kept: Sequence[OrderService]) -> bool:
     seats = {s.id for s in kept if s.type == "seat"}
     if not seats:
         return True
     free = {
         service.id
-        for seat_map in provider.seat_maps(offer, now=deps.clock.now())
+        for seat_map in seat_maps
         for cabin in seat_map.cabins
         for row in cabin.rows
         for section in row.sections
