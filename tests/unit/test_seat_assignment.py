@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from farebridge.domain.money import Money
+from farebridge.domain.order import OrderType
 from farebridge.domain.search import OfferPassenger, PassengerType
 from farebridge.domain.seat_assignment import (
     AssignedSeat,
@@ -20,6 +21,9 @@ from farebridge.domain.seat_assignment import (
     seat_requests,
 )
 from farebridge.domain.seatmap import SeatCabin, SeatElement, SeatMap, SeatRow, SeatService
+from farebridge.services.orders import CreateOrder
+from farebridge.store.codec import dump, passengers_codec
+from tests.factories import create_passenger
 
 LAYOUTS = ("ABC DEF", "AB CD", "ABC DEFG HJK", "A BC D", "ABCD", "AC DG")
 FREE, PAID, TAKEN = "free", "paid", "taken"
@@ -279,3 +283,13 @@ def test_trip_seats_skip_infants_and_keep_explicit_choices() -> None:
     seat_map = seat_map_of(cabin, ["pas_0", "pas_2"])
     assigned = assign_trip_seats([seat_map], wanted, frozenset({"ase_2D_pas_2"}))
     assert [(a.passenger_id, a.designator) for a in assigned] == [("pas_0", "2C")]
+
+
+def test_orders_stored_before_preferences_read_as_none_and_keys_tell_them_apart() -> None:
+    stored = dump(passengers_codec, (create_passenger(),))
+    del stored[0]["seat_preference"]  # an order stored before ADR 0025
+    assert passengers_codec.validate_python(stored)[0].seat_preference is None
+    wish = replace(create_passenger(), seat_preference=SeatPreference.AISLE)
+    assert passengers_codec.validate_python(dump(passengers_codec, (wish,)))[0] == wish
+    plain = CreateOrder(OrderType.HOLD, "off_1", [create_passenger()])
+    assert plain.fingerprint() != replace(plain, passengers=[wish]).fingerprint()
