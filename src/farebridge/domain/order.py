@@ -33,6 +33,7 @@ from farebridge.domain.money import Money
 from farebridge.domain.offer import Conditions
 from farebridge.domain.schedule_changes import ScheduleChange
 from farebridge.domain.search import PassengerType
+from farebridge.domain.seat_assignment import SeatPreference
 
 
 class OrderType(StrEnum):
@@ -123,6 +124,8 @@ class Passenger:
     email: str | None = None
     phone_number: str | None = None
     identity_documents: tuple[IdentityDocument, ...] = ()
+    # Seated automatically by it when the order is made (ADR 0025); None: no wish.
+    seat_preference: SeatPreference | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,12 @@ from farebridge.services.ports import (
 )
 from farebridge.services.reads import owned_order
 from farebridge.services.search import load_offer
+from farebridge.services.seat_assignment import (
+    assigned_service_ids,
+    book_with_assigned_seats,
+    preferences_of,
+    with_assigned_seats,
+)
 
 log = structlog.get_logger(__name__)
 LATE_BOOKING_WINDOW = timedelta(minutes=2)  # after a booking timeout, release once more then
@@ -118,6 +124,9 @@ class CreateOrder:
             body.pop("customer_id")
         if body["coupon_code"] is None:  # as before ADR 0024
             body.pop("coupon_code")
+        for passenger in body["passengers"]:  # likewise before ADR 0025
+            if passenger["seat_preference"] is None:
+                passenger.pop("seat_preference")
         body["scenarios"] = sorted(self.scenarios)
         text = json.dumps(body, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -137,7 +146,9 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     _check_departure(deps, offer)
     provider = deps.providers.for_offer(offer)
     passengers = match_passengers(offer, command.passengers, today=deps.clock.now().date())
-    services = tuple(provider.price_services(offer, command.services)) if command.services else ()
+    services = with_assigned_seats(
+        deps, provider, offer, preferences_of(passengers), command.services
+    )
     services += command.extras
     surcharge = _card_surcharge(deps, offer, command)
     gross = offer.total + services_total(services, offer.total.currency)
@@ -170,7 +181,8 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
             return replayed
         return create_order(deps, user=user, command=command)  # the first one gave its key back
     deps.checkpoint("order.recorded")
-    booking = _book(deps, provider, offer, order, payment, command)
+    assigned = assigned_service_ids(order.services, command.services)
+    booking, order = _book(deps, provider, offer, order, payment, command, assigned)
     deps.checkpoint("order.booked")
     if payment is not None:
         _charge(deps, order, payment, booking)
@@ -305,17 +317,13 @@ def _book(
     order: Order,
     payment: Payment | None,
     command: CreateOrder,
-) -> Booking:
-    """Step 2. Any failure marks the order failed before it is raised."""
+    assigned: frozenset[str],
+) -> tuple[Booking, Order]:
+    """Step 2, which may assign the ``assigned`` seats again (ADR 0025); any failure
+    marks the order failed before it is raised."""
     try:
-        return provider.create_booking(
-            offer,
-            order.passengers,
-            key=order.id,
-            hold=order.type is OrderType.HOLD,
-            now=deps.clock.now(),
-            services=order.services,
-            scenarios=command.scenarios,
+        return book_with_assigned_seats(
+            deps, provider, offer, order, assigned, scenarios=command.scenarios
         )
     except OfferPriceChanged as changed:
         order_steps.store_repriced(deps, changed)

@@ -277,6 +277,11 @@ class Orders(Protocol):
         False otherwise. Bumps the version."""
         ...
 
+    def replace_pending_services(self, order: Order) -> bool:
+        """Store ``order.services`` (seats assigned again after one was lost while
+        booking, ADR 0025) while the order is still pending; False otherwise."""
+        ...
+
     def remove_documents(self, order_id: str) -> list[str]:
         """Delete the order's documents (void tickets); return their numbers."""
         ...

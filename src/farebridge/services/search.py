@@ -10,6 +10,7 @@ brands), which bounds the work and the rows of one request.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -36,6 +37,7 @@ from farebridge.domain.search import (
     departure_date_options,
     validate_criteria,
 )
+from farebridge.domain.seat_assignment import SeatPreference
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
 from farebridge.services.access import may_access_owner
@@ -43,6 +45,7 @@ from farebridge.services.coupons import apply_coupon
 from farebridge.services.currencies import selling_currency
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
+from farebridge.services.seat_assignment import with_assigned_seats
 
 log = structlog.get_logger(__name__)
 CHEAPEST_ITINERARIES_PER_DATES = 10
@@ -388,14 +391,26 @@ def price_offer(
     offer_id: str,
     services: list[tuple[str, int]],
     coupon_code: str | None = None,
+    seat_preferences: Sequence[tuple[str, SeatPreference | None]] = (),
 ) -> PricedOffer:
     """What an order of this offer with these extras (and this coupon) costs: the amount
-    an instant order's payment must carry. Nothing is reserved, no coupon use taken;
-    an unknown or spent coupon is ``InvalidCoupon`` (400 naming ``coupon_code``)."""
+    an instant order's payment must carry. With ``seat_preferences`` (offer passenger
+    id, preference) the seats an order would be assigned now (ADR 0025) are among the
+    services. Nothing is reserved, no coupon use taken; an unknown or spent coupon is
+    ``InvalidCoupon`` (400 naming ``coupon_code``)."""
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
+    known = {p.id for p in offer.passengers}
+    for index, (passenger_id, _) in enumerate(seat_preferences):
+        if passenger_id not in known:
+            raise ValidationFailed(
+                f"{passenger_id} is not a passenger of this offer.",
+                field=f"passengers[{index}].id",
+                code="unknown_passenger",
+            )
     provider = deps.providers.for_offer(offer)
-    priced = PricedOffer(offer, tuple(provider.price_services(offer, services) if services else ()))
+    assigned = with_assigned_seats(deps, provider, offer, dict(seat_preferences), services)
+    priced = PricedOffer(offer, assigned)
     if coupon_code is None:
         return priced
     with deps.uow(read_only=True) as uow:

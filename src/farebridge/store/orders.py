@@ -377,6 +377,21 @@ class OrderRepository:
         )
         return True
 
+    def replace_pending_services(self, order: Order) -> bool:
+        payload = dump(_order_codec, order)
+        for name in _LIVE_FIELDS:
+            payload.pop(name, None)
+        result = self._db.execute(
+            update(orders)
+            .where(orders.c.id == order.id, orders.c.status == OrderStatus.PENDING.value)
+            .values(
+                payload=payload,
+                total_amount_minor=order.total.minor,
+                total_currency=order.total.currency,
+            )
+        )
+        return result.rowcount == 1
+
     def remove_documents(self, order_id: str) -> list[str]:
         numbers = list(
             self._db.execute(

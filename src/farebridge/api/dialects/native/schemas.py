@@ -20,6 +20,7 @@ from pydantic import (
 
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.search import PassengerType
+from farebridge.domain.seat_assignment import SeatPreference
 
 IataCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
 AirlineCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2}$", to_upper=True)]
@@ -134,6 +135,17 @@ class IdentityDocumentBody(RequestModel):
     expires_on: date
 
 
+SeatPreferenceField = Annotated[
+    SeatPreference | None,
+    Field(
+        description="Seat this passenger automatically on a free seat of this kind where "
+        "one is left, else on any free seat near their group; paid seats are never bought "
+        "automatically (then the airline seats them at check-in). When any passenger of "
+        "an order states one, all are seated together. A seat chosen in services is kept.",
+    ),
+]
+
+
 class PassengerBody(RequestModel):
     id: str | None = Field(default=None, description="The offer passenger id (optional)")
     type: PassengerType = PassengerType.ADULT
@@ -148,6 +160,7 @@ class PassengerBody(RequestModel):
         list[IdentityDocumentBody],
         Field(max_length=2, description="A passport; required when the offer says so"),
     ] = []
+    seat_preference: SeatPreferenceField = None
 
 
 class PaymentMethodFields(RequestModel):
@@ -191,9 +204,22 @@ CouponCode = Annotated[
 ]
 
 
+class PricePassengerBody(RequestModel):
+    id: str = Field(description="An offer passenger id")
+    seat_preference: SeatPreferenceField = None
+
+
 class PriceBody(RequestModel):
     services: Annotated[list[ServiceBody], Field(max_length=60)] = []
     coupon_code: CouponCode | None = None
+    passengers: Annotated[
+        list[PricePassengerBody],
+        Field(
+            max_length=9,
+            description="Seat preferences: the seats an order would be assigned now are "
+            "added to services (free; a seat can still be taken before you book)",
+        ),
+    ] = []
 
 
 class OrderBody(RequestModel):

@@ -25,6 +25,7 @@ from farebridge.api.dialects.native.models.schedule_changes import ScheduleChang
 from farebridge.domain.order import OrderStatus, OrderType, TicketingStatus
 from farebridge.domain.payment import PaymentStatus, PaymentType
 from farebridge.domain.search import PassengerType
+from farebridge.domain.seat_assignment import SeatPreference
 
 
 class IdentityDocument(WireModel):
@@ -45,6 +46,9 @@ class Passenger(WireModel):
     email: str | None
     phone_number: str | None
     identity_documents: list[IdentityDocument]
+    seat_preference: SeatPreference | None = Field(
+        default=None, description="Seated automatically by it when the order was made"
+    )
 
 
 class OrderService(WireModel):

@@ -36,6 +36,7 @@ def present_passenger(passenger: Passenger) -> wire.Passenger:
         gender=passenger.gender,
         email=passenger.email,
         phone_number=passenger.phone_number,
+        seat_preference=passenger.seat_preference,
         identity_documents=[
             wire.IdentityDocument.model_construct(
                 type=d.type,

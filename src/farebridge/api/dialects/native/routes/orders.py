@@ -77,6 +77,7 @@ def _passenger(body: PassengerBody) -> Passenger:
         email=str(body.email) if body.email else None,
         phone_number=body.phone_number,
         identity_documents=tuple(_document(d) for d in body.identity_documents),
+        seat_preference=body.seat_preference,
     )
 
 

@@ -238,13 +238,14 @@ def get_offer(
 def price_offer(
     offer_id: str, body: PriceBody, services: ServicesDep, user: OptionalUser
 ) -> PriceResponse:
-    """The amount due for this offer with these seats and bags (nothing is reserved)."""
+    """The amount due with these seats and bags, and seats assigned by preference (none held)."""
     priced = search.price_offer(
         services,
         user=user,
         offer_id=offer_id,
         services=[(service.id, service.quantity) for service in body.services],
         coupon_code=body.coupon_code,
+        seat_preferences=[(p.id, p.seat_preference) for p in body.passengers],
     )
     return PriceResponse.model_construct(data=present_price(priced, preferred_currencies(services)))
 
