@@ -44,9 +44,9 @@ def test_a_one_way_booking_holds_an_order_in_the_seeds_shape(
     response = client.post(f"{PREFIX}/book_flight/{flight['id']}", json=body, headers=csrf)
     assert response.status_code == 200, response.text
     booking = response.json()
-    problems = mismatches(example("002_book_one_way_response.json"), booking)
-    # Seats are not auto-assigned yet: "seat" is null (any type passes for null examples).
-    assert [p for p in problems if not p.endswith("/seat: str was expected, not null")] == []
+    assert mismatches(example("002_book_one_way_response.json"), booking) == []
+    seats = [p["seat"] for p in booking["passengers"]]
+    assert len(set(seats)) == 3, "each passenger is seated, no seat twice"
     assert booking["flight"] == flight["id"]
     assert booking["trip_type"] == "ONE WAY"
     assert (booking["booking_status"], booking["payment_status"]) == ("PENDING", "NOT_ATTEMPTED")
@@ -71,6 +71,8 @@ def test_a_one_way_booking_holds_an_order_in_the_seeds_shape(
     [order] = orders["data"]
     assert order["booking_reference"] == booking["booking_ref"]
     assert order["type"] == "hold"
+    booked_seats = [s["designator"] for s in order["services"] if s["type"] == "seat"]
+    assert sorted(booked_seats) == sorted(seats), "the assigned seats are the order's seats"
     assert (
         order["slices"][0]["segments"][0]["marketing_carrier_flight_number"] in flight["flight_no"]
     )

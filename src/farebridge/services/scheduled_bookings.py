@@ -60,6 +60,7 @@ from farebridge.domain.search import (
     SliceRequest,
     TimeWindow,
 )
+from farebridge.domain.seat_assignment import SeatPreference
 from farebridge.domain.timetable import ScheduledFlight
 from farebridge.services import cancellation, search, timetable
 from farebridge.services.orders import CreateOrder, create_order, list_orders
@@ -335,6 +336,7 @@ def _passengers(offer: Offer, booking: FlightBooking) -> list[Passenger]:
                 family_name=traveller.family_name,
                 born_on=_born_on(traveller.age, booking.departure_on),
                 gender=traveller.gender,
+                seat_preference=SeatPreference(traveller.seat_preference.lower()),
             )
         )
     return passengers
