@@ -202,6 +202,13 @@ def test_excess_baggage_is_priced_by_mode(
     [order] = api_orders(client)
     fare = float(order["base_amount"]) + float(order["tax_amount"])
     extras = [s for s in order["services"] if s["type"] == "excess_baggage"]
+    parts = booking["fare_breakdown"]
+    assert parts["base_fare"] + parts["taxes_and_fees"] == pytest.approx(fare)
+    added = parts["seats"] + parts["excess_baggage"] + parts["other_extras"]
+    assert parts["total_fare"] == booking["total_fare"]
+    assert parts["total_fare"] == pytest.approx(fare + added - parts["coupon_discount"])
+    expected_excess = booking["extra_baggage_price"] if charged else 0
+    assert parts["excess_baggage"] == pytest.approx(expected_excess)
     if charged:
         # 4 kg booked ahead: the 5 kg tier, 2,250 rupees in the order's currency.
         [bag] = extras

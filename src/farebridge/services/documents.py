@@ -37,8 +37,6 @@ from farebridge.domain.documents import (
 from farebridge.domain.errors import Conflict, DocumentNotReady
 from farebridge.domain.ids import new_id
 from farebridge.domain.order import Order
-from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
-from farebridge.pdf.e_ticket import render_e_ticket
 from farebridge.services.jobs import JobKind, enqueue_in
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.reads import owned_order
@@ -83,6 +81,11 @@ def ensure_document(deps: Dependencies, order_id: str, kind: DocumentKind) -> Or
         if newest is not None and newest.source == rendering.source:
             return newest
         payments = uow.payments.for_order(order_id)
+    # Imported here: the PDF library takes about 1.5 s to import, which every process
+    # (API, worker, CLI) would otherwise pay at start-up for the few that render.
+    from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
+    from farebridge.pdf.e_ticket import render_e_ticket
+
     now = deps.clock.now()
     order, terms = rendering.order, rendering.terms
     if terms is not None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 from typing import Any
 
 from farebridge.api.dialects.flight_api.schemas import (
     BookingOut,
+    FareBreakdownOut,
     FlightOut,
     PassengerOut,
     RoundTripOut,
@@ -14,7 +16,7 @@ from farebridge.api.dialects.flight_api.schemas import (
 )
 from farebridge.domain.flight_api import FlightApiBooking, TravellerDetails, TripShape
 from farebridge.domain.itinerary import CabinClass
-from farebridge.domain.order import Order, OrderStatus, Passenger
+from farebridge.domain.order import EXCESS_BAGGAGE, Order, OrderStatus, Passenger
 from farebridge.domain.search import PassengerType
 from farebridge.domain.timetable import ScheduledFlight
 from farebridge.services.scheduled_bookings import Trip
@@ -96,12 +98,29 @@ def _ticket(order: Order, row: FlightApiBooking, *, trip_type: str) -> dict[str,
         "extra_baggage_price": float(row.extra_baggage_price.amount),
         "total_fare": float(order.total.amount),
         "total_fare_currency": order.total.currency,
+        "fare_breakdown": _breakdown(order),
         "separate_ticket": None,
         "other_booking_ref": None,
         "flight_depart_time": _clock(segment.departing_at.time()),
         "flight_arrival_time": _clock(last.arriving_at.time()),
         "passengers": [_passenger(order, p, people[p.id], 0) for p in order.passengers],
     }
+
+
+def _breakdown(order: Order) -> FareBreakdownOut:
+    def extras(*kinds: str, other: bool = False) -> float:
+        picked = [s.total.amount for s in order.services if (s.type in kinds) != other]
+        return float(sum(picked, Decimal(0)))
+
+    return FareBreakdownOut(
+        base_fare=float(order.base.amount),
+        taxes_and_fees=float(order.tax.amount),
+        seats=extras("seat"),
+        excess_baggage=extras(EXCESS_BAGGAGE),
+        other_extras=extras("seat", EXCESS_BAGGAGE, other=True),
+        coupon_discount=float(order.discount_total.amount),
+        total_fare=float(order.total.amount),
+    )
 
 
 def trip(found: Trip) -> BookingOut | RoundTripOut | SeparateTicketsOut:

@@ -114,6 +114,18 @@ class PassengerOut(BaseModel):
     seat_type: str
 
 
+class FareBreakdownOut(BaseModel):
+    """farebridge's: what total_fare is made of, in total_fare_currency."""
+
+    base_fare: float
+    taxes_and_fees: float
+    seats: float = Field(description="Seats the passengers chose (assigned seats are free)")
+    excess_baggage: float = Field(description="Excess booked ahead (PRE-BOOKING)")
+    other_extras: float
+    coupon_discount: float
+    total_fare: float
+
+
 class BookingOut(BaseModel):
     """One booking (one way, or one ticket of a round trip on two airlines)."""
 
@@ -139,6 +151,7 @@ class BookingOut(BaseModel):
     coupon_discount: float = 0.0
     total_fare: float
     total_fare_currency: str = Field(description="farebridge's: the currency of total_fare")
+    fare_breakdown: FareBreakdownOut
     separate_ticket: str | None = Field(
         description='"YES" for either ticket of a round trip on two airlines, else null'
     )
