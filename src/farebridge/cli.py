@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from farebridge.settings import get_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from farebridge.domain.money import Money
     from farebridge.services.ports import Dependencies
     from farebridge.services.rates import RateChange
@@ -49,22 +51,30 @@ def _worker() -> None:
     worker.run_forever()
 
 
-def _rates(args: argparse.Namespace) -> int:
-    """List or change the exchange rates; a bad rate changes nothing and exits 2."""
-    from farebridge.bootstrap import build
-    from farebridge.domain.errors import ValidationFailed
-    from farebridge.store.database import make_engine
+def _administer(
+    action: Callable[[Dependencies, argparse.Namespace], None],
+) -> Callable[[argparse.Namespace], int]:
+    """An administration command (rates, users, coupons) on the configured database: a
+    refusal (a bad rate, an unknown email or role, bad coupon terms) changes nothing,
+    prints why and exits 2."""
 
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        _rates_action(build(settings, engine=engine), args)
-    except ValidationFailed as exc:
-        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    return 0
+    def command(args: argparse.Namespace) -> int:
+        from farebridge.bootstrap import build
+        from farebridge.domain.errors import FarebridgeError
+        from farebridge.store.database import make_engine
+
+        settings = get_settings()
+        engine = make_engine(settings.database_url)
+        try:
+            action(build(settings, engine=engine), args)
+        except FarebridgeError as exc:
+            print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
+            return 2
+        finally:
+            engine.dispose()
+        return 0
+
+    return command
 
 
 def _rates_action(services: Dependencies, args: argparse.Namespace) -> None:
@@ -97,24 +107,6 @@ def _print_changes(changes: list[RateChange], given: int) -> None:
     print(f"{len(changes)} changed, {given - len(changes)} unchanged")
 
 
-def _users(args: argparse.Namespace) -> int:
-    """List users, or give one a role (and agency); an unknown email or role exits 2."""
-    from farebridge.bootstrap import build
-    from farebridge.domain.errors import FarebridgeError
-    from farebridge.store.database import make_engine
-
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        _users_action(build(settings, engine=engine), args)
-    except FarebridgeError as exc:
-        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    return 0
-
-
 def _users_action(services: Dependencies, args: argparse.Namespace) -> None:
     from farebridge.domain.account import Role
     from farebridge.services import admin
@@ -128,24 +120,6 @@ def _users_action(services: Dependencies, args: argparse.Namespace) -> None:
     )
     user, agency = admin.set_role_by_email(services, email=args.email, change=change)
     print(f"{user.email} is now {user.role.value}" + (f" of {agency.name}" if agency else ""))
-
-
-def _coupons(args: argparse.Namespace) -> int:
-    """Add or list coupons (ADR 0024); bad terms or a code in use change nothing, exit 2."""
-    from farebridge.bootstrap import build
-    from farebridge.domain.errors import FarebridgeError
-    from farebridge.store.database import make_engine
-
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        _coupons_action(build(settings, engine=engine), args)
-    except FarebridgeError as exc:
-        print(f"error: {exc.message} (nothing was changed)", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    return 0
 
 
 def _coupons_action(services: Dependencies, args: argparse.Namespace) -> None:
@@ -265,11 +239,11 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "worker":
         _worker()
     elif args.command == "rates":
-        sys.exit(_rates(args))
+        sys.exit(_administer(_rates_action)(args))
     elif args.command == "users":
-        sys.exit(_users(args))
+        sys.exit(_administer(_users_action)(args))
     elif args.command == "coupons":
-        sys.exit(_coupons(args))
+        sys.exit(_administer(_coupons_action)(args))
     else:
         _run(args.host, args.port, args.ui_port)
 

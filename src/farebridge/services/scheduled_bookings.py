@@ -280,15 +280,9 @@ def _find_offer(
         cabin_class=booking.cabin,
         max_connections=0,
     )
-    request = search.create_offer_request(deps, user=user, criteria=criteria, scenarios=scenarios)
-    search.get_offer_request(deps, user=user, request_id=request.id, wait=True)
-    nonstop = OfferFilter(max_connections=0)
-    page = search.list_offers(
-        deps, user=user, request_id=request.id, filters=nonstop, page=PageRequest(limit=200)
-    )
     wanted = [flight.designator for flight, _ in legs]
     instant_only = False
-    for offer in page.items:
+    for offer in _nonstop_offers(deps, user, criteria, scenarios):
         segments = [segment for part in offer.slices for segment in part.segments]
         found = [
             s.marketing_carrier.iata_code + s.marketing_carrier_flight_number for s in segments
@@ -307,6 +301,25 @@ def _find_offer(
         )
     days = " and ".join(day.isoformat() for _, day in legs)
     raise OfferNoLongerAvailable(f"No seats to hold on {names} on {days} in {booking.cabin.value}.")
+
+
+def _nonstop_offers(
+    deps: Dependencies,
+    user: User,
+    criteria: SearchCriteria,
+    scenarios: frozenset[str],
+    *,
+    cheapest_only: bool = False,
+) -> list[Offer]:
+    """The nonstop offers of a search run to its end (the cheapest fare brand of each
+    itinerary only, when ``cheapest_only``)."""
+    request = search.create_offer_request(deps, user=user, criteria=criteria, scenarios=scenarios)
+    search.get_offer_request(deps, user=user, request_id=request.id, wait=True)
+    nonstop = OfferFilter(max_connections=0, one_per_itinerary=cheapest_only)
+    page = search.list_offers(
+        deps, user=user, request_id=request.id, filters=nonstop, page=PageRequest(limit=200)
+    )
+    return list(page.items)
 
 
 def _born_on(age: int, departure_on: date) -> date:
@@ -480,17 +493,8 @@ def cheapest_fares(
             cabin_class=cabin,
             max_connections=0,
         )
-        request = search.create_offer_request(deps, user=user, criteria=criteria)
-        search.get_offer_request(deps, user=user, request_id=request.id, wait=True)
-        page = search.list_offers(
-            deps,
-            user=user,
-            request_id=request.id,
-            filters=OfferFilter(max_connections=0, one_per_itinerary=True),
-            page=PageRequest(limit=200),
-        )
         numbers = {flight.designator: flight.number for flight in on_route}
-        for offer in page.items:
+        for offer in _nonstop_offers(deps, user, criteria, frozenset(), cheapest_only=True):
             [segment] = [s for part in offer.slices for s in part.segments]
             if segment.cabin_class is not cabin:
                 continue
