@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import httpx2
@@ -120,3 +121,35 @@ def test_the_recorder_fails_on_a_body_that_does_not_match(
     assert len(recorder.problems) == 1
     assert "GET /api/me 200: the body does not match at data" in recorder.problems[0]
     assert "'created_at' is a required property" in recorder.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/orders", "GET, POST"),
+        ("/api/orders/ord_x", "GET, PATCH"),
+        ("/duffel/air/webhooks/whk_x", "DELETE, PATCH"),
+        ("/v1/flight_api/bookings/ABC123", "GET, PUT"),
+        ("/v1/flight/booking/booking_x", "DELETE, GET, PUT"),
+    ],
+)
+def test_a_405_names_every_method_of_the_path(client: TestClient, path: str, allowed: str) -> None:
+    """Starlette names only the methods of the first route that matched the path; RFC
+    9110 wants all of them (schemathesis found ``OPTIONS /orders`` → ``Allow: POST``)."""
+    response = client.request("TRACE", path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+
+
+def test_the_documents_say_what_the_api_accepts(client: TestClient) -> None:
+    """Sandbox-Fault lists the known scenarios; anonymous calls have optional security."""
+    document = client.get("/api/openapi.json").json()
+    [fault] = [
+        p for p in document["paths"]["/offers"]["get"]["parameters"] if p["name"] == "Sandbox-Fault"
+    ]
+    pattern = re.compile(fault["schema"]["pattern"])
+    assert pattern.match("sold_out") and pattern.match("sold_out, timeout") and pattern.match("")
+    assert not pattern.match("nonsense") and not pattern.match("sold_out,")
+    assert document["paths"]["/offers"]["get"]["security"] == [{}, {"HTTPBearer": []}]
+    assert document["paths"]["/orders"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert set(document["components"]["securitySchemes"]) == {"HTTPBearer"}

@@ -10,6 +10,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
+from farebridge.api import openapi
 from farebridge.api.dialects import (
     Dialect,
     allmyles,
@@ -51,6 +52,7 @@ def create_app(
     for dialect in dialects:
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects
+        openapi.tune(sub, services.providers.scenarios)
         app.mount(dialect.prefix, sub)
     native_errors.install_for_unknown_paths(app)
     app.middleware("http")(_request_context)

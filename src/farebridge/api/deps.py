@@ -17,7 +17,13 @@ from farebridge.services.ports import Dependencies
 
 SCENARIO_HEADER = "Sandbox-Fault"
 
+OPTIONAL_BEARER = "OptionalBearer"  # documented as an optional HTTPBearer (api/openapi.py)
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/login")
+_optional_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name=OPTIONAL_BEARER,
+    description="A token from POST /api/auth/login",
+)
 
 
 def get_services(request: Request) -> Dependencies:
@@ -27,9 +33,12 @@ def get_services(request: Request) -> Dependencies:
 
 ServicesDep = Annotated[Dependencies, Depends(get_services)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+OptionalCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)]
 
 
-def optional_user(services: ServicesDep, credentials: Credentials, request: Request) -> User | None:
+def _authenticated(
+    services: Dependencies, credentials: HTTPAuthorizationCredentials | None, request: Request
+) -> User | None:
     if credentials is None:
         return None
     user = accounts.authenticate(services, token=credentials.credentials)
@@ -37,7 +46,15 @@ def optional_user(services: ServicesDep, credentials: Credentials, request: Requ
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+def optional_user(
+    services: ServicesDep, credentials: OptionalCredentials, request: Request
+) -> User | None:
+    """The caller, or None for an anonymous call (the token is optional)."""
+    return _authenticated(services, credentials, request)
+
+
+def current_user(services: ServicesDep, credentials: Credentials, request: Request) -> User:
+    user = _authenticated(services, credentials, request)
     if user is None:
         raise NotAuthenticated("Send Authorization: Bearer <token> (POST /api/auth/login).")
     return user

@@ -40,6 +40,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from farebridge.api import openapi
 from farebridge.api.errors import status_of
 from farebridge.domain import errors as e
 from farebridge.domain.order import TicketingStatus
@@ -240,7 +241,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return answer(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+    return answer(exc.status_code, str(exc.detail), openapi.allow_header(request, exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

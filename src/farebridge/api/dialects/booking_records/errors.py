@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from farebridge.api import openapi
 from farebridge.api.errors import status_of
 from farebridge.domain import errors as e
 from farebridge.domain.booking_records import (
@@ -152,7 +153,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     message = {404: f"Cannot {request.method} {request.url.path}"}.get(
         exc.status_code, str(exc.detail)
     )
-    return error_response(exc.status_code, message, dict(exc.headers or {}))
+    return error_response(exc.status_code, message, openapi.allow_header(request, exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

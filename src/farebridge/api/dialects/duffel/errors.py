@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from farebridge.api import openapi
 from farebridge.api.errors import request_id_of, status_of
 from farebridge.domain import errors as e
 
@@ -238,7 +239,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
     body = item("invalid_request_error", title, str(exc.detail), code)
-    return error_response(request, exc.status_code, [body], dict(exc.headers or {}))
+    return error_response(request, exc.status_code, [body], openapi.allow_header(request, exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

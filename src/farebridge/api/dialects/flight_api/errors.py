@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from farebridge.api import openapi
 from farebridge.api.errors import status_of
 from farebridge.domain import errors as e
 
@@ -139,7 +140,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = "Not found." if exc.status_code == 404 else str(exc.detail)
-    return JSONResponse({"detail": detail}, exc.status_code, dict(exc.headers or {}))
+    return JSONResponse({"detail": detail}, exc.status_code, openapi.allow_header(request, exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

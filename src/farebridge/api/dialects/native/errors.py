@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from farebridge.api import openapi
 from farebridge.api.errors import request_id_of, status_for, status_of
 from farebridge.domain import errors as e
 
@@ -139,7 +140,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     title = titles.get(exc.status_code, "Error")
     item = _item("invalid_request_error", title, str(exc.detail), code, None)
-    return error_response(request, exc.status_code, [item])
+    return error_response(request, exc.status_code, [item], openapi.allow_header(request, exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
