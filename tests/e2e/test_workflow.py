@@ -37,6 +37,12 @@ def test_offers_sort_filter_and_paginate(client: TestClient, auth: dict[str, str
     assert Decimal(second["data"][0]["total_amount"]) >= amounts[-1]
     back = client.get(f"{url}&before={second['meta']['before']}", headers=auth).json()
     assert [o["id"] for o in back["data"]] == [o["id"] for o in page["data"]]
+    # Empty cursors (a form sends every field) are no cursor: the first page, not a 400.
+    empty = client.get(f"{url}&after=&before=", headers=auth)
+    assert empty.status_code == 200, empty.text
+    assert [o["id"] for o in empty.json()["data"]] == [o["id"] for o in page["data"]]
+    orders = client.get("/api/orders?after=&before=", headers=auth)
+    assert orders.status_code == 200, orders.text
     by_duration = client.get(f"{url}&sort=total_duration", headers=auth).json()["data"]
     durations = [o["total_duration"] for o in by_duration]
     assert len(durations) == 5

@@ -61,6 +61,12 @@ class PageRequest:
     before: str | None = None
     limit: int = 50
 
+    def __post_init__(self) -> None:
+        # ``?after=&before=`` (empty) is no cursor, as a form that sends every field has it
+        for name in ("after", "before"):
+            if getattr(self, name) == "":
+                object.__setattr__(self, name, None)
+
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
