@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         ge=0,
         description="How long a process reuses the exchange rates it read from the database.",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="The largest request body accepted, in bytes; a bigger one is 413 "
+        "payload_too_large (ADR 0027).",
+    )
     search_rate_limit_per_minute: int = 60
     booking_rate_limit_per_minute: int = 20
     lookup_rate_limit_per_minute: int = Field(
