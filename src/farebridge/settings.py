@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         default=SecretStr("dev-only-change-me"),
         description="Signs webhook payloads and tokens; set a long random value in production.",
     )
+    data_key: SecretStr = Field(
+        default=SecretStr("dev-only-data-key-change-me"),
+        description="Encrypts passport numbers at rest (ADR 0027): a long random secret; "
+        "comma-separated to rotate (the first encrypts, every one decrypts). The default "
+        "is for development only: start-up warns when it is used with PostgreSQL.",
+    )
     token_lifetime: timedelta = timedelta(days=7)
     min_departure_lead: timedelta = Field(
         default=timedelta(hours=2),
