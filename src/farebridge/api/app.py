@@ -20,7 +20,7 @@ from farebridge.api.dialects import (
 )
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
-from farebridge.api.hygiene import HygieneMiddleware
+from farebridge.api.hygiene import HygieneMiddleware, document_refusals
 from farebridge.api.ratelimit import RateLimiter
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
@@ -53,6 +53,7 @@ def create_app(
     for dialect in dialects:
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects
+        document_refusals(sub)
         app.mount(dialect.prefix, sub)
         mounted.append((dialect.prefix, sub))
     native_errors.install_for_unknown_paths(app)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -182,3 +183,42 @@ def _headers(scope: Scope) -> dict[str, str]:
         name.decode("latin-1").lower(): value.decode("latin-1")
         for name, value in scope.get("headers", [])
     }
+
+
+def document_refusals(app: FastAPI) -> None:
+    """Declare what the middleware answers in ``app``'s OpenAPI document: 400 on every
+    operation (a refused character can come in any query string) and 413 on every
+    operation with a request body, with the schema of the operation's own 400."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        for item in document.get("paths", {}).values():
+            for method, operation in item.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                _declare(operation, has_body=method in {"post", "put", "patch", "delete"})
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _declare(operation: dict[str, Any], *, has_body: bool) -> None:
+    responses: dict[str, Any] = operation["responses"]
+    model = next(
+        (responses[key] for key in ("400", "422", "404", "default") if key in responses), None
+    )
+    content = {} if model is None else dict(model.get("content", {}))
+    if "400" not in responses:
+        responses["400"] = {
+            "description": "Invalid input: a refused character (ADR 0027)",
+            "content": content,
+        }
+    if has_body and "requestBody" in operation and "413" not in responses:
+        responses["413"] = {
+            "description": "The request body is larger than FAREBRIDGE_MAX_BODY_BYTES",
+            "content": dict(responses["400"].get("content", content)),
+        }
