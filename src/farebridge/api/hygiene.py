@@ -34,7 +34,8 @@ from farebridge.domain import errors as e
 from farebridge.domain.hygiene import check_text, forbidden_character, strings_in
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Structured fields in which a 13-19 digit run is expected and is no card number.
+# Fields (anywhere in their path) in which a 13-19 digit run is expected and is no
+# card number: phone numbers in any shape, and passwords (hashed, never shown).
 _NOT_FREE_TEXT = ("phone", "password")
 
 
@@ -59,8 +60,7 @@ class HygieneMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope.get("path", "")
-        owner = self._dialect_of(path)
+        owner = self._dialect_of(_own_path(scope))
         try:
             body_receive = await self._buffer_body(scope, receive)
             if owner is not None:
@@ -98,13 +98,14 @@ class HygieneMiddleware:
                 return _Replay(b"".join(chunks), receive)
 
     def _check_request(self, scope: Scope, body: bytes) -> None:
-        path: str = scope.get("path", "")
+        path = _own_path(scope)
         if forbidden_character(path, free_text=False) is not None:
             # An id with a control character names nothing: 404, as for any unknown id.
             raise e.NotFound("No such resource.", code="not_found")
         query = scope.get("query_string", b"").decode("latin-1")
         for name, value in parse_qsl(query, keep_blank_values=True, encoding="utf-8"):
-            check_text(name, field=name or "query", free_text=False)
+            name_ok = forbidden_character(name, free_text=False) is None
+            check_text(name, field=name if name_ok and name else "query", free_text=False)
             if forbidden_character(value, free_text=False) is not None:
                 check_text(value, field=name, free_text=False)
         key = _headers(scope).get("idempotency-key")
@@ -124,10 +125,13 @@ class HygieneMiddleware:
                 document = json.loads(body)
             except ValueError:
                 return  # the dialect answers malformed JSON in its own words
+            except RecursionError as exc:
+                raise e.InvalidRequest(
+                    "The JSON body is nested too deeply.", code="json_too_deep"
+                ) from exc
         for where, text in strings_in(document):
             field = where.removeprefix("data.") or None
-            last = (field or "").rsplit(".", 1)[-1].lower()
-            if any(word in last for word in _NOT_FREE_TEXT):
+            if any(word in (field or "").lower() for word in _NOT_FREE_TEXT):
                 char = forbidden_character(text)
                 if char is not None:
                     check_text(text, field=field)
@@ -176,6 +180,13 @@ class _Replay:
         if self._disconnected is not None:
             return self._disconnected
         return await self._receive()
+
+
+def _own_path(scope: Scope) -> str:
+    """The path below the server's ``root_path`` (what the dialects are mounted in)."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _headers(scope: Scope) -> dict[str, str]:
