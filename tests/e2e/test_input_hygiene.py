@@ -280,3 +280,22 @@ def test_orders_check_dates_cap_metadata_and_never_store_a_plain_passport_number
         f"/api/orders/{order_id}", json={"metadata": {"ref": "v" * 501}}, headers=auth
     )
     assert big.status_code == 400 and native_field(big) == ("metadata_too_large", "metadata.ref")
+
+
+def test_deeply_nested_json_is_400_not_a_crash(client: TestClient) -> None:
+    body = "[" * 3000 + "]" * 3000
+    response = client.post(
+        "/api/auth/login", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert native_field(response)[0] == "json_too_deep"
+
+
+def test_form_bodies_are_checked_too(client: TestClient) -> None:
+    response = client.post(
+        "/api/auth/login",
+        content="email=a%00b&password=12345678",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400, response.text
+    assert native_field(response) == ("invalid_character", "email")

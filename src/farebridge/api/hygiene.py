@@ -117,26 +117,22 @@ class HygieneMiddleware:
     def _check_body(self, content_type: str, body: bytes) -> None:
         if "x-www-form-urlencoded" in content_type:
             text = body.decode("utf-8", errors="replace")
-            document: Any = dict(parse_qsl(text, keep_blank_values=True))
-        elif "multipart/" in content_type:
+            for name, value in parse_qsl(text, keep_blank_values=True):
+                check_text(name, field="form", free_text=False)
+                _check_field(name, value)
             return
-        else:
-            try:
-                document = json.loads(body)
-            except ValueError:
-                return  # the dialect answers malformed JSON in its own words
-            except RecursionError as exc:
-                raise e.InvalidRequest(
-                    "The JSON body is nested too deeply.", code="json_too_deep"
-                ) from exc
+        if "multipart/" in content_type:
+            return
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return  # the dialect answers malformed JSON in its own words
+        except RecursionError as exc:
+            raise e.InvalidRequest(
+                "The JSON body is nested too deeply.", code="json_too_deep"
+            ) from exc
         for where, text in strings_in(document):
-            field = where.removeprefix("data.") or None
-            if any(word in (field or "").lower() for word in _NOT_FREE_TEXT):
-                char = forbidden_character(text)
-                if char is not None:
-                    check_text(text, field=field)
-                continue
-            check_text(text, field=field)
+            _check_field(where.removeprefix("data.") or None, text)
 
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, owner: Any | None, refusal: Exception
@@ -151,6 +147,14 @@ class HygieneMiddleware:
         else:
             response = await handler(Request(scope, receive), refusal)
         await response(scope, receive, send)
+
+
+def _check_field(field: str | None, text: str) -> None:
+    if any(word in (field or "").lower() for word in _NOT_FREE_TEXT):
+        if forbidden_character(text) is not None:
+            check_text(text, field=field)
+        return
+    check_text(text, field=field)
 
 
 class PayloadTooLarge(e.PayloadTooLarge):
