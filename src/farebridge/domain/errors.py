@@ -70,8 +70,9 @@ class InvalidCoupon(ValidationFailed):
         super().__init__(message, code=code, field=field)
 
 
-class PayloadTooLarge(InvalidRequest):
-    """The request body is larger than ``FAREBRIDGE_MAX_BODY_BYTES`` (413)."""
+class PayloadTooLarge(FarebridgeError):
+    """The request body is larger than ``FAREBRIDGE_MAX_BODY_BYTES`` (413); a category of
+    its own, so that no dialect answers it as its invalid-field status."""
 
     code = "payload_too_large"
     title = "Request body too large"
