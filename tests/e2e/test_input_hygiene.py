@@ -230,7 +230,7 @@ def test_a_departure_window_from_after_to_is_400(client: TestClient, auth: dict[
 def _every_stored_text(engine: Engine) -> str:
     with engine.connect() as connection:
         return "\n".join(
-            repr(row)
+            repr(tuple(row))  # a Row's own repr cuts long values short
             for table in metadata.sorted_tables
             for row in connection.execute(select(table))
         )
@@ -267,8 +267,9 @@ def test_orders_check_dates_cap_metadata_and_never_store_a_plain_passport_number
     order_id = made.json()["data"]["id"]
     shown = client.get(f"/api/orders/{order_id}", headers=auth).json()["data"]
     assert shown["passengers"][0]["identity_documents"][0]["unique_identifier"] == "******Z2M"
-    assert number not in _every_stored_text(engine)
-    assert "enc:v1:" in _every_stored_text(engine)
+    stored = _every_stored_text(engine)
+    assert number not in stored
+    assert "identity_documents" in stored and "enc:v1:" in stored
 
     # Fifty keys in all after a merge; the fifty-first is refused.
     full = {f"k{i}": "v" for i in range(49)}
@@ -285,7 +286,7 @@ def test_orders_check_dates_cap_metadata_and_never_store_a_plain_passport_number
 
 
 def test_deeply_nested_json_is_400_not_a_crash(client: TestClient) -> None:
-    body = "[" * 3000 + "]" * 3000
+    body = "[" * 2000 + "]" * 2000
     response = client.post(
         "/api/auth/login", content=body, headers={"content-type": "application/json"}
     )
