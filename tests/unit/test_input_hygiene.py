@@ -8,7 +8,9 @@ from datetime import time
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from structlog.testing import capture_logs
 
+from farebridge.bootstrap import data_cipher
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.hygiene import (
     CardNumberRefused,
@@ -194,3 +196,22 @@ def test_the_development_key_is_the_settings_default_and_is_recognised() -> None
     assert is_development_key(DEVELOPMENT_DATA_KEY)
     assert is_development_key(f"new,{DEVELOPMENT_DATA_KEY}")
     assert not is_development_key("a long random secret")
+
+
+@pytest.mark.parametrize(
+    ("database_url", "data_key", "warned"),
+    [
+        ("postgresql+psycopg://db/farebridge", DEVELOPMENT_DATA_KEY, True),
+        ("postgresql+psycopg://db/farebridge", "a long random secret", False),
+        ("sqlite:///./farebridge.db", DEVELOPMENT_DATA_KEY, False),
+    ],
+)
+def test_start_up_warns_about_the_development_key_on_postgresql(
+    database_url: str, data_key: str, warned: bool
+) -> None:
+    settings = Settings(database_url=database_url, data_key=data_key)
+    with capture_logs() as logs:
+        cipher = data_cipher(settings)
+    events = [entry["event"] for entry in logs]
+    assert ("data_key.development_default" in events) is warned
+    assert cipher.open(cipher.seal("X1234567")) == "X1234567"
