@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache, partial
 
+import structlog
 from sqlalchemy import Engine
 
 from farebridge.domain.clock import Clock, SystemClock
@@ -39,6 +40,7 @@ from farebridge.store.database import make_engine
 from farebridge.store.duffel_refs import SqlDuffelReferences
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.sandbox_payments import SqlSandboxLedger
+from farebridge.store.sealing import DataCipher, is_development_key
 from farebridge.store.unit_of_work import SqlUnitOfWork
 
 
@@ -152,6 +154,20 @@ def build_providers(
     return [factories[name](context) for name in settings.providers]
 
 
+def data_cipher(settings: Settings) -> DataCipher:
+    """The cipher of passport numbers at rest (ADR 0027). The development key with a
+    PostgreSQL database (a production-like setting) is allowed but logged as a warning
+    at every start: numbers sealed with a published key are not protected."""
+    secrets = settings.data_key.get_secret_value()
+    if is_development_key(secrets) and settings.database_url.startswith("postgresql"):
+        structlog.get_logger("farebridge.security").warning(
+            "data_key.development_default",
+            hint="set FAREBRIDGE_DATA_KEY to a long random secret; passport numbers are "
+            "encrypted with the published development key",
+        )
+    return DataCipher(secrets)
+
+
 def build(
     settings: Settings,
     *,
@@ -165,7 +181,7 @@ def build(
     engine = engine or make_engine(settings.database_url)
     places = load_places()
     clock = clock or SystemClock()
-    uow = partial(SqlUnitOfWork, engine)
+    uow = partial(SqlUnitOfWork, engine, cipher=data_cipher(settings))
     rates = CachedExchangeRates(uow, ttl_seconds=settings.exchange_rates_cache_seconds)
     if providers is None:
         context = ProviderContext(settings, engine, places, rates)

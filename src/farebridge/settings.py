@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         default=SecretStr("dev-only-change-me"),
         description="Signs webhook payloads and tokens; set a long random value in production.",
     )
+    data_key: SecretStr = Field(
+        default=SecretStr("dev-only-data-key-change-me"),
+        description="Encrypts passport numbers at rest (ADR 0027): a long random secret; "
+        "comma-separated to rotate (the first encrypts, every one decrypts). The default "
+        "is for development only: start-up warns when it is used with PostgreSQL.",
+    )
     token_lifetime: timedelta = timedelta(days=7)
     min_departure_lead: timedelta = Field(
         default=timedelta(hours=2),
@@ -106,6 +112,12 @@ class Settings(BaseSettings):
         default=30.0,
         ge=0,
         description="How long a process reuses the exchange rates it read from the database.",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="The largest request body accepted, in bytes; a bigger one is 413 "
+        "payload_too_large (ADR 0027).",
     )
     search_rate_limit_per_minute: int = 60
     booking_rate_limit_per_minute: int = 20

@@ -16,7 +16,7 @@ from farebridge.services.orders import CreateOrder, create_order
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 from farebridge.store.migrate import downgrade, upgrade
-from farebridge.store.tables import metadata, offers
+from farebridge.store.tables import metadata, offers, orders
 from tests.factories import create_passenger
 from tests.integration.conftest import create_user, find_offers
 
@@ -85,7 +85,7 @@ def test_flight_api_bookings_kept_in_metadata_before_0024_get_their_row(tmp_path
         metadata={"flight_api": json.dumps(kept), "mine": "x"},
     )
     order = create_order(services, user=user, command=command)
-    downgrade(url, "-1")  # back to before 0024 (the latest migration)
+    downgrade(url, "0022")  # back to before 0024
     upgrade(url)
     with services.uow(read_only=True) as uow:
         row = uow.flight_api.booking(order.id)
@@ -100,3 +100,40 @@ def test_flight_api_bookings_kept_in_metadata_before_0024_get_their_row(tmp_path
         "6.5",
     )
     assert stored.metadata == {"mine": "x"}
+
+
+def test_passport_numbers_stored_before_0025_are_sealed(tmp_path: Path) -> None:
+    """Migration 0025 seals the passport numbers of existing orders (ADR 0027); its
+    downgrade opens them again; the store reads both."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    services = build(Settings(database_url=url), engine=engine)
+    user = create_user(services)
+    offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
+    command = CreateOrder(OrderType.HOLD, offer.id, [create_passenger(id="")])
+    order = create_order(services, user=user, command=command)
+    number = order.passengers[0].identity_documents[0].unique_identifier
+
+    def stored_payload() -> str:
+        with engine.connect() as connection:
+            payload = connection.execute(
+                select(orders.c.payload).where(orders.c.id == order.id)
+            ).scalar_one()
+        return json.dumps(payload)
+
+    assert number not in stored_payload()
+    downgrade(url, "0024")
+    assert number in stored_payload()
+    with services.uow(read_only=True) as uow:
+        before = uow.orders.get(order.id)
+    assert before is not None
+    assert before.passengers[0].identity_documents[0].unique_identifier == number
+    upgrade(url)
+    assert number not in stored_payload()
+    assert "enc:v1:" in stored_payload()
+    with services.uow(read_only=True) as uow:
+        after = uow.orders.get(order.id)
+    engine.dispose()
+    assert after is not None
+    assert after.passengers[0].identity_documents[0].unique_identifier == number

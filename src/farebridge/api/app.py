@@ -21,6 +21,7 @@ from farebridge.api.dialects import (
 )
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
+from farebridge.api.hygiene import HygieneMiddleware, document_refusals
 from farebridge.api.ratelimit import RateLimiter
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
@@ -49,12 +50,22 @@ def create_app(
     }
     _add_meta_routes(app)
     app.include_router(duffel_hooks.router_for(settings))
+    mounted: list[tuple[str, FastAPI]] = []
     for dialect in dialects:
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects
         openapi.tune(sub, services.providers.scenarios)
+        document_refusals(sub)
         app.mount(dialect.prefix, sub)
+        mounted.append((dialect.prefix, sub))
     native_errors.install_for_unknown_paths(app)
+    # Size caps and refused characters for every dialect, in each one's error body (ADR 0027).
+    app.add_middleware(
+        HygieneMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        dialects=mounted,
+        fallback=dict(mounted).get(native.dialect.prefix),
+    )
     app.middleware("http")(_request_context)
     return app
 

@@ -13,6 +13,7 @@ from farebridge.domain import errors as e
 
 # category → (HTTP status, Duffel-style error type)
 STATUS: list[tuple[type[e.FarebridgeError], int, str]] = [
+    (e.PayloadTooLarge, 413, "invalid_request_error"),
     (e.InvalidRequest, 400, "validation_error"),
     (e.NotAuthenticated, 401, "authentication_error"),
     (e.PaymentFailed, 402, "payment_error"),

@@ -8,6 +8,7 @@ nothing below the API knows about HTTP.
 
 Category                 HTTP  meaning
 InvalidRequest           400   malformed or invalid input (names the field)
+PayloadTooLarge          413   the request body is over FAREBRIDGE_MAX_BODY_BYTES
 NotAuthenticated         401   no, bad or expired token
 PaymentFailed            402   the card was declined / insufficient funds
 NotAllowed               403   authenticated but not allowed
@@ -67,6 +68,14 @@ class InvalidCoupon(ValidationFailed):
         self, message: str, *, code: str | None = None, field: str | None = "coupon_code"
     ) -> None:
         super().__init__(message, code=code, field=field)
+
+
+class PayloadTooLarge(FarebridgeError):
+    """The request body is larger than ``FAREBRIDGE_MAX_BODY_BYTES`` (413); a category of
+    its own, so that no dialect answers it as its invalid-field status."""
+
+    code = "payload_too_large"
+    title = "Request body too large"
 
 
 # --- 401 / 402 / 403 -------------------------------------------------------

@@ -110,6 +110,11 @@ def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on
                 field=f"{where}.destination",
                 code="same_origin_destination",
             )
+        for name, window in (
+            ("departure_time", slice_request.departure_time),
+            ("arrival_time", slice_request.arrival_time),
+        ):
+            check_time_window(window, start_field=f"{where}.{name}.from")
         day = slice_request.departure_date
         if not _date_window(day, criteria.flexible_days, today, last_bookable_on):
             _date_out_of_range(day, where, today, last_bookable_on)
@@ -124,6 +129,17 @@ def validate_criteria(criteria: SearchCriteria, *, today: date, last_bookable_on
     if not 0 <= criteria.max_connections <= 2:
         raise ValidationFailed(
             "max_connections must be 0, 1 or 2.", field="max_connections", code="out_of_range"
+        )
+
+
+def check_time_window(window: TimeWindow | None, *, start_field: str) -> None:
+    """A window runs forward within one day: ``from`` after ``to`` matches nothing."""
+    if window is not None and window.start > window.end:
+        raise ValidationFailed(
+            f"The time window starts ({window.start:%H:%M}) after it ends "
+            f"({window.end:%H:%M}); from must be at or before to.",
+            field=start_field,
+            code="invalid_time_window",
         )
 
 

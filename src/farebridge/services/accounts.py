@@ -112,9 +112,17 @@ def log_in(deps: Dependencies, *, email: str, password: str) -> IssuedToken:
 
 
 def log_out(deps: Dependencies, *, token: str) -> None:
+    """Revoke a login token. A token that names no live login (made up, or already
+    revoked) is 401, as for any other request; an API key is checked and left alone
+    (keys are revoked with DELETE /api/api-keys/{id})."""
+    if api_keys.is_api_key(token):
+        api_keys.authenticate_api_key(deps, secret=token)
+        return
     with deps.uow() as uow:
-        uow.tokens.revoke(_hash_token(token), now=deps.clock.now())
+        revoked = uow.tokens.revoke(_hash_token(token), now=deps.clock.now())
         uow.commit()
+    if not revoked:
+        raise NotAuthenticated("This token is not a live login token.", code="invalid_token")
 
 
 def authenticate(deps: Dependencies, *, token: str) -> User:

@@ -51,6 +51,7 @@ from farebridge.domain.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from farebridge.domain.hygiene import check_metadata
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
 from farebridge.domain.offer import Offer
@@ -135,6 +136,7 @@ class CreateOrder:
 def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Order:
     """Book an offer, charge it if instant; see the module docstring for the protocol.
     With ``command.customer_id`` the order is the customer's and ``user`` its actor."""
+    check_metadata(command.metadata)
     owner = _owner(deps, user, command.customer_id)
     fingerprint = command.fingerprint()
     if command.idempotency_key:
@@ -392,11 +394,15 @@ def list_orders(
 def update_order_metadata(
     deps: Dependencies, *, user: User, order_id: str, metadata: dict[str, Any]
 ) -> Order:
-    """Merge ``metadata`` into the order's; a key set to null is removed."""
+    """Merge ``metadata`` into the order's; a key set to null is removed. The merged
+    metadata keeps Duffel's limits (50 keys of at most 40 characters, values of at
+    most 500): beyond them, 400 ``metadata_too_large`` naming the field."""
+    check_metadata({k: v for k, v in metadata.items() if v is not None})
     with deps.uow() as uow:
         order = owned_order(uow, user, order_id)
         merged = {**order.metadata, **metadata}
         merged = {k: v for k, v in merged.items() if v is not None}
+        check_metadata(merged)
         uow.orders.update_metadata(order_id, merged)
         uow.audit.record(
             AuditEntry(

@@ -34,6 +34,8 @@ from farebridge.domain.order import OrderService, services_total
 from farebridge.domain.search import (
     OfferPassenger,
     SearchCriteria,
+    TimeWindow,
+    check_time_window,
     departure_date_options,
     validate_criteria,
 )
@@ -270,6 +272,11 @@ def list_offers(
     page: PageRequest,
 ) -> Page[Offer]:
     """Offers sorted and filtered in the search's currency (``max_price`` is in it)."""
+    if filters.departure_from is not None and filters.departure_to is not None:
+        check_time_window(
+            TimeWindow(filters.departure_from, filters.departure_to),
+            start_field="departure_time_from",
+        )
     request = _owned_request(deps, user, request_id)
     filters = _in_currency(filters, request.criteria.currency)
     with deps.uow(read_only=True) as uow:

@@ -142,12 +142,13 @@ class TokenRepository:
         ).first()
         return _user(row) if row else None
 
-    def revoke(self, token_hash: str, *, now: datetime) -> None:
-        self._db.execute(
+    def revoke(self, token_hash: str, *, now: datetime) -> bool:
+        result = self._db.execute(
             update(access_tokens)
             .where(access_tokens.c.token_hash == token_hash, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        return result.rowcount == 1
 
 
 class ApiKeyRepository:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.booking_workflow import Workflow, WorkflowBooking, WorkflowState
 from farebridge.store.codec import dump
+from farebridge.store.sealing import DataCipher, development_cipher
 from farebridge.store.tables import allmyles_sessions as table
 
 _booking_codec: TypeAdapter[WorkflowBooking] = TypeAdapter(WorkflowBooking)
@@ -23,20 +24,21 @@ _booking_codec: TypeAdapter[WorkflowBooking] = TypeAdapter(WorkflowBooking)
 class WorkflowRepository:
     """Implements ``services.ports.Workflows``."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: DataCipher | None = None) -> None:
         self._db = connection
+        self._cipher = cipher or development_cipher()
 
     def get(self, owner_id: str, key: str) -> Workflow | None:
         row = self._db.execute(
             select(table).where(table.c.owner_id == owner_id, table.c.session_key == key)
         ).first()
-        return None if row is None else _workflow(row)
+        return None if row is None else _workflow(row, self._cipher)
 
     def add(self, workflow: Workflow) -> bool:
         """Insert; False when the row exists already (another call made it first)."""
         try:
             with self._db.begin_nested():
-                self._db.execute(insert(table).values(**_columns(workflow)))
+                self._db.execute(insert(table).values(**_columns(workflow, self._cipher)))
         except IntegrityError:
             return False
         return True
@@ -66,7 +68,7 @@ class WorkflowRepository:
 
     def save(self, workflow: Workflow) -> bool:
         """Write the workflow's state, only while its caller holds the lock."""
-        values = _columns(workflow)
+        values = _columns(workflow, self._cipher)
         for name in ("owner_id", "session_key", "lock_token", "locked_until", "created_at"):
             values.pop(name)
         result = self._db.execute(
@@ -84,10 +86,10 @@ class WorkflowRepository:
         rows = self._db.execute(
             select(table).where(table.c.booking_reference == booking_reference)
         ).all()
-        return [_workflow(row) for row in rows]
+        return [_workflow(row, self._cipher) for row in rows]
 
 
-def _columns(workflow: Workflow) -> dict[str, Any]:
+def _columns(workflow: Workflow, cipher: DataCipher) -> dict[str, Any]:
     return {
         "owner_id": workflow.owner_id,
         "session_key": workflow.key,
@@ -96,7 +98,9 @@ def _columns(workflow: Workflow) -> dict[str, Any]:
         "offer_request_id": workflow.offer_request_id,
         "search_fingerprint": workflow.search_fingerprint,
         "results": dict(workflow.results),
-        "booking": None if workflow.booking is None else dump(_booking_codec, workflow.booking),
+        "booking": None
+        if workflow.booking is None
+        else cipher.seal_documents(dump(_booking_codec, workflow.booking)),
         "order_id": workflow.order_id,
         "booking_reference": workflow.booking_reference,
         "payment_token": workflow.payment_token,
@@ -107,7 +111,7 @@ def _columns(workflow: Workflow) -> dict[str, Any]:
     }
 
 
-def _workflow(row: Row[Any]) -> Workflow:
+def _workflow(row: Row[Any], cipher: DataCipher) -> Workflow:
     booking = row.booking
     return Workflow(
         owner_id=row.owner_id,
@@ -119,7 +123,9 @@ def _workflow(row: Row[Any]) -> Workflow:
         offer_request_id=row.offer_request_id,
         search_fingerprint=row.search_fingerprint,
         results=dict(row.results or {}),
-        booking=None if booking is None else _booking_codec.validate_python(booking),
+        booking=None
+        if booking is None
+        else _booking_codec.validate_python(cipher.open_documents(booking)),
         order_id=row.order_id,
         booking_reference=row.booking_reference,
         payment_token=row.payment_token,

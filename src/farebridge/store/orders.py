@@ -30,6 +30,7 @@ from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
 from farebridge.store.schedule_changes import ScheduleChangeRepository
+from farebridge.store.sealing import DataCipher, development_cipher
 from farebridge.store.tables import documents, order_events, order_flights, orders, users
 
 _order_codec: TypeAdapter[Order] = TypeAdapter(Order)
@@ -52,8 +53,17 @@ _LIVE_FIELDS = (
 
 
 class OrderRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: DataCipher | None = None) -> None:
         self._db = connection
+        self._cipher = cipher or development_cipher()
+
+    def _payload(self, order: Order) -> dict[str, Any]:
+        """The JSON payload of ``order``: its fixed fields, passport numbers sealed."""
+        payload: dict[str, Any] = dump(_order_codec, order)
+        for name in _LIVE_FIELDS:
+            payload.pop(name, None)
+        sealed: dict[str, Any] = self._cipher.seal_documents(payload)
+        return sealed
 
     def add(
         self,
@@ -62,9 +72,7 @@ class OrderRepository:
         idempotency_key: str | None = None,
         fingerprint: str | None = None,
     ) -> None:
-        payload = dump(_order_codec, order)
-        for name in _LIVE_FIELDS:
-            payload.pop(name, None)
+        payload = self._payload(order)
         try:
             with self._db.begin_nested():
                 self._db.execute(
@@ -129,7 +137,7 @@ class OrderRepository:
         )
 
     def _order(self, row: Row[Any]) -> Order:
-        data = dict(row.payload)
+        data = dict(self._cipher.open_documents(row.payload))
         data.update(
             status=row.status,
             booking_reference=row.booking_reference,
@@ -351,9 +359,7 @@ class OrderRepository:
         return [r.id for r in rows]
 
     def replace_trip(self, order: Order, *, expected_version: int) -> bool:
-        payload = dump(_order_codec, order)
-        for name in _LIVE_FIELDS:
-            payload.pop(name, None)
+        payload = self._payload(order)
         result = self._db.execute(
             update(orders)
             .where(
@@ -378,9 +384,7 @@ class OrderRepository:
         return True
 
     def replace_pending_services(self, order: Order) -> bool:
-        payload = dump(_order_codec, order)
-        for name in _LIVE_FIELDS:
-            payload.pop(name, None)
+        payload = self._payload(order)
         result = self._db.execute(
             update(orders)
             .where(orders.c.id == order.id, orders.c.status == OrderStatus.PENDING.value)

@@ -26,6 +26,7 @@ from farebridge.store.payments import CancellationRepository, PaymentRepository
 from farebridge.store.profiles import ProfileRepository
 from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.schedule_changes import ScheduleChangeRepository
+from farebridge.store.sealing import DataCipher, development_cipher
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
 from farebridge.store.webhook_deliveries import WebhookDeliveryRepository
 from farebridge.store.webhooks import WebhookRepository
@@ -64,9 +65,12 @@ class SqlUnitOfWork:
     flight_api: FlightApiRepository
     coupons: CouponRepository
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, read_only: bool = False, cipher: DataCipher | None = None
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._cipher = cipher or development_cipher()  # bootstrap passes the configured one
         self._connection: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -80,7 +84,7 @@ class SqlUnitOfWork:
         self.api_keys = ApiKeyRepository(connection)
         self.offer_requests = OfferRequestRepository(connection)
         self.offers = OfferRepository(connection)
-        self.orders = OrderRepository(connection)
+        self.orders = OrderRepository(connection, self._cipher)
         self.payments = PaymentRepository(connection)
         self.cancellations = CancellationRepository(connection)
         self.changes = ChangeRepository(connection)
@@ -88,7 +92,7 @@ class SqlUnitOfWork:
         self.exchange_rates = ExchangeRateRepository(connection)
         self.webhooks = WebhookRepository(connection)
         self.webhook_deliveries = WebhookDeliveryRepository(connection)
-        self.workflows = WorkflowRepository(connection)
+        self.workflows = WorkflowRepository(connection, self._cipher)
         self.email_outbox = EmailOutboxRepository(connection)
         self.documents = DocumentRepository(connection)
         self.agencies = AgencyRepository(connection)

@@ -86,6 +86,8 @@ def body(status: int, content: dict[str, Any]) -> JSONResponse:
 def _answer(error: e.FarebridgeError) -> JSONResponse:
     if isinstance(error, FlightApiError):
         return body(error.status, {error.key: error.message})
+    if isinstance(error, e.PayloadTooLarge):
+        return body(413, {"detail": error.message})
     if isinstance(error, e.InvalidRequest | e.UsernameTaken | e.EmailAlreadyRegistered):
         if error.field:
             return body(400, {error.field: [error.message]})
