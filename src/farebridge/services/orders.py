@@ -37,6 +37,7 @@ from typing import Any
 
 import structlog
 
+from farebridge import metrics
 from farebridge.domain.access import Owner, may_act_for, require_role, visible_scope
 from farebridge.domain.account import Role, User
 from farebridge.domain.audit import AuditAction, AuditEntry
@@ -189,6 +190,8 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
         deps.checkpoint("order.charged")
     confirmed = order_steps.confirm(deps, order, payment, booking)
     deps.checkpoint("order.confirmed")
+    metrics.count_booking(provider.name)
+    log.info("order.booked", order_id=confirmed.id, provider=provider.name)
     return confirmed
 
 
@@ -330,6 +333,7 @@ def _book(
         fail_order(deps, order, payment, changed, release=False)
         raise
     except UpstreamTimeout as timeout:  # the airline may have booked, even later: release
+        metrics.count_provider_error(provider.name, "book", timeout.code)
         fail_order(
             deps,
             order,
@@ -341,6 +345,7 @@ def _book(
         )
         raise
     except UpstreamUnavailable as down:  # nothing was booked; a retry may work
+        metrics.count_provider_error(provider.name, "book", down.code)
         fail_order(deps, order, payment, down, release=False, give_back_key=True)
         raise
     except FarebridgeError as refused:  # a definite no: nothing was booked
@@ -348,6 +353,7 @@ def _book(
         raise
     except Exception as exc:
         log.exception("order.booking_crashed", order_id=order.id)
+        metrics.count_provider_error(provider.name, "book", "crashed")
         crashed = UpstreamUnavailable(
             "The airline system failed while booking; nothing was charged. Retry."
         )

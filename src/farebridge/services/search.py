@@ -18,12 +18,15 @@ from typing import Any
 
 import structlog
 
+from farebridge import metrics
 from farebridge.domain.account import User
 from farebridge.domain.errors import (
     FarebridgeError,
     NotFound,
     OfferExpired,
     OfferNotFound,
+    UpstreamTimeout,
+    UpstreamUnavailable,
     ValidationFailed,
 )
 from farebridge.domain.fare_rules import FareRules
@@ -223,6 +226,8 @@ def _outcome(
         return _search_one(deps, provider, request, criteria)
     except FarebridgeError as exc:
         log.warning("search.provider_failed", provider=provider.name, code=exc.code)
+        if isinstance(exc, UpstreamUnavailable | UpstreamTimeout):
+            metrics.count_provider_error(provider.name, "search", exc.code)
         return exc
 
 
