@@ -27,10 +27,10 @@ from farebridge.api.dialects import (
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.ratelimit import RateLimiter
-from farebridge.metrics import JOB_LAG
 from farebridge.outbound.redis_check import redis_ping
 from farebridge.services.health import readiness
 from farebridge.services.jobs import job_lag_seconds
+from farebridge.services.metrics import JOB_LAG
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 

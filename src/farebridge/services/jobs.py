@@ -24,8 +24,8 @@ from typing import Any
 
 import structlog
 
-from farebridge import metrics
 from farebridge.domain.errors import FarebridgeError, UpstreamTimeout, UpstreamUnavailable
+from farebridge.services import metrics
 from farebridge.services.ports import Dependencies, JobHandler, JobLike, UnitOfWork
 
 log = structlog.get_logger(__name__)

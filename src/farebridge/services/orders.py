@@ -37,7 +37,6 @@ from typing import Any
 
 import structlog
 
-from farebridge import metrics
 from farebridge.domain.access import Owner, may_act_for, require_role, visible_scope
 from farebridge.domain.account import Role, User
 from farebridge.domain.audit import AuditAction, AuditEntry
@@ -65,7 +64,7 @@ from farebridge.domain.order import (
 )
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
 from farebridge.providers.base import NO_SCENARIOS, Booking, Provider
-from farebridge.services import order_steps
+from farebridge.services import metrics, order_steps
 from farebridge.services.coupons import AppliedCoupon, apply_coupon
 from farebridge.services.idempotency import replay_order
 from farebridge.services.order_steps import fail_order

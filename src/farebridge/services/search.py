@@ -18,7 +18,6 @@ from typing import Any
 
 import structlog
 
-from farebridge import metrics
 from farebridge.domain.account import User
 from farebridge.domain.errors import (
     FarebridgeError,
@@ -43,6 +42,7 @@ from farebridge.domain.search import (
 from farebridge.domain.seat_assignment import SeatPreference
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
+from farebridge.services import metrics
 from farebridge.services.access import may_access_owner
 from farebridge.services.coupons import apply_coupon
 from farebridge.services.currencies import selling_currency
