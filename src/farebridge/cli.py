@@ -1,4 +1,4 @@
-"""``farebridge migrate | api | worker | run | rates list|set|import | users list|set-role |
+"""``farebridge migrate | api | worker | ui | run | rates list|set|import | users list|set-role |
 coupons add|list``."""
 
 from __future__ import annotations
@@ -320,6 +320,9 @@ def main(argv: list[str] | None = None) -> None:
             sub.add_argument(
                 "--concurrency", type=int, default=None, help="worker processes (PostgreSQL)"
             )
+    ui = commands.add_parser("ui", help="start the web UI alone (FAREBRIDGE_UI_API_URL)")
+    ui.add_argument("--host", default=os.environ.get("HOST", settings.api_host))
+    ui.add_argument("--port", type=int, default=8501)
     worker = commands.add_parser("worker", help="run the job worker")
     worker.add_argument(
         "--concurrency",
@@ -337,6 +340,11 @@ def main(argv: list[str] | None = None) -> None:
         _api(args.host, args.port, args.workers)
     elif args.command == "worker":
         _worker(args.concurrency)
+    elif args.command == "ui":
+        from farebridge.ui.launch import streamlit_command
+
+        command = streamlit_command(host=args.host, port=args.port)
+        os.execv(command[0], command)  # noqa: S606 (this interpreter, fixed arguments)
     elif args.command == "rates":
         sys.exit(_administer(_rates_action)(args))
     elif args.command == "users":
