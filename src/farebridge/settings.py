@@ -216,10 +216,10 @@ class Settings(BaseSettings):
         default=None, description="redis://host:6379/0; when set, /ready checks it."
     )
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
-    ready_heartbeat_max_age_seconds: float | None = Field(
+    ready_heartbeat_max_age_seconds: float = Field(
         default=30.0,
-        gt=0,
-        description="/ready fails when no worker has beaten for this long; empty: "
+        ge=0,
+        description="/ready fails when no worker has beaten for this long; 0: "
         "no worker is expected (an API-only deployment).",
     )
 

@@ -88,7 +88,7 @@ def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Setti
     if settings.redis_url is not None:
         extra_checks["redis"] = redis_ping(settings.redis_url.get_secret_value())
     max_age = settings.ready_heartbeat_max_age_seconds
-    heartbeat_max_age = timedelta(seconds=max_age) if max_age is not None else None
+    heartbeat_max_age = timedelta(seconds=max_age) if max_age > 0 else None
 
     @app.get("/ready", include_in_schema=False)
     def ready() -> JSONResponse:
