@@ -96,7 +96,8 @@ def _worker(concurrency: int | None) -> None:
     _, count = process_counts(settings.database_url, 1, concurrency or settings.worker_concurrency)
     if count > 1:
         _supervise(
-            [[sys.executable, "-m", "farebridge.cli", "worker", "--concurrency", "1"]] * count
+            [[sys.executable, "-m", "farebridge.cli", "worker", "--concurrency", "1"]] * count,
+            restart=True,
         )
         return
     from farebridge.bootstrap import build, settle_heap
@@ -115,11 +116,16 @@ def _worker(concurrency: int | None) -> None:
 
 
 def _supervise(
-    commands: list[list[str]], environments: list[dict[str, str] | None] | None = None
+    commands: list[list[str]],
+    environments: list[dict[str, str] | None] | None = None,
+    *,
+    restart: bool = False,
 ) -> None:
-    """Start every command; when one exits or on Ctrl-C / SIGTERM, stop them all."""
+    """Start every command; on Ctrl-C / SIGTERM stop them all. A child that exits is
+    started again with ``restart`` (worker processes), else it stops the others."""
+    envs = environments or [None] * len(commands)
     children = [
-        subprocess.Popen(command, env=(environments or [None] * len(commands))[i])  # noqa: S603
+        subprocess.Popen(command, env=envs[i])  # noqa: S603
         for i, command in enumerate(commands)
     ]
 
@@ -128,8 +134,15 @@ def _supervise(
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        while all(child.poll() is None for child in children):
+        while True:
             time.sleep(0.5)
+            exited = [i for i, child in enumerate(children) if child.poll() is not None]
+            if exited and not restart:
+                break
+            for i in exited:
+                print(f"process {children[i].pid} exited ({children[i].returncode}); restarting")
+                time.sleep(1)  # no tight loop when a child cannot start
+                children[i] = subprocess.Popen(commands[i], env=envs[i])  # noqa: S603
     except KeyboardInterrupt:
         pass
     finally:
