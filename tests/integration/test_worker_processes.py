@@ -4,9 +4,12 @@ databases, and the process counts ``farebridge run`` picks per database."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +20,7 @@ from sqlalchemy import Engine, func, select, text
 from farebridge.cli import default_processes, process_counts
 from farebridge.services.jobs import JobKind
 from farebridge.store.jobs import JobRepository
-from farebridge.store.tables import jobs
+from farebridge.store.tables import jobs, worker_heartbeats
 
 HELPER = Path(__file__).with_name("worker_process.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +118,36 @@ def test_process_counts_per_database() -> None:
     assert process_counts("postgresql+psycopg://db/fb", None, None) == default_processes(
         "postgresql+psycopg://db/fb"
     )
+
+
+def test_farebridge_worker_concurrency_starts_beating_processes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """``farebridge worker --concurrency 2``: two processes on PostgreSQL, one on SQLite;
+    each records a heartbeat, and removes it when SIGTERM stops it."""
+    expected = 2 if engine.dialect.name == "postgresql" else 1
+    url = engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "FAREBRIDGE_DATABASE_URL": url, "FAREBRIDGE_MAIL_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "farebridge.cli", "worker", "--concurrency", "2"]
+    supervisor = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 90
+        beating = 0
+        while time.monotonic() < deadline and beating < expected:
+            time.sleep(0.5)
+            with engine.connect() as connection:
+                beating = connection.execute(
+                    select(func.count()).select_from(worker_heartbeats)
+                ).scalar_one()
+        time.sleep(1)  # no third process turns up
+        with engine.connect() as connection:
+            rows = connection.execute(select(worker_heartbeats.c.pid)).scalars().all()
+        assert len(rows) == expected
+        if expected > 1:
+            assert supervisor.pid not in rows  # the supervisor runs no jobs itself
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=60) == 0
+    with engine.connect() as connection:
+        left = connection.execute(select(func.count()).select_from(worker_heartbeats))
+        assert left.scalar_one() == 0
