@@ -85,7 +85,7 @@ def test_flight_api_bookings_kept_in_metadata_before_0024_get_their_row(tmp_path
         metadata={"flight_api": json.dumps(kept), "mine": "x"},
     )
     order = create_order(services, user=user, command=command)
-    downgrade(url, "-1")  # back to before 0024 (the latest migration)
+    downgrade(url, "0022")  # back to before 0024
     upgrade(url)
     with services.uow(read_only=True) as uow:
         row = uow.flight_api.booking(order.id)
