@@ -101,7 +101,11 @@ def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Setti
         }
         return JSONResponse(body, status_code=200 if result.ready else 503)
 
-    Instrumentator(excluded_handlers=META_PATHS).instrument(app)
+    # The HTTP metrics in a registry of this app's own: the instrumentator registers its
+    # metrics once per registry, so a second app in one process (tests) would record
+    # nothing into the global one. The business metrics stay in the global registry.
+    http_registry = CollectorRegistry()
+    Instrumentator(excluded_handlers=META_PATHS, registry=http_registry).instrument(app)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
@@ -109,11 +113,13 @@ def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Setti
             JOB_LAG.set(job_lag_seconds(services))
         except Exception as exc:  # the database down must not hide the other metrics
             log.warning("metrics.job_lag_failed", error=repr(exc))
-        registry = REGISTRY
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several API processes: add them up
             registry = CollectorRegistry()
             prometheus_multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+            text = generate_latest(registry)
+        else:
+            text = generate_latest(REGISTRY) + generate_latest(http_registry)
+        return Response(text, media_type=CONTENT_TYPE_LATEST)
 
 
 def _redirect_to_native(path: str) -> Callable[[Request], RedirectResponse]:
