@@ -3,7 +3,8 @@
 Starts ``farebridge api --workers N`` for each N given (default 1 2) on the database
 (migrated first), then for a fixed time drives it from client threads on loopback:
 ``GET /health``, ``GET /api/orders`` (an authenticated read) and searches
-(``POST /api/offer-requests?return_offers=true``). Prints requests per second and the
+(``POST /api/offer-requests?return_offers=true``; none with ``BENCH_MIX=reads``).
+Prints requests per second and the
 median and p95 latency of each. Rate limits are off for the run. Nothing asserts a
 time: the numbers go into docs/production.md.
 """
@@ -25,6 +26,8 @@ from farebridge.store.migrate import upgrade
 DURATION = float(os.environ.get("BENCH_SECONDS", "15"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 PORT = 8765
+# "mixed": health, read, read, search per four requests; "reads": health and reads only
+MIX = os.environ.get("BENCH_MIX", "mixed")
 
 
 def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
@@ -77,7 +80,8 @@ def _drive(token: str) -> dict[str, list[float]]:
         with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as client:
             i = n
             while time.monotonic() < stop:
-                kind = ("health", "read", "read", "search")[i % 4]
+                kinds = ("health", "read", "read", "search" if MIX == "mixed" else "read")
+                kind = kinds[i % 4]
                 i += 1
                 started = time.perf_counter()
                 if kind == "health":
@@ -107,7 +111,7 @@ def _drive(token: str) -> dict[str, list[float]]:
 
 def main(url: str, counts: list[int]) -> None:
     upgrade(url)
-    print(f"{CLIENTS} client threads, {DURATION:.0f} s per run, {os.cpu_count()} CPUs")
+    print(f"{CLIENTS} client threads, {DURATION:.0f} s per run, {os.cpu_count()} CPUs, {MIX}")
     for workers in counts:
         process = _start(url, workers)
         try:

@@ -50,10 +50,10 @@ def test_three_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_p
     for worker in workers:
         assert worker.wait(timeout=120) == 0
     runs = [line.split() for line in record.read_text().splitlines()]
-    per_job = Counter(int(n) for n, _pid in runs)
+    per_job = Counter(int(n) for n, _pid, _at in runs)
     assert sorted(per_job) == list(range(count))
     assert set(per_job.values()) == {1}, [n for n, c in per_job.items() if c > 1]
-    assert len({pid for _n, pid in runs}) >= 2  # the processes really shared the queue
+    assert len({pid for _n, pid, _at in runs}) >= 2  # the processes really shared the queue
     with engine.connect() as connection:
         statuses = dict(
             connection.execute(select(jobs.c.status, func.count()).group_by(jobs.c.status)).all()

@@ -1,7 +1,7 @@
 """One worker process for tests/integration/test_worker_processes.py: the real ``Worker``
 on the database at argv[1], whose ``send_email`` handler is replaced by one that
-appends ``<payload n> <pid>`` to the file at argv[2] (an O_APPEND line per run). It
-exits once the queue has stayed empty for a second."""
+appends ``<payload n> <pid> <unix time>`` to the file at argv[2] (an O_APPEND line per run). It
+exits once the queue has stayed empty for a second (``WORKER_IDLE_SECONDS``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from farebridge.store.database import make_engine
 def main(url: str, record: Path) -> None:
     def recording(_deps: Dependencies, payload: dict[str, Any]) -> None:
         time.sleep(0.01)  # long enough for the processes to overlap
-        line = f"{payload['n']} {os.getpid()}\n".encode()
+        line = f"{payload['n']} {os.getpid()} {time.time():.3f}\n".encode()
         fd = os.open(record, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             os.write(fd, line)
@@ -36,7 +36,8 @@ def main(url: str, record: Path) -> None:
     deps = replace(deps, job_handlers={**HANDLERS, JobKind.SEND_EMAIL.value: recording})
     worker = Worker(deps, poll_seconds=0.05)
     idle_since = time.monotonic()
-    while time.monotonic() - idle_since < 1.0:
+    idle_limit = float(os.environ.get("WORKER_IDLE_SECONDS", "1"))
+    while time.monotonic() - idle_since < idle_limit:
         if worker.drain(max_jobs=50):
             idle_since = time.monotonic()
         else:
