@@ -1,4 +1,4 @@
-"""``farebridge migrate | api | worker | run | rates list|set|import | users list|set-role |
+"""``farebridge migrate | api | worker | ui | run | rates list|set|import | users list|set-role |
 coupons add|list``."""
 
 from __future__ import annotations
@@ -32,23 +32,128 @@ def _migrate() -> None:
     print(f"database migrated: {settings.database_url}")
 
 
-def _api(host: str, port: int) -> None:
+def is_sqlite(database_url: str) -> bool:
+    return database_url.startswith("sqlite")
+
+
+def default_processes(database_url: str, cpus: int | None = None) -> tuple[int, int]:
+    """(API processes, worker processes) when none is configured (ADR 0029). SQLite has
+    one writer at a time: one of each. PostgreSQL: one API process per CPU up to 4,
+    and two workers (jobs wait on airlines, not on the CPU)."""
+    if is_sqlite(database_url):
+        return 1, 1
+    return max(1, min(cpus or os.cpu_count() or 1, 4)), 2
+
+
+def process_counts(
+    database_url: str, api_workers: int | None, worker_concurrency: int | None
+) -> tuple[int, int]:
+    """The configured counts, else the defaults; SQLite always gets one worker."""
+    default_api, default_workers = default_processes(database_url)
+    workers = worker_concurrency or default_workers
+    if is_sqlite(database_url) and workers > 1:
+        print("SQLite: one worker process (several need PostgreSQL)", file=sys.stderr)
+        workers = 1
+    return api_workers or default_api, workers
+
+
+def _api(host: str, port: int, workers: int | None) -> None:
     import uvicorn
 
-    uvicorn.run("farebridge.api.main:app", host=host, port=port, log_level="warning")
+    settings = get_settings()
+    count, _ = process_counts(settings.database_url, workers or settings.api_workers, 1)
+    if count > 1:
+        _fresh_metrics_dir()
+    # uvicorn's own supervisor: N processes share the socket, each imports the app.
+    uvicorn.run(
+        "farebridge.api.main:app",
+        host=host,
+        port=port,
+        log_level="warning",
+        workers=count,
+        proxy_headers=True,
+        timeout_graceful_shutdown=20,
+    )
 
 
-def _worker() -> None:
+def _fresh_metrics_dir() -> None:
+    """Several processes: prometheus-client's multiprocess mode, in a directory emptied at
+    start (stale files would add a dead process's counts)."""
+    import shutil
+    import tempfile
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix="farebridge-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    else:
+        shutil.rmtree(directory, ignore_errors=True)
+        Path(directory).mkdir(parents=True, exist_ok=True)
+
+
+def _worker(concurrency: int | None) -> None:
+    settings = get_settings()
+    _, count = process_counts(settings.database_url, 1, concurrency or settings.worker_concurrency)
+    if count > 1:
+        _supervise(
+            [[sys.executable, "-m", "farebridge.cli", "worker", "--concurrency", "1"]] * count,
+            restart=True,
+        )
+        return
     from farebridge.bootstrap import build, settle_heap
     from farebridge.jobs.worker import Worker
     from farebridge.observability import configure_logging
 
-    settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    worker = Worker(build(settings), poll_seconds=settings.worker_poll_seconds)
+    worker = Worker(
+        build(settings),
+        poll_seconds=settings.worker_poll_seconds,
+        heartbeat_seconds=settings.worker_heartbeat_seconds,
+    )
     settle_heap()
     worker.install_signal_handlers()
     worker.run_forever()
+
+
+def _supervise(
+    commands: list[list[str]],
+    environments: list[dict[str, str] | None] | None = None,
+    *,
+    restart: bool = False,
+) -> None:
+    """Start every command; on Ctrl-C / SIGTERM stop them all. A child that exits is
+    started again with ``restart`` (worker processes), else it stops the others."""
+    envs = environments or [None] * len(commands)
+    children = [
+        subprocess.Popen(command, env=envs[i])  # noqa: S603
+        for i, command in enumerate(commands)
+    ]
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while True:
+            time.sleep(0.5)
+            exited = [i for i, child in enumerate(children) if child.poll() is not None]
+            if exited and not restart:
+                break
+            for i in exited:
+                print(f"process {children[i].pid} exited ({children[i].returncode}); restarting")
+                time.sleep(1)  # no tight loop when a child cannot start
+                children[i] = subprocess.Popen(commands[i], env=envs[i])  # noqa: S603
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def _administer(
@@ -179,41 +284,36 @@ def _cli_instant(text: str | None, field: str, *, end_of_day: bool = False) -> d
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _run(host: str, port: int, ui_port: int) -> None:
-    """Migrate, then start the API, a worker and the web UI; Ctrl-C stops all three."""
+def _run(
+    host: str, port: int, ui_port: int, api_workers: int | None, concurrency: int | None
+) -> None:
+    """Migrate, then start the API, the workers and the web UI; Ctrl-C stops them all.
+    Process counts: as configured, else one of each on SQLite and several on
+    PostgreSQL (``default_processes``)."""
     from farebridge.ui.launch import streamlit_command
 
+    settings = get_settings()
     _migrate()
+    apis, workers = process_counts(
+        settings.database_url,
+        api_workers or settings.api_workers,
+        concurrency or settings.worker_concurrency,
+    )
     executable = [sys.executable, "-m", "farebridge.cli"]
     ui_environment = {"FAREBRIDGE_UI_API_URL": f"http://{host}:{port}/api", **os.environ}
-    children = [
-        subprocess.Popen([*executable, "api", "--host", host, "--port", str(port)]),  # noqa: S603
-        subprocess.Popen([*executable, "worker"]),  # noqa: S603
-        subprocess.Popen(  # noqa: S603
-            streamlit_command(host=host, port=ui_port), env=ui_environment
-        ),
-    ]
+    api = [*executable, "api", "--host", host, "--port", str(port), "--workers", str(apis)]
+    worker = [*executable, "worker", "--concurrency", str(workers)]
     print(f"\n  farebridge API   http://{host}:{port}/api")
     print(f"  API docs         http://{host}:{port}/docs")
     print(f"  Duffel dialect   http://{host}:{port}/duffel/   (official Duffel clients)")
     print(f"  Allmyles dialect http://{host}:{port}/allmyles  (X-Auth-Token: an API key)")
-    print("  worker           running (jobs: search, ticketing, refunds, hold expiry)")
+    print(f"  API processes    {apis}   (readiness /ready, metrics /metrics)")
+    print(f"  worker processes {workers}   (jobs: search, ticketing, refunds, hold expiry)")
     print(f"  web UI           http://{host}:{ui_port}")
     print("  Ctrl-C stops everything.\n")
-    try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    _supervise(
+        [api, worker, streamlit_command(host=host, port=ui_port)], [None, None, ui_environment]
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -225,9 +325,24 @@ def main(argv: list[str] | None = None) -> None:
         sub = commands.add_parser(name, help=f"start the {name}")
         sub.add_argument("--host", default=os.environ.get("HOST", settings.api_host))
         sub.add_argument("--port", type=int, default=settings.api_port)
+        sub.add_argument(
+            "--workers", type=int, default=None, help="API processes (default: per database)"
+        )
         if name == "run":
             sub.add_argument("--ui-port", type=int, default=8501, help="the web UI's port")
-    commands.add_parser("worker", help="run the job worker")
+            sub.add_argument(
+                "--concurrency", type=int, default=None, help="worker processes (PostgreSQL)"
+            )
+    ui = commands.add_parser("ui", help="start the web UI alone (FAREBRIDGE_UI_API_URL)")
+    ui.add_argument("--host", default=os.environ.get("HOST", settings.api_host))
+    ui.add_argument("--port", type=int, default=8501)
+    worker = commands.add_parser("worker", help="run the job worker")
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="worker processes (default: 2 on PostgreSQL; SQLite always 1)",
+    )
     _add_rates_commands(commands.add_parser("rates", help="list or change exchange rates"))
     _add_users_commands(commands.add_parser("users", help="list users, give roles"))
     _add_coupons_commands(commands.add_parser("coupons", help="add or list coupons"))
@@ -235,9 +350,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         _migrate()
     elif args.command == "api":
-        _api(args.host, args.port)
+        _api(args.host, args.port, args.workers)
     elif args.command == "worker":
-        _worker()
+        _worker(args.concurrency)
+    elif args.command == "ui":
+        from farebridge.ui.launch import streamlit_command
+
+        command = streamlit_command(host=args.host, port=args.port)
+        os.execv(command[0], command)  # noqa: S606 (this interpreter, fixed arguments)
     elif args.command == "rates":
         sys.exit(_administer(_rates_action)(args))
     elif args.command == "users":
@@ -245,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "coupons":
         sys.exit(_administer(_coupons_action)(args))
     else:
-        _run(args.host, args.port, args.ui_port)
+        _run(args.host, args.port, args.ui_port, args.workers, args.concurrency)
 
 
 def _add_rates_commands(parser: argparse.ArgumentParser) -> None:

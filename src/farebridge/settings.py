@@ -209,6 +209,31 @@ class Settings(BaseSettings):
     log_json: bool = False
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Process model, readiness and metrics (ADR 0029)
+    api_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="API processes `farebridge api` starts; default: 1 on SQLite, "
+        "min(CPUs, 4) on PostgreSQL.",
+    )
+    worker_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Worker processes `farebridge worker` starts; default: 1 on SQLite "
+        "(always 1 there), 2 on PostgreSQL.",
+    )
+    redis_url: SecretStr | None = Field(
+        default=None, description="redis://host:6379/0; when set, /ready checks it."
+    )
+    worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    ready_heartbeat_max_age_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="/ready fails when no worker has beaten for this long; 0: "
+        "no worker is expected (an API-only deployment).",
+    )
 
     @field_validator("providers", mode="before")
     @classmethod

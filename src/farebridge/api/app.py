@@ -1,14 +1,20 @@
-"""The root application: request ids, access logs, /health and the mounted dialects."""
+"""The root application: request ids, access logs, /health, /ready, /metrics and the
+mounted dialects."""
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 
 import structlog
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import multiprocess as prometheus_multiprocess
+from prometheus_fastapi_instrumentator import Instrumentator
 
 from farebridge.api import openapi
 from farebridge.api.dialects import (
@@ -23,6 +29,10 @@ from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.hygiene import HygieneMiddleware, document_refusals
 from farebridge.api.ratelimit import RateLimiter
+from farebridge.outbound.redis_check import redis_ping
+from farebridge.services.health import readiness
+from farebridge.services.jobs import job_lag_seconds
+from farebridge.services.metrics import JOB_LAG
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 
@@ -49,6 +59,7 @@ def create_app(
         "lookup": RateLimiter(settings.lookup_rate_limit_per_minute),
     }
     _add_meta_routes(app)
+    _add_operations_routes(app, services, settings)
     app.include_router(duffel_hooks.router_for(settings))
     mounted: list[tuple[str, FastAPI]] = []
     for dialect in dialects:
@@ -78,6 +89,50 @@ def _add_meta_routes(app: FastAPI) -> None:
 
     for path in ("/docs", "/redoc", "/openapi.json"):
         app.get(path, include_in_schema=False)(_redirect_to_native(path))
+
+
+META_PATHS = ["/health", "/ready", "/metrics"]
+
+
+def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Settings) -> None:
+    """``/ready`` (readiness: database, Redis, worker heartbeat) and ``/metrics``
+    (Prometheus; requests and latencies by prometheus-fastapi-instrumentator)."""
+    extra_checks = {}
+    if settings.redis_url is not None:
+        extra_checks["redis"] = redis_ping(settings.redis_url.get_secret_value())
+    max_age = settings.ready_heartbeat_max_age_seconds
+    heartbeat_max_age = timedelta(seconds=max_age) if max_age > 0 else None
+
+    @app.get("/ready", include_in_schema=False)
+    def ready() -> JSONResponse:
+        """Readiness probe: 503 naming the failing checks."""
+        result = readiness(services, heartbeat_max_age=heartbeat_max_age, extra_checks=extra_checks)
+        body = {
+            "status": "ready" if result.ready else "unavailable",
+            "checks": result.checks,
+            "failing": result.failing,
+        }
+        return JSONResponse(body, status_code=200 if result.ready else 503)
+
+    # The HTTP metrics in a registry of this app's own: the instrumentator registers its
+    # metrics once per registry, so a second app in one process (tests) would record
+    # nothing into the global one. The business metrics stay in the global registry.
+    http_registry = CollectorRegistry()
+    Instrumentator(excluded_handlers=META_PATHS, registry=http_registry).instrument(app)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        try:
+            JOB_LAG.set(job_lag_seconds(services))
+        except Exception as exc:  # the database down must not hide the other metrics
+            log.warning("metrics.job_lag_failed", error=repr(exc))
+        if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several API processes: add them up
+            registry = CollectorRegistry()
+            prometheus_multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            text = generate_latest(registry)
+        else:
+            text = generate_latest(REGISTRY) + generate_latest(http_registry)
+        return Response(text, media_type=CONTENT_TYPE_LATEST)
 
 
 def _redirect_to_native(path: str) -> Callable[[Request], RedirectResponse]:

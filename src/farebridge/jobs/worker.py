@@ -1,9 +1,11 @@
 """The worker loop: claim a due job, run it, repeat; periodically expire holds and
 finish what crashed requests left pending (orders, then hold payments).
 
-Several workers may run at once: a job is claimed with a compare-and-set and
-its lease runs out if a worker dies, so another worker picks it up. A worker
-refuses to start while the queue holds a job kind nobody handles.
+Several workers may run at once: a job is claimed with a compare-and-set (and
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and its lease runs out if a worker dies,
+so another worker picks it up. A worker refuses to start while the queue holds a
+job kind nobody handles. Each worker records a heartbeat every few seconds; the
+API's ``/ready`` fails while no worker has beaten recently (ADR 0029).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import structlog
 
 from farebridge.services.change_recovery import recover_changes
 from farebridge.services.expiry import expire_holds
+from farebridge.services.health import forget_worker, record_heartbeat, worker_identity
 from farebridge.services.jobs import check_handler_table, run_next_job
 from farebridge.services.notifications import dispatch_emails
 from farebridge.services.payments import reconcile_pending_payments
@@ -27,10 +30,17 @@ from farebridge.services.webhooks import dispatch_events
 log = structlog.get_logger(__name__)
 EXPIRY_INTERVAL_SECONDS = 30.0
 WEBHOOK_INTERVAL_SECONDS = 1.0  # how soon an order event is handed to webhooks
+HEARTBEAT_INTERVAL_SECONDS = 5.0
 
 
 class Worker:
-    def __init__(self, deps: Dependencies, *, poll_seconds: float = 0.2) -> None:
+    def __init__(
+        self,
+        deps: Dependencies,
+        *,
+        poll_seconds: float = 0.2,
+        heartbeat_seconds: float = HEARTBEAT_INTERVAL_SECONDS,
+    ) -> None:
         with deps.uow(read_only=True) as uow:
             check_handler_table(deps.job_handlers, frozenset(uow.jobs.kinds_waiting()))
         self._deps = deps
@@ -38,12 +48,18 @@ class Worker:
         self._stopping = threading.Event()
         self._next_expiry = 0.0
         self._next_dispatch = 0.0
+        self._heartbeat_seconds = heartbeat_seconds
+        self._next_heartbeat = 0.0
+        self.worker_id, self._hostname, self._pid = worker_identity()
 
     def stop(self, *_args: object) -> None:
         self._stopping.set()
 
     def run_once(self) -> bool:
         """Do one unit of work; True if there was any."""
+        if time.monotonic() >= self._next_heartbeat:
+            self._next_heartbeat = time.monotonic() + self._heartbeat_seconds
+            self.heartbeat()
         if time.monotonic() >= self._next_expiry:
             self._next_expiry = time.monotonic() + EXPIRY_INTERVAL_SECONDS
             self.sweep()
@@ -52,6 +68,12 @@ class Worker:
             self.dispatch_webhooks()
             self.dispatch_emails()
         return run_next_job(self._deps)
+
+    def heartbeat(self) -> None:
+        try:
+            record_heartbeat(self._deps, self.worker_id, hostname=self._hostname, pid=self._pid)
+        except Exception as exc:  # the database blinking must not stop the jobs
+            log.warning("worker.heartbeat_failed", error=repr(exc))
 
     def dispatch_webhooks(self) -> None:
         try:
@@ -97,7 +119,7 @@ class Worker:
         return done
 
     def run_forever(self) -> None:
-        log.info("worker.started")
+        log.info("worker.started", worker_id=self.worker_id)
         while not self._stopping.is_set():
             try:
                 busy = self.run_once()
@@ -106,7 +128,11 @@ class Worker:
                 busy = False
             if not busy:
                 self._stopping.wait(self._poll_seconds)
-        log.info("worker.stopped")
+        try:
+            forget_worker(self._deps, self.worker_id)
+        except Exception as exc:
+            log.warning("worker.heartbeat_not_removed", error=repr(exc))
+        log.info("worker.stopped", worker_id=self.worker_id)
 
     def install_signal_handlers(self) -> None:
         def handle(_signum: int, _frame: FrameType | None) -> None:

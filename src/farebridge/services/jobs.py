@@ -9,6 +9,10 @@ The worker (``farebridge.jobs.worker``) loops over ``run_next_job``; a use case
 that wants a job's result at once (``?return_offers=true``, a seat release)
 calls ``run_job_now``, which claims the same row with the same compare-and-set,
 so a job never runs twice concurrently.
+
+A job keeps the id of the request that enqueued it (the ``request_id`` bound to
+the structlog context by the API); its run binds that id again, so the job's log
+lines carry the request id end to end (ADR 0029).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 import structlog
 
 from farebridge.domain.errors import FarebridgeError, UpstreamTimeout, UpstreamUnavailable
+from farebridge.services import metrics
 from farebridge.services.ports import Dependencies, JobHandler, JobLike, UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -74,8 +79,27 @@ def enqueue_in(
     run_after: datetime | None = None,
 ) -> None:
     uow.jobs.enqueue(
-        kind.value, payload, now=deps.clock.now(), dedupe_key=dedupe_key, run_after=run_after
+        kind.value,
+        payload,
+        now=deps.clock.now(),
+        dedupe_key=dedupe_key,
+        run_after=run_after,
+        request_id=current_request_id(),
     )
+
+
+def current_request_id() -> str | None:
+    """The request id in the log context (the API binds it per request), if any."""
+    value = structlog.contextvars.get_contextvars().get("request_id")
+    return value if isinstance(value, str) else None
+
+
+def job_lag_seconds(deps: Dependencies) -> float:
+    """How long the longest-waiting due job has waited for a worker (0: none waits)."""
+    now = deps.clock.now()
+    with deps.uow(read_only=True) as uow:
+        oldest = uow.jobs.oldest_due(now)
+    return max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
 
 
 def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
@@ -111,20 +135,30 @@ def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
 
 
 def _run(deps: Dependencies, job: JobLike) -> None:
+    context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
+    if job.request_id is not None:
+        context["request_id"] = job.request_id
+    # Every log line of the run, the handler's included, carries the job and its request.
+    with structlog.contextvars.bound_contextvars(**context):
+        _run_bound(deps, job)
+
+
+def _run_bound(deps: Dependencies, job: JobLike) -> None:
     handle = deps.job_handlers.get(job.kind)
-    bound = log.bind(job_id=job.id, job_kind=job.kind, attempt=job.attempts)
     try:
         if handle is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
         handle(deps, job.payload)
     except Exception as exc:  # a job failure must never kill the worker
         _record_failure(deps, job, exc)
-        bound.warning("job.failed", error=repr(exc))
+        metrics.count_job(job.kind, "failed")
+        log.warning("job.failed", error=repr(exc))
         return
     with deps.uow() as uow:
         uow.jobs.finish(job.id, now=deps.clock.now())
         uow.commit()
-    bound.info("job.done")
+    metrics.count_job(job.kind, "done")
+    log.info("job.done")
 
 
 def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:

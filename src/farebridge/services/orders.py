@@ -65,7 +65,7 @@ from farebridge.domain.order import (
 )
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, check_amount
 from farebridge.providers.base import NO_SCENARIOS, Booking, Provider
-from farebridge.services import order_steps
+from farebridge.services import metrics, order_steps
 from farebridge.services.coupons import AppliedCoupon, apply_coupon
 from farebridge.services.idempotency import replay_order
 from farebridge.services.order_steps import fail_order
@@ -191,6 +191,8 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
         deps.checkpoint("order.charged")
     confirmed = order_steps.confirm(deps, order, payment, booking)
     deps.checkpoint("order.confirmed")
+    metrics.count_booking(provider.name)
+    log.info("order.booked", order_id=confirmed.id, provider=provider.name)
     return confirmed
 
 
@@ -332,6 +334,7 @@ def _book(
         fail_order(deps, order, payment, changed, release=False)
         raise
     except UpstreamTimeout as timeout:  # the airline may have booked, even later: release
+        metrics.count_provider_error(provider.name, "book", timeout.code)
         fail_order(
             deps,
             order,
@@ -343,6 +346,7 @@ def _book(
         )
         raise
     except UpstreamUnavailable as down:  # nothing was booked; a retry may work
+        metrics.count_provider_error(provider.name, "book", down.code)
         fail_order(deps, order, payment, down, release=False, give_back_key=True)
         raise
     except FarebridgeError as refused:  # a definite no: nothing was booked
@@ -350,6 +354,7 @@ def _book(
         raise
     except Exception as exc:
         log.exception("order.booking_crashed", order_id=order.id)
+        metrics.count_provider_error(provider.name, "book", "crashed")
         crashed = UpstreamUnavailable(
             "The airline system failed while booking; nothing was charged. Retry."
         )

@@ -24,6 +24,8 @@ from farebridge.domain.errors import (
     NotFound,
     OfferExpired,
     OfferNotFound,
+    UpstreamTimeout,
+    UpstreamUnavailable,
     ValidationFailed,
 )
 from farebridge.domain.fare_rules import FareRules
@@ -42,6 +44,7 @@ from farebridge.domain.search import (
 from farebridge.domain.seat_assignment import SeatPreference
 from farebridge.domain.seatmap import SeatMap
 from farebridge.providers.base import NO_SCENARIOS, Provider, SearchResult
+from farebridge.services import metrics
 from farebridge.services.access import may_access_owner
 from farebridge.services.coupons import apply_coupon
 from farebridge.services.currencies import selling_currency
@@ -225,6 +228,8 @@ def _outcome(
         return _search_one(deps, provider, request, criteria)
     except FarebridgeError as exc:
         log.warning("search.provider_failed", provider=provider.name, code=exc.code)
+        if isinstance(exc, UpstreamUnavailable | UpstreamTimeout):
+            metrics.count_provider_error(provider.name, "search", exc.code)
         return exc
 
 

@@ -386,7 +386,20 @@ jobs = Table(
     Column("last_error", Text),
     Column("created_at", Instant, nullable=False),
     Column("finished_at", Instant),
+    Column("request_id", String(64)),  # the request that enqueued it, for its logs
     Index("ix_jobs_status_run_after", "status", "run_after"),
+)
+
+# One row per worker process: ``/ready`` wants a recent beat (ADR 0029).
+worker_heartbeats = Table(
+    "worker_heartbeats",
+    metadata,
+    Column("worker_id", String(120), primary_key=True),
+    Column("hostname", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", Instant, nullable=False),
+    Column("beat_at", Instant, nullable=False),
+    Index("ix_worker_heartbeats_beat_at", "beat_at"),
 )
 
 # --- the sandbox GDS's own inventory (providers/sandbox) -------------------

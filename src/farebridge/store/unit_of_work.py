@@ -19,6 +19,7 @@ from farebridge.store.changes import ChangeRepository
 from farebridge.store.coupons import CouponRepository
 from farebridge.store.documents import DocumentRepository
 from farebridge.store.flight_api import FlightApiRepository
+from farebridge.store.heartbeats import HeartbeatRepository
 from farebridge.store.jobs import JobRepository
 from farebridge.store.notifications import EmailOutboxRepository
 from farebridge.store.orders import OrderRepository
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
     profiles: ProfileRepository
     flight_api: FlightApiRepository
     coupons: CouponRepository
+    heartbeats: HeartbeatRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, cipher: DataCipher | None = None
@@ -103,6 +105,7 @@ class SqlUnitOfWork:
         self.profiles = ProfileRepository(connection)
         self.flight_api = FlightApiRepository(connection)
         self.coupons = CouponRepository(connection)
+        self.heartbeats = HeartbeatRepository(connection)
         return self
 
     def __exit__(
