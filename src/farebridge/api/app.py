@@ -10,6 +10,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
+from farebridge.api import ratelimit
 from farebridge.api.dialects import (
     Dialect,
     allmyles,
@@ -20,7 +21,6 @@ from farebridge.api.dialects import (
 )
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
-from farebridge.api.ratelimit import RateLimiter
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 
@@ -41,11 +41,7 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="farebridge", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
-    app.state.rate_limiters = {
-        "search": RateLimiter(settings.search_rate_limit_per_minute),
-        "booking": RateLimiter(settings.booking_rate_limit_per_minute),
-        "lookup": RateLimiter(settings.lookup_rate_limit_per_minute),
-    }
+    ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
     _add_meta_routes(app)
     app.include_router(duffel_hooks.router_for(settings))
     for dialect in dialects:
@@ -59,8 +55,8 @@ def create_app(
 
 def _add_meta_routes(app: FastAPI) -> None:
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        """Liveness probe."""
+    async def health() -> dict[str, str]:
+        """Liveness probe (on the event loop: no request thread needed)."""
         return {"status": "ok"}
 
     for path in ("/docs", "/redoc", "/openapi.json"):
