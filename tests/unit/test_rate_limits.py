@@ -176,3 +176,14 @@ def test_hashing_slots_queue_then_run_at_most_workers_at_once() -> None:
     for thread in threads:
         thread.join(10)
     assert most == 2
+
+
+def test_an_unreachable_redis_lets_calls_through() -> None:
+    """Fail open: a limiter whose Redis is down limits nothing (and logs a warning)."""
+    down = make_storage("redis://127.0.0.1:1/0", key_prefix="fbtest-down")
+    limiter = RateLimiter(1, storage=down, name="search")
+    assert [limiter.hit("user:a") for _ in range(3)] == [None, None, None]
+    guard = LoginGuard(down, free_failures=1)
+    guard.failed("a@test.com", "10.0.0.1")
+    guard.check("a@test.com", "10.0.0.1")
+    guard.succeeded("a@test.com")

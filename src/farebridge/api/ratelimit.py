@@ -29,8 +29,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import formatdate
 
+import structlog
 from fastapi import FastAPI, Request, Response
 from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
@@ -40,6 +42,7 @@ from farebridge.domain.errors import NotAuthenticated, RateLimited
 from farebridge.services import passwords
 from farebridge.settings import Settings
 
+log = structlog.get_logger("farebridge.ratelimit")
 WINDOW_SECONDS = 60
 # The limits every dialect names (``hit(request, name, user)`` / ``limit(name)``).
 LIMIT_NAMES = ("search", "booking", "payment", "lookup", "login")
@@ -58,7 +61,13 @@ class Quota:
 def make_storage(redis_url: str | None, *, key_prefix: str = "farebridge") -> Storage:
     """Redis when a URL is given (shared by every process), else this process's memory."""
     if redis_url:
-        return RedisStorage(redis_url, key_prefix=key_prefix)
+        return RedisStorage(
+            redis_url,
+            key_prefix=key_prefix,
+            wrap_exceptions=True,
+            socket_connect_timeout=1.0,
+            socket_timeout=1.0,
+        )
     return MemoryStorage()
 
 
@@ -81,8 +90,12 @@ class RateLimiter:
         """Count one call; None when the limit is off. ``allowed`` False: over the limit."""
         if self._item is None:
             return None
-        allowed = self._strategy.hit(self._item, key)
-        reset_at, remaining = self._strategy.get_window_stats(self._item, key)
+        try:
+            allowed = self._strategy.hit(self._item, key)
+            reset_at, remaining = self._strategy.get_window_stats(self._item, key)
+        except StorageError as error:
+            _storage_down(error)
+            return None
         reset = max(1, math.ceil(reset_at - time.time()))
         return Quota(self._item.amount, max(0, remaining), reset, allowed)
 
@@ -92,6 +105,11 @@ class RateLimiter:
         if quota is not None and not quota.allowed:
             raise _refusal(quota)
         return quota
+
+
+def _storage_down(error: Exception) -> None:
+    """Redis unreachable: the call goes through unlimited (fail open), and the log says so."""
+    log.warning("ratelimit.storage_unavailable", error=str(error))
 
 
 def _refusal(quota: Quota) -> RateLimited:
@@ -122,17 +140,32 @@ class LoginGuard:
 
     def check(self, account: str, address: str) -> None:
         """:class:`RateLimited` (``login_backoff``) while either is backing off."""
-        for kind, who in (("acct", account), ("ip", address)):
-            lock = f"fb:login:lock:{kind}:{who}"
-            if self._free[kind] > 0 and self._storage.get(lock) > 0:
-                wait = max(1, math.ceil(self._storage.get_expiry(lock) - time.time()))
-                raise RateLimited(
-                    f"Too many failed log-ins; retry in {wait} s.",
-                    retry_after_seconds=wait,
-                    code="login_backoff",
-                )
+        try:
+            waits = [self._wait(kind, who) for kind, who in (("acct", account), ("ip", address))]
+        except StorageError as error:
+            _storage_down(error)
+            return
+        wait = max(waits)
+        if wait > 0:
+            raise RateLimited(
+                f"Too many failed log-ins; retry in {wait} s.",
+                retry_after_seconds=wait,
+                code="login_backoff",
+            )
+
+    def _wait(self, kind: str, who: str) -> int:
+        lock = f"fb:login:lock:{kind}:{who}"
+        if self._free[kind] <= 0 or self._storage.get(lock) <= 0:
+            return 0
+        return max(1, math.ceil(self._storage.get_expiry(lock) - time.time()))
 
     def failed(self, account: str, address: str) -> None:
+        try:
+            self._count_failure(account, address)
+        except StorageError as error:
+            _storage_down(error)
+
+    def _count_failure(self, account: str, address: str) -> None:
         for kind, who in (("acct", account), ("ip", address)):
             free = self._free[kind]
             if free <= 0:
@@ -145,8 +178,11 @@ class LoginGuard:
                 self._storage.incr(lock, max(1, math.ceil(wait)))
 
     def succeeded(self, account: str) -> None:
-        self._storage.clear(f"fb:login:fail:acct:{account}")
-        self._storage.clear(f"fb:login:lock:acct:{account}")
+        try:
+            self._storage.clear(f"fb:login:fail:acct:{account}")
+            self._storage.clear(f"fb:login:lock:acct:{account}")
+        except StorageError as error:
+            _storage_down(error)
 
 
 def install(app: FastAPI, settings: Settings, *, date_reset_prefixes: tuple[str, ...] = ()) -> None:
