@@ -157,3 +157,35 @@ def test_unpaid_holds_are_capped_per_account(services: Any, settings: Settings) 
         assert hold_order(client, other)["type"] == "hold", "the cap is per account"
         cancel_order(client, spinner, first["id"])
         assert hold_order(client, spinner)["type"] == "hold", "a cancelled hold frees its place"
+
+
+def test_allmyles_refuses_with_its_413_and_the_same_headers(client: TestClient) -> None:
+    from tests.e2e.test_allmyles_dialect import search_body as allmyles_search
+    from tests.e2e.test_allmyles_rate_limits import _key
+
+    headers = _key(client, "site@test.com")
+    answers = [
+        client.post("/allmyles/flights", json=allmyles_search(), headers=headers) for _ in range(3)
+    ]
+    assert [a.status_code for a in answers[:2]] != [413, 413]
+    assert answers[2].status_code == 413, answers[2].text
+    assert limit_headers(answers[0])[:2] == (2, 1)
+    assert limit_headers(answers[2])[:2] == (2, 0)
+    assert int(answers[2].headers["Retry-After"]) >= 1
+
+
+def test_booking_records_429_is_the_nest_body(services: Any, settings: Settings) -> None:
+    from tests.e2e.test_booking_records import BASE, SEED
+
+    tight = settings.model_copy(update={"booking_rate_limit_per_minute": 2})
+    with TestClient(create_app(services, tight), raise_server_exceptions=False) as client:
+        auth = register(client, "records@test.com")
+        answers = [client.post(BASE, json=SEED["create_request"], headers=auth) for _ in range(3)]
+        assert [a.status_code for a in answers] == [400, 400, 429], answers[2].text
+        assert answers[2].json() == {
+            "statusCode": 429,
+            "message": answers[2].json()["message"],
+            "error": "Too Many Requests",
+        }
+        assert int(answers[2].headers["Retry-After"]) >= 1
+        assert limit_headers(answers[1])[:2] == (2, 0)
