@@ -91,19 +91,24 @@ def set_preferred_currency(deps: Dependencies, *, user: User, currency: str | No
 
 
 def log_in(deps: Dependencies, *, email: str, password: str) -> IssuedToken:
-    now = deps.clock.now()
-    with deps.uow() as uow:
+    """The password is checked between two short transactions, never inside one: a
+    hash takes tens of milliseconds, and SQLite would serialise every log-in on its
+    write lock (and answer "database is locked" under a storm)."""
+    with deps.uow(read_only=True) as uow:
         found = uow.users.get_with_password_hash(email.strip().lower())
-        password_hash = found[1] if found else _DUMMY_HASH
-        if not passwords.run(lambda: _verifies(password_hash, password)):
-            found = None
-        if found is None:
-            raise NotAuthenticated("Email or password is wrong.", code="invalid_credentials")
-        user = found[0]
-        if _hasher.check_needs_rehash(password_hash):
-            uow.users.set_password_hash(user.id, passwords.run(lambda: _hasher.hash(password)))
-        token = secrets.token_urlsafe(32)
-        expires_at = now + deps.policies.token_lifetime
+    password_hash = found[1] if found else _DUMMY_HASH
+    if not passwords.run(lambda: _verifies(password_hash, password)) or found is None:
+        raise NotAuthenticated("Email or password is wrong.", code="invalid_credentials")
+    user = found[0]
+    rehashed = None
+    if _hasher.check_needs_rehash(password_hash):
+        rehashed = passwords.run(lambda: _hasher.hash(password))
+    now = deps.clock.now()
+    token = secrets.token_urlsafe(32)
+    expires_at = now + deps.policies.token_lifetime
+    with deps.uow() as uow:
+        if rehashed is not None:
+            uow.users.set_password_hash(user.id, rehashed)
         uow.tokens.add(_hash_token(token), user.id, now=now, expires_at=expires_at)
         uow.commit()
     return IssuedToken(token, expires_at, user)
