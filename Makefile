@@ -65,6 +65,7 @@ bench: install  ## print the benchmark figures (about 15 minutes)
 	$(BIN)/python -m benchmarks.search_world
 	$(BIN)/python -m benchmarks.crash_api 200
 	$(BIN)/python -m benchmarks.duffel_hop 15
+	$(BIN)/python -m benchmarks.login_storm 300 100
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11

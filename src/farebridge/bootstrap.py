@@ -130,6 +130,7 @@ def policies_from(settings: Settings) -> Policies:
         ),
         webhook_allow_http_localhost=settings.webhook_allow_http_localhost,
         cancellation_cutoff=settings.cancellation_cutoff,
+        max_unpaid_holds=settings.max_unpaid_holds_per_user,
     )
 
 

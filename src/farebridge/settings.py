@@ -125,6 +125,49 @@ class Settings(BaseSettings):
         default=10,
         description="Booking look-ups (POST /api/bookings/lookup) per minute per address.",
     )
+    payment_rate_limit_per_minute: int = Field(
+        default=20, description="Payments per minute per account (or address); 0: no limit."
+    )
+    login_rate_limit_per_minute: int = Field(
+        default=60, description="Log-ins per minute per client address; 0: no limit."
+    )
+    login_free_failures: int = Field(
+        default=5,
+        description="Failed log-ins for one account before each further failure doubles "
+        "a wait (429 login_backoff with Retry-After); 0: no back-off.",
+    )
+    login_free_failures_per_ip: int = Field(
+        default=20, description="The same, per client address; 0: no back-off."
+    )
+    login_backoff_seconds: float = Field(
+        default=1.0, gt=0, description="The first back-off wait; it doubles per failure."
+    )
+    login_backoff_max_seconds: float = Field(
+        default=900.0, gt=0, description="The longest back-off wait."
+    )
+    password_hash_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Password hashes (argon2) one API process runs at once; 0: half the "
+        "CPUs (at least 1).",
+    )
+    password_hash_queue: int = Field(
+        default=8,
+        ge=0,
+        description="Log-ins that may wait for a hashing slot; more are 429 login_busy.",
+    )
+    password_hash_wait_seconds: float = Field(
+        default=2.0, gt=0, description="How long a log-in waits for a hashing slot."
+    )
+    max_unpaid_holds_per_user: int = Field(
+        default=5,
+        ge=0,
+        description="Live unpaid hold orders one account may have; another is 409 "
+        "too_many_holds (seat spinning). 0: no cap.",
+    )
+    redis_key_prefix: str = Field(
+        default="farebridge", description="The prefix of every Redis key farebridge writes."
+    )
     duffel_access_token: SecretStr | None = Field(
         default=None,
         description="Duffel API access token (Bearer); required when FAREBRIDGE_PROVIDERS "
@@ -225,7 +268,10 @@ class Settings(BaseSettings):
         "(always 1 there), 2 on PostgreSQL.",
     )
     redis_url: SecretStr | None = Field(
-        default=None, description="redis://host:6379/0; when set, /ready checks it."
+        default=None,
+        description="redis://host:port/db: rate limits and log-in back-off are counted "
+        "there, shared by every API process (unset: in each process's memory); /ready "
+        "checks it.",
     )
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
     ready_heartbeat_max_age_seconds: float = Field(

@@ -31,6 +31,8 @@ def farebridge_url(
         database_url=f"sqlite:///{path}",
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
+        payment_rate_limit_per_minute=0,
+        max_unpaid_holds_per_user=0,
         search_wait_seconds=30,
     )
     with serve(settings, name="duffel-test-api") as base_url:

@@ -48,6 +48,7 @@ def settings() -> Settings:
         database_url="sqlite://",
         search_rate_limit_per_minute=1000,
         booking_rate_limit_per_minute=1000,
+        payment_rate_limit_per_minute=1000,
         search_wait_seconds=30,
         webhook_allow_http_localhost=True,
     )

@@ -24,6 +24,7 @@ def settings() -> Settings:
         database_url="sqlite://",
         search_rate_limit_per_minute=1000,
         booking_rate_limit_per_minute=1000,
+        payment_rate_limit_per_minute=1000,
         lookup_rate_limit_per_minute=LOOKUPS_PER_MINUTE,
         search_wait_seconds=30,
     )

@@ -31,6 +31,7 @@ def settings(smtp: SmtpCatcher) -> Settings:
         database_url="sqlite://",
         search_rate_limit_per_minute=1000,
         booking_rate_limit_per_minute=1000,
+        payment_rate_limit_per_minute=1000,
         search_wait_seconds=30,
         smtp_url=smtp.url,
         mail_from="Farebridge Bookings <bookings@example.com>",

@@ -42,6 +42,8 @@ def upstream(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
         database_url=_database(sqlite_template, tmp_path_factory.mktemp("upstream")),
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
+        payment_rate_limit_per_minute=0,
+        max_unpaid_holds_per_user=0,
         search_wait_seconds=30,
         sandbox_fault_rates={"schedule_change": 1.0},  # every flight booked is retimed
     )
@@ -66,6 +68,8 @@ def downstream(
         duffel_access_token=new_api_key(upstream),
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
+        payment_rate_limit_per_minute=0,
+        max_unpaid_holds_per_user=0,
         search_wait_seconds=60,
     )
     engine = make_engine(settings.database_url)
@@ -356,6 +360,8 @@ def test_the_upstreams_signed_webhooks_reach_the_downstream(
         duffel_webhook_secret=created.json()["data"]["secret"],
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
+        payment_rate_limit_per_minute=0,
+        max_unpaid_holds_per_user=0,
         search_wait_seconds=60,
     )
     monkeypatch.setattr(live_server, "free_port", lambda: port)

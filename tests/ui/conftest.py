@@ -30,6 +30,9 @@ def api_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         database_url=f"sqlite:///{path}",
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
+        payment_rate_limit_per_minute=0,
+        max_unpaid_holds_per_user=0,
+        login_rate_limit_per_minute=0,
         search_wait_seconds=30,
     )
     with serve(settings, name="ui-test-api") as base_url:

@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_fastapi_instrumentator import Instrumentator
 
-from farebridge.api import openapi
+from farebridge.api import openapi, ratelimit
 from farebridge.api.dialects import (
     Dialect,
     allmyles,
@@ -28,7 +28,6 @@ from farebridge.api.dialects import (
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.hygiene import HygieneMiddleware, document_refusals
-from farebridge.api.ratelimit import RateLimiter
 from farebridge.outbound.redis_check import redis_ping
 from farebridge.services.health import readiness
 from farebridge.services.jobs import job_lag_seconds
@@ -53,11 +52,7 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="farebridge", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
-    app.state.rate_limiters = {
-        "search": RateLimiter(settings.search_rate_limit_per_minute),
-        "booking": RateLimiter(settings.booking_rate_limit_per_minute),
-        "lookup": RateLimiter(settings.lookup_rate_limit_per_minute),
-    }
+    ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
     _add_meta_routes(app)
     _add_operations_routes(app, services, settings)
     app.include_router(duffel_hooks.router_for(settings))
@@ -83,8 +78,8 @@ def create_app(
 
 def _add_meta_routes(app: FastAPI) -> None:
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        """Liveness probe."""
+    async def health() -> dict[str, str]:
+        """Liveness probe (on the event loop: no request thread needed)."""
         return {"status": "ok"}
 
     for path in ("/docs", "/redoc", "/openapi.json"):

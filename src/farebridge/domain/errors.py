@@ -134,6 +134,13 @@ class Conflict(FarebridgeError):
     title = "Conflict"
 
 
+class TooManyHolds(Conflict):
+    """The account already has as many live unpaid holds as allowed (seat spinning)."""
+
+    code = "too_many_holds"
+    title = "Too many unpaid holds"
+
+
 class OfferNoLongerAvailable(Conflict):
     """The seats sold out between search and order (seed 000, step 2 → 3)."""
 
@@ -293,8 +300,8 @@ class RateLimited(FarebridgeError):
     code = "rate_limited"
     title = "Too many requests"
 
-    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.retry_after_seconds = retry_after_seconds
 
 

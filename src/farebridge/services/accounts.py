@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from farebridge.domain.account import Role, User
 from farebridge.domain.errors import NotAuthenticated, ValidationFailed
 from farebridge.domain.ids import new_id
-from farebridge.services import api_keys
+from farebridge.services import api_keys, passwords
 from farebridge.services.currencies import check_sellable
 from farebridge.services.ports import Dependencies
 
@@ -77,7 +77,7 @@ def new_account(
     if preferred_currency is not None:
         check_sellable(deps, preferred_currency, field="preferred_currency")
     user = User(new_id("usr"), email, role, deps.clock.now(), full_name.strip(), preferred_currency)
-    return user, _hasher.hash(password)
+    return user, passwords.run(lambda: _hasher.hash(password))
 
 
 def set_preferred_currency(deps: Dependencies, *, user: User, currency: str | None) -> User:
@@ -91,24 +91,34 @@ def set_preferred_currency(deps: Dependencies, *, user: User, currency: str | No
 
 
 def log_in(deps: Dependencies, *, email: str, password: str) -> IssuedToken:
-    now = deps.clock.now()
-    with deps.uow() as uow:
+    """The password is checked between two short transactions, never inside one: a
+    hash takes tens of milliseconds, and SQLite would serialise every log-in on its
+    write lock (and answer "database is locked" under a storm)."""
+    with deps.uow(read_only=True) as uow:
         found = uow.users.get_with_password_hash(email.strip().lower())
-        password_hash = found[1] if found else _DUMMY_HASH
-        try:
-            _hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            found = None
-        if found is None:
-            raise NotAuthenticated("Email or password is wrong.", code="invalid_credentials")
-        user = found[0]
-        if _hasher.check_needs_rehash(password_hash):
-            uow.users.set_password_hash(user.id, _hasher.hash(password))
-        token = secrets.token_urlsafe(32)
-        expires_at = now + deps.policies.token_lifetime
+    password_hash = found[1] if found else _DUMMY_HASH
+    if not passwords.run(lambda: _verifies(password_hash, password)) or found is None:
+        raise NotAuthenticated("Email or password is wrong.", code="invalid_credentials")
+    user = found[0]
+    rehashed = None
+    if _hasher.check_needs_rehash(password_hash):
+        rehashed = passwords.run(lambda: _hasher.hash(password))
+    now = deps.clock.now()
+    token = secrets.token_urlsafe(32)
+    expires_at = now + deps.policies.token_lifetime
+    with deps.uow() as uow:
+        if rehashed is not None:
+            uow.users.set_password_hash(user.id, rehashed)
         uow.tokens.add(_hash_token(token), user.id, now=now, expires_at=expires_at)
         uow.commit()
     return IssuedToken(token, expires_at, user)
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def log_out(deps: Dependencies, *, token: str) -> None:

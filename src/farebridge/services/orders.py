@@ -48,6 +48,7 @@ from farebridge.domain.errors import (
     NotFound,
     OfferPriceChanged,
     PaymentFailed,
+    TooManyHolds,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
@@ -76,6 +77,7 @@ from farebridge.services.ports import (
     OrderFilter,
     Page,
     PageRequest,
+    UnitOfWork,
 )
 from farebridge.services.reads import owned_order
 from farebridge.services.search import load_offer
@@ -145,6 +147,7 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
             return replayed
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, command.offer_id)
+        _check_hold_cap(deps, uow, owner, command)
     _check_departure(deps, offer)
     provider = deps.providers.for_offer(offer)
     passengers = match_passengers(offer, command.passengers, today=deps.clock.now().date())
@@ -194,6 +197,19 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
     metrics.count_booking(provider.name)
     log.info("order.booked", order_id=confirmed.id, provider=provider.name)
     return confirmed
+
+
+def _check_hold_cap(deps: Dependencies, uow: UnitOfWork, owner: User, command: CreateOrder) -> None:
+    """Seat spinning: at most ``policies.max_unpaid_holds`` live unpaid holds per account."""
+    cap = deps.policies.max_unpaid_holds
+    if command.type != OrderType.HOLD or cap <= 0:
+        return
+    if uow.orders.count_unpaid_holds(owner.id, deps.clock.now()) >= cap:
+        raise TooManyHolds(
+            f"The account already has {cap} unpaid holds (the most allowed); pay or cancel "
+            "one first.",
+            field="type",
+        )
 
 
 def _owner(deps: Dependencies, actor: User, customer_id: str | None) -> User:

@@ -279,6 +279,10 @@ class Orders(Protocol):
     def events(self, order_id: str) -> list[OrderEvent]: ...
     def add_documents(self, order_id: str, items: Sequence[Document]) -> None: ...
     def holds_due_for_expiry(self, now: datetime, *, limit: int = 100) -> list[str]: ...
+    def count_unpaid_holds(self, owner_id: str, now: datetime) -> int:
+        """The owner's hold orders not paid, cancelled or expired (pending ones too)."""
+        ...
+
     def replace_trip(self, order: Order, *, expected_version: int) -> bool:
         """Store ``order``'s slices, fare, extras and booking reference (a confirmed
         change) if the order is still at ``expected_version`` and in ``order.status``;
@@ -719,6 +723,8 @@ class Policies:
     webhook_allow_http_localhost: bool = False
     # No online cancellation this close to departure, unless the fare says otherwise.
     cancellation_cutoff: timedelta = timedelta(hours=2)
+    # Live unpaid hold orders per account (seat spinning); 0: no cap.
+    max_unpaid_holds: int = 0
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]

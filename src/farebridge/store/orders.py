@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.access import OrderScope
@@ -22,6 +22,7 @@ from farebridge.domain.order import (
     OrderEvent,
     OrderFailure,
     OrderStatus,
+    OrderType,
     TicketingStatus,
     is_allowed,
 )
@@ -357,6 +358,19 @@ class OrderRepository:
             .limit(limit)
         )
         return [r.id for r in rows]
+
+    def count_unpaid_holds(self, owner_id: str, now: datetime) -> int:
+        live = or_(
+            orders.c.status == OrderStatus.PENDING.value,
+            and_(
+                orders.c.status == OrderStatus.HOLD.value,
+                or_(orders.c.payment_required_by.is_(None), orders.c.payment_required_by > now),
+            ),
+        )
+        query = select(func.count()).where(
+            orders.c.owner_id == owner_id, orders.c.type == OrderType.HOLD.value, live
+        )
+        return int(self._db.execute(query).scalar_one())
 
     def replace_trip(self, order: Order, *, expected_version: int) -> bool:
         payload = self._payload(order)

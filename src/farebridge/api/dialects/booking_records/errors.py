@@ -81,6 +81,7 @@ DESCRIPTIONS = {
     401: "User is not authenticated",
     404: "Booking not found",
     409: "The booking changed too often while being updated; retry",
+    429: "Too many bookings a minute; see Retry-After",
 }
 
 

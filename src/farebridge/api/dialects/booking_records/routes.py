@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.booking_records.errors import responses
@@ -15,6 +15,7 @@ from farebridge.api.dialects.booking_records.schemas import (
     Deleted,
     UpdateBooking,
 )
+from farebridge.api.ratelimit import limit
 from farebridge.domain.booking_records import BookingRecord, RecordDetails
 from farebridge.services import booking_records
 
@@ -28,7 +29,12 @@ FlightIdPath = Annotated[
 ]
 
 
-@router.post("/booking", status_code=201, responses=responses())
+@router.post(
+    "/booking",
+    status_code=201,
+    dependencies=[Depends(limit("booking"))],
+    responses=responses(429),
+)
 def create_flight_booking(body: CreateBooking, services: ServicesDep, user: CurrentUser) -> Booking:
     """Create a new booking for a flight with booking details."""
     details = RecordDetails(

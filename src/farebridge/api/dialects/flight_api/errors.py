@@ -103,7 +103,10 @@ def _answer(error: e.FarebridgeError) -> JSONResponse:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.FarebridgeError)
     log.info("request.rejected", dialect="flight_api", code=exc.code)
-    return _answer(exc)
+    response = _answer(exc)
+    if isinstance(exc, e.RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 def _field_message(error: dict[str, Any]) -> str:

@@ -183,7 +183,12 @@ def update_order(
     dependencies=BOOKING,
     responses=responses(402, 404, 409, 503, 504),
 )
-@router.post("/air/payments/", status_code=201, include_in_schema=False, dependencies=BOOKING)
+@router.post(
+    "/air/payments/",
+    status_code=201,
+    include_in_schema=False,
+    dependencies=[Depends(limit("payment"))],
+)
 def create_payment(
     body: PaymentBody, request: Request, services: ServicesDep, user: CurrentUser
 ) -> JSONResponse:

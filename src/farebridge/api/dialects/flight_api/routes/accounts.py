@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from farebridge.api import ratelimit
 from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.flight_api.errors import responses
 from farebridge.api.dialects.flight_api.schemas import (
@@ -47,10 +48,12 @@ def register(body: RegisterBody, services: ServicesDep) -> RegisteredUser:
     )
 
 
-@router.post("/login", responses=responses(401))
-def login(body: LoginBody, services: ServicesDep, response: Response) -> LoggedIn:
-    """Open a session: the sessionid and csrftoken cookies, and the CSRF token to send."""
-    session = profiles.log_in(services, username=body.username, password=body.password)
+@router.post("/login", responses=responses(401, 429))
+def login(body: LoginBody, services: ServicesDep, request: Request, response: Response) -> LoggedIn:
+    """Open a session: the sessionid and csrftoken cookies, and the CSRF token to send.
+    Repeated failures back off (429 with Retry-After)."""
+    with ratelimit.login_attempt(request, body.username):
+        session = profiles.log_in(services, username=body.username, password=body.password)
     lifetime = int(services.policies.token_lifetime.total_seconds())
     response.set_cookie(
         SESSION_COOKIE, session.secret, max_age=lifetime, httponly=True, samesite="lax"

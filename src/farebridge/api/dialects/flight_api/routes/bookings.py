@@ -173,7 +173,7 @@ def pay_booking(
     """Start paying the booking (both tickets of separate tickets): open the
     ``url.use_stripe_sdk.stripe_js`` link (the sandbox's 3-D Secure page) to pay;
     the booking is then CONFIRMED and its ticket PDF(s) follow."""
-    ratelimit.hit(request, "booking", user)
+    ratelimit.hit(request, "payment", user)
     intent, secret, trip = flight_api_payments.start_payment(
         services,
         user=user,

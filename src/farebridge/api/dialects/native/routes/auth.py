@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from farebridge.api import ratelimit
 from farebridge.api.deps import BearerToken, CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.accounts import (
@@ -43,10 +44,12 @@ def register(body: RegisterBody, services: ServicesDep) -> UserResponse:
     return UserResponse.model_construct(data=present_user(user))
 
 
-@router.post("/auth/login", responses=responses(401))
-def login(body: LoginBody, services: ServicesDep) -> TokenResponse:
-    """Exchange email and password for a bearer token."""
-    issued = accounts.log_in(services, email=body.email, password=body.password)
+@router.post("/auth/login", responses=responses(401, 429))
+def login(body: LoginBody, services: ServicesDep, request: Request) -> TokenResponse:
+    """Exchange email and password for a bearer token. Repeated failures for an account
+    or from an address back off: 429 ``login_backoff`` with Retry-After."""
+    with ratelimit.login_attempt(request, body.email):
+        issued = accounts.log_in(services, email=body.email, password=body.password)
     return TokenResponse.model_construct(data=present_token(issued))
 
 

@@ -180,7 +180,7 @@ def sync_order(order_id: str, services: ServicesDep, user: CurrentUser) -> Order
 @router.post(
     "/payments",
     status_code=201,
-    dependencies=BOOKING,
+    dependencies=[Depends(limit("payment"))],
     responses=responses(401, 402, 404, 409, 422, 429, 503, 504),
 )
 def create_payment(body: PaymentBody, services: ServicesDep, user: CurrentUser) -> PaymentResponse:
