@@ -164,10 +164,16 @@ def _administer(
     prints why and exits 2."""
 
     def command(args: argparse.Namespace) -> int:
+        import structlog
+
         from farebridge.bootstrap import build
         from farebridge.domain.errors import FarebridgeError
         from farebridge.store.database import make_engine
 
+        # The command's answer is its standard output (scripts read it); log lines, such
+        # as the development data key's warning, go to standard error.
+        previous = structlog.get_config()
+        structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
         settings = get_settings()
         engine = make_engine(settings.database_url)
         try:
@@ -177,6 +183,7 @@ def _administer(
             return 2
         finally:
             engine.dispose()
+            structlog.configure(**previous)
         return 0
 
     return command
