@@ -3,14 +3,13 @@ current user (bearer token) and the requested sandbox test scenarios."""
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from farebridge.domain.account import User
-from farebridge.domain.errors import NotAuthenticated, NotFound, ValidationFailed
+from farebridge.domain.errors import NotAuthenticated, ValidationFailed
 from farebridge.providers.base import parse_scenarios
 from farebridge.services import accounts
 from farebridge.services.ports import Dependencies
@@ -94,44 +93,3 @@ async def sandbox_scenarios(
 
 
 Scenarios = Annotated[frozenset[str], Depends(sandbox_scenarios)]
-
-
-_NUL_IN_JSON = (b"\x00", b"\\u0000")  # raw, or escaped inside a JSON string
-
-
-async def reject_nul_bytes(request: Request) -> None:
-    """No identifier or stored text may hold a NUL character (PostgreSQL cannot store
-    one): an id with one names nothing (404), anything else is invalid input."""
-    if "\x00" in request.url.path:
-        raise NotFound("No such resource.", code="not_found")
-    if b"%00" in request.scope.get("query_string", b"").lower():
-        raise ValidationFailed("A query parameter holds a NUL character.", code="invalid_character")
-    if request.method in ("POST", "PUT", "PATCH"):
-        body = await request.body()
-        if any(marker in body.lower() for marker in _NUL_IN_JSON):
-            raise ValidationFailed(
-                "Text may not hold a NUL character.",
-                code="invalid_character",
-                field=_nul_field(body),
-            )
-
-
-def _nul_field(body: bytes) -> str | None:
-    """Where in a JSON body the first NUL character is: ``slices[0].origin``."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
-    pending: list[tuple[str, Any]] = [("", document)]
-    while pending:
-        path, value = pending.pop(0)
-        if isinstance(value, str) and "\x00" in value:
-            return path.removeprefix("data.") or None
-        if isinstance(value, dict):
-            for name, item in value.items():
-                if "\x00" in str(name):
-                    return path.removeprefix("data.") or None
-                pending.append((f"{path}.{name}" if path else str(name), item))
-        elif isinstance(value, list):
-            pending.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
-    return None

@@ -4,7 +4,6 @@ cancellation takes, and the sandbox payment intent that stands in for 3-D Secure
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -100,7 +99,6 @@ def orders_to_cancel(
 
 class IntentStatus(StrEnum):
     REQUIRES_ACTION = "requires_action"  # waiting for the client to open the confirm URL
-    PROCESSING = "processing"  # the confirm URL was opened: the orders are being paid
     SUCCEEDED = "succeeded"
     FAILED = "failed"
 
@@ -131,9 +129,3 @@ def check_trip(
         raise ValidationFailed(
             "The return flight must depart after the departing flight arrives.", field=field
         )
-
-
-def booking_orders(bookings: Sequence[FlightApiBooking]) -> tuple[str, ...]:
-    """The order ids of a booking and its linked ticket, departing first."""
-    ordered = sorted(bookings, key=lambda b: b.leg is Leg.RETURNING)
-    return tuple(b.order_id for b in ordered)

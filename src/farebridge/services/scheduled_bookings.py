@@ -449,13 +449,9 @@ def cancel_booking(
         departing=trip.orders[0].id,
         returning=returning[0].id if returning else None,
     )
-    live = [
-        order_id
-        for order_id in order_ids
-        if next(o for o in trip.orders if o.id == order_id).status is not OrderStatus.CANCELLED
-    ]
-    if not live:
-        live = list(order_ids)  # the engine's own refusal (already cancelled) is the answer
+    cancelled = {o.id for o in trip.orders if o.status is OrderStatus.CANCELLED}
+    # Orders cancelled before are skipped; when all are, the engine's refusal answers.
+    live = [order_id for order_id in order_ids if order_id not in cancelled] or list(order_ids)
     quotes = [  # all quoted first: a cut-off refuses the whole request, not half of it
         cancellation.quote_cancellation(
             deps, user=user, order_id=order_id, reason="requested_by_customer"

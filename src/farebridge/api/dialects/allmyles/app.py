@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
+from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.allmyles import errors
 from farebridge.api.dialects.allmyles.routes import bookings, flights
 
@@ -16,7 +16,7 @@ def build() -> FastAPI:
         description="The Allmyles flight API over farebridge: point a travel site's Allmyles "
         "base URL here, send a farebridge API key as X-Auth-Token and the customer's session "
         'cookie as Cookie. Errors are {"message": ...} with Allmyles\' status codes.',
-        dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
+        dependencies=[Depends(sandbox_scenarios)],
     )
     for module in (flights, bookings):
         app.include_router(module.router)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
-from farebridge.api.deps import reject_nul_bytes
 from farebridge.api.dialects.booking_records import errors, routes
 
 
@@ -15,7 +14,6 @@ def build() -> FastAPI:
         description="Flight booking records (seed 004): your booking code, seat, seat "
         "position, class, reason and notes on a dated flight of the timetable. "
         "Authenticate with a farebridge bearer token or API key.",
-        dependencies=[Depends(reject_nul_bytes)],
     )
     app.include_router(routes.router)
     errors.install(app)

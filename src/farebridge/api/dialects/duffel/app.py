@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header
 
-from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
+from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.duffel import errors
 from farebridge.api.dialects.duffel.errors import DuffelError
 from farebridge.api.dialects.duffel.routes import changes, orders, reference, search, webhooks
@@ -41,7 +41,6 @@ def build() -> FastAPI:
         description="Duffel's flights API (v1 and v2) over farebridge: point an official "
         "Duffel client's base URL here and authenticate with a farebridge API key.",
         dependencies=[
-            Depends(reject_nul_bytes),
             Depends(duffel_version),
             Depends(sandbox_scenarios),
         ],

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
-from farebridge.api.deps import reject_nul_bytes
 from farebridge.api.dialects.flight_api import errors
 from farebridge.api.dialects.flight_api.routes import accounts, bookings, flights
 
@@ -17,7 +16,6 @@ def build() -> FastAPI:
         "(POST /login) for the sessionid and csrftoken cookies; send the CSRF token as "
         "X-CSRFToken on every POST and PUT. Field errors are "
         '{"field": ["message"]}, other errors {"message": ...} or {"detail": ...}.',
-        dependencies=[Depends(reject_nul_bytes)],
     )
     for module in (accounts, flights, bookings):
         app.include_router(module.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from farebridge.api.deps import reject_nul_bytes, sandbox_scenarios
+from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.native import errors
 from farebridge.api.dialects.native.routes import (
     admin,
@@ -27,7 +27,7 @@ def build() -> FastAPI:
         title="farebridge",
         version="0.1.0",
         description="Flight booking engine: search → offers → orders → payments → tickets.",
-        dependencies=[Depends(reject_nul_bytes), Depends(sandbox_scenarios)],
+        dependencies=[Depends(sandbox_scenarios)],
     )
     for module in (
         auth,
