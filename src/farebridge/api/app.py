@@ -27,7 +27,7 @@ from farebridge.api.dialects import (
 )
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
-from farebridge.api.hygiene import HygieneMiddleware, document_refusals
+from farebridge.api.hygiene import HygieneMiddleware
 from farebridge.outbound.redis_check import redis_ping
 from farebridge.services.health import readiness
 from farebridge.services.jobs import job_lag_seconds
@@ -61,7 +61,6 @@ def create_app(
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects
         openapi.tune(sub, services.providers.scenarios)
-        document_refusals(sub)
         app.mount(dialect.prefix, sub)
         mounted.append((dialect.prefix, sub))
     native_errors.install_for_unknown_paths(app)

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -200,25 +199,15 @@ def _headers(scope: Scope) -> dict[str, str]:
     }
 
 
-def document_refusals(app: FastAPI) -> None:
-    """Declare what the middleware answers in ``app``'s OpenAPI document: 400 on every
+def declare_refusals(document: dict[str, Any]) -> None:
+    """Declare what the middleware answers in an OpenAPI document: 400 on every
     operation (a refused character can come in any query string) and 413 on every
     operation with a request body, with the schema of the operation's own 400."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        document = build()
-        for item in document.get("paths", {}).values():
-            for method, operation in item.items():
-                if not isinstance(operation, dict) or "responses" not in operation:
-                    continue
-                _declare(operation, has_body=method in {"post", "put", "patch", "delete"})
-        app.openapi_schema = document
-        return document
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            _declare(operation, has_body=method in {"post", "put", "patch", "delete"})
 
 
 def _declare(operation: dict[str, Any], *, has_body: bool) -> None:

@@ -4,7 +4,8 @@
 - ``Sandbox-Fault`` lists the test scenarios the configured providers know (a
   comma-separated list of them), not any string;
 - a call that also works anonymously (searches, offers) says its bearer token is
-  optional (``security: [{}, {"HTTPBearer": []}]``).
+  optional (``security: [{}, {"HTTPBearer": []}]``);
+- every operation declares the 400 and 413 the hygiene middleware answers (ADR 0027).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api.deps import OPTIONAL_BEARER, SCENARIO_HEADER
+from farebridge.api.hygiene import declare_refusals
 
 BEARER = "HTTPBearer"
 
@@ -63,6 +65,7 @@ def tune(app: FastAPI, scenarios: frozenset[str]) -> None:
         if not tuned:
             schema = default()
             _tune(schema, scenarios)
+            declare_refusals(schema)
             tuned.append(schema)
         return tuned[0]
 
