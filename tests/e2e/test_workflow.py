@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -22,6 +24,14 @@ def test_search_returns_offers_and_progress(client: TestClient, auth: dict[str, 
     fetched = client.get(f"/api/offer-requests/{created['id']}", headers=auth).json()["data"]
     assert fetched["status"] == "complete" and fetched["offers_count"] >= len(created["offers"])
     assert client.post("/api/offer-requests", json=body, headers=auth).status_code == 400
+    nowhere = {**body, "slices": [{**body["slices"][0], "destination": "jfk"}]}
+    refused = client.post("/api/offer-requests", json=nowhere, headers=auth)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["errors"][0]["source"]["field"] == "slices[0].destination"
+    offset = {**body, "slices": [{**body["slices"][0], "departure_time": {"to": "09:00+01:00"}}]}
+    refused = client.post("/api/offer-requests", json=offset, headers=auth)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["errors"][0]["source"]["field"].startswith("slices[0].departure_time")
 
 
 def test_offers_sort_filter_and_paginate(client: TestClient, auth: dict[str, str]) -> None:
@@ -52,6 +62,57 @@ def test_offers_sort_filter_and_paginate(client: TestClient, auth: dict[str, str
     capped = client.get(f"{url}&max_price={cheapest}&limit=200", headers=auth).json()["data"]
     assert capped, "the cheapest offer itself is within the cap"
     assert all(Decimal(o["total_amount"]) <= cheapest for o in capped)
+
+
+def test_cursors_bound_a_window_and_foreign_cursors_are_refused(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    request_id = search(client, auth, max_connections=1)["id"]
+    url = f"/api/offers?offer_request_id={request_id}&limit=3"
+    first = client.get(url, headers=auth).json()
+    second = client.get(f"{url}&after={first['meta']['after']}", headers=auth).json()
+    third = client.get(f"{url}&after={second['meta']['after']}", headers=auth).json()
+    # Both cursors: the page after the first, ending before the third.
+    window = client.get(
+        f"{url.replace('limit=3', 'limit=50')}&after={first['meta']['after']}"
+        f"&before={third['meta']['before']}",
+        headers=auth,
+    )
+    assert window.status_code == 200, window.text
+    assert [o["id"] for o in window.json()["data"]] == [o["id"] for o in second["data"]]
+    # An order list's cursor (an instant) on the offers (sorted by an amount), a
+    # cursor that is no JSON, one of the wrong shape, one with a NUL: 400, never a 500.
+    orders_cursor = base64.urlsafe_b64encode(
+        json.dumps(["2026-01-01T00:00:00+00:00", "ord_x"]).encode()
+    ).decode()
+    shapes = [["1", "off_x"], [1, 2], [1.5, "off_x"], [True, "off_x"], [1, "off\u0000x"]]
+    foreign = [orders_cursor, "bm90IGpzb24", "W10"] + [
+        base64.urlsafe_b64encode(json.dumps(shape).encode()).decode() for shape in shapes
+    ]
+    for cursor in foreign:
+        for field in ("after", "before"):
+            refused = client.get(f"{url}&{field}={cursor}", headers=auth)
+            assert refused.status_code == 400, (cursor, refused.text)
+            assert refused.json()["errors"][0]["source"]["field"] == field
+            assert refused.json()["errors"][0]["code"] == "invalid_cursor"
+    offers_cursor = first["meta"]["after"]
+    refused = client.get(f"/api/orders?after={offers_cursor}", headers=auth)
+    assert refused.status_code == 400, refused.text
+
+
+def test_a_tiny_price_cap_is_a_cap_not_an_error(client: TestClient, auth: dict[str, str]) -> None:
+    request_id = search(client, auth)["id"]
+    for cap in ("5e-324", "0.0001", "1e12"):
+        capped = client.get(
+            f"/api/offers?offer_request_id={request_id}&max_price={cap}", headers=auth
+        )
+        assert capped.status_code == 200, capped.text
+        assert (capped.json()["data"] == []) == (cap != "1e12")
+    for cap in ("0", "-1", "1e13", "abc"):
+        refused = client.get(
+            f"/api/offers?offer_request_id={request_id}&max_price={cap}", headers=auth
+        )
+        assert refused.status_code == 400, (cap, refused.text)
 
 
 def test_instant_order_is_ticketed(

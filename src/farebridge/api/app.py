@@ -60,7 +60,9 @@ def create_app(
     for dialect in dialects:
         sub = dialect.build()
         sub.state = app.state  # one services container and one set of limits for all dialects
-        openapi.tune(sub, services.providers.scenarios)
+        openapi.tune(
+            sub, services.providers.scenarios, lambda: services.rates.current().usd_per_unit
+        )
         app.mount(dialect.prefix, sub)
         mounted.append((dialect.prefix, sub))
     native_errors.install_for_unknown_paths(app)

@@ -5,12 +5,19 @@
   comma-separated list of them), not any string;
 - a call that also works anonymously (searches, offers) says its bearer token is
   optional (``security: [{}, {"HTTPBearer": []}]``);
-- every operation declares the 400 and 413 the hygiene middleware answers (ADR 0027).
+- every operation declares the 400 and 413 the hygiene middleware answers (ADR 0027);
+- every free string a client sends (query, path, header, body) carries a pattern that
+  excludes the characters the hygiene middleware refuses (control characters, bidi
+  overrides; tab and line breaks stay allowed in bodies);
+- a selling currency (marked ``x-selling-currency`` by its model) lists the currencies
+  of the exchange-rate table when the document is first built;
+- ``after`` and ``before`` say what a cursor is.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +27,15 @@ from farebridge.api.deps import OPTIONAL_BEARER, SCENARIO_HEADER
 from farebridge.api.hygiene import declare_refusals
 
 BEARER = "HTTPBearer"
+SELLING_CURRENCY = "x-selling-currency"
+# What domain.hygiene.forbidden_character refuses, as an ECMA 262 / Python pattern.
+_REFUSED = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+QUERY_TEXT = rf"^[^\x00-\x1f{_REFUSED}]*$"
+BODY_TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f{_REFUSED}]*$"
+CURSOR_DESCRIPTION = (
+    "An opaque cursor: meta.after (or meta.before) of a page of this list; empty for "
+    "none. With both, the page lies between them."
+)
 
 
 def scenario_pattern(known: frozenset[str]) -> str:
@@ -56,8 +72,9 @@ def allow_header(request: Request, exc: StarletteHTTPException) -> dict[str, str
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
-def tune(app: FastAPI, scenarios: frozenset[str]) -> None:
-    """Rewrites ``app``'s OpenAPI document once, when it is first asked for."""
+def tune(app: FastAPI, scenarios: frozenset[str], currencies: Callable[[], Iterable[str]]) -> None:
+    """Rewrites ``app``'s OpenAPI document once, when it is first asked for;
+    ``currencies``: the selling currencies then."""
     default = app.openapi
     tuned: list[dict[str, Any]] = []
 
@@ -65,6 +82,7 @@ def tune(app: FastAPI, scenarios: frozenset[str]) -> None:
         if not tuned:
             schema = default()
             _tune(schema, scenarios)
+            _constrain_text(schema, sorted(currencies()))
             declare_refusals(schema)
             tuned.append(schema)
         return tuned[0]
@@ -93,3 +111,64 @@ def _tune(schema: dict[str, Any], scenarios: frozenset[str]) -> None:
     scheme = schemes.pop(OPTIONAL_BEARER, None)
     if optional and BEARER not in schemes and scheme is not None:
         schemes[BEARER] = scheme
+
+
+def _constrain_text(document: dict[str, Any], currencies: list[str]) -> None:
+    """Patterns on the strings a client sends, the selling currencies, cursor texts."""
+    components = document.get("components", {}).get("schemas", {})
+    bodies: list[dict[str, Any]] = []
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") in ("after", "before") and parameter.get("in") == "query":
+                    parameter.setdefault("description", CURSOR_DESCRIPTION)
+                for node in _nodes(parameter.get("schema", {})):
+                    _constrain(node, QUERY_TEXT, currencies)
+            content = operation.get("requestBody", {}).get("content", {})
+            bodies.extend(media.get("schema", {}) for media in content.values())
+    for node in _nodes(bodies, components=components):
+        _constrain(node, BODY_TEXT, currencies)
+
+
+def _constrain(node: dict[str, Any], pattern: str, currencies: list[str]) -> None:
+    if node.pop(SELLING_CURRENCY, False) and currencies:
+        branches = node.get("anyOf", [node])
+        for branch in branches:
+            if branch.get("type") == "string":
+                branch.pop("pattern", None)
+                branch["enum"] = currencies
+    free = not any(key in node for key in ("pattern", "format", "enum", "const"))
+    if node.get("type") == "string" and free:
+        # Request models strip surrounding spaces: a required text needs more than spaces.
+        node["pattern"] = _with_text(pattern) if node.get("minLength", 0) > 0 else pattern
+
+
+def _with_text(pattern: str) -> str:
+    """``pattern`` (``^[^…]*$``) holding at least one character that is not a space."""
+    allowed = pattern[1 : pattern.index("]") + 1]
+    visible = allowed[:-1] + r"\s]"
+    return rf"^{allowed}*{visible}{allowed}*$"
+
+
+def _nodes(root: Any, *, components: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Every schema object under ``root``, following ``$ref``s into ``components``
+    (each component once)."""
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        reference = node.get("$ref")
+        if isinstance(reference, str) and components is not None:
+            name = reference.rsplit("/", 1)[-1]
+            if name not in seen and name in components:
+                seen.add(name)
+                stack.append(components[name])
+        yield node
+        stack.extend(value for key, value in node.items() if key not in ("examples", "example"))

@@ -30,16 +30,27 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def _sort_value(value: Any, sort_column: ColumnElement[Any], *, field: str) -> Any:
-    """The cursor's sort value in the column's type (an instant back from ISO 8601)."""
-    if not isinstance(sort_column.type, DateTime | UTCDateTime):
-        return value
+    """The cursor's sort value in the column's type (an instant back from ISO 8601, a
+    whole number for a number column): a cursor of another list is refused, never
+    handed to the database."""
+    refused = ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
+    if isinstance(sort_column.type, DateTime | UTCDateTime):
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise refused from exc
+        if parsed.tzinfo is None:
+            raise refused
+        return parsed
     try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor") from exc
-    if parsed.tzinfo is None:
-        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
-    return parsed
+        python_type = sort_column.type.python_type
+    except NotImplementedError:
+        return value
+    if python_type is int and (not isinstance(value, int) or isinstance(value, bool)):
+        raise refused
+    if python_type is str and not isinstance(value, str):
+        raise refused
+    return value
 
 
 def decode_cursor(cursor: str, *, field: str) -> list[Any]:
@@ -48,7 +59,9 @@ def decode_cursor(cursor: str, *, field: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor") from exc
-    if not isinstance(values, list) or len(values) != 2:
+    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], str):
+        raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
+    if "\x00" in values[1] or (isinstance(values[0], str) and "\x00" in values[0]):
         raise ValidationFailed("Not a valid cursor.", field=field, code="invalid_cursor")
     return values
 
@@ -66,23 +79,21 @@ def keyset_page(
 
     Rows must expose the sort value and id as their first two columns.
     """
-    if page.after and page.before:
-        raise ValidationFailed(
-            "Give either after or before, not both.", field="before", code="invalid_cursor"
-        )
     limit = max(1, min(page.limit, MAX_LIMIT))
-    backwards = page.before is not None
+    # Only ``before``: the page that ends there. Otherwise the page that starts after
+    # ``after`` (or at the beginning), ending before ``before`` when both are given.
+    backwards = page.before is not None and page.after is None
     cursor = page.before if backwards else page.after
     forward_descending = descending != backwards
     if cursor is not None:
         field = "before" if backwards else "after"
-        value, last_id = decode_cursor(cursor, field=field)
-        value = _sort_value(value, sort_column, field=field)
-        if forward_descending:
-            condition = or_(sort_column < value, and_(sort_column == value, id_column < last_id))
-        else:
-            condition = or_(sort_column > value, and_(sort_column == value, id_column > last_id))
-        query = query.where(condition)
+        query = query.where(
+            _past(cursor, field, sort_column, id_column, descending=forward_descending)
+        )
+    if page.before is not None and not backwards:
+        query = query.where(
+            _past(page.before, "before", sort_column, id_column, descending=not descending)
+        )
     order = (
         (sort_column.desc(), id_column.desc())
         if forward_descending
@@ -101,3 +112,19 @@ def keyset_page(
     after = encode_cursor([last[0], last[1]]) if more_after else None
     before = encode_cursor([first[0], first[1]]) if more_before else None
     return rows, after, before
+
+
+def _past(
+    cursor: str,
+    field: str,
+    sort_column: ColumnElement[Any],
+    id_column: ColumnElement[Any],
+    *,
+    descending: bool,
+) -> ColumnElement[bool]:
+    """Rows beyond ``cursor`` in the order (descending or not) of sort value and id."""
+    value, last_id = decode_cursor(cursor, field=field)
+    value = _sort_value(value, sort_column, field=field)
+    if descending:
+        return or_(sort_column < value, and_(sort_column == value, id_column < last_id))
+    return or_(sort_column > value, and_(sort_column == value, id_column > last_id))

@@ -9,17 +9,22 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
+from farebridge.api.openapi import SELLING_CURRENCY
 from farebridge.domain.itinerary import CabinClass
-from farebridge.domain.search import PassengerType
+from farebridge.domain.search import ADULT_AGE, PassengerType
 from farebridge.domain.seat_assignment import SeatPreference
 
 IataCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
@@ -27,6 +32,48 @@ AirlineCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2}$", to_u
 Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,3})?$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+# An integer (6 and 6.0 alike, as JSON Schema says), never true or false. It goes after
+# the Field of the constraints, which then stay in the JSON schema.
+NOT_A_BOOL = BeforeValidator(_not_a_bool)
+
+
+def _local(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a local time has no UTC offset: e.g. 06:00")
+    return value
+
+
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+# A time of day at an airport: no UTC offset (JSON Schema's "time" format needs one).
+LocalTime = Annotated[
+    time,
+    AfterValidator(_local),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_TIME, "examples": ["06:00"]}),
+]
+# Fields JSON Schema's "email" format does not rule out but email-validator refuses:
+# an address at a special-use domain (RFC 6761) cannot receive mail.
+SPECIAL_USE_DOMAINS = r"^(?!.*[@.](arpa|invalid|local|localhost|onion|test)$).*$"
+Email = Annotated[EmailStr, Field(json_schema_extra={"pattern": SPECIAL_USE_DOMAINS})]
+Metadata = Annotated[
+    dict[str, str],
+    Field(
+        description="Your own key-value pairs: at most 50 keys of up to 40 characters, "
+        "values of up to 500",
+        json_schema_extra={
+            "maxProperties": 50,
+            "propertyNames": {"type": "string", "maxLength": 40},
+            "additionalProperties": {"type": "string", "maxLength": 500},
+        },
+    ),
+]
 
 
 class RequestModel(BaseModel):
@@ -47,12 +94,13 @@ SellingCurrency = Annotated[
         pattern=r"^[A-Z]{3}$",
         description="An ISO 4217 code with an exchange rate (GET /api/currencies)",
         examples=["EUR"],
+        json_schema_extra={SELLING_CURRENCY: True},
     ),
 ]
 
 
 class RegisterBody(RequestModel):
-    email: EmailStr
+    email: Email
     password: Annotated[str, Field(min_length=8, max_length=200)]
     full_name: Annotated[str, Field(max_length=200)] = ""
     preferred_currency: SellingCurrency | None = Field(
@@ -72,14 +120,16 @@ class ApiKeyBody(RequestModel):
 
 
 class LoginBody(RequestModel):
-    email: EmailStr
+    email: Annotated[
+        str, Field(min_length=1, max_length=320, description="The account's email address")
+    ]
     password: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 # --- search -------------------------------------------------------------------
 class TimeWindowBody(RequestModel):
-    from_: Annotated[time, Field(alias="from")] = time(0, 0)
-    to: time = time(23, 59)
+    from_: Annotated[LocalTime, Field(alias="from")] = time(0, 0)
+    to: LocalTime = time(23, 59)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -92,9 +142,19 @@ class SliceBody(RequestModel):
     arrival_time: TimeWindowBody | None = None
 
 
+def _given(*fields: str, absent: tuple[str, ...] = ()) -> dict[str, Any]:
+    """JSON schema: ``fields`` are present and not null, those ``absent`` are left out
+    or null."""
+    properties: dict[str, Any] = {field: {"not": {"type": "null"}} for field in fields}
+    properties |= {field: {"type": "null"} for field in absent}
+    return {"required": list(fields), "properties": properties}
+
+
 class OfferPassengerBody(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("type"), _given("age")]})
+
     type: PassengerType | None = None
-    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    age: Annotated[int, Field(ge=0, le=130), NOT_A_BOOL] | None = None
 
     @model_validator(mode="after")
     def _type_or_age(self) -> OfferPassengerBody:
@@ -103,11 +163,31 @@ class OfferPassengerBody(RequestModel):
         return self
 
 
+# A passenger of type adult, or of no type and an adult's age.
+_ADULT = {
+    "anyOf": [
+        {"required": ["type"], "properties": {"type": {"const": PassengerType.ADULT.value}}},
+        {
+            "required": ["age"],
+            "properties": {"type": {"type": "null"}, "age": {"minimum": ADULT_AGE}},
+        },
+    ]
+}
+
+
 class OfferRequestBody(RequestModel):
     slices: Annotated[list[SliceBody], Field(min_length=1, max_length=6)]
-    passengers: Annotated[list[OfferPassengerBody], Field(min_length=1, max_length=9)]
+    passengers: Annotated[
+        list[OfferPassengerBody],
+        Field(
+            min_length=1,
+            max_length=9,
+            description="At least one adult; no more infants without a seat than adults",
+            json_schema_extra={"contains": _ADULT},
+        ),
+    ]
     cabin_class: CabinClass = CabinClass.ECONOMY
-    max_connections: Annotated[int, Field(ge=0, le=2)] = 1
+    max_connections: Annotated[int, Field(ge=0, le=2), NOT_A_BOOL] = 1
     preferred_airlines: Annotated[list[AirlineCode], Field(max_length=10)] = []
     currency: SellingCurrency | None = Field(
         default=None,
@@ -122,6 +202,7 @@ class OfferRequestBody(RequestModel):
             description="Also search each slice's date ± this many days (one-way and return "
             "searches; 0: exact dates). Past dates and dates beyond the horizon are skipped.",
         ),
+        NOT_A_BOOL,
     ] = 0
 
 
@@ -154,7 +235,7 @@ class PassengerBody(RequestModel):
     family_name: Name
     born_on: date
     gender: Literal["m", "f"]
-    email: EmailStr | None = None
+    email: Email | None = None
     phone_number: Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")] | None = None
     identity_documents: Annotated[
         list[IdentityDocumentBody],
@@ -164,18 +245,26 @@ class PassengerBody(RequestModel):
 
 
 class PaymentMethodFields(RequestModel):
+    # A card payment names its token; the balance (the default) needs none.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"properties": {"type": {"const": "balance"}}}, _given("card_token")]
+        }
+    )
+
     type: Literal["balance", "card"] = "balance"
-    card_token: str | None = Field(
-        default=None, description="A sandbox test token such as tok_visa; never a card number"
+    card_token: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")] | None
+    ) = Field(
+        default=None,
+        description="A payment token such as tok_visa (it starts with a letter); never a "
+        "card number",
     )
 
     @model_validator(mode="after")
     def _token_for_cards(self) -> PaymentMethodFields:
         if self.type == "card" and not self.card_token:
             raise ValueError("card payments need a card_token")
-        digits = (self.card_token or "").replace(" ", "").replace("-", "")
-        if digits.isdigit() and len(digits) >= 12:
-            raise ValueError("send a payment token such as tok_visa, never a card number")
         return self
 
 
@@ -189,7 +278,7 @@ class ServiceBody(RequestModel):
         description="A bag from the offer's available_services, or a seat's "
         "available_services[].id from the seat maps"
     )
-    quantity: Annotated[int, Field(ge=1, le=9)] = 1
+    quantity: Annotated[int, Field(ge=1, le=9), NOT_A_BOOL] = 1
 
 
 CouponCode = Annotated[
@@ -228,8 +317,8 @@ class OrderBody(RequestModel):
     passengers: Annotated[list[PassengerBody], Field(min_length=1, max_length=9)]
     services: Annotated[list[ServiceBody], Field(max_length=60)] = []
     payments: Annotated[list[OrderPaymentBody], Field(max_length=1)] | None = None
-    metadata: dict[str, str] = {}
-    confirm_duplicate: bool = Field(
+    metadata: Metadata = {}
+    confirm_duplicate: StrictBool = Field(
         default=False,
         description="Book even if a live order of yours has the same passengers on the same "
         "flights; without it such an order is 409 duplicate_booking naming that order.",
@@ -244,7 +333,20 @@ class OrderBody(RequestModel):
 
 
 class OrderUpdateBody(RequestModel):
-    metadata: dict[str, str | None]
+    metadata: Annotated[
+        dict[str, str | None],
+        Field(
+            description="Keys to set; null removes a key. At most 50 keys of up to 40 "
+            "characters, values of up to 500",
+            json_schema_extra={
+                "maxProperties": 50,
+                "propertyNames": {"type": "string", "maxLength": 40},
+                "additionalProperties": {
+                    "anyOf": [{"type": "string", "maxLength": 500}, {"type": "null"}]
+                },
+            },
+        ),
+    ]
 
 
 class PaymentBody(PaymentMethodFields):
@@ -325,6 +427,25 @@ class AdminUserUpdateBody(RequestModel):
 
 # --- coupons (ADR 0024) ---------------------------------------------------------
 class AdminCouponBody(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "oneOf": [
+                        _given("amount", "currency", absent=("percent",)),
+                        _given("percent", absent=("amount", "currency")),
+                    ]
+                },
+                {
+                    "anyOf": [
+                        _given("minimum_spend_amount", "minimum_spend_currency"),
+                        _given(absent=("minimum_spend_amount", "minimum_spend_currency")),
+                    ]
+                },
+            ]
+        }
+    )
+
     code: Annotated[
         str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$", to_upper=True)
     ] = Field(
@@ -332,12 +453,12 @@ class AdminCouponBody(RequestModel):
     )
     amount: Amount | None = Field(default=None, description="A fixed discount (with currency)")
     currency: Currency | None = None
-    percent: Annotated[int, Field(ge=1, le=100)] | None = Field(
+    percent: Annotated[int, Field(ge=1, le=100), NOT_A_BOOL] | None = Field(
         default=None, description="A whole percentage of the fare (instead of amount)"
     )
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
-    max_uses: Annotated[int, Field(ge=1)] | None = Field(
+    max_uses: Annotated[int, Field(ge=1), NOT_A_BOOL] | None = Field(
         default=None, description="Redemptions in total; absent: unlimited"
     )
     minimum_spend_amount: Amount | None = None

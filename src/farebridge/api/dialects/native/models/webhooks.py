@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from farebridge.api.dialects.native.models.common import Instant, PageMeta, WireModel
 from farebridge.api.dialects.native.schemas import RequestModel
+from farebridge.domain.webhooks import STANDARD_EVENT_TYPES
 
+# What the document promises (services.standard_webhooks checks it, with its own error
+# codes): an https URL on a named host; an address literal or localhost is internal.
+URL_PATTERN = r"^https://[A-Za-z0-9.-]*[A-Za-z][A-Za-z0-9.-]*(:[0-9]{1,4})?(/[!-~]*)?$"
 Url = Annotated[
     str,
     Field(
         min_length=1,
         max_length=2000,
-        description="Where events are POSTed: an https:// URL",
+        description="Where events are POSTed: an https:// URL on a public host name",
         examples=["https://example.com/farebridge/webhooks"],
+        json_schema_extra={"pattern": URL_PATTERN},
     ),
 ]
 EventTypes = Annotated[
@@ -23,9 +28,9 @@ EventTypes = Annotated[
     Field(
         min_length=1,
         max_length=20,
-        description="order.created, order.paid, order.ticketed, order.cancelled, "
-        "order.changed, order.schedule_changed, payment.failed, ping",
+        description="The events to send",
         examples=[["order.created", "order.ticketed"]],
+        json_schema_extra={"items": {"type": "string", "enum": sorted(STANDARD_EVENT_TYPES)}},
     ),
 ]
 Description = Annotated[str, Field(max_length=500)]
@@ -40,7 +45,7 @@ class WebhookBody(RequestModel):
 class WebhookUpdateBody(RequestModel):
     url: Url | None = None
     events: EventTypes | None = None
-    active: bool | None = Field(default=None, description="false pauses it; true turns it on")
+    active: StrictBool | None = Field(default=None, description="false pauses it; true turns it on")
     description: Description | None = None
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import WithJsonSchema
 
 from farebridge.api.deps import OptionalUser, Scenarios, ServicesDep
 from farebridge.api.dialects.native.errors import responses
@@ -32,7 +33,13 @@ from farebridge.api.dialects.native.presenters.offers import (
 from farebridge.api.dialects.native.presenters.orders import present_price
 from farebridge.api.dialects.native.presenters.places import present_place
 from farebridge.api.dialects.native.presenters.seatmaps import present_seat_map
-from farebridge.api.dialects.native.schemas import OfferRequestBody, PriceBody, TimeWindowBody
+from farebridge.api.dialects.native.schemas import (
+    LocalTime,
+    OfferRequestBody,
+    PriceBody,
+    TimeWindowBody,
+)
+from farebridge.api.openapi import SELLING_CURRENCY
 from farebridge.api.ratelimit import limit
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id
@@ -161,7 +168,14 @@ def _dates(text: str | None) -> tuple[date, ...]:
         ) from exc
 
 
-DATES = r"^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2}){0,5}$"
+# A calendar date (years 1000-9999): each month's days, 29 February in leap years only.
+_COMMON_DAY = (
+    r"[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_DAY = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29"
+DAY = rf"({_COMMON_DAY}|{_LEAP_DAY})"
+DATES = rf"^{DAY}(,{DAY}){{0,5}}$"
 
 
 @router.get("/offers", responses=responses(401, 404))
@@ -172,13 +186,15 @@ def list_offers(
     sort: Literal["total_amount", "total_duration"] = "total_amount",
     max_price: Annotated[
         Decimal | None,
-        Query(gt=0, max_digits=12, decimal_places=3, description="In the search's currency"),
+        Query(gt=0, le=10**12, description="In the search's currency"),
+        WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 10**12}),
     ] = None,
     max_price_currency: Annotated[
         str | None,
         Query(
             pattern=r"^[A-Z]{3}$",
             description="Optional; if sent, it must be the search's currency (400 otherwise)",
+            json_schema_extra={SELLING_CURRENCY: True},
         ),
     ] = None,
     max_connections: Annotated[int | None, Query(ge=0, le=2)] = None,
@@ -186,8 +202,8 @@ def list_offers(
         str | None,
         Query(pattern=r"^[A-Za-z0-9]{2}(,[A-Za-z0-9]{2})*$", description="e.g. BA,AA"),
     ] = None,
-    departure_time_from: Annotated[time | None, Query(description="local, e.g. 06:00")] = None,
-    departure_time_to: Annotated[time | None, Query(description="local, e.g. 12:00")] = None,
+    departure_time_from: Annotated[LocalTime | None, Query(description="local, e.g. 06:00")] = None,
+    departure_time_to: Annotated[LocalTime | None, Query(description="local, e.g. 12:00")] = None,
     departure_dates: Annotated[
         str | None,
         Query(pattern=DATES, description="one per slice, e.g. 2027-01-14,2027-01-21"),
