@@ -4,7 +4,7 @@ reconciler (``services/recovery.py``): record, confirm, fail."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -16,6 +16,7 @@ from farebridge.domain.errors import (
     FarebridgeError,
     OfferPriceChanged,
     PaymentFailed,
+    TooManyHolds,
     UpstreamUnavailable,
 )
 from farebridge.domain.money import Money
@@ -49,6 +50,9 @@ def record(
     order's owner; None: the owner), and the use of the coupon ``coupon_id`` (ADR 0024:
     ``coupon_used_up``, nothing recorded, when another order took its last use)."""
     with deps.uow() as uow:
+        if order.type is OrderType.HOLD and deps.policies.max_unpaid_holds > 0:
+            uow.users.lock(order.owner_id)  # one hold of an account at a time past here
+            check_hold_cap(deps, uow, order.owner_id, order.created_at)
         uow.orders.add(order, idempotency_key=idempotency_key, fingerprint=fingerprint)
         _claim_booking(uow, deps, order, confirm_duplicate=confirm_duplicate)
         if payment is not None:
@@ -66,6 +70,18 @@ def record(
             )
         )
         uow.commit()
+
+
+def check_hold_cap(deps: Dependencies, uow: UnitOfWork, owner_id: str, now: datetime) -> None:
+    """Seat spinning: at most ``policies.max_unpaid_holds`` live unpaid holds per account
+    (409 ``too_many_holds``)."""
+    cap = deps.policies.max_unpaid_holds
+    if cap > 0 and uow.orders.count_unpaid_holds(owner_id, now) >= cap:
+        raise TooManyHolds(
+            f"The account already has {cap} unpaid holds (the most allowed); pay or cancel "
+            "one first.",
+            field="type",
+        )
 
 
 def _redeem(uow: UnitOfWork, order: Order, coupon_id: str) -> None:

@@ -48,7 +48,6 @@ from farebridge.domain.errors import (
     NotFound,
     OfferPriceChanged,
     PaymentFailed,
-    TooManyHolds,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
@@ -200,16 +199,10 @@ def create_order(deps: Dependencies, *, user: User, command: CreateOrder) -> Ord
 
 
 def _check_hold_cap(deps: Dependencies, uow: UnitOfWork, owner: User, command: CreateOrder) -> None:
-    """Seat spinning: at most ``policies.max_unpaid_holds`` live unpaid holds per account."""
-    cap = deps.policies.max_unpaid_holds
-    if command.type != OrderType.HOLD or cap <= 0:
-        return
-    if uow.orders.count_unpaid_holds(owner.id, deps.clock.now()) >= cap:
-        raise TooManyHolds(
-            f"The account already has {cap} unpaid holds (the most allowed); pay or cancel "
-            "one first.",
-            field="type",
-        )
+    """A fast refusal before any upstream work; ``order_steps.record`` decides under a
+    lock (two holds at once cannot both take the last place)."""
+    if command.type == OrderType.HOLD:
+        order_steps.check_hold_cap(deps, uow, owner.id, deps.clock.now())
 
 
 def _owner(deps: Dependencies, actor: User, customer_id: str | None) -> User:

@@ -48,6 +48,9 @@ class UserRepository:
                 f"{user.email} is already registered.", field="email"
             ) from exc
 
+    def lock(self, user_id: str) -> None:
+        self._db.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+
     def get(self, user_id: str) -> User | None:
         row = self._db.execute(select(users).where(users.c.id == user_id)).first()
         return _user(row) if row else None
