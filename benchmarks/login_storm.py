@@ -79,7 +79,12 @@ def summary(samples: list[float]) -> str:
 
 def start(database: Path, extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "FAREBRIDGE_DATABASE_URL": f"sqlite:///{database}", **extra}
+    env = {
+        **os.environ,
+        "FAREBRIDGE_DATABASE_URL": f"sqlite:///{database}",
+        "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
+        **extra,
+    }
     env.pop("FAREBRIDGE_REDIS_URL", None)
     command = [sys.executable, "-m", "uvicorn", "farebridge.api.main:app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]

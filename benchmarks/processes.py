@@ -37,6 +37,7 @@ def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
         "FAREBRIDGE_SEARCH_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_BOOKING_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_LOOKUP_RATE_LIMIT_PER_MINUTE": "0",
+        "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "farebridge.cli", "api", "--port", str(PORT)]

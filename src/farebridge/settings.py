@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     login_rate_limit_per_minute: int = Field(
         default=60, description="Log-ins per minute per client address; 0: no limit."
     )
+    register_rate_limit_per_minute: int = Field(
+        default=20,
+        description="Account registrations per minute per client address; 0: no limit.",
+    )
     login_free_failures: int = Field(
         default=5,
         description="Failed log-ins for one account before each further failure doubles "

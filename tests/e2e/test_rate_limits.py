@@ -189,3 +189,19 @@ def test_booking_records_429_is_the_nest_body(services: Any, settings: Settings)
         }
         assert int(answers[2].headers["Retry-After"]) >= 1
         assert limit_headers(answers[1])[:2] == (2, 0)
+
+
+def test_registrations_are_limited_per_address(services: Any, settings: Settings) -> None:
+    few = settings.model_copy(update={"register_rate_limit_per_minute": 2})
+    with TestClient(create_app(services, few), raise_server_exceptions=False) as client:
+        answers = [
+            client.post(
+                "/api/auth/register",
+                json={"email": f"new{n}@test.com", "password": "correct-horse"},
+            )
+            for n in range(3)
+        ]
+        assert [a.status_code for a in answers] == [201, 201, 429], answers[2].text
+        assert limit_headers(answers[1])[:2] == (2, 0)
+        assert answers[2].json()["errors"][0]["code"] == "rate_limited"
+        assert int(answers[2].headers["Retry-After"]) >= 1

@@ -49,6 +49,7 @@ def test_the_api_passes_schemathesis(engine: Engine, tmp_path: Path) -> None:
         search_rate_limit_per_minute=100_000,
         booking_rate_limit_per_minute=100_000,
         lookup_rate_limit_per_minute=100_000,
+        register_rate_limit_per_minute=100_000,
         mail_dir=tmp_path / "mail",
     )
     with serve(settings, name="schemathesis-api") as base:

@@ -45,7 +45,7 @@ from farebridge.settings import Settings
 log = structlog.get_logger("farebridge.ratelimit")
 WINDOW_SECONDS = 60
 # The limits every dialect names (``hit(request, name, user)`` / ``limit(name)``).
-LIMIT_NAMES = ("search", "booking", "payment", "lookup", "login")
+LIMIT_NAMES = ("search", "booking", "payment", "lookup", "login", "register")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +195,7 @@ def install(app: FastAPI, settings: Settings, *, date_reset_prefixes: tuple[str,
         "payment": settings.payment_rate_limit_per_minute,
         "lookup": settings.lookup_rate_limit_per_minute,
         "login": settings.login_rate_limit_per_minute,
+        "register": settings.register_rate_limit_per_minute,
     }
     app.state.rate_limit_storage = storage
     app.state.rate_limiters = {
@@ -276,6 +277,15 @@ def limit(name: str) -> Callable[..., None]:
 
     def dependency(request: Request, user: OptionalUser) -> None:
         hit(request, name, user)
+
+    return dependency
+
+
+def limit_per_address(name: str) -> Callable[..., None]:
+    """A dependency enforcing ``app.state.rate_limiters[name]`` per client address."""
+
+    def dependency(request: Request) -> None:
+        hit_key(request, name, f"ip:{client_address(request)}")
 
     return dependency
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import BearerToken, CurrentUser, ServicesDep
@@ -31,7 +31,12 @@ from farebridge.services import accounts, api_keys
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/auth/register", status_code=201, responses=responses(409))
+@router.post(
+    "/auth/register",
+    status_code=201,
+    responses=responses(409, 429),
+    dependencies=[Depends(ratelimit.limit_per_address("register"))],
+)
 def register(body: RegisterBody, services: ServicesDep) -> UserResponse:
     """Create a customer account."""
     user = accounts.register_user(
