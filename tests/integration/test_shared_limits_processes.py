@@ -44,7 +44,8 @@ def _start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    # Generous: a loaded two-core machine has been seen to take over a minute to start it.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the API exited: {log.read_text()[-2000:]}"
         try:
