@@ -1,17 +1,25 @@
 """A database pool with no connection free in time is ServerBusy (429 with Retry-After,
-ADR 0030), not SQLAlchemy's TimeoutError (a 500). PostgreSQL only: SQLite has no pool."""
+ADR 0030), not SQLAlchemy's TimeoutError (a 500); PostgreSQL only (SQLite has no pool).
+A job that meets it is retried, as it was when it was a TimeoutError."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.domain.errors import ServerBusy
+from farebridge.services.jobs import run_next_job
+from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
+from farebridge.store.tables import jobs
 
 
 def _url(engine: Engine) -> str:
@@ -51,3 +59,25 @@ def test_a_dry_pool_answers_429_with_retry_after(engine: Engine) -> None:
         for connection in held:
             connection.close()
         small.dispose()
+
+
+def test_a_job_that_met_a_busy_pool_is_retried(engine: Engine) -> None:
+    calls: list[int] = []
+
+    def busy_once(deps: Dependencies, payload: dict[str, Any]) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ServerBusy("no connection free in time")
+
+    services = build(Settings(database_url="sqlite://"), engine=engine)
+    services = replace(services, job_handlers={**services.job_handlers, "test_busy": busy_once})
+    with services.uow() as uow:
+        uow.jobs.enqueue("test_busy", {}, now=services.clock.now())
+        uow.commit()
+    assert run_next_job(services, kind="test_busy")
+    with engine.begin() as db:
+        db.execute(update(jobs).values(run_after=datetime.now(UTC) - timedelta(seconds=1)))
+    assert run_next_job(services, kind="test_busy")
+    with engine.connect() as db:
+        rows = db.execute(select(jobs.c.status, jobs.c.attempts)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("done", 2)], "retried, not failed"
