@@ -147,7 +147,8 @@ async def _accounts(client: httpx.AsyncClient) -> list[tuple[str, str]]:
 
 async def _burst(base: str) -> list[tuple[str, httpx.Response | str]]:
     answers: list[tuple[str, httpx.Response | str]] = []
-    limits = httpx.Limits(max_connections=1000)
+    # A fresh connection per request: no keep-alive race with the server closing an idle one.
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=0)
     # Generous: the bound keeps the test finite; no answer in time is a failure, not a figure.
     async with httpx.AsyncClient(base_url=base, timeout=45, limits=limits) as client:
         accounts = await _accounts(client)
