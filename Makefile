@@ -59,13 +59,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## print the benchmark figures (about 15 minutes)
+bench: install  ## print the benchmark figures (about 18 minutes)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.realism
 	$(BIN)/python -m benchmarks.search_world
 	$(BIN)/python -m benchmarks.crash_api 200
 	$(BIN)/python -m benchmarks.duffel_hop 15
 	$(BIN)/python -m benchmarks.login_storm 300 100
+	$(BIN)/python -m benchmarks.overload  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11

@@ -179,7 +179,11 @@ def build(
     gateway: PaymentGateway | None = None,
     checkpoint: Callable[[str], None] = no_checkpoint,
 ) -> Dependencies:
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        pool_timeout_seconds=settings.database_pool_timeout_seconds,
+    )
     places = load_places()
     clock = clock or SystemClock()
     uow = partial(SqlUnitOfWork, engine, cipher=data_cipher(settings))

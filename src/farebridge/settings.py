@@ -277,6 +277,38 @@ class Settings(BaseSettings):
         "there, shared by every API process (unset: in each process's memory); /ready "
         "checks it.",
     )
+    # Overload (ADR 0030)
+    max_requests_in_flight: int = Field(
+        default=4,
+        ge=0,
+        description="Requests one API process serves at once (/health, /ready and /metrics "
+        "aside); more wait in its queue, and beyond that are 429 server_busy with "
+        "Retry-After. 0: no cap.",
+    )
+    request_queue_size: int = Field(
+        default=32,
+        ge=0,
+        description="Requests that may wait for a place in one API process; more are "
+        "refused at once (429 server_busy).",
+    )
+    request_queue_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long a request waits for a place before it is refused "
+        "(429 server_busy); 0: refuse at once when every place is taken.",
+    )
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="PostgreSQL connections each process keeps (as many again at peaks); "
+        "keep it above FAREBRIDGE_MAX_REQUESTS_IN_FLIGHT.",
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a free database connection before it is "
+        "refused (429 server_busy) instead of failing.",
+    )
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
     ready_heartbeat_max_age_seconds: float = Field(
         default=30.0,

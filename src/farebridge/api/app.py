@@ -17,6 +17,7 @@ from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from farebridge.api import openapi, ratelimit
+from farebridge.api.admission import AdmissionMiddleware
 from farebridge.api.dialects import (
     Dialect,
     allmyles,
@@ -67,11 +68,22 @@ def create_app(
         mounted.append((dialect.prefix, sub))
     native_errors.install_for_unknown_paths(app)
     # Size caps and refused characters for every dialect, in each one's error body (ADR 0027).
+    fallback = dict(mounted).get(native.dialect.prefix)
     app.add_middleware(
         HygieneMiddleware,
         max_body_bytes=settings.max_body_bytes,
         dialects=mounted,
-        fallback=dict(mounted).get(native.dialect.prefix),
+        fallback=fallback,
+    )
+    # Outside the hygiene checks: a refused request is not even read (ADR 0030).
+    app.add_middleware(
+        AdmissionMiddleware,
+        max_in_flight=settings.max_requests_in_flight,
+        max_queued=settings.request_queue_size,
+        queue_seconds=settings.request_queue_seconds,
+        exempt_paths=META_PATHS,
+        dialects=mounted,
+        fallback=fallback,
     )
     app.middleware("http")(_request_context)
     return app

@@ -13,7 +13,8 @@ One ASGI middleware on the root application:
   string of a body and in the idempotency key (400 ``card_number_refused``).
 
 Each refusal is a domain error rendered by the exception handler of the dialect
-mounted at the path's prefix, so each dialect answers in its own error body. Paths
+mounted at the path's prefix (:mod:`farebridge.api.refusals`), so each dialect
+answers in its own error body. Paths
 outside the dialects (``/hooks/duffel``, signed by Duffel, and ``/health``) only get
 the size cap.
 """
@@ -25,10 +26,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from farebridge.api.refusals import Refusals, own_path
 from farebridge.domain import errors as e
 from farebridge.domain.hygiene import check_text, forbidden_character, strings_in
 
@@ -52,28 +52,21 @@ class HygieneMiddleware:
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.dialects = sorted(dialects, key=lambda pair: len(pair[0]), reverse=True)
-        self.fallback = fallback
+        self.refusals = Refusals(dialects, fallback)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        owner = self._dialect_of(_own_path(scope))
+        owner = self.refusals.dialect_of(own_path(scope))
         try:
             body_receive = await self._buffer_body(scope, receive)
             if owner is not None:
                 self._check_request(scope, body_receive.body)
         except e.FarebridgeError as refusal:
-            await self._refuse(scope, receive, send, owner, refusal)
+            await self.refusals.refuse(scope, receive, send, refusal)
             return
         await self.app(scope, body_receive, send)
-
-    def _dialect_of(self, path: str) -> Any | None:
-        for prefix, sub in self.dialects:
-            if path == prefix or path.startswith(prefix + "/"):
-                return sub
-        return None
 
     async def _buffer_body(self, scope: Scope, receive: Receive) -> _Replay:
         headers = _headers(scope)
@@ -97,7 +90,7 @@ class HygieneMiddleware:
                 return _Replay(b"".join(chunks), receive)
 
     def _check_request(self, scope: Scope, body: bytes) -> None:
-        path = _own_path(scope)
+        path = own_path(scope)
         if forbidden_character(path, free_text=False) is not None:
             # An id with a control character names nothing: 404, as for any unknown id.
             raise e.NotFound("No such resource.", code="not_found")
@@ -132,20 +125,6 @@ class HygieneMiddleware:
             ) from exc
         for where, text in strings_in(document):
             _check_field(where.removeprefix("data.") or None, text)
-
-    async def _refuse(
-        self, scope: Scope, receive: Receive, send: Send, owner: Any | None, refusal: Exception
-    ) -> None:
-        app = owner if owner is not None else self.fallback
-        handler = None if app is None else app.exception_handlers.get(e.FarebridgeError)
-        if handler is None:
-            assert isinstance(refusal, e.FarebridgeError)
-            status = 413 if isinstance(refusal, e.PayloadTooLarge) else 400
-            body = {"error": {"code": refusal.code, "message": refusal.message}}
-            response: Any = JSONResponse(body, status_code=status)
-        else:
-            response = await handler(Request(scope, receive), refusal)
-        await response(scope, receive, send)
 
 
 def _check_field(field: str | None, text: str) -> None:
@@ -183,13 +162,6 @@ class _Replay:
         if self._disconnected is not None:
             return self._disconnected
         return await self._receive()
-
-
-def _own_path(scope: Scope) -> str:
-    """The path below the server's ``root_path`` (what the dialects are mounted in)."""
-    path: str = scope.get("path", "")
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -15,7 +15,7 @@ NotAllowed               403   authenticated but not allowed
 NotFound                 404   unknown or expired id (also: someone else's)
 Conflict                 409   sold out / already paid / already cancelled / duplicate booking
 InvalidState             422   amount mismatch, wrong state for the action
-RateLimited              429   too many requests
+RateLimited              429   too many requests (ServerBusy: this process is full)
 UpstreamUnavailable      503   the airline side failed; safe to retry
 UpstreamTimeout          504   the airline side timed out; outcome unknown
 """
@@ -303,6 +303,17 @@ class RateLimited(FarebridgeError):
     def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after_seconds = retry_after_seconds
+
+
+class ServerBusy(RateLimited):
+    """More arrives than this process can serve (its requests in flight and its queue are
+    full, or no database connection came free in time): refused at once, retry soon."""
+
+    code = "server_busy"
+    title = "Server busy"
+
+    def __init__(self, message: str, *, retry_after_seconds: int = 1) -> None:
+        super().__init__(message, retry_after_seconds=retry_after_seconds)
 
 
 class UpstreamUnavailable(FarebridgeError):

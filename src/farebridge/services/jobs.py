@@ -24,7 +24,12 @@ from typing import Any
 
 import structlog
 
-from farebridge.domain.errors import FarebridgeError, UpstreamTimeout, UpstreamUnavailable
+from farebridge.domain.errors import (
+    FarebridgeError,
+    ServerBusy,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from farebridge.services import metrics
 from farebridge.services.ports import Dependencies, JobHandler, JobLike, UnitOfWork
 
@@ -164,10 +169,11 @@ def _run_bound(deps: Dependencies, job: JobLike) -> None:
 def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:
     now = deps.clock.now()
     # A domain error is an answer (sold out, cancelled…): retrying changes nothing.
-    # An upstream failure or anything unexpected (a database blip) is retried.
-    retryable = isinstance(exc, UpstreamUnavailable | UpstreamTimeout) or not isinstance(
-        exc, FarebridgeError
-    )
+    # An upstream failure, a busy database pool (ServerBusy) or anything unexpected (a
+    # database blip) is retried.
+    retryable = isinstance(
+        exc, UpstreamUnavailable | UpstreamTimeout | ServerBusy
+    ) or not isinstance(exc, FarebridgeError)
     with deps.uow() as uow:
         persistent = job.kind in PERSISTENT
         if retryable and (persistent or job.attempts < deps.policies.job_max_attempts):

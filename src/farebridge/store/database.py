@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
+
+from farebridge.domain.errors import ServerBusy
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
@@ -14,11 +17,26 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+class BusyQueuePool(QueuePool):
+    """A connection pool whose checkout timeout is :class:`ServerBusy` (a 429 with
+    Retry-After, ADR 0030) instead of SQLAlchemy's ``TimeoutError`` (a 500)."""
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        try:
+            return super()._do_get()
+        except sa_exc.TimeoutError as error:
+            raise ServerBusy(
+                "Every database connection of this process is in use; retry in a second."
+            ) from error
+
+
+def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 30.0) -> Engine:
     """Create an engine; on SQLite every write transaction is ``BEGIN IMMEDIATE``.
 
     Pass ``execution_options(sqlite_read_only=True)`` on a connection to get a
-    deferred ``BEGIN`` for read-only work instead.
+    deferred ``BEGIN`` for read-only work instead. Elsewhere the pool holds
+    ``pool_size`` connections (and as many again at peaks); a checkout that waits
+    longer than ``pool_timeout_seconds`` is :class:`ServerBusy`.
     """
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -28,7 +46,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url,
+        poolclass=BusyQueuePool,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=pool_timeout_seconds,
+        pool_pre_ping=True,
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -1,0 +1,83 @@
+"""A database pool with no connection free in time is ServerBusy (429 with Retry-After,
+ADR 0030), not SQLAlchemy's TimeoutError (a 500); PostgreSQL only (SQLite has no pool).
+A job that meets it is retried, as it was when it was a TimeoutError."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
+
+from farebridge.api.app import create_app
+from farebridge.bootstrap import build
+from farebridge.domain.errors import ServerBusy
+from farebridge.services.jobs import run_next_job
+from farebridge.services.ports import Dependencies
+from farebridge.settings import Settings
+from farebridge.store.database import make_engine
+from farebridge.store.tables import jobs
+
+
+def _url(engine: Engine) -> str:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite opens a connection per use: no pool to run dry")
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_a_dry_pool_is_server_busy(engine: Engine) -> None:
+    small = make_engine(_url(engine), pool_size=1, pool_timeout_seconds=0.05)
+    try:
+        held = [small.connect(), small.connect()]  # the pool and its overflow
+        with pytest.raises(ServerBusy) as refused:
+            small.connect()
+        assert refused.value.retry_after_seconds >= 1
+        for connection in held:
+            connection.close()
+        with small.connect() as connection:  # free again
+            assert connection.exec_driver_sql("select 1").scalar() == 1
+    finally:
+        small.dispose()
+
+
+def test_a_dry_pool_answers_429_with_retry_after(engine: Engine) -> None:
+    settings = Settings(database_url="sqlite://")
+    small = make_engine(_url(engine), pool_size=1, pool_timeout_seconds=0.05)
+    held = [small.connect(), small.connect()]
+    try:
+        app = create_app(build(settings, engine=small), settings)
+        with TestClient(app, raise_server_exceptions=False) as client:
+            body = {"email": "pool@test.com", "password": "correct-horse"}
+            answer = client.post("/api/auth/register", json=body)
+        assert answer.status_code == 429, answer.text
+        assert answer.json()["errors"][0]["code"] == "server_busy"
+        assert int(answer.headers["Retry-After"]) >= 1
+    finally:
+        for connection in held:
+            connection.close()
+        small.dispose()
+
+
+def test_a_job_that_met_a_busy_pool_is_retried(engine: Engine) -> None:
+    calls: list[int] = []
+
+    def busy_once(deps: Dependencies, payload: dict[str, Any]) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ServerBusy("no connection free in time")
+
+    services = build(Settings(database_url="sqlite://"), engine=engine)
+    services = replace(services, job_handlers={**services.job_handlers, "test_busy": busy_once})
+    with services.uow() as uow:
+        uow.jobs.enqueue("test_busy", {}, now=services.clock.now())
+        uow.commit()
+    assert run_next_job(services, kind="test_busy")
+    with engine.begin() as db:
+        db.execute(update(jobs).values(run_after=datetime.now(UTC) - timedelta(seconds=1)))
+    assert run_next_job(services, kind="test_busy")
+    with engine.connect() as db:
+        rows = db.execute(select(jobs.c.status, jobs.c.attempts)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("done", 2)], "retried, not failed"
