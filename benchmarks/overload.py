@@ -88,6 +88,7 @@ def server_environment(url: str, redis_url: str) -> dict[str, str]:
         "FAREBRIDGE_REDIS_KEY_PREFIX": f"fbbench-{uuid.uuid4().hex[:8]}",
         "FAREBRIDGE_LOGIN_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_LOGIN_FREE_FAILURES_PER_IP": "0",
+        "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_LOG_LEVEL": "WARNING",
     }
 

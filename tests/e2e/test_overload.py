@@ -78,6 +78,7 @@ def system(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
         "FAREBRIDGE_PAYMENT_RATE_LIMIT_PER_MINUTE": "100000",
         "FAREBRIDGE_LOGIN_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_LOGIN_FREE_FAILURES_PER_IP": "0",
+        "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_MAIL_DIR": str(tmp_path / "mail"),
         "FAREBRIDGE_WORKER_POLL_SECONDS": "0.1",
         "FAREBRIDGE_LOG_LEVEL": "WARNING",
