@@ -15,6 +15,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,8 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 PORT = 8765
 # "mixed": health, read, read, search per four requests; "reads": health and reads only
 MIX = os.environ.get("BENCH_MIX", "mixed")
+# "uvicorn" (farebridge api --workers N), "gunicorn" or "granian" (ADR 0029's comparison)
+SERVER = os.environ.get("BENCH_SERVER", "uvicorn")
 
 
 def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
@@ -40,8 +43,9 @@ def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
         "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
         "FAREBRIDGE_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "farebridge.cli", "api", "--port", str(PORT)]
-    process = subprocess.Popen([*command, "--workers", str(workers)], env=env)  # noqa: S603
+    if SERVER != "uvicorn":  # farebridge api makes the metrics directory itself
+        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="farebridge-bench-metrics-")
+    process = subprocess.Popen(_server_command(workers), env=env)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -51,6 +55,20 @@ def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError("the API did not start")
+
+
+def _server_command(workers: int) -> list[str]:
+    """``farebridge api`` (uvicorn's own process manager), or, to compare, gunicorn with
+    uvicorn workers or granian (BENCH_SERVER; installed by hand, not dependencies)."""
+    app, port = "farebridge.api.main:app", str(PORT)
+    if SERVER == "gunicorn":
+        worker = ["-k", "uvicorn_worker.UvicornWorker", "-w", str(workers)]
+        return [sys.executable, "-m", "gunicorn", app, *worker, "-b", f"127.0.0.1:{port}"]
+    if SERVER == "granian":
+        options = ["--interface", "asgi", "--workers", str(workers), "--port", port]
+        return [sys.executable, "-m", "granian", *options, "--log-level", "warning", app]
+    command = [sys.executable, "-m", "farebridge.cli", "api", "--port", port]
+    return [*command, "--workers", str(workers)]
 
 
 def _token(client: httpx.Client) -> str:
@@ -112,7 +130,10 @@ def _drive(token: str) -> dict[str, list[float]]:
 
 def main(url: str, counts: list[int]) -> None:
     upgrade(url)
-    print(f"{CLIENTS} client threads, {DURATION:.0f} s per run, {os.cpu_count()} CPUs, {MIX}")
+    print(
+        f"{CLIENTS} client threads, {DURATION:.0f} s per run, {os.cpu_count()} CPUs, {MIX}, "
+        f"{SERVER}"
+    )
     for workers in counts:
         process = _start(url, workers)
         try:
