@@ -16,7 +16,8 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx2
@@ -39,6 +40,7 @@ class Dialect:
     config: str  # a file beside this one
     headers: tuple[str, ...]
     excluded: tuple[str, ...] = ()  # paths the run must not call (they end its session)
+    env: dict[str, str] = field(default_factory=dict)  # for the dialect's hooks
 
 
 def _api_key(base: str) -> str:
@@ -54,6 +56,25 @@ def _api_key(base: str) -> str:
         assert created.status_code == 201, created.text
         secret: str = created.json()["data"]["secret"]
         return secret
+
+
+def _flight_id(base: str, key: str) -> str:
+    """A flight of the timetable, as /api shows it on a segment."""
+    departure = (date.today() + timedelta(days=30)).isoformat()
+    search = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": departure}],
+        "passengers": [{"type": "adult"}],
+        "max_connections": 0,
+    }
+    with httpx2.Client(base_url=base, timeout=60) as http:
+        found = http.post(
+            "/api/offer-requests?return_offers=true",
+            json={"data": search},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert found.status_code == 201, found.text
+        flight: str = found.json()["data"]["offers"][0]["slices"][0]["segments"][0]["flight_id"]
+        return flight
 
 
 def _flight_api_session(base: str) -> tuple[str, str]:
@@ -87,7 +108,12 @@ def _dialects(base: str) -> list[Dialect]:
             "schemathesis_allmyles.toml",
             (f"X-Auth-Token: {key}", f"Cookie: {ALLMYLES_COOKIE}"),
         ),
-        Dialect("/v1/flight", "schemathesis_booking_records.toml", (bearer,)),
+        Dialect(
+            "/v1/flight",
+            "schemathesis_booking_records.toml",
+            (bearer,),
+            env={"FAREBRIDGE_SCHEMATHESIS_FLIGHT_ID": _flight_id(base, key)},
+        ),
         Dialect(
             "/v1/flight_api",
             "schemathesis_flight_api.toml",
@@ -119,7 +145,7 @@ def _run(base: str, dialect: Dialect) -> subprocess.CompletedProcess[str]:
     for path in dialect.excluded:
         command += ["--exclude-path", path]
     # The hooks modules (named in the configs) are imported from the repository's root.
-    env = {**os.environ, "PYTHONPATH": str(HERE.parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(HERE.parents[1]), **dialect.env}
     return subprocess.run(  # noqa: S603
         command, capture_output=True, text=True, timeout=600, check=False, env=env
     )
