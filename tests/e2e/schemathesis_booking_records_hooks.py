@@ -18,6 +18,7 @@ from typing import Any
 import schemathesis
 
 from farebridge.api.dialects.booking_records.schemas import FLIGHT_ID
+from tests.e2e.schemathesis_rules import without_card_numbers
 
 FLIGHT = os.environ.get("FAREBRIDGE_SCHEMATHESIS_FLIGHT_ID", "")
 WELL_FORMED = re.compile(FLIGHT_ID)
@@ -25,6 +26,7 @@ WELL_FORMED = re.compile(FLIGHT_ID)
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, **kwargs: Any) -> None:
+    case.body = without_card_numbers(case.body)
     if not FLIGHT:
         return
     body, path = case.body, case.path_parameters

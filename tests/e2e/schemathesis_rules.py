@@ -4,13 +4,16 @@ of /api (``schemathesis_hooks.py``) and of the Duffel dialect
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from farebridge.domain.hygiene import holds_card_number
 from farebridge.places_data import load_places
 
 PLACES = load_places()
 ADULT_AGE, CHILD_MIN_AGE = 18, 2
+NOT_CHECKED = ("phone", "password")  # api.hygiene's fields that may hold long numbers
 
 
 def infants_with_adults(passengers: Any) -> None:
@@ -78,3 +81,19 @@ def is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def without_card_numbers(value: Any, key: str = "") -> Any:
+    """``value`` with the digits of any text that holds a card number (a Luhn-valid run
+    of 13-19 digits: domain.hygiene.holds_card_number) made letters, as the hygiene
+    middleware refuses them in any free text and JSON Schema cannot state a checksum.
+    Phone numbers and passwords are not checked there, so they stay."""
+    if isinstance(value, str):
+        if holds_card_number(value) and not any(word in key.lower() for word in NOT_CHECKED):
+            return re.sub(r"[0-9]", "x", value)
+        return value
+    if isinstance(value, dict):
+        return {name: without_card_numbers(item, str(name)) for name, item in value.items()}
+    if isinstance(value, list):
+        return [without_card_numbers(item, key) for item in value]
+    return value

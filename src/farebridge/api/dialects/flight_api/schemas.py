@@ -99,7 +99,9 @@ class BookBody(Body):
     return_flight_dep_date: str | None = None
     extra_baggage_booking_mode: BaggageMode
     coupon_code: str | None = Field(default=None, max_length=40)
-    passengers: list[PassengerBody]
+    passengers: list[PassengerBody] = Field(
+        description="1 to 20 passengers", json_schema_extra={"minItems": 1, "maxItems": 20}
+    )
 
 
 class PassengerOut(BaseModel):
