@@ -16,7 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 Code = str
 
 
-def _either(first: str, second: str, first_is: dict[str, Any], second_is: dict[str, Any]):
+def _either(
+    first: str, second: str, first_is: dict[str, Any], second_is: dict[str, Any]
+) -> dict[str, Any]:
     """JSON schema: ``first`` as ``first_is``; or, ``first`` left out or null, ``second``
     as ``second_is`` (the routes read ``first`` when it is given, else ``second``)."""
     return {
