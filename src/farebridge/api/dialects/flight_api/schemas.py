@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from farebridge.domain.profiles import MOBILE_MAX, NAME_MAX, USERNAME_MAX
-from farebridge.domain.search import ADULT_AGE
+from farebridge.domain.search import ADULT_AGE, MAX_PASSENGERS
 from farebridge.services.accounts import MIN_PASSWORD_LENGTH
 
 # routes.flights.parse_day's dates: dd-mm-yyyy, a calendar date (years 1000-9999).
@@ -17,6 +17,17 @@ _COMMON_DAY = (
 )
 _LEAP_DAY = r"29-02-([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)"
 DAY = rf"^ *({_COMMON_DAY}|{_LEAP_DAY}) *$"
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+# A number, never true or false (JSON Schema's rule). It goes after the Field of the
+# constraints, which then stay in the JSON schema.
+NOT_A_NUMBER_BOOL = BeforeValidator(_not_a_bool)
 
 
 class Body(BaseModel):
@@ -105,11 +116,11 @@ class PassengerBody(Body):
     gender: Literal["MALE", "FEMALE", "OTHERS"] = Field(
         json_schema_extra={"enum": ["MALE", "FEMALE"]}
     )
-    age: int = Field(ge=0, le=120)
+    age: Annotated[int, Field(ge=0, le=120), NOT_A_NUMBER_BOOL]
     type: str = Field(max_length=20, description="Adult, Child or Infant (from age anyway)")
     seat_type: Literal["WINDOW", "AISLE", "MIDDLE"]
-    hand_baggage: float = Field(default=0.0, ge=0)
-    check_in_baggage: float = Field(default=0.0, ge=0)
+    hand_baggage: Annotated[float, Field(ge=0), NOT_A_NUMBER_BOOL] = 0.0
+    check_in_baggage: Annotated[float, Field(ge=0), NOT_A_NUMBER_BOOL] = 0.0
 
 
 class BookBody(Body):
@@ -121,10 +132,10 @@ class BookBody(Body):
     extra_baggage_booking_mode: BaggageMode
     coupon_code: str | None = Field(default=None, max_length=40)
     passengers: list[PassengerBody] = Field(
-        description=f"1 to 20 passengers; at least one adult (age {ADULT_AGE}+)",
+        description=f"1 to {MAX_PASSENGERS} passengers; at least one adult (age {ADULT_AGE}+)",
         json_schema_extra={
             "minItems": 1,
-            "maxItems": 20,
+            "maxItems": MAX_PASSENGERS,  # the dialect's 20, then the domain's limit
             "contains": {"properties": {"age": {"minimum": ADULT_AGE}}},
         },
     )
