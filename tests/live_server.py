@@ -6,6 +6,7 @@ official Duffel clients (Python and JavaScript).
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -20,12 +21,21 @@ from farebridge.jobs.worker import Worker
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 
+PORTS = "FAREBRIDGE_TEST_PORTS"  # "first-last": where live servers listen (shared machines)
+
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A free TCP port: any, or the first free one of ``$FAREBRIDGE_TEST_PORTS``."""
+    first, _, last = os.environ.get(PORTS, "0-0").partition("-")
+    for candidate in range(int(first), int(last or first) + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = probe.getsockname()[1]
+            return port
+    raise OSError(f"no free port in ${PORTS} ({os.environ[PORTS]})")
 
 
 @contextmanager

@@ -166,6 +166,30 @@ def test_return_offers_and_listing_agree(client: TestClient, key: dict[str, str]
             "/data/passengers/0",
         ),
         ({"slices": []}, "/data"),
+        # true and false are no integers (JSON Schema's and the document's rule).
+        (
+            {
+                "data": {
+                    "slices": [
+                        {"origin": "LHR", "destination": "JFK", "departure_date": travel_date()}
+                    ],
+                    "passengers": [{"type": "adult"}],
+                    "max_connections": False,
+                }
+            },
+            "/data/max_connections",
+        ),
+        (
+            {
+                "data": {
+                    "slices": [
+                        {"origin": "LHR", "destination": "JFK", "departure_date": travel_date()}
+                    ],
+                    "passengers": [{"age": True}],
+                }
+            },
+            "/data/passengers/0/age",
+        ),
     ],
 )
 def test_invalid_searches_name_the_field(

@@ -118,6 +118,13 @@ def test_bad_bookings_are_400_and_book_nothing(client: TestClient, csrf: dict[st
         "seat_class": ["This field is required."],
         "passengers.0.seat_type": ["This field is required."],
     }
+    # true and false are no numbers (JSON Schema's rule, and the document's).
+    for field in ("age", "check_in_baggage", "hand_baggage"):
+        body = one_way(day)
+        body["passengers"][0][field] = False
+        response = client.post(url, json=body, headers=csrf)
+        assert response.status_code == 400, (field, response.text)
+        assert list(response.json()) == [f"passengers.0.{field}"], response.text
     body = one_way(day, flight_dep_date="2023-11-02")
     assert client.post(url, json=body, headers=csrf).json() == {
         "message": "flight_dep_date must be a date in dd-mm-yyyy format, e.g. 12-11-2023"

@@ -21,6 +21,13 @@ def _fault(auth: dict[str, str], name: str) -> dict[str, str]:
 def test_unknown_fault_is_a_400_naming_the_header(client: TestClient) -> None:
     response = client.get("/api/places/suggestions?query=lon", headers={"Sandbox-Fault": "meteor"})
     assert_error(response, 400, "unknown_test_scenario", "Sandbox-Fault")
+    # An empty name (the documents' pattern has none): a 400 too, on every dialect.
+    for value in (",", "sold_out,,timeout", "sold_out ,"):
+        response = client.get("/api/places/suggestions?query=lon", headers={"Sandbox-Fault": value})
+        assert_error(response, 400, "unknown_test_scenario", "Sandbox-Fault")
+    assert client.get(
+        "/api/places/suggestions?query=lon", headers={"Sandbox-Fault": " "}
+    ).is_success
 
 
 def test_sold_out_at_order_time(client: TestClient, auth: dict[str, str]) -> None:

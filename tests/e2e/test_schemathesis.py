@@ -1,12 +1,13 @@
-"""schemathesis against the real ``/api`` on a TCP port, on SQLite and PostgreSQL:
-every check, stateful links included, bounded (a fixed seed, few examples).
+"""schemathesis against every dialect of the real app on a TCP port, on SQLite and
+PostgreSQL: each dialect's own OpenAPI document with its own authentication, every
+check, stateful links included, bounded (a fixed seed, few examples).
 
 No 5xx, every response conforms to the document (status, content type, headers,
 schema), invalid input is refused and input the document allows is accepted, a 405
-names the allowed methods, missing auth is 401, nothing is reachable after it is
-deleted, and another account's objects are not. ``schemathesis.toml`` beside this
-file says which statuses count as accepting a valid request, and why cursors are
-sent empty.
+names the allowed methods, missing auth is refused as the document says, nothing is
+reachable after it is deleted, and another account's objects are not. The
+``schemathesis*.toml`` files beside this one say which statuses count as accepting a
+valid request for each dialect, and why.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx2
@@ -23,12 +27,24 @@ from sqlalchemy import Engine
 from farebridge.settings import Settings
 from tests.live_server import serve
 
-CONFIG = Path(__file__).with_name("schemathesis.toml")
+HERE = Path(__file__).parent
 MAX_EXAMPLES = 5
+PASSWORD = "correct-horse"
+# Allmyles' session is whatever cookie string the customer's browser holds.
+ALLMYLES_COOKIE = "sessionid=0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    prefix: str
+    config: str  # a file beside this one
+    headers: tuple[str, ...]
+    excluded: tuple[str, ...] = ()  # paths the run must not call (they end its session)
+    env: dict[str, str] = field(default_factory=dict)  # for the dialect's hooks
 
 
 def _api_key(base: str) -> str:
-    account = {"email": "schemathesis@test.com", "password": "correct-horse"}
+    account = {"email": "schemathesis@test.com", "password": PASSWORD}
     with httpx2.Client(base_url=base) as http:
         assert http.post("/api/auth/register", json=account).status_code == 201
         token = http.post("/api/auth/login", json=account).json()["data"]["access_token"]
@@ -42,43 +58,119 @@ def _api_key(base: str) -> str:
         return secret
 
 
+def _flight_id(base: str, key: str) -> str:
+    """A flight of the timetable, as /api shows it on a segment."""
+    departure = (date.today() + timedelta(days=30)).isoformat()
+    search = {
+        "slices": [{"origin": "JFK", "destination": "LHR", "departure_date": departure}],
+        "passengers": [{"type": "adult"}],
+        "max_connections": 0,
+    }
+    with httpx2.Client(base_url=base, timeout=60) as http:
+        found = http.post(
+            "/api/offer-requests?return_offers=true",
+            json={"data": search},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert found.status_code == 201, found.text
+        flight: str = found.json()["data"]["offers"][0]["slices"][0]["segments"][0]["flight_id"]
+        return flight
+
+
+def _flight_api_session(base: str) -> tuple[str, str]:
+    """flight_api's own account, logged in: its session cookie and CSRF token."""
+    account = {
+        "username": "schemathesis",
+        "email": "schemathesis-flight-api@test.com",
+        "first_name": "Schema",
+        "last_name": "Thesis",
+        "mobile_no": "+91-243589072",
+        "password": PASSWORD,
+        "confirmation": PASSWORD,
+    }
+    with httpx2.Client(base_url=f"{base}/v1/flight_api") as http:
+        registered = http.post("/register", json=account)
+        assert registered.status_code == 201, registered.text
+        login = http.post("/login", json={"username": "schemathesis", "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        return login.cookies["sessionid"], login.json()["csrfToken"]
+
+
+def _dialects(base: str) -> list[Dialect]:
+    key = _api_key(base)
+    bearer = f"Authorization: Bearer {key}"
+    session, csrf = _flight_api_session(base)
+    return [
+        Dialect("/api", "schemathesis.toml", (bearer,), ("/auth/logout",)),
+        Dialect("/duffel", "schemathesis_duffel.toml", (bearer, "Duffel-Version: v2")),
+        Dialect(
+            "/allmyles",
+            "schemathesis_allmyles.toml",
+            (f"X-Auth-Token: {key}", f"Cookie: {ALLMYLES_COOKIE}"),
+        ),
+        Dialect(
+            "/v1/flight",
+            "schemathesis_booking_records.toml",
+            (bearer,),
+            env={"FAREBRIDGE_SCHEMATHESIS_FLIGHT_ID": _flight_id(base, key)},
+        ),
+        Dialect(
+            "/v1/flight_api",
+            "schemathesis_flight_api.toml",
+            (f"Cookie: sessionid={session}", f"X-CSRFToken: {csrf}"),
+            ("/logout",),
+        ),
+    ]
+
+
+def _run(base: str, dialect: Dialect) -> subprocess.CompletedProcess[str]:
+    command = [
+        str(Path(sys.executable).parent / "st"),
+        "--config-file",
+        str(HERE / dialect.config),
+        "run",
+        f"{base}{dialect.prefix}/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--workers",
+        "1",
+        "--seed",
+        "1",
+        "--continue-on-failure",
+    ]
+    for header in dialect.headers:
+        command += ["--header", header]
+    for path in dialect.excluded:
+        command += ["--exclude-path", path]
+    # The hooks modules (named in the configs) are imported from the repository's root.
+    env = {**os.environ, "PYTHONPATH": str(HERE.parents[1]), **dialect.env}
+    return subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, timeout=600, check=False, env=env
+    )
+
+
 @pytest.mark.slow
-def test_the_api_passes_schemathesis(engine: Engine, tmp_path: Path) -> None:
+def test_every_dialect_passes_schemathesis(engine: Engine, tmp_path: Path) -> None:
     settings = Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         search_rate_limit_per_minute=100_000,
         booking_rate_limit_per_minute=100_000,
         lookup_rate_limit_per_minute=100_000,
         register_rate_limit_per_minute=100_000,
+        payment_rate_limit_per_minute=100_000,
         mail_dir=tmp_path / "mail",
     )
+    failed: list[str] = []
     with serve(settings, name="schemathesis-api") as base:
-        key = _api_key(base)
-        command = [
-            str(Path(sys.executable).parent / "st"),
-            "--config-file",
-            str(CONFIG),
-            "run",
-            f"{base}/api/openapi.json",
-            "--checks",
-            "all",
-            "--header",
-            f"Authorization: Bearer {key}",
-            "--exclude-path",
-            "/auth/logout",  # it would log the run out
-            "--max-examples",
-            str(MAX_EXAMPLES),
-            "--workers",
-            "1",
-            "--seed",
-            "1",
-            "--continue-on-failure",
-        ]
-        # The hooks module (named in the config) is imported from the repository's root.
-        env = {**os.environ, "PYTHONPATH": str(CONFIG.parents[2])}
-        run = subprocess.run(  # noqa: S603
-            command, capture_output=True, text=True, timeout=600, check=False, env=env
-        )
-    report = run.stdout[-6000:]
-    (tmp_path / "schemathesis.txt").write_text(run.stdout)
-    assert run.returncode == 0, report
+        for dialect in _dialects(base):
+            started = time.monotonic()
+            run = _run(base, dialect)
+            seconds = time.monotonic() - started
+            name = dialect.prefix.strip("/").replace("/", "_")
+            (tmp_path / f"schemathesis_{name}.txt").write_text(run.stdout + run.stderr)
+            print(f"schemathesis {dialect.prefix}: exit {run.returncode} in {seconds:.1f} s")
+            if run.returncode != 0:
+                failed.append(f"{dialect.prefix}:\n{run.stdout[-6000:]}{run.stderr[-2000:]}")
+    assert not failed, "\n\n".join(failed)

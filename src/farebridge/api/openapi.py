@@ -11,7 +11,10 @@
   overrides; tab and line breaks stay allowed in bodies);
 - a selling currency (marked ``x-selling-currency`` by its model) lists the currencies
   of the exchange-rate table when the document is first built;
-- ``after`` and ``before`` say what a cursor is.
+- ``after`` and ``before`` say what a cursor is;
+- a body object that ignores unknown keys (Duffel's, Allmyles') says that those keys
+  and whatever they hold, at any depth, do not hold the refused characters either
+  (``CleanJson``).
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from farebridge.api.hygiene import declare_refusals
 
 BEARER = "HTTPBearer"
 SELLING_CURRENCY = "x-selling-currency"
+CLEAN_JSON = "CleanJson"
 # What domain.hygiene.forbidden_character refuses, as an ECMA 262 / Python pattern.
 _REFUSED = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-QUERY_TEXT = rf"^[^\x00-\x1f{_REFUSED}]*$"
+REFUSED_IN_QUERY = rf"\x00-\x1f{_REFUSED}"  # a character class's inside
+QUERY_TEXT = rf"^[^{REFUSED_IN_QUERY}]*$"
 BODY_TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f{_REFUSED}]*$"
 CURSOR_DESCRIPTION = (
     "An opaque cursor: meta.after (or meta.before) of a page of this list; empty for "
@@ -128,8 +133,34 @@ def _constrain_text(document: dict[str, Any], currencies: list[str]) -> None:
                     _constrain(node, QUERY_TEXT, currencies)
             content = operation.get("requestBody", {}).get("content", {})
             bodies.extend(media.get("schema", {}) for media in content.values())
+    lenient: list[dict[str, Any]] = []
     for node in _nodes(bodies, components=components):
         _constrain(node, BODY_TEXT, currencies)
+        if node.get("type") == "object" and node.get("additionalProperties", True) is True:
+            lenient.append(node)
+    if lenient:
+        components[CLEAN_JSON] = _clean_json()
+    for node in lenient:
+        node["propertyNames"] = {"pattern": BODY_TEXT}
+        node["additionalProperties"] = {"$ref": f"#/components/schemas/{CLEAN_JSON}"}
+
+
+def _clean_json() -> dict[str, Any]:
+    """Any JSON value whose strings (keys included) hold no refused character."""
+    itself = {"$ref": f"#/components/schemas/{CLEAN_JSON}"}
+    return {
+        "description": "Any JSON value without refused characters (ignored by farebridge)",
+        "anyOf": [
+            {"type": ["null", "boolean", "number"]},
+            {"type": "string", "pattern": BODY_TEXT},
+            {"type": "array", "items": itself},
+            {
+                "type": "object",
+                "propertyNames": {"pattern": BODY_TEXT},
+                "additionalProperties": itself,
+            },
+        ],
+    }
 
 
 def _constrain(node: dict[str, Any], pattern: str, currencies: list[str]) -> None:

@@ -96,10 +96,15 @@ class ExchangeRateSource(Protocol):
 
 
 def parse_scenarios(header: str | None, known: frozenset[str]) -> frozenset[str]:
-    """``"sold_out, timeout"`` → ``{"sold_out", "timeout"}``; unknown names raise ValueError."""
-    if not header:
+    """``"sold_out, timeout"`` → ``{"sold_out", "timeout"}``; unknown names and empty ones
+    (``"sold_out,,timeout"``, ``","``) raise ValueError, as the documents' pattern says
+    (api/openapi.scenario_pattern)."""
+    if not header or not header.strip():
         return frozenset()
-    names = {part.strip().lower() for part in header.split(",") if part.strip()}
+    parts = [part.strip().lower() for part in header.split(",")]
+    if not all(parts):
+        raise ValueError("an empty test scenario name: separate names with one comma")
+    names = set(parts)
     unknown = names - known
     if unknown:
         raise ValueError(

@@ -9,12 +9,63 @@ first and last names). Unknown fields are refused, except in ``userData``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Code = str
-PhonePart = int | str
+
+
+def _either(
+    first: str, second: str, first_is: dict[str, Any], second_is: dict[str, Any]
+) -> dict[str, Any]:
+    """JSON schema: ``first`` as ``first_is``; or, ``first`` left out or null, ``second``
+    as ``second_is`` (the routes read ``first`` when it is given, else ``second``)."""
+    return {
+        "anyOf": [
+            {"required": [first], "properties": {first: first_is}},
+            {
+                "required": [second],
+                "properties": {first: {"type": "null"}, second: second_is},
+            },
+        ]
+    }
+
+
+_TEXT = {"type": "string", "minLength": 1}
+# The routes' rules: one bookingId to book (bookBasket, or bookingId), some passengers
+# (persons, or passengers), a payment's id (payuId, or paymentId).
+_BASKET = _either(
+    "bookBasket",
+    "bookingId",
+    {"anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": 1}]},
+    _TEXT,
+)
+_PEOPLE = _either("persons", "passengers", {"minItems": 1}, {"minItems": 1})
+_PAYMENT = _either("payuId", "paymentId", _TEXT, _TEXT)
+# An ISO date with a time, as datetime.fromisoformat reads it: a calendar date (years
+# 1000-9999), then a time of day, then maybe Z or a UTC offset.
+_COMMON_DAY = (
+    r"[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_DAY = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29"
+DATE_TIME = (
+    rf"^({_COMMON_DAY}|{_LEAP_DAY})T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+# An integer (6 and 6.0 alike, as JSON Schema says), never true or false. It goes after
+# the Field of the constraints, which then stay in the JSON schema.
+NOT_A_BOOL = BeforeValidator(_not_a_bool)
+PhonePart = Annotated[int, NOT_A_BOOL] | str
 
 
 class Body(BaseModel):
@@ -24,7 +75,7 @@ class Body(BaseModel):
 # --- search -------------------------------------------------------------------------
 class Person(Body):
     passengerType: Literal["ADT", "CHD", "INF"]
-    quantity: int = Field(ge=1, le=9)
+    quantity: Annotated[int, Field(ge=1, le=9), NOT_A_BOOL]
 
 
 class Filters(Body):
@@ -40,10 +91,22 @@ class SearchBody(Body):
     fromLocation: str = Field(min_length=3, max_length=3)
     toLocation: str = Field(min_length=3, max_length=3)
     departureDate: str = Field(
-        max_length=40, description="ISO date and time, e.g. 2014-05-15T00:00:00"
+        max_length=40,
+        description="ISO date and time, e.g. 2014-05-15T00:00:00",
+        json_schema_extra={"pattern": DATE_TIME},
     )
-    returnDate: str | None = Field(default=None, max_length=40)
-    persons: list[Person] = Field(min_length=1, max_length=3)
+    returnDate: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Empty or left out for a one-way search",
+        json_schema_extra={"pattern": rf"^$|{DATE_TIME}"},
+    )
+    persons: list[Person] = Field(
+        min_length=1,
+        max_length=3,
+        description="At least one adult (ADT) travels",
+        json_schema_extra={"contains": {"properties": {"passengerType": {"const": "ADT"}}}},
+    )
     fromAirport: str | None = Field(default=None, min_length=3, max_length=3)
     toAirport: str | None = Field(default=None, min_length=3, max_length=3)
     providerType: (
@@ -57,7 +120,7 @@ class SearchBody(Body):
         | None
     ) = None
     preferredAirlines: list[str] = Field(default_factory=list, max_length=20)
-    extraDays: int | None = Field(default=None, ge=0, le=3)
+    extraDays: Annotated[int, Field(ge=0, le=3), NOT_A_BOOL] | None = None
     options: Options | None = None
     userData: dict[str, Any] | None = None
     resultTypes: str | None = Field(default=None, max_length=20)
@@ -106,11 +169,13 @@ class Passenger(Body):
     lastName: str = Field(min_length=1, max_length=60)
     gender: Literal["MALE", "FEMALE"]
     passengerTypeCode: Literal["ADT", "CHD", "INF"]
-    baggage: int | str | None = None
-    carryOnBaggage: int | str | None = None
+    baggage: Annotated[int, NOT_A_BOOL] | str | None = None
+    carryOnBaggage: Annotated[int, NOT_A_BOOL] | str | None = None
 
 
 class BookBody(Body):
+    model_config = ConfigDict(json_schema_extra={"allOf": [_BASKET, _PEOPLE]})
+
     bookingId: str | None = Field(default=None, max_length=40)
     bookBasket: str | list[str] | None = None
     billingInfo: Contact | None = None
@@ -122,6 +187,8 @@ class BookBody(Body):
 
 
 class PaymentBody(Body):
+    model_config = ConfigDict(json_schema_extra=_PAYMENT)
+
     payuId: str | None = Field(default=None, min_length=1, max_length=80)
     paymentId: str | None = Field(default=None, min_length=1, max_length=80)
     basket: list[str] | None = None

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.booking_records.errors import responses
 from farebridge.api.dialects.booking_records.schemas import (
+    FLIGHT_ID,
     Booking,
     CreateBooking,
     Deleted,
@@ -25,7 +26,13 @@ BookingId = Annotated[
     str, Path(alias="bookingId", description="ID of the booking", examples=["booking_01JF…"])
 ]
 FlightIdPath = Annotated[
-    str, Path(alias="flightId", description="ID of the flight", examples=["BA117-2027-01-15"])
+    str,
+    Path(
+        alias="flightId",
+        description="ID of the flight",
+        examples=["BA117-2027-01-15"],
+        json_schema_extra={"pattern": FLIGHT_ID},
+    ),
 ]
 
 

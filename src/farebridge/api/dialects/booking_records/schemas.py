@@ -24,7 +24,19 @@ from farebridge.domain.booking_records import (
 BookingCode = Annotated[str, StringConstraints(strict=True, max_length=BOOKING_CODE_MAX)]
 SeatNumber = Annotated[str, StringConstraints(strict=True, max_length=SEAT_NUMBER_MAX)]
 Notes = Annotated[str, StringConstraints(strict=True, max_length=NOTES_MAX)]
-FlightId = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=40)]
+# domain.booking_records.parse_flight_id's shape (either case, surrounding spaces
+# allowed): carrier, number and a calendar date (years 1000-9999).
+_COMMON_DAY = (
+    r"[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_DAY = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29"
+FLIGHT_ID = rf"^ *[A-Za-z0-9]{{2}}[0-9]{{1,4}}[A-Za-z]?-({_COMMON_DAY}|{_LEAP_DAY}) *$"
+FlightId = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=40),
+    Field(json_schema_extra={"pattern": FLIGHT_ID}),
+]
 
 
 class _Wire(BaseModel):

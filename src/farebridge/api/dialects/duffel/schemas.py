@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -19,12 +20,50 @@ from pydantic import (
     model_validator,
 )
 
+from farebridge.api.openapi import SELLING_CURRENCY
+from farebridge.domain.webhooks import EVENT_TYPES
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,2})?$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+# The document lists the currencies with an exchange rate (api/openapi.py).
+SellingCurrency = Annotated[Currency, Field(json_schema_extra={SELLING_CURRENCY: True})]
 Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+# What services.webhooks accepts: an absolute http(s) URL with a host and no credentials.
+WEBHOOK_URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(min_length=8, max_length=2000),
+    Field(json_schema_extra={"pattern": WEBHOOK_URL}),
+]
+
+
+# services.webhooks refuses an unknown event type and an empty list (422, its own codes).
+WebhookEvents = Annotated[
+    list[Annotated[str, StringConstraints(max_length=60)]],
+    Field(
+        max_length=20,
+        json_schema_extra={"minItems": 1, "items": {"enum": sorted(EVENT_TYPES)}},
+    ),
+]
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+# An integer (6 and 6.0 alike, as JSON Schema says), never true or false. It goes after
+# the Field of the constraints, which then stay in the JSON schema.
+NOT_A_BOOL = BeforeValidator(_not_a_bool)
+
+
+def _given(*fields: str) -> dict[str, Any]:
+    """JSON schema: ``fields`` are present and not null."""
+    return {"required": list(fields), "properties": {f: {"not": {"type": "null"}} for f in fields}}
 
 
 class Lenient(BaseModel):
@@ -45,16 +84,19 @@ class SearchSlice(Lenient):
 
 
 class SearchPassenger(Lenient):
+    # A passenger needs a type or an age (services refuse one with neither).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("type"), _given("age")]})
+
     type: Literal["adult", "child", "infant_without_seat"] | None = None
-    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    age: Annotated[int, Field(ge=0, le=130), NOT_A_BOOL] | None = None
 
 
 class OfferRequestData(Lenient):
     slices: Annotated[list[SearchSlice], Field(min_length=1, max_length=4)]
     passengers: Annotated[list[SearchPassenger], Field(min_length=1, max_length=9)]
     cabin_class: Literal["economy", "premium_economy", "business", "first"] = "economy"
-    max_connections: Annotated[int, Field(ge=0, le=2)] = 1
-    currency: Currency | None = None  # farebridge's own: the selling currency
+    max_connections: Annotated[int, Field(ge=0, le=2), NOT_A_BOOL] = 1
+    currency: SellingCurrency | None = None  # farebridge's own: the selling currency
 
 
 class OfferRequestBody(Lenient):
@@ -88,10 +130,23 @@ class OrderPassenger(Lenient):
 
 class ServiceChoice(Lenient):
     id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    quantity: Annotated[int, Field(ge=1, le=10)]
+    quantity: Annotated[int, Field(ge=1, le=10), NOT_A_BOOL]
 
 
 class PaymentFields(Lenient):
+    # A card payment names its token (three_d_secure_session_id); the others need none.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"type": {"enum": ["balance", "arc_bsp_cash"]}}},
+                {
+                    "required": ["three_d_secure_session_id"],
+                    "properties": {"three_d_secure_session_id": {"type": "string", "minLength": 1}},
+                },
+            ]
+        }
+    )
+
     type: Literal["balance", "arc_bsp_cash", "card"]
     amount: Amount
     currency: Currency
@@ -123,6 +178,8 @@ class OrderUpdateOptions(Lenient):
 class OrderUpdateData(Lenient):
     """``{"metadata": …}`` as Duffel documents it, or ``{"options": {"metadata": …}}`` as
     the JavaScript client (4.x) sends it."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("metadata"), _given("options")]})
 
     metadata: Metadata | None = None
     options: OrderUpdateOptions | None = None
@@ -163,8 +220,8 @@ class CancellationBody(Lenient):
 
 
 class WebhookData(Lenient):
-    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)]
-    events: Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=20)]
+    url: WebhookUrl
+    events: WebhookEvents
 
 
 class WebhookBody(Lenient):
@@ -173,11 +230,8 @@ class WebhookBody(Lenient):
 
 class WebhookUpdateData(Lenient):
     active: bool | None = None
-    url: Annotated[str, StringConstraints(min_length=8, max_length=2000)] | None = None
-    events: (
-        Annotated[list[Annotated[str, StringConstraints(max_length=60)]], Field(max_length=20)]
-        | None
-    ) = None
+    url: WebhookUrl | None = None
+    events: WebhookEvents | None = None
 
 
 class WebhookUpdateBody(Lenient):

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from farebridge.domain.profiles import MOBILE_MAX, NAME_MAX, USERNAME_MAX
+from farebridge.domain.search import ADULT_AGE, MAX_PASSENGERS
+from farebridge.services.accounts import MIN_PASSWORD_LENGTH
+
+# routes.flights.parse_day's dates: dd-mm-yyyy, a calendar date (years 1000-9999).
+_COMMON_DAY = (
+    r"((0[1-9]|1[0-9]|2[0-8])-(0[1-9]|1[0-2])|(29|30)-(0[13-9]|1[0-2])|31-(0[13578]|1[02]))"
+    r"-[1-9][0-9]{3}"
+)
+_LEAP_DAY = r"29-02-([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)"
+DAY = rf"^ *({_COMMON_DAY}|{_LEAP_DAY}) *$"
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")
+    return value
+
+
+# A number, never true or false (JSON Schema's rule). It goes after the Field of the
+# constraints, which then stay in the JSON schema.
+NOT_A_NUMBER_BOOL = BeforeValidator(_not_a_bool)
 
 
 class Body(BaseModel):
@@ -18,8 +39,16 @@ class RegisterBody(Body):
     last_name: str = Field(max_length=NAME_MAX)
     mobile_no: str = Field(max_length=MOBILE_MAX, examples=["+91-8909675432"])
     email: str = Field(max_length=150)
-    username: str = Field(max_length=USERNAME_MAX)
-    password: str = Field(max_length=150)
+    username: str = Field(
+        max_length=USERNAME_MAX,
+        description="Not blank",
+        json_schema_extra={"minLength": 1},  # more than spaces: api/openapi.py
+    )
+    password: str = Field(
+        max_length=150,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters",
+        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH},
+    )
     confirmation: str = Field(max_length=150)
 
 
@@ -83,23 +112,33 @@ BaggageMode = Literal["PRE-BOOKING", "PRE_BOOKING", "AT-AIRPORT", "AT_AIRPORT"]
 class PassengerBody(Body):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    gender: Literal["MALE", "FEMALE", "OTHERS"]
-    age: int = Field(ge=0, le=120)
+    # The seed's enum; the airlines record MALE or FEMALE only (OTHERS: 400).
+    gender: Literal["MALE", "FEMALE", "OTHERS"] = Field(
+        json_schema_extra={"enum": ["MALE", "FEMALE"]}
+    )
+    age: Annotated[int, Field(ge=0, le=120), NOT_A_NUMBER_BOOL]
     type: str = Field(max_length=20, description="Adult, Child or Infant (from age anyway)")
     seat_type: Literal["WINDOW", "AISLE", "MIDDLE"]
-    hand_baggage: float = Field(default=0.0, ge=0)
-    check_in_baggage: float = Field(default=0.0, ge=0)
+    hand_baggage: Annotated[float, Field(ge=0), NOT_A_NUMBER_BOOL] = 0.0
+    check_in_baggage: Annotated[float, Field(ge=0), NOT_A_NUMBER_BOOL] = 0.0
 
 
 class BookBody(Body):
     seat_class: SeatClass
     trip_type: Literal["ONE_WAY", "ROUND_TRIP"]
-    flight_dep_date: str = Field(examples=["12-11-2023"])
+    flight_dep_date: str = Field(examples=["12-11-2023"], json_schema_extra={"pattern": DAY})
     return_flight: int | None = None
-    return_flight_dep_date: str | None = None
+    return_flight_dep_date: str | None = Field(default=None, json_schema_extra={"pattern": DAY})
     extra_baggage_booking_mode: BaggageMode
     coupon_code: str | None = Field(default=None, max_length=40)
-    passengers: list[PassengerBody]
+    passengers: list[PassengerBody] = Field(
+        description=f"1 to {MAX_PASSENGERS} passengers; at least one adult (age {ADULT_AGE}+)",
+        json_schema_extra={
+            "minItems": 1,
+            "maxItems": MAX_PASSENGERS,  # the dialect's 20, then the domain's limit
+            "contains": {"properties": {"age": {"minimum": ADULT_AGE}}},
+        },
+    )
 
 
 class PassengerOut(BaseModel):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyHeader
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import Credentials, ServicesDep
@@ -19,15 +20,22 @@ from farebridge.domain.money import Money
 from farebridge.services import accounts, allmyles_sessions, currencies
 from farebridge.services.ports import Dependencies
 
+# Allmyles' own header, declared as a security scheme: the document then says that
+# X-Auth-Token or a bearer token authenticates (either one), and a call without both
+# is refused with Allmyles' 403.
+_x_auth_token = APIKeyHeader(
+    name="X-Auth-Token",
+    scheme_name="XAuthToken",
+    description="A farebridge API key (fbk_…) or login token",
+    auto_error=False,
+)
+
 
 def allmyles_user(
     request: Request,
     services: ServicesDep,
+    token: Annotated[str | None, Depends(_x_auth_token)],
     credentials: Credentials,
-    token: Annotated[
-        str | None,
-        Header(alias="X-Auth-Token", description="A farebridge API key (fbk_…) or login token"),
-    ] = None,
 ) -> User:
     """``X-Auth-Token`` (Allmyles' header), else ``Authorization: Bearer``."""
     secret = token or (credentials.credentials if credentials else None)

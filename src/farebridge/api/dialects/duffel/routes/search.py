@@ -15,6 +15,7 @@ from farebridge.api.dialects.duffel.routes.common import Data, DataArray, DataLi
 from farebridge.api.dialects.duffel.schemas import OfferRequestBody, OfferRequestData
 from farebridge.api.dialects.duffel.schemas import TimeWindow as TimeWindowBody
 from farebridge.api.dialects.duffel.wire import data, page_of
+from farebridge.api.openapi import REFUSED_IN_QUERY
 from farebridge.api.ratelimit import limit
 from farebridge.domain.account import User
 from farebridge.domain.errors import UpstreamUnavailable, ValidationFailed
@@ -192,12 +193,24 @@ def get_seat_maps(
     return JSONResponse(data([present.seat_map(m) for m in maps]))
 
 
+# At least 2 characters besides surrounding spaces, none of them refused (hygiene).
+SUGGESTION_TEXT = rf"^\s*[^\s{REFUSED_IN_QUERY}][^{REFUSED_IN_QUERY}]*[^\s{REFUSED_IN_QUERY}]\s*$"
+SuggestionText = Annotated[
+    str | None,
+    Query(
+        max_length=60,
+        description="The start of a place's name or code; query or name is required",
+        json_schema_extra={"pattern": SUGGESTION_TEXT},
+    ),
+]
+
+
 @router.get("/places/suggestions", response_model=DataArray, responses=responses())
 def suggest_places(
     services: ServicesDep,
     user: CurrentUser,
-    query: Annotated[str | None, Query(max_length=60)] = None,
-    name: Annotated[str | None, Query(max_length=60)] = None,
+    query: SuggestionText = None,
+    name: SuggestionText = None,
 ) -> JSONResponse:
     """Airports and cities whose name or code starts with ``query``."""
     text = (query or name or "").strip()

@@ -13,7 +13,7 @@ from farebridge.api import ratelimit
 from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.flight_api import present
 from farebridge.api.dialects.flight_api.errors import FlightApiError, responses
-from farebridge.api.dialects.flight_api.schemas import FlightLists, FlightOut, FlightPage
+from farebridge.api.dialects.flight_api.schemas import DAY, FlightLists, FlightOut, FlightPage
 from farebridge.api.dialects.flight_api.session import SessionUser
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.timetable import FlightQuery
@@ -48,6 +48,9 @@ TIMINGS = {
     "AFTERNOON": (time(12, 0), time(17, 59, 59)),
     "EVENING": (time(18, 0), time(23, 59, 59)),
 }
+# What _timing reads (documented in upper case, without seconds).
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+TIMING = rf"^({'|'.join(TIMINGS)}|{_CLOCK}(-{_CLOCK})?)$"
 SEAT_CLASS_WITH_PRICE = "seat class must be their with price filter.."
 PRICE_NEEDS_A_ROUTE = (
     "the price filter needs origin, destination and booking_date: fares are priced for a day"
@@ -116,11 +119,20 @@ def list_flights(
     origin: Annotated[str | None, Query(max_length=50)] = None,
     destination: Annotated[str | None, Query(max_length=50)] = None,
     flight_number: Annotated[str | None, Query(max_length=8)] = None,
-    booking_date: Annotated[str | None, Query(examples=["12-11-2023"])] = None,
-    return_date: Annotated[str | None, Query(examples=["18-11-2023"])] = None,
-    seat_class: Annotated[str | None, Query(max_length=15)] = None,
+    booking_date: Annotated[
+        str | None, Query(examples=["12-11-2023"], json_schema_extra={"pattern": DAY})
+    ] = None,
+    return_date: Annotated[
+        str | None, Query(examples=["18-11-2023"], json_schema_extra={"pattern": DAY})
+    ] = None,
+    seat_class: Annotated[
+        str | None, Query(max_length=15, json_schema_extra={"enum": list(SEAT_CLASSES)})
+    ] = None,
     airlines: Annotated[str | None, Query(max_length=50)] = None,
-    departure_timing: Annotated[str | None, Query(examples=["MORNING", "06:00-11:59"])] = None,
+    departure_timing: Annotated[
+        str | None,
+        Query(examples=["MORNING", "06:00-11:59"], json_schema_extra={"pattern": TIMING}),
+    ] = None,
     price: Annotated[
         float | None,
         Query(
