@@ -100,6 +100,15 @@ def test_baggage_allowances(client: TestClient, csrf: dict[str, str]) -> None:
     assert client.get("/v1/flight_api/flights").status_code == 200
 
 
+def test_a_baby_of_0_flying_next_month_books(client: TestClient, csrf: dict[str, str]) -> None:
+    flight, day = a_flight(client)
+    body = one_way(day)
+    baby = {**body["passengers"][0], "first_name": "Baby", "age": 0, "check_in_baggage": 0}
+    body["passengers"].append(baby)
+    response = client.post(f"{PREFIX}/book_flight/{flight['id']}", json=body, headers=csrf)
+    assert response.status_code == 200, response.text
+
+
 def test_bad_bookings_are_400_and_book_nothing(client: TestClient, csrf: dict[str, str]) -> None:
     flight, day = a_flight(client)
     url = f"{PREFIX}/book_flight/{flight['id']}"
@@ -125,6 +134,12 @@ def test_bad_bookings_are_400_and_book_nothing(client: TestClient, csrf: dict[st
         response = client.post(url, json=body, headers=csrf)
         assert response.status_code == 400, (field, response.text)
         assert list(response.json()) == [f"passengers.0.{field}"], response.text
+    # A weight no hold takes (schemathesis sent 7e16 kg: a 500 before).
+    body = one_way(day)
+    body["passengers"][0]["check_in_baggage"] = 7.0e16
+    response = client.post(url, json=body, headers=csrf)
+    assert response.status_code == 400, response.text
+    assert list(response.json()) == ["passengers.0.check_in_baggage"], response.text
     body = one_way(day, flight_dep_date="2023-11-02")
     assert client.post(url, json=body, headers=csrf).json() == {
         "message": "flight_dep_date must be a date in dd-mm-yyyy format, e.g. 12-11-2023"

@@ -199,7 +199,7 @@ def _hold(
     scenarios: frozenset[str],
 ) -> Order:
     offer = _find_offer(deps, user, booking, legs, scenarios)
-    passengers = _passengers(offer, booking)
+    passengers = _passengers(offer, booking, today=deps.clock.now().date())
     command = CreateOrder(
         type=OrderType.HOLD,
         offer_id=offer.id,
@@ -322,16 +322,17 @@ def _nonstop_offers(
     return list(page.items)
 
 
-def _born_on(age: int, departure_on: date) -> date:
-    """A birth date that makes the traveller ``age`` on the day of the flight."""
+def _born_on(age: int, departure_on: date, today: date) -> date:
+    """A birth date that makes the traveller ``age`` on the day of the flight, and is
+    not in the future (a baby of 0 flying next month was born by today)."""
     try:
         birthday = departure_on.replace(year=departure_on.year - age)
     except ValueError:  # 29 February
         birthday = departure_on.replace(year=departure_on.year - age, day=28)
-    return birthday - timedelta(days=1)
+    return min(birthday - timedelta(days=1), today)
 
 
-def _passengers(offer: Offer, booking: FlightBooking) -> list[Passenger]:
+def _passengers(offer: Offer, booking: FlightBooking, *, today: date) -> list[Passenger]:
     free = list(offer.passengers)
     passengers = []
     for traveller in booking.travellers:
@@ -347,7 +348,7 @@ def _passengers(offer: Offer, booking: FlightBooking) -> list[Passenger]:
                 title="mr" if traveller.gender == "m" else "ms",
                 given_name=traveller.given_name,
                 family_name=traveller.family_name,
-                born_on=_born_on(traveller.age, booking.departure_on),
+                born_on=_born_on(traveller.age, booking.departure_on, today),
                 gender=traveller.gender,
                 seat_preference=SeatPreference(traveller.seat_preference.lower()),
             )

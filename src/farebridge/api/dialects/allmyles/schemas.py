@@ -41,7 +41,9 @@ _BASKET = _either(
     {"anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": 1}]},
     _TEXT,
 )
-_PEOPLE = _either("persons", "passengers", {"minItems": 1}, {"minItems": 1})
+_PEOPLE = _either(
+    "persons", "passengers", {"type": "array", "minItems": 1}, {"type": "array", "minItems": 1}
+)
 _PAYMENT = _either("payuId", "paymentId", _TEXT, _TEXT)
 # An ISO date with a time, as datetime.fromisoformat reads it: a calendar date (years
 # 1000-9999), then a time of day, then maybe Z or a UTC offset.

@@ -119,8 +119,9 @@ class PassengerBody(Body):
     age: Annotated[int, Field(ge=0, le=120), NOT_A_NUMBER_BOOL]
     type: str = Field(max_length=20, description="Adult, Child or Infant (from age anyway)")
     seat_type: Literal["WINDOW", "AISLE", "MIDDLE"]
-    hand_baggage: Annotated[float, Field(ge=0), NOT_A_NUMBER_BOOL] = 0.0
-    check_in_baggage: Annotated[float, Field(ge=0), NOT_A_NUMBER_BOOL] = 0.0
+    # Kilograms; more than a hold takes per person is a typo, not a booking.
+    hand_baggage: Annotated[float, Field(ge=0, le=100), NOT_A_NUMBER_BOOL] = 0.0
+    check_in_baggage: Annotated[float, Field(ge=0, le=200), NOT_A_NUMBER_BOOL] = 0.0
 
 
 class BookBody(Body):
