@@ -205,3 +205,16 @@ def test_registrations_are_limited_per_address(services: Any, settings: Settings
         assert limit_headers(answers[1])[:2] == (2, 0)
         assert answers[2].json()["errors"][0]["code"] == "rate_limited"
         assert int(answers[2].headers["Retry-After"]) >= 1
+        # One budget per address for every dialect's registration.
+        account = {
+            "username": "latecomer",
+            "email": "latecomer@test.com",
+            "first_name": "Late",
+            "last_name": "Comer",
+            "mobile_no": "+91-243589072",
+            "password": "correct-horse",
+            "confirmation": "correct-horse",
+        }
+        refused = client.post("/v1/flight_api/register", json=account)
+        assert refused.status_code == 429, refused.text
+        assert int(refused.headers["Retry-After"]) >= 1

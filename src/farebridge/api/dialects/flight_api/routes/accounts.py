@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import ServicesDep
@@ -25,7 +25,12 @@ from farebridge.services import accounts, profiles
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/register", status_code=201, responses=responses())
+@router.post(
+    "/register",
+    status_code=201,
+    responses=responses(429),
+    dependencies=[Depends(ratelimit.limit_per_address("register"))],
+)
 def register(body: RegisterBody, services: ServicesDep) -> RegisteredUser:
     """Create an account (the same accounts as /api); log in with its username."""
     user, profile = profiles.register(
