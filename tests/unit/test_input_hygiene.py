@@ -3,6 +3,7 @@ separators, metadata caps, time windows, and passport numbers sealed at rest."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
+from farebridge.api.openapi import BODY_TEXT, QUERY_TEXT
 from farebridge.bootstrap import data_cipher
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.hygiene import (
@@ -215,3 +217,14 @@ def test_start_up_warns_about_the_development_key_on_postgresql(
     events = [entry["event"] for entry in logs]
     assert ("data_key.development_default" in events) is warned
     assert cipher.open(cipher.seal("X1234567")) == "X1234567"
+
+
+def test_the_documents_patterns_refuse_exactly_what_the_api_refuses() -> None:
+    """The OpenAPI patterns and the check come from one list; a code point where they
+    disagree would be a valid request refused, or a refusal left undocumented."""
+    body, query = re.compile(BODY_TEXT), re.compile(QUERY_TEXT)
+    for code in [*range(0x250), *range(0x2000, 0x2080), 0xFEFF, 0x1F600]:
+        char = chr(code)
+        assert (body.fullmatch(char) is None) == (forbidden_character(char) is not None), hex(code)
+        refused_in_query = forbidden_character(char, free_text=False) is not None
+        assert (query.fullmatch(char) is None) == refused_in_query, hex(code)

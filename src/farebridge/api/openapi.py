@@ -28,15 +28,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api.deps import OPTIONAL_BEARER, SCENARIO_HEADER
 from farebridge.api.hygiene import declare_refusals
+from farebridge.domain.hygiene import REFUSED_IN_QUERY, REFUSED_IN_TEXT
 
 BEARER = "HTTPBearer"
 SELLING_CURRENCY = "x-selling-currency"
 CLEAN_JSON = "CleanJson"
-# What domain.hygiene.forbidden_character refuses, as an ECMA 262 / Python pattern.
-_REFUSED = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-REFUSED_IN_QUERY = rf"\x00-\x1f{_REFUSED}"  # a character class's inside
 QUERY_TEXT = rf"^[^{REFUSED_IN_QUERY}]*$"
-BODY_TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f{_REFUSED}]*$"
+BODY_TEXT = rf"^[^{REFUSED_IN_TEXT}]*$"
+# The same, holding a character that is not a space (request models strip spaces).
+VISIBLE_QUERY_TEXT = rf"^[^{REFUSED_IN_QUERY}]*[^\s{REFUSED_IN_QUERY}][^{REFUSED_IN_QUERY}]*$"
+VISIBLE_BODY_TEXT = rf"^[^{REFUSED_IN_TEXT}]*[^\s{REFUSED_IN_TEXT}][^{REFUSED_IN_TEXT}]*$"
 CURSOR_DESCRIPTION = (
     "An opaque cursor: meta.after (or meta.before) of a page of this list; empty for "
     "none. With both, the page lies between them."
@@ -130,12 +131,12 @@ def _constrain_text(document: dict[str, Any], currencies: list[str]) -> None:
                 if parameter.get("name") in ("after", "before") and parameter.get("in") == "query":
                     parameter.setdefault("description", CURSOR_DESCRIPTION)
                 for node in _nodes(parameter.get("schema", {})):
-                    _constrain(node, QUERY_TEXT, currencies)
+                    _constrain(node, currencies, query=True)
             content = operation.get("requestBody", {}).get("content", {})
             bodies.extend(media.get("schema", {}) for media in content.values())
     lenient: list[dict[str, Any]] = []
     for node in _nodes(bodies, components=components):
-        _constrain(node, BODY_TEXT, currencies)
+        _constrain(node, currencies, query=False)
         if node.get("type") == "object" and node.get("additionalProperties", True) is True:
             lenient.append(node)
     if lenient:
@@ -163,7 +164,7 @@ def _clean_json() -> dict[str, Any]:
     }
 
 
-def _constrain(node: dict[str, Any], pattern: str, currencies: list[str]) -> None:
+def _constrain(node: dict[str, Any], currencies: list[str], *, query: bool) -> None:
     if node.pop(SELLING_CURRENCY, False) and currencies:
         branches = node.get("anyOf", [node])
         for branch in branches:
@@ -172,15 +173,9 @@ def _constrain(node: dict[str, Any], pattern: str, currencies: list[str]) -> Non
                 branch["enum"] = currencies
     free = not any(key in node for key in ("pattern", "format", "enum", "const"))
     if node.get("type") == "string" and free:
-        # Request models strip surrounding spaces: a required text needs more than spaces.
-        node["pattern"] = _with_text(pattern) if node.get("minLength", 0) > 0 else pattern
-
-
-def _with_text(pattern: str) -> str:
-    """``pattern`` (``^[^…]*$``) holding at least one character that is not a space."""
-    allowed = pattern[1 : pattern.index("]") + 1]
-    visible = allowed[:-1] + r"\s]"
-    return rf"^{allowed}*{visible}{allowed}*$"
+        visible = node.get("minLength", 0) > 0
+        patterns = ((BODY_TEXT, VISIBLE_BODY_TEXT), (QUERY_TEXT, VISIBLE_QUERY_TEXT))[query]
+        node["pattern"] = patterns[visible]
 
 
 def _nodes(root: Any, *, components: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:

@@ -28,10 +28,15 @@ METADATA_MAX_KEYS = 50
 METADATA_MAX_KEY_LENGTH = 40
 METADATA_MAX_VALUE_LENGTH = 500
 
-# Bidi embeddings, overrides and isolates (the marks LRM, RLM and ALM are allowed: a
-# right-to-left name may need them).
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_TEXT_WHITESPACE = frozenset("\t\n\r")
+# The refused characters as the inside of a regular-expression character class, read
+# alike by Python and by ECMA 262 (the OpenAPI documents' patterns, api/openapi.py): C0
+# and C1 controls, and the bidi embeddings, overrides and isolates U+202A-U+202E and
+# U+2066-U+2069 (the marks LRM, RLM and ALM are allowed: a right-to-left name may need
+# them). Free text keeps tab, line feed and carriage return.
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+REFUSED_IN_TEXT = rf"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}"
+REFUSED_IN_QUERY = rf"\x00-\x1f\x7f-\x9f{_BIDI}"
+_REFUSED = {True: re.compile(f"[{REFUSED_IN_TEXT}]"), False: re.compile(f"[{REFUSED_IN_QUERY}]")}
 
 # Digits with at most three separator characters between two of them.
 _DIGIT_RUN = re.compile(r"\d(?:[^0-9A-Za-z]{0,3}\d)+")
@@ -56,15 +61,8 @@ class MetadataTooLarge(ValidationFailed):
 def forbidden_character(text: str, *, free_text: bool = True) -> str | None:
     """The first character that no text may hold, or None. ``free_text`` allows tab,
     line feed and carriage return."""
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code <= 0x9F:
-            if free_text and char in _TEXT_WHITESPACE:
-                continue
-            return char
-        if char in BIDI_CONTROLS:
-            return char
-    return None
+    found = _REFUSED[free_text].search(text)
+    return found.group() if found else None
 
 
 def check_text(text: str, *, field: str | None, free_text: bool = True) -> None:

@@ -15,10 +15,10 @@ from farebridge.api.dialects.duffel.routes.common import Data, DataArray, DataLi
 from farebridge.api.dialects.duffel.schemas import OfferRequestBody, OfferRequestData
 from farebridge.api.dialects.duffel.schemas import TimeWindow as TimeWindowBody
 from farebridge.api.dialects.duffel.wire import data, page_of
-from farebridge.api.openapi import REFUSED_IN_QUERY
 from farebridge.api.ratelimit import limit
 from farebridge.domain.account import User
 from farebridge.domain.errors import UpstreamUnavailable, ValidationFailed
+from farebridge.domain.hygiene import REFUSED_IN_QUERY
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.offer import Offer, OfferRequestStatus
