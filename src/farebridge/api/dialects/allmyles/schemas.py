@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from farebridge.api.schema_rules import NOT_A_BOOL, calendar_date
 
 Code = str
 
@@ -47,26 +49,12 @@ _PEOPLE = _either(
 _PAYMENT = _either("payuId", "paymentId", _TEXT, _TEXT)
 # An ISO date with a time, as datetime.fromisoformat reads it: a calendar date (years
 # 1000-9999), then a time of day, then maybe Z or a UTC offset.
-_COMMON_DAY = (
-    r"[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
-    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
-)
-_LEAP_DAY = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29"
 DATE_TIME = (
-    rf"^({_COMMON_DAY}|{_LEAP_DAY})T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
+    rf"^{calendar_date()}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
 )
 
 
-def _not_a_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("a number, not true or false")
-    return value
-
-
-# An integer (6 and 6.0 alike, as JSON Schema says), never true or false. It goes after
-# the Field of the constraints, which then stay in the JSON schema.
-NOT_A_BOOL = BeforeValidator(_not_a_bool)
 PhonePart = Annotated[int, NOT_A_BOOL] | str
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from farebridge.api.schema_rules import calendar_date
 from farebridge.domain.booking_records import (
     BOOKING_CODE_MAX,
     NOTES_MAX,
@@ -26,12 +27,7 @@ SeatNumber = Annotated[str, StringConstraints(strict=True, max_length=SEAT_NUMBE
 Notes = Annotated[str, StringConstraints(strict=True, max_length=NOTES_MAX)]
 # domain.booking_records.parse_flight_id's shape (either case, surrounding spaces
 # allowed): carrier, number and a calendar date (years 1000-9999).
-_COMMON_DAY = (
-    r"[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
-    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
-)
-_LEAP_DAY = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29"
-FLIGHT_ID = rf"^ *[A-Za-z0-9]{{2}}[0-9]{{1,4}}[A-Za-z]?-({_COMMON_DAY}|{_LEAP_DAY}) *$"
+FLIGHT_ID = rf"^ *[A-Za-z0-9]{{2}}[0-9]{{1,4}}[A-Za-z]?-{calendar_date()} *$"
 FlightId = Annotated[
     str,
     StringConstraints(strict=True, min_length=1, max_length=40),

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -21,6 +20,7 @@ from pydantic import (
 )
 
 from farebridge.api.openapi import SELLING_CURRENCY
+from farebridge.api.schema_rules import NOT_A_BOOL, given
 from farebridge.domain.webhooks import EVENT_TYPES
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
@@ -50,22 +50,6 @@ WebhookEvents = Annotated[
 ]
 
 
-def _not_a_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("a number, not true or false")
-    return value
-
-
-# An integer (6 and 6.0 alike, as JSON Schema says), never true or false. It goes after
-# the Field of the constraints, which then stay in the JSON schema.
-NOT_A_BOOL = BeforeValidator(_not_a_bool)
-
-
-def _given(*fields: str) -> dict[str, Any]:
-    """JSON schema: ``fields`` are present and not null."""
-    return {"required": list(fields), "properties": {f: {"not": {"type": "null"}} for f in fields}}
-
-
 class Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -85,7 +69,7 @@ class SearchSlice(Lenient):
 
 class SearchPassenger(Lenient):
     # A passenger needs a type or an age (services refuse one with neither).
-    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("type"), _given("age")]})
+    model_config = ConfigDict(json_schema_extra={"anyOf": [given("type"), given("age")]})
 
     type: Literal["adult", "child", "infant_without_seat"] | None = None
     age: Annotated[int, Field(ge=0, le=130), NOT_A_BOOL] | None = None
@@ -179,7 +163,7 @@ class OrderUpdateData(Lenient):
     """``{"metadata": …}`` as Duffel documents it, or ``{"options": {"metadata": …}}`` as
     the JavaScript client (4.x) sends it."""
 
-    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("metadata"), _given("options")]})
+    model_config = ConfigDict(json_schema_extra={"anyOf": [given("metadata"), given("options")]})
 
     metadata: Metadata | None = None
     options: OrderUpdateOptions | None = None

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from farebridge.api.schema_rules import NOT_A_BOOL, calendar_date
 from farebridge.domain.profiles import MOBILE_MAX, NAME_MAX, USERNAME_MAX
 from farebridge.domain.search import ADULT_AGE, MAX_PASSENGERS
 from farebridge.services.accounts import MIN_PASSWORD_LENGTH
 
 # routes.flights.parse_day's dates: dd-mm-yyyy, a calendar date (years 1000-9999).
-_COMMON_DAY = (
-    r"((0[1-9]|1[0-9]|2[0-8])-(0[1-9]|1[0-2])|(29|30)-(0[13-9]|1[0-2])|31-(0[13578]|1[02]))"
-    r"-[1-9][0-9]{3}"
-)
-_LEAP_DAY = r"29-02-([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)"
-DAY = rf"^ *({_COMMON_DAY}|{_LEAP_DAY}) *$"
-
-
-def _not_a_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("a number, not true or false")
-    return value
-
-
-# A number, never true or false (JSON Schema's rule). It goes after the Field of the
-# constraints, which then stay in the JSON schema.
-NOT_A_NUMBER_BOOL = BeforeValidator(_not_a_bool)
+DAY = rf"^ *{calendar_date('dmy')} *$"
 
 
 class Body(BaseModel):
@@ -116,12 +101,12 @@ class PassengerBody(Body):
     gender: Literal["MALE", "FEMALE", "OTHERS"] = Field(
         json_schema_extra={"enum": ["MALE", "FEMALE"]}
     )
-    age: Annotated[int, Field(ge=0, le=120), NOT_A_NUMBER_BOOL]
+    age: Annotated[int, Field(ge=0, le=120), NOT_A_BOOL]
     type: str = Field(max_length=20, description="Adult, Child or Infant (from age anyway)")
     seat_type: Literal["WINDOW", "AISLE", "MIDDLE"]
     # Kilograms; more than a hold takes per person is a typo, not a booking.
-    hand_baggage: Annotated[float, Field(ge=0, le=100), NOT_A_NUMBER_BOOL] = 0.0
-    check_in_baggage: Annotated[float, Field(ge=0, le=200), NOT_A_NUMBER_BOOL] = 0.0
+    hand_baggage: Annotated[float, Field(ge=0, le=100), NOT_A_BOOL] = 0.0
+    check_in_baggage: Annotated[float, Field(ge=0, le=200), NOT_A_BOOL] = 0.0
 
 
 class BookBody(Body):

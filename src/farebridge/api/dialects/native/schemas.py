@@ -12,7 +12,6 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -23,6 +22,7 @@ from pydantic import (
 )
 
 from farebridge.api.openapi import SELLING_CURRENCY
+from farebridge.api.schema_rules import NOT_A_BOOL, given
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.search import ADULT_AGE, PassengerType
 from farebridge.domain.seat_assignment import SeatPreference
@@ -32,17 +32,6 @@ AirlineCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2}$", to_u
 Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,3})?$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-
-
-def _not_a_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("a number, not true or false")
-    return value
-
-
-# An integer (6 and 6.0 alike, as JSON Schema says), never true or false. It goes after
-# the Field of the constraints, which then stay in the JSON schema.
-NOT_A_BOOL = BeforeValidator(_not_a_bool)
 
 
 def _local(value: time) -> time:
@@ -142,16 +131,8 @@ class SliceBody(RequestModel):
     arrival_time: TimeWindowBody | None = None
 
 
-def _given(*fields: str, absent: tuple[str, ...] = ()) -> dict[str, Any]:
-    """JSON schema: ``fields`` are present and not null, those ``absent`` are left out
-    or null."""
-    properties: dict[str, Any] = {field: {"not": {"type": "null"}} for field in fields}
-    properties |= {field: {"type": "null"} for field in absent}
-    return {"required": list(fields), "properties": properties}
-
-
 class OfferPassengerBody(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("type"), _given("age")]})
+    model_config = ConfigDict(json_schema_extra={"anyOf": [given("type"), given("age")]})
 
     type: PassengerType | None = None
     age: Annotated[int, Field(ge=0, le=130), NOT_A_BOOL] | None = None
@@ -248,7 +229,7 @@ class PaymentMethodFields(RequestModel):
     # A card payment names its token; the balance (the default) needs none.
     model_config = ConfigDict(
         json_schema_extra={
-            "anyOf": [{"properties": {"type": {"const": "balance"}}}, _given("card_token")]
+            "anyOf": [{"properties": {"type": {"const": "balance"}}}, given("card_token")]
         }
     )
 
@@ -432,14 +413,14 @@ class AdminCouponBody(RequestModel):
             "allOf": [
                 {
                     "oneOf": [
-                        _given("amount", "currency", absent=("percent",)),
-                        _given("percent", absent=("amount", "currency")),
+                        given("amount", "currency", absent=("percent",)),
+                        given("percent", absent=("amount", "currency")),
                     ]
                 },
                 {
                     "anyOf": [
-                        _given("minimum_spend_amount", "minimum_spend_currency"),
-                        _given(absent=("minimum_spend_amount", "minimum_spend_currency")),
+                        given("minimum_spend_amount", "minimum_spend_currency"),
+                        given(absent=("minimum_spend_amount", "minimum_spend_currency")),
                     ]
                 },
             ]

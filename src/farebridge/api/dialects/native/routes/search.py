@@ -41,6 +41,7 @@ from farebridge.api.dialects.native.schemas import (
 )
 from farebridge.api.openapi import SELLING_CURRENCY
 from farebridge.api.ratelimit import limit
+from farebridge.api.schema_rules import calendar_date
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.domain.search import (
@@ -168,13 +169,7 @@ def _dates(text: str | None) -> tuple[date, ...]:
         ) from exc
 
 
-# A calendar date (years 1000-9999): each month's days, 29 February in leap years only.
-_COMMON_DAY = (
-    r"[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
-    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
-)
-_LEAP_DAY = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29"
-DAY = rf"({_COMMON_DAY}|{_LEAP_DAY})"
+DAY = calendar_date()
 DATES = rf"^{DAY}(,{DAY}){{0,5}}$"
 
 
