@@ -1,18 +1,23 @@
 """A real farebridge on a TCP port: uvicorn and a job worker in background threads.
 
 Used by the tests that drive the API from outside the process: the web UI and the
-official Duffel clients (Python and JavaScript).
+official Duffel clients (Python and JavaScript). Tests that start farebridge (or the
+UI) as processes of their own wait for them and stop them with
+:func:`wait_until_healthy` and :func:`stop`.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 from farebridge.api.app import create_app
@@ -70,3 +75,37 @@ def serve(settings: Settings, *, name: str = "test-api") -> Iterator[str]:
         server_thread.join(timeout=10)
         worker_thread.join(timeout=10)
         engine.dispose()
+
+
+def wait_until_healthy(
+    health_url: str,
+    processes: Sequence[subprocess.Popen[bytes]],
+    log: Path,
+    *,
+    seconds: float = 180,
+) -> None:
+    """Until ``health_url`` answers 200; fails with the log's end if a process exits or
+    it takes longer than ``seconds`` (generous: a loaded two-core machine has been seen
+    to take over a minute to start an API)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            raise AssertionError(f"a process exited:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(health_url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{health_url} did not answer:\n{log.read_text()[-3000:]}")
+
+
+def stop(processes: Sequence[subprocess.Popen[bytes]], *, seconds: float = 20) -> None:
+    """SIGTERM to each, then SIGKILL to any still running after ``seconds``."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,36 +27,12 @@ from farebridge.store.database import make_engine
 from farebridge.store.tables import orders
 from tests.conftest import POSTGRES_URL, _truncate_postgres
 from tests.e2e.conftest import first_offer, instant_order_body, travel_date
+from tests.live_server import free_port, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(8850, 8900)  # this suite's loopback ports
 BURST = 160  # flows at once: 20 times what two processes serve at once (4 each)
 ACCOUNTS = 6
 PASSWORD = "correct-horse-battery"
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8850-8899")
-
-
-def _wait_until_up(base: str, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert all(p.poll() is None for p in processes), log.read_text()[-3000:]
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"the API did not start: {log.read_text()[-3000:]}")
 
 
 @pytest.fixture
@@ -69,7 +44,7 @@ def system(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     engine = make_engine(url)
     _truncate_postgres(engine)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "FAREBRIDGE_DATABASE_URL": url,
@@ -105,16 +80,10 @@ def system(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
         ]
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, processes, log)
+        wait_until_healthy(f"{base}/health", processes, log)
         yield base
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
 def _search_body(n: int) -> dict[str, Any]:

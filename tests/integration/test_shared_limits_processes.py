@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import httpx
 import pytest
 from limits.storage import RedisStorage
 
-from tests.live_server import free_port
+from tests.live_server import free_port, stop, wait_until_healthy
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,20 +42,6 @@ def _start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
         )
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    # Generous: a loaded two-core machine has been seen to take over a minute to start it.
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the API exited: {log.read_text()[-2000:]}"
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"the API did not start: {log.read_text()[-2000:]}")
-
-
 @pytest.fixture
 def two_apis(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     prefix = f"fbtest-{uuid.uuid4().hex}"
@@ -79,16 +64,10 @@ def two_apis(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]
     urls = tuple(f"http://127.0.0.1:{port}" for port in ports)
     try:
         for url, process, log in zip(urls, processes, logs, strict=True):
-            _wait_until_up(url, process, log)
+            wait_until_healthy(f"{url}/health", [process], log)
         yield urls[0], urls[1]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         redis.reset()
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from farebridge.ui.launch import streamlit_command
+from tests.live_server import stop, wait_until_healthy
 from tests.ui.conftest import PASSWORD, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,20 +44,6 @@ pytestmark = [
 ]
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"streamlit exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"streamlit did not start:\n{log.read_text()}")
-
-
 @pytest.fixture
 def site(api_url: str, tmp_path: Path) -> Iterator[str]:
     """The web UI, started with the same command as ``make run``, on a free port."""
@@ -71,15 +56,10 @@ def site(api_url: str, tmp_path: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process, log)
+        wait_until_healthy(f"{url}/_stcore/health", [process], log, seconds=60)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop([process], seconds=15)
 
 
 class Camera:
