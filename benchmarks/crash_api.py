@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, text
 
+from benchmarks import servers
 from farebridge.bootstrap import build
 from farebridge.jobs.worker import Worker
 from farebridge.observability import configure_logging
@@ -48,12 +48,6 @@ ROUTES = [("JFK", "LHR"), ("LHR", "FRA"), ("CDG", "JFK"), ("FRA", "SIN"), ("MAD"
 LIVE = {"hold", "instant", "paid", "ticketing", "ticketed"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _start_api(url: str, port: int) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
@@ -68,14 +62,8 @@ def _start_api(url: str, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return api
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    api.kill()
-    raise SystemExit("the API did not start")
+    servers.wait_for_health(f"http://127.0.0.1:{port}", [api])
+    return api
 
 
 def _offers(client: httpx.Client, auth: dict[str, str]) -> list[dict[str, Any]]:
@@ -92,43 +80,6 @@ def _offers(client: httpx.Client, auth: dict[str, str]) -> list[dict[str, Any]]:
     return found
 
 
-def _order_body(offer: dict[str, Any], token: str) -> dict[str, Any]:
-    passenger = {
-        "id": offer["passengers"][0]["id"],
-        "type": "adult",
-        "title": "ms",
-        "given_name": "Amelia",
-        "family_name": "Earhart",
-        "born_on": "1987-07-24",
-        "gender": "f",
-        "identity_documents": [
-            {
-                "unique_identifier": "X1234567",
-                "issuing_country_code": "US",
-                "expires_on": "2040-01-01",
-            }
-        ],
-    }
-    payment = {
-        "type": "card",
-        "card_token": token,
-        # the card's surcharge included (tok_visa is a Visa; decline tokens have none)
-        "amount": next(
-            (s["amount_due"] for s in offer["card_surcharges"] if s["card_type"] == "VI"),
-            offer["total_amount"],
-        )
-        if token == "tok_visa"
-        else offer["total_amount"],
-        "currency": offer["total_currency"],
-    }
-    return {
-        "type": "instant",
-        "selected_offers": [offer["id"]],
-        "passengers": [passenger],
-        "payments": [payment],
-    }
-
-
 def _load(port: int, flows: int) -> tuple[Counter[str], int]:
     base = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -143,7 +94,7 @@ def _load(port: int, flows: int) -> tuple[Counter[str], int]:
 
     def flow(index: int) -> None:
         token = "tok_card_declined" if index % 3 == 0 else "tok_visa"
-        body = _order_body(offers[index % len(offers)], token)
+        body = servers.instant_order_body(offers[index % len(offers)], token)
         try:
             response = httpx.post(f"{base}/api/orders", json=body, headers=auth, timeout=30)
             outcome = str(response.status_code)
@@ -203,7 +154,7 @@ def main() -> None:
     url = _fresh_database(sys.argv[2] if len(sys.argv) > 2 else None)
     configure_logging("WARNING")
     upgrade(url)
-    port = _free_port()
+    port = servers.free_port()
     api = _start_api(url, port)
 
     def kill_when_half_done() -> None:

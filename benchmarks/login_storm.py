@@ -19,7 +19,6 @@ Prints latency median / p95 / max and the log-in statuses; nothing is asserted
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks import servers
 from farebridge.store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,13 +56,6 @@ CONFIGURATIONS: dict[str, dict[str, str]] = {
 }
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -78,7 +71,7 @@ def summary(samples: list[float]) -> str:
 
 
 def start(database: Path, extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    port = servers.free_port()
     env = {
         **os.environ,
         "FAREBRIDGE_DATABASE_URL": f"sqlite:///{database}",
@@ -92,17 +85,8 @@ def start(database: Path, extra: dict[str, str]) -> tuple[subprocess.Popen[bytes
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the API exited at start")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the API did not start")
+    servers.wait_for_health(url, [process])
+    return process, url
 
 
 def probe(url: str, path: str, stop: threading.Event, samples: list[float]) -> None:
@@ -159,8 +143,7 @@ def run(name: str, extra: dict[str, str], logins: int, concurrency: int) -> None
             for thread in probes:
                 thread.join()
         finally:
-            process.terminate()
-            process.wait(10)
+            servers.stop([process])
     print(f"[{name}] {logins} log-ins from {concurrency} threads in {seconds:.1f} s: ", end="")
     print(", ".join(f"{status}: {count}" for status, count in sorted(statuses.items())))
     print(f"  /health, idle          {summary(quiet)}")

@@ -46,6 +46,7 @@ import httpx
 from sqlalchemy import Engine, bindparam, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from benchmarks import servers
 from farebridge.settings import Settings
 from farebridge.store.migrate import upgrade
 from farebridge.store.tables import jobs, orders
@@ -100,25 +101,8 @@ def start_system(env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
     )
     worker = subprocess.Popen([*cli, "worker", "--concurrency", "2"], env=env)  # noqa: S603
     processes = [api, worker]
-    deadline = time.monotonic() + 180  # start-up on a busy shared box can take a minute
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{BASE}/health", timeout=1).status_code == 200:
-                return processes
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    stop_system(processes)
-    raise SystemExit("the API did not start")
-
-
-def stop_system(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    servers.wait_for_health(BASE, processes)
+    return processes
 
 
 # --- /health, probed from a process of its own -------------------------------------
@@ -203,7 +187,11 @@ class Load:
             return
         offer = random.Random(n).choice(offers)
         response = await self.call(
-            "order", "POST", "/api/orders", json=order_body(offer), headers=self.auth(n)
+            "order",
+            "POST",
+            "/api/orders",
+            json=servers.instant_order_body(offer),
+            headers=self.auth(n),
         )
         if response is not None and response.status_code == 201:
             self.paid_orders.append(response.json()["data"]["id"])
@@ -223,43 +211,6 @@ class Load:
 
     def auth(self, n: int) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[n % len(self.tokens)]}"}
-
-
-def order_body(offer: dict[str, Any]) -> dict[str, Any]:
-    fee = next((s["amount"] for s in offer["card_surcharges"] if s["card_type"] == "VI"), "0")
-    amount = f"{float(offer['total_amount']) + float(fee):.2f}"
-    passenger = {
-        "id": offer["passengers"][0]["id"],
-        "type": "adult",
-        "title": "ms",
-        "given_name": "Amelia",
-        "family_name": "Earhart",
-        "born_on": "1987-07-24",
-        "gender": "f",
-        "email": "amelia@test.com",
-        "phone_number": "+15550109999",
-        "identity_documents": [
-            {
-                "type": "passport",
-                "unique_identifier": "X1234567",
-                "issuing_country_code": "US",
-                "expires_on": "2040-01-01",
-            }
-        ],
-    }
-    return {
-        "type": "instant",
-        "selected_offers": [offer["id"]],
-        "passengers": [passenger],
-        "payments": [
-            {
-                "type": "card",
-                "card_token": "tok_visa",
-                "amount": amount,
-                "currency": offer["total_currency"],
-            }
-        ],
-    }
 
 
 async def accounts(client: httpx.AsyncClient, count: int) -> tuple[list[str], list[str]]:
@@ -468,7 +419,7 @@ def main(url: str) -> None:
         drained, left = wait_for_tickets(engine, load.paid_orders, 60.0)
         marks["drained"] = time.time()
     finally:
-        stop_system(processes)
+        servers.stop(processes)
         stop.set()
         lag.stopped.set()
         health = receiver.recv() if receiver.poll(10) else []

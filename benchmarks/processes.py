@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from benchmarks import servers
 from farebridge.store.migrate import upgrade
 
 DURATION = float(os.environ.get("BENCH_SECONDS", "15"))
@@ -46,15 +47,8 @@ def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
     if SERVER != "uvicorn":  # farebridge api makes the metrics directory itself
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="farebridge-bench-metrics-")
     process = subprocess.Popen(_server_command(workers), env=env)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{PORT}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("the API did not start")
+    servers.wait_for_health(f"http://127.0.0.1:{PORT}", [process])
+    return process
 
 
 def _server_command(workers: int) -> list[str]:
@@ -141,8 +135,7 @@ def main(url: str, counts: list[int]) -> None:
                 token = _token(client)
             timings = _drive(token)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            servers.stop([process])
         total = sum(len(values) for values in timings.values())
         print(f"--workers {workers}: {total / DURATION:.0f} requests/s in all")
         for kind, values in timings.items():
