@@ -6,6 +6,7 @@
   field's ``Field`` of constraints, which then stay in the schema.
 - :func:`given`: a JSON schema saying fields are present and not null (and others
   left out or null), for a model's ``anyOf`` / ``oneOf``.
+- :func:`metadata_schema`: Duffel's metadata caps (``domain.hygiene``) in JSON Schema.
 - :func:`calendar_date`: a regular expression (Python and ECMA 262) of the real
   calendar dates, years 1000-9999, 29 February in leap years only.
 """
@@ -15,6 +16,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BeforeValidator
+
+from farebridge.domain.hygiene import (
+    METADATA_MAX_KEY_LENGTH,
+    METADATA_MAX_KEYS,
+    METADATA_MAX_VALUE_LENGTH,
+)
 
 
 def _not_a_bool(value: Any) -> Any:
@@ -32,6 +39,17 @@ def given(*fields: str, absent: tuple[str, ...] = ()) -> dict[str, Any]:
     properties: dict[str, Any] = {field: {"not": {"type": "null"}} for field in fields}
     properties |= {field: {"type": "null"} for field in absent}
     return {"required": list(fields), "properties": properties}
+
+
+def metadata_schema(*, removable: bool = False) -> dict[str, Any]:
+    """A metadata object's caps (domain.hygiene.check_metadata); ``removable``: a value
+    may be null (an update removing the key)."""
+    value: dict[str, Any] = {"type": "string", "maxLength": METADATA_MAX_VALUE_LENGTH}
+    return {
+        "maxProperties": METADATA_MAX_KEYS,
+        "propertyNames": {"type": "string", "maxLength": METADATA_MAX_KEY_LENGTH},
+        "additionalProperties": {"anyOf": [value, {"type": "null"}]} if removable else value,
+    }
 
 
 _YEAR = r"[1-9][0-9]{3}"

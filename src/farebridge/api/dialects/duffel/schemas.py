@@ -21,6 +21,7 @@ from pydantic import (
 
 from farebridge.api.openapi import SELLING_CURRENCY
 from farebridge.api.schema_rules import NOT_A_BOOL, given
+from farebridge.domain.hygiene import METADATA_MAX_KEYS, METADATA_MAX_VALUE_LENGTH
 from farebridge.domain.webhooks import EVENT_TYPES
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
@@ -138,7 +139,8 @@ class PaymentFields(Lenient):
 
 
 Metadata = Annotated[
-    dict[str, Annotated[str, StringConstraints(max_length=500)]], Field(max_length=50)
+    dict[str, Annotated[str, StringConstraints(max_length=METADATA_MAX_VALUE_LENGTH)]],
+    Field(max_length=METADATA_MAX_KEYS),
 ]
 
 

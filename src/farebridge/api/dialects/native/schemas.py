@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from farebridge.api.openapi import SELLING_CURRENCY
-from farebridge.api.schema_rules import NOT_A_BOOL, given
+from farebridge.api.schema_rules import NOT_A_BOOL, given, metadata_schema
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.search import ADULT_AGE, PassengerType
 from farebridge.domain.seat_assignment import SeatPreference
@@ -56,11 +56,7 @@ Metadata = Annotated[
     Field(
         description="Your own key-value pairs: at most 50 keys of up to 40 characters, "
         "values of up to 500",
-        json_schema_extra={
-            "maxProperties": 50,
-            "propertyNames": {"type": "string", "maxLength": 40},
-            "additionalProperties": {"type": "string", "maxLength": 500},
-        },
+        json_schema_extra=metadata_schema(),
     ),
 ]
 
@@ -319,13 +315,7 @@ class OrderUpdateBody(RequestModel):
         Field(
             description="Keys to set; null removes a key. At most 50 keys of up to 40 "
             "characters, values of up to 500",
-            json_schema_extra={
-                "maxProperties": 50,
-                "propertyNames": {"type": "string", "maxLength": 40},
-                "additionalProperties": {
-                    "anyOf": [{"type": "string", "maxLength": 500}, {"type": "null"}]
-                },
-            },
+            json_schema_extra=metadata_schema(removable=True),
         ),
     ]
 
