@@ -16,12 +16,11 @@ Every call stays otherwise as generated.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import schemathesis
 
-from tests.e2e.schemathesis_rules import infants_with_adults, journey, without_card_numbers
+from tests.e2e.schemathesis_rules import search_within_rules, without_card_numbers
 
 SLICE_BODIES = frozenset({"/air/offer_requests", "/air/order_change_requests"})
 
@@ -36,13 +35,4 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
     body = case.body.get("data") if isinstance(case.body, dict) else None
     if case.operation.path not in SLICE_BODIES or not isinstance(body, dict):
         return
-    slices = body.get("slices")
-    if isinstance(slices, dict):  # an order change request: {"remove": [...], "add": [...]}
-        slices = slices.get("add")
-    if not isinstance(slices, list):
-        return
-    first = datetime.now(UTC).date() + timedelta(days=30)
-    for index, part in enumerate(slices):
-        if isinstance(part, dict):
-            journey(part, first + timedelta(days=index))
-    infants_with_adults(body.get("passengers"))
+    search_within_rules(body)

@@ -23,16 +23,13 @@ not), so every other check still sees what schemathesis made.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import schemathesis
 
-from tests.e2e.schemathesis_rules import infants_with_adults, journey, ordered_window
+from tests.e2e.schemathesis_rules import ordered_window, search_within_rules
 
 SLICE_BODIES = frozenset({"/offer-requests", "/order_change_requests"})
-HORIZON_DAYS = 300
-MAX_FLEXIBLE_SLICES = 2
 
 
 @schemathesis.hook
@@ -41,16 +38,4 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
         ordered_window(case.query, "departure_time_from", "departure_time_to")
     if case.operation.path not in SLICE_BODIES or not isinstance(case.body, dict):
         return
-    slices = case.body.get("slices")
-    if isinstance(slices, dict):  # an order change request: {"remove": [...], "add": [...]}
-        slices = slices.get("add")
-    if not isinstance(slices, list):
-        return
-    first = datetime.now(UTC).date() + timedelta(days=30)
-    for index, part in enumerate(slices):
-        if isinstance(part, dict):
-            journey(part, first + timedelta(days=index))
-    infants_with_adults(case.body.get("passengers"))
-    flexible = case.body.get("flexible_days")
-    if isinstance(flexible, int) and flexible and len(slices) > MAX_FLEXIBLE_SLICES:
-        case.body["flexible_days"] = 0
+    search_within_rules(case.body)

@@ -5,15 +5,33 @@ of /api (``schemathesis_hooks.py``) and of the Duffel dialect
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from farebridge.api.hygiene import NOT_FREE_TEXT
 from farebridge.domain.hygiene import holds_card_number
+from farebridge.domain.search import MAX_FLEXIBLE_SLICES, PassengerType
 from farebridge.places_data import load_places
 
 PLACES = load_places()
-ADULT_AGE, CHILD_MIN_AGE = 18, 2
-NOT_CHECKED = ("phone", "password")  # api.hygiene's fields that may hold long numbers
+
+
+def search_within_rules(search: dict[str, Any]) -> None:
+    """A search body (``slices`` or an order change's ``slices.add``, ``passengers``,
+    ``flexible_days``) brought within the rules, in place."""
+    slices = search.get("slices")
+    if isinstance(slices, dict):  # an order change request: {"remove": [...], "add": [...]}
+        slices = slices.get("add")
+    if not isinstance(slices, list):
+        return
+    first = datetime.now(UTC).date() + timedelta(days=30)
+    for index, part in enumerate(slices):
+        if isinstance(part, dict):
+            journey(part, first + timedelta(days=index))
+    infants_with_adults(search.get("passengers"))
+    flexible = search.get("flexible_days")
+    if isinstance(flexible, int) and flexible and len(slices) > MAX_FLEXIBLE_SLICES:
+        search["flexible_days"] = 0
 
 
 def infants_with_adults(passengers: Any) -> None:
@@ -31,13 +49,7 @@ def infants_with_adults(passengers: Any) -> None:
 def _kind(person: dict[str, Any]) -> str | None:
     kind, age = person.get("type"), person.get("age")
     if kind is None and isinstance(age, int | float) and not isinstance(age, bool):
-        return (
-            "adult"
-            if age >= ADULT_AGE
-            else "child"
-            if age >= CHILD_MIN_AGE
-            else "infant_without_seat"
-        )
+        return PassengerType.for_age(int(age)).value
     return kind if isinstance(kind, str) else None
 
 
@@ -89,7 +101,7 @@ def without_card_numbers(value: Any, key: str = "") -> Any:
     middleware refuses them in any free text and JSON Schema cannot state a checksum.
     Phone numbers and passwords are not checked there, so they stay."""
     if isinstance(value, str):
-        if holds_card_number(value) and not any(word in key.lower() for word in NOT_CHECKED):
+        if holds_card_number(value) and not any(word in key.lower() for word in NOT_FREE_TEXT):
             return re.sub(r"[0-9]", "x", value)
         return value
     if isinstance(value, dict):

@@ -35,7 +35,7 @@ from farebridge.domain.hygiene import check_text, forbidden_character, strings_i
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Fields (anywhere in their path) in which a 13-19 digit run is expected and is no
 # card number: phone numbers in any shape, and passwords (hashed, never shown).
-_NOT_FREE_TEXT = ("phone", "password")
+NOT_FREE_TEXT = ("phone", "password")
 
 
 class HygieneMiddleware:
@@ -128,7 +128,7 @@ class HygieneMiddleware:
 
 
 def _check_field(field: str | None, text: str) -> None:
-    if any(word in (field or "").lower() for word in _NOT_FREE_TEXT):
+    if any(word in (field or "").lower() for word in NOT_FREE_TEXT):
         if forbidden_character(text) is not None:
             check_text(text, field=field)
         return
