@@ -1,12 +1,10 @@
-"""The root application: request ids, access logs, /health, /ready, /metrics and the
-mounted dialects."""
+"""The root application: request ids, access logs and /health (api/request_context),
+/ready, /metrics and the mounted dialects."""
 
 from __future__ import annotations
 
 import os
-import time
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import structlog
@@ -29,6 +27,7 @@ from farebridge.api.dialects import (
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.hygiene import HygieneMiddleware
+from farebridge.api.request_context import HEALTH_PATH, RequestContext
 from farebridge.outbound.redis_check import redis_ping
 from farebridge.services.health import readiness
 from farebridge.services.jobs import job_lag_seconds
@@ -36,7 +35,7 @@ from farebridge.services.metrics import JOB_LAG
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 
-log = structlog.get_logger("farebridge.access")
+log = structlog.get_logger("farebridge.api")
 
 # Every dialect the API serves. Adding one: a folder under api/dialects/ and a line here.
 DIALECTS: list[Dialect] = [
@@ -85,21 +84,17 @@ def create_app(
         dialects=mounted,
         fallback=fallback,
     )
-    app.middleware("http")(_request_context)
+    app.add_middleware(RequestContext)
     return app
 
 
 def _add_meta_routes(app: FastAPI) -> None:
-    @app.get("/health", include_in_schema=False)
-    async def health() -> dict[str, str]:
-        """Liveness probe (on the event loop: no request thread needed)."""
-        return {"status": "ok"}
-
+    # GET /health (liveness) is answered by RequestContext, in front of everything.
     for path in ("/docs", "/redoc", "/openapi.json"):
         app.get(path, include_in_schema=False)(_redirect_to_native(path))
 
 
-META_PATHS = ["/health", "/ready", "/metrics"]
+META_PATHS = [HEALTH_PATH, "/ready", "/metrics"]
 
 
 def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Settings) -> None:
@@ -150,25 +145,3 @@ def _redirect_to_native(path: str) -> Callable[[Request], RedirectResponse]:
         return RedirectResponse(request.scope.get("root_path", "") + native.dialect.prefix + path)
 
     return redirect
-
-
-async def _request_context(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    incoming = request.headers.get("x-request-id", "")
-    request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isprintable() else ""
-    request_id = request_id or f"req_{uuid.uuid4().hex}"
-    request.state.request_id = request_id
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id)
-    started = time.perf_counter()
-    response = await call_next(request)
-    response.headers["x-request-id"] = request_id
-    log.info(
-        "request",
-        method=request.method,
-        path=request.url.path,
-        status=response.status_code,
-        ms=round((time.perf_counter() - started) * 1000, 1),
-    )
-    return response

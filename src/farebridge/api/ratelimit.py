@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -35,6 +35,8 @@ from limits import RateLimitItemPerMinute
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from farebridge.api.deps import OptionalUser
 from farebridge.domain.account import User
@@ -214,21 +216,38 @@ def install(app: FastAPI, settings: Settings, *, date_reset_prefixes: tuple[str,
         wait_seconds=settings.password_hash_wait_seconds,
     )
 
-    async def rate_limit_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        quota: Quota | None = getattr(request.state, "rate_limit", None)
-        if quota is not None:
-            dated = request.url.path.startswith(date_reset_prefixes)
-            add_headers(response, quota, date_reset=dated)
-        return response
+    app.add_middleware(RateLimitHeaders, date_reset_prefixes=date_reset_prefixes)
 
-    app.middleware("http")(rate_limit_headers)
+
+class RateLimitHeaders:
+    """``RateLimit-*`` on the response of a call a limit counted (pure ASGI: no task or
+    stream per request, as ``BaseHTTPMiddleware`` would add)."""
+
+    def __init__(self, app: ASGIApp, *, date_reset_prefixes: tuple[str, ...]) -> None:
+        self.app = app
+        self.date_reset_prefixes = date_reset_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        dated = scope["path"].startswith(self.date_reset_prefixes)
+
+        async def send_with_quota(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                quota: Quota | None = scope.get("state", {}).get("rate_limit")
+                if quota is not None:
+                    _set_headers(MutableHeaders(scope=message), quota, date_reset=dated)
+            await send(message)
+
+        await self.app(scope, receive, send_with_quota)
 
 
 def add_headers(response: Response, quota: Quota, *, date_reset: bool = False) -> None:
-    headers = response.headers
+    _set_headers(response.headers, quota, date_reset=date_reset)
+
+
+def _set_headers(headers: MutableHeaders, quota: Quota, *, date_reset: bool) -> None:
     headers.setdefault("RateLimit-Limit", str(quota.limit))
     headers.setdefault("RateLimit-Remaining", str(quota.remaining))
     if date_reset:
