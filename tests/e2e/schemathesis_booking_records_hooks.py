@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import schemathesis
 
@@ -32,10 +33,13 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
     body, path = case.body, case.path_parameters
     if case.operation.path == "/booking" and isinstance(body, dict) and _real(body.get("flightId")):
         body["flightId"] = FLIGHT
-    if isinstance(path, dict) and _real(path.get("flightId")):
+    # Path parameters reach the hook already percent-encoded.
+    if isinstance(path, dict) and _real(path.get("flightId"), encoded=True):
         path["flightId"] = FLIGHT
 
 
-def _real(value: Any) -> bool:
+def _real(value: Any, *, encoded: bool = False) -> bool:
     """A flight id of the document's shape (possibly no flight of the timetable)."""
-    return isinstance(value, str) and WELL_FORMED.match(value) is not None
+    if not isinstance(value, str):
+        return False
+    return WELL_FORMED.match(unquote(value) if encoded else value) is not None

@@ -8,8 +8,15 @@ the field, as seed 002's Django API does (tests/e2e/test_flight_api_*.py check t
   a route and a day; a round trip needs a route and a return date, not before the
   departure. A call is brought within them (London to New York, in a month, back a
   week later, in economy);
-- ``POST /book/{flight_id}`` (and ``/book_flight/…``): the flights depart from today
-  on: a well-formed date becomes one in a month (the return a week later);
+- ``POST /book/{flight_id}`` (and ``/book_flight/…``): a flight of the timetable flies
+  one route on some days, and a return flight flies it back: a flight id that could
+  exist (a whole number) becomes a real trip's, its return flight the trip's way back,
+  and well-formed dates the days they fly (``FAREBRIDGE_SCHEMATHESIS_TRIP``, found by
+  test_schemathesis.py);
+- ``POST /book/{flight_id}``: at most 30 kg of checked baggage over the free 15 kg,
+  summed over the passengers (the seed's 400); passengers past that carry 15 kg;
+  a coupon code names a coupon an administrator made (like an id that must exist; an
+  unknown one is the seed's 400): the run books without one;
 - ``POST /register``: the confirmation repeats the password, and a username or an
   email is not already taken (as an id that must not exist yet): each call's are made
   new.
@@ -21,21 +28,27 @@ Every call stays otherwise as generated; texts holding card numbers lose their d
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
 
 from farebridge.api.dialects.flight_api.schemas import DAY
-from tests.e2e.schemathesis_rules import (
-    ADULT_AGE,
-    CHILD_MIN_AGE,
-    PLACES,
-    without_card_numbers,
-)
+from farebridge.domain.baggage_allowance import CHECKED_FREE_KG, EXCESS_MAX_KG
+from farebridge.domain.search import ADULT_AGE, CHILD_MIN_AGE
+from tests.e2e.schemathesis_rules import PLACES, without_card_numbers
 
 FRESH = itertools.count(1)
+# A round trip that flies: "out id,dd-mm-yyyy,back id,dd-mm-yyyy" (test_schemathesis.py
+# finds it with GET /flights); a month ahead, JFK and back, when not given.
+_AHEAD = datetime.now(UTC).date() + timedelta(days=30)
+TRIP = (
+    os.environ.get("FAREBRIDGE_SCHEMATHESIS_TRIP")
+    or f"1,{_AHEAD:%d-%m-%Y},2,{_AHEAD + timedelta(days=7):%d-%m-%Y}"
+).split(",")
 BOOKINGS = frozenset({"/book/{flight_id}", "/book_flight/{flight_id}"})
 WELL_FORMED = re.compile(DAY)
 CITIES = {city.lower() for city in (a.city_name for a in PLACES.airports().values())}
@@ -47,14 +60,14 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
     if case.operation.path == "/flights" and isinstance(case.query, dict):
         _search_within_bounds(case.query)
     if case.operation.path in BOOKINGS and isinstance(case.body, dict):
-        departure = datetime.now(UTC).date() + timedelta(days=30)
-        for name, day in (
-            ("flight_dep_date", departure),
-            ("return_flight_dep_date", departure + timedelta(days=7)),
-        ):
+        _a_flight_that_flies(case)
+        for name, day in (("flight_dep_date", TRIP[1]), ("return_flight_dep_date", TRIP[3])):
             if isinstance(case.body.get(name), str) and WELL_FORMED.match(case.body[name]):
-                case.body[name] = day.strftime("%d-%m-%Y")
+                case.body[name] = day
         _infants_with_adults(case.body.get("passengers"))
+        _excess_within_allowance(case.body.get("passengers"))
+        if case.body.get("coupon_code"):
+            case.body["coupon_code"] = None
     if case.operation.path == "/register" and isinstance(case.body, dict):
         body = case.body
         if isinstance(body.get("password"), str) and "confirmation" in body:
@@ -64,6 +77,17 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
             body["username"] = f"fuzz{number}"
         if isinstance(body.get("email"), str):
             body["email"] = f"fuzz{number}@test.com"
+
+
+def _a_flight_that_flies(case: Any) -> None:
+    """A flight id of the timetable (a whole number) becomes the trip's flight, and a
+    return flight its way back: any other would fly another route or on other days."""
+    path = case.path_parameters
+    if isinstance(path, dict) and str(path.get("flight_id", "")).isdigit():
+        path["flight_id"] = TRIP[0]
+    back = case.body.get("return_flight")
+    if isinstance(back, int) and not isinstance(back, bool):
+        case.body["return_flight"] = int(TRIP[2])
 
 
 def _search_within_bounds(query: dict[str, Any]) -> None:
@@ -102,6 +126,23 @@ def _infants_with_adults(passengers: Any) -> None:
             adults -= 1
         else:
             person["age"] = 30
+
+
+def _excess_within_allowance(passengers: Any) -> None:
+    """At most 30 kg of checked baggage over the free 15 kg, summed over the booking's
+    passengers: passengers past that carry only the free allowance."""
+    if not isinstance(passengers, list):
+        return
+    excess = Decimal(0)
+    for person in (p for p in passengers if isinstance(p, dict)):
+        checked = person.get("check_in_baggage")
+        if not isinstance(checked, int | float) or isinstance(checked, bool):
+            continue
+        over = max(Decimal(0), Decimal(str(checked)) - CHECKED_FREE_KG)
+        if excess + over > EXCESS_MAX_KG:
+            person["check_in_baggage"] = float(CHECKED_FREE_KG)
+        else:
+            excess += over
 
 
 def _known(place: str) -> bool:

@@ -190,3 +190,13 @@ def test_flights_need_a_session(client: TestClient) -> None:
     response = client.get(f"{PREFIX}/flights")
     assert response.status_code == 403
     assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_a_filter_without_a_route_lists_at_most_500_flights(session: TestClient) -> None:
+    catalogue = flights(session)["count"]
+    morning = flights(session, departure_timing="MORNING")
+    assert len(morning["departing_flights"]) == 500 < catalogue, "capped, in timetable order"
+    ids = [flight["id"] for flight in morning["departing_flights"]]
+    assert ids == sorted(ids)
+    one_route = flights(session, origin="JFK", destination="LAX")["departing_flights"]
+    assert 0 < len(one_route) < 500, "a route is listed whole"

@@ -6,6 +6,7 @@ the other or both."""
 from __future__ import annotations
 
 import io
+import weakref
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -33,7 +34,7 @@ def indian(day: date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
-def flight(client: TestClient, origin: str, destination: str, airline: str, day: date) -> int:
+def listed(client: TestClient, origin: str, destination: str, airline: str, day: date) -> Any:
     query = {
         "origin": origin,
         "destination": destination,
@@ -42,23 +43,100 @@ def flight(client: TestClient, origin: str, destination: str, airline: str, day:
     }
     found = client.get(f"{PREFIX}/flights", params=query).json()["departing_flights"]
     assert found, query
-    number: int = found[0]["id"]
+    return found
+
+
+def flight(client: TestClient, origin: str, destination: str, airline: str, day: date) -> int:
+    """A flight GET /flights lists on ``day`` with seats for the seed example's passengers."""
+    [number], _ = bookable(client, [(origin, destination, airline, day)], shift=False)
     return number
+
+
+def bookable(
+    client: TestClient, legs: list[tuple[str, str, str, date]], *, shift: bool = True
+) -> tuple[list[int], list[date]]:
+    """For each leg (origin, destination, airline, day), a flight GET /flights lists on
+    which the sandbox has seats for the seed example's passengers in economy (its load
+    of the day is fixed by its seed, so a full flight on some date is no surprise):
+    the first such flights, moving every leg a day later (``shift``) until there are."""
+    for later in range(14 if shift else 1):
+        days = [day + timedelta(days=later) for *_, day in legs]
+        choices = [listed(client, *leg[:3], day)[:4] for leg, day in zip(legs, days, strict=True)]
+        seated = [
+            next((f for f in listing if _has_seats(client, f, day)), None)
+            for listing, day in zip(choices, days, strict=True)
+        ]
+        if all(seated):
+            return [f["id"] for f in seated if f], days
+    raise AssertionError(f"no flights with seats for {legs}")
+
+
+def _has_seats(client: TestClient, flight: Any, day: date) -> bool:
+    ages = [p["age"] for p in example("002_book_request.json")["passengers"]]
+    at = flight["depart_time"][:5]
+    search = {
+        "slices": [
+            {
+                "origin": flight["origin_code"],
+                "destination": flight["destination_code"],
+                "departure_date": day.isoformat(),
+                "departure_time": {"from": at, "to": at},
+            }
+        ],
+        "passengers": [{"age": age} for age in ages],
+        "cabin_class": "economy",
+        "max_connections": 0,
+    }
+    found = client.post(
+        "/api/offer-requests?return_offers=true", json={"data": search}, headers=_api_auth(client)
+    )
+    assert found.status_code == 201, found.text
+    wanted = [flight["flight_no"].replace(" ", "")]
+    return any(
+        [
+            s["marketing_carrier"]["iata_code"] + s["marketing_carrier_flight_number"]
+            for part in offer["slices"]
+            for s in part["segments"]
+        ]
+        == wanted
+        for offer in found.json()["data"]["offers"]
+    )
+
+
+_TOKENS: weakref.WeakKeyDictionary[TestClient, str] = weakref.WeakKeyDictionary()
+
+
+def _api_auth(client: TestClient) -> dict[str, str]:
+    """The example account's /api token (one log-in per client: log-ins are limited)."""
+    if client not in _TOKENS:
+        logged_in = client.post(
+            "/api/auth/login", json={"email": "rakesh@test.com", "password": "correct-horse"}
+        )
+        assert logged_in.status_code == 200, logged_in.text
+        _TOKENS[client] = logged_in.json()["data"]["access_token"]
+    return {"Authorization": f"Bearer {_TOKENS[client]}"}
 
 
 def round_trip(
     client: TestClient, there: str, back: str, *, days: int = 30, stay: int = 7
 ) -> tuple[dict[str, Any], date, date]:
-    """The seed's round-trip request on JFK→LAX with ``there`` and LAX→JFK with ``back``."""
+    """The seed's round-trip request on JFK→LAX with ``there`` and LAX→JFK with ``back``
+    (``days`` from today or the first day after with seats, ``stay`` days apart)."""
     out_on = date.today() + timedelta(days=days)
     back_on = out_on + timedelta(days=stay)
+    if stay > 0:
+        legs = [("JFK", "LAX", there, out_on), ("LAX", "JFK", back, back_on)]
+        (out, ret), (out_on, back_on) = bookable(client, legs)
+    else:  # a way back that leaves before the way out lands: refused before seats count
+        out = listed(client, "JFK", "LAX", there, out_on)[0]["id"]
+        ret = listed(client, "LAX", "JFK", back, back_on)[0]["id"]
     body: dict[str, Any] = example("002_book_request.json")
     body.update(
         flight_dep_date=indian(out_on),
-        return_flight=flight(client, "LAX", "JFK", back, back_on),
+        return_flight=ret,
         return_flight_dep_date=indian(back_on),
     )
-    body["_flight"] = flight(client, "JFK", "LAX", there, out_on)
+    body["_flight"] = out
     return body, out_on, back_on
 
 
@@ -327,3 +405,22 @@ def test_a_coupon_takes_its_discount_once_and_an_unknown_one_is_a_field_error(
     response = client.post(f"{PREFIX}/book_flight/{body.pop('_flight')}", json=body, headers=csrf)
     assert response.status_code == 400, "used up"
     assert list(response.json()) == ["coupon_code"]
+
+
+def test_the_payment_body_is_optional_an_object_and_checked_when_sent(
+    client: TestClient, csrf: dict[str, str]
+) -> None:
+    body, _, _ = round_trip(client, "AA", "DL")
+    reference = book(client, body, csrf)["booking"]["booking_ref"]
+    url = f"{PREFIX}/payments/{reference}"
+    for wrong, field in (
+        ({"payment_method": "tok_visa", "card_number": "x"}, "card_number"),
+        ({"payment_method": "t" * 41}, "payment_method"),
+        ({"payment_method": 7}, "payment_method"),
+    ):
+        refused = client.post(url, json=wrong, headers=csrf)
+        assert refused.status_code == 400, (wrong, refused.text)
+        assert field in refused.text, refused.text
+    null = client.post(url, content=b"null", headers={**csrf, "content-type": "application/json"})
+    assert null.status_code == 400 and "body" in null.json(), null.text
+    assert client.post(url, headers=csrf).status_code == 200, "no body: the default card"

@@ -96,6 +96,22 @@ def _flight_api_session(base: str) -> tuple[str, str]:
         return login.cookies["sessionid"], login.json()["csrfToken"]
 
 
+def _flight_api_trip(base: str, session: str) -> str:
+    """A JFK-LAX round trip of the timetable a month ahead, as the flight_api hooks
+    take it: "out id,dd-mm-yyyy,back id,dd-mm-yyyy"."""
+    out_on = date.today() + timedelta(days=30)
+    back_on = out_on + timedelta(days=7)
+    days = (out_on.strftime("%d-%m-%Y"), back_on.strftime("%d-%m-%Y"))
+    query = {"origin": "JFK", "destination": "LAX", "round_trip": "true"}
+    query |= {"booking_date": days[0], "return_date": days[1]}
+    with httpx2.Client(base_url=f"{base}/v1/flight_api", cookies={"sessionid": session}) as http:
+        found = http.get("/flights", params=query)
+        assert found.status_code == 200, found.text
+        lists = found.json()
+    out, back = lists["departing_flights"][0]["id"], lists["returning_flights"][0]["id"]
+    return f"{out},{days[0]},{back},{days[1]}"
+
+
 def _dialect(base: str, prefix: str) -> Dialect:
     """The run of the dialect at ``prefix``, with its own authentication."""
     if prefix == "/v1/flight_api":
@@ -103,8 +119,13 @@ def _dialect(base: str, prefix: str) -> Dialect:
         return Dialect(
             "/v1/flight_api",
             "schemathesis_flight_api.toml",
-            (f"Cookie: sessionid={session}", f"X-CSRFToken: {csrf}"),
+            (),
             ("/logout",),
+            env={
+                "FAREBRIDGE_SCHEMATHESIS_SESSION": session,
+                "FAREBRIDGE_SCHEMATHESIS_CSRF": csrf,
+                "FAREBRIDGE_SCHEMATHESIS_TRIP": _flight_api_trip(base, session),
+            },
         )
     key = _api_key(base)
     bearer = f"Authorization: Bearer {key}"
@@ -147,8 +168,6 @@ def _run(base: str, dialect: Dialect) -> subprocess.CompletedProcess[str]:
         command += ["--header", header]
     for path in dialect.excluded:
         command += ["--exclude-path", path]
-    if dialect.prefix in WIRE_DIALECTS:
-        command += ["--exclude-checks", NOT_ON_WIRE_DIALECTS]
     # The hooks modules (named in the configs) are imported from the repository's root.
     env = {**os.environ, "PYTHONPATH": str(HERE.parents[1]), **dialect.env}
     return subprocess.run(  # noqa: S603
@@ -156,24 +175,14 @@ def _run(base: str, dialect: Dialect) -> subprocess.CompletedProcess[str]:
     )
 
 
-# The wire dialects (Duffel, Allmyles, booking records) translate the same services and
-# share the input checks with /api, which is fuzzed on both databases; they are fuzzed
-# on PostgreSQL, the production database, to keep make test within its time, with every
-# check but positive_data_acceptance: each run still finds a valid request their
-# documents do not rule out (a sum of passenger quantities over 9, an id with a leading
-# space), so that check runs on /api only until they are stated (issue 13's note).
-# flight_api (/v1/flight_api: _dialect knows how to run it) does not pass yet (its
-# session cookie as a parameter, a state refusal, the slow timetable listing, a 5xx now
-# fixed); it is not run until it does.
-WIRE_DIALECTS = ("/duffel", "/allmyles", "/v1/flight")
-NOT_ON_WIRE_DIALECTS = "positive_data_acceptance"
+# Every dialect, on both databases, with every check (stateful links included). The
+# wire dialects' exceptions are in their own schemathesis_*.toml, each with its reason.
+DIALECT_PREFIXES = ("/api", "/duffel", "/allmyles", "/v1/flight", "/v1/flight_api")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("prefix", ["/api", *WIRE_DIALECTS])
+@pytest.mark.parametrize("prefix", DIALECT_PREFIXES)
 def test_the_dialect_passes_schemathesis(prefix: str, engine: Engine, tmp_path: Path) -> None:
-    if prefix in WIRE_DIALECTS and engine.dialect.name == "sqlite":
-        pytest.skip("the wire dialects are fuzzed on PostgreSQL (make test's time)")
     settings = Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         search_rate_limit_per_minute=100_000,

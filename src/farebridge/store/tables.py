@@ -71,7 +71,7 @@ users = Table(
     Column("id", String(40), primary_key=True),
     Column("email", String(320), nullable=False, unique=True),
     Column("password_hash", String(200), nullable=False),
-    Column("full_name", String(200), nullable=False, server_default=""),
+    Column("full_name", String(320), nullable=False, server_default=""),
     Column("role", String(20), nullable=False),
     Column("created_at", Instant, nullable=False),
     Column("preferred_currency", String(3)),  # searches default to it; null: the server's
@@ -713,7 +713,7 @@ flight_api_bookings = Table(
     Column("return_flight", Integer),
     Column("baggage_mode", String(20), nullable=False),
     Column("travellers", JSON, nullable=False),
-    Column("extra_baggage_kg", String(10), nullable=False),  # a decimal, as text
+    Column("extra_baggage_kg", String(40), nullable=False),  # a decimal, as text
     Column("extra_baggage_amount", String(20), nullable=False),
     Column("extra_baggage_currency", String(3), nullable=False),
     Column("linked_order_id", String(40), ForeignKey("orders.id"), index=True),

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from farebridge.api.openapi import SELLING_CURRENCY
-from farebridge.api.schema_rules import NOT_A_BOOL, given
+from farebridge.api.schema_rules import NOT_A_BOOL, given, metadata_schema
 from farebridge.domain.hygiene import METADATA_MAX_KEYS, METADATA_MAX_VALUE_LENGTH
 from farebridge.domain.webhooks import EVENT_TYPES
 
@@ -140,7 +140,7 @@ class PaymentFields(Lenient):
 
 Metadata = Annotated[
     dict[str, Annotated[str, StringConstraints(max_length=METADATA_MAX_VALUE_LENGTH)]],
-    Field(max_length=METADATA_MAX_KEYS),
+    Field(max_length=METADATA_MAX_KEYS, json_schema_extra=metadata_schema()),
 ]
 
 

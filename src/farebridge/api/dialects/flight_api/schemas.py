@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from farebridge.api.schema_rules import NOT_A_BOOL, calendar_date
+from farebridge.api.schema_rules import NOT_A_BOOL, calendar_date, given
+from farebridge.domain.baggage_allowance import CHECKED_FREE_KG, EXCESS_MAX_KG, HAND_MAX_KG
 from farebridge.domain.profiles import MOBILE_MAX, NAME_MAX, USERNAME_MAX
 from farebridge.domain.search import ADULT_AGE, MAX_PASSENGERS
 from farebridge.services.accounts import MIN_PASSWORD_LENGTH
@@ -104,12 +105,34 @@ class PassengerBody(Body):
     age: Annotated[int, Field(ge=0, le=120), NOT_A_BOOL]
     type: str = Field(max_length=20, description="Adult, Child or Infant (from age anyway)")
     seat_type: Literal["WINDOW", "AISLE", "MIDDLE"]
-    # Kilograms; more than a hold takes per person is a typo, not a booking.
-    hand_baggage: Annotated[float, Field(ge=0, le=100), NOT_A_BOOL] = 0.0
-    check_in_baggage: Annotated[float, Field(ge=0, le=200), NOT_A_BOOL] = 0.0
+    # Kilograms. The document states the seed's allowances (domain.baggage_allowance),
+    # which the domain checks with the seed's messages; beyond what a hold takes per
+    # person the model refuses at once. The excess summed over a booking's passengers
+    # (at most 30 kg) is a rule between items JSON Schema cannot state.
+    hand_baggage: Annotated[
+        float,
+        Field(ge=0, le=100, json_schema_extra={"maximum": float(HAND_MAX_KG)}),
+        NOT_A_BOOL,
+    ] = 0.0
+    check_in_baggage: Annotated[
+        float,
+        Field(ge=0, le=200, json_schema_extra={"maximum": float(CHECKED_FREE_KG + EXCESS_MAX_KG)}),
+        NOT_A_BOOL,
+    ] = 0.0
 
 
 class BookBody(Body):
+    # A round trip names its return flight and day (400 naming the missing one).
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"trip_type": {"const": "ONE_WAY"}}},
+                given("return_flight", "return_flight_dep_date"),
+            ]
+        },
+    )
+
     seat_class: SeatClass
     trip_type: Literal["ONE_WAY", "ROUND_TRIP"]
     flight_dep_date: str = Field(examples=["12-11-2023"], json_schema_extra={"pattern": DAY})

@@ -3,9 +3,10 @@ the ``X-CSRFToken`` header that must match the session (Django's rules)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Cookie, Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.flight_api.errors import (
@@ -22,13 +23,31 @@ SESSION_COOKIE = "sessionid"
 CSRF_COOKIE = "csrftoken"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
+CSRF_HEADER = "X-CSRFToken"
+# Documented as security schemes, not parameters: the session is the caller's
+# credentials (document_security states that unsafe methods need both).
+SESSION_SCHEME, CSRF_SCHEME = "session", "csrf"
 SessionId = Annotated[
     str | None,
-    Cookie(alias=SESSION_COOKIE, description="The session from POST /login"),
+    Depends(
+        APIKeyCookie(
+            name=SESSION_COOKIE,
+            scheme_name=SESSION_SCHEME,
+            description="The sessionid cookie from POST /login",
+            auto_error=False,
+        )
+    ),
 ]
 CsrfHeader = Annotated[
     str | None,
-    Header(alias="X-CSRFToken", description="The csrfToken from POST /login (POST, PUT)"),
+    Depends(
+        APIKeyHeader(
+            name=CSRF_HEADER,
+            scheme_name=CSRF_SCHEME,
+            description="The csrfToken from POST /login, on every POST and PUT",
+            auto_error=False,
+        )
+    ),
 ]
 
 
@@ -58,3 +77,18 @@ def session_user(request: Request, services: ServicesDep, secret: SessionSecret)
 
 
 SessionUser = Annotated[User, Depends(session_user)]
+
+
+def document_security(document: dict[str, Any]) -> None:
+    """Each operation's security as Django enforces it: the session for every call that
+    needs one, and with it (not instead of it) the CSRF token for unsafe methods.
+    FastAPI lists the two schemes as alternatives."""
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            security = operation.get("security") if isinstance(operation, dict) else None
+            if not security:
+                continue
+            if method.upper() in SAFE_METHODS:
+                operation["security"] = [{SESSION_SCHEME: []}]
+            else:
+                operation["security"] = [{SESSION_SCHEME: [], CSRF_SCHEME: []}]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import Scenarios, ServicesDep
@@ -162,7 +162,17 @@ def _ticket_links(trip: Trip) -> list[str]:
     return [_pdf_url(order, DocumentKind.E_TICKET) for order in trip.orders]
 
 
-@router.post("/payments/{booking_ref}", responses=responses(403, 404, 409, 429))
+async def _not_null(request: Request) -> None:
+    """An optional body is an object or left out; JSON null is neither."""
+    if (await request.body()).strip() == b"null":
+        raise ValidationFailed("Send an object, or no body at all.", field="body")
+
+
+@router.post(
+    "/payments/{booking_ref}",
+    responses=responses(403, 404, 409, 429),
+    dependencies=[Depends(_not_null)],
+)
 def pay_booking(
     booking_ref: str,
     request: Request,

@@ -109,6 +109,10 @@ def _page_url(request: Request, page: int | None) -> str | None:
     return None if page is None else str(request.url.include_query_params(page=page))
 
 
+# The most flights one list of a filtered answer holds (the catalogue is paginated).
+MAX_LISTED = 500
+
+
 @router.get("/flights", responses=responses(403, 404))
 def list_flights(
     request: Request,
@@ -142,7 +146,10 @@ def list_flights(
         ),
     ] = None,
 ) -> FlightPage | FlightLists:
-    """No filter: the paginated catalogue; any filter: the departing and returning flights."""
+    """No filter: the paginated catalogue; any filter: the departing and returning flights,
+    unpaginated as in seed 002, at most the first 500 of each (timetable order): a filter
+    without a route (``departure_timing`` alone) would otherwise list the whole world's
+    timetable in one answer. Narrow with origin, destination or booking_date."""
     if not any(name in request.query_params for name in FILTERS):
         return _catalogue(request, services, page)
     if price is not None:
@@ -175,7 +182,7 @@ def list_flights(
         if leaving_on is not None and returning_on < leaving_on:
             raise _bad("return_date must not be before booking_date")
         back = FlightQuery(origin=ends, destination=origins, on=returning_on, airline=airlines)
-        returning = [present.flight(f) for f in timetable.find_flights(services, back)]
+        returning = [present.flight(f) for f in timetable.find_flights(services, back)[:MAX_LISTED]]
     flights = timetable.find_flights(services, departing)
     if price is not None and cabin is not None and leaving_on is not None:
         fares = scheduled_bookings.cheapest_fares(
@@ -183,7 +190,7 @@ def list_flights(
         )
         limit = Decimal(str(price))
         flights = [f for f in flights if f.number in fares and fares[f.number].amount <= limit]
-    found = [present.flight(f) for f in flights]
+    found = [present.flight(f) for f in flights[:MAX_LISTED]]
     return FlightLists(departing_flights=found, returning_flights=returning)
 
 
