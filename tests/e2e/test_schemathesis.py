@@ -104,7 +104,9 @@ def _flight_api_trip(base: str, session: str) -> str:
     days = (out_on.strftime("%d-%m-%Y"), back_on.strftime("%d-%m-%Y"))
     query = {"origin": "JFK", "destination": "LAX", "round_trip": "true"}
     query |= {"booking_date": days[0], "return_date": days[1]}
-    with httpx2.Client(base_url=f"{base}/v1/flight_api", cookies={"sessionid": session}) as http:
+    with httpx2.Client(
+        base_url=f"{base}/v1/flight_api", cookies={"sessionid": session}, timeout=60
+    ) as http:
         found = http.get("/flights", params=query)
         assert found.status_code == 200, found.text
         lists = found.json()

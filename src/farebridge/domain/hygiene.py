@@ -95,12 +95,20 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
+)
+
+
 def holds_card_number(text: str) -> bool:
     """Whether ``text`` holds a Luhn-valid 13-19 digit number, its digit groups
     separated by anything but letters and digits. A run of groups is tried from every
     group boundary, so digits before or after a card number do not hide it; a date or
-    a timestamp on its own is not a card number."""
+    a timestamp on its own is not a card number, nor is a UUID (what clients send as
+    idempotency keys: about 1 in 500 random ones holds a Luhn-valid run of digits)."""
     if not any(char.isdigit() for char in text) or _is_date(text):
+        return False
+    if _UUID.fullmatch(text.strip()):
         return False
     for run in _DIGIT_RUN.finditer(text):
         groups = _GROUP.findall(run.group())
