@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint format bench migrate api worker clean js-deps
+.PHONY: run install test lint format bench bench-load migrate api worker clean js-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 	$(BIN)/python -m benchmarks.duffel_hop 15
 	$(BIN)/python -m benchmarks.login_storm 300 100
 	$(BIN)/python -m benchmarks.overload  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
+
+# Load on the booking path (issue 14): SQLite and PostgreSQL, 1 and 2 API processes and
+# workers; about 3 minutes per configuration. BENCH_PROFILE=DIR adds py-spy profiles.
+bench-load: install  ## bookings/s, GET order, search, ticketing lag, hot flight (PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL)
+	$(BIN)/python -m benchmarks.load
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11

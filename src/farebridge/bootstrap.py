@@ -35,6 +35,7 @@ from farebridge.providers.sandbox.world.airlines import airline_directory
 from farebridge.services.jobs import check_handler_table
 from farebridge.services.ports import Dependencies, MailTransport, Policies, no_checkpoint
 from farebridge.services.rates import CachedExchangeRates
+from farebridge.services.token_cache import TokenCache
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 from farebridge.store.duffel_refs import SqlDuffelReferences
@@ -205,6 +206,7 @@ def build(
         checkpoint=checkpoint,
         webhook_sender=HttpWebhookSender(),
         mail_transport=mail_transport(settings),
+        tokens=TokenCache(settings.token_cache_seconds),
     )
 
 

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         "is for development only: start-up warns when it is used with PostgreSQL.",
     )
     token_lifetime: timedelta = timedelta(days=7)
+    token_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long an API process remembers who a login token belongs to, "
+        "instead of reading the database on every request. A log-out or role change is "
+        "seen at once by the process that made it and within this time by the others; "
+        "0: no cache.",
+    )
     min_departure_lead: timedelta = Field(
         default=timedelta(hours=2),
         description="Flights leaving sooner than this are not offered, and booking one is "

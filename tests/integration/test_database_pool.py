@@ -1,6 +1,7 @@
 """A database pool with no connection free in time is ServerBusy (429 with Retry-After,
-ADR 0030), not SQLAlchemy's TimeoutError (a 500); PostgreSQL only (SQLite has no pool).
-A job that meets it is retried, as it was when it was a TimeoutError."""
+ADR 0030), not SQLAlchemy's TimeoutError (a 500), on both databases (an SQLite file has
+a pool too since issue 14). A job that meets it is retried, as it was when it was a
+TimeoutError. SQLite connections are reused and keep the settings made when opened."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, event, select, update
 
 from farebridge.api.app import create_app
 from farebridge.bootstrap import build
@@ -23,9 +24,25 @@ from farebridge.store.tables import jobs
 
 
 def _url(engine: Engine) -> str:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite opens a connection per use: no pool to run dry")
     return engine.url.render_as_string(hide_password=False)
+
+
+def test_sqlite_connections_are_reused_with_their_settings(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's connection settings")
+    pooled = make_engine(_url(engine), pool_size=2)
+    try:
+        opened: list[object] = []
+        event.listen(pooled, "connect", lambda dbapi, _record: opened.append(dbapi))
+        for _ in range(5):
+            with pooled.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+        assert len(opened) == 1, "one connection opened, then reused"
+    finally:
+        pooled.dispose()
 
 
 def test_a_dry_pool_is_server_busy(engine: Engine) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import NotAuthenticated, ValidationFailed
@@ -25,7 +26,8 @@ _optional_bearer = HTTPBearer(
 )
 
 
-def get_services(request: Request) -> Dependencies:
+async def get_services(request: Request) -> Dependencies:
+    # async: a dependency without I/O runs on the event loop, not in a worker thread
     services: Dependencies = request.app.state.services
     return services
 
@@ -35,31 +37,42 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 OptionalCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)]
 
 
-def _authenticated(
+async def _authenticated(
     services: Dependencies, credentials: HTTPAuthorizationCredentials | None, request: Request
 ) -> User | None:
+    """The caller, from the token cache on the event loop when it knows the token (no
+    thread hand-off), else from the database in a worker thread."""
     if credentials is None:
         return None
-    user = accounts.authenticate(services, token=credentials.credentials)
+    # One look-up per request: the rate limit (optional user) and the route (current
+    # user) both ask, and FastAPI caches each dependency function, not the pair.
+    known: tuple[str, User] | None = getattr(request.state, "authenticated", None)
+    if known is not None and known[0] == credentials.credentials:
+        return known[1]
+    token = credentials.credentials
+    user = accounts.cached_user(services, token=token)
+    if user is None:
+        user = await run_in_threadpool(accounts.authenticate, services, token=token)
     request.state.user_id = user.id
+    request.state.authenticated = (token, user)
     return user
 
 
-def optional_user(
+async def optional_user(
     services: ServicesDep, credentials: OptionalCredentials, request: Request
 ) -> User | None:
     """The caller, or None for an anonymous call (the token is optional)."""
-    return _authenticated(services, credentials, request)
+    return await _authenticated(services, credentials, request)
 
 
-def current_user(services: ServicesDep, credentials: Credentials, request: Request) -> User:
-    user = _authenticated(services, credentials, request)
+async def current_user(services: ServicesDep, credentials: Credentials, request: Request) -> User:
+    user = await _authenticated(services, credentials, request)
     if user is None:
         raise NotAuthenticated("Send Authorization: Bearer <token> (POST /api/auth/login).")
     return user
 
 
-def bearer_token(credentials: Credentials) -> str:
+async def bearer_token(credentials: Credentials) -> str:
     if credentials is None:
         raise NotAuthenticated("Send Authorization: Bearer <token>.")
     return credentials.credentials

@@ -87,6 +87,7 @@ def set_preferred_currency(deps: Dependencies, *, user: User, currency: str | No
     with deps.uow() as uow:
         uow.users.set_preferred_currency(user.id, currency)
         uow.commit()
+    deps.tokens.forget_user(user.id)
     return replace(user, preferred_currency=currency)
 
 
@@ -131,6 +132,7 @@ def log_out(deps: Dependencies, *, token: str) -> None:
     with deps.uow() as uow:
         revoked = uow.tokens.revoke(_hash_token(token), now=deps.clock.now())
         uow.commit()
+    deps.tokens.forget(_hash_token(token))
     if not revoked:
         raise NotAuthenticated("This token is not a live login token.", code="invalid_token")
 
@@ -139,8 +141,22 @@ def authenticate(deps: Dependencies, *, token: str) -> User:
     """The user behind a bearer credential: a login token or an API key."""
     if api_keys.is_api_key(token):
         return api_keys.authenticate_api_key(deps, secret=token)
+    token_hash = _hash_token(token)
+    now = deps.clock.now()
+    cached = deps.tokens.get(token_hash, now=now)
+    if cached is not None:
+        return cached
     with deps.uow(read_only=True) as uow:
-        user = uow.tokens.user_for(_hash_token(token), now=deps.clock.now())
-    if user is None:
+        found = uow.tokens.user_for(token_hash, now=now)
+    if found is None:
         raise NotAuthenticated("The access token is invalid or expired.", code="invalid_token")
+    user, expires_at = found
+    deps.tokens.put(token_hash, user, expires_at=expires_at)
     return user
+
+
+def cached_user(deps: Dependencies, *, token: str) -> User | None:
+    """The user behind a login token when the token cache knows it (no I/O), else None."""
+    if api_keys.is_api_key(token):
+        return None
+    return deps.tokens.get(_hash_token(token), now=deps.clock.now())

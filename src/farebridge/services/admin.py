@@ -62,6 +62,7 @@ def set_role(
             )
         )
         uow.commit()
+    deps.tokens.forget_user(user.id)
     return replace(user, role=role, agency_id=agency_id), agency
 
 

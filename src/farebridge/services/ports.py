@@ -41,6 +41,7 @@ from farebridge.domain.webhook_deliveries import Delivery, DeliveryStatus, Retry
 from farebridge.domain.webhooks import Webhook, WebhookScheme
 from farebridge.providers.base import ExchangeRateSource, PaymentGateway
 from farebridge.providers.registry import ProviderRegistry
+from farebridge.services.token_cache import TokenCache
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -165,7 +166,7 @@ class Tokens(Protocol):
     def add(
         self, token_hash: str, user_id: str, *, now: datetime, expires_at: datetime
     ) -> None: ...
-    def user_for(self, token_hash: str, *, now: datetime) -> User | None: ...
+    def user_for(self, token_hash: str, *, now: datetime) -> tuple[User, datetime] | None: ...
     def revoke(self, token_hash: str, *, now: datetime) -> bool:
         """Whether a live token was revoked (False: unknown or already revoked)."""
         ...
@@ -757,3 +758,5 @@ class Dependencies:
     checkpoint: Callable[[str], None] = no_checkpoint
     webhook_sender: WebhookSender | None = None  # None: webhooks are stored, not delivered
     mail_transport: MailTransport | None = None  # None: emails are queued, not sent
+    # Login tokens resolved recently (off unless bootstrap sets a lifetime; ADR 0034)
+    tokens: TokenCache = field(default_factory=TokenCache)

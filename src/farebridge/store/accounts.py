@@ -133,9 +133,10 @@ class TokenRepository:
             )
         )
 
-    def user_for(self, token_hash: str, *, now: datetime) -> User | None:
+    def user_for(self, token_hash: str, *, now: datetime) -> tuple[User, datetime] | None:
+        """The live token's user and when the token expires."""
         row = self._db.execute(
-            select(users)
+            select(users, access_tokens.c.expires_at.label("token_expires_at"))
             .join(access_tokens, access_tokens.c.user_id == users.c.id)
             .where(
                 access_tokens.c.token_hash == token_hash,
@@ -143,7 +144,7 @@ class TokenRepository:
                 access_tokens.c.expires_at > now,
             )
         ).first()
-        return _user(row) if row else None
+        return (_user(row), row.token_expires_at) if row else None
 
     def revoke(self, token_hash: str, *, now: datetime) -> bool:
         result = self._db.execute(
