@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -138,33 +138,50 @@ class OrderRepository:
         )
 
     def _order(self, row: Row[Any]) -> Order:
-        data = dict(self._cipher.open_documents(row.payload))
-        data.update(
-            status=row.status,
-            booking_reference=row.booking_reference,
-            payment_required_by=row.payment_required_by,
-            failure=row.failure,
-            ticketing_status=row.ticketing_status,
-            paid_at=row.paid_at,
-            synced_at=row.synced_at,
-            cancelled_at=row.cancelled_at,
-            metadata=row.metadata,
-            version=row.version,
-            surcharge=_surcharge(row),
-        )
-        data["documents"] = self._documents(row.id)
-        data["schedule_changes"] = ScheduleChangeRepository(self._db).pending_for_order(row.id)
-        return _order_codec.validate_python(data)
+        return self._orders([row])[0]
 
-    def _documents(self, order_id: str) -> tuple[Document, ...]:
-        rows = self._db.execute(
-            select(documents)
-            .where(documents.c.order_id == order_id)
-            .order_by(documents.c.issued_at, documents.c.unique_identifier)
-        )
-        return tuple(
-            Document(r.type, r.unique_identifier, r.passenger_id, r.issued_at) for r in rows
-        )
+    def _orders(self, rows: Sequence[Row[Any]]) -> list[Order]:
+        """Orders from their rows, with their tickets and pending schedule changes read in
+        one query each for all of them (never one per order)."""
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        tickets = self._documents(ids)
+        changes = ScheduleChangeRepository(self._db).pending_for_orders(ids)
+        found = []
+        for row in rows:
+            data = dict(self._cipher.open_documents(row.payload))
+            data.update(
+                status=row.status,
+                booking_reference=row.booking_reference,
+                payment_required_by=row.payment_required_by,
+                failure=row.failure,
+                ticketing_status=row.ticketing_status,
+                paid_at=row.paid_at,
+                synced_at=row.synced_at,
+                cancelled_at=row.cancelled_at,
+                metadata=row.metadata,
+                version=row.version,
+                surcharge=_surcharge(row),
+            )
+            data["documents"] = tuple(tickets.get(row.id, ()))
+            data["schedule_changes"] = changes.get(row.id, [])
+            found.append(_order_codec.validate_python(data))
+        return found
+
+    def _documents(self, order_ids: Sequence[str]) -> dict[str, list[Document]]:
+        by_order: dict[str, list[Document]] = {}
+        for chunk in _chunks(order_ids):
+            rows = self._db.execute(
+                select(documents)
+                .where(documents.c.order_id.in_(chunk))
+                .order_by(documents.c.issued_at, documents.c.unique_identifier)
+            )
+            for r in rows:
+                by_order.setdefault(r.order_id, []).append(
+                    Document(r.type, r.unique_identifier, r.passenger_id, r.issued_at)
+                )
+        return by_order
 
     def list_for_owner(
         self, owner_id: str, page: PageRequest, filters: OrderFilter | None = None
@@ -201,7 +218,7 @@ class OrderRepository:
             descending=True,
             execute=self._db.execute,
         )
-        return Page([self._order(r) for r in rows], after, before, page.limit)
+        return Page(self._orders(list(rows)), after, before, page.limit)
 
     def with_booking_reference(self, booking_reference: str, *, limit: int = 5) -> list[Order]:
         """Confirmed orders (any owner) with this booking reference, oldest first."""
@@ -214,7 +231,7 @@ class OrderRepository:
             .order_by(orders.c.created_at, orders.c.id)
             .limit(limit)
         )
-        return [self._order(r) for r in rows]
+        return self._orders(list(rows))
 
     def on_flight(self, flight: FlightKey) -> list[Order]:
         """Confirmed orders (any owner, any status since) that fly ``flight``."""
@@ -229,7 +246,7 @@ class OrderRepository:
             )
             .order_by(orders.c.booking_reference, orders.c.id)
         )
-        return [self._order(r) for r in rows]
+        return self._orders(list(rows))
 
     def _write_flights(self, order: Order) -> None:
         """The order's flights for the manifest; replaced with the order's trip."""
@@ -283,7 +300,7 @@ class OrderRepository:
             .order_by(orders.c.created_at)
             .limit(limit)
         )
-        return [self._order(r) for r in rows]
+        return self._orders(list(rows))
 
     def set_ticketing_status(
         self, order_id: str, status: TicketingStatus, *, synced_at: datetime
@@ -446,3 +463,9 @@ def _surcharge(row: Row[Any]) -> dict[str, str] | None:
 
 
 _failure_codec: TypeAdapter[OrderFailure] = TypeAdapter(OrderFailure)
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """Bounded IN lists (SQLite caps a statement's parameters)."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

@@ -3,6 +3,7 @@ its status moves only with ``UPDATE … WHERE id = :id AND status = 'pending'``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +70,23 @@ class ScheduleChangeRepository:
             .order_by(schedule_changes.c.detected_at, schedule_changes.c.id)
         )
         return [_change(row) for row in rows]
+
+    def pending_for_orders(self, order_ids: Sequence[str]) -> dict[str, list[ScheduleChange]]:
+        """Each order's pending changes, oldest first, in one query."""
+        by_order: dict[str, list[ScheduleChange]] = {}
+        if not order_ids:
+            return by_order
+        rows = self._db.execute(
+            select(schedule_changes)
+            .where(
+                schedule_changes.c.order_id.in_(list(order_ids)),
+                schedule_changes.c.status == ScheduleChangeStatus.PENDING.value,
+            )
+            .order_by(schedule_changes.c.detected_at, schedule_changes.c.id)
+        )
+        for row in rows:
+            by_order.setdefault(row.order_id, []).append(_change(row))
+        return by_order
 
     def resolve(self, change_id: str, to_status: ScheduleChangeStatus, *, now: datetime) -> bool:
         """Compare-and-set ``pending → to_status``; False when no longer pending."""
