@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
@@ -11,6 +13,22 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from farebridge.domain.errors import ServerBusy
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def json_dumps(value: Any) -> str:
+    """JSON columns' serializer: orjson (several times faster than ``json`` on offers and
+    orders, issue 14); what it does not take (a non-64-bit int…) goes to ``json``."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def json_loads(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN or Infinity, which json.dumps writes
+        return json.loads(text)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -55,6 +73,8 @@ def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+            json_serializer=json_dumps,
+            json_deserializer=json_loads,
             **pooling,
         )
         _configure_sqlite(engine)
@@ -66,6 +86,8 @@ def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 
         max_overflow=pool_size,
         pool_timeout=pool_timeout_seconds,
         pool_pre_ping=True,
+        json_serializer=json_dumps,
+        json_deserializer=json_loads,
     )
 
 
