@@ -67,6 +67,7 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 	$(BIN)/python -m benchmarks.duffel_hop 15
 	$(BIN)/python -m benchmarks.login_storm 300 100
 	$(BIN)/python -m benchmarks.overload  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
+	$(BIN)/python -m benchmarks.worker_drain  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
