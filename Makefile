@@ -67,6 +67,7 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 	$(BIN)/python -m benchmarks.duffel_hop 15
 	$(BIN)/python -m benchmarks.login_storm 300 100
 	$(BIN)/python -m benchmarks.overload  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
+	$(BIN)/python -m benchmarks.worker_drain  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
 
 # Load on the booking path (issue 14): SQLite and PostgreSQL, 1 and 2 API processes and
 # workers; about 3 minutes per configuration. BENCH_PROFILE=DIR adds py-spy profiles.

@@ -116,6 +116,7 @@ def policies_from(settings: Settings) -> Policies:
         search_wait_seconds=settings.search_wait_seconds,
         job_lease=timedelta(seconds=settings.job_lease_seconds),
         job_max_attempts=settings.job_max_attempts,
+        job_retention=settings.job_retention,
         recovery_grace=timedelta(seconds=settings.recovery_grace_seconds),
         default_currency=settings.default_currency,
         min_departure_lead=settings.min_departure_lead,

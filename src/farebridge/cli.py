@@ -109,6 +109,7 @@ def _worker(concurrency: int | None) -> None:
         build(settings),
         poll_seconds=settings.worker_poll_seconds,
         heartbeat_seconds=settings.worker_heartbeat_seconds,
+        threads=settings.worker_threads,
     )
     settle_heap()
     worker.install_signal_handlers()

@@ -99,6 +99,20 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.2
     job_lease_seconds: float = 60.0
     job_max_attempts: int = 5
+    worker_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Jobs one worker process runs at once, each on a thread of its own "
+        "(handlers wait on the database and upstreams); sweeps and the heartbeat run "
+        "beside them (ADR 0033).",
+    )
+    job_retention: timedelta = Field(
+        default=timedelta(days=1),
+        ge=timedelta(0),
+        description="Done jobs are deleted this long after they finished (ISO 8601, e.g. "
+        "P1D), by the worker's sweep; failed jobs are kept.",
+    )
     recovery_grace_seconds: float = Field(
         default=30.0,
         description="How long an order or payment may stay pending before the worker (or a "

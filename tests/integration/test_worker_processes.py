@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, update
 
 from farebridge.cli import default_processes, process_counts
 from farebridge.services.jobs import JobKind
@@ -34,11 +34,15 @@ def _enqueue(engine: Engine, count: int, kind: str = JobKind.SEND_EMAIL.value) -
             repository.enqueue(kind, {"n": n}, now=now - timedelta(seconds=1))
 
 
-def test_three_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_path: Path) -> None:
+def test_three_worker_processes_of_four_threads_run_every_job_exactly_once(
+    engine: Engine, tmp_path: Path
+) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite keeps one worker process (ADR 0029)")
     count = 120
     _enqueue(engine, count)
+    with engine.begin() as connection:  # held back until every process has started
+        connection.execute(update(jobs).values(run_after=datetime(2100, 1, 1, tzinfo=UTC)))
     record = tmp_path / "runs.txt"
     url = engine.url.render_as_string(hide_password=False)
     workers = [
@@ -47,6 +51,11 @@ def test_three_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_p
         )
         for _ in range(3)
     ]
+    deadline = time.monotonic() + 120
+    while _heartbeats(engine) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with engine.begin() as connection:
+        connection.execute(update(jobs).values(run_after=datetime.now(UTC)))
     for worker in workers:
         assert worker.wait(timeout=120) == 0
     runs = [line.split() for line in record.read_text().splitlines()]
@@ -59,6 +68,13 @@ def test_three_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_p
             connection.execute(select(jobs.c.status, func.count()).group_by(jobs.c.status)).all()
         )
     assert statuses == {"done": count}
+
+
+def _heartbeats(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(select(func.count()).select_from(worker_heartbeats)).scalar_one()
+        )
 
 
 def test_claiming_threads_never_share_a_job(engine: Engine) -> None:

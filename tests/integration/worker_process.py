@@ -1,16 +1,20 @@
 """One worker process for tests/integration/test_worker_processes.py: the real ``Worker``
-on the database at argv[1], whose ``send_email`` handler is replaced by one that
-appends ``<payload n> <pid> <unix time>`` to the file at argv[2] (an O_APPEND line per run). It
-exits once the queue has stayed empty for a second (``WORKER_IDLE_SECONDS``)."""
+(``run_forever`` with WORKER_THREADS threads, default 4) on the database at argv[1],
+whose ``send_email`` handler is replaced by one that appends ``<payload n> <pid> <unix
+time>`` to the file at argv[2] (an O_APPEND line per run). It stops the worker once the
+queue has stayed empty, and nothing in flight, for a second (``WORKER_IDLE_SECONDS``)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 from farebridge.bootstrap import build
 from farebridge.jobs.handlers import HANDLERS
@@ -19,6 +23,7 @@ from farebridge.services.jobs import JobKind
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
+from farebridge.store.tables import jobs
 
 
 def main(url: str, record: Path) -> None:
@@ -34,14 +39,21 @@ def main(url: str, record: Path) -> None:
     engine = make_engine(url)
     deps = build(Settings(database_url=url), engine=engine)
     deps = replace(deps, job_handlers={**HANDLERS, JobKind.SEND_EMAIL.value: recording})
-    worker = Worker(deps, poll_seconds=0.05)
+    threads = int(os.environ.get("WORKER_THREADS", "4"))
+    worker = Worker(deps, poll_seconds=0.05, threads=threads)
+    loop = threading.Thread(target=worker.run_forever)
+    loop.start()
+    waiting = select(func.count()).where(jobs.c.status.in_(("queued", "running")))
     idle_since = time.monotonic()
     idle_limit = float(os.environ.get("WORKER_IDLE_SECONDS", "1"))
     while time.monotonic() - idle_since < idle_limit:
-        if worker.drain(max_jobs=50):
+        time.sleep(0.05)
+        with engine.connect() as db:
+            busy = worker.in_flight or db.execute(waiting).scalar()
+        if busy:
             idle_since = time.monotonic()
-        else:
-            time.sleep(0.05)
+    worker.stop()
+    loop.join()
     engine.dispose()
 
 

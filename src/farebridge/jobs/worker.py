@@ -1,5 +1,14 @@
-"""The worker loop: claim a due job, run it, repeat; periodically expire holds and
-finish what crashed requests left pending (orders, then hold payments).
+"""The worker loop: claim due jobs, run them on a pool of threads, repeat;
+periodically expire holds, finish what crashed requests left pending (orders, then
+hold payments) and delete old done jobs.
+
+One process runs up to ``threads`` jobs at once (FAREBRIDGE_WORKER_THREADS, ADR 0033):
+the loop claims as many due jobs as it has idle threads, in one transaction, and
+hands each to a thread; handlers wait on the database and upstreams, not the CPU.
+The heartbeat, the sweeps and the dispatch of webhooks and e-mails stay on the
+loop's thread, so busy jobs never starve them. ``stop`` (SIGTERM, SIGINT) claims
+nothing more and waits for the jobs in flight to finish; a process killed instead
+leaves leases that run out, and the jobs are claimed again.
 
 Several workers may run at once: a job is claimed with a compare-and-set (and
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and its lease runs out if a worker dies,
@@ -13,6 +22,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
 import structlog
@@ -20,10 +30,16 @@ import structlog
 from farebridge.services.change_recovery import recover_changes
 from farebridge.services.expiry import expire_holds
 from farebridge.services.health import forget_worker, record_heartbeat, worker_identity
-from farebridge.services.jobs import check_handler_table, run_next_job
+from farebridge.services.jobs import (
+    check_handler_table,
+    claim_jobs,
+    prune_done_jobs,
+    run_claimed,
+    run_next_job,
+)
 from farebridge.services.notifications import dispatch_emails
 from farebridge.services.payments import reconcile_pending_payments
-from farebridge.services.ports import Dependencies
+from farebridge.services.ports import Dependencies, JobLike
 from farebridge.services.recovery import recover_orders
 from farebridge.services.webhooks import dispatch_events
 
@@ -31,6 +47,7 @@ log = structlog.get_logger(__name__)
 EXPIRY_INTERVAL_SECONDS = 30.0
 WEBHOOK_INTERVAL_SECONDS = 1.0  # how soon an order event is handed to webhooks
 HEARTBEAT_INTERVAL_SECONDS = 5.0
+DEFAULT_THREADS = 4  # FAREBRIDGE_WORKER_THREADS
 
 
 class Worker:
@@ -40,12 +57,19 @@ class Worker:
         *,
         poll_seconds: float = 0.2,
         heartbeat_seconds: float = HEARTBEAT_INTERVAL_SECONDS,
+        threads: int = DEFAULT_THREADS,
     ) -> None:
+        if threads < 1:
+            raise ValueError("a worker needs at least one thread")
         with deps.uow(read_only=True) as uow:
             check_handler_table(deps.job_handlers, frozenset(uow.jobs.kinds_waiting()))
         self._deps = deps
         self._poll_seconds = poll_seconds
+        self._threads = threads
         self._stopping = threading.Event()
+        self._wake = threading.Event()  # a job finished (a thread is free) or stop
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         self._next_expiry = 0.0
         self._next_dispatch = 0.0
         self._heartbeat_seconds = heartbeat_seconds
@@ -53,10 +77,23 @@ class Worker:
         self.worker_id, self._hostname, self._pid = worker_identity()
 
     def stop(self, *_args: object) -> None:
+        """Claim nothing more; ``run_forever`` returns once the jobs in flight are done."""
         self._stopping.set()
+        self._wake.set()
+
+    @property
+    def in_flight(self) -> int:
+        """Jobs this worker has claimed and not yet finished."""
+        with self._in_flight_lock:
+            return self._in_flight
 
     def run_once(self) -> bool:
-        """Do one unit of work; True if there was any."""
+        """Do one unit of work on this thread; True if there was any."""
+        self.run_periodic()
+        return run_next_job(self._deps)
+
+    def run_periodic(self) -> None:
+        """The heartbeat, the sweep and the dispatch, each when its interval is up."""
         if time.monotonic() >= self._next_heartbeat:
             self._next_heartbeat = time.monotonic() + self._heartbeat_seconds
             self.heartbeat()
@@ -67,7 +104,6 @@ class Worker:
             self._next_dispatch = time.monotonic() + WEBHOOK_INTERVAL_SECONDS
             self.dispatch_webhooks()
             self.dispatch_emails()
-        return run_next_job(self._deps)
 
     def heartbeat(self) -> None:
         try:
@@ -101,6 +137,7 @@ class Worker:
             ("orders.recovered", recover_orders),
             ("payments.reconciled", reconcile_pending_payments),
             ("changes.recovered", recover_changes),
+            ("jobs.pruned", prune_done_jobs),
         )
         for name, step in steps:
             try:
@@ -119,20 +156,47 @@ class Worker:
         return done
 
     def run_forever(self) -> None:
-        log.info("worker.started", worker_id=self.worker_id)
-        while not self._stopping.is_set():
-            try:
-                busy = self.run_once()
-            except Exception as exc:  # the database may blink; keep serving
-                log.exception("worker.loop_error", error=repr(exc))
-                busy = False
-            if not busy:
-                self._stopping.wait(self._poll_seconds)
+        log.info("worker.started", worker_id=self.worker_id, threads=self._threads)
+        with ThreadPoolExecutor(self._threads, thread_name_prefix="farebridge-job") as pool:
+            while not self._stopping.is_set():
+                self._wake.clear()  # a job finishing from here on wakes the wait below
+                try:
+                    self.run_periodic()
+                    started = self._start_jobs(pool)
+                except Exception as exc:  # the database may blink; keep serving
+                    log.exception("worker.loop_error", error=repr(exc))
+                    started = 0
+                if not started:
+                    self._wake.wait(self._poll_seconds)
+            log.info("worker.stopping", worker_id=self.worker_id, in_flight=self.in_flight)
+        # Leaving the pool waited for the jobs in flight: none is left half-run.
         try:
             forget_worker(self._deps, self.worker_id)
         except Exception as exc:
             log.warning("worker.heartbeat_not_removed", error=repr(exc))
         log.info("worker.stopped", worker_id=self.worker_id)
+
+    def _start_jobs(self, pool: ThreadPoolExecutor) -> int:
+        """Claim a job for each idle thread (one transaction) and start them."""
+        idle = self._threads - self.in_flight
+        if idle <= 0 or self._stopping.is_set():
+            return 0
+        claimed = claim_jobs(self._deps, idle)
+        for job in claimed:
+            with self._in_flight_lock:
+                self._in_flight += 1
+            pool.submit(self._run_job, job)
+        return len(claimed)
+
+    def _run_job(self, job: JobLike) -> None:
+        try:
+            run_claimed(self._deps, job)
+        except Exception as exc:  # its outcome not recorded: the lease runs out, it runs again
+            log.exception("worker.job_error", job_id=job.id, job_kind=job.kind, error=repr(exc))
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+            self._wake.set()
 
     def install_signal_handlers(self) -> None:
         def handle(_signum: int, _frame: FrameType | None) -> None:

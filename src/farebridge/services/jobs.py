@@ -5,10 +5,18 @@ the explicit table from kind to handler, checked when a process starts (a kind
 without a handler is a start-up error, never a silent permanent failure) and
 handed to the services in ``Dependencies.job_handlers``.
 
-The worker (``farebridge.jobs.worker``) loops over ``run_next_job``; a use case
-that wants a job's result at once (``?return_offers=true``, a seat release)
-calls ``run_job_now``, which claims the same row with the same compare-and-set,
-so a job never runs twice concurrently.
+The worker (``farebridge.jobs.worker``) claims a few jobs at a time with
+``claim_jobs`` and runs each with ``run_claimed`` on a thread of its own
+(``run_next_job`` does both, one job, on the caller's thread); a use case that
+wants a job's result at once (``?return_offers=true``, a seat release) calls
+``run_job_now``, which claims the same row with the same compare-and-set, so a job
+never runs twice concurrently.
+
+Time-critical kinds (``URGENT``: tickets, syncs, recovery, compensation, searches)
+are enqueued with priority 0 and claimed before the bulk ones (documents, e-mails,
+webhooks), so a paid order's tickets never wait behind PDFs (ADR 0033). Done jobs
+are deleted ``Policies.job_retention`` after they finished (``prune_done_jobs``, in
+the worker's sweep); failed ones are kept.
 
 A job keeps the id of the request that enqueued it (the ``request_id`` bound to
 the structlog context by the API); its run binds that id again, so the job's log
@@ -47,6 +55,28 @@ class JobKind(StrEnum):
     REISSUE = "reissue_tickets"  # ticket a changed order's new booking (ADR 0012)
     SEND_EMAIL = "send_email"  # send one queued notification (ADR 0019)
     RENDER_DOCUMENT = "render_document"  # an order's PDF e-ticket or receipt (ADR 0017)
+
+
+# Claimed first: a client or a booking waits on these. The others (bulk: documents,
+# e-mails, webhooks) run when no urgent job is due.
+URGENT = frozenset(
+    {
+        JobKind.SEARCH,
+        JobKind.TICKETING,
+        JobKind.SYNC,
+        JobKind.RELEASE,
+        JobKind.REFUND,
+        JobKind.RECOVER_ORDER,
+        JobKind.REISSUE,
+    }
+)
+URGENT_PRIORITY, BULK_PRIORITY = 0, 1
+PRUNE_BATCH = 1000  # done jobs deleted per transaction
+PRUNE_MAX_BATCHES = 50  # per sweep: a long backlog of done jobs goes over several sweeps
+
+
+def priority_of(kind: JobKind) -> int:
+    return URGENT_PRIORITY if kind in URGENT else BULK_PRIORITY
 
 
 # Compensation never gives up on a retryable failure: a lost refund or release is
@@ -90,6 +120,7 @@ def enqueue_in(
         dedupe_key=dedupe_key,
         run_after=run_after,
         request_id=current_request_id(),
+        priority=priority_of(kind),
     )
 
 
@@ -114,8 +145,34 @@ def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
         uow.commit()
     if job is None:
         return False
-    _run(deps, job)
+    run_claimed(deps, job)
     return True
+
+
+def claim_jobs(deps: Dependencies, limit: int) -> list[JobLike]:
+    """Claim up to ``limit`` due jobs in one transaction, most urgent first; each must
+    then be run with ``run_claimed`` (or its lease runs out and it is claimed again)."""
+    with deps.uow() as uow:
+        jobs = uow.jobs.claim_batch(
+            now=deps.clock.now(), lease=deps.policies.job_lease, limit=limit
+        )
+        uow.commit()
+    return list(jobs)
+
+
+def prune_done_jobs(deps: Dependencies) -> int:
+    """Delete the done jobs older than the retention, a bounded batch per transaction
+    (a short write lock each); how many were deleted."""
+    before = deps.clock.now() - deps.policies.job_retention
+    deleted = 0
+    for _ in range(PRUNE_MAX_BATCHES):
+        with deps.uow() as uow:
+            count = uow.jobs.delete_done(finished_before=before, limit=PRUNE_BATCH)
+            uow.commit()
+        deleted += count
+        if count < PRUNE_BATCH:
+            break
+    return deleted
 
 
 def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
@@ -132,14 +189,16 @@ def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
             uow.commit()
         if job is None:
             return False
-        _run(deps, job)
+        run_claimed(deps, job)
     except Exception as exc:  # the job stays queued or leased: the worker runs it
         log.warning("job.run_now_failed", job_kind=kind.value, error=repr(exc))
         return False
     return True
 
 
-def _run(deps: Dependencies, job: JobLike) -> None:
+def run_claimed(deps: Dependencies, job: JobLike) -> None:
+    """Run a job this process claimed and record how it went; a handler's failure is
+    recorded on the job (retried or failed), never raised."""
     context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
     if job.request_id is not None:
         context["request_id"] = job.request_id

@@ -457,7 +457,14 @@ class Jobs(Protocol):
         run_after: datetime | None = None,
         dedupe_key: str | None = None,
         request_id: str | None = None,
+        priority: int = 0,
     ) -> None: ...
+    def claim_batch(
+        self, *, now: datetime, lease: timedelta, limit: int, kind: str | None = None
+    ) -> Sequence[JobLike]:
+        """Up to ``limit`` due jobs claimed at once, by (priority, run_after, id)."""
+        ...
+
     def claim_next(
         self, *, now: datetime, lease: timedelta, kind: str | None = None
     ) -> JobLike | None: ...
@@ -472,6 +479,10 @@ class Jobs(Protocol):
 
     def oldest_due(self, now: datetime) -> datetime | None:
         """When the longest-waiting due queued job became due (None: nothing waits)."""
+        ...
+
+    def delete_done(self, *, finished_before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` done jobs finished before then (never failed ones)."""
         ...
 
 
@@ -708,6 +719,7 @@ class Policies:
     search_wait_seconds: float = 20.0
     job_lease: timedelta = timedelta(seconds=60)
     job_max_attempts: int = 5
+    job_retention: timedelta = timedelta(days=1)  # done jobs are deleted after this
     # How long an order or payment may stay pending before the reconciler (or a
     # retry with the same key) decides that its request died and finishes it.
     recovery_grace: timedelta = timedelta(seconds=30)

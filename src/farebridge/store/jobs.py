@@ -1,10 +1,14 @@
 """The durable job queue: rows enqueued in the transaction that causes them.
 
-A worker claims a job with a compare-and-set (queued → running, with a lease);
+A worker claims jobs with a compare-and-set (queued → running, with a lease);
 a crashed worker's lease runs out and the job is claimed again, which is why
-every job handler is idempotent. On PostgreSQL the next job is picked with
-``FOR UPDATE SKIP LOCKED``, so several worker processes claim different rows
-without waiting on each other (ADR 0029); SQLite keeps the compare-and-set alone.
+every job handler is idempotent. One statement claims a batch: an ``UPDATE … WHERE
+id IN (the first due rows) RETURNING …``; on PostgreSQL the rows are picked with
+``FOR UPDATE SKIP LOCKED``, so several worker processes claim different rows without
+waiting on each other (ADR 0029); SQLite has one writer at a time, so the statement
+alone is atomic. Jobs are claimed by (priority, run_after, id): time-critical kinds
+first (ADR 0033). The claim reads a partial index of the queued and running rows
+only, and done rows are deleted after a retention, so finished jobs never slow it.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from farebridge.store.tables import jobs
+from farebridge.store.tables import JOBS_CLAIMABLE, jobs
+
+JOBS_DONE = "status = 'done'"  # the predicate of ix_jobs_done_finished_at, word for word
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,85 +47,121 @@ class JobRepository:
         run_after: datetime | None = None,
         dedupe_key: str | None = None,
         request_id: str | None = None,
+        priority: int = 0,
     ) -> None:
         """Add a job. While a job with the same ``dedupe_key`` is queued or running, this is a
         no-op; once that job is done or failed, it is queued again (a compensation asked
-        for twice must run after the second ask: it is idempotent, and may be needed)."""
-        try:
-            with self._db.begin_nested():
-                self._db.execute(
-                    insert(jobs).values(
-                        kind=kind,
-                        payload=payload,
-                        dedupe_key=dedupe_key,
-                        status="queued",
-                        run_after=run_after or now,
-                        created_at=now,
-                        request_id=request_id,
-                    )
-                )
-        except IntegrityError:
-            if dedupe_key is None:
-                raise
-            self._db.execute(
-                update(jobs)
-                .where(jobs.c.dedupe_key == dedupe_key, jobs.c.status.in_(("done", "failed")))
-                .values(
-                    status="queued",
-                    payload=payload,
-                    attempts=0,
-                    run_after=run_after or now,
-                    finished_at=None,
-                    request_id=request_id,
-                )
+        for twice must run after the second ask: it is idempotent, and may be needed).
+        A done job deleted after its retention is simply added again: the same outcome.
+
+        One statement (``INSERT … ON CONFLICT (dedupe_key) DO UPDATE … WHERE status IN
+        ('done', 'failed')``): on PostgreSQL a conflicting row deleted meanwhile by the
+        retention sweep makes the insert go through instead of the ask being lost."""
+        values = {
+            "kind": kind,
+            "payload": payload,
+            "dedupe_key": dedupe_key,
+            "status": "queued",
+            "run_after": run_after or now,
+            "created_at": now,
+            "request_id": request_id,
+            "priority": priority,
+        }
+        if dedupe_key is None:
+            self._db.execute(insert(jobs).values(values))
+            return
+        dialect_insert = (
+            postgresql.insert if self._db.dialect.name == "postgresql" else sqlite.insert
+        )
+        statement = dialect_insert(jobs).values(values)
+        self._db.execute(
+            statement.on_conflict_do_update(
+                index_elements=[jobs.c.dedupe_key],
+                set_={
+                    "status": "queued",
+                    "payload": statement.excluded.payload,
+                    "attempts": 0,
+                    "run_after": statement.excluded.run_after,
+                    "finished_at": None,
+                    "request_id": statement.excluded.request_id,
+                    "priority": statement.excluded.priority,
+                },
+                where=jobs.c.status.in_(("done", "failed")),
             )
+        )
 
     def _claimable(self, now: datetime) -> Any:
-        return or_(
-            and_(jobs.c.status == "queued", jobs.c.run_after <= now),
-            and_(jobs.c.status == "running", jobs.c.locked_until < now),
+        """Queued and due, or running with its lease run out. The index's own predicate
+        comes first, as text, so that SQLite reads the partial index (a running job was
+        due when it was claimed, so ``run_after <= now`` holds for both)."""
+        return and_(
+            text(JOBS_CLAIMABLE),
+            jobs.c.run_after <= now,
+            or_(
+                jobs.c.status == "queued",
+                and_(jobs.c.status == "running", jobs.c.locked_until < now),
+            ),
         )
 
-    def claim_next(self, *, now: datetime, lease: timedelta, kind: str | None = None) -> Job | None:
-        if self._db.dialect.name == "postgresql":
-            return self._claim_skip_locked(now=now, lease=lease, kind=kind)
-        candidates = select(jobs.c.id).where(self._claimable(now)).order_by(jobs.c.id).limit(5)
-        if kind is not None:
-            candidates = candidates.where(jobs.c.kind == kind)
-        for row in self._db.execute(candidates).all():
-            job = self.claim(row.id, now=now, lease=lease)
-            if job is not None:
-                return job
-        return None
-
-    def _claim_skip_locked(
-        self, *, now: datetime, lease: timedelta, kind: str | None
-    ) -> Job | None:
-        """The first due job no other transaction has locked; the row stays locked until
-        this transaction commits, so no other worker can pick it meanwhile."""
-        candidate = (
+    def claim_batch(
+        self, *, now: datetime, lease: timedelta, limit: int, kind: str | None = None
+    ) -> list[Job]:
+        """Claim up to ``limit`` due jobs, most urgent first, in one statement; the rows
+        stay locked (PostgreSQL) or the database's write lock held (SQLite) until this
+        transaction commits, so no other worker can claim them meanwhile."""
+        candidates = (
             select(jobs.c.id)
             .where(self._claimable(now))
-            .order_by(jobs.c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
+            .order_by(jobs.c.priority, jobs.c.run_after, jobs.c.id)
+            .limit(limit)
         )
         if kind is not None:
-            candidate = candidate.where(jobs.c.kind == kind)
-        job_id = self._db.execute(candidate).scalar()
-        return None if job_id is None else self.claim(job_id, now=now, lease=lease)
+            candidates = candidates.where(jobs.c.kind == kind)
+        if self._db.dialect.name == "postgresql":
+            # Picked once (a materialised CTE: a semi-join could run a SKIP LOCKED
+            # subquery again per row and pick other rows), then updated.
+            picked = (
+                candidates.with_for_update(skip_locked=True)
+                .cte("picked")
+                .prefix_with("MATERIALIZED")
+            )
+            chosen = jobs.c.id == picked.c.id
+        else:
+            chosen = jobs.c.id.in_(candidates)
+        rows = self._db.execute(
+            update(jobs)
+            .where(chosen, self._claimable(now))
+            .values(status="running", locked_until=now + lease, attempts=jobs.c.attempts + 1)
+            .returning(
+                jobs.c.id,
+                jobs.c.kind,
+                jobs.c.payload,
+                jobs.c.attempts,
+                jobs.c.request_id,
+                jobs.c.priority,
+                jobs.c.run_after,
+            )
+        ).all()
+        ordered = sorted(rows, key=lambda row: (row.priority, row.run_after, row.id))
+        return [Job(row.id, row.kind, row.payload, row.attempts, row.request_id) for row in ordered]
+
+    def claim_next(self, *, now: datetime, lease: timedelta, kind: str | None = None) -> Job | None:
+        claimed = self.claim_batch(now=now, lease=lease, limit=1, kind=kind)
+        return claimed[0] if claimed else None
 
     def claim(self, job_id: int, *, now: datetime, lease: timedelta) -> Job | None:
         """Compare-and-set one job to running; None if another worker has it."""
-        result = self._db.execute(
+        row = self._db.execute(
             update(jobs)
             .where(jobs.c.id == job_id, self._claimable(now))
             .values(status="running", locked_until=now + lease, attempts=jobs.c.attempts + 1)
+            .returning(jobs.c.id, jobs.c.kind, jobs.c.payload, jobs.c.attempts, jobs.c.request_id)
+        ).first()
+        return (
+            None
+            if row is None
+            else Job(row.id, row.kind, row.payload, row.attempts, row.request_id)
         )
-        if result.rowcount != 1:
-            return None
-        row = self._db.execute(select(jobs).where(jobs.c.id == job_id)).one()
-        return Job(row.id, row.kind, row.payload, row.attempts, row.request_id)
 
     def find_queued(self, kind: str, dedupe_key: str) -> int | None:
         row = self._db.execute(
@@ -147,15 +189,28 @@ class JobRepository:
         )
 
     def kinds_waiting(self) -> set[str]:
-        rows = self._db.execute(
-            select(jobs.c.kind).where(jobs.c.status.in_(("queued", "running"))).distinct()
-        )
+        rows = self._db.execute(select(jobs.c.kind).where(text(JOBS_CLAIMABLE)).distinct())
         return {row.kind for row in rows}
 
     def oldest_due(self, now: datetime) -> datetime | None:
         """When the longest-waiting due queued job became due (None: nothing waits)."""
         return self._db.execute(
             select(func.min(jobs.c.run_after)).where(
-                jobs.c.status == "queued", jobs.c.run_after <= now
+                text(JOBS_CLAIMABLE), jobs.c.status == "queued", jobs.c.run_after <= now
             )
         ).scalar()
+
+    def delete_done(self, *, finished_before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` done jobs that finished before ``finished_before``; the
+        number deleted. Failed jobs stay: they are the record of what went wrong. A row
+        queued again meanwhile (``enqueue`` with its key) is no longer done: kept."""
+        oldest = (
+            select(jobs.c.id)
+            .where(text(JOBS_DONE), jobs.c.finished_at < finished_before)
+            .order_by(jobs.c.finished_at)
+            .limit(limit)
+        )
+        result = self._db.execute(
+            delete(jobs).where(jobs.c.id.in_(oldest), jobs.c.status == "done")
+        )
+        return result.rowcount

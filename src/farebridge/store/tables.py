@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -372,6 +373,10 @@ exchange_rates = Table(
     Column("updated_at", Instant, nullable=False),
 )
 
+# The claimable rows, as the partial index states them: a claim's WHERE repeats this
+# text so SQLite (which matches terms, not meaning) uses the index too.
+JOBS_CLAIMABLE = "status IN ('queued', 'running')"
+
 jobs = Table(
     "jobs",
     metadata,
@@ -387,7 +392,23 @@ jobs = Table(
     Column("created_at", Instant, nullable=False),
     Column("finished_at", Instant),
     Column("request_id", String(64)),  # the request that enqueued it, for its logs
-    Index("ix_jobs_status_run_after", "status", "run_after"),
+    # 0 time-critical (ticketing first), 1 bulk; claimed by (priority, run_after, id)
+    Column("priority", SmallInteger, nullable=False, server_default="0"),
+    # Only queued and running rows: done ones never slow a claim (ADR 0033).
+    Index(
+        "ix_jobs_claimable",
+        "priority",
+        "run_after",
+        "id",
+        sqlite_where=text(JOBS_CLAIMABLE),
+        postgresql_where=text(JOBS_CLAIMABLE),
+    ),
+    Index(
+        "ix_jobs_done_finished_at",
+        "finished_at",
+        sqlite_where=text("status = 'done'"),
+        postgresql_where=text("status = 'done'"),
+    ),
 )
 
 # One row per worker process: ``/ready`` wants a recent beat (ADR 0029).

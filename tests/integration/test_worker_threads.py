@@ -1,0 +1,195 @@
+"""A worker process running several jobs at once (ADR 0033): every job exactly once,
+the heartbeat beating while every thread is busy, and a stop that claims nothing more
+and waits for the jobs in flight."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from farebridge.jobs.worker import Worker
+from farebridge.services.jobs import JobKind
+from farebridge.services.ports import Dependencies
+from farebridge.store.jobs import JobRepository
+from farebridge.store.tables import jobs, worker_heartbeats
+
+WAIT_SECONDS = 60  # a bound on waiting for what must happen, never a timing claim
+
+
+def _enqueue(engine: Engine, count: int, kind: str = JobKind.SEND_EMAIL.value) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        repository = JobRepository(connection)
+        for n in range(count):
+            repository.enqueue(kind, {"n": n}, now=now - timedelta(seconds=1))
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        time.sleep(0.01)
+
+
+def _statuses(engine: Engine) -> dict[str, int]:
+    with engine.connect() as db:
+        query = select(jobs.c.status, func.count()).group_by(jobs.c.status)
+        return dict(db.execute(query))
+
+
+@contextmanager
+def running(worker: Worker) -> Iterator[threading.Thread]:
+    loop = threading.Thread(target=worker.run_forever, name="worker-loop", daemon=True)
+    loop.start()
+    try:
+        yield loop
+    finally:
+        worker.stop()
+        loop.join(timeout=WAIT_SECONDS)
+
+
+def _with_email_handler(services: Dependencies, handler: Any) -> Dependencies:
+    return replace(services, job_handlers={**services.job_handlers, "send_email": handler})
+
+
+def test_threads_run_every_job_exactly_once_and_at_the_same_time(
+    services: Dependencies, engine: Engine
+) -> None:
+    count = 80
+    runs: list[int] = []
+    lock = threading.Lock()
+    busy = {"now": 0, "most": 0}
+
+    def record(_deps: Dependencies, payload: dict[str, Any]) -> None:
+        with lock:
+            busy["now"] += 1
+            busy["most"] = max(busy["most"], busy["now"])
+        time.sleep(0.01)  # long enough for the threads to overlap
+        with lock:
+            busy["now"] -= 1
+            runs.append(payload["n"])
+
+    _enqueue(engine, count)
+    worker = Worker(_with_email_handler(services, record), poll_seconds=0.02, threads=4)
+    with running(worker):
+        _until(lambda: _statuses(engine) == {"done": count}, "every job done")
+    per_job = Counter(runs)
+    assert sorted(per_job) == list(range(count))
+    assert set(per_job.values()) == {1}, [n for n, c in per_job.items() if c > 1]
+    assert busy["most"] > 1, "the jobs ran one at a time"
+    assert busy["most"] <= 4
+
+
+def test_batch_claims_from_several_threads_never_share_a_job(engine: Engine) -> None:
+    count, threads = 90, 3
+    _enqueue(engine, count)
+    claimed: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def claim_all() -> None:
+        try:
+            while True:
+                with engine.connect() as connection, connection.begin():
+                    batch = JobRepository(connection).claim_batch(
+                        now=datetime.now(UTC), lease=timedelta(minutes=5), limit=4
+                    )
+                if not batch:
+                    return
+                with lock:
+                    claimed.extend(job.id for job in batch)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    runners = [threading.Thread(target=claim_all) for _ in range(threads)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join(timeout=WAIT_SECONDS)
+    assert errors == []
+    assert sorted(claimed) == sorted(set(claimed))
+    assert len(claimed) == count
+
+
+def test_a_stop_claims_nothing_more_and_waits_for_the_jobs_in_flight(
+    services: Dependencies, engine: Engine
+) -> None:
+    started = threading.Semaphore(0)
+    release = threading.Event()
+
+    def blocking(_deps: Dependencies, _payload: dict[str, Any]) -> None:
+        started.release()
+        assert release.wait(WAIT_SECONDS), "the test never let the job finish"
+
+    _enqueue(engine, 5)
+    worker = Worker(
+        _with_email_handler(services, blocking),
+        poll_seconds=0.02,
+        heartbeat_seconds=0.02,
+        threads=3,
+    )
+    loop = threading.Thread(target=worker.run_forever, daemon=True)
+    loop.start()
+    try:
+        for _ in range(3):
+            assert started.acquire(timeout=WAIT_SECONDS)
+        assert worker.in_flight == 3
+        assert _statuses(engine) == {"running": 3, "queued": 2}
+        worker.stop()
+        loop.join(timeout=0.3)
+        assert loop.is_alive(), "run_forever returned with jobs still in flight"
+    finally:
+        release.set()
+        loop.join(timeout=WAIT_SECONDS)
+    assert not loop.is_alive()
+    assert worker.in_flight == 0
+    assert _statuses(engine) == {"done": 3, "queued": 2}, "finished, and nothing more claimed"
+    with engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(worker_heartbeats)).scalar() == 0
+
+
+def test_the_heartbeat_beats_while_every_thread_is_busy(
+    services: Dependencies, engine: Engine
+) -> None:
+    release = threading.Event()
+    started = threading.Semaphore(0)
+
+    def blocking(_deps: Dependencies, _payload: dict[str, Any]) -> None:
+        started.release()
+        release.wait(WAIT_SECONDS)
+
+    def beat_at() -> datetime | None:
+        with engine.connect() as db:
+            return db.execute(select(func.max(worker_heartbeats.c.beat_at))).scalar()
+
+    _enqueue(engine, 2)
+    worker = Worker(
+        _with_email_handler(services, blocking),
+        poll_seconds=0.02,
+        heartbeat_seconds=0.02,
+        threads=2,
+    )
+    try:
+        with running(worker):
+            for _ in range(2):
+                assert started.acquire(timeout=WAIT_SECONDS)
+            first = beat_at()
+            _until(lambda: beat_at() not in (None, first), "a heartbeat while jobs run")
+    finally:
+        release.set()
+    assert _statuses(engine) == {"done": 2}
+
+
+def test_a_worker_needs_a_thread(services: Dependencies) -> None:
+    with pytest.raises(ValueError, match="at least one thread"):
+        Worker(services, threads=0)
