@@ -121,7 +121,7 @@ def _finish(services: Dependencies, key: str, *, fail: bool = False) -> None:
 
 def _rows(engine: Engine) -> dict[str, str]:
     with engine.connect() as db:
-        return dict(db.execute(select(jobs.c.dedupe_key, jobs.c.status)))
+        return {row[0]: row[1] for row in db.execute(select(jobs.c.dedupe_key, jobs.c.status))}
 
 
 def test_done_jobs_past_the_retention_are_deleted_failed_ones_kept(

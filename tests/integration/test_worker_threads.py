@@ -44,7 +44,7 @@ def _until(condition: Callable[[], bool], what: str) -> None:
 def _statuses(engine: Engine) -> dict[str, int]:
     with engine.connect() as db:
         query = select(jobs.c.status, func.count()).group_by(jobs.c.status)
-        return dict(db.execute(query))
+        return {row[0]: row[1] for row in db.execute(query)}
 
 
 @contextmanager

@@ -9,10 +9,14 @@
   a claim; it replaces ix_jobs_status_run_after.
 - ix_jobs_done_finished_at: finished_at of done rows only, for the sweep that deletes
   them after FAREBRIDGE_JOB_RETENTION.
+- PostgreSQL vacuums the jobs table after 1,000 changed rows rather than a fifth of the
+  table: each job updates its row two or three times, and the dead versions' index
+  entries are what a claim still walks between vacuums (5.7 ms before a VACUUM, 1.5 ms
+  after, with 100,000 done rows).
 
 Revision ID: 0028
 Revises: 0027
-Create Date: 2026-12-08
+Create Date: 2026-12-05
 """
 
 from collections.abc import Sequence
@@ -50,9 +54,21 @@ def upgrade() -> None:
         sqlite_where=sa.text(DONE),
         postgresql_where=sa.text(DONE),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "ALTER TABLE jobs SET (autovacuum_vacuum_scale_factor = 0, "
+            "autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0, "
+            "autovacuum_analyze_threshold = 1000)"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "ALTER TABLE jobs RESET (autovacuum_vacuum_scale_factor, "
+            "autovacuum_vacuum_threshold, autovacuum_analyze_scale_factor, "
+            "autovacuum_analyze_threshold)"
+        )
     op.drop_index("ix_jobs_done_finished_at", table_name="jobs")
     op.drop_index("ix_jobs_claimable", table_name="jobs")
     with op.batch_alter_table("jobs") as batch:
