@@ -61,7 +61,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "1"))
 DRAIN_SECONDS = float(os.environ.get("BENCH_DRAIN_SECONDS", "60"))
 PROFILE_DIR = os.environ.get("BENCH_PROFILE", "")
 # the phases to run (all by default): bookings (with the ticketing lag), get, search, hot
-PROFILE_TOP = True  # print each profile's top functions
 PHASES = set(os.environ.get("BENCH_PHASES", "bookings,get,search,hot").split(","))
 PASSWORD = "correct-horse-battery"
 ROUTES = [
@@ -118,9 +117,9 @@ class System:
     engine: Engine
     scratch: Path | None = None
 
-    def pids(self, kind: str) -> list[int]:
-        index = 0 if kind == "api" else 1
-        return [self.processes[index].pid]
+    def pid(self, kind: str) -> int:
+        """The API's or the worker's top process (its children are sampled with it)."""
+        return self.processes[0 if kind == "api" else 1].pid
 
 
 def fresh_database(config: Config) -> tuple[str, Path | None]:
@@ -141,17 +140,7 @@ def start(config: Config) -> System:
     url, scratch = fresh_database(config)
     upgrade(url)
     port = servers.free_port()
-    env = {
-        **os.environ,
-        "FAREBRIDGE_DATABASE_URL": url,
-        "FAREBRIDGE_SEARCH_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_BOOKING_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_LOOKUP_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_LOGIN_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_LOGIN_FREE_FAILURES_PER_IP": "0",
-        "FAREBRIDGE_LOG_LEVEL": "WARNING",
-    }
+    env = servers.without_limits(url)
     cli = [sys.executable, "-m", "farebridge.cli"]
     api = [*cli, "api", "--port", str(port), "--workers", str(config.apis)]
     worker = [*cli, "worker", "--concurrency", str(config.workers)]
@@ -253,6 +242,14 @@ async def call(
         await asyncio.sleep(min(retry, 2.0) * random.uniform(0.5, 1.0))
 
 
+async def search(
+    session: aiohttp.ClientSession, recorder: Recorder, token: str, body: dict[str, Any]
+) -> tuple[int, Any]:
+    """A search that waits for its offers (``return_offers=true``)."""
+    path = "/api/offer-requests?return_offers=true"
+    return await call(session, recorder, "search", "POST", path, json=body, headers=auth(token))
+
+
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -310,14 +307,8 @@ async def offer_pools(
     async def one(token: str, n: int) -> None:
         route = ROUTES[n % len(ROUTES)]
         async with gate:
-            status, body = await call(
-                session,
-                recorder,
-                "search",
-                "POST",
-                "/api/offer-requests?return_offers=true",
-                json=search_body(*route, day(20 + n % 40)),
-                headers=auth(token),
+            status, body = await search(
+                session, recorder, token, search_body(*route, day(20 + n % 40))
             )
         if status == 201:
             offers = body["data"]["offers"]
@@ -399,15 +390,7 @@ async def searches(
             route = ROUTES[i % len(ROUTES)]
             body = search_body(*route, day(10 + (i // len(ROUTES)) % 90))
             i += clients
-            await call(
-                session,
-                recorder,
-                "search",
-                "POST",
-                "/api/offer-requests?return_offers=true",
-                json=body,
-                headers=auth(tokens[n % len(tokens)]),
-            )
+            await search(session, recorder, tokens[n % len(tokens)], body)
 
     started = time.monotonic()
     await asyncio.gather(*(client(n) for n in range(clients)))
@@ -431,25 +414,18 @@ async def hot_flight(
     recorder = Recorder()
     origin, destination = "LHR", "CDG"
     on = day(120)
-    status, body = await call(
-        session,
-        recorder,
-        "search",
-        "POST",
-        "/api/offer-requests?return_offers=true",
-        json=search_body(origin, destination, on),
-        headers=auth(tokens[0]),
-    )
+    status, body = await search(session, recorder, tokens[0], search_body(origin, destination, on))
     offers = [o for o in body["data"]["offers"] if cabin(o) == "economy"]
     if status != 201 or not offers:
         raise SystemExit("hot flight: no economy offer LHR-CDG")
     flight, departure = flight_of(offers[0])
+    departure_on = datetime.fromisoformat(departure).date()
     with system.engine.begin() as db:
         found = db.execute(
             update(sandbox_inventory)
             .where(
                 sandbox_inventory.c.flight == flight,
-                sandbox_inventory.c.departure_on == datetime.fromisoformat(departure).date(),
+                sandbox_inventory.c.departure_on == departure_on,
                 sandbox_inventory.c.cabin == "economy",
             )
             .values(available=HOT_SEATS)
@@ -458,7 +434,7 @@ async def hot_flight(
             db.execute(
                 sandbox_inventory.insert().values(
                     flight=flight,
-                    departure_on=datetime.fromisoformat(departure).date(),
+                    departure_on=departure_on,
                     cabin="economy",
                     available=HOT_SEATS,
                 )
@@ -469,14 +445,8 @@ async def hot_flight(
     async def client(n: int) -> None:
         token = tokens[n % len(tokens)]
         while time.monotonic() - started < 60:
-            status, body = await call(
-                session,
-                recorder,
-                "search",
-                "POST",
-                "/api/offer-requests?return_offers=true",
-                json=search_body(origin, destination, on),
-                headers=auth(token),
+            status, body = await search(
+                session, recorder, token, search_body(origin, destination, on)
             )
             if status != 201:
                 continue
@@ -506,7 +476,7 @@ async def hot_flight(
         left = db.execute(
             select(sandbox_inventory.c.available).where(
                 sandbox_inventory.c.flight == flight,
-                sandbox_inventory.c.departure_on == datetime.fromisoformat(departure).date(),
+                sandbox_inventory.c.departure_on == departure_on,
                 sandbox_inventory.c.cabin == "economy",
             )
         ).scalar_one()
@@ -559,7 +529,7 @@ def start_profiles(
         raw = out / f"{config.name}-{phase}-{kind}.raw"
         command = [spy, "record", "--subprocesses", "--nonblocking", "--gil", "-r", "200"]
         command += ["-d", str(int(SECONDS)), "-f", "raw", "-o", str(raw)]
-        command += ["-p", str(system.pids(kind)[0])]
+        command += ["-p", str(system.pid(kind))]
         running.append((kind, subprocess.Popen(command, stdout=subprocess.DEVNULL)))  # noqa: S603
     return running
 
@@ -569,8 +539,6 @@ def finish_profiles(
 ) -> None:
     for kind, process in running:
         process.wait(SECONDS + 60)
-        if not PROFILE_TOP:
-            continue
         raw = Path(PROFILE_DIR) / f"{config.name}-{phase}-{kind}.raw"
         if not raw.exists():
             print(f"    profile {kind}: py-spy wrote nothing")

@@ -35,15 +35,7 @@ SERVER = os.environ.get("BENCH_SERVER", "uvicorn")
 
 
 def _start(url: str, workers: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "FAREBRIDGE_DATABASE_URL": url,
-        "FAREBRIDGE_SEARCH_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_BOOKING_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_LOOKUP_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_REGISTER_RATE_LIMIT_PER_MINUTE": "0",
-        "FAREBRIDGE_LOG_LEVEL": "WARNING",
-    }
+    env = servers.without_limits(url)
     if SERVER != "uvicorn":  # farebridge api makes the metrics directory itself
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="farebridge-bench-metrics-")
     process = subprocess.Popen(_server_command(workers), env=env)  # noqa: S603

@@ -3,6 +3,7 @@ a free port, waiting for ``/health``, stopping, and an instant order's body."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Sequence
@@ -13,6 +14,19 @@ import httpx
 from tests.e2e.conftest import instant_order_body as instant_order_body
 from tests.live_server import free_port as free_port
 from tests.live_server import stop as stop
+
+
+def without_limits(url: str) -> dict[str, str]:
+    """The environment of a farebridge process on ``url`` with every rate limit and the
+    log-in back-off off (a benchmark's clients all come from 127.0.0.1), quiet logs."""
+    off = ("SEARCH", "BOOKING", "LOOKUP", "REGISTER", "LOGIN")
+    return {
+        **os.environ,
+        "FAREBRIDGE_DATABASE_URL": url,
+        **{f"FAREBRIDGE_{name}_RATE_LIMIT_PER_MINUTE": "0" for name in off},
+        "FAREBRIDGE_LOGIN_FREE_FAILURES_PER_IP": "0",
+        "FAREBRIDGE_LOG_LEVEL": "WARNING",
+    }
 
 
 def wait_for_health(

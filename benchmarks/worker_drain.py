@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,7 @@ from sqlalchemy import (
     update,
 )
 
+from benchmarks import servers
 from farebridge.bootstrap import build
 from farebridge.domain.account import Role, User
 from farebridge.domain.ids import new_id
@@ -219,14 +219,7 @@ def workers(url: str, processes: int, threads: int) -> Iterator[None]:
     try:
         yield
     finally:
-        for process in started:
-            process.send_signal(signal.SIGTERM)
-        for process in started:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        servers.stop(started, seconds=60)  # SIGTERM: jobs in flight finish first
 
 
 def _wait_for_heartbeats(engine: Engine, count: int) -> None:

@@ -77,8 +77,10 @@ def _heartbeats(engine: Engine) -> int:
         )
 
 
-def test_claiming_threads_never_share_a_job(engine: Engine) -> None:
-    """The claim itself, on both databases: every job claimed once by some thread."""
+@pytest.mark.parametrize("batch", [1, 4])
+def test_claiming_threads_never_share_a_job(engine: Engine, batch: int) -> None:
+    """The claim itself, on both databases, one job or a batch at a time: every job
+    claimed once by some thread."""
     count, threads = 60, 3
     _enqueue(engine, count)
     claimed: list[int] = []
@@ -89,13 +91,13 @@ def test_claiming_threads_never_share_a_job(engine: Engine) -> None:
         try:
             while True:
                 with engine.connect() as connection, connection.begin():
-                    job = JobRepository(connection).claim_next(
-                        now=datetime.now(UTC), lease=timedelta(minutes=5)
+                    found = JobRepository(connection).claim_batch(
+                        now=datetime.now(UTC), lease=timedelta(minutes=5), limit=batch
                     )
-                if job is None:
+                if not found:
                     return
                 with lock:
-                    claimed.append(job.id)
+                    claimed.extend(job.id for job in found)
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 

@@ -90,37 +90,6 @@ def test_threads_run_every_job_exactly_once_and_at_the_same_time(
     assert busy["most"] <= 4
 
 
-def test_batch_claims_from_several_threads_never_share_a_job(engine: Engine) -> None:
-    count, threads = 90, 3
-    _enqueue(engine, count)
-    claimed: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def claim_all() -> None:
-        try:
-            while True:
-                with engine.connect() as connection, connection.begin():
-                    batch = JobRepository(connection).claim_batch(
-                        now=datetime.now(UTC), lease=timedelta(minutes=5), limit=4
-                    )
-                if not batch:
-                    return
-                with lock:
-                    claimed.extend(job.id for job in batch)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    runners = [threading.Thread(target=claim_all) for _ in range(threads)]
-    for runner in runners:
-        runner.start()
-    for runner in runners:
-        runner.join(timeout=WAIT_SECONDS)
-    assert errors == []
-    assert sorted(claimed) == sorted(set(claimed))
-    assert len(claimed) == count
-
-
 def test_a_stop_claims_nothing_more_and_waits_for_the_jobs_in_flight(
     services: Dependencies, engine: Engine
 ) -> None:
