@@ -239,7 +239,9 @@ def get_offer_request(
     request = _owned_request(deps, user, request_id)
     if not wait or request.status is not OfferRequestStatus.PENDING:
         return request
-    run_job_now(deps, JobKind.SEARCH, request_id)
+    if run_job_now(deps, JobKind.SEARCH, request_id):
+        # Ran here: read its outcome at once (the request above is from before the run).
+        request = _owned_request(deps, user, request_id)
     deadline = time.monotonic() + deps.policies.search_wait_seconds
     while request.status is OfferRequestStatus.PENDING and time.monotonic() < deadline:
         time.sleep(0.05)
