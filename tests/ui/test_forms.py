@@ -126,3 +126,17 @@ def test_errors_read_as_plain_words() -> None:
     assert "cannot be reached" in plain_message(ApiError(0, "unreachable", "x"))
     odd = ApiError(400, "invalid_field", "slices[0].origin: bad code")
     assert plain_message(odd) == "slices[0].origin: bad code"
+
+
+@pytest.mark.parametrize("name", ["R2D2", "Amelia3", "Ann  Lee", "-Ann", "Ann_Lee", "Ann.Lee"])
+def test_names_are_checked_as_on_a_passport(name: str) -> None:
+    errors = check({**ADULT, "given_name": name, "family_name": name})
+    assert errors["given_name"] == errors["family_name"]
+    assert "letters, spaces, hyphens and apostrophes" in errors["given_name"]
+
+
+@pytest.mark.parametrize(
+    "name", ["Jean-Luc", "O'Brien", "D\u2019Arcy", "Mary Ann", "Zoë", "Łukasz"]
+)
+def test_passport_names_with_accents_hyphens_and_apostrophes_pass(name: str) -> None:
+    assert check({**ADULT, "given_name": name}) == {}

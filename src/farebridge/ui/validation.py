@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from farebridge.domain.names import is_passport_name
 from farebridge.ui.state import Criteria
 
 MAX_PASSENGERS = 9
@@ -114,6 +115,8 @@ def check_passenger(
             errors[name] = f"Enter the {label} as in the passport."
         elif len(value) > 60:
             errors[name] = "At most 60 characters."
+        elif not is_passport_name(value):
+            errors[name] = "Use letters, spaces, hyphens and apostrophes only, as in the passport."
     if fields.get("gender") not in ("m", "f"):
         errors["gender"] = "Choose the gender as in the passport."
     birth = _check_birth(str(fields.get("born_on", "")), passenger_type, travel_on, today)

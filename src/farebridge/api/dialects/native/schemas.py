@@ -24,6 +24,12 @@ from pydantic import (
 from farebridge.api.openapi import SELLING_CURRENCY
 from farebridge.api.schema_rules import NOT_A_BOOL, given, metadata_schema
 from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.names import (
+    PASSPORT_NAME_PATTERN,
+    PASSPORT_NAME_RULE,
+    is_passport_name,
+    passport_name,
+)
 from farebridge.domain.search import ADULT_AGE, PassengerType
 from farebridge.domain.seat_assignment import SeatPreference
 
@@ -31,7 +37,21 @@ IataCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=T
 AirlineCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2}$", to_upper=True)]
 Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,3})?$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+def _passport_name(value: str) -> str:
+    if not is_passport_name(value):
+        raise ValueError(f"{PASSPORT_NAME_RULE} (e.g. Jean-Luc, O'Brien, Zoë)")
+    return passport_name(value)
+
+
+# The schema states the rule as a pattern; the validator decides, with a readable message.
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    AfterValidator(_passport_name),
+    Field(json_schema_extra={"pattern": PASSPORT_NAME_PATTERN}),
+]
 
 
 def _local(value: time) -> time:
