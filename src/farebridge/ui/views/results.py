@@ -15,7 +15,11 @@ from farebridge.ui.views import dates, offer_details
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.search import load_offers
 
-SORTS = {"total_amount": "Cheapest first", "total_duration": "Fastest first"}
+SORTS = {
+    "total_amount": "Cheapest first",
+    "total_duration": "Fastest first",
+    "best": "Best (price and time)",
+}
 STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1: "Up to 1 stop"}
 
 
