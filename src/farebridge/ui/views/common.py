@@ -21,6 +21,9 @@ STYLE = """
 .fb-arrow {color:#9ca3af;}
 .fb-field-error {color:#b91c1c; font-size:.85rem; margin:-.6rem 0 .6rem 0;}
 .fb-price {font-size:1.5rem; font-weight:700; margin:0;}
+/* Captions dark enough to read (WCAG AA 4.5:1 on white and on the sidebar's grey). */
+[data-testid="stCaptionContainer"] {color:#4b5563 !important; opacity:1 !important;}
+[data-testid="stCaptionContainer"] p {color:#4b5563 !important;}
 div[class*="st-key-seat_"] button {min-height:2.1rem; padding:.1rem .15rem; width:100%;}
 div[class*="st-key-seat_"] button p {font-size:.8rem;}
 .fb-seat-side {font-size:.7rem; color:#b45309; text-align:center; padding-top:.5rem;}

@@ -24,7 +24,7 @@ FACILITIES = {
 }
 LEGEND = (
     '<div class="fb-legend"><span>⬜ <b>12C</b> free seat</span>'
-    '<span>🟧 <b style="color:#d97706">12C</b> seat with a fee</span>'
+    '<span>🟧 <b style="color:#b45309">12C</b> seat with a fee</span>'
     "<span>✕ taken</span><span>🚫 not for this traveller</span><span>🟦 your seat</span>"
     '<span><b style="color:#b45309">EXIT</b> emergency exit row</span>'
     '<span><b style="color:#b45309">≋</b> over the wing</span></div>'
