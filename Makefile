@@ -56,10 +56,11 @@ worker: install
 
 # Two pytest-xdist workers (one per core; tests wait on subprocesses and sockets a lot),
 # each with its own PostgreSQL database (tests/conftest.py). PYTEST_WORKERS=0 runs in-process.
+# The 25 slowest tests are listed at the end, to keep the run (CI: under 20 minutes) in view.
 PYTEST_WORKERS ?= 2
 
 test: install js-deps  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=25
 
 lint: install  ## ruff (lint + format check) and mypy --strict
 	$(BIN)/ruff check .
