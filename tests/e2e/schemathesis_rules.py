@@ -30,7 +30,9 @@ def search_within_rules(search: dict[str, Any]) -> None:
             journey(part, first + timedelta(days=index))
     infants_with_adults(search.get("passengers"))
     flexible = search.get("flexible_days")
-    if isinstance(flexible, int) and flexible and len(slices) > MAX_FLEXIBLE_SLICES:
+    # JSON's 3.0 is an integer too: the API reads it as 3.
+    number = isinstance(flexible, int | float) and not isinstance(flexible, bool)
+    if number and flexible and len(slices) > MAX_FLEXIBLE_SLICES:
         search["flexible_days"] = 0
 
 
