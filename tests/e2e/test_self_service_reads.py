@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
-from tests.e2e.conftest import cancel_order, instant_order_body, search
+from tests.e2e.conftest import cancel_order, hold_order, instant_order_body, search
 from tests.e2e.roles import ACTORS, make_world
 from tests.e2e.test_error_table import assert_error
 
@@ -104,3 +104,25 @@ def test_agents_list_their_agencys_customers_and_nobody_else(
     assert listed["data"][0]["agency"]["name"] == "North"
     assert listed["data"][0]["email"] == "owner@test.com"
     assert_error(client.get("/api/agency/customers"), 401)
+
+
+def test_orders_filtered_by_customer_stay_within_reach(
+    client: TestClient, services: Dependencies
+) -> None:
+    world = make_world(client, services)
+    booked = {
+        actor: hold_order(client, world.headers[actor])["id"] for actor in ("owner", "customer_b")
+    }
+
+    def listed(actor: str, customer: str) -> list[str]:
+        url = f"/api/orders?customer_id={world.ids[customer]}"
+        response = client.get(url, headers=world.headers[actor])
+        assert response.status_code == 200, response.text
+        return [order["id"] for order in response.json()["data"]]
+
+    assert listed("agent_same", "owner") == [booked["owner"]]
+    assert listed("agent_same", "customer_b") == []  # not the agency's: nothing, no error
+    assert listed("agent_other", "owner") == []
+    assert listed("customer_b", "owner") == []
+    assert listed("owner", "owner") == [booked["owner"]]
+    assert listed("admin", "customer_b") == [booked["customer_b"]]

@@ -95,6 +95,7 @@ class OrderFilter:
     awaiting_payment: bool | None = None  # True: unpaid holds only; False: none of them
     booking_reference: str | None = None
     offer_id: str | None = None
+    owner_id: str | None = None  # one account's orders, within what the caller may see
 
 
 class Users(Protocol):
