@@ -316,6 +316,10 @@ class ApiClient:
         """The order's history, oldest first."""
         return cast(list[OrderEvent], self._data("GET", f"/orders/{order_id}/events"))
 
+    def sync_order(self, order_id: str) -> Order:
+        """Ask the airline for changes to the order now (e.g. a schedule change)."""
+        return cast(Order, self._data("POST", f"/orders/{order_id}/actions/sync"))
+
     def list_schedule_changes(self, order_id: str) -> list[ScheduleChange]:
         path = f"/orders/{order_id}/schedule_changes"
         return cast(list[ScheduleChange], self._data("GET", path))

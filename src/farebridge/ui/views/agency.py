@@ -14,7 +14,7 @@ from farebridge.ui.models import AgencyCustomer
 
 ACTING_ROLES = {"agent", "admin"}
 MYSELF = ""
-KEY = "acting_for"  # the chosen customer's id; "" for the agent's own
+KEY = "acting_for"  # the chosen customer's id, "" for the agent's own: kept across pages
 
 
 def is_agent() -> bool:
@@ -32,22 +32,23 @@ def _label(customer: AgencyCustomer) -> str:
     return f"{name} <{customer['email']}>" if customer["full_name"] else name
 
 
-def customer_picker(label: str) -> str | None:
+def customer_picker(label: str, where: str, everyone: str = "Myself") -> str | None:
     """For agents: a choice of "myself" or one of the agency's customers, kept across
     pages; the chosen customer's id (None: the agent's own). Nothing for customers."""
     if not is_agent():
         return None
     customers = {c["id"]: c for c in _customers()}
     options = [MYSELF, *customers]
-    if st.session_state.get(KEY) not in options:
-        st.session_state[KEY] = MYSELF
+    kept = st.session_state.get(KEY, MYSELF)
     chosen = st.selectbox(
         label,
         options,
-        format_func=lambda i: "Myself" if i == MYSELF else _label(customers[i]),
-        key=KEY,
+        index=options.index(kept) if kept in options else 0,
+        format_func=lambda i: everyone if i == MYSELF else _label(customers[i]),
+        key=f"{KEY}_{where}",  # a widget's own state ends with its page
         help="The customers of your agency. The trip belongs to the customer you choose.",
     )
+    st.session_state[KEY] = chosen
     if not customers:
         st.caption("Your agency has no customer accounts yet.")
     return str(chosen) or None
@@ -56,7 +57,6 @@ def customer_picker(label: str) -> str | None:
 def trips_note() -> str | None:
     """My trips for an agent: whose trips to list (everyone's the agent may see, or one
     customer's)."""
-    customer = customer_picker("Show and manage the trips of")
-    if is_agent() and customer is None:
-        st.caption("Listing your own trips and those of your agency's customers.")
-    return customer
+    return customer_picker(
+        "Show and manage the trips of", "trips", "Me and all my agency's customers"
+    )

@@ -49,7 +49,7 @@ def _find(reference: str, family_name: str) -> None:
     if not reference:
         errors["reference"] = "Enter the booking reference."
     if not family_name:
-        errors["family_name"] = "Enter a traveller's family name."
+        errors["family_name"] = "Enter the family name of a traveller."
     if not errors:
         try:
             found = ApiClient().look_up_booking(reference, family_name)

@@ -161,7 +161,7 @@ def render() -> None:
 
 
 def _pay_form(journey: Journey, offer: Offer) -> None:
-    customer_id = agency.customer_picker("Book this trip for")
+    customer_id = agency.customer_picker("Book this trip for", "pay")
     terms = offer["payment_requirements"]
     modes = [PAY_NOW] if terms["requires_instant_payment"] else [PAY_NOW, HOLD]
     mode = st.radio("How would you like to pay?", modes, key="pay_mode") or PAY_NOW
