@@ -191,6 +191,8 @@ def test_a_change_shows_the_difference_before_the_confirm_button(ui_env: str) ->
     tickets = {d["unique_identifier"] for d in changed["documents"]}
     assert tickets and tickets.isdisjoint(d["unique_identifier"] for d in order["documents"])
     assert fmt_day(new_day) in app.expander[0].label
+    app.button(key="refresh_trips").click().run()
+    assert all(f"`{number}`" in text(app) for number in tickets)  # the reissued tickets
 
 
 def fmt_day(day: date) -> str:

@@ -148,5 +148,5 @@ def event(kind: str, to_status: str) -> str:
 
 
 def local_time(value: str) -> str:
-    """An airport-local time as ``Sat 21 Nov 2026 14:20``."""
-    return f"{day(value)} {clock(value)}"
+    """An airport-local time as ``Sat 21 Nov 14:20`` (short enough for a phone's table)."""
+    return datetime.fromisoformat(value).strftime("%a %d %b %H:%M")

@@ -200,7 +200,10 @@ def _refused(flow: ChangeFlow, error: ApiError) -> None:
 def _confirm(order: Order, flow: ChangeFlow, change: OrderChange) -> None:
     key = f"chg_{order['id']}"
     for old, new in zip(change["slices"]["remove"], change["slices"]["add"], strict=False):
-        st.markdown(f"~~{slice_line(old)}~~  \n→ {slice_line(new)}")
+        st.markdown(
+            f"~~{fmt.day(old['departing_at'])} {slice_line(old)}~~  \n"
+            f"→ {fmt.day(new['departing_at'])} {slice_line(new)}"
+        )
     st.markdown(difference(change))
     st.caption(f"Confirm before {fmt.instant(change['expires_at'])}; nothing changes until then.")
     due = Decimal(change["change_total_amount"]) > 0

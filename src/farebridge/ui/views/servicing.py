@@ -68,17 +68,15 @@ def documents(order: Order, papers: Papers, key: str) -> None:
     if not found:
         st.caption("Your documents are being prepared; refresh in a moment.")
         return
-    columns = st.columns(len(found))
-    for column, document in zip(columns, found, strict=True):
+    for document in found:
         kind = document["kind"]
-        column.download_button(
+        st.download_button(
             DOCUMENT_LABELS.get(kind, document["filename"]),
             data=partial(papers.download, kind),  # fetched when clicked
             file_name=document["filename"],
             mime=document["content_type"],
             key=f"{key}_document_{kind}",
             on_click="ignore",
-            width="stretch",
         )
 
 
