@@ -231,6 +231,28 @@ def test_an_airline_schedule_change_is_rejected_with_a_full_refund(ui_env: str) 
     assert_clean(app)
 
 
+def test_an_airline_schedule_change_is_rejected_for_another_flight_free(ui_env: str) -> None:
+    login = new_account(ui_env)
+    order = book(ui_env, login, brand="Basic", fault="schedule_change")
+    [change] = order["airline_initiated_changes"]
+    app = my_trips(ui_env, login)
+    app.button(key=f"trip_{order['id']}_sch_{change['id']}_change").click().run()
+    key = f"chg_{order['id']}"
+    assert "Free of charge, because the airline changed it" in text(app)
+    old_day = datetime.fromisoformat(order["slices"][0]["departing_at"]).date()
+    app.date_input(key=f"{key}_date").set_value(old_day + timedelta(days=1)).run()
+    app.button(key=f"{key}_find").click().run()
+    assert "No price difference** (no change fee)" in text(app)
+    next(b for b in app.button if str(b.key).startswith(f"{key}_pick_")).click().run()
+    assert not [box for box in app.selectbox if box.key == f"{key}_card"]  # nothing to pay
+    app.button(key=f"{key}_confirm").click().run()
+    assert "Flight changed." in text(app)
+    assert "The airline changed your booking." not in text(app)
+    [answered] = ApiClient(ui_env, login.token).list_schedule_changes(order["id"])
+    assert answered["status"] == "rebooked"
+    assert_clean(app)
+
+
 def manage_page() -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=60)
     app.session_state["nav"] = "Manage booking"
