@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from farebridge.ui.client import ApiClient, LoggedIn
 from farebridge.ui.models import Order
@@ -38,10 +38,15 @@ class Camera:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, focus: Locator | None = None) -> None:
+        """A full-page screenshot; ``focus`` is scrolled into view first (Streamlit
+        scrolls its own container, so the picture is what the viewport shows)."""
         self.count += 1
         self.page.mouse.move(0, 0)
         self.page.wait_for_timeout(500)  # let the rerun settle
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
+            self.page.wait_for_timeout(200)
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
 
 
@@ -86,8 +91,9 @@ def servicing(page: Page, camera: Camera, site: str, api_url: str, phone: bool) 
 
     # The airline's change: old and new times, then accepted.
     open_trip(page, changed)
-    expect(page.get_by_text("The airline changed your booking.")).to_be_visible()
-    camera.shot("airline-change")
+    notice = page.get_by_text("The airline changed your booking.")
+    expect(notice).to_be_visible()
+    camera.shot("airline-change", notice)
     page.get_by_role("button", name="Accept the new times").click()
     expect(page.get_by_text("You accepted the airline's new times.")).to_be_visible()
     camera.shot("airline-change-accepted")
@@ -100,7 +106,7 @@ def servicing(page: Page, camera: Camera, site: str, api_url: str, phone: bool) 
     saved = camera.folder / "e-ticket.pdf"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF-")
-    camera.shot("documents")
+    camera.shot("documents", box.get_by_role("button", name="E-ticket (PDF)"))
 
     # A change of flight: the difference shown, then confirmed and paid.
     box.get_by_role("button", name="Change a flight…").click()
@@ -115,22 +121,25 @@ def servicing(page: Page, camera: Camera, site: str, api_url: str, phone: bool) 
     box.get_by_role("button", name="Find flights").click()
     expect(box.get_by_text(re.compile(r"change fee")).first).to_be_visible()
     expect(box.get_by_role("button", name=re.compile(r"^Confirm"))).to_have_count(0)
-    camera.shot("change-offers")
-    box.get_by_role("button", name="Choose this flight").first.click()
+    choices = box.get_by_role("button", name="Choose this flight")
+    camera.shot("change-offers", choices.first)
+    choices.last.click()  # the dearest: a difference to pay
     confirm = box.get_by_role("button", name=re.compile(r"^Confirm (and pay|the change)"))
     expect(confirm).to_be_visible()
-    camera.shot("change-confirm")
+    camera.shot("change-confirm", confirm)
     confirm.click()
-    expect(page.get_by_text("Flight changed. Your new e-tickets are being issued.")).to_be_visible()
-    camera.shot("changed")
+    done = page.get_by_text("Flight changed. Your new e-tickets are being issued.")
+    expect(done).to_be_visible()
+    camera.shot("changed", done)
 
     # The history, newest first (the airline gave the changed booking a new reference).
     trip = ApiClient(api_url, login.token).get_order(trip["id"])
     box = page.get_by_test_id("stExpander").filter(has_text=trip["booking_reference"])
     open_trip(page, trip)
     box.get_by_text("Show the booking's history").click()
-    expect(box.get_by_text("Flight changed").first).to_be_visible()
-    camera.shot("history")
+    changed_line = box.get_by_text("Flight changed").first
+    expect(changed_line).to_be_visible()
+    camera.shot("history", changed_line)
 
     # Manage booking, signed in or not: a wrong name finds nothing, the right one the trip.
     go_to(page, "Manage booking", phone)

@@ -26,6 +26,7 @@ div[class*="st-key-seat_"] button p {font-size:.8rem;}
 .fb-seat-side {font-size:.7rem; color:#b45309; text-align:center; padding-top:.5rem;}
 .fb-seat-aisle {font-size:.75rem; color:#6b7280; text-align:center; padding-top:.5rem;}
 .fb-legend span {display:inline-block; margin-right:1rem;}
+[data-testid="stMarkdownContainer"] code {white-space:nowrap;}
 </style>
 """
 

@@ -28,7 +28,11 @@ def _title(order: Order) -> str:
     first = order["slices"][0]
     where = " · ".join(fmt.route(s) for s in order["slices"])
     status = fmt.STATUSES.get(order["status"], order["status"])
-    return f"{order['booking_reference']} · {where} · {fmt.day(first['departing_at'])} · {status}"
+    flag = " · ⚠️ The airline changed a flight" if order.get("airline_initiated_changes") else ""
+    return (
+        f"{order['booking_reference']} · {where} · {fmt.day(first['departing_at'])} · {status}"
+        f"{flag}"
+    )
 
 
 def _note(order: Order) -> None:
