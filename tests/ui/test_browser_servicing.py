@@ -43,10 +43,9 @@ class Camera:
         scrolls its own container, so the picture is what the viewport shows)."""
         self.count += 1
         self.page.mouse.move(0, 0)
-        self.page.wait_for_timeout(500)  # let the rerun settle
+        self.page.wait_for_timeout(300)  # let the rerun settle
         if focus is not None:
             focus.scroll_into_view_if_needed()
-            self.page.wait_for_timeout(200)
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
 
 
