@@ -338,6 +338,11 @@ def test_an_agent_books_and_lists_trips_for_a_customer(ui_env: str, ui_database_
     app.radio(key="nav").set_value("My trips").run()
     assert app.selectbox(key="acting_for_trips").value == customer.user["id"]
     assert [e.label.split(" · ")[0] for e in app.expander] == [booked["booking_reference"]]
+    # Servicing on the customer's behalf: the agent cancels the customer's trip.
+    app.button(key=f"cancel_{booked['id']}").click().run()
+    app.button(key=f"confirm_cancel_{booked['id']}").click().run()
+    assert "Trip cancelled." in text(app)
+    assert ApiClient(ui_env, customer.token).get_order(booked["id"])["status"] == "cancelled"
     app.selectbox(key="acting_for_trips").set_value("").run()  # myself and all customers
     assert len(app.expander) == 1
     plain = my_trips(ui_env, customer)
