@@ -54,7 +54,7 @@ def customer_picker(label: str, where: str, everyone: str = "Myself") -> str | N
     return str(chosen) or None
 
 
-def trips_note() -> str | None:
+def trips_owner_picker() -> str | None:
     """My trips for an agent: whose trips to list (everyone's the agent may see, or one
     customer's)."""
     return customer_picker(

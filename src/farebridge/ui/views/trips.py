@@ -148,7 +148,7 @@ def render() -> None:
     st.subheader("My trips")
     if not require_login("Sign in to see your trips."):
         return
-    customer = agency.trips_note()
+    customer = agency.trips_owner_picker()
     if st.button("↻ Refresh", key="refresh_trips"):
         st.rerun()
     limit = st.session_state.get("trip_limit", 20)
