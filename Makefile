@@ -29,7 +29,18 @@ $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 	  echo "npm not found: the Duffel JavaScript client tests will be skipped (install Node.js 18+)"; \
 	fi
 
-js-deps: $(JS_STAMP)  ## install the Duffel JS client the tests drive (npm ci)
+# axe-core for the web site's accessibility checks (tests/ui/accessibility.py).
+AXE_DIR := tests/ui/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/.npm-ci.stamp
+
+$(AXE_STAMP): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.npm-ci.stamp; \
+	else \
+	  echo "npm not found: the web site's accessibility checks will be skipped (install Node.js 18+)"; \
+	fi
+
+js-deps: $(JS_STAMP) $(AXE_STAMP)  ## install what the JS-driven tests need: the Duffel JS client, axe-core (npm ci)
 
 migrate: install  ## apply database migrations (SQLite by default)
 	$(BIN)/farebridge migrate
@@ -45,10 +56,11 @@ worker: install
 
 # Two pytest-xdist workers (one per core; tests wait on subprocesses and sockets a lot),
 # each with its own PostgreSQL database (tests/conftest.py). PYTEST_WORKERS=0 runs in-process.
+# The 25 slowest tests are listed at the end, to keep the run (CI: under 20 minutes) in view.
 PYTEST_WORKERS ?= 2
 
 test: install js-deps  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=25
 
 lint: install  ## ruff (lint + format check) and mypy --strict
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from farebridge.ui.launch import streamlit_command
 from tests.live_server import stop, wait_until_healthy
+from tests.ui.accessibility import assert_accessible
 from tests.ui.conftest import PASSWORD, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,6 +78,7 @@ class Camera:
         self.page.mouse.move(0, 0)  # no tooltip in the picture
         self.page.wait_for_timeout(600)  # let the rerun settle
         self.page.screenshot(path=ARTIFACTS / f"{self.count:02d}-{name}.png", full_page=True)
+        assert_accessible(self.page, name)  # each step, as shown: no serious axe violation
 
 
 def register(page: Page) -> None:

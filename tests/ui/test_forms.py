@@ -6,11 +6,18 @@ from datetime import date
 
 import pytest
 
+from farebridge.domain.names import PASSPORT_NAME_PATTERN
 from farebridge.ui import format as fmt
 from farebridge.ui.client import ApiError
 from farebridge.ui.feedback import plain_message
 from farebridge.ui.state import Criteria, Leg
-from farebridge.ui.validation import check_passenger, check_search, form_field, passenger_body
+from farebridge.ui.validation import (
+    NAME,
+    check_passenger,
+    check_search,
+    form_field,
+    passenger_body,
+)
 
 TODAY = date(2026, 6, 1)
 TRAVEL = date(2026, 7, 1)
@@ -140,3 +147,7 @@ def test_names_are_checked_as_on_a_passport(name: str) -> None:
 )
 def test_passport_names_with_accents_hyphens_and_apostrophes_pass(name: str) -> None:
     assert check({**ADULT, "given_name": name}) == {}
+
+
+def test_the_name_rule_is_the_one_the_api_states() -> None:
+    assert NAME.pattern == PASSPORT_NAME_PATTERN

@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import NoReturn
 
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.itinerary import CabinClass
+from farebridge.domain.money import ExchangeRates, Money
 
 MAX_PASSENGERS = 9
 MAX_SLICES = 6
@@ -218,3 +220,14 @@ def _validate_passengers(passengers: tuple[OfferPassenger, ...]) -> None:
             field="passengers",
             code="too_many_infants",
         )
+
+
+# "Best" order (price and duration together): an hour of travel counts as this much money,
+# so an itinerary two hours longer must be USD 60 cheaper to rank above a faster one.
+BEST_HOUR_WORTH_USD = Decimal("30")
+
+
+def best_minute_worth(rates: ExchangeRates, currency: str) -> int:
+    """A minute of travel in minor units of ``currency``, for ``sort=best`` (at least 1)."""
+    hour = rates.convert(Money.of(BEST_HOUR_WORTH_USD, "USD"), currency)
+    return max(1, round(hour.minor / 60))

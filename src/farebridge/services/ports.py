@@ -79,7 +79,8 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class OfferFilter:
-    sort: str = "total_amount"  # | "total_duration"
+    sort: str = "total_amount"  # | "total_duration" | "best" (price and duration)
+    best_minute_worth: int = 1  # sort=best: a minute of travel, in minor units of the currency
     max_price: Decimal | None = None  # in max_price_currency
     max_price_currency: str | None = None  # the search's selling currency (None: that one)
     max_connections: int | None = None

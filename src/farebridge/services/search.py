@@ -37,6 +37,7 @@ from farebridge.domain.search import (
     OfferPassenger,
     SearchCriteria,
     TimeWindow,
+    best_minute_worth,
     check_time_window,
     departure_date_options,
     validate_criteria,
@@ -286,6 +287,9 @@ def list_offers(
         )
     request = _owned_request(deps, user, request_id)
     filters = _in_currency(filters, request.criteria.currency)
+    if filters.sort == "best":
+        worth = best_minute_worth(deps.rates.current(), request.criteria.currency)
+        filters = replace(filters, best_minute_worth=worth)
     with deps.uow(read_only=True) as uow:
         found = uow.offers.list(request_id, filters, page)
         return replace(found, items=_with_fare_brands(uow, found.items))

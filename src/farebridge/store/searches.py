@@ -7,7 +7,17 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from farebridge.domain.money import Money, minor_units_at_most
 from farebridge.domain.offer import (
@@ -161,11 +171,7 @@ class OfferRepository:
         self._db.execute(update(offers).where(offers.c.id == offer.id).values(**values))
 
     def list(self, request_id: str, filters: OfferFilter, page: PageRequest) -> Page[Offer]:
-        sort_column = (
-            offers.c.total_duration_minutes
-            if filters.sort == "total_duration"
-            else offers.c.comparable_amount
-        )
+        sort_column = _sort_column(filters)
         choose = _cheapest_per_itinerary if filters.one_per_itinerary else _every_offer
         query, sort_by, id_column = choose(sort_column, _conditions(request_id, filters))
         rows, after, before = keyset_page(
@@ -283,6 +289,15 @@ def _conditions(request_id: str, filters: OfferFilter) -> list[ColumnElement[boo
 
 
 OfferQuery = tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]  # query, sort, id
+
+
+def _sort_column(filters: OfferFilter) -> ColumnElement[Any]:
+    if filters.sort == "total_duration":
+        return offers.c.total_duration_minutes
+    if filters.sort == "best":  # the price with each minute of travel counted as money
+        worth = literal(filters.best_minute_worth, BigInteger)
+        return offers.c.comparable_amount + offers.c.total_duration_minutes * worth
+    return offers.c.comparable_amount
 
 
 def _every_offer(

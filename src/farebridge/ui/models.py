@@ -161,6 +161,14 @@ class CardSurcharge(TypedDict):
     amount_due: str
 
 
+class Notice(TypedDict):
+    """Something to know before choosing the itinerary (the API words it)."""
+
+    code: str
+    message: str
+    slice_index: int | None
+
+
 class Offer(TypedDict):
     """Every amount is in the search's currency; ``airline_total_*`` is the airline's own
     fare, shown for reference."""
@@ -186,6 +194,7 @@ class Offer(TypedDict):
     passengers: list[OfferPassenger]
     conditions: Conditions
     slices: list[Slice]
+    notices: list[Notice]
     available_services: list[Service]
     card_surcharges: list[CardSurcharge]
     expires_at: str

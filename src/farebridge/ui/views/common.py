@@ -21,12 +21,28 @@ STYLE = """
 .fb-arrow {color:#9ca3af;}
 .fb-field-error {color:#b91c1c; font-size:.85rem; margin:-.6rem 0 .6rem 0;}
 .fb-price {font-size:1.5rem; font-weight:700; margin:0;}
+/* Captions dark enough to read (WCAG AA 4.5:1 on white and on the sidebar's grey). */
+[data-testid="stCaptionContainer"] {color:#4b5563 !important; opacity:1 !important;}
+[data-testid="stCaptionContainer"] p {color:#4b5563 !important;}
 div[class*="st-key-seat_"] button {min-height:2.1rem; padding:.1rem .15rem; width:100%;}
 div[class*="st-key-seat_"] button p {font-size:.8rem;}
 .fb-seat-side {font-size:.7rem; color:#b45309; text-align:center; padding-top:.5rem;}
 .fb-seat-aisle {font-size:.75rem; color:#6b7280; text-align:center; padding-top:.5rem;}
 .fb-legend span {display:inline-block; margin-right:1rem;}
 [data-testid="stMarkdownContainer"] code {white-space:nowrap;}
+.fb-seat-prices {font-size:.85rem; margin:.2rem 0 .6rem 0;}
+/* Phones: a seat map keeps its rows (Streamlit stacks columns below 640 px). */
+@media (max-width: 640px) {
+  div[class*="st-key-fb_seatmap"] [data-testid="stHorizontalBlock"] {
+    flex-wrap:nowrap !important; gap:2px !important;}
+  div[class*="st-key-fb_seatmap"] [data-testid="stColumn"] {
+    min-width:0 !important; width:auto !important; flex:1 1 0 !important;}
+  div[class*="st-key-fb_seatmap"] .fb-seat-side,
+  div[class*="st-key-fb_seatmap"] .fb-seat-aisle {font-size:.55rem; padding-top:.2rem;}
+  div[class*="st-key-seat_"] button {min-height:2.2rem; padding:0 !important;}
+  div[class*="st-key-seat_"] button p {font-size:.62rem;}
+  .fb-legend span {margin-right:.6rem; font-size:.8rem;}
+}
 </style>
 """
 

@@ -9,35 +9,42 @@ import streamlit as st
 
 from farebridge.ui import format as fmt
 from farebridge.ui import state
-from farebridge.ui.models import FareBrand, Offer
+from farebridge.ui.models import FareBrand, Notice, Offer
 from farebridge.ui.state import Journey, Results, Step
 from farebridge.ui.views import dates, offer_details
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.search import load_offers
 
-SORTS = {"total_amount": "Cheapest first", "total_duration": "Fastest first"}
+SORTS = {
+    "total_amount": "Cheapest first",
+    "total_duration": "Fastest first",
+    "best": "Best (price and time)",
+}
 STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1: "Up to 1 stop"}
 
 
 def _server_filters(journey: Journey, results: Results, currency: str) -> None:
-    """Every filter is applied by the API: a change reloads page one."""
-    sort_column, stops_column, price_column = st.columns(3)
-    sort = sort_column.radio(
+    """Every filter is applied by the API: a change reloads page one. The sort stays in
+    sight; the filters fold into one control, so a phone shows results on its first
+    screen."""
+    sort = st.radio(
         "Sort", list(SORTS), format_func=lambda s: SORTS[s], horizontal=True, key="sort"
     )
-    stops = stops_column.selectbox(
-        "Stops", list(STOPS), format_func=lambda s: STOPS[s], key="filter_stops"
-    )
-    price = price_column.number_input(
-        f"Max price ({currency})",
-        min_value=0.0,
-        value=None,
-        step=50.0,
-        placeholder="No limit",
-        key="filter_max_price",
-    )
+    with st.expander(_filters_label(results), icon=":material/tune:"):
+        stops_column, price_column = st.columns(2)
+        stops = stops_column.selectbox(
+            "Stops", list(STOPS), format_func=lambda s: STOPS[s], key="filter_stops"
+        )
+        price = price_column.number_input(
+            f"Max price ({currency})",
+            min_value=0.0,
+            value=None,
+            step=50.0,
+            placeholder="No limit",
+            key="filter_max_price",
+        )
+        airlines, hours = _airline_and_time(journey)
     max_price = str(Decimal(str(price)).quantize(Decimal("0.01"))) if price else None
-    airlines, hours = _airline_and_time(journey)
     wanted = (sort or "total_amount", stops, max_price, airlines, hours)
     current = (
         results.sort,
@@ -56,6 +63,19 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
         ) = wanted
         if journey.offer_request is not None:
             load_offers(results, journey.offer_request["id"], reset=True)
+
+
+def _filters_label(results: Results) -> str:
+    """``Filters`` or ``Filters (2 on)``: how many narrow the list now."""
+    active = sum(
+        (
+            results.max_connections is not None,
+            results.max_price is not None,
+            bool(results.airlines),
+            tuple(results.departure_hours) != (0, 24),
+        )
+    )
+    return f"Filters ({active} on)" if active else "Filters"
 
 
 def _airline_and_time(journey: Journey) -> tuple[tuple[str, ...], tuple[int, int]]:
@@ -82,17 +102,43 @@ def _card(offer: Offer, passengers: int) -> None:
         airline, flights = st.columns([3, 7])
         with airline:
             st.markdown(f"**{offer['owner']['name']}**")
-            who = "1 traveller" if passengers == 1 else f"all {passengers} travellers"
-            st.caption(f"Prices for {who}")
+            st.caption(per_person(offer, passengers))
         with flights:
             for item in offer["slices"]:
                 st.markdown(slice_line(item))
                 st.caption(slice_caption(item))
+            if offer.get("notices"):
+                st.markdown(notice_badges(offer["notices"]))
         for column, brand in zip(
             st.columns(len(offer["fare_brands"])), offer["fare_brands"], strict=True
         ):
             with column:
                 _brand(brand)
+
+
+def per_person(offer: Offer, passengers: int) -> str:
+    """``From USD 224.00 per adult · prices below for all 2 travellers``: what each pays in
+    the cheapest brand (the API's per-type prices), and what the brand prices cover."""
+    if passengers == 1:
+        return "Prices for 1 traveller"
+    each = [
+        f"{fmt.money(p['total_amount'], p['currency'])} per "
+        f"{fmt.PASSENGER_TYPES.get(p['passenger_type'], p['passenger_type']).lower()}"
+        for p in offer["passenger_prices"]
+    ]
+    start = "From " if len(offer["fare_brands"]) > 1 else ""
+    return f"{start}{', '.join(each)} · prices below for all {passengers} travellers"
+
+
+def notice_badges(notices: list[Notice]) -> str:
+    """The API's notices, one a line (airport change, overnight layover, operated by…);
+    plain coloured text, which wraps on a phone where a badge would be cut short."""
+    return "  \n".join(f":orange[:material/info: {_plain(n['message'])}]" for n in notices)
+
+
+def _plain(text: str) -> str:
+    """Text safe inside a badge: no brackets or markdown markers."""
+    return "".join(" " if c in "[]*_`\\" else c for c in text)
 
 
 def _brand(brand: FareBrand) -> None:

@@ -24,7 +24,7 @@ FACILITIES = {
 }
 LEGEND = (
     '<div class="fb-legend"><span>⬜ <b>12C</b> free seat</span>'
-    '<span>🟧 <b style="color:#d97706">12C</b> seat with a fee</span>'
+    '<span>🟧 <b style="color:#b45309">12C</b> seat with a fee</span>'
     "<span>✕ taken</span><span>🚫 not for this traveller</span><span>🟦 your seat</span>"
     '<span><b style="color:#b45309">EXIT</b> emergency exit row</span>'
     '<span><b style="color:#b45309">≋</b> over the wing</span></div>'
@@ -183,9 +183,54 @@ def render(seat_map: SeatMap, passenger_id: str, names: dict[str, str]) -> None:
                 holder if holder == passenger_id else names.get(holder, holder)
             )
     st.markdown(LEGEND, unsafe_allow_html=True)
+    prices = seat_prices(seat_map, passenger_id)
+    if prices:
+        st.markdown(f'<div class="fb-seat-prices">{prices}</div>', unsafe_allow_html=True)
     st.caption("Front of the aircraft ↑")
+    # The key gives the map a CSS class: on a phone its rows stay rows (common.STYLE).
+    with st.container(key=f"fb_seatmap_{seat_map['segment_id']}"):
+        for cabin in seat_map["cabins"]:
+            if len(seat_map["cabins"]) > 1:
+                deck = "upper deck" if cabin["deck"] else "main deck"
+                cabin_name = fmt.CABINS.get(cabin["cabin_class"], cabin["cabin_class"])
+                st.markdown(f"**{cabin_name}, {deck}**")
+            draw = partial(_seat, seat_map=seat_map, passenger_id=passenger_id, holders=holders)
+            _cabin(cabin, draw)
+
+
+def seat_prices(seat_map: SeatMap, passenger_id: str) -> str:
+    """``Seats with a fee: USD 20.00 (rows 14-20) · USD 45.00 (rows 10-12)``, for this
+    traveller, so a price is readable without hovering over a seat (phones have no
+    hover); empty when every free seat is free of charge."""
+    rows_by_price: dict[tuple[Decimal, str], set[int]] = {}
     for cabin in seat_map["cabins"]:
-        if len(seat_map["cabins"]) > 1:
-            deck = "upper deck" if cabin["deck"] else "main deck"
-            st.markdown(f"**{fmt.CABINS.get(cabin['cabin_class'], cabin['cabin_class'])}, {deck}**")
-        _cabin(cabin, partial(_seat, seat_map=seat_map, passenger_id=passenger_id, holders=holders))
+        for row in cabin["rows"]:
+            for section in row["sections"]:
+                for element in section["elements"]:
+                    service = _service_for(element, passenger_id)
+                    if element["type"] != "seat" or service is None:
+                        continue
+                    amount = Decimal(service["total_amount"])
+                    number = "".join(c for c in element.get("designator", "") if c.isdigit())
+                    if amount > 0 and number:
+                        price = (amount, service["total_currency"])
+                        rows_by_price.setdefault(price, set()).add(int(number))
+    parts = [
+        f"<b>{fmt.money(str(amount), currency)}</b> ({_row_ranges(sorted(rows))})"
+        for (amount, currency), rows in sorted(rows_by_price.items())
+    ]
+    return "Seats with a fee: " + " · ".join(parts) if parts else ""
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """[10, 11, 12, 15] → ``rows 10-12, 15``."""
+    ranges: list[str] = []
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        if row is not None:
+            start = previous = row
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(ranges)

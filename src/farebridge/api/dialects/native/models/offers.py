@@ -211,6 +211,9 @@ class Offer(WireModel):
     passengers: list[OfferPassenger]
     conditions: Conditions
     slices: list[Slice]
+    notices: list[Notice] = Field(
+        description="What a traveller should know before choosing these flights"
+    )
     available_services: list[AvailableService]
     card_surcharges: list[CardSurcharge] = Field(
         description="Added to the amount due when paying by that card type; a card type "
@@ -226,6 +229,20 @@ class Offer(WireModel):
     )
     created_at: Instant
     expires_at: Instant
+
+
+class Notice(WireModel):
+    """Something to know before choosing the itinerary."""
+
+    code: str = Field(
+        description="airport_change (a connection leaves from another airport), "
+        "overnight_layover (a wait through 01:00-05:00 local time), return_airport_differs "
+        "(a round trip's return leaves from or lands at another airport than the outbound), "
+        "mixed_airlines (flights sold by several airlines), operated_by_other_airline (a "
+        "code-share flight)"
+    )
+    message: str = Field(description="The same in words, for a traveller")
+    slice_index: int | None = Field(description="The slice it is about; null: the whole trip")
 
 
 class SearchError(WireModel):

@@ -22,6 +22,7 @@ from farebridge.domain.booking_records import segment_flight_id
 from farebridge.domain.card_surcharges import CardSurcharge
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.money import Money
+from farebridge.domain.notices import Notice, itinerary_notices
 from farebridge.domain.offer import (
     CalendarDay,
     ConditionRule,
@@ -188,6 +189,12 @@ def present_fare_brand(brand: FareBrandOption) -> wire.FareBrand:
     )
 
 
+def present_notice(notice: Notice) -> wire.Notice:
+    return wire.Notice.model_construct(
+        code=notice.code.value, message=notice.message, slice_index=notice.slice_index
+    )
+
+
 def present_offer(
     offer: Offer, preferred: PreferredCurrencies = NO_PREFERRED_CURRENCIES
 ) -> wire.Offer:
@@ -215,6 +222,7 @@ def present_offer(
         passengers=[present_offer_passenger(p) for p in offer.passengers],
         conditions=present_conditions(offer.conditions),
         slices=[present_slice(s) for s in offer.slices],
+        notices=[present_notice(n) for n in itinerary_notices(offer.slices)],
         available_services=[
             present_available_service(s, preferred) for s in offer.available_services
         ],

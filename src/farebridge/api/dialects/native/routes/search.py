@@ -178,7 +178,13 @@ def list_offers(
     services: ServicesDep,
     user: OptionalUser,
     offer_request_id: str,
-    sort: Literal["total_amount", "total_duration"] = "total_amount",
+    sort: Annotated[
+        Literal["total_amount", "total_duration", "best"],
+        Query(
+            description="best: price and duration together, an hour of travel counted as "
+            "USD 30 in the search's currency"
+        ),
+    ] = "total_amount",
     max_price: Annotated[
         Decimal | None,
         Query(gt=0, le=10**12, description="In the search's currency"),
