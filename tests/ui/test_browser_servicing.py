@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from farebridge.ui.client import ApiClient, LoggedIn
 from farebridge.ui.models import Order
+from tests.ui.accessibility import assert_accessible
 from tests.ui.conftest import PASSWORD, new_account
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
 from tests.ui.test_browser import site as site  # the web UI on a free port
@@ -47,6 +48,7 @@ class Camera:
         if focus is not None:
             focus.scroll_into_view_if_needed()
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
+        assert_accessible(self.page, f"{self.folder.name}/{name}")  # no serious axe violation
 
 
 def go_to(page: Page, name: str, phone: bool) -> None:
