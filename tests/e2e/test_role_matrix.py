@@ -496,6 +496,8 @@ NOT_OWNED = {
     ("POST", "/v1/flight_api/book/{}"): "a timetable flight id: public",
     ("GET", "/v1/flight_api/payments/{}/authenticate"): "a capability URL: its one-time "
     "secret is the credential (test_flight_api_trips: a wrong secret is 404)",
+    ("GET", "/api/bookings/manage/documents/{}"): "{} is a document kind; the Manage-Token "
+    "header names the one booking it reads (test_self_service_reads: a wrong token is 401)",
 }
 
 

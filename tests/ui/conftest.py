@@ -22,17 +22,24 @@ PASSWORD = "correct-horse"
 
 
 @pytest.fixture(scope="session")
-def api_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``http://127.0.0.1:<port>/api``: the real app and a worker, until the session ends."""
+def ui_database_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated SQLite file behind the UI tests' API (to give accounts roles)."""
     path = tmp_path_factory.mktemp("ui") / "farebridge.db"
     shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def api_url(ui_database_url: str) -> Iterator[str]:
+    """``http://127.0.0.1:<port>/api``: the real app and a worker, until the session ends."""
     settings = Settings(
-        database_url=f"sqlite:///{path}",
+        database_url=ui_database_url,
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
         payment_rate_limit_per_minute=0,
         max_unpaid_holds_per_user=0,
         login_rate_limit_per_minute=0,
+        lookup_rate_limit_per_minute=0,
         search_wait_seconds=30,
     )
     with serve(settings, name="ui-test-api") as base_url:

@@ -2,10 +2,11 @@
 (customer service, the web site's "manage booking"). ADR 0021.
 
 A match returns the order and a *manage token*: a random secret, stored hashed, that
-reads that one order (``read_managed_order``) for ``MANAGE_TOKEN_LIFETIME`` and
-does nothing else. A wrong name and an unknown reference are the same 404, found
-by the same work (the names are compared even when no order has the reference),
-and the route is rate-limited per address, so references cannot be enumerated.
+reads that one order (``read_managed_order``), its PDFs and its history (ADR 0036)
+for ``MANAGE_TOKEN_LIFETIME`` and does nothing else: it changes nothing. A wrong
+name and an unknown reference are the same 404, found by the same work (the names
+are compared even when no order has the reference), and the route is rate-limited
+per address, so references cannot be enumerated.
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from farebridge.domain.errors import NotAuthenticated, NotFound, ValidationFailed
+from farebridge.domain.documents import DocumentInfo, DocumentKind, OrderDocument
+from farebridge.domain.errors import (
+    DocumentNotReady,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+)
 from farebridge.domain.lookup import matches_any, normalise_reference
-from farebridge.domain.order import UNCONFIRMED_STATUSES, Order
-from farebridge.services.ports import Dependencies
+from farebridge.domain.order import UNCONFIRMED_STATUSES, Order, OrderEvent
+from farebridge.services.ports import Dependencies, UnitOfWork
 
 MANAGE_TOKEN_LIFETIME = timedelta(minutes=30)
 MANAGE_TOKEN_PREFIX = "fbm_"  # noqa: S105 (a prefix, not a secret)
@@ -68,14 +75,42 @@ def look_up_booking(
     return FoundBooking(found, token, expires_at)
 
 
-def read_managed_order(deps: Dependencies, *, token: str) -> Order:
-    """The one order a live manage token reads; 401 for an unknown or expired token."""
-    with deps.uow(read_only=True) as uow:
-        order_id = uow.manage_tokens.order_for(_hash(token), now=deps.clock.now())
-        order = uow.orders.get(order_id) if order_id is not None else None
+def _managed_order(uow: UnitOfWork, token: str, now: datetime) -> Order:
+    order_id = uow.manage_tokens.order_for(_hash(token), now=now)
+    order = uow.orders.get(order_id) if order_id is not None else None
     if order is None or order.status in UNCONFIRMED_STATUSES:
         raise NotAuthenticated(
             "The manage token is invalid or expired; look the booking up again.",
             code="invalid_manage_token",
         )
     return order
+
+
+def read_managed_order(deps: Dependencies, *, token: str) -> Order:
+    """The one order a live manage token reads; 401 for an unknown or expired token."""
+    with deps.uow(read_only=True) as uow:
+        return _managed_order(uow, token, deps.clock.now())
+
+
+def list_managed_documents(deps: Dependencies, *, token: str) -> list[DocumentInfo]:
+    """The newest PDF of each kind of the managed order (ADR 0036): what the owner sees."""
+    with deps.uow(read_only=True) as uow:
+        order = _managed_order(uow, token, deps.clock.now())
+        return uow.documents.list_newest(order.id)
+
+
+def get_managed_document(deps: Dependencies, *, token: str, kind: DocumentKind) -> OrderDocument:
+    """The newest PDF of ``kind`` of the managed order; ``DocumentNotReady`` while none."""
+    with deps.uow(read_only=True) as uow:
+        order = _managed_order(uow, token, deps.clock.now())
+        document = uow.documents.newest(order.id, kind)
+    if document is None:
+        raise DocumentNotReady(f"This booking has no {kind.value} yet; try again shortly.")
+    return document
+
+
+def list_managed_events(deps: Dependencies, *, token: str) -> list[OrderEvent]:
+    """The managed order's history, oldest first (ADR 0036)."""
+    with deps.uow(read_only=True) as uow:
+        order = _managed_order(uow, token, deps.clock.now())
+        return uow.orders.events(order.id)

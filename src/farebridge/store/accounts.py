@@ -73,11 +73,15 @@ class UserRepository:
         row = self._db.execute(select(users).where(users.c.email == email)).first()
         return _user(row) if row else None
 
-    def list(self, *, agency_id: str | None = None, limit: int = 1000) -> list[User]:
-        """Every user (or one agency's), oldest first."""
+    def list(
+        self, *, agency_id: str | None = None, role: Role | None = None, limit: int = 1000
+    ) -> list[User]:
+        """Every user (or one agency's, or those of one role), oldest first."""
         query = select(users).order_by(users.c.created_at, users.c.id).limit(limit)
         if agency_id is not None:
             query = query.where(users.c.agency_id == agency_id)
+        if role is not None:
+            query = query.where(users.c.role == role.value)
         return [_user(row) for row in self._db.execute(query)]
 
     def set_role(self, user_id: str, role: Role, agency_id: str | None) -> bool:

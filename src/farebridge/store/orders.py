@@ -210,6 +210,8 @@ class OrderRepository:
                 query = query.where(orders.c.booking_reference == filters.booking_reference)
             if filters.offer_id:
                 query = query.where(orders.c.offer_id == filters.offer_id)
+            if filters.owner_id:
+                query = query.where(orders.c.owner_id == filters.owner_id)
         rows, after, before = keyset_page(
             query,
             sort_column=orders.c.created_at,

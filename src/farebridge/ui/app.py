@@ -18,6 +18,7 @@ from farebridge.ui.views import (
     common,
     confirmation,
     extras,
+    manage,
     passengers,
     payment,
     results,
@@ -26,7 +27,7 @@ from farebridge.ui.views import (
 )
 
 log = logging.getLogger("farebridge.ui")
-PAGES = ("Book a flight", "My trips")
+PAGES = ("Book a flight", "My trips", "Manage booking")
 STEPS: dict[Step, Callable[[], None]] = {
     Step.SEARCH: search.render,
     Step.SELECT: results.render,
@@ -54,6 +55,8 @@ def main() -> None:
     try:
         if page == "My trips":
             trips.render()
+        elif page == "Manage booking":
+            manage.render()
         else:
             booking()
     except Exception:

@@ -14,19 +14,27 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 
 from farebridge.ui.models import (
+    AgencyCustomer,
     CalendarDay,
     Cancellation,
     CancelledOrder,
     CardSurcharge,
+    ChangeOffer,
+    ChangeRequest,
     Currencies,
     FareRules,
+    FoundBooking,
     Offer,
     OfferRequest,
     Order,
+    OrderChange,
+    OrderDocumentFile,
+    OrderEvent,
     PageMeta,
     Payment,
     Place,
     Price,
+    ScheduleChange,
     SeatMap,
     User,
 )
@@ -139,6 +147,24 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Any:
+        response = self._send(method, path, body=body, params=params, headers=headers)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError.from_response(response) from exc
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request; a response of 400 or more, or none, leaves as an ApiError."""
         sent = dict(headers or {})
         if self.token:
             sent["Authorization"] = f"Bearer {self.token}"
@@ -158,12 +184,7 @@ class ApiClient:
             raise ApiError(0, "unreachable", "The booking service cannot be reached.") from exc
         if response.status_code >= 400:
             raise ApiError.from_response(response)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ApiError.from_response(response) from exc
+        return response
 
     def _data(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._request(method, path, **kwargs)["data"]
@@ -246,8 +267,12 @@ class ApiClient:
         headers = {"Idempotency-Key": idempotency_key or uuid.uuid4().hex}
         return cast(Order, self._data("POST", "/orders", body={"data": order}, headers=headers))
 
-    def list_orders(self, after: str | None = None, limit: int = 20) -> Page[Order]:
-        return cast(Page[Order], self._page("/orders", {"after": after, "limit": limit}))
+    def list_orders(
+        self, after: str | None = None, limit: int = 20, customer_id: str | None = None
+    ) -> Page[Order]:
+        """The trips the caller may see (an agent: ``customer_id`` narrows to one customer)."""
+        params = {"after": after, "limit": limit, "customer_id": customer_id}
+        return cast(Page[Order], self._page("/orders", params))
 
     def get_order(self, order_id: str) -> Order:
         return cast(Order, self._data("GET", f"/orders/{order_id}"))
@@ -266,8 +291,11 @@ class ApiClient:
         }
         return cast(Payment, self._data("POST", "/payments", body=body))
 
-    def quote_cancellation(self, order_id: str) -> Cancellation:
-        body = {"reason": "requested_by_customer"}
+    def quote_cancellation(
+        self, order_id: str, reason: str = "requested_by_customer"
+    ) -> Cancellation:
+        """A refund quote; ``reason="schedule_change"`` while an airline change is pending."""
+        body = {"reason": reason}
         path = f"/orders/{order_id}/actions/cancel"
         return cast(Cancellation, self._data("POST", path, body=body))
 
@@ -275,3 +303,106 @@ class ApiClient:
         path = f"/orders/{order_id}/actions/cancel/confirm"
         body = {"cancellation_id": cancellation_id}
         return cast(CancelledOrder, self._data("POST", path, body=body))
+
+    # --- servicing: documents, history, airline changes, flight changes ----------------
+    def list_documents(self, order_id: str) -> list[OrderDocumentFile]:
+        return cast(list[OrderDocumentFile], self._data("GET", f"/orders/{order_id}/documents"))
+
+    def download_document(self, order_id: str, kind: str) -> bytes:
+        """The newest PDF of ``kind`` (``e_ticket``, ``cancellation_receipt``)."""
+        return self._send("GET", f"/orders/{order_id}/documents/{kind}").content
+
+    def list_events(self, order_id: str) -> list[OrderEvent]:
+        """The order's history, oldest first."""
+        return cast(list[OrderEvent], self._data("GET", f"/orders/{order_id}/events"))
+
+    def sync_order(self, order_id: str) -> Order:
+        """Ask the airline for changes to the order now (e.g. a schedule change)."""
+        return cast(Order, self._data("POST", f"/orders/{order_id}/actions/sync"))
+
+    def list_schedule_changes(self, order_id: str) -> list[ScheduleChange]:
+        path = f"/orders/{order_id}/schedule_changes"
+        return cast(list[ScheduleChange], self._data("GET", path))
+
+    def accept_schedule_change(self, order_id: str, change_id: str) -> ScheduleChange:
+        path = f"/orders/{order_id}/schedule_changes/{change_id}/actions/accept"
+        return cast(ScheduleChange, self._data("POST", path))
+
+    def request_change(
+        self,
+        order: Order,
+        slice_id: str,
+        departure_date: str,
+        schedule_change_id: str | None = None,
+    ) -> ChangeRequest:
+        """Ask for other flights for one slice of the order: same airports and cabin."""
+        old = next(s for s in order["slices"] if s["id"] == slice_id)
+        body: dict[str, Any] = {
+            "order_id": order["id"],
+            "slices": {
+                "remove": [{"slice_id": slice_id}],
+                "add": [
+                    {
+                        "origin": old["origin"]["iata_code"],
+                        "destination": old["destination"]["iata_code"],
+                        "departure_date": departure_date,
+                        "cabin_class": old["segments"][0]["cabin_class"],
+                    }
+                ],
+            },
+        }
+        if schedule_change_id is not None:
+            body["schedule_change_id"] = schedule_change_id
+        return cast(ChangeRequest, self._data("POST", "/order_change_requests", body=body))
+
+    def list_change_offers(self, request_id: str, limit: int = 6) -> Page[ChangeOffer]:
+        params = {
+            "order_change_request_id": request_id,
+            "sort": "change_total_amount",
+            "limit": limit,
+        }
+        return cast(Page[ChangeOffer], self._page("/order_change_offers", params))
+
+    def create_change(self, change_offer_id: str) -> OrderChange:
+        body = {"selected_order_change_offer": change_offer_id}
+        return cast(OrderChange, self._data("POST", "/order_changes", body=body))
+
+    def confirm_change(self, change: OrderChange, card_token: str | None) -> OrderChange:
+        """Confirm a pending change, paying its change total with the card when one is due."""
+        body: dict[str, Any] = {}
+        if card_token is not None:
+            body["payment"] = {
+                "type": "card",
+                "card_token": card_token,
+                "amount": change["change_total_amount"],
+                "currency": change["change_total_currency"],
+            }
+        path = f"/order_changes/{change['id']}/actions/confirm"
+        return cast(OrderChange, self._data("POST", path, body=body))
+
+    # --- manage a booking without an account (reference + family name) ---------------
+    def look_up_booking(self, booking_reference: str, family_name: str) -> FoundBooking:
+        body = {"booking_reference": booking_reference, "family_name": family_name}
+        return cast(FoundBooking, self._data("POST", "/bookings/lookup", body=body))
+
+    def managed_booking(self, manage_token: str) -> Order:
+        headers = {"Manage-Token": manage_token}
+        return cast(Order, self._data("GET", "/bookings/manage", headers=headers))
+
+    def managed_documents(self, manage_token: str) -> list[OrderDocumentFile]:
+        headers = {"Manage-Token": manage_token}
+        path = "/bookings/manage/documents"
+        return cast(list[OrderDocumentFile], self._data("GET", path, headers=headers))
+
+    def download_managed_document(self, manage_token: str, kind: str) -> bytes:
+        headers = {"Manage-Token": manage_token}
+        return self._send("GET", f"/bookings/manage/documents/{kind}", headers=headers).content
+
+    def managed_events(self, manage_token: str) -> list[OrderEvent]:
+        headers = {"Manage-Token": manage_token}
+        return cast(list[OrderEvent], self._data("GET", "/bookings/manage/events", headers=headers))
+
+    # --- agents ---------------------------------------------------------------------
+    def list_agency_customers(self) -> list[AgencyCustomer]:
+        """The customers an agent may book for (403 for a customer)."""
+        return cast(list[AgencyCustomer], self._data("GET", "/agency/customers"))

@@ -112,3 +112,41 @@ def place(option: Place) -> str:
 
 def route(item: Slice) -> str:
     return f"{item['origin']['iata_code']} → {item['destination']['iata_code']}"
+
+
+EVENTS = {
+    "order.created": "Booking started",
+    "order.booked": "Booked with the airline",
+    "order.recorded": "Booking recorded",
+    "order.confirmed": "Booking confirmed",
+    "order.paid": "Payment received",
+    "order.charged": "Payment taken",
+    "order.ticketing_started": "Issuing the e-tickets",
+    "order.ticketed": "E-tickets issued",
+    "order.tickets_reissued": "New e-tickets issued",
+    "order.ticketing_failed": "The e-tickets could not be issued",
+    "order.ticketing_problem": "A problem issuing the e-tickets; our team is checking it",
+    "order.changed": "Flight changed",
+    "order.schedule_changed": "The airline changed a flight",
+    "order.airline_initiated_change_detected": "The airline changed a flight",
+    "order.schedule_change_accepted": "You accepted the airline's new times",
+    "order.updated": "Your note was updated",
+    "order.cancelled": "Booking cancelled",
+    "order.expired": "Hold expired: not paid in time",
+    "order.failed": "Booking failed",
+    "order.creation_failed": "Booking failed",
+    "order.recovered": "Booking completed after an interruption",
+    "order.recovery_failed": "Booking could not be completed after an interruption",
+}
+
+
+def event(kind: str, to_status: str) -> str:
+    """An order event in plain words: its known phrase, else the status it reached."""
+    if kind in EVENTS:
+        return EVENTS[kind]
+    return f"Status now: {STATUSES.get(to_status, to_status).lower()}"
+
+
+def local_time(value: str) -> str:
+    """An airport-local time as ``Sat 21 Nov 14:20`` (short enough for a phone's table)."""
+    return datetime.fromisoformat(value).strftime("%a %d %b %H:%M")

@@ -384,6 +384,7 @@ class Order(TypedDict):
     metadata: dict[str, str]
     created_at: str
     cancelled_at: str | None
+    airline_initiated_changes: list[ScheduleChange]
 
 
 class Payment(TypedDict):
@@ -409,3 +410,117 @@ class Cancellation(TypedDict):
 class CancelledOrder(TypedDict):
     order: Order
     cancellation: Cancellation
+
+
+class OrderDocumentFile(TypedDict):
+    """A PDF of an order (``GET …/documents``): the newest of its kind."""
+
+    id: str
+    kind: str  # e_ticket | cancellation_receipt
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    created_at: str
+    url: str
+
+
+class OrderEvent(TypedDict):
+    type: str
+    from_status: str | None
+    to_status: str
+    data: dict[str, object]
+    occurred_at: str
+
+
+class ChangedSegment(TypedDict):
+    segment_id: str
+    flight: str
+    origin: str
+    destination: str
+    departing_at: str
+    arriving_at: str
+    cancelled: bool
+
+
+class ScheduleChange(TypedDict):
+    """A flight the airline retimed or cancelled, and what the traveller may answer."""
+
+    id: str
+    order_id: str
+    kind: str  # retimed | cancelled
+    status: str  # pending | accepted | rebooked | cancelled
+    slice_ids: list[str]
+    before: list[ChangedSegment]
+    after: list[ChangedSegment]
+    connection_broken: bool
+    message: str
+    available_actions: list[str]  # accept, change, cancel
+    detected_at: str
+    resolved_at: str | None
+
+
+class ChangedSlices(TypedDict):
+    remove: list[Slice]
+    add: list[Slice]
+
+
+class ChangeRequest(TypedDict):
+    id: str
+    order_id: str
+    order_change_offers: list[str]
+    schedule_change_id: str | None
+
+
+class ChangeOffer(TypedDict):
+    """A priced change: ``change_total_amount`` is due (negative: refunded)."""
+
+    id: str
+    order_change_request_id: str
+    order_id: str
+    slices: ChangedSlices
+    penalty_total_amount: str
+    penalty_total_currency: str
+    change_total_amount: str
+    change_total_currency: str
+    new_total_amount: str
+    new_total_currency: str
+    refund_to: str | None
+    expires_at: str
+
+
+class OrderChange(TypedDict):
+    """A chosen change offer: pending until confirmed (and paid)."""
+
+    id: str
+    order_id: str
+    order_change_offer_id: str
+    status: str
+    slices: ChangedSlices
+    penalty_total_amount: str
+    penalty_total_currency: str
+    change_total_amount: str
+    change_total_currency: str
+    new_total_amount: str
+    new_total_currency: str
+    refund_to: str | None
+    expires_at: str
+    confirmed_at: str | None
+
+
+class FoundBooking(TypedDict):
+    order: Order
+    manage_token: str
+    manage_token_expires_at: str
+
+
+class AgencyName(TypedDict):
+    id: str
+    name: str
+
+
+class AgencyCustomer(TypedDict):
+    id: str
+    email: str
+    full_name: str
+    agency: AgencyName | None

@@ -29,6 +29,7 @@ div[class*="st-key-seat_"] button p {font-size:.8rem;}
 .fb-seat-side {font-size:.7rem; color:#b45309; text-align:center; padding-top:.5rem;}
 .fb-seat-aisle {font-size:.75rem; color:#6b7280; text-align:center; padding-top:.5rem;}
 .fb-legend span {display:inline-block; margin-right:1rem;}
+[data-testid="stMarkdownContainer"] code {white-space:nowrap;}
 .fb-seat-prices {font-size:.85rem; margin:.2rem 0 .6rem 0;}
 /* Phones: a seat map keeps its rows (Streamlit stacks columns below 640 px). */
 @media (max-width: 640px) {

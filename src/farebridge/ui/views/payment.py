@@ -14,6 +14,7 @@ from farebridge.ui.feedback import attempt, show_error
 from farebridge.ui.models import Offer, Order
 from farebridge.ui.state import Journey, Step
 from farebridge.ui.validation import form_field, passenger_body
+from farebridge.ui.views import agency
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.extras import (
     chosen_services,
@@ -45,7 +46,10 @@ def card_picker(key: str) -> str:
     return str(token or "tok_visa")
 
 
-def order_body(journey: Journey, offer: Offer, *, hold: bool, token: str) -> dict[str, Any]:
+def order_body(
+    journey: Journey, offer: Offer, *, hold: bool, token: str, customer_id: str | None = None
+) -> dict[str, Any]:
+    """The ``POST /orders`` body; ``customer_id``: an agent books for that customer."""
     passengers = [
         passenger_body(p["id"], p["type"], fields)
         for p, fields in zip(offer["passengers"], journey.passengers, strict=True)
@@ -57,6 +61,8 @@ def order_body(journey: Journey, offer: Offer, *, hold: bool, token: str) -> dic
         "passengers": passengers,
         "services": services,
     }
+    if customer_id is not None:
+        body["customer_id"] = customer_id
     if not hold:
         body["payments"] = [
             {
@@ -86,9 +92,11 @@ def _summary(journey: Journey, offer: Offer) -> None:
     st.markdown(f'<p class="fb-price">Total {total}</p>', unsafe_allow_html=True)
 
 
-def _book(journey: Journey, offer: Offer, *, hold: bool, token: str) -> None:
+def _book(
+    journey: Journey, offer: Offer, *, hold: bool, token: str, customer_id: str | None
+) -> None:
     st.session_state.pop("pay_error", None)
-    body = order_body(journey, offer, hold=hold, token=token)
+    body = order_body(journey, offer, hold=hold, token=token, customer_id=customer_id)
     try:
         with st.spinner("Booking with the airline…"):
             order = state.client().create_order(body, idempotency_key=uuid.uuid4().hex)
@@ -153,6 +161,7 @@ def render() -> None:
 
 
 def _pay_form(journey: Journey, offer: Offer) -> None:
+    customer_id = agency.customer_picker("Book this trip for", "pay")
     terms = offer["payment_requirements"]
     modes = [PAY_NOW] if terms["requires_instant_payment"] else [PAY_NOW, HOLD]
     mode = st.radio("How would you like to pay?", modes, key="pay_mode") or PAY_NOW
@@ -172,7 +181,7 @@ def _pay_form(journey: Journey, offer: Offer) -> None:
     total = fmt.money(due, offer["total_currency"])
     label = f"Pay {total}" if mode == PAY_NOW else "Hold this booking"
     if st.button(label, type="primary", key="pay_button"):
-        _book(journey, offer, hold=mode == HOLD, token=token)
+        _book(journey, offer, hold=mode == HOLD, token=token, customer_id=customer_id)
     error = st.session_state.get("pay_error")
     if isinstance(error, ApiError):
         _recover(journey, error)

@@ -1,4 +1,6 @@
-"""My trips: every booking of the signed-in traveller, with pay, cancel and notes."""
+"""My trips: every booking of the signed-in traveller (an agent: also the agency's
+customers'), with pay, documents, change of flight, the airline's changes, cancel,
+history and notes."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from farebridge.ui import format as fmt
 from farebridge.ui import state
 from farebridge.ui.client import ApiError
 from farebridge.ui.feedback import attempt, show_error
-from farebridge.ui.models import Cancellation, Order
+from farebridge.ui.models import Cancellation, Order, ScheduleChange
+from farebridge.ui.views import agency, change_flight, servicing
 from farebridge.ui.views.account import require_login
 from farebridge.ui.views.common import itinerary, order_extras, order_prices, tickets
 from farebridge.ui.views.payment import pay_hold
@@ -25,7 +28,11 @@ def _title(order: Order) -> str:
     first = order["slices"][0]
     where = " · ".join(fmt.route(s) for s in order["slices"])
     status = fmt.STATUSES.get(order["status"], order["status"])
-    return f"{order['booking_reference']} · {where} · {fmt.day(first['departing_at'])} · {status}"
+    flag = " · ⚠️ The airline changed a flight" if order.get("airline_initiated_changes") else ""
+    return (
+        f"{order['booking_reference']} · {where} · {fmt.day(first['departing_at'])} · {status}"
+        f"{flag}"
+    )
 
 
 def _note(order: Order) -> None:
@@ -86,11 +93,27 @@ def _actions(order: Order) -> None:
     if quote is not None:
         _confirm_cancel(order, quote)
     elif st.button("Cancel this trip…", key=f"cancel_{order['id']}"):
-        quote = attempt(lambda: state.client().quote_cancellation(order["id"]))
-        if quote is not None:
-            _quotes()[order["id"]] = quote
-            st.session_state["open_trip"] = order["id"]
-            st.rerun()
+        _quote(order, "requested_by_customer")
+
+
+def _quote(order: Order, reason: str) -> None:
+    quote = attempt(lambda: state.client().quote_cancellation(order["id"], reason))
+    if quote is not None:
+        _quotes()[order["id"]] = quote
+        st.session_state["open_trip"] = order["id"]
+        st.rerun()
+
+
+def _airline_changes(order: Order) -> None:
+    def rebook(change: ScheduleChange) -> None:
+        change_flight.start(order, change)
+
+    def cancel(change: ScheduleChange) -> None:
+        _quote(order, "schedule_change")
+
+    servicing.pending_schedule_changes(
+        order, f"trip_{order['id']}", on_change=rebook, on_cancel=cancel
+    )
 
 
 def _trip(order: Order) -> None:
@@ -106,13 +129,18 @@ def _trip(order: Order) -> None:
             f"{order['owner']['name']} · {order['fare_brand_name']} fare · "
             f"booked {fmt.instant(order['created_at'])}"
         )
+        _airline_changes(order)
         tickets(order)
+        papers = servicing.account_papers(state.client(), order["id"])
+        servicing.documents(order, papers, f"trip_{order['id']}")
         itinerary(order["slices"])
         order_extras(order)
         order_prices(order)
         if order["cancelled_at"]:
             st.caption(f"Cancelled on {fmt.instant(order['cancelled_at'])}")
+        change_flight.render(order)
         _actions(order)
+        servicing.history(papers, f"trip_{order['id']}")
         _note(order)
 
 
@@ -120,9 +148,11 @@ def render() -> None:
     st.subheader("My trips")
     if not require_login("Sign in to see your trips."):
         return
+    customer = agency.trips_owner_picker()
     if st.button("↻ Refresh", key="refresh_trips"):
         st.rerun()
-    page = attempt(lambda: state.client().list_orders(limit=st.session_state.get("trip_limit", 20)))
+    limit = st.session_state.get("trip_limit", 20)
+    page = attempt(lambda: state.client().list_orders(limit=limit, customer_id=customer))
     if page is None:
         return
     if not page.items:

@@ -8,6 +8,7 @@ from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.native import errors
 from farebridge.api.dialects.native.routes import (
     admin,
+    agency,
     auth,
     booking_records,
     bookings,
@@ -41,6 +42,7 @@ def build() -> FastAPI:
         notifications,
         webhooks,
         bookings,
+        agency,
         admin,
     ):
         app.include_router(module.router)

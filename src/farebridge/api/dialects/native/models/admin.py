@@ -27,6 +27,19 @@ class AdminUser(WireModel):
     created_at: Instant
 
 
+class AgencyCustomer(WireModel):
+    """A customer account an agent may book and service for (``customer_id`` on orders)."""
+
+    id: str
+    email: str
+    full_name: str
+    agency: Agency | None
+
+
+class AgencyCustomerListResponse(WireModel):
+    data: list[AgencyCustomer]
+
+
 class AdminUserResponse(WireModel):
     data: AdminUser
 

@@ -23,6 +23,15 @@ def present_admin_user(user: User, agency: Agency | None) -> wire.AdminUser:
     )
 
 
+def present_agency_customer(user: User, agency: Agency | None) -> wire.AgencyCustomer:
+    return wire.AgencyCustomer.model_construct(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        agency=wire.Agency.model_construct(id=agency.id, name=agency.name) if agency else None,
+    )
+
+
 def present_manifest(flight: FlightKey, entries: list[ManifestEntry]) -> wire.Manifest:
     return wire.Manifest.model_construct(
         flight=f"{flight.carrier}{flight.number}",

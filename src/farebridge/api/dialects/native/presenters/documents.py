@@ -9,7 +9,8 @@ from farebridge.domain.documents import DocumentInfo
 PREFIX = "/api"
 
 
-def present_document(document: DocumentInfo) -> OrderDocument:
+def present_document(document: DocumentInfo, *, url: str | None = None) -> OrderDocument:
+    """``url``: where to download it, when not the order's own route (a manage token's)."""
     return OrderDocument(
         id=document.id,
         kind=document.kind,
@@ -19,5 +20,5 @@ def present_document(document: DocumentInfo) -> OrderDocument:
         size=document.size,
         sha256=document.sha256,
         created_at=instant(document.created_at),
-        url=f"{PREFIX}/orders/{document.order_id}/documents/{document.kind.value}",
+        url=url or f"{PREFIX}/orders/{document.order_id}/documents/{document.kind.value}",
     )

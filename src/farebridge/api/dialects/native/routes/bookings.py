@@ -1,19 +1,26 @@
-"""Find a booking without an account: booking reference plus family name (ADR 0021)."""
+"""Find a booking without an account: booking reference plus family name (ADR 0021);
+with the manage token, read it, its PDFs and its history (ADR 0036). Nothing here
+changes a booking: changing or cancelling needs the owner's account."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
+from fastapi.responses import Response
 
 from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.admin import FoundBookingResponse
-from farebridge.api.dialects.native.models.orders import OrderResponse
+from farebridge.api.dialects.native.models.documents import OrderDocumentListResponse
+from farebridge.api.dialects.native.models.orders import OrderEventListResponse, OrderResponse
 from farebridge.api.dialects.native.presenters.admin import present_found_booking
-from farebridge.api.dialects.native.presenters.orders import present_order
+from farebridge.api.dialects.native.presenters.documents import present_document
+from farebridge.api.dialects.native.presenters.orders import present_event, present_order
+from farebridge.api.dialects.native.routes.documents import PDF_RESPONSE, pdf_response
 from farebridge.api.dialects.native.schemas import LookupBody
 from farebridge.api.ratelimit import limit
+from farebridge.domain.documents import DocumentKind
 from farebridge.services import lookup
 
 router = APIRouter(prefix="/bookings", tags=["find a booking"])
@@ -41,3 +48,31 @@ def managed_booking(token: ManageToken, services: ServicesDep) -> OrderResponse:
     """The booking a manage token was given for (read only), while the token lasts."""
     order = lookup.read_managed_order(services, token=token)
     return OrderResponse.model_construct(data=present_order(order))
+
+
+@router.get("/manage/documents", responses=responses(401))
+def managed_documents(token: ManageToken, services: ServicesDep) -> OrderDocumentListResponse:
+    """The managed booking's PDFs (newest of each kind); empty until ticketed or cancelled."""
+    found = lookup.list_managed_documents(services, token=token)
+    return OrderDocumentListResponse.model_construct(
+        data=[
+            present_document(d, url=f"/api/bookings/manage/documents/{d.kind.value}") for d in found
+        ]
+    )
+
+
+@router.get(
+    "/manage/documents/{kind}",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **responses(401, 404)},
+)
+def managed_document(kind: DocumentKind, token: ManageToken, services: ServicesDep) -> Response:
+    """Download the managed booking's newest PDF of ``kind``; 404 ``document_not_ready``."""
+    return pdf_response(lookup.get_managed_document(services, token=token, kind=kind))
+
+
+@router.get("/manage/events", responses=responses(401))
+def managed_events(token: ManageToken, services: ServicesDep) -> OrderEventListResponse:
+    """The managed booking's history, oldest first."""
+    events = lookup.list_managed_events(services, token=token)
+    return OrderEventListResponse.model_construct(data=[present_event(e) for e in events])

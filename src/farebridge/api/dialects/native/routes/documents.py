@@ -11,7 +11,7 @@ from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.documents import OrderDocumentListResponse
 from farebridge.api.dialects.native.presenters.documents import present_document
-from farebridge.domain.documents import DocumentKind
+from farebridge.domain.documents import DocumentKind, OrderDocument
 from farebridge.services import documents
 
 router = APIRouter(tags=["documents"])
@@ -49,7 +49,11 @@ def get_order_document(
     order_id: str, kind: DocumentKind, services: ServicesDep, user: CurrentUser
 ) -> Response:
     """Download the newest PDF of ``kind``; 404 ``document_not_ready`` until it is made."""
-    document = documents.get_document(services, user=user, order_id=order_id, kind=kind)
+    return pdf_response(documents.get_document(services, user=user, order_id=order_id, kind=kind))
+
+
+def pdf_response(document: OrderDocument) -> Response:
+    """A stored PDF as an attachment, named, with its sha256 as the ETag."""
     return Response(
         content=document.content,
         media_type=document.media_type,

@@ -133,9 +133,20 @@ def list_orders(
     before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     booking_reference: Annotated[str | None, Query(min_length=1, max_length=12)] = None,
+    customer_id: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=40,
+            description="Only this account's orders (agents: a customer of the agency)",
+        ),
+    ] = None,
 ) -> OrderListResponse:
     """The orders the caller may see (own; agents: the agency's; admins: all), newest first."""
-    filters = OrderFilter(booking_reference=normalise_reference(booking_reference or "") or None)
+    filters = OrderFilter(
+        booking_reference=normalise_reference(booking_reference or "") or None,
+        owner_id=customer_id,
+    )
     page = orders.list_orders(
         services, user=user, page=PageRequest(after, before, limit), filters=filters
     )
