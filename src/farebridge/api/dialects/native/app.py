@@ -18,6 +18,7 @@ from farebridge.api.dialects.native.routes import (
     orders,
     schedule_changes,
     search,
+    web_sessions,
     webhooks,
 )
 
@@ -42,6 +43,7 @@ def build() -> FastAPI:
         webhooks,
         bookings,
         admin,
+        web_sessions,
     ):
         app.include_router(module.router)
     errors.install(app)
