@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from farebridge.ui import state
+from farebridge.ui import navigation, session, state
 from farebridge.ui.feedback import show_remembered_error
 from farebridge.ui.state import Step
 from farebridge.ui.views import (
@@ -46,6 +46,8 @@ def booking() -> None:
 def main() -> None:
     st.set_page_config(page_title="farebridge — book a flight", page_icon="✈️", layout="wide")
     common.inject_style()
+    session.restore_login()
+    session.navigate_if_pending()
     account.sidebar()
     with st.sidebar:
         page = st.radio("Go to", PAGES, key="nav")
@@ -55,6 +57,7 @@ def main() -> None:
         if page == "My trips":
             trips.render()
         else:
+            navigation.follow_url()
             booking()
     except Exception:
         log.exception("ui.page_failed")
