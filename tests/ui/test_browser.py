@@ -6,19 +6,14 @@ on a free port. A screenshot of each step lands in ``test-artifacts/ui/``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from farebridge.ui.launch import streamlit_command
-from tests.live_server import stop, wait_until_healthy
-from tests.ui.conftest import PASSWORD, free_port
+from tests.ui.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,24 +37,6 @@ pytestmark = [
         "(apt-get install chromium; .ci/run installs it)",
     ),
 ]
-
-
-@pytest.fixture
-def site(api_url: str, tmp_path: Path) -> Iterator[str]:
-    """The web UI, started with the same command as ``make run``, on a free port."""
-    port = free_port()
-    log = tmp_path / "streamlit.log"
-    environment = {**os.environ, "FAREBRIDGE_UI_API_URL": api_url}
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603
-            streamlit_command(port=port), env=environment, stdout=output, stderr=output
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(f"{url}/_stcore/health", [process], log, seconds=60)
-        yield url
-    finally:
-        stop([process], seconds=15)
 
 
 class Camera:

@@ -61,7 +61,8 @@ def search_link(criteria: Criteria) -> str:
 def follow_url() -> None:
     """After a reload, Back, Forward or an opened link: make the journey match the URL."""
     current = _current()
-    if st.session_state.get(SYNCED) == _normalised(current):
+    synced = st.session_state.get(SYNCED)
+    if synced == _normalised(current):
         return
     journey = state.journey()
     try:
@@ -70,6 +71,10 @@ def follow_url() -> None:
         log.info("ui.follow_url_failed", extra={"code": error.code})
         journey.step = min(journey.step, journey.furthest_step())
     st.session_state[SYNCED] = _normalised(current)
+    if synced is not None:
+        # Back or Forward in this session: Streamlit replaces the history entry when the
+        # query changes now, so the entry gains what it lacked (the draft made since).
+        write_url(journey)
 
 
 def _follow(journey: Journey, params: Query) -> None:

@@ -82,12 +82,13 @@ def navigate_if_pending() -> None:
     if pending is None:
         return
     method, target = pending
-    # The page's own address goes last, as ``next``; the API only sends the browser back
-    # to the site's address (FAREBRIDGE_SITE_URL).
+    # The page's own address goes last, as ``next`` (the API only sends the browser back
+    # to the site's address, FAREBRIDGE_SITE_URL); signing in replaces the history
+    # entry, so that Back does not count it as a step.
     script = (
         "<script>(function(){"
         f"const url = {json.dumps(target)} + encodeURIComponent(window.location.href);"
-        f"if ({json.dumps(method)} === 'get') {{ window.location.assign(url); return; }}"
+        f"if ({json.dumps(method)} === 'get') {{ window.location.replace(url); return; }}"
         "const form = document.createElement('form');"
         "form.method = 'post'; form.action = url; document.body.appendChild(form); form.submit();"
         "})();</script>"
