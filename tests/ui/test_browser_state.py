@@ -60,6 +60,8 @@ class Steps:
     def shot(self, name: str) -> None:
         self.count += 1
         self.page.wait_for_timeout(400)  # let the rerun settle
+        # Streamlit scrolls inside its main area: show each step from its top.
+        self.page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
 
     def at(self, step: str, *visible: str) -> None:
@@ -105,6 +107,8 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     steps.shot("results")
     steps.reload("results", heading)
     assert results_first_card(page) == first_airline  # the same search, not a new one
+    if steps.folder.name == "desktop":
+        open_as_someone_else(page, steps)
 
     page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
     steps.at("offer", "Conditions")
@@ -142,6 +146,22 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     page.go_back()
     page.go_back()
     steps.at("offer", offer_title)
+
+
+def open_as_someone_else(page: Page, steps: Steps) -> None:
+    """The address of the results, without the search's id, in a browser that has never
+    been here: the same search runs again and shows the same flights."""
+    shared = re.sub(r"&search=[^&]+", "", page.url)
+    other = page.context.browser.new_context(viewport=page.viewport_size)  # type: ignore[union-attr]
+    try:
+        visitor = other.new_page()
+        visitor.goto(shared)
+        expect(visitor.get_by_text(re.compile(r"^\d+ fares found$"))).to_be_visible()
+        expect(visitor).to_have_url(re.compile(r"[?&]step=results(&|$)"))
+        assert results_first_card(visitor) == results_first_card(page)
+        visitor.screenshot(path=steps.folder / "shared-link.png")
+    finally:
+        other.close()
 
 
 def results_first_card(page: Page) -> str:

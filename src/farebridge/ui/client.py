@@ -29,6 +29,7 @@ from farebridge.ui.models import (
     Place,
     Price,
     SeatMap,
+    SignInCode,
     User,
 )
 
@@ -195,9 +196,9 @@ class ApiClient:
     def me(self) -> User:
         return cast(User, self._data("GET", "/me"))
 
-    def create_sign_in_code(self) -> str:
+    def create_sign_in_code(self) -> SignInCode:
         """A one-time code the browser swaps for the sign-in cookie (ADR 0035)."""
-        return str(self._data("POST", "/auth/web-session/codes")["code"])
+        return cast(SignInCode, self._data("POST", "/auth/web-session/codes"))
 
     # --- booking drafts (ADR 0035) ----------------------------------------------
     def create_draft(self, draft: dict[str, Any]) -> BookingDraft:

@@ -429,3 +429,9 @@ class BookingDraft(TypedDict):
     created_at: str
     updated_at: str
     expires_at: str
+
+
+class SignInCode(TypedDict):
+    code: str
+    expires_at: str
+    site_url: str  # the API sends browsers back only to this address

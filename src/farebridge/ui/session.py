@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
@@ -23,6 +23,7 @@ log = logging.getLogger("farebridge.ui")
 COOKIE = "farebridge_session"
 ENDED = "ended_logins"  # cookie values this browser session knows to be dead
 PENDING = "pending_navigation"
+NOT_KEPT = "sign_in_not_kept"  # the site's configured address, when this one differs
 
 
 def _ended() -> set[str]:
@@ -50,12 +51,29 @@ def hand_over(logged_in: LoggedIn) -> None:
     """After a sign-in: send the browser to the API to get the cookie, then back here."""
     state.set_login(logged_in)
     try:
-        code = ApiClient(token=logged_in.token).create_sign_in_code()
+        issued = ApiClient(token=logged_in.token).create_sign_in_code()
     except ApiError as error:
         log.info("ui.sign_in_not_kept", extra={"code": error.code})
         return  # signed in for this browser session only
-    target = f"{public_api_url()}/auth/web-session?code={quote(code)}&next="
+    if not _same_origin(st.context.url, issued["site_url"]):
+        # The API would refuse to send the browser back here: stay signed in until a reload.
+        st.session_state[NOT_KEPT] = issued["site_url"]
+        return
+    target = f"{public_api_url()}/auth/web-session?code={quote(issued['code'])}&next="
     st.session_state[PENDING] = ("get", target)
+
+
+def _same_origin(url: str | None, site_url: str) -> bool:
+    if url is None:
+        return True  # unknown here: let the API judge
+    here, site = urlsplit(url), urlsplit(site_url)
+    return (here.scheme, here.netloc.lower()) == (site.scheme, site.netloc.lower())
+
+
+def warn_if_not_kept() -> None:
+    site_url = st.session_state.get(NOT_KEPT)
+    if site_url and state.login() is not None:
+        st.caption(f"Signed in until you reload: open the site at {site_url} to stay signed in.")
 
 
 def sign_out() -> None:

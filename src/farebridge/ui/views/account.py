@@ -93,6 +93,7 @@ def sidebar() -> None:
             return
         who = current.user["full_name"] or current.user["email"]
         st.markdown(f"<div>Signed in as <b>{escape(who)}</b></div>", unsafe_allow_html=True)
+        session.warn_if_not_kept()
         st.button("Sign out", on_click=_sign_out, key="sign_out")
 
 

@@ -17,6 +17,9 @@ Step = Literal["search", "results", "offer", "passengers", "extras", "pay", "con
 class SignInCode(WireModel):
     code: str = Field(description="Send the browser to GET /api/auth/web-session?code=…")
     expires_at: Instant
+    site_url: str = Field(
+        description="The web site's address (FAREBRIDGE_SITE_URL): next must be on it"
+    )
 
 
 class SignInCodeResponse(WireModel):

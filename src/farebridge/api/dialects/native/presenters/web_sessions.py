@@ -13,8 +13,8 @@ from farebridge.api.dialects.native.presenters.common import instant
 from farebridge.domain import booking_draft
 
 
-def present_sign_in_code(code: str, expires_at: datetime) -> SignInCode:
-    return SignInCode(code=code, expires_at=instant(expires_at))
+def present_sign_in_code(code: str, expires_at: datetime, site_url: str) -> SignInCode:
+    return SignInCode(code=code, expires_at=instant(expires_at), site_url=site_url)
 
 
 def present_draft(draft: booking_draft.BookingDraft) -> BookingDraft:

@@ -51,11 +51,12 @@ def _secure(request: Request, settings: Settings) -> bool:
 
 @router.post("/auth/web-session/codes", status_code=201, responses=responses(401, 403))
 def create_sign_in_code(
-    services: ServicesDep, user: CurrentUser, token: BearerToken
+    request: Request, services: ServicesDep, user: CurrentUser, token: BearerToken
 ) -> SignInCodeResponse:
     """A one-time code (valid 60 s) that the browser swaps for the sign-in cookie."""
     code, expires_at = web_sessions.create_sign_in_code(services, user=user, token=token)
-    return SignInCodeResponse.model_construct(data=present_sign_in_code(code, expires_at))
+    site_url = _settings(request).site_url
+    return SignInCodeResponse.model_construct(data=present_sign_in_code(code, expires_at, site_url))
 
 
 @router.get("/auth/web-session", status_code=303, responses={**REDIRECT, **responses()})
