@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from farebridge.ui import navigation, session, state
+from farebridge.ui import session, state
 from farebridge.ui.feedback import show_remembered_error
 from farebridge.ui.state import Step
 from farebridge.ui.views import (
@@ -20,6 +20,7 @@ from farebridge.ui.views import (
     extras,
     passengers,
     payment,
+    restore,
     results,
     search,
     trips,
@@ -57,7 +58,7 @@ def main() -> None:
         if page == "My trips":
             trips.render()
         else:
-            navigation.follow_url()
+            restore.follow_url()
             booking()
     except Exception:
         log.exception("ui.page_failed")

@@ -128,6 +128,9 @@ def render() -> None:
         return
     results = journey.results
     st.subheader(f"{request['offers_count']} fares found")
+    if journey.criteria is not None:
+        link = navigation.search_link(journey.criteria)
+        st.caption(f"🔗 [Link to this search]({link}): it runs the same search for anyone.")
     if st.button("← Change search", key="change_search"):
         navigation.go(Step.SEARCH)
     if request["flexible_days"]:
