@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from farebridge.ui.client import ApiClient
+from farebridge.ui.client import ApiClient, ApiError
 from tests.ui.conftest import PASSWORD
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, choose_place, fill_passenger
 
@@ -146,6 +146,21 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     page.go_back()
     page.go_back()
     steps.at("offer", offer_title)
+    if steps.folder.name == "desktop":  # the phone's sidebar is folded away
+        sign_out(page, steps, api_url)
+
+
+def sign_out(page: Page, steps: Steps, api_url: str) -> None:
+    """Signing out goes through the API: the login is revoked and the cookie cleared."""
+    token = {c["name"]: c["value"] for c in page.context.cookies()}["farebridge_session"]
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("Sign in to book and to see your trips.")).to_be_visible()
+    assert "farebridge_session" not in {c["name"] for c in page.context.cookies()}
+    steps.reload("offer", "Sign in to book and to see your trips.")
+    steps.shot("signed-out")
+    with pytest.raises(ApiError) as revoked:
+        ApiClient(api_url, token=token).me()
+    assert revoked.value.status == 401
 
 
 def open_as_someone_else(page: Page, steps: Steps) -> None:
