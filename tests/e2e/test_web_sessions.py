@@ -152,6 +152,31 @@ def test_signing_out_revokes_the_cookie_login_and_clears_it(
     assert field_of(refused) == "next"
 
 
+def test_another_sites_page_cannot_sign_the_browser_out(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    cookie = redeem(client, new_code(client, auth)).headers["set-cookie"]
+    token = cookie.split(";")[0].split("=", 1)[1]
+    client.cookies.set(COOKIE, token)
+    refused = client.post(
+        "/api/auth/web-session/end",
+        params={"next": f"{SITE}/"},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    assert "set-cookie" not in refused.headers
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    allowed = client.post(
+        "/api/auth/web-session/end",
+        params={"next": f"{SITE}/"},
+        headers={"Origin": SITE},
+        follow_redirects=False,
+    )
+    assert allowed.status_code == 303
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
 def test_an_api_key_cannot_ask_for_a_sign_in_code(client: TestClient, auth: dict[str, str]) -> None:
     key = client.post("/api/api-keys", json={"name": "server"}, headers=auth).json()["data"]
     response = client.post(

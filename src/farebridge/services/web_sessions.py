@@ -100,6 +100,18 @@ def end_web_session(deps: Dependencies, *, token: str | None) -> None:
     deps.tokens.forget(_hash(token))
 
 
+def check_origin(origin: str | None, *, site_url: str) -> None:
+    """A sign-out posted by a page of another site is refused (a browser names the page
+    that posted a form in ``Origin``; no header: not a browser, nothing to forge)."""
+    if origin is None:
+        return
+    site = urlsplit(site_url)
+    if origin.rstrip("/").lower() != f"{site.scheme}://{site.netloc}".lower():
+        raise NotAllowed(
+            "Sign out from the web site's own pages.", code="cross_site_request_refused"
+        )
+
+
 def check_redirect(next_url: str, *, site_url: str) -> str:
     """``next_url`` when it is an address of the web site (same scheme, host and port),
     else :class:`RedirectRefused`: the API is no open redirect."""

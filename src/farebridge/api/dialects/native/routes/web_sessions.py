@@ -86,11 +86,13 @@ def start_web_session(
     return response
 
 
-@router.post("/auth/web-session/end", status_code=303, responses={**REDIRECT, **responses()})
+@router.post("/auth/web-session/end", status_code=303, responses={**REDIRECT, **responses(403)})
 def end_web_session(request: Request, services: ServicesDep, next_url: NextUrl) -> RedirectResponse:
-    """Sign the browser out: revoke the cookie's login, clear the cookie, back to the site."""
+    """Sign the browser out: revoke the cookie's login, clear the cookie, back to the site.
+    A form posted by another site's page is 403."""
     settings = _settings(request)
     target = web_sessions.check_redirect(next_url, site_url=settings.site_url)
+    web_sessions.check_origin(request.headers.get("origin"), site_url=settings.site_url)
     web_sessions.end_web_session(services, token=request.cookies.get(COOKIE))
     response = RedirectResponse(target, status_code=303)
     response.delete_cookie(
