@@ -172,4 +172,7 @@ def journey(page: Page, camera: Camera, site: str) -> None:
         .split()[-1]
     )
     camera.shot("ticketed")
+    page.reload()  # the confirmation has an address of its own (ADR 0035)
+    expect(page).to_have_url(re.compile(r"[?&]step=confirmation&.*order=ord_|order=ord_"))
+    expect(page.get_by_text(reference).first).to_be_visible()
     cancel_in_my_trips(page, camera, reference)

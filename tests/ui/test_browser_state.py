@@ -59,7 +59,7 @@ class Steps:
 
     def shot(self, name: str) -> None:
         self.count += 1
-        self.page.wait_for_timeout(400)  # let the rerun settle
+        self.page.wait_for_timeout(250)  # let the rerun settle
         # Streamlit scrolls inside its main area: show each step from its top.
         self.page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)

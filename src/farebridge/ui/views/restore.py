@@ -59,6 +59,9 @@ def _follow(journey: Journey, params: Query) -> None:
             journey.step = Step.SEARCH
             return
     journey.step = Step.SELECT
+    if target == Step.CONFIRMATION:
+        _follow_order(journey, urls.one(params, "order"))
+        return
     if name == "results":
         journey.choose_offer(None)
         return
@@ -66,11 +69,14 @@ def _follow(journey: Journey, params: Query) -> None:
         return
     if target >= Step.PASSENGERS:
         drafts.restore(journey, urls.one(params, "draft"))
-    if target == Step.CONFIRMATION:
-        order_id = urls.one(params, "order")
-        if order_id and (journey.order is None or journey.order["id"] != order_id):
-            journey.order = state.client().get_order(order_id)
     journey.step = min(target, journey.furthest_step())
+
+
+def _follow_order(journey: Journey, order_id: str | None) -> None:
+    """The booking just made (only its owner can read it)."""
+    if order_id and (journey.order is None or journey.order["id"] != order_id):
+        journey.order = state.client().get_order(order_id)
+    journey.step = Step.CONFIRMATION if journey.order is not None else Step.SELECT
 
 
 def _follow_offer(journey: Journey, offer_id: str | None) -> bool:
