@@ -71,7 +71,7 @@ def test_a_code_works_once(client: TestClient, auth: dict[str, str]) -> None:
     code = new_code(client, auth)
     assert redeem(client, code).status_code == 303
     again = redeem(client, code)
-    assert again.status_code == 400
+    assert again.status_code == 404
     assert field_of(again) == "code"
     assert "set-cookie" not in again.headers
 
@@ -82,18 +82,19 @@ def test_a_code_expires_after_a_minute(
     code = new_code(client, auth)
     clock.advance(timedelta(seconds=61))
     response = redeem(client, code)
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "sign_in_code_invalid"
+    assert field_of(response) == "code"
     assert "set-cookie" not in response.headers
 
 
 def test_a_made_up_code_or_one_whose_login_ended_is_refused(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    assert redeem(client, "made-up").status_code == 400
+    assert redeem(client, "made-up").status_code == 404
     code = new_code(client, auth)
     assert client.post("/api/auth/logout", headers=auth).status_code == 204
-    assert redeem(client, code).status_code == 400
+    assert redeem(client, code).status_code == 404
 
 
 REFUSED_REDIRECTS = [

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from farebridge.domain.account import User
-from farebridge.domain.errors import NotAllowed, ValidationFailed
+from farebridge.domain.errors import NotAllowed, NotFound, ValidationFailed
 from farebridge.services import api_keys
 from farebridge.services.accounts import IssuedToken
 from farebridge.services.ports import Dependencies
@@ -26,7 +26,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class InvalidSignInCode(ValidationFailed):
+class InvalidSignInCode(NotFound):
+    """An unknown, used or expired code is like an unknown id: 404, naming ``code``."""
+
     title = "Invalid sign-in code"
 
     def __init__(self) -> None:

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from farebridge.api.dialects.native.models.common import Instant, WireModel
 from farebridge.api.dialects.native.schemas import RequestModel
+from farebridge.api.schema_rules import NOT_A_BOOL
 
 Text = Annotated[str, Field(max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -50,7 +51,7 @@ class DraftSeat(RequestModel):
 
 class DraftBag(RequestModel):
     service_id: Id
-    quantity: Annotated[int, Field(ge=0, le=9)]
+    quantity: Annotated[int, Field(ge=0, le=9), NOT_A_BOOL]
 
 
 class BookingDraftBody(RequestModel):

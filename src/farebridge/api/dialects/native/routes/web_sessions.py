@@ -59,7 +59,7 @@ def create_sign_in_code(
     return SignInCodeResponse.model_construct(data=present_sign_in_code(code, expires_at, site_url))
 
 
-@router.get("/auth/web-session", status_code=303, responses={**REDIRECT, **responses()})
+@router.get("/auth/web-session", status_code=303, responses={**REDIRECT, **responses(404)})
 def start_web_session(
     request: Request,
     services: ServicesDep,
