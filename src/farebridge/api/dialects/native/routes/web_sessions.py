@@ -59,7 +59,12 @@ def create_sign_in_code(
     return SignInCodeResponse.model_construct(data=present_sign_in_code(code, expires_at, site_url))
 
 
-@router.get("/auth/web-session", status_code=303, responses={**REDIRECT, **responses(404)})
+@router.get(
+    "/auth/web-session",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={**REDIRECT, **responses(404)},
+)
 def start_web_session(
     request: Request,
     services: ServicesDep,
@@ -86,7 +91,12 @@ def start_web_session(
     return response
 
 
-@router.post("/auth/web-session/end", status_code=303, responses={**REDIRECT, **responses(403)})
+@router.post(
+    "/auth/web-session/end",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={**REDIRECT, **responses(403)},
+)
 def end_web_session(request: Request, services: ServicesDep, next_url: NextUrl) -> RedirectResponse:
     """Sign the browser out: revoke the cookie's login, clear the cookie, back to the site.
     A form posted by another site's page is 403."""
