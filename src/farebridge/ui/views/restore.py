@@ -91,7 +91,10 @@ def _follow_offer(journey: Journey, offer_id: str | None) -> bool:
         try:
             offer = client.get_offer(offer_id)
         except ApiError:
-            st.warning("That flight is no longer on sale; here are the fares found again.")
+            st.warning(
+                "That flight can no longer be booked from this link; here are the fares "
+                "for the same search."
+            )
             journey.choose_offer(None)
             return False
     journey.choose_offer(offer)
