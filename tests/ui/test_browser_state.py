@@ -20,7 +20,13 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from farebridge.ui.client import ApiClient, ApiError
 from tests.ui.conftest import PASSWORD
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, choose_place, fill_passenger
+from tests.ui.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    choose_place,
+    fill_passenger,
+    pick_seat,
+)
 
 WAIT_MS = 30_000
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
@@ -133,8 +139,11 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     page.get_by_role("button", name="Continue to seats and bags").click()
     steps.at("extras", "Seats and bags", "Amelia Earhart")
     expect(page).to_have_url(re.compile(r"draft=bdr_"))
+    seat = pick_seat(page) if steps.folder.name == "desktop" else None
     steps.shot("extras")
     steps.reload("extras", "Seats and bags", "Amelia Earhart")  # the draft's passengers
+    if seat is not None:  # and its seat, priced again from the seat map
+        expect(page.get_by_text(f"seat {seat} ·").first).to_be_visible()
     page.go_back()
     steps.at("passengers", "Who is travelling?")
     expect(page.get_by_label("First name(s) as in passport")).to_have_value("Amelia")

@@ -28,7 +28,10 @@ def _open(query: dict[str, Any], login: LoggedIn | None = None) -> AppTest:
 
 def test_a_booking_comes_back_at_its_step_with_its_data(signed_in_app: AppTest) -> None:
     offer = book_to_extras(signed_in_app)
+    seats = [b for b in signed_in_app.button if b.key and b.key.startswith("seat_")]
+    next(b for b in seats if not b.disabled).click().run()
     before = journey(signed_in_app)
+    assert len(before.seats) == 1
     query = dict(signed_in_app.query_params)
     assert query["step"] == "extras"
     assert query["offer"] == offer["id"]
@@ -41,6 +44,7 @@ def test_a_booking_comes_back_at_its_step_with_its_data(signed_in_app: AppTest) 
     assert after.offer is not None and after.offer["id"] == offer["id"]
     assert after.passengers[0]["given_name"] == before.passengers[0]["given_name"]
     assert after.draft_id == before.draft_id
+    assert after.seats == before.seats  # priced again from the seat map
 
     someone_else = _open(query, new_account(os.environ["FAREBRIDGE_UI_API_URL"]))
     other = journey(someone_else)

@@ -11,7 +11,7 @@ from farebridge.api.dialects.native.schemas import RequestModel
 from farebridge.api.schema_rules import NOT_A_BOOL
 
 Text = Annotated[str, Field(max_length=200)]
-Id = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$")]
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_=-]+$")]
 Step = Literal["search", "results", "offer", "passengers", "extras", "pay", "confirmation"]
 
 
