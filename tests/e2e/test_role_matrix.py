@@ -480,6 +480,10 @@ ROUTES = [
     IdRoute("GET", _fa_pdf, 200, credentials=flight_api_session),
 ]
 
+DRAFTS = (
+    "a booking draft is its author's alone, not an order: no agent or admin reads it "
+    "(ADR 0035; test_web_sessions: another account's is 404)"
+)
 # Id routes outside the table, and why (every other id route of every dialect is in it).
 NOT_OWNED = {
     ("PATCH", "/api/admin/users/{}"): "admins only (a role check): test_roles",
@@ -496,6 +500,9 @@ NOT_OWNED = {
     ("POST", "/v1/flight_api/book/{}"): "a timetable flight id: public",
     ("GET", "/v1/flight_api/payments/{}/authenticate"): "a capability URL: its one-time "
     "secret is the credential (test_flight_api_trips: a wrong secret is 404)",
+    ("GET", "/api/booking-drafts/{}"): DRAFTS,
+    ("PUT", "/api/booking-drafts/{}"): DRAFTS,
+    ("DELETE", "/api/booking-drafts/{}"): DRAFTS,
 }
 
 
