@@ -17,7 +17,7 @@ from farebridge.ui.client import ApiError
 from farebridge.ui.navigation import SYNCED, current_query, normalised, write_url
 from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
-from farebridge.ui.views.search import show_results
+from farebridge.ui.views.search import run_search, show_results
 
 log = logging.getLogger("farebridge.ui")
 
@@ -47,21 +47,19 @@ def _follow(journey: Journey, params: Query) -> None:
     if target == Step.SEARCH:
         journey.step = Step.SEARCH
         return
+    if target == Step.CONFIRMATION:
+        _follow_order(journey, urls.one(params, "order"))
+        return
     criteria = urls.criteria_from(params) or journey.criteria
     if criteria is None:
         journey.step = Step.SEARCH
         return
     known = journey.criteria == criteria and journey.offer_request is not None
-    if not (known or _reuse_search(journey, criteria, urls.one(params, "search"))):
-        from farebridge.ui.views.search import run_search  # the search page shows progress
-
-        if not run_search(criteria):  # shows its progress
-            journey.step = Step.SEARCH
-            return
-    journey.step = Step.SELECT
-    if target == Step.CONFIRMATION:
-        _follow_order(journey, urls.one(params, "order"))
+    shown = known or _reuse_search(journey, criteria, urls.one(params, "search"))
+    if not shown and not run_search(criteria):  # run_search shows its progress
+        journey.step = Step.SEARCH
         return
+    journey.step = Step.SELECT
     if name == "results":
         journey.choose_offer(None)
         return
@@ -76,7 +74,7 @@ def _follow_order(journey: Journey, order_id: str | None) -> None:
     """The booking just made (only its owner can read it)."""
     if order_id and (journey.order is None or journey.order["id"] != order_id):
         journey.order = state.client().get_order(order_id)
-    journey.step = Step.CONFIRMATION if journey.order is not None else Step.SELECT
+    journey.step = Step.CONFIRMATION if journey.order is not None else Step.SEARCH
 
 
 def _follow_offer(journey: Journey, offer_id: str | None) -> bool:
