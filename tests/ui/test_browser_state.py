@@ -162,7 +162,9 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
 def sign_out(page: Page, steps: Steps, api_url: str) -> None:
     """Signing out goes through the API: the login is revoked and the cookie cleared."""
     token = {c["name"]: c["value"] for c in page.context.cookies()}["farebridge_session"]
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():  # to the API and back (the session signs out at once)
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
     expect(page.get_by_text("Sign in to book and to see your trips.")).to_be_visible()
     assert "farebridge_session" not in {c["name"] for c in page.context.cookies()}
     steps.reload("offer", "Sign in to book and to see your trips.")
