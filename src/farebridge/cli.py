@@ -309,6 +309,8 @@ def _run(
     )
     executable = [sys.executable, "-m", "farebridge.cli"]
     ui_environment = {"FAREBRIDGE_UI_API_URL": f"http://{host}:{port}/api", **os.environ}
+    # Where the API sends browsers back after signing in or out (ADR 0035).
+    api_environment = {"FAREBRIDGE_SITE_URL": f"http://{host}:{ui_port}", **os.environ}
     api = [*executable, "api", "--host", host, "--port", str(port), "--workers", str(apis)]
     worker = [*executable, "worker", "--concurrency", str(workers)]
     print(f"\n  farebridge API   http://{host}:{port}/api")
@@ -320,7 +322,8 @@ def _run(
     print(f"  web UI           http://{host}:{ui_port}")
     print("  Ctrl-C stops everything.\n")
     _supervise(
-        [api, worker, streamlit_command(host=host, port=ui_port)], [None, None, ui_environment]
+        [api, worker, streamlit_command(host=host, port=ui_port)],
+        [api_environment, None, ui_environment],
     )
 
 

@@ -246,6 +246,17 @@ class Settings(BaseSettings):
         "deadline (ISO 8601, e.g. PT2H); a hold shorter than twice this is reminded "
         "halfway through.",
     )
+    site_url: str = Field(
+        default="http://127.0.0.1:8501",
+        pattern=r"^https?://[^/?#]+/?$",
+        description="The web site's address (scheme, host and port). After signing in or "
+        "out, the API sends the browser back only to addresses of this site (ADR 0035).",
+    )
+    session_cookie_domain: str | None = Field(
+        default=None,
+        description="The Domain of the web site's sign-in cookie; empty: the API's host "
+        "only (the site must then be served from the same host, any port).",
+    )
     webhook_allow_http_localhost: bool = Field(
         default=False,
         description="Accept plain http:// webhook URLs on localhost, 127.0.0.1 and ::1 in "

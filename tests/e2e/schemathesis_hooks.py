@@ -12,7 +12,9 @@ tests/unit/test_flexible_dates.py check them):
 - slices are in date order (``slices_out_of_order``);
 - a time window does not end before it starts (``invalid_time_window``);
 - flexible dates are for one-way and return searches (``flexible_dates_not_supported``);
-- no more infants without a seat than adults (``too_many_infants``: a count).
+- no more infants without a seat than adults (``too_many_infants``: a count);
+- after signing in or out the browser goes back only to the web site
+  (``redirect_refused``: ``next`` must start with ``FAREBRIDGE_SITE_URL``, a setting).
 
 So before each call the generated request is brought within them: a known
 airport for an unknown code, another destination, a date in a month (one day later
@@ -27,13 +29,19 @@ from typing import Any
 
 import schemathesis
 
+from farebridge.settings import Settings
 from tests.e2e.schemathesis_rules import ordered_window, search_within_rules
 
 SLICE_BODIES = frozenset({"/offer-requests", "/order_change_requests"})
+SITE_REDIRECTS = frozenset({"/auth/web-session", "/auth/web-session/end"})
+SITE_URL = Settings().site_url  # the test's API runs with the default
 
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, **kwargs: Any) -> None:
+    redirects = case.operation.path in SITE_REDIRECTS and isinstance(case.query, dict)
+    if redirects and isinstance(case.query.get("next"), str):
+        case.query["next"] = f"{SITE_URL}/"
     if case.operation.path == "/offers" and isinstance(case.query, dict):
         ordered_window(case.query, "departure_time_from", "departure_time_to")
     if case.operation.path not in SLICE_BODIES or not isinstance(case.body, dict):

@@ -480,6 +480,10 @@ ROUTES = [
     IdRoute("GET", _fa_pdf, 200, credentials=flight_api_session),
 ]
 
+DRAFTS = (
+    "a booking draft is its author's alone, not an order: no agent or admin reads it "
+    "(ADR 0035; test_web_sessions: another account's is 404)"
+)
 # Id routes outside the table, and why (every other id route of every dialect is in it).
 NOT_OWNED = {
     ("PATCH", "/api/admin/users/{}"): "admins only (a role check): test_roles",
@@ -498,6 +502,9 @@ NOT_OWNED = {
     "secret is the credential (test_flight_api_trips: a wrong secret is 404)",
     ("GET", "/api/bookings/manage/documents/{}"): "{} is a document kind; the Manage-Token "
     "header names the one booking it reads (test_self_service_reads: a wrong token is 401)",
+    ("GET", "/api/booking-drafts/{}"): DRAFTS,
+    ("PUT", "/api/booking-drafts/{}"): DRAFTS,
+    ("DELETE", "/api/booking-drafts/{}"): DRAFTS,
 }
 
 

@@ -3,7 +3,9 @@ on a migrated SQLite file, shared by the tests of this folder."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +16,18 @@ from streamlit.testing.v1 import AppTest
 
 from farebridge.settings import Settings
 from farebridge.ui.client import ApiClient, LoggedIn
-from farebridge.ui.launch import APP
+from farebridge.ui.launch import APP, streamlit_command
 from tests.live_server import free_port as free_port
-from tests.live_server import serve
+from tests.live_server import serve, stop, wait_until_healthy
 
 PASSWORD = "correct-horse"
+
+
+@pytest.fixture(scope="session")
+def site_url() -> str:
+    """Where the browser tests' web site will listen: the API sends browsers back only
+    there after signing in or out (FAREBRIDGE_SITE_URL), so it is chosen first."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +39,11 @@ def ui_database_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture(scope="session")
-def api_url(ui_database_url: str) -> Iterator[str]:
+def api_url(ui_database_url: str, site_url: str) -> Iterator[str]:
     """``http://127.0.0.1:<port>/api``: the real app and a worker, until the session ends."""
     settings = Settings(
         database_url=ui_database_url,
+        site_url=site_url,
         search_rate_limit_per_minute=0,
         booking_rate_limit_per_minute=0,
         payment_rate_limit_per_minute=0,
@@ -75,6 +85,24 @@ def signed_in_app(ui_env: str) -> AppTest:
     test.run()
     assert not test.exception, test.exception
     return test
+
+
+@pytest.fixture(scope="session")
+def site(api_url: str, site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The web UI, started with the same command as ``make run``, at ``site_url``; one
+    process for the browser tests of the session."""
+    port = int(site_url.rsplit(":", 1)[1])
+    log = tmp_path_factory.mktemp("site") / "streamlit.log"
+    environment = {**os.environ, "FAREBRIDGE_UI_API_URL": api_url}
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603
+            streamlit_command(port=port), env=environment, stdout=output, stderr=output
+        )
+    try:
+        wait_until_healthy(f"{site_url}/_stcore/health", [process], log, seconds=60)
+        yield site_url
+    finally:
+        stop([process], seconds=15)
 
 
 def api_is_up(url: str) -> bool:

@@ -6,20 +6,15 @@ on a free port. A screenshot of each step lands in ``test-artifacts/ui/``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from farebridge.ui.launch import streamlit_command
-from tests.live_server import stop, wait_until_healthy
 from tests.ui.accessibility import assert_accessible
-from tests.ui.conftest import PASSWORD, free_port
+from tests.ui.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,24 +38,6 @@ pytestmark = [
         "(apt-get install chromium; .ci/run installs it)",
     ),
 ]
-
-
-@pytest.fixture
-def site(api_url: str, tmp_path: Path) -> Iterator[str]:
-    """The web UI, started with the same command as ``make run``, on a free port."""
-    port = free_port()
-    log = tmp_path / "streamlit.log"
-    environment = {**os.environ, "FAREBRIDGE_UI_API_URL": api_url}
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603
-            streamlit_command(port=port), env=environment, stdout=output, stderr=output
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(f"{url}/_stcore/health", [process], log, seconds=60)
-        yield url
-    finally:
-        stop([process], seconds=15)
 
 
 class Camera:
@@ -197,4 +174,7 @@ def journey(page: Page, camera: Camera, site: str) -> None:
         .split()[-1]
     )
     camera.shot("ticketed")
+    page.reload()  # the confirmation has an address of its own (ADR 0035)
+    expect(page).to_have_url(re.compile(r"[?&]step=confirmation&.*order=ord_|order=ord_"))
+    expect(page.get_by_text(reference).first).to_be_visible()
     cancel_in_my_trips(page, camera, reference)

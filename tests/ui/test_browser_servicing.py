@@ -21,7 +21,6 @@ from farebridge.ui.models import Order
 from tests.ui.accessibility import assert_accessible
 from tests.ui.conftest import PASSWORD, new_account
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
-from tests.ui.test_browser import site as site  # the web UI on a free port
 from tests.ui.test_servicing import book
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui-servicing"

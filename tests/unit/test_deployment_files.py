@@ -34,7 +34,7 @@ def test_the_compose_file_runs_the_whole_system() -> None:
 
 def test_farebridge_services_use_real_commands_and_settings() -> None:
     fields = {f"FAREBRIDGE_{name.upper()}" for name in Settings.model_fields}
-    fields.add("FAREBRIDGE_UI_API_URL")  # read by the web UI
+    fields |= {"FAREBRIDGE_UI_API_URL", "FAREBRIDGE_UI_PUBLIC_API_URL"}  # read by the web UI
     for name, service in _compose()["services"].items():
         if service.get("build") is None:
             continue

@@ -52,6 +52,7 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="farebridge", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
+    app.state.settings = settings  # the web site's sign-in cookie and address (ADR 0035)
     ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
     _add_meta_routes(app)
     _add_operations_routes(app, services, settings)

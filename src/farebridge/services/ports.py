@@ -13,6 +13,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from farebridge.domain.access import OrderScope
 from farebridge.domain.account import Agency, ApiKey, Role, User
 from farebridge.domain.audit import AuditEntry
+from farebridge.domain.booking_draft import BookingDraft
 from farebridge.domain.booking_records import BookingRecord, RecordDetails
 from farebridge.domain.booking_workflow import Workflow
 from farebridge.domain.cancellation import CancellationQuote
@@ -499,6 +500,32 @@ class Heartbeats(Protocol):
     def forget_older_than(self, cutoff: datetime) -> int: ...
 
 
+class SignInCodes(Protocol):
+    """One-time codes that hand a login to the browser as a cookie (ADR 0035)."""
+
+    def add(
+        self,
+        code_hash: str,
+        *,
+        user_id: str,
+        token_hash: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None: ...
+    def redeem(self, code_hash: str, *, now: datetime) -> tuple[str, str] | None: ...
+    def delete_expired(self, *, before: datetime) -> None: ...
+
+
+class BookingDrafts(Protocol):
+    """The web site's bookings in progress, read and written by id and owner (ADR 0035)."""
+
+    def add(self, draft: BookingDraft) -> None: ...
+    def get(self, draft_id: str, *, user_id: str, now: datetime) -> BookingDraft | None: ...
+    def replace(self, draft: BookingDraft, *, now: datetime) -> bool: ...
+    def remove(self, draft_id: str, *, user_id: str, now: datetime) -> bool: ...
+    def prune(self, *, user_id: str, now: datetime, keep: int) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PendingEvent:
     """An order event the webhook dispatcher has not handed out yet."""
@@ -703,6 +730,10 @@ class UnitOfWork(Protocol):
     def coupons(self) -> Coupons: ...
     @property
     def heartbeats(self) -> Heartbeats: ...
+    @property
+    def sign_in_codes(self) -> SignInCodes: ...
+    @property
+    def booking_drafts(self) -> BookingDrafts: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

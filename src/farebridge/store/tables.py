@@ -792,3 +792,30 @@ coupon_redemptions = Table(
     Column("currency", String(3), nullable=False),
     Column("redeemed_at", Instant, nullable=False),
 )
+
+# A one-time code that hands a login over to the browser as an HttpOnly cookie (ADR 0035):
+# only its hash is kept; ``token_hash`` is the login that asked for it, revoked when the
+# code is redeemed; ``used_at`` makes it single-use (compare-and-set).
+sign_in_codes = Table(
+    "sign_in_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+    Column("used_at", Instant),
+)
+
+# A signed-in traveller's booking in progress on the web site (ADR 0035): the step and
+# what was typed or chosen, sealed at rest (it holds passport numbers), never card data.
+booking_drafts = Table(
+    "booking_drafts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False, index=True),
+    Column("content", Text, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+    Column("expires_at", Instant, nullable=False),
+)

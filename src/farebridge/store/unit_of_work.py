@@ -29,6 +29,7 @@ from farebridge.store.rates import ExchangeRateRepository
 from farebridge.store.schedule_changes import ScheduleChangeRepository
 from farebridge.store.sealing import DataCipher, development_cipher
 from farebridge.store.searches import OfferRepository, OfferRequestRepository
+from farebridge.store.web_sessions import BookingDraftRepository, SignInCodeRepository
 from farebridge.store.webhook_deliveries import WebhookDeliveryRepository
 from farebridge.store.webhooks import WebhookRepository
 
@@ -66,6 +67,8 @@ class SqlUnitOfWork:
     flight_api: FlightApiRepository
     coupons: CouponRepository
     heartbeats: HeartbeatRepository
+    sign_in_codes: SignInCodeRepository
+    booking_drafts: BookingDraftRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, cipher: DataCipher | None = None
@@ -106,6 +109,8 @@ class SqlUnitOfWork:
         self.flight_api = FlightApiRepository(connection)
         self.coupons = CouponRepository(connection)
         self.heartbeats = HeartbeatRepository(connection)
+        self.sign_in_codes = SignInCodeRepository(connection)
+        self.booking_drafts = BookingDraftRepository(connection, self._cipher)
         return self
 
     def __exit__(

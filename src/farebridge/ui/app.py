@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from farebridge.ui import state
+from farebridge.ui import session, state
 from farebridge.ui.feedback import show_remembered_error
 from farebridge.ui.state import Step
 from farebridge.ui.views import (
@@ -21,6 +21,7 @@ from farebridge.ui.views import (
     manage,
     passengers,
     payment,
+    restore,
     results,
     search,
     trips,
@@ -47,6 +48,8 @@ def booking() -> None:
 def main() -> None:
     st.set_page_config(page_title="farebridge — book a flight", page_icon="✈️", layout="wide")
     common.inject_style()
+    session.restore_login()
+    session.navigate_if_pending()
     account.sidebar()
     with st.sidebar:
         page = st.radio("Go to", PAGES, key="nav")
@@ -58,6 +61,7 @@ def main() -> None:
         elif page == "Manage booking":
             manage.render()
         else:
+            restore.follow_url()
             booking()
     except Exception:
         log.exception("ui.page_failed")

@@ -15,6 +15,7 @@ import httpx
 
 from farebridge.ui.models import (
     AgencyCustomer,
+    BookingDraft,
     CalendarDay,
     Cancellation,
     CancelledOrder,
@@ -36,6 +37,7 @@ from farebridge.ui.models import (
     Price,
     ScheduleChange,
     SeatMap,
+    SignInCode,
     User,
 )
 
@@ -55,6 +57,12 @@ def amount_due(total: str, surcharges: list[CardSurcharge], card_token: str) -> 
 def api_url() -> str:
     """The API base URL: ``FAREBRIDGE_UI_API_URL`` or the local default."""
     return os.environ.get("FAREBRIDGE_UI_API_URL", DEFAULT_API_URL).rstrip("/")
+
+
+def public_api_url() -> str:
+    """The API base URL as the traveller's browser reaches it (sign-in and sign-out go
+    there): ``FAREBRIDGE_UI_PUBLIC_API_URL``, else the one the site uses."""
+    return os.environ.get("FAREBRIDGE_UI_PUBLIC_API_URL", "").rstrip("/") or api_url()
 
 
 class ApiError(Exception):
@@ -208,6 +216,24 @@ class ApiClient:
 
     def me(self) -> User:
         return cast(User, self._data("GET", "/me"))
+
+    def create_sign_in_code(self) -> SignInCode:
+        """A one-time code the browser swaps for the sign-in cookie (ADR 0035)."""
+        return cast(SignInCode, self._data("POST", "/auth/web-session/codes"))
+
+    # --- booking drafts (ADR 0035) ----------------------------------------------
+    def create_draft(self, draft: dict[str, Any]) -> BookingDraft:
+        return cast(BookingDraft, self._data("POST", "/booking-drafts", body={"data": draft}))
+
+    def get_draft(self, draft_id: str) -> BookingDraft:
+        return cast(BookingDraft, self._data("GET", f"/booking-drafts/{draft_id}"))
+
+    def replace_draft(self, draft_id: str, draft: dict[str, Any]) -> BookingDraft:
+        path = f"/booking-drafts/{draft_id}"
+        return cast(BookingDraft, self._data("PUT", path, body={"data": draft}))
+
+    def delete_draft(self, draft_id: str) -> None:
+        self._request("DELETE", f"/booking-drafts/{draft_id}")
 
     def list_currencies(self) -> Currencies:
         return cast(Currencies, self._data("GET", "/currencies"))

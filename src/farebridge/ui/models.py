@@ -524,3 +524,38 @@ class AgencyCustomer(TypedDict):
     email: str
     full_name: str
     agency: AgencyName | None
+
+
+class DraftSeat(TypedDict):
+    segment_id: str
+    passenger_id: str
+    service_id: str
+    designator: str
+
+
+class DraftBag(TypedDict):
+    service_id: str
+    quantity: int
+
+
+class BookingDraft(TypedDict):
+    """A booking in progress kept by the API for the signed-in traveller (ADR 0035)."""
+
+    id: str
+    step: str
+    search: str
+    offer_request_id: str | None
+    offer_id: str | None
+    passengers: list[dict[str, str | None]]
+    seats: list[DraftSeat]
+    bags: list[DraftBag]
+    order_id: str | None
+    created_at: str
+    updated_at: str
+    expires_at: str
+
+
+class SignInCode(TypedDict):
+    code: str
+    expires_at: str
+    site_url: str  # the API sends browsers back only to this address

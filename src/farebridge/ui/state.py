@@ -115,6 +115,8 @@ class Journey:
     seats: dict[str, SeatChoice] = field(default_factory=dict)  # "segment|passenger" → seat
     bags: dict[str, int] = field(default_factory=dict)  # service id → quantity
     order: Order | None = None
+    draft_id: str | None = None  # the API's copy of this booking (signed in only)
+    saved_draft: str | None = None  # what was last sent to it, to skip unchanged saves
 
     def choose_offer(self, offer: Offer | None) -> None:
         self.offer = offer

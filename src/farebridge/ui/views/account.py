@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from html import escape
 
 import streamlit as st
 
-from farebridge.ui import state
-from farebridge.ui.client import ApiClient, ApiError
+from farebridge.ui import session, state
+from farebridge.ui.client import ApiClient
 from farebridge.ui.feedback import attempt
 from farebridge.ui.validation import EMAIL
 from farebridge.ui.views.common import field_error
@@ -27,7 +26,7 @@ def _sign_in_form(prefix: str) -> None:
         return
     logged_in = attempt(lambda: ApiClient().login(email.strip(), password))
     if logged_in is not None:
-        state.set_login(logged_in)
+        session.hand_over(logged_in)
         st.rerun()
 
 
@@ -67,7 +66,7 @@ def _register_form(prefix: str) -> None:
         return
     logged_in = attempt(lambda: client.login(email.strip(), password))
     if logged_in is not None:
-        state.set_login(logged_in)
+        session.hand_over(logged_in)
         st.rerun()
 
 
@@ -81,11 +80,7 @@ def auth_forms(prefix: str) -> None:
 
 
 def _sign_out() -> None:
-    current = state.login()
-    if current is not None:
-        with contextlib.suppress(ApiError):  # signing out locally is enough
-            ApiClient(token=current.token).logout()
-    state.set_login(None)
+    session.sign_out()
 
 
 def sidebar() -> None:
@@ -98,6 +93,7 @@ def sidebar() -> None:
             return
         who = current.user["full_name"] or current.user["email"]
         st.markdown(f"<div>Signed in as <b>{escape(who)}</b></div>", unsafe_allow_html=True)
+        session.warn_if_not_kept()
         st.button("Sign out", on_click=_sign_out, key="sign_out")
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from farebridge.ui import format as fmt
-from farebridge.ui import state
+from farebridge.ui import navigation, state
 from farebridge.ui.feedback import attempt
 from farebridge.ui.models import Order
 from farebridge.ui.state import Step
@@ -37,7 +37,7 @@ def _ticket_watch(order_id: str) -> None:
 
 
 def _new_booking() -> None:
-    state.new_journey()
+    navigation.write_url(state.new_journey())
 
 
 def _to_trips() -> None:
@@ -58,8 +58,7 @@ def render() -> None:
     journey = state.journey()
     order = journey.order
     if order is None:
-        journey.step = Step.PAY
-        st.rerun()
+        navigation.go(Step.PAY)
     held = order["payment_status"]["awaiting_payment"]
     st.subheader("Your booking is on hold" if held else "Your booking is confirmed 🎉")
     st.markdown(

@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
+from farebridge.ui import drafts, navigation, state
 from farebridge.ui import format as fmt
-from farebridge.ui import state
 from farebridge.ui.client import amount_due
 from farebridge.ui.feedback import attempt
 from farebridge.ui.models import Offer, SeatMap
@@ -158,18 +158,16 @@ def render() -> None:
     journey = state.journey()
     offer = journey.offer
     if offer is None or not journey.passengers:
-        journey.step = Step.PASSENGERS
-        st.rerun()
+        navigation.go(Step.PASSENGERS)
     st.subheader("Seats and bags")
     choices, side = st.columns([3, 1])
     with choices:
         _bags(journey, offer)
         _seats(journey, offer)
+    drafts.save(journey)  # seats and bags survive a reload
     with side, st.container(border=True):
         summary(journey)
         if st.button("Continue to payment →", type="primary", key="to_payment"):
-            journey.step = Step.PAY
-            st.rerun()
+            navigation.go(Step.PAY)
         if st.button("← Back to travellers", key="back_to_passengers"):
-            journey.step = Step.PASSENGERS
-            st.rerun()
+            navigation.go(Step.PASSENGERS)

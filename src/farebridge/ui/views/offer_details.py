@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from farebridge.ui import format as fmt
-from farebridge.ui import state
+from farebridge.ui import navigation, state
 from farebridge.ui.feedback import attempt
 from farebridge.ui.models import FareRules, Offer
 from farebridge.ui.state import Journey, Step
@@ -21,7 +21,7 @@ def open_offer(offer_id: str) -> None:
         journey = state.journey()
         journey.choose_offer(offer)
         journey.fare_rules = attempt(lambda: client.get_fare_rules(offer_id))
-        st.rerun()
+        navigation.go(Step.SELECT)
 
 
 def _other_brands(offer: Offer) -> None:
@@ -133,7 +133,6 @@ def render(journey: Journey) -> None:
     back, forward, _ = st.columns([2, 3, 3])
     if back.button("← Back to results", key="back_to_results"):
         journey.choose_offer(None)
-        st.rerun()
+        navigation.go(Step.SELECT)
     if forward.button("Continue with this flight →", type="primary", key="choose_offer"):
-        journey.step = Step.PASSENGERS
-        st.rerun()
+        navigation.go(Step.PASSENGERS)

@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from farebridge.ui import drafts, navigation, state
 from farebridge.ui import format as fmt
-from farebridge.ui import state
 from farebridge.ui.models import Offer, OfferPassenger
 from farebridge.ui.state import Journey, Step
 from farebridge.ui.validation import check_passenger, local_today
@@ -146,8 +146,7 @@ def render() -> None:
     journey = state.journey()
     offer = journey.offer
     if offer is None:
-        journey.step = Step.SELECT
-        st.rerun()
+        navigation.go(Step.SELECT)
     st.subheader("Who is travelling?")
     if not require_login("Sign in or create an account to book: your trips are kept there."):
         return
@@ -173,8 +172,7 @@ def render() -> None:
 
 def _back(journey: Journey) -> None:
     if st.button("← Back to the flight", key="back_to_offer"):
-        journey.step = Step.SELECT
-        st.rerun()
+        navigation.go(Step.SELECT)
 
 
 def _submit(journey: Journey, offer: Offer, forms: list[Fields]) -> None:
@@ -182,5 +180,6 @@ def _submit(journey: Journey, offer: Offer, forms: list[Fields]) -> None:
     st.session_state["passenger_errors"] = errors
     journey.passengers = forms
     if not errors:
-        journey.step = Step.EXTRAS
+        navigation.go(Step.EXTRAS)
+    drafts.save(journey)  # what was typed survives a reload, mistakes and all
     st.rerun()

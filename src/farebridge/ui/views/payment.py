@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from farebridge.ui import drafts, navigation, state
 from farebridge.ui import format as fmt
-from farebridge.ui import state
 from farebridge.ui.client import ApiError, amount_due
 from farebridge.ui.feedback import attempt, show_error
 from farebridge.ui.models import Offer, Order
@@ -102,12 +102,12 @@ def _book(
             order = state.client().create_order(body, idempotency_key=uuid.uuid4().hex)
     except ApiError as error:
         if _back_to_passengers(journey, error):
-            st.rerun()
+            navigation.go(Step.PASSENGERS)
         st.session_state["pay_error"] = error
         return
     journey.order = order
-    journey.step = Step.CONFIRMATION
-    st.rerun()
+    drafts.forget(journey)
+    navigation.go(Step.CONFIRMATION)
 
 
 def _back_to_passengers(journey: Journey, error: ApiError) -> bool:
@@ -127,28 +127,24 @@ def _recover(journey: Journey, error: ApiError) -> None:
     if error.code == "offer_price_changed" and st.button("See the new price", key="reprice"):
         offer_id = journey.offer["id"] if journey.offer else ""
         journey.choose_offer(attempt(lambda: state.client().get_offer(offer_id)))
-        journey.step = Step.SELECT
         st.session_state.pop("pay_error", None)
-        st.rerun()
+        navigation.go(Step.SELECT)
     if error.code == "seat_unavailable" and st.button("Choose other seats", key="reseat"):
         journey.seat_maps = None
         journey.seats = {}
-        journey.step = Step.EXTRAS
         st.session_state.pop("pay_error", None)
-        st.rerun()
+        navigation.go(Step.EXTRAS)
     final = error.status in (404, 409, 422) and error.code not in RECOVERABLE
     if final and st.button("Search again", key="search_again"):
-        journey.step = Step.SEARCH
         st.session_state.pop("pay_error", None)
-        st.rerun()
+        navigation.go(Step.SEARCH)
 
 
 def render() -> None:
     journey = state.journey()
     offer = journey.offer
     if offer is None or not journey.passengers:
-        journey.step = Step.PASSENGERS
-        st.rerun()
+        navigation.go(Step.PASSENGERS)
     st.subheader("Payment")
     trip, pay = st.columns([3, 2])
     with trip, st.container(border=True):
@@ -156,8 +152,7 @@ def render() -> None:
     with pay:
         _pay_form(journey, offer)
         if st.button("← Back to seats and bags", key="back_to_extras"):
-            journey.step = Step.EXTRAS
-            st.rerun()
+            navigation.go(Step.EXTRAS)
 
 
 def _pay_form(journey: Journey, offer: Offer) -> None:

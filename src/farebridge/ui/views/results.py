@@ -8,7 +8,7 @@ from decimal import Decimal
 import streamlit as st
 
 from farebridge.ui import format as fmt
-from farebridge.ui import state
+from farebridge.ui import navigation, state
 from farebridge.ui.models import FareBrand, Notice, Offer
 from farebridge.ui.state import Journey, Results, Step
 from farebridge.ui.views import dates, offer_details
@@ -170,14 +170,15 @@ def render() -> None:
         return
     request = journey.offer_request
     if request is None:
-        journey.step = Step.SEARCH
-        st.rerun()
+        navigation.go(Step.SEARCH)
         return
     results = journey.results
     st.subheader(f"{request['offers_count']} fares found")
+    if journey.criteria is not None:
+        link = navigation.search_link(journey.criteria)
+        st.caption(f"🔗 [Link to this search]({link}): it runs the same search for anyone.")
     if st.button("← Change search", key="change_search"):
-        journey.step = Step.SEARCH
-        st.rerun()
+        navigation.go(Step.SEARCH)
     if request["flexible_days"]:
         dates.render(results, request["id"])
     _server_filters(journey, results, request["currency"])

@@ -10,11 +10,11 @@ from functools import partial
 import streamlit as st
 
 from farebridge.ui import format as fmt
-from farebridge.ui import state
+from farebridge.ui import navigation, state
 from farebridge.ui.client import OfferQuery
 from farebridge.ui.feedback import attempt
 from farebridge.ui.models import Currencies, OfferRequest, Place
-from farebridge.ui.state import Criteria, Leg, Results, Step
+from farebridge.ui.state import Criteria, Journey, Leg, Results, Step
 from farebridge.ui.validation import check_search, local_today
 from farebridge.ui.views.common import field_error
 
@@ -197,7 +197,7 @@ def render() -> None:
     if errors:
         st.rerun()
     if run_search(criteria):
-        st.rerun()
+        navigation.go(Step.SELECT)
 
 
 def _wait_for_offers(request: OfferRequest) -> OfferRequest | None:
@@ -228,6 +228,12 @@ def run_search(criteria: Criteria) -> bool:
             status.update(label="The search failed", state="error")
             return False
         status.update(label=f"Found {request['offers_count']} offers", state="complete")
+    show_results(journey, criteria, request)
+    return True
+
+
+def show_results(journey: Journey, criteria: Criteria, request: OfferRequest) -> None:
+    """Make ``request`` the journey's search and load its first page of offers."""
     journey.criteria = criteria
     journey.offer_request = request
     flexible = criteria.flexible_days > 0
@@ -235,7 +241,6 @@ def run_search(criteria: Criteria) -> bool:
     journey.choose_offer(None)
     load_offers(journey.results, request["id"], reset=True)
     journey.step = Step.SELECT
-    return True
 
 
 def _clock(hour: int) -> str:

@@ -19,6 +19,7 @@ from farebridge.api.dialects.native.routes import (
     orders,
     schedule_changes,
     search,
+    web_sessions,
     webhooks,
 )
 
@@ -44,6 +45,7 @@ def build() -> FastAPI:
         bookings,
         agency,
         admin,
+        web_sessions,
     ):
         app.include_router(module.router)
     errors.install(app)

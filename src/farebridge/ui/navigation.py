@@ -1,0 +1,53 @@
+"""Moving between steps through the URL (ADR 0035).
+
+Every move writes the step and what it shows into the URL's query, which adds an
+entry to the browser's history; Back, Forward, a reload or a shared link change
+the query, and ``views.restore.follow_url`` rebuilds the journey from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from farebridge.ui import drafts, state, urls
+from farebridge.ui.state import Criteria, Journey, Step
+from farebridge.ui.urls import Query
+
+SYNCED = "synced_query"
+
+
+def normalised(query: Query) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        sorted((key, tuple(v) if isinstance(v, list) else (v,)) for key, v in query.items())
+    )
+
+
+def current_query() -> Query:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def write_url(journey: Journey) -> None:
+    """Put the journey in the URL (a new history entry when it changed)."""
+    query = urls.journey_query(journey)
+    st.session_state[SYNCED] = normalised(query)
+    if normalised(current_query()) != normalised(query):
+        st.query_params.from_dict(query)
+
+
+def go(step: Step) -> NoReturn:
+    """Show ``step``: keep the draft, write the URL, rerun."""
+    journey = state.journey()
+    journey.step = step
+    if step >= Step.PASSENGERS:
+        drafts.save(journey)
+    write_url(journey)
+    st.rerun()
+
+
+def search_link(criteria: Criteria) -> str:
+    """``?step=results&from=…``: the query that reproduces this search for anyone."""
+    query: dict[str, Any] = {"step": "results", **urls.criteria_query(criteria)}
+    return "?" + urlencode(query, doseq=True)

@@ -1,0 +1,216 @@
+"""State that survives (issue 15, ADR 0035), in Debian's Chromium at a desktop and a
+phone size: every step has an address, a reload keeps the step and its data, Back
+and Forward move between steps, and signing in sticks in an HttpOnly cookie.
+
+A screenshot of each step lands in ``$FAREBRIDGE_UI_SHOTS`` (default: the temporary
+directory's ``farebridge-ui-state/<viewport>/``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from farebridge.ui.client import ApiClient, ApiError
+from tests.ui.conftest import PASSWORD
+from tests.ui.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    choose_place,
+    fill_passenger,
+    pick_seat,
+)
+
+WAIT_MS = 30_000
+VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+SHOTS = Path(
+    os.environ.get("FAREBRIDGE_UI_SHOTS", Path(tempfile.gettempdir()) / "farebridge-ui-state")
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Steps:
+    """Screenshots numbered in order, and the checks every step gets."""
+
+    def __init__(self, page: Page, folder: Path) -> None:
+        self.page = page
+        self.folder = folder
+        self.count = 0
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+
+    def shot(self, name: str) -> None:
+        self.count += 1
+        self.page.wait_for_timeout(250)  # let the rerun settle
+        # Streamlit scrolls inside its main area: show each step from its top.
+        self.page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
+        self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
+
+    def at(self, step: str, *visible: str) -> None:
+        """The URL names ``step`` and the page shows each of ``visible``."""
+        expect(self.page).to_have_url(re.compile(rf"[?&]step={step}(&|$)"))
+        for text in visible:
+            expect(self.page.get_by_text(text, exact=False).first).to_be_visible()
+
+    def reload(self, step: str, *visible: str) -> None:
+        self.page.reload()
+        self.at(step, *visible)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_steps_survive_reloads_back_and_forward(
+    browser: Browser, site: str, api_url: str, viewport: str
+) -> None:
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    expect.set_options(timeout=WAIT_MS)
+    steps = Steps(page, SHOTS / viewport)
+    try:
+        journey(page, steps, site, api_url)
+    finally:
+        context.close()
+
+
+def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
+    page.goto(site)
+    expect(page.get_by_text("Where would you like to go?")).to_be_visible()
+    steps.shot("search")
+    choose_place(page, "From", "New York", "New York — all airports (NYC)")
+    choose_place(page, "To", "London", "London — all airports (LON)")
+    page.get_by_role("button", name="Search flights").click()
+    found = page.get_by_text(re.compile(r"^\d+ fares found$"))
+    expect(found).to_be_visible()
+    steps.at("results")
+    expect(page).to_have_url(re.compile(r"from=NYC.*to=LON|to=LON.*from=NYC"))
+    heading = found.inner_text()
+    first_airline = results_first_card(page)
+    steps.shot("results")
+    steps.reload("results", heading)
+    assert results_first_card(page) == first_airline  # the same search, not a new one
+    if steps.folder.name == "desktop":
+        open_as_someone_else(page, steps)
+
+    page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
+    steps.at("offer", "Conditions")
+    offer_title = page.get_by_role("heading", level=3).filter(has_text=" fare").first.inner_text()
+    steps.shot("offer")
+    steps.reload("offer", offer_title, "Conditions")
+    page.go_back()
+    steps.at("results", heading)
+    page.go_forward()
+    steps.at("offer", offer_title)
+
+    page.get_by_role("button", name="Continue with this flight").click()
+    steps.at("passengers", "Sign in or create an account to book")
+    steps.shot("passengers-sign-in")
+    sign_in_on_the_page(page, site, api_url)
+    steps.at("passengers", "First name(s) as in passport")  # back where we were, signed in
+    assert_cookie_is_http_only(page)
+    steps.reload("passengers", "First name(s) as in passport")  # still signed in
+    fill_passenger(page)
+    steps.shot("passengers")
+
+    page.get_by_role("button", name="Continue to seats and bags").click()
+    steps.at("extras", "Seats and bags", "Amelia Earhart")
+    expect(page).to_have_url(re.compile(r"draft=bdr_"))
+    seat = pick_seat(page) if steps.folder.name == "desktop" else None
+    steps.shot("extras")
+    steps.reload("extras", "Seats and bags", "Amelia Earhart")  # the draft's passengers
+    if seat is not None:  # and its seat, priced again from the seat map
+        expect(page.get_by_text(f"seat {seat} ·").first).to_be_visible()
+    page.go_back()
+    steps.at("passengers", "Who is travelling?")
+    expect(page.get_by_label("First name(s) as in passport")).to_have_value("Amelia")
+    steps.reload("passengers", "Who is travelling?")
+    expect(page.get_by_label("First name(s) as in passport")).to_have_value("Amelia")
+    steps.shot("passengers-after-reload")
+    page.go_forward()
+    steps.at("extras", "Seats and bags", "Amelia Earhart")
+    page.go_back()
+    page.go_back()
+    steps.at("offer", offer_title)
+    if steps.folder.name == "desktop":  # the phone's sidebar is folded away
+        sign_out(page, steps, api_url)
+
+
+def sign_out(page: Page, steps: Steps, api_url: str) -> None:
+    """Signing out goes through the API: the login is revoked and the cookie cleared."""
+    token = {c["name"]: c["value"] for c in page.context.cookies()}["farebridge_session"]
+    with page.expect_navigation():  # to the API and back (the session signs out at once)
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Sign in to book and to see your trips.")).to_be_visible()
+    assert "farebridge_session" not in {c["name"] for c in page.context.cookies()}
+    steps.reload("offer", "Sign in to book and to see your trips.")
+    steps.shot("signed-out")
+    with pytest.raises(ApiError) as revoked:
+        ApiClient(api_url, token=token).me()
+    assert revoked.value.status == 401
+
+
+def open_as_someone_else(page: Page, steps: Steps) -> None:
+    """The address of the results, without the search's id, in a browser that has never
+    been here: the same search runs again and shows the same flights."""
+    shared = re.sub(r"&search=[^&]+", "", page.url)
+    other = page.context.browser.new_context(viewport=page.viewport_size)  # type: ignore[union-attr]
+    try:
+        visitor = other.new_page()
+        visitor.goto(shared)
+        expect(visitor.get_by_text(re.compile(r"^\d+ fares found$"))).to_be_visible()
+        expect(visitor).to_have_url(re.compile(r"[?&]step=results(&|$)"))
+        assert results_first_card(visitor) == results_first_card(page)
+        visitor.screenshot(path=steps.folder / "shared-link.png")
+    finally:
+        other.close()
+
+
+def results_first_card(page: Page) -> str:
+    """The first result's times and airports, to tell one search's results from another's."""
+    expect(page.get_by_role("button", name=re.compile(r"^Select ")).first).to_be_visible()
+    text: str = page.get_by_test_id("stMain").inner_text()
+    return text[text.index("Showing") :].split("Select ")[0]
+
+
+def sign_in_on_the_page(page: Page, site: str, api_url: str) -> None:
+    email = f"state-{uuid.uuid4().hex[:8]}@example.com"
+    ApiClient(api_url).register(email, PASSWORD, "Amelia Earhart")
+    form = page.get_by_test_id("stMain").get_by_test_id("stForm").filter(has_text="Password").first
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password", exact=True).fill(PASSWORD)
+    with page.expect_navigation(url=re.compile(re.escape(site))):
+        form.get_by_role("button", name="Sign in").click()
+
+
+def assert_cookie_is_http_only(page: Page) -> None:
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies["farebridge_session"]
+    assert session["httpOnly"] is True
+    assert session["sameSite"] == "Lax"
+    assert session["value"] not in page.url
+    assert "farebridge_session" not in page.evaluate("document.cookie")

@@ -1,0 +1,61 @@
+"""The journey rebuilt from its address (ADR 0035), through Streamlit's AppTest: what
+a reload, a shared link or another account sees."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from farebridge.ui.client import LoggedIn
+from farebridge.ui.launch import APP
+from farebridge.ui.state import Step
+from tests.ui.conftest import new_account
+from tests.ui.drive import assert_clean, book_to_extras, journey, text
+
+
+def _open(query: dict[str, Any], login: LoggedIn | None = None) -> AppTest:
+    """A new browser session opening the site at ``query`` (a reload, a shared link)."""
+    test = AppTest.from_file(str(APP), default_timeout=60)
+    test.query_params.update(query)
+    if login is not None:
+        test.session_state["login"] = login
+    test.run()
+    assert_clean(test)
+    return test
+
+
+def test_a_booking_comes_back_at_its_step_with_its_data(signed_in_app: AppTest) -> None:
+    offer = book_to_extras(signed_in_app)
+    seats = [b for b in signed_in_app.button if b.key and b.key.startswith("seat_")]
+    next(b for b in seats if not b.disabled).click().run()
+    before = journey(signed_in_app)
+    assert len(before.seats) == 1
+    query = dict(signed_in_app.query_params)
+    assert query["step"] == "extras"
+    assert query["offer"] == offer["id"]
+    assert str(query["draft"]).startswith("bdr_")
+
+    login = signed_in_app.session_state["login"]
+    reloaded = _open(query, login)
+    after = journey(reloaded)
+    assert after.step is Step.EXTRAS, text(reloaded)
+    assert after.offer is not None and after.offer["id"] == offer["id"]
+    assert after.passengers[0]["given_name"] == before.passengers[0]["given_name"]
+    assert after.draft_id == before.draft_id
+    assert after.seats == before.seats  # priced again from the seat map
+
+    someone_else = _open(query, new_account(os.environ["FAREBRIDGE_UI_API_URL"]))
+    other = journey(someone_else)
+    # Another account reads neither the draft nor the search's offers: the same search
+    # runs again for them and they land on its results.
+    assert other.passengers == []
+    assert other.draft_id is None
+    assert other.step is Step.SELECT
+    assert other.offer is None
+    assert "fares found" in text(someone_else)
+
+    anonymous = _open({k: v for k, v in query.items() if k != "draft"} | {"step": "results"})
+    assert journey(anonymous).step is Step.SELECT
+    assert "fares found" in text(anonymous)
