@@ -51,8 +51,18 @@ def test_search_form_says_what_is_wrong_per_field(app: AppTest) -> None:
     app.button(key="search_button").click().run()
     page = text(app)
     assert "Origin and destination must differ." in page
-    assert app.date_input(key="date_0").min == date.today()  # the picker offers no past date
     assert "no more infants than adults" in page
+    assert journey(app).step is Step.SEARCH
+
+
+def test_a_past_date_is_refused_at_its_field_not_replaced(app: AppTest) -> None:
+    yesterday = date.today() - timedelta(days=1)
+    app.text_input(key="origin_0_query").input("JFK").run()
+    app.text_input(key="destination_0_query").input("LHR").run()
+    app.date_input(key="date_0").set_value(yesterday).run()
+    app.button(key="search_button").click().run()
+    assert "The date is in the past." in text(app)
+    assert app.date_input(key="date_0").value == yesterday  # kept as typed, to be fixed
     assert journey(app).step is Step.SEARCH
 
 

@@ -70,7 +70,8 @@ def _leg(index: int, today: date, errors: dict[str, str]) -> Leg:
         when = st.date_input(
             "Departure date",
             value=today + timedelta(days=14 + 7 * index),
-            min_value=today,
+            # No min_value: a past date typed in stays, and the form says at the field
+            # that it is in the past (Streamlit would silently put the old date back).
             key=f"date_{index}",
             format="YYYY-MM-DD",
         )
@@ -97,7 +98,6 @@ def _legs(trip: str, today: date, errors: dict[str, str]) -> list[Leg]:
     back = st.date_input(
         "Return date",
         value=first.departure_date + timedelta(days=7),
-        min_value=today,
         key="return_date",
         format="YYYY-MM-DD",
     )
