@@ -84,6 +84,7 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 # Load on the booking path (issue 14): SQLite and PostgreSQL, 1 and 2 API processes and
 # workers; about 3 minutes per configuration. BENCH_PROFILE=DIR adds py-spy profiles.
 bench-load: install  ## bookings/s, GET order, search, ticketing lag, hot flight (PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL)
+	$(BIN)/python -m benchmarks.request_cost
 	$(BIN)/python -m benchmarks.load
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
