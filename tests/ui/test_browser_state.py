@@ -194,7 +194,10 @@ def results_first_card(page: Page) -> str:
     """The first result's times and airports, to tell one search's results from another's."""
     expect(page.get_by_role("button", name=re.compile(r"^Select ")).first).to_be_visible()
     text: str = page.get_by_test_id("stMain").inner_text()
-    return text[text.index("Showing") :].split("Select ")[0]
+    # The first flight line and its date (not the brands, which render a moment later).
+    first = re.search(r"\d\d:\d\d [A-Z]{3} → \d\d:\d\d[^\n]*\n+[^\n]+", text)
+    assert first is not None, text[:500]
+    return first.group(0)
 
 
 def sign_in_on_the_page(page: Page, site: str, api_url: str) -> None:
