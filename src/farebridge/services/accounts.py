@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,7 +15,7 @@ from farebridge.domain.errors import NotAuthenticated, ValidationFailed
 from farebridge.domain.ids import new_id
 from farebridge.services import api_keys, passwords
 from farebridge.services.currencies import check_sellable
-from farebridge.services.ports import Dependencies
+from farebridge.services.ports import Dependencies, UnitOfWork
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -30,8 +30,28 @@ class IssuedToken:
     user: User
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
+    """How a login token (or any other bearer secret) is kept: its SHA-256, never itself."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_login_token(
+    uow: UnitOfWork, user: User, *, now: datetime, lifetime: timedelta
+) -> IssuedToken:
+    """A new login token for ``user``, stored (hashed) in ``uow``; the caller commits."""
+    token = secrets.token_urlsafe(32)
+    expires_at = now + lifetime
+    uow.tokens.add(hash_token(token), user.id, now=now, expires_at=expires_at)
+    return IssuedToken(token, expires_at, user)
+
+
+def revoke_login_token(deps: Dependencies, token_hash: str) -> bool:
+    """End a login now, here and in this process's token cache; False: it was not live."""
+    with deps.uow() as uow:
+        revoked = uow.tokens.revoke(token_hash, now=deps.clock.now())
+        uow.commit()
+    deps.tokens.forget(token_hash)
+    return revoked
 
 
 def register_user(
@@ -104,15 +124,14 @@ def log_in(deps: Dependencies, *, email: str, password: str) -> IssuedToken:
     rehashed = None
     if _hasher.check_needs_rehash(password_hash):
         rehashed = passwords.run(lambda: _hasher.hash(password))
-    now = deps.clock.now()
-    token = secrets.token_urlsafe(32)
-    expires_at = now + deps.policies.token_lifetime
     with deps.uow() as uow:
         if rehashed is not None:
             uow.users.set_password_hash(user.id, rehashed)
-        uow.tokens.add(_hash_token(token), user.id, now=now, expires_at=expires_at)
+        issued = add_login_token(
+            uow, user, now=deps.clock.now(), lifetime=deps.policies.token_lifetime
+        )
         uow.commit()
-    return IssuedToken(token, expires_at, user)
+    return issued
 
 
 def _verifies(password_hash: str, password: str) -> bool:
@@ -129,11 +148,7 @@ def log_out(deps: Dependencies, *, token: str) -> None:
     if api_keys.is_api_key(token):
         api_keys.authenticate_api_key(deps, secret=token)
         return
-    with deps.uow() as uow:
-        revoked = uow.tokens.revoke(_hash_token(token), now=deps.clock.now())
-        uow.commit()
-    deps.tokens.forget(_hash_token(token))
-    if not revoked:
+    if not revoke_login_token(deps, hash_token(token)):
         raise NotAuthenticated("This token is not a live login token.", code="invalid_token")
 
 
@@ -141,7 +156,7 @@ def authenticate(deps: Dependencies, *, token: str) -> User:
     """The user behind a bearer credential: a login token or an API key."""
     if api_keys.is_api_key(token):
         return api_keys.authenticate_api_key(deps, secret=token)
-    token_hash = _hash_token(token)
+    token_hash = hash_token(token)
     now = deps.clock.now()
     cached = deps.tokens.get(token_hash, now=now)
     if cached is not None:
@@ -159,4 +174,4 @@ def cached_user(deps: Dependencies, *, token: str) -> User | None:
     """The user behind a login token when the token cache knows it (no I/O), else None."""
     if api_keys.is_api_key(token):
         return None
-    return deps.tokens.get(_hash_token(token), now=deps.clock.now())
+    return deps.tokens.get(hash_token(token), now=deps.clock.now())

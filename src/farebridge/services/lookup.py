@@ -11,7 +11,6 @@ per address, so references cannot be enumerated.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.lookup import matches_any, normalise_reference
 from farebridge.domain.order import UNCONFIRMED_STATUSES, Order, OrderEvent
+from farebridge.services.accounts import hash_token
 from farebridge.services.ports import Dependencies, UnitOfWork
 
 MANAGE_TOKEN_LIFETIME = timedelta(minutes=30)
@@ -38,10 +38,6 @@ class FoundBooking:
     order: Order
     manage_token: str
     expires_at: datetime
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _not_found() -> NotFound:
@@ -70,13 +66,13 @@ def look_up_booking(
             raise _not_found()
         token = MANAGE_TOKEN_PREFIX + secrets.token_urlsafe(32)
         expires_at = now + MANAGE_TOKEN_LIFETIME
-        uow.manage_tokens.add(_hash(token), found.id, now=now, expires_at=expires_at)
+        uow.manage_tokens.add(hash_token(token), found.id, now=now, expires_at=expires_at)
         uow.commit()
     return FoundBooking(found, token, expires_at)
 
 
 def _managed_order(uow: UnitOfWork, token: str, now: datetime) -> Order:
-    order_id = uow.manage_tokens.order_for(_hash(token), now=now)
+    order_id = uow.manage_tokens.order_for(hash_token(token), now=now)
     order = uow.orders.get(order_id) if order_id is not None else None
     if order is None or order.status in UNCONFIRMED_STATUSES:
         raise NotAuthenticated(

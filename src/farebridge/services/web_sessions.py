@@ -8,7 +8,6 @@ lives a minute and works once; the token never appears in a URL.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -16,14 +15,15 @@ from urllib.parse import urlsplit
 from farebridge.domain.account import User
 from farebridge.domain.errors import NotAllowed, NotFound, ValidationFailed
 from farebridge.services import api_keys
-from farebridge.services.accounts import IssuedToken
+from farebridge.services.accounts import (
+    IssuedToken,
+    add_login_token,
+    hash_token,
+    revoke_login_token,
+)
 from farebridge.services.ports import Dependencies
 
 SIGN_IN_CODE_LIFETIME = timedelta(seconds=60)
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class InvalidSignInCode(NotFound):
@@ -63,7 +63,11 @@ def create_sign_in_code(deps: Dependencies, *, user: User, token: str) -> tuple[
     with deps.uow() as uow:
         uow.sign_in_codes.delete_expired(before=now - timedelta(days=1))
         uow.sign_in_codes.add(
-            _hash(code), user_id=user.id, token_hash=_hash(token), now=now, expires_at=expires_at
+            hash_token(code),
+            user_id=user.id,
+            token_hash=hash_token(token),
+            now=now,
+            expires_at=expires_at,
         )
         uow.commit()
     return code, expires_at
@@ -75,7 +79,7 @@ def redeem_sign_in_code(deps: Dependencies, *, code: str) -> IssuedToken:
     ended since, is refused."""
     now = deps.clock.now()
     with deps.uow() as uow:
-        redeemed = uow.sign_in_codes.redeem(_hash(code), now=now)
+        redeemed = uow.sign_in_codes.redeem(hash_token(code), now=now)
         if redeemed is None:
             raise InvalidSignInCode()
         user_id, asking_token_hash = redeemed
@@ -84,22 +88,16 @@ def redeem_sign_in_code(deps: Dependencies, *, code: str) -> IssuedToken:
         user = uow.users.get(user_id)
         if user is None:
             raise InvalidSignInCode()
-        token = secrets.token_urlsafe(32)
-        expires_at = now + deps.policies.token_lifetime
-        uow.tokens.add(_hash(token), user.id, now=now, expires_at=expires_at)
+        issued = add_login_token(uow, user, now=now, lifetime=deps.policies.token_lifetime)
         uow.commit()
     deps.tokens.forget(asking_token_hash)
-    return IssuedToken(token, expires_at, user)
+    return issued
 
 
 def end_web_session(deps: Dependencies, *, token: str | None) -> None:
     """Revoke the cookie's login token, if it is still live; nothing to do otherwise."""
-    if not token or len(token) > 200:
-        return
-    with deps.uow() as uow:
-        uow.tokens.revoke(_hash(token), now=deps.clock.now())
-        uow.commit()
-    deps.tokens.forget(_hash(token))
+    if token and len(token) <= 200:
+        revoke_login_token(deps, hash_token(token))
 
 
 def check_origin(origin: str | None, *, site_url: str) -> None:

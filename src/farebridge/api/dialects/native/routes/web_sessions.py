@@ -45,8 +45,17 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _secure(request: Request, settings: Settings) -> bool:
-    return request.url.scheme == "https" or settings.site_url.startswith("https://")
+def _cookie(request: Request, settings: Settings) -> dict[str, Any]:
+    """The cookie's attributes, the same when it is set and when it is cleared (a browser
+    clears only the cookie whose path and domain match)."""
+    secure = request.url.scheme == "https" or settings.site_url.startswith("https://")
+    return {
+        "path": "/",
+        "domain": settings.session_cookie_domain,
+        "secure": secure,
+        "httponly": True,
+        "samesite": "lax",
+    }
 
 
 @router.post("/auth/web-session/codes", status_code=201, responses=responses(401, 403))
@@ -77,15 +86,9 @@ def start_web_session(
     target = web_sessions.check_redirect(next_url, site_url=settings.site_url)
     issued = web_sessions.redeem_sign_in_code(services, code=code)
     response = RedirectResponse(target, status_code=303)
+    lifetime = issued.expires_at - services.clock.now()
     response.set_cookie(
-        COOKIE,
-        issued.token,
-        max_age=int((issued.expires_at - services.clock.now()).total_seconds()),
-        path="/",
-        domain=settings.session_cookie_domain,
-        secure=_secure(request, settings),
-        httponly=True,
-        samesite="lax",
+        COOKIE, issued.token, max_age=int(lifetime.total_seconds()), **_cookie(request, settings)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -105,14 +108,7 @@ def end_web_session(request: Request, services: ServicesDep, next_url: NextUrl) 
     web_sessions.check_origin(request.headers.get("origin"), site_url=settings.site_url)
     web_sessions.end_web_session(services, token=request.cookies.get(COOKIE))
     response = RedirectResponse(target, status_code=303)
-    response.delete_cookie(
-        COOKIE,
-        path="/",
-        domain=settings.session_cookie_domain,
-        secure=_secure(request, settings),
-        httponly=True,
-        samesite="lax",
-    )
+    response.delete_cookie(COOKIE, **_cookie(request, settings))
     response.headers["Cache-Control"] = "no-store"
     return response
 
