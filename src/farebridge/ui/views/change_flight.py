@@ -64,7 +64,7 @@ def render(order: Order) -> None:
     """The change section of a trip: a button, or the flow in progress."""
     flow = _flows().get(order["id"])
     if flow is None:
-        if order["status"] == "ticketed" and st.button(
+        if "change" in order["available_actions"] and st.button(
             "Change a flight…", key=f"change_{order['id']}"
         ):
             start(order)

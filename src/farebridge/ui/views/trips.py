@@ -16,8 +16,6 @@ from farebridge.ui.views.account import require_login
 from farebridge.ui.views.common import itinerary, order_extras, order_prices, tickets
 from farebridge.ui.views.payment import pay_hold
 
-CANCELLABLE = {"hold", "paid", "ticketing", "ticketed", "instant"}
-
 
 def _quotes() -> dict[str, Cancellation]:
     quotes: dict[str, Cancellation] = st.session_state.setdefault("cancel_quotes", {})
@@ -87,7 +85,7 @@ def _actions(order: Order) -> None:
                 order["id"],
             )
             st.rerun()
-    if order["status"] not in CANCELLABLE:
+    if "cancel" not in order["available_actions"]:  # the API says what may be asked
         return
     quote = _quotes().get(order["id"])
     if quote is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -126,6 +126,11 @@ class Order(WireModel):
     cancelled_at: Instant | None
     airline_initiated_changes: list[ScheduleChange] = Field(
         description="The airline's changes waiting for an answer (pending schedule changes)"
+    )
+    available_actions: list[Literal["cancel", "change"]] = Field(
+        description="What the traveller may ask for, as the order's state and fare allow: "
+        "cancel (quote, then confirm) and change (a voluntary change of flights). A flight "
+        "that has left or a closed cancellation window is refused when asked"
     )
 
 

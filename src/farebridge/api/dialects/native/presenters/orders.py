@@ -19,6 +19,7 @@ from farebridge.api.dialects.native.presenters.offers import (
 from farebridge.api.dialects.native.presenters.schedule_changes import present_schedule_change
 from farebridge.domain.cancellation import CancellationQuote
 from farebridge.domain.order import Order, OrderEvent, OrderService, Passenger
+from farebridge.domain.order_actions import available_actions
 from farebridge.domain.payment import Payment
 from farebridge.domain.preferred_currencies import NO_PREFERRED_CURRENCIES, PreferredCurrencies
 from farebridge.services.ports import Page
@@ -119,6 +120,7 @@ def present_order(order: Order) -> wire.Order:
         synced_at=optional_instant(order.synced_at),
         cancelled_at=optional_instant(order.cancelled_at),
         airline_initiated_changes=[present_schedule_change(c) for c in order.schedule_changes],
+        available_actions=[action.value for action in available_actions(order)],
     )
 
 
