@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from farebridge.api.dialects.native.models.web_sessions import DraftPassenger
 from farebridge.bootstrap import build
 from farebridge.domain.clock import ManualClock
 from farebridge.services.ports import Dependencies
@@ -202,20 +203,6 @@ DRAFT: dict[str, Any] = {
 }
 
 
-DRAFT_PASSENGER_FIELDS = (
-    "title",
-    "gender",
-    "born_on",
-    "given_name",
-    "family_name",
-    "email",
-    "phone_number",
-    "passport_number",
-    "passport_country",
-    "passport_expires_on",
-)
-
-
 def create_draft(client: TestClient, auth: dict[str, str], body: dict[str, Any]) -> Any:
     return client.post("/api/booking-drafts", json={"data": body}, headers=auth)
 
@@ -294,7 +281,7 @@ def test_bad_drafts_are_refused_naming_the_field(client: TestClient, auth: dict[
 
 
 def test_a_draft_is_capped_in_size(client: TestClient, auth: dict[str, str]) -> None:
-    typed = dict.fromkeys(DRAFT_PASSENGER_FIELDS, "A" * 200)
+    typed = dict.fromkeys(DraftPassenger.model_fields, "A" * 200)
     big = {**DRAFT, "passengers": [typed] * 9, "seats": [DRAFT["seats"][0]] * 60}
     response = create_draft(client, auth, big)
     assert response.status_code == 400

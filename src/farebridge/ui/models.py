@@ -473,11 +473,10 @@ class ChangeRequest(TypedDict):
     schedule_change_id: str | None
 
 
-class ChangeOffer(TypedDict):
-    """A priced change: ``change_total_amount`` is due (negative: refunded)."""
+class PricedChange(TypedDict):
+    """What a change costs: ``change_total_amount`` is due (negative: refunded)."""
 
     id: str
-    order_change_request_id: str
     order_id: str
     slices: ChangedSlices
     penalty_total_amount: str
@@ -490,22 +489,17 @@ class ChangeOffer(TypedDict):
     expires_at: str
 
 
-class OrderChange(TypedDict):
+class ChangeOffer(PricedChange):
+    """A priced change on offer."""
+
+    order_change_request_id: str
+
+
+class OrderChange(PricedChange):
     """A chosen change offer: pending until confirmed (and paid)."""
 
-    id: str
-    order_id: str
     order_change_offer_id: str
     status: str
-    slices: ChangedSlices
-    penalty_total_amount: str
-    penalty_total_currency: str
-    change_total_amount: str
-    change_total_currency: str
-    new_total_amount: str
-    new_total_currency: str
-    refund_to: str | None
-    expires_at: str
     confirmed_at: str | None
 
 

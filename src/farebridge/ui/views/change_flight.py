@@ -18,7 +18,14 @@ from farebridge.ui import format as fmt
 from farebridge.ui import state
 from farebridge.ui.client import ApiError
 from farebridge.ui.feedback import plain_message, show_error
-from farebridge.ui.models import ChangeOffer, Order, OrderChange, ScheduleChange, Slice
+from farebridge.ui.models import (
+    ChangeOffer,
+    Order,
+    OrderChange,
+    PricedChange,
+    ScheduleChange,
+    Slice,
+)
 from farebridge.ui.validation import local_today
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.payment import card_picker
@@ -134,7 +141,7 @@ def _search(order: Order, flow: ChangeFlow, departure_date: str) -> None:
     st.rerun()
 
 
-def difference(offer: ChangeOffer | OrderChange) -> str:
+def difference(offer: PricedChange) -> str:
     """What the change costs or gives back, in words, with the penalty inside it."""
     total = Decimal(offer["change_total_amount"])
     currency = offer["change_total_currency"]
@@ -152,7 +159,7 @@ def difference(offer: ChangeOffer | OrderChange) -> str:
     return f"**No price difference**{fee}"
 
 
-def _refund_to(offer: ChangeOffer | OrderChange) -> str:
+def _refund_to(offer: PricedChange) -> str:
     return (offer["refund_to"] or "original form of payment").replace("_", " ")
 
 
