@@ -148,14 +148,16 @@ def test_the_heartbeat_beats_while_every_thread_is_busy(
         heartbeat_seconds=0.02,
         threads=2,
     )
-    try:
-        with running(worker):
+    # The jobs are let go before the worker stops: a stop waits for the jobs in flight,
+    # so releasing them after it made every run wait out WAIT_SECONDS.
+    with running(worker):
+        try:
             for _ in range(2):
                 assert started.acquire(timeout=WAIT_SECONDS)
             first = beat_at()
             _until(lambda: beat_at() not in (None, first), "a heartbeat while jobs run")
-    finally:
-        release.set()
+        finally:
+            release.set()
     assert _statuses(engine) == {"done": 2}
 
 
