@@ -27,7 +27,9 @@ from farebridge.domain.hygiene import (
     luhn_valid,
     strings_in,
 )
+from farebridge.domain.ids import new_id
 from farebridge.domain.search import TimeWindow, check_time_window
+from farebridge.providers.duffel.mapping import OurIds
 from farebridge.settings import Settings
 from farebridge.store.sealing import (
     DEVELOPMENT_DATA_KEY,
@@ -241,3 +243,28 @@ def test_uuids_are_identifiers_not_card_numbers() -> None:
     # A card number is still found next to a UUID, or in a UUID-like text of other shape.
     assert holds_card_number("7ee5e857-3489-4498-9143-40ff813fb5cd 4111 1111 1111 1111")
     assert holds_card_number("4111-1111-1111-1111")
+
+
+def test_our_ids_are_identifiers_not_card_numbers() -> None:
+    # Found by the Duffel-upstream change test: a slice id mapped from Duffel's (a hex
+    # digest, ``providers.duffel.mapping.OurIds``) held a Luhn-valid run of digits, and
+    # the order change that named it was refused as carrying a card number.
+    mapped = OurIds("orq_01KBX0000000000000000000")
+    found = [mapped.of("sli", f"sli_{n}") for n in range(5000)]
+    assert [i for i in found if _digit_run_passes_luhn(i)], "the sample holds no such id"
+    assert not [i for i in found if holds_card_number(i)]
+    assert not holds_card_number("sli_4111111111111111ABCDEFGHJK")
+    assert not holds_card_number(new_id("ord"))
+    # A card number next to an id, or in a text only shaped like one, is still found.
+    assert holds_card_number("sli_4111111111111111ABCDEFGHJK 4111 1111 1111 1111")
+    assert holds_card_number("xx_4111111111111111")
+    assert holds_card_number("sli_4111111111111111ABCDEFGHJKL")
+
+
+def _digit_run_passes_luhn(text: str) -> bool:
+    return any(
+        luhn_valid(run[i:j])
+        for run in re.findall(r"\d{13,}", text)
+        for i in range(len(run))
+        for j in range(i + 13, min(len(run), i + 19) + 1)
+    )

@@ -98,6 +98,10 @@ def luhn_valid(digits: str) -> bool:
 _UUID = re.compile(
     r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
 )
+# The shape of the ids we issue (``domain.ids``: a prefix, ``_``, 26 Crockford base32
+# characters; the Duffel upstream's mapped ids are 26 upper-case hex characters, within
+# that alphabet): a client sends them back, and a run of their digits may pass Luhn.
+_OUR_ID = re.compile(r"[a-z]{2,8}_[0-9A-HJKMNP-TV-Z]{26}")
 
 
 def holds_card_number(text: str) -> bool:
@@ -105,10 +109,12 @@ def holds_card_number(text: str) -> bool:
     separated by anything but letters and digits. A run of groups is tried from every
     group boundary, so digits before or after a card number do not hide it; a date or
     a timestamp on its own is not a card number, nor is a UUID (what clients send as
-    idempotency keys: about 1 in 500 random ones holds a Luhn-valid run of digits)."""
+    idempotency keys: about 1 in 500 random ones holds a Luhn-valid run of digits) or
+    an id of ours (the Duffel upstream's mapped ids are hex digests, about 1 in 200 of
+    which holds one)."""
     if not any(char.isdigit() for char in text) or _is_date(text):
         return False
-    if _UUID.fullmatch(text.strip()):
+    if _UUID.fullmatch(text.strip()) or _OUR_ID.fullmatch(text):
         return False
     for run in _DIGIT_RUN.finditer(text):
         groups = _GROUP.findall(run.group())
