@@ -18,6 +18,7 @@ from farebridge.ui.views import (
     common,
     confirmation,
     extras,
+    header,
     manage,
     passengers,
     payment,
@@ -42,6 +43,7 @@ STEPS: dict[Step, Callable[[], None]] = {
 def booking() -> None:
     journey = state.journey()
     common.progress(journey.step)
+    header.booking_note(journey)
     STEPS[journey.step]()
 
 
@@ -51,6 +53,7 @@ def main() -> None:
     session.restore_login()
     session.navigate_if_pending()
     account.sidebar()
+    header.render()
     with st.sidebar:
         page = st.radio("Go to", PAGES, key="nav")
         st.caption("Sandbox: flights and payments are simulated; no money moves.")

@@ -217,6 +217,11 @@ class ApiClient:
     def me(self) -> User:
         return cast(User, self._data("GET", "/me"))
 
+    def set_preferred_currency(self, currency: str | None) -> User:
+        """The currency the account's searches are priced in (``PATCH /me``)."""
+        body = {"preferred_currency": currency}
+        return cast(User, self._data("PATCH", "/me", body=body))
+
     def create_sign_in_code(self) -> SignInCode:
         """A one-time code the browser swaps for the sign-in cookie (ADR 0035)."""
         return cast(SignInCode, self._data("POST", "/auth/web-session/codes"))

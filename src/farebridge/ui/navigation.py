@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from farebridge.ui import drafts, state, urls
+from farebridge.ui import currency, drafts, state, urls
 from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
 
@@ -29,12 +29,20 @@ def current_query() -> Query:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def write_url(journey: Journey) -> None:
-    """Put the journey in the URL (a new history entry when it changed)."""
-    query = urls.journey_query(journey)
+def write_query(query: Query) -> None:
+    """Show ``query`` in the URL (a new history entry when it changed); a signed-out
+    visitor's currency goes into every address."""
+    guest = currency.guest_choice()
+    if guest is not None:
+        query["currency"] = guest
     st.session_state[SYNCED] = normalised(query)
     if normalised(current_query()) != normalised(query):
         st.query_params.from_dict(query)
+
+
+def write_url(journey: Journey) -> None:
+    """Put the journey in the URL (a new history entry when it changed)."""
+    write_query(urls.journey_query(journey))
 
 
 def go(step: Step) -> NoReturn:

@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from farebridge.ui import drafts, state, urls
+from farebridge.ui import currency, drafts, state, urls
 from farebridge.ui.client import ApiError
 from farebridge.ui.navigation import SYNCED, current_query, normalised, write_url
 from farebridge.ui.state import Criteria, Journey, Step
@@ -54,6 +54,7 @@ def _follow(journey: Journey, params: Query) -> None:
     if criteria is None:
         journey.step = Step.SEARCH
         return
+    criteria = currency.priced(criteria)  # the header's currency (the account's, or the URL's)
     known = journey.criteria == criteria and journey.offer_request is not None
     shown = known or _reuse_search(journey, criteria, urls.one(params, "search"))
     if not shown and not run_search(criteria):  # run_search shows its progress
@@ -111,7 +112,7 @@ def _reuse_search(journey: Journey, criteria: Criteria, request_id: str | None) 
         request = state.client().get_offer_request(request_id)
     except ApiError:
         return False
-    if request["status"] != "complete":
+    if request["status"] != "complete" or request["currency"] != criteria.currency:
         return False
     show_results(journey, criteria, request)
     return True

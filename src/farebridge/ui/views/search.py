@@ -1,5 +1,5 @@
-"""Step 1: where, when, who, and the currency prices are shown in. Places come from the
-API's suggestions, currencies from its list of rates."""
+"""Step 1: where, when and who (prices are in the header's currency). Places come from
+the API's suggestions."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from functools import partial
 
 import streamlit as st
 
+from farebridge.ui import currency, navigation, state
 from farebridge.ui import format as fmt
-from farebridge.ui import navigation, state
 from farebridge.ui.client import OfferQuery
 from farebridge.ui.feedback import attempt
-from farebridge.ui.models import Currencies, OfferRequest, Place
+from farebridge.ui.models import OfferRequest, Place
 from farebridge.ui.state import Criteria, Journey, Leg, Results, Step
 from farebridge.ui.validation import check_search, local_today
 from farebridge.ui.views.common import field_error
@@ -132,41 +132,6 @@ def _travellers(errors: dict[str, str]) -> tuple[int, int, int, str, int]:
     return int(adults), int(children), int(infants), str(cabin), int(connections or 0)
 
 
-def currencies() -> Currencies | None:
-    """The currencies the API prices in, fetched once per session."""
-    listed: Currencies | None = st.session_state.get("currencies")
-    if listed is None:
-        listed = attempt(lambda: state.client().list_currencies())
-        if listed is not None:
-            st.session_state["currencies"] = listed
-    return listed
-
-
-def currency_key() -> str:
-    """One currency choice per account, so that signing in shows the account's currency."""
-    current = state.login()
-    return f"currency_{current.user['id'] if current else 'guest'}"
-
-
-def _currency() -> str | None:
-    """The currency every price of the search is shown and paid in (None: the API decides)."""
-    listed = currencies()
-    if listed is None:
-        return None
-    codes = [rate["currency"] for rate in listed["rates"]]
-    current = state.login()
-    preferred = current.user.get("preferred_currency") if current else None
-    default = preferred if preferred in codes else listed["default_currency"]
-    chosen = st.selectbox(
-        "Prices in",
-        codes,
-        index=codes.index(default) if default in codes else 0,
-        key=currency_key(),
-        help="Every price of this search, the extras and the payment are in this currency.",
-    )
-    return str(chosen) if chosen else None
-
-
 def render() -> None:
     st.subheader("Where would you like to go?")
     errors: dict[str, str] = st.session_state.get("search_errors", {})
@@ -174,7 +139,7 @@ def render() -> None:
     trip = st.radio("Trip", TRIP_TYPES, horizontal=True, key="trip_type") or "One-way"
     legs = _legs(trip, today, errors)
     adults, children, infants, cabin, connections = _travellers(errors)
-    currency = _currency()
+    chosen_currency = currency.chosen()  # the header's
     flexible = trip != "Multi-city" and st.checkbox(
         f"My dates are flexible (±{FLEXIBLE_DAYS} days)",
         key="flexible_dates",
@@ -187,7 +152,7 @@ def render() -> None:
         infants,
         cabin,
         connections,
-        currency,
+        chosen_currency,
         FLEXIBLE_DAYS if flexible else 0,
     )
     if not st.button("🔍 Search flights", type="primary", key="search_button"):
