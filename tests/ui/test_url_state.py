@@ -59,3 +59,23 @@ def test_a_booking_comes_back_at_its_step_with_its_data(signed_in_app: AppTest) 
     anonymous = _open({k: v for k, v in query.items() if k != "draft"} | {"step": "results"})
     assert journey(anonymous).step is Step.SELECT
     assert "fares found" in text(anonymous)
+
+
+def test_my_trips_and_manage_booking_have_their_own_address(signed_in_app: AppTest) -> None:
+    signed_in_app.sidebar.radio(key="nav").set_value("My trips").run()
+    assert signed_in_app.query_params["step"] == "trips"
+    assert "My trips" in [s.value for s in signed_in_app.subheader]
+    signed_in_app.sidebar.radio(key="nav").set_value("Manage booking").run()
+    assert signed_in_app.query_params["step"] == "manage"
+    signed_in_app.sidebar.radio(key="nav").set_value("Book a flight").run()
+    assert signed_in_app.query_params["step"] == "search"
+    assert "Where would you like to go?" in text(signed_in_app)
+
+    login = signed_in_app.session_state["login"]
+    trips = _open({"step": "trips"}, login)  # a reload on My trips
+    assert trips.sidebar.radio(key="nav").value == "My trips"
+    assert "No trips yet" in text(trips)
+    manage = _open({"step": "manage"})
+    assert manage.sidebar.radio(key="nav").value == "Manage booking"
+    assert manage.text_input(key="manage_reference") is not None
+    assert "Where would you like to go?" not in text(manage)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from farebridge.ui import session, state
+from farebridge.ui import navigation, session, state, urls
 from farebridge.ui.feedback import show_remembered_error
 from farebridge.ui.state import Step
 from farebridge.ui.views import (
@@ -29,7 +29,7 @@ from farebridge.ui.views import (
 )
 
 log = logging.getLogger("farebridge.ui")
-PAGES = ("Book a flight", "My trips", "Manage booking")
+PAGES = (urls.BOOK, *urls.PAGE_STEPS)
 STEPS: dict[Step, Callable[[], None]] = {
     Step.SEARCH: search.render,
     Step.SELECT: results.render,
@@ -52,10 +52,11 @@ def main() -> None:
     common.inject_style()
     session.restore_login()
     session.navigate_if_pending()
+    restore.follow_page()
     account.sidebar()
     header.render()
     with st.sidebar:
-        page = st.radio("Go to", PAGES, key="nav")
+        page = st.radio("Go to", PAGES, key=navigation.NAV, on_change=navigation.page_chosen)
         st.caption("Sandbox: flights and payments are simulated; no money moves.")
     show_remembered_error()
     try:

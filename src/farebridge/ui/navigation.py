@@ -17,6 +17,7 @@ from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
 
 SYNCED = "synced_query"
+NAV = "nav"  # the sidebar's choice of page
 
 
 def normalised(query: Query) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -59,3 +60,18 @@ def search_link(criteria: Criteria) -> str:
     """``?step=results&from=…``: the query that reproduces this search for anyone."""
     query: dict[str, Any] = {"step": "results", **urls.criteria_query(criteria)}
     return "?" + urlencode(query, doseq=True)
+
+
+def page_chosen() -> None:
+    """The sidebar's page was changed: give it its address (a new history entry)."""
+    page = str(st.session_state.get(NAV, urls.BOOK))
+    if page in urls.PAGE_STEPS:
+        write_query({"step": urls.PAGE_STEPS[page]})
+    else:
+        write_url(state.journey())
+
+
+def show_page(page: str) -> None:
+    """Open ``page`` from a callback (a button), as the sidebar would."""
+    st.session_state[NAV] = page
+    page_chosen()

@@ -14,12 +14,25 @@ import streamlit as st
 
 from farebridge.ui import currency, drafts, state, urls
 from farebridge.ui.client import ApiError
-from farebridge.ui.navigation import SYNCED, current_query, normalised, write_url
+from farebridge.ui.navigation import NAV, SYNCED, current_query, normalised, write_url
 from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
 from farebridge.ui.views.search import run_search, show_results
 
 log = logging.getLogger("farebridge.ui")
+
+
+def follow_page() -> None:
+    """After a reload, Back, Forward or an opened link: show the page the URL names.
+    Runs before the sidebar's choice of page is drawn; the booking's steps are followed
+    later, by :func:`follow_url`."""
+    current = current_query()
+    if st.session_state.get(SYNCED) == normalised(current):
+        return
+    page = urls.page_from(current)
+    st.session_state[NAV] = page
+    if page != urls.BOOK:
+        st.session_state[SYNCED] = normalised(current)
 
 
 def follow_url() -> None:
