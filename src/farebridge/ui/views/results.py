@@ -29,6 +29,7 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
     """Every filter is applied by the API: a change reloads page one. The sort stays in
     sight; the filters fold into one control, so a phone shows results on its first
     screen."""
+    _keep_filters(results)
     sort = st.radio(
         "Sort", list(SORTS), format_func=lambda s: SORTS[s], horizontal=True, key="sort"
     )
@@ -65,6 +66,21 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
         ) = wanted
         if journey.offer_request is not None:
             load_offers(results, journey.offer_request["id"], reset=True)
+
+
+def _keep_filters(results: Results) -> None:
+    """Back from an offer (or Change search and back), the controls show the sort and
+    filters the list has: Streamlit forgets a control's value while it is off screen."""
+    shown = {
+        "sort": results.sort,
+        "filter_stops": results.max_connections,
+        "filter_max_price": float(results.max_price) if results.max_price else None,
+        "filter_airlines": list(results.airlines),
+        "filter_departure": tuple(results.departure_hours),
+    }
+    for key, value in shown.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
 
 
 def _filters_label(results: Results) -> str:

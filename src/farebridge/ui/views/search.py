@@ -132,8 +132,54 @@ def _travellers(errors: dict[str, str]) -> tuple[int, int, int, str, int]:
     return int(adults), int(children), int(infants), str(cabin), int(connections or 0)
 
 
+def _trip_type(criteria: Criteria) -> str:
+    legs = criteria.legs
+    if len(legs) == 1:
+        return "One-way"
+    if (
+        len(legs) == 2
+        and legs[1].origin == legs[0].destination
+        and legs[1].destination == legs[0].origin
+    ):
+        return "Return"
+    return "Multi-city"
+
+
+def _prefill_place(key: str, code: str) -> None:
+    """The place box shows the code searched for, its suggestion chosen."""
+    st.session_state[f"{key}_query"] = code
+    codes = [place["iata_code"] for place in suggestions(code)]
+    if code in codes:
+        st.session_state[f"{key}_choice_{code.lower()}"] = codes.index(code)
+
+
+def prefill(criteria: Criteria) -> None:
+    """Fill the form with ``criteria`` (the search on show, or the one a URL names)."""
+    trip = _trip_type(criteria)
+    state_ = st.session_state
+    state_["trip_type"] = trip
+    shown = criteria.legs if trip == "Multi-city" else criteria.legs[:1]
+    if trip == "Multi-city":
+        state_["leg_count"] = len(shown)
+    for index, leg in enumerate(shown):
+        _prefill_place(f"origin_{index}", leg.origin)
+        _prefill_place(f"destination_{index}", leg.destination)
+        state_[f"date_{index}"] = leg.departure_date
+    if trip == "Return":
+        state_["return_date"] = criteria.legs[1].departure_date
+    state_["adults"], state_["children"] = criteria.adults, criteria.children
+    state_["infants"], state_["cabin_class"] = criteria.infants, criteria.cabin_class
+    state_["max_connections"] = criteria.max_connections
+    state_["flexible_dates"] = criteria.flexible_days > 0
+
+
 def render() -> None:
     st.subheader("Where would you like to go?")
+    journey = state.journey()
+    if journey.criteria is not None and "trip_type" not in st.session_state:
+        # The form was not on screen last time (results, a reload, an opened link):
+        # Streamlit has forgotten what it held, the journey has not.
+        prefill(journey.criteria)
     errors: dict[str, str] = st.session_state.get("search_errors", {})
     today = local_today()
     trip = st.radio("Trip", TRIP_TYPES, horizontal=True, key="trip_type") or "One-way"
