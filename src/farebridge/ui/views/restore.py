@@ -27,8 +27,9 @@ def follow_page() -> None:
     Runs before the sidebar's choice of page is drawn; the booking's steps are followed
     later, by :func:`follow_url`."""
     current = current_query()
-    if st.session_state.get(SYNCED) == normalised(current):
-        return
+    synced = st.session_state.get(SYNCED)
+    if synced == normalised(current) or (synced is None and "step" not in current):
+        return  # nothing new (or a first visit to the bare address: the page chosen stays)
     page = urls.page_from(current)
     st.session_state[NAV] = page
     if page != urls.BOOK:
