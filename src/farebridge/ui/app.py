@@ -53,7 +53,8 @@ def main() -> None:
     session.restore_login()
     session.navigate_if_pending()
     restore.follow_page()
-    account.sidebar()
+    st.session_state[account.FORMS_IN_PAGE] = False
+    who = st.sidebar.container()  # filled once the page is drawn
     header.render()
     with st.sidebar:
         page = st.radio("Go to", PAGES, key=navigation.NAV, on_change=navigation.page_chosen)
@@ -73,6 +74,7 @@ def main() -> None:
             "Sorry, something went wrong while showing this page. "
             "Please try again, or start a new search."
         )
+    account.sidebar(who)  # not after a rerun or a stop: the next run draws it
 
 
 main()

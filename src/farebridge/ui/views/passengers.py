@@ -32,6 +32,24 @@ TITLE_NAMES = {"mr": "Mr", "ms": "Ms", "mrs": "Mrs", "miss": "Miss", "dr": "Dr"}
 Fields = dict[str, Any]
 
 
+ERRORS = "passenger_errors"  # (offer id, messages by traveller and field)
+
+
+def keep_errors(offer: Offer, errors: dict[int, dict[str, str]]) -> None:
+    """The messages of the last sending of this offer's forms (until it is sent again)."""
+    st.session_state[ERRORS] = (offer["id"], errors)
+
+
+def shown_errors(offer: Offer) -> dict[int, dict[str, str]]:
+    """The last sending's messages, when it was for this offer (another flight's forms
+    start clean)."""
+    kept = st.session_state.get(ERRORS)
+    if not kept or kept[0] != offer["id"]:
+        return {}
+    errors: dict[int, dict[str, str]] = kept[1]
+    return errors
+
+
 def _typed() -> None:
     """A field was changed: keep every traveller's form as it stands, in the draft too
     (the API refuses a card number in it, so none is ever kept)."""
@@ -202,7 +220,7 @@ def render() -> None:
         "Names must match the passports. Ages count on the day of travel, "
         f"{travel_date(offer):%d %b %Y}."
     )
-    errors: dict[int, dict[str, str]] = st.session_state.get("passenger_errors", {})
+    errors = shown_errors(offer)
     # Not an st.form: each field is kept (in the draft) as soon as it is changed, so a
     # reload in the middle of the form gives back what was typed.
     with st.container(border=True, key="passengers_form"):
@@ -227,7 +245,7 @@ def _back(journey: Journey) -> None:
 
 def _submit(journey: Journey, offer: Offer, forms: list[Fields]) -> None:
     errors = _check_all(offer, forms)
-    st.session_state["passenger_errors"] = errors
+    keep_errors(offer, errors)
     journey.passengers = forms
     if not errors:
         navigation.go(Step.EXTRAS)
