@@ -29,8 +29,6 @@ DOCUMENT_LABELS = {
     "e_ticket": "⬇ E-ticket (PDF)",
     "cancellation_receipt": "⬇ Cancellation receipt (PDF)",
 }
-# The API lists no PDF before these (GET …/documents: "empty until ticketed or cancelled").
-WITH_DOCUMENTS = {"ticketed", "cancelled"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +57,9 @@ def token_papers(client: ApiClient, manage_token: str) -> Papers:
 
 
 def documents(order: Order, papers: Papers, key: str) -> None:
-    """A download button per PDF the API lists for the order (none: a word on when)."""
-    if order["status"] not in WITH_DOCUMENTS:
+    """A download button per PDF the API lists for the order (none: a word on when); asked
+    only when the order says it has some (its ``available_actions``)."""
+    if "documents" not in order["available_actions"]:
         return
     found = attempt(papers.list_documents)
     if found is None:
