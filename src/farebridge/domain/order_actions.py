@@ -35,3 +35,18 @@ def available_actions(order: Order) -> tuple[OrderAction, ...]:
     if document_kinds(order):
         actions.append(OrderAction.DOCUMENTS)
     return tuple(actions)
+
+
+_NOT_CANCELLABLE = {
+    OrderStatus.TICKETING: "its tickets are being issued right now; try again in a few minutes",
+    OrderStatus.CANCELLED: "it is already cancelled",
+    OrderStatus.EXPIRED: "it expired unpaid, so there is nothing to cancel",
+}
+
+
+def cancel_refusal(order: Order) -> str | None:
+    """Why ``order`` may not be cancelled now, in words (None: it may)."""
+    if OrderAction.CANCEL in available_actions(order):
+        return None
+    why = _NOT_CANCELLABLE.get(order.status, f"it is {order.status.value}")
+    return f"Booking {order.booking_reference} cannot be cancelled: {why}."
