@@ -429,6 +429,20 @@ class ApiClient:
         headers = {"Manage-Token": manage_token}
         return self._send("GET", f"/bookings/manage/documents/{kind}", headers=headers).content
 
+    def quote_managed_cancellation(self, manage_token: str) -> Cancellation:
+        """What cancelling the looked-up booking refunds (nothing changes yet)."""
+        headers = {"Manage-Token": manage_token}
+        path = "/bookings/manage/cancellation-quote"
+        return cast(Cancellation, self._data("POST", path, headers=headers))
+
+    def confirm_managed_cancellation(
+        self, manage_token: str, cancellation_id: str
+    ) -> CancelledOrder:
+        headers = {"Manage-Token": manage_token}
+        body = {"cancellation_id": cancellation_id}
+        path = "/bookings/manage/cancellation"
+        return cast(CancelledOrder, self._data("POST", path, body=body, headers=headers))
+
     def managed_events(self, manage_token: str) -> list[OrderEvent]:
         headers = {"Manage-Token": manage_token}
         return cast(list[OrderEvent], self._data("GET", "/bookings/manage/events", headers=headers))
