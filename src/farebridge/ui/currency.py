@@ -1,7 +1,8 @@
 """The currency the site shows prices in, chosen in the header of every page.
 
 Signed in, it is the account's preferred currency, kept by the API (``PATCH /me``):
-the API prices a search in it unless the search asks for another. Signed out, it is
+the API prices a search in it unless the search asks for another (an account without
+one keeps what the address says, chosen before signing in). Signed out, it is
 kept in the URL (``?currency=``) and sent with each search. Either way the choice
 must be one the API can price in (``GET /currencies``); the server's default stands
 in until one is made.
@@ -47,7 +48,11 @@ def chosen() -> str | None:
     current = state.login()
     if current is not None:
         preferred = current.user.get("preferred_currency")
-        return preferred if preferred in known else found["default_currency"]
+        if preferred in known:
+            return str(preferred)
+        # No preference yet: what the visitor chose before signing in (in the address).
+        from_url = str(st.query_params.get("currency") or "").upper()
+        return from_url if from_url in known else found["default_currency"]
     guest = st.session_state.get(GUEST)
     if guest in known:  # chosen in this browser session: Back and Forward keep it
         return str(guest)

@@ -64,6 +64,9 @@ def _follow(journey: Journey, params: Query) -> None:
     if target == Step.CONFIRMATION:
         _follow_order(journey, urls.one(params, "order"))
         return
+    if journey.order is not None and target >= Step.PASSENGERS:
+        journey.step = Step.CONFIRMATION  # Back from the booking made: it is made, not to pay
+        return
     criteria = urls.criteria_from(params) or journey.criteria
     if criteria is None:
         journey.step = Step.SEARCH
