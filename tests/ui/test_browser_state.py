@@ -121,6 +121,7 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     if steps.folder.name == "desktop":
         open_as_someone_else(page, steps)
     currency_in_the_header(page, steps)
+    form_and_sort_kept(page, steps)
 
     page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
     steps.at("offer", "Conditions")
@@ -213,6 +214,25 @@ def currency_in_the_header(page: Page, steps: Steps) -> None:
     steps.shot("results-in-eur")
     steps.reload("results", "prices in EUR")
     expect(page.get_by_role("combobox", name="Prices in")).to_have_value("Prices in EUR")
+
+
+def form_and_sort_kept(page: Page, steps: Steps) -> None:
+    """Back to results keeps the sort; Change search shows the search made."""
+    page.get_by_text("Fastest first").click()
+    expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()
+    page.wait_for_timeout(500)  # the list reloads in the new order
+    page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
+    steps.at("offer", "Conditions")
+    page.get_by_role("button", name="Back to results").click()
+    steps.at("results", "prices in EUR")
+    expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()
+    page.get_by_role("button", name="Change search").click()
+    steps.at("search", "Where would you like to go?")
+    expect(page.get_by_label("From", exact=True)).to_have_value("NYC")
+    expect(page.get_by_label("To", exact=True)).to_have_value("LON")
+    steps.shot("change-search")
+    page.go_back()
+    steps.at("results", "prices in EUR")
 
 
 def typed_then_reloaded(page: Page, steps: Steps) -> None:
