@@ -57,3 +57,12 @@ def test_a_signed_in_traveller_s_currency_is_saved_with_the_account(ui_env: str)
     fresh.session_state["login"] = ApiClient(ui_env).login(login.user["email"], "correct-horse")
     fresh.run()
     assert currency_box(fresh).value == "GBP"
+
+
+def test_a_visitor_s_currency_chosen_on_my_trips_goes_into_its_address(app: AppTest) -> None:
+    search(app)  # results behind, on the booking page
+    app.sidebar.radio(key="nav").set_value("My trips").run()
+    currency_box(app).set_value("GBP").run()
+    assert_clean(app)
+    assert app.query_params["step"] == "trips"
+    assert app.query_params["currency"] == "GBP"

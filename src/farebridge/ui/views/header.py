@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from farebridge.ui import currency, navigation, state
+from farebridge.ui import currency, navigation, state, urls
 from farebridge.ui.state import Journey, Step
 
 KEY = "header_currency"
@@ -40,7 +40,10 @@ def _changed() -> None:
     if not code or not currency.choose(str(code)):
         return
     journey = state.journey()
-    if journey.step == Step.SELECT and journey.offer is None:
+    on_results = st.session_state.get(navigation.NAV, urls.BOOK) == urls.BOOK and (
+        journey.step == Step.SELECT and journey.offer is None
+    )
+    if on_results:
         return  # the results are searched again in it, and that writes the address once
     if state.login() is None:  # the visitor's choice lives in the address
         query = navigation.current_query()
