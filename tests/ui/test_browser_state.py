@@ -70,6 +70,9 @@ class Steps:
     def shot(self, name: str) -> None:
         self.count += 1
         self.page.wait_for_timeout(250)  # let the rerun settle
+        # A rerun in flight shows the old elements faded (data-stale): wait until it ends,
+        # or axe would measure the fade's contrast.
+        self.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
         # Streamlit scrolls inside its main area: show each step from its top.
         self.page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
