@@ -90,6 +90,7 @@ def test_the_e_ticket_shows_the_order(
     client: TestClient, auth: dict[str, str], worker: Worker, engine: Engine
 ) -> None:
     order = book(client, auth, worker, brand="Standard")
+    assert "documents" in order["available_actions"], "the order says it has PDFs"
     listed = client.get(f"/api/orders/{order['id']}/documents", headers=auth)
     assert listed.status_code == 200, listed.text
     [document] = listed.json()["data"]
@@ -229,6 +230,7 @@ def test_an_unticketed_order_has_no_document_yet(
     )
     body = {"type": "hold", "selected_offers": [offer["id"]], "passengers": [adult()]}
     order = client.post("/api/orders", json=body, headers=auth).json()["data"]
+    assert "documents" not in order["available_actions"]
     listed = client.get(f"/api/orders/{order['id']}/documents", headers=auth)
     assert listed.status_code == 200 and listed.json()["data"] == []
     response = client.get(f"/api/orders/{order['id']}/documents/{kind}", headers=auth)

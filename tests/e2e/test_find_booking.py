@@ -111,3 +111,20 @@ def test_look_ups_are_rate_limited_per_address(client: TestClient, auth: dict[st
     limited = _look_up(client, order["booking_reference"], "muller ludenscheidt")
     assert_error(limited, 429, "rate_limited")
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_cancelling_with_a_manage_token_counts_against_the_same_limit(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    order = _order(client, auth)
+    found = _look_up(client, order["booking_reference"], "muller ludenscheidt")
+    token = {"Manage-Token": found.json()["data"]["manage_token"]}
+    for _ in range(LOOKUPS_PER_MINUTE - 1):  # the look-up was the first of the minute
+        quote = client.post("/api/bookings/manage/cancellation-quote", headers=token)
+        assert quote.status_code == 201, quote.text
+    limited = client.post("/api/bookings/manage/cancellation-quote", headers=token)
+    assert_error(limited, 429, "rate_limited")
+    confirm = client.post(
+        "/api/bookings/manage/cancellation", json={"cancellation_id": "ore_x"}, headers=token
+    )
+    assert_error(confirm, 429, "rate_limited")

@@ -6,6 +6,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import Engine, select
 
@@ -14,11 +15,12 @@ from farebridge.domain.offer import Offer
 from farebridge.domain.order import OrderType
 from farebridge.domain.payment import PaymentMethod, PaymentType
 from farebridge.providers.sandbox.booking.inventory import LegKey
-from farebridge.services import cancellation, payments
+from farebridge.services import cancellation, lookup, managed_cancellation, payments
+from farebridge.services.jobs import JobKind
 from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
-from farebridge.store.tables import orders, sandbox_bookings, sandbox_inventory
+from farebridge.store.tables import jobs, orders, sandbox_bookings, sandbox_inventory
 from tests.factories import create_passenger
 from tests.integration.conftest import create_user, find_offers, place_order
 
@@ -120,6 +122,44 @@ def test_a_cancellation_is_confirmed_once(services: Dependencies, engine: Engine
         ).scalar_one()
     assert after == before + 1, "the seat is released exactly once"
     assert quotes[0].refund.amount == Decimal(order.total.amount)
+
+
+def test_the_owner_and_a_manage_token_holder_cancel_once(
+    services: Dependencies, engine: Engine
+) -> None:
+    """ADR 0038: the owner's and the manage token's confirmations race; one cancels, one
+    refund is queued."""
+    user = create_user(services)
+    offer = next(o for o in find_offers(services, user=user) if not o.requires_instant_payment)
+    order = place_order(services, user=user, offer=offer, instant=True)
+    token = lookup.look_up_booking(
+        services,
+        booking_reference=order.booking_reference,
+        family_name=order.passengers[0].family_name,
+    ).manage_token
+    mine = [
+        cancellation.quote_cancellation(services, user=user, order_id=order.id, reason="other")
+        for _ in range(4)
+    ]
+    theirs = [managed_cancellation.quote_managed_cancellation(services, token=token) for _ in "ab"]
+    calls = [
+        partial(cancellation.confirm_cancellation, services, user=user, order_id=order.id)
+        for _ in mine
+    ] + [partial(managed_cancellation.confirm_managed_cancellation, services, token=token)] * 2
+
+    def confirm(index: int) -> str:
+        quote = (mine + theirs)[index]
+        return _outcome(lambda: calls[index](quote_id=quote.id))
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = Counter(pool.map(confirm, range(6)))
+    assert outcomes["ok"] == 1 and sum(outcomes.values()) == 6
+    assert set(outcomes) <= {"ok", "already_cancelled", "order_changed"}
+    with engine.connect() as db:
+        refunds = db.execute(
+            select(jobs.c.payload).where(jobs.c.kind == JobKind.REFUND.value)
+        ).all()
+    assert len(refunds) == 1, "one refund"
 
 
 def test_twenty_clients_for_one_seat(services: Dependencies) -> None:

@@ -49,6 +49,7 @@ def api_url(ui_database_url: str, site_url: str) -> Iterator[str]:
         payment_rate_limit_per_minute=0,
         max_unpaid_holds_per_user=0,
         login_rate_limit_per_minute=0,
+        register_rate_limit_per_minute=0,  # the UI tests make many accounts in a minute
         lookup_rate_limit_per_minute=0,
         search_wait_seconds=30,
     )

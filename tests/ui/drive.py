@@ -47,8 +47,8 @@ def assert_clean(test: AppTest) -> None:
 
 
 def currency_box(test: AppTest) -> Any:
-    """The search form's currency choice (one per account, or the guest's)."""
-    return next(box for box in test.selectbox if str(box.key).startswith("currency_"))
+    """The header's currency choice (on every page)."""
+    return test.selectbox(key="header_currency")
 
 
 def search(

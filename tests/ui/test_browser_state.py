@@ -1,6 +1,9 @@
-"""State that survives (issue 15, ADR 0035), in Debian's Chromium at a desktop and a
-phone size: every step has an address, a reload keeps the step and its data, Back
-and Forward move between steps, and signing in sticks in an HttpOnly cookie.
+"""State that survives (issue 15, ADR 0035, 0038), in Debian's Chromium at a desktop
+and a phone size: every step up to the confirmation has an address, a reload keeps the
+step and its data (passenger fields as typed, too), Back and Forward move between
+steps, the header's currency reprices the results and stays in the address, My trips
+has its own address, and signing in sticks in an HttpOnly cookie. axe-core checks
+every page shown.
 
 A screenshot of each step lands in ``$FAREBRIDGE_UI_SHOTS`` (default: the temporary
 directory's ``farebridge-ui-state/<viewport>/``).
@@ -19,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from farebridge.ui.client import ApiClient, ApiError
+from tests.ui.accessibility import assert_accessible
 from tests.ui.conftest import PASSWORD
 from tests.ui.test_browser import (
     CHROMIUM,
@@ -66,9 +70,13 @@ class Steps:
     def shot(self, name: str) -> None:
         self.count += 1
         self.page.wait_for_timeout(250)  # let the rerun settle
+        # A rerun in flight shows the old elements faded (data-stale): wait until it ends,
+        # or axe would measure the fade's contrast.
+        self.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
         # Streamlit scrolls inside its main area: show each step from its top.
         self.page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
         self.page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
+        assert_accessible(self.page, f"{self.folder.name} {name}")
 
     def at(self, step: str, *visible: str) -> None:
         """The URL names ``step`` and the page shows each of ``visible``."""
@@ -115,6 +123,8 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     assert results_first_card(page) == first_airline  # the same search, not a new one
     if steps.folder.name == "desktop":
         open_as_someone_else(page, steps)
+    currency_in_the_header(page, steps)
+    form_and_sort_kept(page, steps)
 
     page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
     steps.at("offer", "Conditions")
@@ -131,8 +141,11 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     steps.shot("passengers-sign-in")
     sign_in_on_the_page(page, site, api_url)
     steps.at("passengers", "First name(s) as in passport")  # back where we were, signed in
+    # An account without a preferred currency keeps the one chosen before signing in.
+    expect(page.get_by_role("combobox", name="Prices in")).to_have_value("Prices in EUR")
     assert_cookie_is_http_only(page)
     steps.reload("passengers", "First name(s) as in passport")  # still signed in
+    typed_then_reloaded(page, steps)
     fill_passenger(page)
     steps.shot("passengers")
 
@@ -152,11 +165,87 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     steps.shot("passengers-after-reload")
     page.go_forward()
     steps.at("extras", "Seats and bags", "Amelia Earhart")
+
+    page.get_by_role("button", name="Continue to payment").click()
+    steps.at("pay", "Payment", "Amelia Earhart")
+    steps.shot("pay")
+    steps.reload("pay", "Payment", "Amelia Earhart")
     page.go_back()
-    page.go_back()
-    steps.at("offer", offer_title)
+    steps.at("extras", "Seats and bags")
+    page.go_forward()
+    steps.at("pay", "Payment")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    steps.at("confirmation", "Booking reference (PNR)")
+    reference = booking_reference(page)
+    steps.shot("confirmation")
+    steps.reload("confirmation", "Booking reference (PNR)", reference)
+    page.go_back()  # the booking is made: Back does not offer to pay for it again
+    steps.at("confirmation", reference)
+    expect(page.get_by_role("button", name=re.compile(r"^Pay "))).to_have_count(0)
+    my_trips(page, steps, reference)
     if steps.folder.name == "desktop":  # the phone's sidebar is folded away
         sign_out(page, steps, api_url)
+
+
+def booking_reference(page: Page) -> str:
+    block = page.get_by_test_id("stMarkdown").filter(has_text="Booking reference (PNR)")
+    found = re.search(r"\b[A-Z0-9]{6}\b", block.last.inner_text().replace("PNR", ""))
+    assert found is not None
+    return found.group(0)
+
+
+def my_trips(page: Page, steps: Steps, reference: str) -> None:
+    """My trips has its own address: a reload stays there, Back returns to the booking."""
+    page.get_by_role("button", name="Go to My trips").click()
+    steps.at("trips", reference)
+    steps.shot("my-trips")
+    steps.reload("trips", reference)
+    page.go_back()
+    steps.at("confirmation", "Booking reference (PNR)", reference)
+    page.go_forward()
+    steps.at("trips", reference)
+
+
+def currency_in_the_header(page: Page, steps: Steps) -> None:
+    """The header's currency reprices the results on screen and stays in the address."""
+    box = page.get_by_role("combobox", name="Prices in")
+    box.click()
+    box.fill("EUR")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("prices in EUR", exact=False)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"currency=EUR"))
+    steps.shot("results-in-eur")
+    steps.reload("results", "prices in EUR")
+    expect(page.get_by_role("combobox", name="Prices in")).to_have_value("Prices in EUR")
+
+
+def form_and_sort_kept(page: Page, steps: Steps) -> None:
+    """Back to results keeps the sort; Change search shows the search made."""
+    page.get_by_text("Fastest first").click()
+    expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()
+    page.wait_for_timeout(500)  # the list reloads in the new order
+    page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
+    steps.at("offer", "Conditions")
+    page.get_by_role("button", name="Back to results").click()
+    steps.at("results", "prices in EUR")
+    expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()
+    page.get_by_role("button", name="Change search").click()
+    steps.at("search", "Where would you like to go?")
+    expect(page.get_by_label("From", exact=True)).to_have_value("NYC")
+    expect(page.get_by_label("To", exact=True)).to_have_value("LON")
+    steps.shot("change-search")
+    page.go_back()
+    steps.at("results", "prices in EUR")
+
+
+def typed_then_reloaded(page: Page, steps: Steps) -> None:
+    """A field typed but not sent survives a reload (the draft keeps it)."""
+    first_name = page.get_by_label("First name(s) as in passport")
+    first_name.fill("Amelia")
+    first_name.press("Tab")
+    expect(page).to_have_url(re.compile(r"draft=bdr_"))
+    steps.reload("passengers", "Who is travelling?")
+    expect(page.get_by_label("First name(s) as in passport")).to_have_value("Amelia")
 
 
 def sign_out(page: Page, steps: Steps, api_url: str) -> None:
@@ -165,9 +254,9 @@ def sign_out(page: Page, steps: Steps, api_url: str) -> None:
     with page.expect_navigation():  # to the API and back (the session signs out at once)
         page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
-    expect(page.get_by_text("Sign in to book and to see your trips.")).to_be_visible()
+    expect(page.get_by_text("Sign in to see your trips.")).to_be_visible()
     assert "farebridge_session" not in {c["name"] for c in page.context.cookies()}
-    steps.reload("offer", "Sign in to book and to see your trips.")
+    steps.reload("trips", "Sign in to see your trips.")
     steps.shot("signed-out")
     with pytest.raises(ApiError) as revoked:
         ApiClient(api_url, token=token).me()

@@ -348,3 +348,25 @@ def test_an_agent_books_and_lists_trips_for_a_customer(ui_env: str, ui_database_
     plain = my_trips(ui_env, customer)
     assert not [box for box in plain.selectbox if str(box.key).startswith("acting_for")]
     assert_clean(app)
+
+
+def test_manage_booking_cancels_with_the_quote_first(ui_env: str) -> None:
+    login = new_account(ui_env)
+    order = book(ui_env, login, family_name="Lindbergh")
+    app = manage_page()
+    look_up(app, order["booking_reference"], "Lindbergh")
+    app.button(key="manage_cancel").click().run()
+    assert_clean(app)
+    page = text(app)
+    assert "Cancelling refunds" in page and "cancellation penalty" in page
+    owner = ApiClient(ui_env, login.token)
+    assert owner.get_order(order["id"])["status"] == "ticketed", "a quote cancels nothing"
+    app.button(key="manage_keep").click().run()
+    assert "Cancelling refunds" not in text(app)
+    app.button(key="manage_cancel").click().run()
+    app.button(key="manage_confirm_cancel").click().run()
+    assert_clean(app)
+    assert "Booking cancelled." in text(app)
+    assert owner.get_order(order["id"])["status"] == "cancelled"
+    keys = {str(button.key) for button in app.button}
+    assert "manage_cancel" not in keys, "nothing more to cancel"

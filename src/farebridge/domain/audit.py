@@ -26,7 +26,7 @@ class AuditAction(StrEnum):
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     action: AuditAction
-    actor_id: str | None  # None: the command line (an operator on the server)
+    actor_id: str | None  # None: the command line, or a manage token (data["via"])
     occurred_at: datetime
     order_id: str | None = None
     subject_user_id: str | None = None  # user.role_set: whose role; order.created: the owner

@@ -70,6 +70,18 @@ def ticket_numbers(order: Order) -> tuple[str, ...]:
     return tuple(d.unique_identifier for d in order.documents if d.type == ELECTRONIC_TICKET)
 
 
+def document_kinds(order: Order) -> tuple[DocumentKind, ...]:
+    """The PDFs ``order`` has in its state now: an e-ticket once ticketed (kept after a
+    cancellation), a cancellation receipt once cancelled. Each is rendered by a job a
+    moment after the change (``GET …/documents`` lists it once stored)."""
+    kinds = []
+    if e_ticket_source(order) is not None:
+        kinds.append(DocumentKind.E_TICKET)
+    if order.status is OrderStatus.CANCELLED:
+        kinds.append(DocumentKind.CANCELLATION_RECEIPT)
+    return tuple(kinds)
+
+
 def e_ticket_source(order: Order) -> str | None:
     """What an e-ticket of ``order`` shows now, or None when it has none: not ticketed
     (a changed order waits for its reissue with no tickets). The booking reference, the

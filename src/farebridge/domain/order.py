@@ -301,8 +301,13 @@ class Order:
         data = {"code": code, "message": message}
         return self._event(OrderStatus.CANCELLED, "order.ticketing_failed", now, data)
 
-    def cancel(self, *, now: datetime, cancellation_id: str, refund: Money) -> OrderEvent:
+    def cancel(
+        self, *, now: datetime, cancellation_id: str, refund: Money, via: str | None = None
+    ) -> OrderEvent:
+        """``via``: how a traveller without the account asked (``manage_token``)."""
         data = {"cancellation_id": cancellation_id, "refund": str(refund)}
+        if via is not None:
+            data["via"] = via
         return self._event(OrderStatus.CANCELLED, "order.cancelled", now, data)
 
     def expire(self, *, now: datetime) -> OrderEvent:

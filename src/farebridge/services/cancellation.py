@@ -52,30 +52,39 @@ def quote_cancellation(
     now = deps.clock.now()
     with deps.uow() as uow:
         order = owned_order(uow, user, order_id)
-        involuntary = reason == INVOLUNTARY_REASON
-        if involuntary and not uow.schedule_changes.pending_for_order(order.id):
-            raise InvalidState(
-                f"Order {order.id} has no airline change waiting for an answer; cancel it "
-                "with another reason.",
-                code="no_schedule_change",
-                field="reason",
-            )
-        refund, penalty = quote_refund(
-            order, now=now, cutoff=deps.policies.cancellation_cutoff, involuntary=involuntary
-        )
-        quote = CancellationQuote(
-            id=new_id("ore"),
-            order_id=order.id,
-            order_status=order.status,
-            refund=refund,
-            penalty=penalty,
-            refund_to="original_form_of_payment" if refund.amount > 0 else "none",
-            reason=reason,
-            created_at=now,
-            expires_at=now + QUOTE_LIFETIME,
-        )
-        uow.cancellations.add(quote)
+        quote = quote_for(uow, deps, order, reason=reason, now=now)
         uow.commit()
+    return quote
+
+
+def quote_for(
+    uow: UnitOfWork, deps: Dependencies, order: Order, *, reason: str, now: datetime
+) -> CancellationQuote:
+    """Quote ``order``'s cancellation and store the quote (the caller commits); who may ask
+    is the caller's check (the owner, or a manage token's holder)."""
+    involuntary = reason == INVOLUNTARY_REASON
+    if involuntary and not uow.schedule_changes.pending_for_order(order.id):
+        raise InvalidState(
+            f"Order {order.id} has no airline change waiting for an answer; cancel it "
+            "with another reason.",
+            code="no_schedule_change",
+            field="reason",
+        )
+    refund, penalty = quote_refund(
+        order, now=now, cutoff=deps.policies.cancellation_cutoff, involuntary=involuntary
+    )
+    quote = CancellationQuote(
+        id=new_id("ore"),
+        order_id=order.id,
+        order_status=order.status,
+        refund=refund,
+        penalty=penalty,
+        refund_to="original_form_of_payment" if refund.amount > 0 else "none",
+        reason=reason,
+        created_at=now,
+        expires_at=now + QUOTE_LIFETIME,
+    )
+    uow.cancellations.add(quote)
     return quote
 
 
@@ -85,45 +94,68 @@ def confirm_cancellation(
     now = deps.clock.now()
     with deps.uow() as uow:
         order = owned_order(uow, user, order_id)
-        quote = uow.cancellations.get(quote_id)
-        if quote is None or quote.order_id != order.id:
-            raise NotFound(
-                f"No cancellation quote {quote_id} for this order.",
-                code="cancellation_not_found",
-                field="cancellation_id",
-            )
-        _check_confirmable(order, quote, now=now)
-        if quote.reason == INVOLUNTARY_REASON:
-            _resolve_schedule_changes(uow, order, now=now)
-        else:
-            check_cancellation_window(order, now=now, cutoff=deps.policies.cancellation_cutoff)
-        event = order.cancel(now=now, cancellation_id=quote.id, refund=quote.refund)
-        if not uow.orders.apply(event, cancelled_at=now) or not uow.cancellations.confirm(
-            quote.id, now=now
-        ):
-            raise _moved_on(order.id)
-        enqueue_release(uow, deps, order)
-        if order.status is OrderStatus.HOLD:  # never paid: its coupon use comes back (ADR 0024)
-            uow.coupons.release(order.id)
-        enqueue_render(uow, deps, order.id, DocumentKind.CANCELLATION_RECEIPT, cause=quote.id)
-        uow.audit.record(
-            AuditEntry(
-                AuditAction.ORDER_CANCELLED,
-                user.id,
-                now,
-                order_id=order.id,
-                data={"cancellation_id": quote.id, "refund": str(quote.refund)},
-            )
-        )
-        paid = uow.payments.live_for_order(order.id)
-        if quote.refund.amount > 0 and paid and paid.status is PaymentStatus.SUCCEEDED:
-            enqueue_refund(uow, deps, paid, quote.refund, refund_id=quote.id)
+        quote = cancel_with_quote(uow, deps, order, quote_id, now=now, actor_id=user.id)
         uow.commit()
-    deps.checkpoint("cancellation.confirmed")
-    run_job_now(deps, JobKind.RELEASE, release_key(order.id))
+    after_cancellation(deps, order.id)
     with deps.uow(read_only=True) as uow:
         confirmed = uow.cancellations.get(quote.id)
         return owned_order(uow, user, order_id), confirmed or quote
+
+
+def cancel_with_quote(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    order: Order,
+    quote_id: str,
+    *,
+    now: datetime,
+    actor_id: str | None,
+    via: str | None = None,
+) -> CancellationQuote:
+    """Cancel ``order`` with its quote ``quote_id`` (the caller commits): a compare-and-set
+    from the quoted status, the seats released and the refund queued as jobs, the receipt
+    queued, an audit entry by ``actor_id`` (None with ``via``: a manage token's holder)."""
+    quote = uow.cancellations.get(quote_id)
+    if quote is None or quote.order_id != order.id:
+        raise NotFound(
+            f"No cancellation quote {quote_id} for this order.",
+            code="cancellation_not_found",
+            field="cancellation_id",
+        )
+    _check_confirmable(order, quote, now=now)
+    if quote.reason == INVOLUNTARY_REASON:
+        _resolve_schedule_changes(uow, order, now=now)
+    else:
+        check_cancellation_window(order, now=now, cutoff=deps.policies.cancellation_cutoff)
+    event = order.cancel(now=now, cancellation_id=quote.id, refund=quote.refund, via=via)
+    if not uow.orders.apply(event, cancelled_at=now) or not uow.cancellations.confirm(
+        quote.id, now=now
+    ):
+        raise _moved_on(order.id)
+    enqueue_release(uow, deps, order)
+    if order.status is OrderStatus.HOLD:  # never paid: its coupon use comes back (ADR 0024)
+        uow.coupons.release(order.id)
+    enqueue_render(uow, deps, order.id, DocumentKind.CANCELLATION_RECEIPT, cause=quote.id)
+    data = {"cancellation_id": quote.id, "refund": str(quote.refund)}
+    uow.audit.record(
+        AuditEntry(
+            AuditAction.ORDER_CANCELLED,
+            actor_id,
+            now,
+            order_id=order.id,
+            data=data if via is None else {**data, "via": via},
+        )
+    )
+    paid = uow.payments.live_for_order(order.id)
+    if quote.refund.amount > 0 and paid and paid.status is PaymentStatus.SUCCEEDED:
+        enqueue_refund(uow, deps, paid, quote.refund, refund_id=quote.id)
+    return quote
+
+
+def after_cancellation(deps: Dependencies, order_id: str) -> None:
+    """Once committed: release the seats upstream now (the job retries if this fails)."""
+    deps.checkpoint("cancellation.confirmed")
+    run_job_now(deps, JobKind.RELEASE, release_key(order_id))
 
 
 def _check_confirmable(order: Order, quote: CancellationQuote, *, now: datetime) -> None:

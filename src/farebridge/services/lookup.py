@@ -3,7 +3,8 @@
 
 A match returns the order and a *manage token*: a random secret, stored hashed, that
 reads that one order (``read_managed_order``), its PDFs and its history (ADR 0036)
-for ``MANAGE_TOKEN_LIFETIME`` and does nothing else: it changes nothing. A wrong
+for ``MANAGE_TOKEN_LIFETIME``, and may cancel it with a quote first
+(``services/managed_cancellation.py``, ADR 0038); it changes nothing else. A wrong
 name and an unknown reference are the same 404, found by the same work (the names
 are compared even when no order has the reference), and the route is rate-limited
 per address, so references cannot be enumerated.
@@ -71,7 +72,8 @@ def look_up_booking(
     return FoundBooking(found, token, expires_at)
 
 
-def _managed_order(uow: UnitOfWork, token: str, now: datetime) -> Order:
+def managed_order(uow: UnitOfWork, token: str, now: datetime) -> Order:
+    """The one order a live manage token names; 401 ``invalid_manage_token`` otherwise."""
     order_id = uow.manage_tokens.order_for(hash_token(token), now=now)
     order = uow.orders.get(order_id) if order_id is not None else None
     if order is None or order.status in UNCONFIRMED_STATUSES:
@@ -85,20 +87,20 @@ def _managed_order(uow: UnitOfWork, token: str, now: datetime) -> Order:
 def read_managed_order(deps: Dependencies, *, token: str) -> Order:
     """The one order a live manage token reads; 401 for an unknown or expired token."""
     with deps.uow(read_only=True) as uow:
-        return _managed_order(uow, token, deps.clock.now())
+        return managed_order(uow, token, deps.clock.now())
 
 
 def list_managed_documents(deps: Dependencies, *, token: str) -> list[DocumentInfo]:
     """The newest PDF of each kind of the managed order (ADR 0036): what the owner sees."""
     with deps.uow(read_only=True) as uow:
-        order = _managed_order(uow, token, deps.clock.now())
+        order = managed_order(uow, token, deps.clock.now())
         return uow.documents.list_newest(order.id)
 
 
 def get_managed_document(deps: Dependencies, *, token: str, kind: DocumentKind) -> OrderDocument:
     """The newest PDF of ``kind`` of the managed order; ``DocumentNotReady`` while none."""
     with deps.uow(read_only=True) as uow:
-        order = _managed_order(uow, token, deps.clock.now())
+        order = managed_order(uow, token, deps.clock.now())
         document = uow.documents.newest(order.id, kind)
     if document is None:
         raise DocumentNotReady(f"This booking has no {kind.value} yet; try again shortly.")
@@ -108,5 +110,5 @@ def get_managed_document(deps: Dependencies, *, token: str, kind: DocumentKind) 
 def list_managed_events(deps: Dependencies, *, token: str) -> list[OrderEvent]:
     """The managed order's history, oldest first (ADR 0036)."""
     with deps.uow(read_only=True) as uow:
-        order = _managed_order(uow, token, deps.clock.now())
+        order = managed_order(uow, token, deps.clock.now())
         return uow.orders.events(order.id)

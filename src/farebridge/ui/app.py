@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from farebridge.ui import session, state
+from farebridge.ui import navigation, session, state, urls
 from farebridge.ui.feedback import show_remembered_error
 from farebridge.ui.state import Step
 from farebridge.ui.views import (
@@ -18,6 +18,7 @@ from farebridge.ui.views import (
     common,
     confirmation,
     extras,
+    header,
     manage,
     passengers,
     payment,
@@ -28,7 +29,7 @@ from farebridge.ui.views import (
 )
 
 log = logging.getLogger("farebridge.ui")
-PAGES = ("Book a flight", "My trips", "Manage booking")
+PAGES = (urls.BOOK, *urls.PAGE_STEPS)
 STEPS: dict[Step, Callable[[], None]] = {
     Step.SEARCH: search.render,
     Step.SELECT: results.render,
@@ -42,6 +43,7 @@ STEPS: dict[Step, Callable[[], None]] = {
 def booking() -> None:
     journey = state.journey()
     common.progress(journey.step)
+    header.booking_note(journey)
     STEPS[journey.step]()
 
 
@@ -50,9 +52,12 @@ def main() -> None:
     common.inject_style()
     session.restore_login()
     session.navigate_if_pending()
-    account.sidebar()
+    restore.follow_page()
+    st.session_state[account.FORMS_IN_PAGE] = False
+    who = st.sidebar.container()  # filled once the page is drawn
+    header.render()
     with st.sidebar:
-        page = st.radio("Go to", PAGES, key="nav")
+        page = st.radio("Go to", PAGES, key=navigation.NAV, on_change=navigation.page_chosen)
         st.caption("Sandbox: flights and payments are simulated; no money moves.")
     show_remembered_error()
     try:
@@ -69,6 +74,7 @@ def main() -> None:
             "Sorry, something went wrong while showing this page. "
             "Please try again, or start a new search."
         )
+    account.sidebar(who)  # not after a rerun or a stop: the next run draws it
 
 
 main()

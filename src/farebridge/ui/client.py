@@ -217,6 +217,11 @@ class ApiClient:
     def me(self) -> User:
         return cast(User, self._data("GET", "/me"))
 
+    def set_preferred_currency(self, currency: str | None) -> User:
+        """The currency the account's searches are priced in (``PATCH /me``)."""
+        body = {"preferred_currency": currency}
+        return cast(User, self._data("PATCH", "/me", body=body))
+
     def create_sign_in_code(self) -> SignInCode:
         """A one-time code the browser swaps for the sign-in cookie (ADR 0035)."""
         return cast(SignInCode, self._data("POST", "/auth/web-session/codes"))
@@ -423,6 +428,20 @@ class ApiClient:
     def download_managed_document(self, manage_token: str, kind: str) -> bytes:
         headers = {"Manage-Token": manage_token}
         return self._send("GET", f"/bookings/manage/documents/{kind}", headers=headers).content
+
+    def quote_managed_cancellation(self, manage_token: str) -> Cancellation:
+        """What cancelling the looked-up booking refunds (nothing changes yet)."""
+        headers = {"Manage-Token": manage_token}
+        path = "/bookings/manage/cancellation-quote"
+        return cast(Cancellation, self._data("POST", path, headers=headers))
+
+    def confirm_managed_cancellation(
+        self, manage_token: str, cancellation_id: str
+    ) -> CancelledOrder:
+        headers = {"Manage-Token": manage_token}
+        body = {"cancellation_id": cancellation_id}
+        path = "/bookings/manage/cancellation"
+        return cast(CancelledOrder, self._data("POST", path, body=body, headers=headers))
 
     def managed_events(self, manage_token: str) -> list[OrderEvent]:
         headers = {"Manage-Token": manage_token}

@@ -385,7 +385,7 @@ class Order(TypedDict):
     created_at: str
     cancelled_at: str | None
     airline_initiated_changes: list[ScheduleChange]
-    available_actions: list[str]  # cancel, change: what the API lets the traveller ask
+    available_actions: list[str]  # cancel, change, documents: what the API offers
 
 
 class Payment(TypedDict):

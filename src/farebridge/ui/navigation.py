@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from farebridge.ui import drafts, state, urls
+from farebridge.ui import currency, drafts, state, urls
 from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
 
 SYNCED = "synced_query"
+NAV = "nav"  # the sidebar's choice of page
 
 
 def normalised(query: Query) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -29,12 +30,20 @@ def current_query() -> Query:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def write_url(journey: Journey) -> None:
-    """Put the journey in the URL (a new history entry when it changed)."""
-    query = urls.journey_query(journey)
+def write_query(query: Query) -> None:
+    """Show ``query`` in the URL (a new history entry when it changed); a signed-out
+    visitor's currency goes into every address."""
+    guest = currency.guest_choice()
+    if guest is not None:
+        query["currency"] = guest
     st.session_state[SYNCED] = normalised(query)
     if normalised(current_query()) != normalised(query):
         st.query_params.from_dict(query)
+
+
+def write_url(journey: Journey) -> None:
+    """Put the journey in the URL (a new history entry when it changed)."""
+    write_query(urls.journey_query(journey))
 
 
 def go(step: Step) -> NoReturn:
@@ -51,3 +60,18 @@ def search_link(criteria: Criteria) -> str:
     """``?step=results&from=…``: the query that reproduces this search for anyone."""
     query: dict[str, Any] = {"step": "results", **urls.criteria_query(criteria)}
     return "?" + urlencode(query, doseq=True)
+
+
+def page_chosen() -> None:
+    """The sidebar's page was changed: give it its address (a new history entry)."""
+    page = str(st.session_state.get(NAV, urls.BOOK))
+    if page in urls.PAGE_STEPS:
+        write_query({"step": urls.PAGE_STEPS[page]})
+    else:
+        write_url(state.journey())
+
+
+def show_page(page: str) -> None:
+    """Open ``page`` from a callback (a button), as the sidebar would."""
+    st.session_state[NAV] = page
+    page_chosen()

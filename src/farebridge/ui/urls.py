@@ -3,7 +3,8 @@ query, so that a reload, a shared link, Back and Forward all land on the same st
 
 ``?step=results&from=NYC&to=LON&depart=2027-01-20&return=2027-01-27&adults=2&cabin=economy``
 is a search anyone can open; ``search``, ``offer``, ``draft`` and ``order`` name the
-API's objects of the steps after it (a draft only opens for its owner).
+API's objects of the steps after it (a draft only opens for its owner). ``?step=trips``
+and ``?step=manage`` are My trips and Manage booking.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ STEP_NAMES = {
     "pay": Step.PAY,
     "confirmation": Step.CONFIRMATION,
 }
+BOOK = "Book a flight"
+PAGE_STEPS = {"My trips": "trips", "Manage booking": "manage"}  # pages beside the booking
 CABINS = ("economy", "premium_economy", "business", "first")
 Query = dict[str, str | list[str]]
 
@@ -144,6 +147,13 @@ def criteria_from(params: Mapping[str, Any]) -> Criteria | None:
         currency=currency if len(currency) == 3 and currency.isalpha() else None,
         flexible_days=_count(params, "flex", 0, 3, 0),
     )
+
+
+def page_from(params: Mapping[str, Any]) -> str:
+    """The page an address shows: My trips (``?step=trips``), Manage booking
+    (``?step=manage``), else the booking."""
+    name = (_all(params, "step") or [""])[0]
+    return next((page for page, step in PAGE_STEPS.items() if step == name), BOOK)
 
 
 def step_from(params: Mapping[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from farebridge.ui import session, state
 from farebridge.ui.client import ApiClient
@@ -13,6 +14,7 @@ from farebridge.ui.validation import EMAIL
 from farebridge.ui.views.common import field_error
 
 MIN_PASSWORD = 8
+FORMS_IN_PAGE = "sign_in_in_page"  # this run's page shows the sign-in forms itself
 
 
 def _sign_in_form(prefix: str) -> None:
@@ -83,11 +85,16 @@ def _sign_out() -> None:
     session.sign_out()
 
 
-def sidebar() -> None:
-    with st.sidebar:
+def sidebar(slot: DeltaGenerator) -> None:
+    """Who is signed in, or the sign-in forms: drawn after the page, so that they are
+    left out when the page shows its own (one sign-in form on screen, never two)."""
+    with slot:
         st.markdown("## ✈️ farebridge")
         current = state.login()
         if current is None:
+            if st.session_state.get(FORMS_IN_PAGE):
+                st.caption("Sign in or create an account on this page.")
+                return
             st.caption("Sign in to book and to see your trips.")
             auth_forms("side")
             return
@@ -103,4 +110,5 @@ def require_login(reason: str) -> bool:
         return True
     st.info(reason, icon="🔐")
     auth_forms("main")
+    st.session_state[FORMS_IN_PAGE] = True
     return False

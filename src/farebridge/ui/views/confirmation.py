@@ -41,7 +41,7 @@ def _new_booking() -> None:
 
 
 def _to_trips() -> None:
-    st.session_state["nav"] = "My trips"
+    navigation.show_page("My trips")
 
 
 def _status(order: Order) -> None:

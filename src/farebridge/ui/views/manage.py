@@ -1,8 +1,10 @@
 """Manage booking: find a booking by its reference and a traveller's family name, with
-no account, and see it, download its PDFs and read its history.
+no account, and see it, download its PDFs, read its history and cancel it (the refund
+quoted first).
 
-The API's manage token only reads (ADR 0021, 0036): changing or cancelling a booking
-needs the account it was booked with, and the page says so.
+The API's manage token reads the booking and may cancel it (ADR 0036, 0038); changing
+flights or answering an airline's change needs the account it was booked with, and the
+page says so.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import streamlit as st
 from farebridge.ui import format as fmt
 from farebridge.ui import state
 from farebridge.ui.client import ApiClient, ApiError
-from farebridge.ui.feedback import show_error
-from farebridge.ui.models import Order
+from farebridge.ui.feedback import attempt, show_error
+from farebridge.ui.models import Cancellation, Order
 from farebridge.ui.views import servicing
 from farebridge.ui.views.common import field_error, itinerary, order_extras, order_prices, tickets
 
 KEY = "managed_booking"  # the manage token of the booking on show
+QUOTE = "managed_cancel_quote"  # the refund quote on show, before it is confirmed
+DONE = "managed_message"
 ERRORS = "manage_errors"
 NOT_FOUND = (
     "We found no booking with this reference and family name. Check both (the reference "
@@ -86,13 +90,41 @@ def _booking(order: Order, token: str) -> None:
     order_prices(order)
     if order["cancelled_at"]:
         st.caption(f"Cancelled on {fmt.instant(order['cancelled_at'])}")
+    _cancel(order, token)
     st.info(
-        "To change a flight, answer an airline's change or cancel, sign in with the account "
-        "this trip was booked with and open **My trips**: a booking found by its reference "
-        "can be viewed and its documents downloaded here, not changed.",
+        "To change a flight or answer an airline's change, sign in with the account this "
+        "trip was booked with and open **My trips**.",
         icon="🔒",
     )
     servicing.history(papers, "managed")
+
+
+def _cancel(order: Order, token: str) -> None:
+    """Cancel booking: the refund quoted first, then confirmed (when the API offers it)."""
+    if "cancel" not in order["available_actions"]:
+        return
+    quote: Cancellation | None = st.session_state.get(QUOTE)
+    if quote is None or quote["order_id"] != order["id"]:
+        if st.button("Cancel booking…", key="manage_cancel"):
+            found = attempt(lambda: ApiClient().quote_managed_cancellation(token))
+            if found is not None:
+                st.session_state[QUOTE] = found
+                st.rerun()
+        return
+    servicing.quote_warning(order, quote)
+    yes, no, _ = st.columns([1, 1, 2])
+    if yes.button("Confirm cancellation", type="primary", key="manage_confirm_cancel"):
+        st.session_state.pop(QUOTE, None)
+        done = attempt(lambda: ApiClient().confirm_managed_cancellation(token, quote["id"]))
+        if done is not None:
+            refunded = fmt.money(
+                done["cancellation"]["refund_amount"], done["cancellation"]["refund_currency"]
+            )
+            st.session_state[DONE] = f"Booking cancelled. {refunded} will be refunded."
+            st.rerun()
+    if no.button("Keep my booking", key="manage_keep"):
+        st.session_state.pop(QUOTE, None)
+        st.rerun()
 
 
 def render() -> None:
@@ -111,9 +143,13 @@ def render() -> None:
             st.rerun()
         show_error(error)
     else:
+        message = st.session_state.pop(DONE, None)
+        if message:
+            st.success(message)
         _booking(order, token)
     if st.button("Look up another booking", key="manage_another"):
         st.session_state.pop(KEY, None)
+        st.session_state.pop(QUOTE, None)
         st.session_state.pop(ERRORS, None)
         st.rerun()
     if state.login() is not None:

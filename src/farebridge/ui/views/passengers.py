@@ -16,8 +16,59 @@ from farebridge.ui.views.account import require_login
 from farebridge.ui.views.common import field_error
 
 GENDERS = {"f": "Female", "m": "Male"}
+WIDGETS = {  # each field's widget key, after the traveller's ``pax<i>_``
+    "title": "title",
+    "gender": "gender",
+    "born_on": "born",
+    "given_name": "given",
+    "family_name": "family",
+    "email": "email",
+    "phone_number": "phone_number",
+    "passport_number": "passport_number",
+    "passport_country": "passport_country",
+    "passport_expires_on": "passport_expires_on",
+}
 TITLE_NAMES = {"mr": "Mr", "ms": "Ms", "mrs": "Mrs", "miss": "Miss", "dr": "Dr"}
 Fields = dict[str, Any]
+
+
+ERRORS = "passenger_errors"  # (offer id, messages by traveller and field)
+
+
+def keep_errors(offer: Offer, errors: dict[int, dict[str, str]]) -> None:
+    """The messages of the last sending of this offer's forms (until it is sent again)."""
+    st.session_state[ERRORS] = (offer["id"], errors)
+
+
+def shown_errors(offer: Offer) -> dict[int, dict[str, str]]:
+    """The last sending's messages, when it was for this offer (another flight's forms
+    start clean)."""
+    kept = st.session_state.get(ERRORS)
+    if not kept or kept[0] != offer["id"]:
+        return {}
+    errors: dict[int, dict[str, str]] = kept[1]
+    return errors
+
+
+def _typed() -> None:
+    """A field was changed: keep every traveller's form as it stands, in the draft too
+    (the API refuses a card number in it, so none is ever kept)."""
+    journey = state.journey()
+    if journey.offer is None:
+        return
+    forms = []
+    for index in range(len(journey.offer["passengers"])):
+        fields: Fields = dict(journey.passengers[index]) if index < len(journey.passengers) else {}
+        for name, widget in WIDGETS.items():
+            key = f"pax{index}_{widget}"
+            if key in st.session_state:
+                fields[name] = st.session_state[key]
+        forms.append(fields)
+    journey.passengers = forms
+    had_draft = journey.draft_id
+    drafts.save(journey)
+    if journey.draft_id != had_draft:  # a new draft (signed in on this step): in the URL
+        navigation.write_url(journey)
 
 
 def travel_date(offer: Offer) -> date:
@@ -38,6 +89,7 @@ def _choice(label: str, options: dict[str, str], key: str, current: str | None) 
         format_func=lambda k: options[k],
         horizontal=True,
         key=key,
+        on_change=_typed,
     )
     return str(value) if value is not None else None
 
@@ -46,7 +98,9 @@ def _contact(prefix: str, saved: Fields, errors: dict[str, str], *, required: bo
     suffix = "" if required else " (optional)"
     email_column, phone_column = st.columns(2)
     with email_column:
-        email = st.text_input(f"Email{suffix}", saved.get("email", ""), key=f"{prefix}_email")
+        email = st.text_input(
+            f"Email{suffix}", saved.get("email", ""), key=f"{prefix}_email", on_change=_typed
+        )
         field_error(errors, "email")
     with phone_column:
         phone = st.text_input(
@@ -54,6 +108,7 @@ def _contact(prefix: str, saved: Fields, errors: dict[str, str], *, required: bo
             saved.get("phone_number", ""),
             placeholder="+447700900123",
             key=f"{prefix}_phone_number",
+            on_change=_typed,
         )
         field_error(errors, "phone_number")
     return {"email": email, "phone_number": phone}
@@ -69,7 +124,11 @@ def _passport(prefix: str, saved: Fields, errors: dict[str, str]) -> Fields:
     ):
         with column:
             fields[name] = st.text_input(
-                label, saved.get(name, ""), placeholder=hint, key=f"{prefix}_{name}"
+                label,
+                saved.get(name, ""),
+                placeholder=hint,
+                key=f"{prefix}_{name}",
+                on_change=_typed,
             )
             field_error(errors, name)
     return fields
@@ -79,12 +138,18 @@ def _names(prefix: str, saved: Fields, errors: dict[str, str]) -> Fields:
     given_column, family_column = st.columns(2)
     with given_column:
         given = st.text_input(
-            "First name(s) as in passport", saved.get("given_name", ""), key=f"{prefix}_given"
+            "First name(s) as in passport",
+            saved.get("given_name", ""),
+            key=f"{prefix}_given",
+            on_change=_typed,
         )
         field_error(errors, "given_name")
     with family_column:
         family = st.text_input(
-            "Last name as in passport", saved.get("family_name", ""), key=f"{prefix}_family"
+            "Last name as in passport",
+            saved.get("family_name", ""),
+            key=f"{prefix}_family",
+            on_change=_typed,
         )
         field_error(errors, "family_name")
     return {"given_name": given, "family_name": family}
@@ -112,6 +177,7 @@ def _form(index: int, passenger: OfferPassenger, offer: Offer, errors: dict[str,
             saved.get("born_on", ""),
             placeholder="YYYY-MM-DD",
             key=f"{prefix}_born",
+            on_change=_typed,
         )
         field_error(errors, "born_on")
     fields: Fields = {"title": title, "gender": gender, "born_on": born_on}
@@ -154,13 +220,15 @@ def render() -> None:
         "Names must match the passports. Ages count on the day of travel, "
         f"{travel_date(offer):%d %b %Y}."
     )
-    errors: dict[int, dict[str, str]] = st.session_state.get("passenger_errors", {})
-    with st.form("passengers_form"):
+    errors = shown_errors(offer)
+    # Not an st.form: each field is kept (in the draft) as soon as it is changed, so a
+    # reload in the middle of the form gives back what was typed.
+    with st.container(border=True, key="passengers_form"):
         forms = [
             _form(index, passenger, offer, errors.get(index, {}))
             for index, passenger in enumerate(offer["passengers"])
         ]
-        submitted = st.form_submit_button(
+        submitted = st.button(
             "Continue to seats and bags →", type="primary", key="passengers_submit"
         )
     if errors:
@@ -177,7 +245,7 @@ def _back(journey: Journey) -> None:
 
 def _submit(journey: Journey, offer: Offer, forms: list[Fields]) -> None:
     errors = _check_all(offer, forms)
-    st.session_state["passenger_errors"] = errors
+    keep_errors(offer, errors)
     journey.passengers = forms
     if not errors:
         navigation.go(Step.EXTRAS)

@@ -22,6 +22,7 @@ from farebridge.ui.views.extras import (
     running_total,
     traveller_names,
 )
+from farebridge.ui.views.passengers import keep_errors
 
 CARDS = {
     "tok_visa": "Visa ending 4242 — test card, payment succeeds",
@@ -34,6 +35,7 @@ CARDS = {
 PAY_NOW = "Pay now"
 HOLD = "Hold now, pay later"
 RECOVERABLE = {"offer_price_changed", "seat_unavailable"}
+CARD_ERRORS = {"card_declined", "insufficient_funds", "expired_card"}  # about the card chosen
 
 
 def card_picker(key: str) -> str:
@@ -103,7 +105,7 @@ def _book(
     except ApiError as error:
         if _back_to_passengers(journey, error):
             navigation.go(Step.PASSENGERS)
-        st.session_state["pay_error"] = error
+        st.session_state["pay_error"] = (token, error)
         return
     journey.order = order
     drafts.forget(journey)
@@ -116,7 +118,8 @@ def _back_to_passengers(journey: Journey, error: ApiError) -> bool:
     if found is None:
         return False
     index, name = found
-    st.session_state["passenger_errors"] = {index: {name: error.message}}
+    if journey.offer is not None:
+        keep_errors(journey.offer, {index: {name: error.message}})
     journey.step = Step.PASSENGERS
     return True
 
@@ -177,9 +180,13 @@ def _pay_form(journey: Journey, offer: Offer) -> None:
     label = f"Pay {total}" if mode == PAY_NOW else "Hold this booking"
     if st.button(label, type="primary", key="pay_button"):
         _book(journey, offer, hold=mode == HOLD, token=token, customer_id=customer_id)
-    error = st.session_state.get("pay_error")
-    if isinstance(error, ApiError):
-        _recover(journey, error)
+    refused = st.session_state.get("pay_error")
+    if refused is None:
+        return
+    card, error = refused
+    if error.code in CARD_ERRORS and card != token:
+        return  # that card was refused; another one is chosen now
+    _recover(journey, error)
 
 
 def pay_hold(order: Order, key: str) -> Order | None:

@@ -12,14 +12,28 @@ import logging
 
 import streamlit as st
 
-from farebridge.ui import drafts, state, urls
+from farebridge.ui import currency, drafts, state, urls
 from farebridge.ui.client import ApiError
-from farebridge.ui.navigation import SYNCED, current_query, normalised, write_url
+from farebridge.ui.navigation import NAV, SYNCED, current_query, normalised, write_url
 from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
 from farebridge.ui.views.search import run_search, show_results
 
 log = logging.getLogger("farebridge.ui")
+
+
+def follow_page() -> None:
+    """After a reload, Back, Forward or an opened link: show the page the URL names.
+    Runs before the sidebar's choice of page is drawn; the booking's steps are followed
+    later, by :func:`follow_url`."""
+    current = current_query()
+    synced = st.session_state.get(SYNCED)
+    if synced == normalised(current) or (synced is None and "step" not in current):
+        return  # nothing new (or a first visit to the bare address: the page chosen stays)
+    page = urls.page_from(current)
+    st.session_state[NAV] = page
+    if page != urls.BOOK:
+        st.session_state[SYNCED] = normalised(current)
 
 
 def follow_url() -> None:
@@ -50,10 +64,14 @@ def _follow(journey: Journey, params: Query) -> None:
     if target == Step.CONFIRMATION:
         _follow_order(journey, urls.one(params, "order"))
         return
+    if journey.order is not None and target >= Step.PASSENGERS:
+        journey.step = Step.CONFIRMATION  # Back from the booking made: it is made, not to pay
+        return
     criteria = urls.criteria_from(params) or journey.criteria
     if criteria is None:
         journey.step = Step.SEARCH
         return
+    criteria = currency.priced(criteria)  # the header's currency (the account's, or the URL's)
     known = journey.criteria == criteria and journey.offer_request is not None
     shown = known or _reuse_search(journey, criteria, urls.one(params, "search"))
     if not shown and not run_search(criteria):  # run_search shows its progress
@@ -111,7 +129,7 @@ def _reuse_search(journey: Journey, criteria: Criteria, request_id: str | None) 
         request = state.client().get_offer_request(request_id)
     except ApiError:
         return False
-    if request["status"] != "complete":
+    if request["status"] != "complete" or request["currency"] != criteria.currency:
         return False
     show_results(journey, criteria, request)
     return True

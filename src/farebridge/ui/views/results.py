@@ -3,23 +3,25 @@ page at a time; a flexible search adds a strip of days with the cheapest fare of
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import streamlit as st
 
+from farebridge.ui import currency, navigation, state
 from farebridge.ui import format as fmt
-from farebridge.ui import navigation, state
-from farebridge.ui.models import FareBrand, Notice, Offer
+from farebridge.ui.models import FareBrand, Notice, Offer, OfferRequest
 from farebridge.ui.state import Journey, Results, Step
 from farebridge.ui.views import dates, offer_details
 from farebridge.ui.views.common import slice_caption, slice_line
-from farebridge.ui.views.search import load_offers
+from farebridge.ui.views.search import load_offers, run_search
 
 SORTS = {
     "total_amount": "Cheapest first",
     "total_duration": "Fastest first",
     "best": "Best (price and time)",
 }
+RESEARCHED = "currency_researched"  # (search id, currency) last searched again
 STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1: "Up to 1 stop"}
 
 
@@ -27,6 +29,7 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
     """Every filter is applied by the API: a change reloads page one. The sort stays in
     sight; the filters fold into one control, so a phone shows results on its first
     screen."""
+    _keep_filters(results)
     sort = st.radio(
         "Sort", list(SORTS), format_func=lambda s: SORTS[s], horizontal=True, key="sort"
     )
@@ -63,6 +66,21 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
         ) = wanted
         if journey.offer_request is not None:
             load_offers(results, journey.offer_request["id"], reset=True)
+
+
+def _keep_filters(results: Results) -> None:
+    """Back from an offer (or Change search and back), the controls show the sort and
+    filters the list has: Streamlit forgets a control's value while it is off screen."""
+    shown = {
+        "sort": results.sort,
+        "filter_stops": results.max_connections,
+        "filter_max_price": float(results.max_price) if results.max_price else None,
+        "filter_airlines": list(results.airlines),
+        "filter_departure": tuple(results.departure_hours),
+    }
+    for key, value in shown.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
 
 
 def _filters_label(results: Results) -> str:
@@ -163,6 +181,20 @@ def _shown(visible: int, more: bool, currency: str) -> str:
     return f"{said}{rest} · prices in {currency} · times are local at each airport."
 
 
+def _in_chosen_currency(journey: Journey, request: OfferRequest) -> None:
+    """Results in the header's currency: when it changes, the search runs again in it
+    (once per change: a refusal is shown, not retried on every rerun)."""
+    code = currency.chosen()
+    if code is None or journey.criteria is None or request["currency"] == code:
+        return
+    tried = (request["id"], code)
+    if st.session_state.get(RESEARCHED) == tried:
+        return
+    st.session_state[RESEARCHED] = tried
+    if run_search(replace(journey.criteria, currency=code)):
+        navigation.go(Step.SELECT)
+
+
 def render() -> None:
     journey = state.journey()
     if journey.offer is not None:
@@ -172,6 +204,7 @@ def render() -> None:
     if request is None:
         navigation.go(Step.SEARCH)
         return
+    _in_chosen_currency(journey, request)
     results = journey.results
     st.subheader(f"{request['offers_count']} fares found")
     if journey.criteria is not None:

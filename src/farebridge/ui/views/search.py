@@ -1,5 +1,5 @@
-"""Step 1: where, when, who, and the currency prices are shown in. Places come from the
-API's suggestions, currencies from its list of rates."""
+"""Step 1: where, when and who (prices are in the header's currency). Places come from
+the API's suggestions."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from functools import partial
 
 import streamlit as st
 
+from farebridge.ui import currency, navigation, state
 from farebridge.ui import format as fmt
-from farebridge.ui import navigation, state
 from farebridge.ui.client import OfferQuery
 from farebridge.ui.feedback import attempt
-from farebridge.ui.models import Currencies, OfferRequest, Place
+from farebridge.ui.models import OfferRequest, Place
 from farebridge.ui.state import Criteria, Journey, Leg, Results, Step
 from farebridge.ui.validation import check_search, local_today
 from farebridge.ui.views.common import field_error
@@ -132,49 +132,60 @@ def _travellers(errors: dict[str, str]) -> tuple[int, int, int, str, int]:
     return int(adults), int(children), int(infants), str(cabin), int(connections or 0)
 
 
-def currencies() -> Currencies | None:
-    """The currencies the API prices in, fetched once per session."""
-    listed: Currencies | None = st.session_state.get("currencies")
-    if listed is None:
-        listed = attempt(lambda: state.client().list_currencies())
-        if listed is not None:
-            st.session_state["currencies"] = listed
-    return listed
+def _trip_type(criteria: Criteria) -> str:
+    legs = criteria.legs
+    if len(legs) == 1:
+        return "One-way"
+    if (
+        len(legs) == 2
+        and legs[1].origin == legs[0].destination
+        and legs[1].destination == legs[0].origin
+    ):
+        return "Return"
+    return "Multi-city"
 
 
-def currency_key() -> str:
-    """One currency choice per account, so that signing in shows the account's currency."""
-    current = state.login()
-    return f"currency_{current.user['id'] if current else 'guest'}"
+def _prefill_place(key: str, code: str) -> None:
+    """The place box shows the code searched for, its suggestion chosen."""
+    st.session_state[f"{key}_query"] = code
+    codes = [place["iata_code"] for place in suggestions(code)]
+    if code in codes:
+        st.session_state[f"{key}_choice_{code.lower()}"] = codes.index(code)
 
 
-def _currency() -> str | None:
-    """The currency every price of the search is shown and paid in (None: the API decides)."""
-    listed = currencies()
-    if listed is None:
-        return None
-    codes = [rate["currency"] for rate in listed["rates"]]
-    current = state.login()
-    preferred = current.user.get("preferred_currency") if current else None
-    default = preferred if preferred in codes else listed["default_currency"]
-    chosen = st.selectbox(
-        "Prices in",
-        codes,
-        index=codes.index(default) if default in codes else 0,
-        key=currency_key(),
-        help="Every price of this search, the extras and the payment are in this currency.",
-    )
-    return str(chosen) if chosen else None
+def prefill(criteria: Criteria) -> None:
+    """Fill the form with ``criteria`` (the search on show, or the one a URL names)."""
+    trip = _trip_type(criteria)
+    state_ = st.session_state
+    state_["trip_type"] = trip
+    shown = criteria.legs if trip == "Multi-city" else criteria.legs[:1]
+    if trip == "Multi-city":
+        state_["leg_count"] = len(shown)
+    for index, leg in enumerate(shown):
+        _prefill_place(f"origin_{index}", leg.origin)
+        _prefill_place(f"destination_{index}", leg.destination)
+        state_[f"date_{index}"] = leg.departure_date
+    if trip == "Return":
+        state_["return_date"] = criteria.legs[1].departure_date
+    state_["adults"], state_["children"] = criteria.adults, criteria.children
+    state_["infants"], state_["cabin_class"] = criteria.infants, criteria.cabin_class
+    state_["max_connections"] = criteria.max_connections
+    state_["flexible_dates"] = criteria.flexible_days > 0
 
 
 def render() -> None:
     st.subheader("Where would you like to go?")
+    journey = state.journey()
+    if journey.criteria is not None and "trip_type" not in st.session_state:
+        # The form was not on screen last time (results, a reload, an opened link):
+        # Streamlit has forgotten what it held, the journey has not.
+        prefill(journey.criteria)
     errors: dict[str, str] = st.session_state.get("search_errors", {})
     today = local_today()
     trip = st.radio("Trip", TRIP_TYPES, horizontal=True, key="trip_type") or "One-way"
     legs = _legs(trip, today, errors)
     adults, children, infants, cabin, connections = _travellers(errors)
-    currency = _currency()
+    chosen_currency = currency.chosen()  # the header's
     flexible = trip != "Multi-city" and st.checkbox(
         f"My dates are flexible (±{FLEXIBLE_DAYS} days)",
         key="flexible_dates",
@@ -187,7 +198,7 @@ def render() -> None:
         infants,
         cabin,
         connections,
-        currency,
+        chosen_currency,
         FLEXIBLE_DAYS if flexible else 0,
     )
     if not st.button("🔍 Search flights", type="primary", key="search_button"):

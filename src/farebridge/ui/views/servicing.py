@@ -18,6 +18,7 @@ from farebridge.ui import state
 from farebridge.ui.client import ApiClient, ApiError
 from farebridge.ui.feedback import attempt, show_error
 from farebridge.ui.models import (
+    Cancellation,
     ChangedSegment,
     Order,
     OrderDocumentFile,
@@ -29,8 +30,6 @@ DOCUMENT_LABELS = {
     "e_ticket": "⬇ E-ticket (PDF)",
     "cancellation_receipt": "⬇ Cancellation receipt (PDF)",
 }
-# The API lists no PDF before these (GET …/documents: "empty until ticketed or cancelled").
-WITH_DOCUMENTS = {"ticketed", "cancelled"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +58,9 @@ def token_papers(client: ApiClient, manage_token: str) -> Papers:
 
 
 def documents(order: Order, papers: Papers, key: str) -> None:
-    """A download button per PDF the API lists for the order (none: a word on when)."""
-    if order["status"] not in WITH_DOCUMENTS:
+    """A download button per PDF the API lists for the order (none: a word on when); asked
+    only when the order says it has some (its ``available_actions``)."""
+    if "documents" not in order["available_actions"]:
         return
     found = attempt(papers.list_documents)
     if found is None:
@@ -78,6 +78,19 @@ def documents(order: Order, papers: Papers, key: str) -> None:
             key=f"{key}_document_{kind}",
             on_click="ignore",
         )
+
+
+def quote_warning(order: Order, quote: Cancellation) -> None:
+    """What a cancellation refunds and costs, before the traveller confirms it."""
+    refund = fmt.money(quote["refund_amount"], quote["refund_currency"])
+    penalty = fmt.money(quote["penalty_amount"], quote["penalty_currency"])
+    paid = fmt.money(order["total_amount"], order["total_currency"])
+    st.warning(
+        f"You paid {paid}. **Cancelling refunds {refund}** to "
+        f"{quote['refund_to'].replace('_', ' ')}; the fare's cancellation penalty is {penalty}. "
+        f"This quote is valid until {fmt.instant(quote['expires_at'])}.",
+        icon="💸",
+    )
 
 
 def history(papers: Papers, key: str) -> None:

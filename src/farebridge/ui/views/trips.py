@@ -44,15 +44,7 @@ def _note(order: Order) -> None:
 
 
 def _confirm_cancel(order: Order, quote: Cancellation) -> None:
-    refund = fmt.money(quote["refund_amount"], quote["refund_currency"])
-    penalty = fmt.money(quote["penalty_amount"], quote["penalty_currency"])
-    paid = fmt.money(order["total_amount"], order["total_currency"])
-    st.warning(
-        f"You paid {paid}. **Cancelling refunds {refund}** to "
-        f"{quote['refund_to'].replace('_', ' ')}; the fare's cancellation penalty is {penalty}. "
-        f"This quote is valid until {fmt.instant(quote['expires_at'])}.",
-        icon="💸",
-    )
+    servicing.quote_warning(order, quote)
     yes, no, _ = st.columns([1, 1, 2])
     if yes.button("Confirm cancellation", type="primary", key=f"confirm_cancel_{order['id']}"):
         try:

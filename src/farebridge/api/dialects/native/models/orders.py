@@ -127,10 +127,12 @@ class Order(WireModel):
     airline_initiated_changes: list[ScheduleChange] = Field(
         description="The airline's changes waiting for an answer (pending schedule changes)"
     )
-    available_actions: list[Literal["cancel", "change"]] = Field(
+    available_actions: list[Literal["cancel", "change", "documents"]] = Field(
         description="What the traveller may ask for, as the order's state and fare allow: "
-        "cancel (quote, then confirm) and change (a voluntary change of flights). A flight "
-        "that has left or a closed cancellation window is refused when asked"
+        "cancel (quote, then confirm), change (a voluntary change of flights) and documents "
+        "(its PDFs: the e-ticket once ticketed, the cancellation receipt once cancelled; "
+        "GET …/documents lists them a moment later, once rendered). A flight that has left "
+        "or a closed cancellation window is refused when asked"
     )
 
 

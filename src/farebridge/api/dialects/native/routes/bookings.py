@@ -1,6 +1,6 @@
 """Find a booking without an account: booking reference plus family name (ADR 0021);
-with the manage token, read it, its PDFs and its history (ADR 0036). Nothing here
-changes a booking: changing or cancelling needs the owner's account."""
+with the manage token, read it, its PDFs and its history (ADR 0036), and cancel it with
+a quote first (ADR 0038). Changing a booking needs the owner's account."""
 
 from __future__ import annotations
 
@@ -13,15 +13,25 @@ from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.admin import FoundBookingResponse
 from farebridge.api.dialects.native.models.documents import OrderDocumentListResponse
-from farebridge.api.dialects.native.models.orders import OrderEventListResponse, OrderResponse
+from farebridge.api.dialects.native.models.orders import (
+    CancellationResponse,
+    CancelledOrder,
+    CancelledOrderResponse,
+    OrderEventListResponse,
+    OrderResponse,
+)
 from farebridge.api.dialects.native.presenters.admin import present_found_booking
 from farebridge.api.dialects.native.presenters.documents import present_document
-from farebridge.api.dialects.native.presenters.orders import present_event, present_order
+from farebridge.api.dialects.native.presenters.orders import (
+    present_cancellation,
+    present_event,
+    present_order,
+)
 from farebridge.api.dialects.native.routes.documents import PDF_RESPONSE, pdf_response
-from farebridge.api.dialects.native.schemas import LookupBody
+from farebridge.api.dialects.native.schemas import ConfirmCancelBody, LookupBody
 from farebridge.api.ratelimit import limit
 from farebridge.domain.documents import DocumentKind
-from farebridge.services import lookup
+from farebridge.services import lookup, managed_cancellation
 
 router = APIRouter(prefix="/bookings", tags=["find a booking"])
 ManageToken = Annotated[
@@ -76,3 +86,36 @@ def managed_events(token: ManageToken, services: ServicesDep) -> OrderEventListR
     """The managed booking's history, oldest first."""
     events = lookup.list_managed_events(services, token=token)
     return OrderEventListResponse.model_construct(data=[present_event(e) for e in events])
+
+
+@router.post(
+    "/manage/cancellation-quote",
+    status_code=201,
+    dependencies=[Depends(limit("lookup"))],
+    responses=responses(401, 409, 422, 429),
+)
+def quote_managed_cancellation(token: ManageToken, services: ServicesDep) -> CancellationResponse:
+    """Step 1 of 2: the refund if the managed booking is cancelled; nothing changes yet.
+    Only while its ``available_actions`` include ``cancel``: else 422 ``not_cancellable``
+    (409 ``already_cancelled``) saying why."""
+    quote = managed_cancellation.quote_managed_cancellation(services, token=token)
+    return CancellationResponse.model_construct(data=present_cancellation(quote))
+
+
+@router.post(
+    "/manage/cancellation",
+    dependencies=[Depends(limit("lookup"))],
+    responses=responses(401, 404, 409, 422, 429),
+)
+def confirm_managed_cancellation(
+    body: ConfirmCancelBody, token: ManageToken, services: ServicesDep
+) -> CancelledOrderResponse:
+    """Step 2 of 2: cancel the managed booking with its quote, refunded as the owner's
+    cancellation is; 404 for another booking's quote, 409 once cancelled."""
+    order, quote = managed_cancellation.confirm_managed_cancellation(
+        services, token=token, quote_id=body.cancellation_id
+    )
+    cancelled = CancelledOrder.model_construct(
+        order=present_order(order), cancellation=present_cancellation(quote)
+    )
+    return CancelledOrderResponse.model_construct(data=cancelled)
