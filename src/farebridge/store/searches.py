@@ -184,6 +184,16 @@ class OfferRepository:
         items = [offer_codec.validate_python(row.payload) for row in rows]
         return Page(items=items, after=after, before=before, limit=page.limit)
 
+    def ranked_ids(self, request_id: str) -> list[str]:
+        """Along ``ix_offers_request_amount``, no payload read (a search's first page
+        presented from the offers in memory, ``services.search.wait_for_offers``)."""
+        query = (
+            select(offers.c.id)
+            .where(offers.c.offer_request_id == request_id)
+            .order_by(offers.c.comparable_amount, offers.c.id)
+        )
+        return list(self._db.execute(query).scalars())
+
     def fare_brands(
         self, request_id: str, itinerary_ids: Collection[str]
     ) -> dict[str, tuple[FareBrandOption, ...]]:
