@@ -312,7 +312,7 @@ def wait_for_offers(
     return request, page.items
 
 
-def _first_offers(stored: list[Offer], ranked: list[str], limit: int) -> list[Offer] | None:
+def _first_offers(stored: list[Offer], ranked: Sequence[str], limit: int) -> list[Offer] | None:
     """The first ``limit`` of ``stored`` in the database's order (``ranked``: every
     offer id of the search, cheapest first), each with its itinerary's brands in that
     order (``OfferRepository.fare_brands``); None unless ``ranked`` are those offers."""

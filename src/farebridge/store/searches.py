@@ -184,7 +184,7 @@ class OfferRepository:
         items = [offer_codec.validate_python(row.payload) for row in rows]
         return Page(items=items, after=after, before=before, limit=page.limit)
 
-    def ranked_ids(self, request_id: str) -> list[str]:
+    def ranked_ids(self, request_id: str) -> Sequence[str]:
         """Along ``ix_offers_request_amount``, no payload read (a search's first page
         presented from the offers in memory, ``services.search.wait_for_offers``)."""
         query = (
