@@ -316,7 +316,13 @@ class Orders(Protocol):
 
 
 class Payments(Protocol):
-    def add(self, payment: Payment, *, idempotency_key: str | None = None) -> None: ...
+    def add(
+        self, payment: Payment, *, idempotency_key: str | None = None, new_order: bool = False
+    ) -> None:
+        """``PaymentInFlight`` if the order has a live payment. ``new_order``: its order was
+        inserted in this transaction, so nothing can be in the way (no savepoint)."""
+        ...
+
     def set_status(
         self,
         payment_id: str,

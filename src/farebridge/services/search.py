@@ -433,18 +433,22 @@ def get_offer(
     offer_id: str,
     scenarios: frozenset[str] = NO_SCENARIOS,
 ) -> Offer:
-    """The offer re-checked with its provider (price and availability)."""
+    """The offer re-checked with its provider (price and availability), with its
+    itinerary's brands as stored: read with the offer, and again if the re-check
+    changed it (so its new price shows among them)."""
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
+        [branded] = _with_fare_brands(uow, [offer])
     provider = deps.providers.for_offer(offer)
     checked = provider.recheck_offer(offer, now=deps.clock.now(), scenarios=scenarios)
-    if checked != offer:
-        checked = replace(
-            checked, id=offer.id, offer_request_id=offer.offer_request_id, provider=offer.provider
-        )
-        with deps.uow() as uow:
-            uow.offers.replace(checked)
-            uow.commit()
+    if checked == offer:
+        return branded
+    checked = replace(
+        checked, id=offer.id, offer_request_id=offer.offer_request_id, provider=offer.provider
+    )
+    with deps.uow() as uow:
+        uow.offers.replace(checked)
+        uow.commit()
     with deps.uow(read_only=True) as uow:
         [branded] = _with_fare_brands(uow, [checked])
     return branded

@@ -25,6 +25,32 @@ from farebridge.store.tables import JOBS_CLAIMABLE, jobs
 JOBS_DONE = "status = 'done'"  # the predicate of ix_jobs_done_finished_at, word for word
 
 
+def _enqueue_once(dialect_insert: Any) -> Any:
+    """``INSERT … ON CONFLICT (dedupe_key) DO UPDATE … WHERE status IN ('done', 'failed')``,
+    the values given when it runs: built once per dialect (ADR 0034)."""
+    statement = dialect_insert(jobs)
+    return statement.on_conflict_do_update(
+        index_elements=[jobs.c.dedupe_key],
+        set_={
+            "status": "queued",
+            "payload": statement.excluded.payload,
+            "attempts": 0,
+            "run_after": statement.excluded.run_after,
+            "finished_at": None,
+            "request_id": statement.excluded.request_id,
+            "priority": statement.excluded.priority,
+        },
+        where=jobs.c.status.in_(("done", "failed")),
+    )
+
+
+_INSERT_JOB = insert(jobs)
+_ENQUEUE_ONCE = {
+    "postgresql": _enqueue_once(postgresql.insert),
+    "sqlite": _enqueue_once(sqlite.insert),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     id: int
@@ -68,27 +94,10 @@ class JobRepository:
             "priority": priority,
         }
         if dedupe_key is None:
-            self._db.execute(insert(jobs).values(values))
+            self._db.execute(_INSERT_JOB, values)
             return
-        dialect_insert = (
-            postgresql.insert if self._db.dialect.name == "postgresql" else sqlite.insert
-        )
-        statement = dialect_insert(jobs).values(values)
-        self._db.execute(
-            statement.on_conflict_do_update(
-                index_elements=[jobs.c.dedupe_key],
-                set_={
-                    "status": "queued",
-                    "payload": statement.excluded.payload,
-                    "attempts": 0,
-                    "run_after": statement.excluded.run_after,
-                    "finished_at": None,
-                    "request_id": statement.excluded.request_id,
-                    "priority": statement.excluded.priority,
-                },
-                where=jobs.c.status.in_(("done", "failed")),
-            )
-        )
+        postgres = self._db.dialect.name == "postgresql"
+        self._db.execute(_ENQUEUE_ONCE["postgresql" if postgres else "sqlite"], values)
 
     def _claimable(self, now: datetime) -> Any:
         """Queued and due, or running with its lease run out. The index's own predicate
