@@ -472,6 +472,10 @@ def _columns(changes: dict[str, Any]) -> dict[str, Any]:
     if "surcharge" in changes:
         changes = {**changes}
         changes.update(_surcharge_columns(changes.pop("surcharge")))
+    # Run as parameters of a built statement, a name that is no column would be ignored.
+    unknown = changes.keys() - orders.c.keys()
+    if unknown:
+        raise ValueError(f"orders has no column {sorted(unknown)}")
     return changes
 
 
