@@ -9,6 +9,9 @@ request, for ``GET /api/orders/{id}``, ``POST /api/offer-requests?return_offers=
 ``POST /api/orders``, instant, by card), with the SQL statements a booking runs. Each
 figure is the median of ``ROUNDS`` (3) runs. Wall above CPU is time spent waiting
 (for instance on a sleep, or on the other core's work on a shared machine).
+``BENCH_PROFILE=DIR`` adds one run of each, not timed, sampled by py-spy (``--gil``):
+collapsed stacks in ``DIR/request_cost-<step>.raw``, self time in ``….txt``.
+``BENCH_STEPS=get_order,search_offers,book`` picks the steps measured.
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -30,7 +37,7 @@ from sqlalchemy.engine import Engine
 from tests.e2e.conftest import register, search, travel_date
 
 from benchmarks import servers
-from benchmarks.load import order_body
+from benchmarks.load import order_body, self_time
 from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.observability import configure_logging
@@ -54,7 +61,7 @@ class Caller:
     def _count(self, *args: Any) -> None:
         self.statements[str(args[2]).split(maxsplit=1)[0].upper()] += 1
 
-    async def __call__(self, method: str, path: str, body: Any = None, query: str = "") -> Any:
+    async def __call__(self, method: str, path: str, body: Any = None, query: str = "") -> bytes:
         payload = b"" if body is None else json.dumps(body).encode()
         scope = {
             "type": "http",
@@ -86,23 +93,48 @@ class Caller:
         status = sent[0]["status"]
         if status >= 300:
             raise SystemExit(f"{method} {path}: {status} {sent[-1].get('body', b'')[:300]!r}")
-        return json.loads(b"".join(m.get("body", b"") for m in sent[1:]) or b"null")
+        return b"".join(m.get("body", b"") for m in sent[1:])  # not parsed: not the API's work
 
 
-def _timed(runs: int, count: int, step: Callable[[int], Awaitable[None]]) -> tuple[float, float]:
-    """Median CPU and wall milliseconds per call of ``step`` over ``runs`` runs."""
+def _timed(
+    runs: int, count: int, step: Callable[[int], Awaitable[None]], profile: Path | None = None
+) -> tuple[float, float]:
+    """Median CPU and wall milliseconds per call of ``step`` over ``runs`` runs; with
+    ``profile`` (a file), one more run sampled by py-spy, its collapsed stacks saved there."""
     cpu, wall = [], []
-    for run in range(runs):
+    for run in range(runs + (profile is not None)):
 
         async def many(offset: int = run * count) -> None:
             for index in range(count):
                 await step(offset + index)
 
+        if profile is not None and run == runs:
+            _sampled(profile, lambda: asyncio.run(many()))
+            break
         started_cpu, started_wall = time.process_time(), time.perf_counter()
         asyncio.run(many())
         cpu.append((time.process_time() - started_cpu) * 1000 / count)
         wall.append((time.perf_counter() - started_wall) * 1000 / count)
     return statistics.median(cpu), statistics.median(wall)
+
+
+def _sampled(raw: Path, work: Callable[[], None]) -> None:
+    """Run ``work`` while py-spy samples this process (the thread holding the GIL, so the
+    request threads are seen too); its self-time summary goes beside the raw stacks."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    command = [spy, "record", "--nonblocking", "--gil", "-r", "1000", "-f", "raw"]
+    command += ["-o", str(raw), "-p", str(os.getpid())]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    time.sleep(1.0)  # attached
+    try:
+        work()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+    if raw.exists():
+        top = self_time(raw)
+        lines = (f"{share:6.2f} %  {name}" for name, share in top)
+        raw.with_suffix(".txt").write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -146,15 +178,27 @@ def main() -> None:
         await call("POST", "/api/orders", order_body(offer))
 
     print(f"request cost inside the API process (SQLite, medians of {ROUNDS} runs):")
+    profiles = os.environ.get("BENCH_PROFILE", "")
+    steps = os.environ.get("BENCH_STEPS", "get_order,search_offers,book").split(",")
     for name, count, step in (
         ("GET /api/orders/{id}", GETS, get_order),
         ("search with offers (JFK-LHR, 1 adult)", SEARCHES, search_offers),
         ("booking (re-check + instant order)", BOOKINGS, book),
     ):
+        if step.__name__ not in steps:
+            continue
         call.statements.clear()
-        cpu, wall = _timed(ROUNDS, count, step)
+        profile = None
+        if profiles:
+            Path(profiles).mkdir(parents=True, exist_ok=True)
+            profile = Path(profiles) / f"request_cost-{step.__name__}.raw"
+        cpu, wall = _timed(ROUNDS, count, step, profile)
         print(f"  {name}: CPU {cpu:.2f} ms, wall {wall:.2f} ms")
-    per_booking = {kind: n / (ROUNDS * BOOKINGS) for kind, n in call.statements.items()}
+    if "book" not in steps:
+        return
+    per_booking = {
+        kind: n / ((ROUNDS + bool(profiles)) * BOOKINGS) for kind, n in call.statements.items()
+    }
     total = sum(per_booking.values())
     kinds = ", ".join(f"{n:.0f} {kind}" for kind, n in sorted(per_booking.items()))
     print(f"  SQL statements per booking: {total:.0f} ({kinds})")

@@ -96,3 +96,23 @@ def test_racing_reconcilers_settle_once_and_never_refund(engine: Engine) -> None
     assert (status, payment_status) == (OrderStatus.PAID.value, "succeeded")
     assert events.count("order.paid") == 1
     assert _refunds(engine) == []
+
+
+def test_the_sandbox_gateway_answers_a_payment_charged_twice_as_the_first_time(
+    engine: Engine,
+) -> None:
+    services = build(Settings(database_url="sqlite://"), engine=engine)
+    payment_id = new_id("pay")
+    amount = find_offers(services)[0].total
+    card = PaymentMethod(PaymentType.CARD, card_token="tok_visa")
+    declined = PaymentMethod(PaymentType.CARD, card_token="tok_card_declined")
+    assert services.gateway.charge(payment_id, amount, card).succeeded
+    assert services.gateway.charge(payment_id, amount, declined).succeeded  # the first stands
+    assert services.gateway.find_charge(payment_id) == services.gateway.charge(
+        payment_id, amount, card
+    )
+    other = new_id("pay")
+    first = services.gateway.charge(other, amount, declined)
+    assert not first.succeeded and first.failure_code == "card_declined"
+    assert services.gateway.charge(other, amount, card) == first
+    assert services.gateway.find_charge(other) == first

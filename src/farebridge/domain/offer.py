@@ -118,6 +118,16 @@ class FareBrandOption:
     conditions: Conditions
     baggages: tuple[Baggage, ...]  # included in the fare, as its first flight states them
 
+    @classmethod
+    def of(cls, offer: Offer) -> FareBrandOption:
+        return cls(
+            offer.id,
+            offer.fare_brand_name,
+            offer.total,
+            offer.conditions,
+            offer.slices[0].segments[0].baggages,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Offer:

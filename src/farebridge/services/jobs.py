@@ -175,9 +175,13 @@ def prune_done_jobs(deps: Dependencies) -> int:
     return deleted
 
 
-def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
+def run_job_now(
+    deps: Dependencies, kind: JobKind, dedupe_key: str, *, handle: JobHandler | None = None
+) -> bool:
     """Run the job with this key here and now if nobody else holds it. A failure is
-    recorded on the job (retried later by the worker), never raised."""
+    recorded on the job (retried later by the worker), never raised. ``handle`` runs
+    instead of the kind's registered handler (the same work, keeping what it made for
+    the caller: a search's offers, ``services.search``)."""
     try:
         with deps.uow() as uow:
             job_id = uow.jobs.find_queued(kind.value, dedupe_key)
@@ -189,26 +193,26 @@ def run_job_now(deps: Dependencies, kind: JobKind, dedupe_key: str) -> bool:
             uow.commit()
         if job is None:
             return False
-        run_claimed(deps, job)
+        run_claimed(deps, job, handle)
     except Exception as exc:  # the job stays queued or leased: the worker runs it
         log.warning("job.run_now_failed", job_kind=kind.value, error=repr(exc))
         return False
     return True
 
 
-def run_claimed(deps: Dependencies, job: JobLike) -> None:
-    """Run a job this process claimed and record how it went; a handler's failure is
-    recorded on the job (retried or failed), never raised."""
+def run_claimed(deps: Dependencies, job: JobLike, handle: JobHandler | None = None) -> None:
+    """Run a job this process claimed (with ``handle``, else its kind's handler) and
+    record how it went; a handler's failure is recorded on the job (retried or failed),
+    never raised."""
     context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
     if job.request_id is not None:
         context["request_id"] = job.request_id
     # Every log line of the run, the handler's included, carries the job and its request.
     with structlog.contextvars.bound_contextvars(**context):
-        _run_bound(deps, job)
+        _run_bound(deps, job, handle or deps.job_handlers.get(job.kind))
 
 
-def _run_bound(deps: Dependencies, job: JobLike) -> None:
-    handle = deps.job_handlers.get(job.kind)
+def _run_bound(deps: Dependencies, job: JobLike, handle: JobHandler | None) -> None:
     try:
         if handle is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")

@@ -56,7 +56,7 @@ def record(
         uow.orders.add(order, idempotency_key=idempotency_key, fingerprint=fingerprint)
         _claim_booking(uow, deps, order, confirm_duplicate=confirm_duplicate)
         if payment is not None:
-            uow.payments.add(payment)
+            uow.payments.add(payment, new_order=True)
         if coupon_id is not None:
             _redeem(uow, order, coupon_id)
         uow.audit.record(

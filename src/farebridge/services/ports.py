@@ -211,6 +211,11 @@ class Offers(Protocol):
     def get(self, offer_id: str) -> Offer | None: ...
     def replace(self, offer: Offer) -> None: ...
     def list(self, request_id: str, filters: OfferFilter, page: PageRequest) -> Page[Offer]: ...
+    def ranked_ids(self, request_id: str) -> Sequence[str]:
+        """The ids of every offer of the request in ``list``'s order with no filter, which
+        is also the order of ``fare_brands`` (cheapest first, then by id)."""
+        ...
+
     def airlines(self, request_id: str) -> AirlineNames: ...
     def fare_brands(
         self, request_id: str, itinerary_ids: Collection[str]
@@ -311,7 +316,13 @@ class Orders(Protocol):
 
 
 class Payments(Protocol):
-    def add(self, payment: Payment, *, idempotency_key: str | None = None) -> None: ...
+    def add(
+        self, payment: Payment, *, idempotency_key: str | None = None, new_order: bool = False
+    ) -> None:
+        """``PaymentInFlight`` if the order has a live payment. ``new_order``: its order was
+        inserted in this transaction, so nothing can be in the way (no savepoint)."""
+        ...
+
     def set_status(
         self,
         payment_id: str,

@@ -31,7 +31,13 @@ from farebridge.domain.errors import (
 from farebridge.domain.fare_rules import FareRules
 from farebridge.domain.ids import new_id
 from farebridge.domain.money import Money
-from farebridge.domain.offer import CalendarDay, Offer, OfferRequest, OfferRequestStatus
+from farebridge.domain.offer import (
+    CalendarDay,
+    FareBrandOption,
+    Offer,
+    OfferRequest,
+    OfferRequestStatus,
+)
 from farebridge.domain.order import OrderService, services_total
 from farebridge.domain.search import (
     OfferPassenger,
@@ -50,7 +56,14 @@ from farebridge.services.access import may_access_owner
 from farebridge.services.coupons import apply_coupon
 from farebridge.services.currencies import selling_currency
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
-from farebridge.services.ports import Dependencies, OfferFilter, Page, PageRequest, UnitOfWork
+from farebridge.services.ports import (
+    Dependencies,
+    JobHandler,
+    OfferFilter,
+    Page,
+    PageRequest,
+    UnitOfWork,
+)
 from farebridge.services.seat_assignment import with_assigned_seats
 
 log = structlog.get_logger(__name__)
@@ -111,11 +124,17 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
 
     Idempotent: a finished request is left as it is. The search fails only if
     every provider failed on every date; otherwise the offers found are kept."""
+    _run_offer_request(deps, payload)
+
+
+def _run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> list[Offer] | None:
+    """``run_offer_request``; the offers it stored, or None if it stored none (the
+    request was finished already, by this run's failure or by another run)."""
     request_id = payload["offer_request_id"]
     with deps.uow(read_only=True) as uow:
         request = uow.offer_requests.get(request_id)
     if request is None or request.status is not OfferRequestStatus.PENDING:
-        return
+        return None
     try:
         result = _search_dates(deps, request)
     except FarebridgeError as exc:
@@ -128,7 +147,7 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
                 error_message=exc.message,
             )
             uow.commit()
-        return
+        return None
     with deps.uow() as uow:
         finished = uow.offer_requests.finish(
             request_id,
@@ -137,9 +156,11 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
             offers_count=len(result.offers),
             truncated=result.truncated,
         )
-        if finished:  # another run got there first: keep its offers
-            uow.offers.add_many(result.offers)
-            uow.commit()
+        if not finished:  # another run got there first: keep its offers
+            return None
+        uow.offers.add_many(result.offers)
+        uow.commit()
+    return result.offers
 
 
 def _search_dates(deps: Dependencies, request: OfferRequest) -> SearchResult:
@@ -238,9 +259,20 @@ def get_offer_request(
     deps: Dependencies, *, user: User | None, request_id: str, wait: bool = False
 ) -> OfferRequest:
     request = _owned_request(deps, user, request_id)
-    if not wait or request.status is not OfferRequestStatus.PENDING:
+    if not wait:
         return request
-    if run_job_now(deps, JobKind.SEARCH, request_id):
+    return _wait(deps, user, request)
+
+
+def _wait(
+    deps: Dependencies, user: User | None, request: OfferRequest, handle: JobHandler | None = None
+) -> OfferRequest:
+    """Run ``request``'s search here if pending (with ``handle``, else its handler) unless
+    another process holds it, then wait until it is finished or the wait runs out."""
+    request_id = request.id
+    if request.status is not OfferRequestStatus.PENDING:
+        return request
+    if run_job_now(deps, JobKind.SEARCH, request_id, handle=handle):
         # Ran here: read its outcome at once (the request above is from before the run).
         request = _owned_request(deps, user, request_id)
     deadline = time.monotonic() + deps.policies.search_wait_seconds
@@ -248,6 +280,53 @@ def get_offer_request(
         time.sleep(0.05)
         request = _owned_request(deps, user, request_id)
     return request
+
+
+def wait_for_offers(
+    deps: Dependencies, *, user: User | None, request_id: str, limit: int
+) -> tuple[OfferRequest, list[Offer]]:
+    """A new search waited for (``get_offer_request(wait=True)``) and the first ``limit``
+    of its offers as ``list_offers`` gives them with no filter (cheapest first).
+
+    When the search runs here, those are the offers it just priced and stored, taken
+    from memory in the order the database sorts them (one query of their ids) instead
+    of read back and decoded: the same offers, ids and prices, in the same order, with
+    the same fare brands. Otherwise (another process ran it) they are read back."""
+    stored: list[list[Offer]] = []
+
+    def run_here(deps: Dependencies, payload: dict[str, Any]) -> None:
+        offers = _run_offer_request(deps, payload)
+        if offers is not None:
+            stored.append(offers)
+
+    request = _wait(deps, user, _owned_request(deps, user, request_id), run_here)
+    if stored and request.status is OfferRequestStatus.COMPLETE:
+        with deps.uow(read_only=True) as uow:
+            ranked = uow.offers.ranked_ids(request_id)
+        first = _first_offers(stored[0], ranked, limit)
+        if first is not None:
+            return request, first
+    page = list_offers(
+        deps, user=user, request_id=request_id, filters=OfferFilter(), page=PageRequest(limit=limit)
+    )
+    return request, page.items
+
+
+def _first_offers(stored: list[Offer], ranked: Sequence[str], limit: int) -> list[Offer] | None:
+    """The first ``limit`` of ``stored`` in the database's order (``ranked``: every
+    offer id of the search, cheapest first), each with its itinerary's brands in that
+    order (``OfferRepository.fare_brands``); None unless ``ranked`` are those offers."""
+    by_id = {offer.id: offer for offer in stored}
+    if len(ranked) != len(by_id) or by_id.keys() != set(ranked):
+        return None
+    brands: dict[str, list[FareBrandOption]] = {}
+    for offer_id in ranked:
+        offer = by_id[offer_id]
+        brands.setdefault(offer.itinerary_id, []).append(FareBrandOption.of(offer))
+    return [
+        replace(offer, fare_brands=tuple(brands[offer.itinerary_id]))
+        for offer in (by_id[offer_id] for offer_id in ranked[:limit])
+    ]
 
 
 def list_offer_requests(deps: Dependencies, *, user: User, page: PageRequest) -> Page[OfferRequest]:
@@ -354,18 +433,22 @@ def get_offer(
     offer_id: str,
     scenarios: frozenset[str] = NO_SCENARIOS,
 ) -> Offer:
-    """The offer re-checked with its provider (price and availability)."""
+    """The offer re-checked with its provider (price and availability), with its
+    itinerary's brands as stored: read with the offer, and again if the re-check
+    changed it (so its new price shows among them)."""
     with deps.uow(read_only=True) as uow:
         offer = load_offer(uow, deps, user, offer_id)
+        [branded] = _with_fare_brands(uow, [offer])
     provider = deps.providers.for_offer(offer)
     checked = provider.recheck_offer(offer, now=deps.clock.now(), scenarios=scenarios)
-    if checked != offer:
-        checked = replace(
-            checked, id=offer.id, offer_request_id=offer.offer_request_id, provider=offer.provider
-        )
-        with deps.uow() as uow:
-            uow.offers.replace(checked)
-            uow.commit()
+    if checked == offer:
+        return branded
+    checked = replace(
+        checked, id=offer.id, offer_request_id=offer.offer_request_id, provider=offer.provider
+    )
+    with deps.uow() as uow:
+        uow.offers.replace(checked)
+        uow.commit()
     with deps.uow(read_only=True) as uow:
         [branded] = _with_fare_brands(uow, [checked])
     return branded

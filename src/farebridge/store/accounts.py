@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.account import Agency, ApiKey, Role, User
@@ -126,6 +126,18 @@ class AgencyRepository:
         return [Agency(r.id, r.name, r.created_at) for r in rows]
 
 
+# Every request whose token is not in the process's cache (ADR 0034) runs it: built once.
+_USER_FOR_TOKEN = (
+    select(users, access_tokens.c.expires_at.label("token_expires_at"))
+    .join(access_tokens, access_tokens.c.user_id == users.c.id)
+    .where(
+        access_tokens.c.token_hash == bindparam("token_hash"),
+        access_tokens.c.revoked_at.is_(None),
+        access_tokens.c.expires_at > bindparam("now"),
+    )
+)
+
+
 class TokenRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
@@ -139,15 +151,7 @@ class TokenRepository:
 
     def user_for(self, token_hash: str, *, now: datetime) -> tuple[User, datetime] | None:
         """The live token's user and when the token expires."""
-        row = self._db.execute(
-            select(users, access_tokens.c.expires_at.label("token_expires_at"))
-            .join(access_tokens, access_tokens.c.user_id == users.c.id)
-            .where(
-                access_tokens.c.token_hash == token_hash,
-                access_tokens.c.revoked_at.is_(None),
-                access_tokens.c.expires_at > now,
-            )
-        ).first()
+        row = self._db.execute(_USER_FOR_TOKEN, {"token_hash": token_hash, "now": now}).first()
         return (_user(row), row.token_expires_at) if row else None
 
     def revoke(self, token_hash: str, *, now: datetime) -> bool:

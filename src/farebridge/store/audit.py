@@ -9,6 +9,8 @@ from sqlalchemy import Connection, insert, select
 from farebridge.domain.audit import AuditAction, AuditEntry
 from farebridge.store.tables import audit_log, manage_tokens
 
+_INSERT_ENTRY = insert(audit_log)  # built once (ADR 0034)
+
 
 class AuditRepository:
     def __init__(self, connection: Connection) -> None:
@@ -16,14 +18,15 @@ class AuditRepository:
 
     def record(self, entry: AuditEntry) -> None:
         self._db.execute(
-            insert(audit_log).values(
-                occurred_at=entry.occurred_at,
-                actor_id=entry.actor_id,
-                action=entry.action.value,
-                order_id=entry.order_id,
-                subject_user_id=entry.subject_user_id,
-                data=entry.data,
-            )
+            _INSERT_ENTRY,
+            {
+                "occurred_at": entry.occurred_at,
+                "actor_id": entry.actor_id,
+                "action": entry.action.value,
+                "order_id": entry.order_id,
+                "subject_user_id": entry.subject_user_id,
+                "data": entry.data,
+            },
         )
 
     def list(

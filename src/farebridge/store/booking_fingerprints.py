@@ -11,13 +11,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.duplicates import ENDED_STATUSES
 from farebridge.store.tables import booking_fingerprints, orders
 
 _ATTEMPTS = 3  # a holder that ends between our insert and our read: try again
+
+# Built once (ADR 0034): every booking runs them.
+_table = booking_fingerprints
+_SAME = (
+    _table.c.owner_id == bindparam("owner_id"),
+    _table.c.fingerprint == bindparam("fingerprint"),
+)
+_TAKE_OVER = delete(_table).where(
+    *_SAME,
+    or_(
+        _table.c.expires_at <= bindparam("now"),
+        _table.c.order_id.in_(
+            select(orders.c.id).where(orders.c.status.in_([s.value for s in ENDED_STATUSES]))
+        ),
+    ),
+)
+_INSERT = insert(_table)
+_HOLDER = select(_table.c.order_id).where(*_SAME)
 
 
 def claim(
@@ -30,29 +48,18 @@ def claim(
     expires_at: datetime,
 ) -> str | None:
     """Hold ``fingerprint`` for ``order_id``: None, or the id of the live order that holds it."""
-    table = booking_fingerprints
-    same = (table.c.owner_id == owner_id, table.c.fingerprint == fingerprint)
-    ended = select(orders.c.id).where(orders.c.status.in_([s.value for s in ENDED_STATUSES]))
+    same = {"owner_id": owner_id, "fingerprint": fingerprint}
     for _ in range(_ATTEMPTS):
-        db.execute(
-            delete(table).where(*same, or_(table.c.expires_at <= now, table.c.order_id.in_(ended)))
-        )
+        db.execute(_TAKE_OVER, {**same, "now": now})
         try:
             with db.begin_nested():
                 db.execute(
-                    insert(table).values(
-                        owner_id=owner_id,
-                        fingerprint=fingerprint,
-                        order_id=order_id,
-                        created_at=now,
-                        expires_at=expires_at,
-                    )
+                    _INSERT,
+                    {**same, "order_id": order_id, "created_at": now, "expires_at": expires_at},
                 )
             return None
         except IntegrityError:
-            holder: str | None = db.execute(
-                select(table.c.order_id).where(*same)
-            ).scalar_one_or_none()
+            holder: str | None = db.execute(_HOLDER, same).scalar_one_or_none()
             if holder is not None:
                 return holder
     raise RuntimeError(f"could not claim booking fingerprint for order {order_id}")

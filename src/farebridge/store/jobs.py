@@ -17,12 +17,119 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from farebridge.store.tables import JOBS_CLAIMABLE, jobs
 
 JOBS_DONE = "status = 'done'"  # the predicate of ix_jobs_done_finished_at, word for word
+
+
+def _enqueue_once(dialect_insert: Any) -> Any:
+    """``INSERT … ON CONFLICT (dedupe_key) DO UPDATE … WHERE status IN ('done', 'failed')``,
+    the values given when it runs: built once per dialect (ADR 0034)."""
+    statement = dialect_insert(jobs)
+    return statement.on_conflict_do_update(
+        index_elements=[jobs.c.dedupe_key],
+        set_={
+            "status": "queued",
+            "payload": statement.excluded.payload,
+            "attempts": 0,
+            "run_after": statement.excluded.run_after,
+            "finished_at": None,
+            "request_id": statement.excluded.request_id,
+            "priority": statement.excluded.priority,
+        },
+        where=jobs.c.status.in_(("done", "failed")),
+    )
+
+
+_INSERT_JOB = insert(jobs)
+_ENQUEUE_ONCE = {
+    "postgresql": _enqueue_once(postgresql.insert),
+    "sqlite": _enqueue_once(sqlite.insert),
+}
+
+
+def _claimable() -> Any:
+    """Queued and due, or running with its lease run out (at ``:now``). The index's own
+    predicate comes first, as text, so that SQLite reads the partial index (a running job
+    was due when it was claimed, so ``run_after <= now`` holds for both)."""
+    now = bindparam("now", type_=jobs.c.run_after.type)
+    return and_(
+        text(JOBS_CLAIMABLE),
+        jobs.c.run_after <= now,
+        or_(
+            jobs.c.status == "queued",
+            and_(jobs.c.status == "running", jobs.c.locked_until < now),
+        ),
+    )
+
+
+def _claim_batch(*, postgres: bool, of_kind: bool) -> Any:
+    """The claim of up to ``:claim_limit`` due jobs (of ``:claim_kind``), most urgent
+    first, running until ``:locked_until``, in one statement."""
+    candidates = (
+        select(jobs.c.id)
+        .where(_claimable())
+        .order_by(jobs.c.priority, jobs.c.run_after, jobs.c.id)
+        .limit(bindparam("claim_limit", type_=Integer))
+    )
+    if of_kind:
+        candidates = candidates.where(jobs.c.kind == bindparam("claim_kind"))
+    if postgres:
+        # Picked once (a materialised CTE: a semi-join could run a SKIP LOCKED
+        # subquery again per row and pick other rows), then updated.
+        picked = (
+            candidates.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        )
+        chosen = jobs.c.id == picked.c.id
+    else:
+        chosen = jobs.c.id.in_(candidates)
+    return (
+        update(jobs)
+        .where(chosen, _claimable())
+        .values(status="running", attempts=jobs.c.attempts + 1)
+        .returning(
+            jobs.c.id,
+            jobs.c.kind,
+            jobs.c.payload,
+            jobs.c.attempts,
+            jobs.c.request_id,
+            jobs.c.priority,
+            jobs.c.run_after,
+        )
+    )
+
+
+# Built once (ADR 0034): (PostgreSQL?, of one kind?) → the claim.
+_CLAIM_BATCH = {
+    (postgres, of_kind): _claim_batch(postgres=postgres, of_kind=of_kind)
+    for postgres in (False, True)
+    for of_kind in (False, True)
+}
+_CLAIM_ONE = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("job_id"), _claimable())
+    .values(status="running", attempts=jobs.c.attempts + 1)
+    .returning(jobs.c.id, jobs.c.kind, jobs.c.payload, jobs.c.attempts, jobs.c.request_id)
+)
+_FIND_QUEUED = select(jobs.c.id).where(
+    jobs.c.kind == bindparam("kind"), jobs.c.dedupe_key == bindparam("dedupe_key")
+)
+_FINISH = update(jobs).where(jobs.c.id == bindparam("job_id")).values(status="done")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,40 +175,10 @@ class JobRepository:
             "priority": priority,
         }
         if dedupe_key is None:
-            self._db.execute(insert(jobs).values(values))
+            self._db.execute(_INSERT_JOB, values)
             return
-        dialect_insert = (
-            postgresql.insert if self._db.dialect.name == "postgresql" else sqlite.insert
-        )
-        statement = dialect_insert(jobs).values(values)
-        self._db.execute(
-            statement.on_conflict_do_update(
-                index_elements=[jobs.c.dedupe_key],
-                set_={
-                    "status": "queued",
-                    "payload": statement.excluded.payload,
-                    "attempts": 0,
-                    "run_after": statement.excluded.run_after,
-                    "finished_at": None,
-                    "request_id": statement.excluded.request_id,
-                    "priority": statement.excluded.priority,
-                },
-                where=jobs.c.status.in_(("done", "failed")),
-            )
-        )
-
-    def _claimable(self, now: datetime) -> Any:
-        """Queued and due, or running with its lease run out. The index's own predicate
-        comes first, as text, so that SQLite reads the partial index (a running job was
-        due when it was claimed, so ``run_after <= now`` holds for both)."""
-        return and_(
-            text(JOBS_CLAIMABLE),
-            jobs.c.run_after <= now,
-            or_(
-                jobs.c.status == "queued",
-                and_(jobs.c.status == "running", jobs.c.locked_until < now),
-            ),
-        )
+        postgres = self._db.dialect.name == "postgresql"
+        self._db.execute(_ENQUEUE_ONCE["postgresql" if postgres else "sqlite"], values)
 
     def claim_batch(
         self, *, now: datetime, lease: timedelta, limit: int, kind: str | None = None
@@ -109,39 +186,12 @@ class JobRepository:
         """Claim up to ``limit`` due jobs, most urgent first, in one statement; the rows
         stay locked (PostgreSQL) or the database's write lock held (SQLite) until this
         transaction commits, so no other worker can claim them meanwhile."""
-        candidates = (
-            select(jobs.c.id)
-            .where(self._claimable(now))
-            .order_by(jobs.c.priority, jobs.c.run_after, jobs.c.id)
-            .limit(limit)
-        )
+        statement = _CLAIM_BATCH[(self._db.dialect.name == "postgresql", kind is not None)]
+        # Parameters named for a column are set by the UPDATE: ``locked_until`` only.
+        parameters = {"now": now, "locked_until": now + lease, "claim_limit": limit}
         if kind is not None:
-            candidates = candidates.where(jobs.c.kind == kind)
-        if self._db.dialect.name == "postgresql":
-            # Picked once (a materialised CTE: a semi-join could run a SKIP LOCKED
-            # subquery again per row and pick other rows), then updated.
-            picked = (
-                candidates.with_for_update(skip_locked=True)
-                .cte("picked")
-                .prefix_with("MATERIALIZED")
-            )
-            chosen = jobs.c.id == picked.c.id
-        else:
-            chosen = jobs.c.id.in_(candidates)
-        rows = self._db.execute(
-            update(jobs)
-            .where(chosen, self._claimable(now))
-            .values(status="running", locked_until=now + lease, attempts=jobs.c.attempts + 1)
-            .returning(
-                jobs.c.id,
-                jobs.c.kind,
-                jobs.c.payload,
-                jobs.c.attempts,
-                jobs.c.request_id,
-                jobs.c.priority,
-                jobs.c.run_after,
-            )
-        ).all()
+            parameters["claim_kind"] = kind
+        rows = self._db.execute(statement, parameters).all()
         ordered = sorted(rows, key=lambda row: (row.priority, row.run_after, row.id))
         return [Job(row.id, row.kind, row.payload, row.attempts, row.request_id) for row in ordered]
 
@@ -152,10 +202,7 @@ class JobRepository:
     def claim(self, job_id: int, *, now: datetime, lease: timedelta) -> Job | None:
         """Compare-and-set one job to running; None if another worker has it."""
         row = self._db.execute(
-            update(jobs)
-            .where(jobs.c.id == job_id, self._claimable(now))
-            .values(status="running", locked_until=now + lease, attempts=jobs.c.attempts + 1)
-            .returning(jobs.c.id, jobs.c.kind, jobs.c.payload, jobs.c.attempts, jobs.c.request_id)
+            _CLAIM_ONE, {"job_id": job_id, "now": now, "locked_until": now + lease}
         ).first()
         return (
             None
@@ -164,15 +211,11 @@ class JobRepository:
         )
 
     def find_queued(self, kind: str, dedupe_key: str) -> int | None:
-        row = self._db.execute(
-            select(jobs.c.id).where(jobs.c.kind == kind, jobs.c.dedupe_key == dedupe_key)
-        ).first()
+        row = self._db.execute(_FIND_QUEUED, {"kind": kind, "dedupe_key": dedupe_key}).first()
         return row.id if row else None
 
     def finish(self, job_id: int, *, now: datetime) -> None:
-        self._db.execute(
-            update(jobs).where(jobs.c.id == job_id).values(status="done", finished_at=now)
-        )
+        self._db.execute(_FINISH, {"job_id": job_id, "finished_at": now})
 
     def retry_later(self, job_id: int, *, error: str, run_after: datetime) -> None:
         self._db.execute(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.access import OrderScope
@@ -53,6 +53,27 @@ _LIVE_FIELDS = (
 )
 
 
+# Statements of the hot paths (an order read, a booking's writes), built once: building a
+# statement and computing its cache key cost more than running it (ADR 0034).
+_INSERT_ORDER = insert(orders)
+_INSERT_FLIGHTS = insert(order_flights)
+_INSERT_EVENT = insert(order_events)
+_INSERT_DOCUMENT = insert(documents)
+_ORDER_BY_ID = select(orders).where(orders.c.id == bindparam("order_id"))
+_DOCUMENTS_OF = (
+    select(documents)
+    .where(documents.c.order_id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(documents.c.issued_at, documents.c.unique_identifier)
+)
+_DELETE_FLIGHTS = delete(order_flights).where(order_flights.c.order_id == bindparam("order_id"))
+# The compare-and-set of ``apply``; the columns it changes are the execution's parameters.
+_MOVE_ORDER = (
+    update(orders)
+    .where(orders.c.id == bindparam("cas_id"), orders.c.status == bindparam("cas_from"))
+    .values(version=orders.c.version + 1)
+)
+
+
 class OrderRepository:
     def __init__(self, connection: Connection, cipher: DataCipher | None = None) -> None:
         self._db = connection
@@ -77,29 +98,31 @@ class OrderRepository:
         try:
             with self._db.begin_nested():
                 self._db.execute(
-                    insert(orders).values(
-                        id=order.id,
-                        owner_id=order.owner_id,
-                        offer_id=order.offer_id,
-                        type=order.type.value,
-                        status=order.status.value,
-                        ticketing_status=order.ticketing_status.value,
-                        booking_reference=order.booking_reference,
-                        total_amount_minor=order.total.minor,
-                        total_currency=order.total.currency,
-                        payment_required_by=order.payment_required_by,
-                        paid_at=order.paid_at,
-                        synced_at=order.synced_at,
-                        created_at=order.created_at,
-                        idempotency_key=idempotency_key,
-                        idempotency_fingerprint=fingerprint,
-                        version=order.version,
+                    _INSERT_ORDER,
+                    {
+                        "id": order.id,
+                        "owner_id": order.owner_id,
+                        "offer_id": order.offer_id,
+                        "type": order.type.value,
+                        "status": order.status.value,
+                        "ticketing_status": order.ticketing_status.value,
+                        "booking_reference": order.booking_reference,
+                        "total_amount_minor": order.total.minor,
+                        "total_currency": order.total.currency,
+                        "payment_required_by": order.payment_required_by,
+                        "paid_at": order.paid_at,
+                        "synced_at": order.synced_at,
+                        "created_at": order.created_at,
+                        "idempotency_key": idempotency_key,
+                        "idempotency_fingerprint": fingerprint,
+                        "version": order.version,
                         **_surcharge_columns(order.surcharge),
-                        payload=payload,
-                        metadata=order.metadata,
-                    )
+                        "payload": payload,
+                        "metadata": order.metadata,
+                    },
                 )
-                self._write_flights(order)
+                # A new order (its id just inserted) has no flights to replace.
+                self._write_flights(order, replace=False)
         except IntegrityError as exc:
             if idempotency_key is not None and self.get_by_idempotency_key(
                 order.owner_id, idempotency_key
@@ -108,7 +131,7 @@ class OrderRepository:
             raise
 
     def get(self, order_id: str) -> Order | None:
-        row = self._db.execute(select(orders).where(orders.c.id == order_id)).first()
+        row = self._db.execute(_ORDER_BY_ID, {"order_id": order_id}).first()
         return self._order(row) if row else None
 
     def get_by_idempotency_key(self, owner_id: str, key: str) -> tuple[Order, str | None] | None:
@@ -172,11 +195,7 @@ class OrderRepository:
     def _documents(self, order_ids: Sequence[str]) -> dict[str, list[Document]]:
         by_order: dict[str, list[Document]] = {}
         for chunk in _chunks(order_ids):
-            rows = self._db.execute(
-                select(documents)
-                .where(documents.c.order_id.in_(chunk))
-                .order_by(documents.c.issued_at, documents.c.unique_identifier)
-            )
+            rows = self._db.execute(_DOCUMENTS_OF, {"order_ids": list(chunk)})
             for r in rows:
                 by_order.setdefault(r.order_id, []).append(
                     Document(r.type, r.unique_identifier, r.passenger_id, r.issued_at)
@@ -250,13 +269,14 @@ class OrderRepository:
         )
         return self._orders(list(rows))
 
-    def _write_flights(self, order: Order) -> None:
+    def _write_flights(self, order: Order, *, replace: bool = True) -> None:
         """The order's flights for the manifest; replaced with the order's trip."""
-        self._db.execute(delete(order_flights).where(order_flights.c.order_id == order.id))
+        if replace:
+            self._db.execute(_DELETE_FLIGHTS, {"order_id": order.id})
         flights = {segment_flight(s) for part in order.slices for s in part.segments}
         if flights:
             self._db.execute(
-                insert(order_flights),
+                _INSERT_FLIGHTS,
                 [
                     {
                         "order_id": order.id,
@@ -284,9 +304,13 @@ class OrderRepository:
         if source is None or not is_allowed(source, target):
             raise InvalidTransition(event.order_id, str(source), target.value)
         result = self._db.execute(
-            update(orders)
-            .where(orders.c.id == event.order_id, orders.c.status == source.value)
-            .values(status=target.value, version=orders.c.version + 1, **_columns(changes))
+            _MOVE_ORDER,
+            {
+                "cas_id": event.order_id,
+                "cas_from": source.value,
+                "status": target.value,
+                **_columns(changes),
+            },
         )
         if result.rowcount != 1:
             return False
@@ -327,14 +351,15 @@ class OrderRepository:
     def add_event(self, event: OrderEvent) -> None:
         """Record an event that changes no status (a transition goes through ``apply``)."""
         self._db.execute(
-            insert(order_events).values(
-                order_id=event.order_id,
-                type=event.type,
-                from_status=event.from_status.value if event.from_status else None,
-                to_status=event.to_status.value,
-                data=event.data,
-                occurred_at=event.occurred_at,
-            )
+            _INSERT_EVENT,
+            {
+                "order_id": event.order_id,
+                "type": event.type,
+                "from_status": event.from_status.value if event.from_status else None,
+                "to_status": event.to_status.value,
+                "data": event.data,
+                "occurred_at": event.occurred_at,
+            },
         )
 
     def events(self, order_id: str) -> list[OrderEvent]:
@@ -447,6 +472,10 @@ def _columns(changes: dict[str, Any]) -> dict[str, Any]:
     if "surcharge" in changes:
         changes = {**changes}
         changes.update(_surcharge_columns(changes.pop("surcharge")))
+    # Run as parameters of a built statement, a name that is no column would be ignored.
+    unknown = changes.keys() - orders.c.keys()
+    if unknown:
+        raise ValueError(f"orders has no column {sorted(unknown)}")
     return changes
 
 

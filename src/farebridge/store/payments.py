@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.cancellation import CancellationQuote
@@ -15,28 +15,41 @@ from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, Pay
 from farebridge.services.ports import PaymentInFlight
 from farebridge.store.tables import cancellations, payments
 
+# Built once (ADR 0034); a status change's new values are the execution's parameters.
+_INSERT_PAYMENT = insert(payments)
+_PAYMENT_BY_ID = select(payments).where(payments.c.id == bindparam("payment_id"))
+_MOVE_PAYMENT = update(payments).where(
+    payments.c.id == bindparam("cas_id"), payments.c.status == bindparam("cas_from")
+)
+
 
 class PaymentRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
 
-    def add(self, payment: Payment, *, idempotency_key: str | None = None) -> None:
-        """Insert a payment; at most one pending/succeeded payment per order."""
+    def add(
+        self, payment: Payment, *, idempotency_key: str | None = None, new_order: bool = False
+    ) -> None:
+        """Insert a payment; at most one pending/succeeded payment per order. The insert
+        runs in a savepoint, so that ``PaymentInFlight`` leaves the transaction usable,
+        unless the order is new (inserted in this transaction: no payment can be there)."""
+        values = {
+            "id": payment.id,
+            "order_id": payment.order_id,
+            "amount_minor": payment.amount.minor,
+            "currency": payment.amount.currency,
+            "type": payment.method.type.value,
+            "status": payment.status.value,
+            "failure_code": payment.failure_code,
+            "created_at": payment.created_at,
+            "idempotency_key": idempotency_key,
+        }
+        if new_order:
+            self._db.execute(_INSERT_PAYMENT, values)
+            return
         try:
             with self._db.begin_nested():
-                self._db.execute(
-                    insert(payments).values(
-                        id=payment.id,
-                        order_id=payment.order_id,
-                        amount_minor=payment.amount.minor,
-                        currency=payment.amount.currency,
-                        type=payment.method.type.value,
-                        status=payment.status.value,
-                        failure_code=payment.failure_code,
-                        created_at=payment.created_at,
-                        idempotency_key=idempotency_key,
-                    )
-                )
+                self._db.execute(_INSERT_PAYMENT, values)
         except IntegrityError as exc:
             raise PaymentInFlight(payment.order_id) from exc
 
@@ -49,14 +62,18 @@ class PaymentRepository:
         failure_code: str | None = None,
     ) -> bool:
         result = self._db.execute(
-            update(payments)
-            .where(payments.c.id == payment_id, payments.c.status == from_status.value)
-            .values(status=to_status.value, failure_code=failure_code)
+            _MOVE_PAYMENT,
+            {
+                "cas_id": payment_id,
+                "cas_from": from_status.value,
+                "status": to_status.value,
+                "failure_code": failure_code,
+            },
         )
         return result.rowcount == 1
 
     def get(self, payment_id: str) -> Payment | None:
-        row = self._db.execute(select(payments).where(payments.c.id == payment_id)).first()
+        row = self._db.execute(_PAYMENT_BY_ID, {"payment_id": payment_id}).first()
         return _payment(row) if row else None
 
     def for_order(self, order_id: str) -> list[Payment]:

@@ -34,11 +34,11 @@ class SqlSandboxLedger:
                         created_at=charge.created_at,
                     )
                 )
-        except IntegrityError:
-            pass  # charged before: the first answer stands
-        stored = self.charge(charge.payment_id)
-        assert stored is not None
-        return stored
+        except IntegrityError:  # charged before: the first answer stands
+            stored = self.charge(charge.payment_id)
+            assert stored is not None
+            return stored
+        return charge  # what was just stored
 
     def charge(self, payment_id: str) -> LedgerCharge | None:
         with self._engine.connect().execution_options(sqlite_read_only=True) as db:

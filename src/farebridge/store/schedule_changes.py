@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.schedule_changes import ScheduleChange, ScheduleChangeStatus
@@ -17,6 +17,17 @@ from farebridge.store.tables import schedule_changes
 
 _codec: TypeAdapter[ScheduleChange] = TypeAdapter(ScheduleChange)
 _LIVE_FIELDS = ("status", "resolved_at")
+
+
+# Read with every order (built once, ADR 0034).
+_PENDING_OF = (
+    select(schedule_changes)
+    .where(
+        schedule_changes.c.order_id.in_(bindparam("order_ids", expanding=True)),
+        schedule_changes.c.status == ScheduleChangeStatus.PENDING.value,
+    )
+    .order_by(schedule_changes.c.detected_at, schedule_changes.c.id)
+)
 
 
 class ScheduleChangeRepository:
@@ -76,14 +87,7 @@ class ScheduleChangeRepository:
         by_order: dict[str, list[ScheduleChange]] = {}
         if not order_ids:
             return by_order
-        rows = self._db.execute(
-            select(schedule_changes)
-            .where(
-                schedule_changes.c.order_id.in_(list(order_ids)),
-                schedule_changes.c.status == ScheduleChangeStatus.PENDING.value,
-            )
-            .order_by(schedule_changes.c.detected_at, schedule_changes.c.id)
-        )
+        rows = self._db.execute(_PENDING_OF, {"order_ids": list(order_ids)})
         for row in rows:
             by_order.setdefault(row.order_id, []).append(_change(row))
         return by_order

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    bindparam,
     func,
     insert,
     literal,
@@ -38,6 +39,39 @@ from farebridge.store.codec import (
 from farebridge.store.pagination import keyset_page
 from farebridge.store.tables import offer_requests, offers
 
+# The statements of a search and a booking's re-check, built once (ADR 0034).
+_REQUEST_BY_ID = select(offer_requests).where(offer_requests.c.id == bindparam("request_id"))
+_FINISH_REQUEST = update(offer_requests).where(
+    offer_requests.c.id == bindparam("cas_id"),
+    offer_requests.c.status == OfferRequestStatus.PENDING.value,
+)
+_INSERT_OFFER = insert(offers)
+_OFFER_BY_ID = select(offers.c.payload, offers.c.expires_at).where(
+    offers.c.id == bindparam("offer_id")
+)
+_RANKED_IDS = (
+    select(offers.c.id)
+    .where(offers.c.offer_request_id == bindparam("request_id"))
+    .order_by(offers.c.comparable_amount, offers.c.id)
+)
+
+_FARE_BRANDS = (
+    select(
+        offers.c.itinerary_id,
+        offers.c.id,
+        offers.c.total_amount_minor,
+        offers.c.total_currency,
+        offers.c.payload["fare_brand_name"].as_string().label("fare_brand_name"),
+        offers.c.payload["conditions"].label("conditions"),
+        offers.c.payload[("slices", 0, "segments", 0, "baggages")].label("baggages"),
+    )
+    .where(
+        offers.c.offer_request_id == bindparam("request_id"),
+        offers.c.itinerary_id.in_(bindparam("itinerary_ids", expanding=True)),
+    )
+    .order_by(offers.c.comparable_amount, offers.c.id)
+)
+
 
 class OfferRequestRepository:
     def __init__(self, connection: Connection) -> None:
@@ -58,9 +92,7 @@ class OfferRequestRepository:
         )
 
     def get(self, request_id: str) -> OfferRequest | None:
-        row = self._db.execute(
-            select(offer_requests).where(offer_requests.c.id == request_id)
-        ).first()
+        row = self._db.execute(_REQUEST_BY_ID, {"request_id": request_id}).first()
         return None if row is None else self._request(row)
 
     def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[OfferRequest]:
@@ -111,19 +143,16 @@ class OfferRequestRepository:
     ) -> bool:
         """Compare-and-set pending → complete | failed. False if already finished."""
         result = self._db.execute(
-            update(offer_requests)
-            .where(
-                offer_requests.c.id == request_id,
-                offer_requests.c.status == OfferRequestStatus.PENDING.value,
-            )
-            .values(
-                status=status.value,
-                completed_at=now,
-                offers_count=offers_count,
-                truncated=int(truncated),
-                error_code=error_code,
-                error_message=error_message,
-            )
+            _FINISH_REQUEST,
+            {
+                "cas_id": request_id,
+                "status": status.value,
+                "completed_at": now,
+                "offers_count": offers_count,
+                "truncated": int(truncated),
+                "error_code": error_code,
+                "error_message": error_message,
+            },
         )
         return result.rowcount == 1
 
@@ -135,7 +164,7 @@ class OfferRepository:
     def add_many(self, items: Sequence[Offer]) -> None:
         if not items:
             return
-        self._db.execute(insert(offers), [self._row(offer) for offer in items])
+        self._db.execute(_INSERT_OFFER, [self._row(offer) for offer in items])
 
     @staticmethod
     def _row(offer: Offer) -> dict[str, object]:
@@ -156,9 +185,7 @@ class OfferRepository:
         }
 
     def get(self, offer_id: str) -> Offer | None:
-        row = self._db.execute(
-            select(offers.c.payload, offers.c.expires_at).where(offers.c.id == offer_id)
-        ).first()
+        row = self._db.execute(_OFFER_BY_ID, {"offer_id": offer_id}).first()
         if row is None:
             return None
         # The column is the truth for expiry (operators and tests may change it).
@@ -184,27 +211,19 @@ class OfferRepository:
         items = [offer_codec.validate_python(row.payload) for row in rows]
         return Page(items=items, after=after, before=before, limit=page.limit)
 
+    def ranked_ids(self, request_id: str) -> Sequence[str]:
+        """Along ``ix_offers_request_amount``, no payload read (a search's first page
+        presented from the offers in memory, ``services.search.wait_for_offers``)."""
+        return list(self._db.execute(_RANKED_IDS, {"request_id": request_id}).scalars())
+
     def fare_brands(
         self, request_id: str, itinerary_ids: Collection[str]
     ) -> dict[str, tuple[FareBrandOption, ...]]:
         """Read from the columns and three parts of the payload, not whole offers: a page
         of 50 itineraries has some 150 brands."""
-        payload = offers.c.payload
         rows = self._db.execute(
-            select(
-                offers.c.itinerary_id,
-                offers.c.id,
-                offers.c.total_amount_minor,
-                offers.c.total_currency,
-                payload["fare_brand_name"].as_string().label("fare_brand_name"),
-                payload["conditions"].label("conditions"),
-                payload[("slices", 0, "segments", 0, "baggages")].label("baggages"),
-            )
-            .where(
-                offers.c.offer_request_id == request_id,
-                offers.c.itinerary_id.in_(sorted(itinerary_ids)),
-            )
-            .order_by(offers.c.comparable_amount, offers.c.id)
+            _FARE_BRANDS,
+            {"request_id": request_id, "itinerary_ids": sorted(itinerary_ids)},
         )
         brands: dict[str, tuple[FareBrandOption, ...]] = {}
         for row in rows:

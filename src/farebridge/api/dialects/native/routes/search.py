@@ -124,14 +124,10 @@ def create_offer_request(
         return CreatedOfferRequestResponse.model_construct(
             data=present_offer_request(request, services.places)
         )
-    request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
-    first = PageRequest(limit=50)
-    page = search.list_offers(
-        services, user=user, request_id=request.id, filters=OfferFilter(), page=first
-    )
+    request, offers = search.wait_for_offers(services, user=user, request_id=request.id, limit=50)
     return CreatedOfferRequestResponse.model_construct(
         data=present_offer_request_with_offers(
-            request, services.places, page.items, preferred_currencies(services)
+            request, services.places, offers, preferred_currencies(services)
         )
     )
 
