@@ -220,7 +220,8 @@ def currency_in_the_header(page: Page, steps: Steps) -> None:
 
 
 def form_and_sort_kept(page: Page, steps: Steps) -> None:
-    """Back to results keeps the sort; Change search shows the search made."""
+    """Back to results keeps the sort; Change search shows the search made; the sort is
+    in the address, so a reload keeps it too."""
     page.get_by_text("Fastest first").click()
     expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()
     page.wait_for_timeout(500)  # the list reloads in the new order
@@ -236,6 +237,9 @@ def form_and_sort_kept(page: Page, steps: Steps) -> None:
     steps.shot("change-search")
     page.go_back()
     steps.at("results", "prices in EUR")
+    expect(page).to_have_url(re.compile(r"sort=total_duration"))
+    steps.reload("results", "prices in EUR")
+    expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()  # in the address
 
 
 def typed_then_reloaded(page: Page, steps: Steps) -> None:

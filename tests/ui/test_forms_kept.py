@@ -82,3 +82,35 @@ def test_an_opened_results_address_fills_the_search_form(ui_env: str) -> None:
     assert test.number_input(key="children").value == 1
     assert test.selectbox(key="cabin_class").value == "premium_economy"
     assert test.radio(key="max_connections").value == 0
+
+
+def test_the_sort_and_filters_are_in_the_address_and_come_back_from_it(app: AppTest) -> None:
+    search(app)
+    app.radio(key="sort").set_value("total_duration").run()
+    app.selectbox(key="filter_stops").set_value(0).run()
+    query = dict(app.query_params)
+    assert (query["sort"], query["max_stops"]) == ("total_duration", "0")
+    assert "max_price" not in query and "airline" not in query and "hours" not in query
+    shown = [o["id"] for o in journey(app).results.offers]
+    assert shown and all(
+        len(s["segments"]) == 1 for o in journey(app).results.offers for s in o["slices"]
+    )
+
+    reloaded = AppTest.from_file(str(APP), default_timeout=60)  # a reload, or a shared link
+    reloaded.query_params.update(query)
+    reloaded.run()
+    assert_clean(reloaded)
+    results = journey(reloaded).results
+    assert (results.sort, results.max_connections) == ("total_duration", 0)
+    assert [o["id"] for o in results.offers] == shown, "the same list, not page one unfiltered"
+    assert reloaded.radio(key="sort").value == "total_duration"
+    assert reloaded.selectbox(key="filter_stops").value == 0
+    assert "Filters (1 on)" in [e.label for e in reloaded.expander]
+
+    edited = AppTest.from_file(str(APP), default_timeout=60)  # a link edited by hand
+    edited.query_params.update(query | {"sort": "nonsense", "max_stops": "7", "hours": "20-3"})
+    edited.run()
+    assert_clean(edited)
+    results = journey(edited).results
+    assert (results.sort, results.max_connections) == ("total_amount", None)
+    assert results.departure_hours == (0, 24)

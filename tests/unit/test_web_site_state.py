@@ -11,7 +11,7 @@ from farebridge.domain.booking_draft import refuse_card_data
 from farebridge.domain.errors import ValidationFailed
 from farebridge.services.web_sessions import RedirectRefused, check_redirect
 from farebridge.ui import urls
-from farebridge.ui.state import Criteria, Journey, Leg, Step
+from farebridge.ui.state import Criteria, Journey, Leg, Results, Step
 
 SITE = "http://127.0.0.1:8501"
 
@@ -134,3 +134,57 @@ def test_each_step_has_a_name_and_the_url_names_only_what_the_step_shows() -> No
     assert urls.journey_query(journey)["step"] == "results"
     assert urls.step_from({"step": ["nowhere"]}) == "search"
     assert {urls.STEP_NAMES[name] for name in urls.STEP_NAMES} == set(Step)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        urls.NO_FILTERS,
+        ("best", 0, "400.00", ("AA", "BA"), (6, 20)),
+        ("total_duration", 1, None, ("LH",), (0, 12)),
+        ("total_amount", None, "99.50", (), (5, 24)),
+    ],
+)
+def test_the_results_sort_and_filters_survive_the_url(filters: urls.Filters) -> None:
+    results = Results()
+    (
+        results.sort,
+        results.max_connections,
+        results.max_price,
+        results.airlines,
+        results.departure_hours,
+    ) = filters
+    query = urls.filters_query(results)
+    assert urls.filters_from(query) == filters
+    if filters == urls.NO_FILTERS:
+        assert query == {}  # the defaults make no parameters
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": ["price"]},
+        {"max_stops": ["2"]},
+        {"max_stops": ["-1"]},
+        {"max_price": ["-5"]},
+        {"max_price": ["NaN"]},
+        {"max_price": ["1e12"]},
+        {"max_price": ["cheap"]},
+        {"hours": ["20-6"]},
+        {"hours": ["0-25"]},
+        {"hours": ["6"]},
+        {"airline": ["BAW", "", "?!"]},
+    ],
+)
+def test_edited_filters_in_the_url_fall_back_to_the_defaults(
+    params: dict[str, list[str]],
+) -> None:
+    assert urls.filters_from(params) == urls.NO_FILTERS
+
+
+def test_filters_are_in_the_url_only_on_the_results() -> None:
+    journey = Journey(step=Step.SELECT)
+    journey.results.sort = "best"
+    assert urls.journey_query(journey)["sort"] == "best"
+    journey.step = Step.PASSENGERS
+    assert "sort" not in urls.journey_query(journey)

@@ -4,16 +4,20 @@ query, so that a reload, a shared link, Back and Forward all land on the same st
 ``?step=results&from=NYC&to=LON&depart=2027-01-20&return=2027-01-27&adults=2&cabin=economy``
 is a search anyone can open; ``search``, ``offer``, ``draft`` and ``order`` name the
 API's objects of the steps after it (a draft only opens for its owner). ``?step=trips``
-and ``?step=manage`` are My trips and Manage booking.
+and ``?step=manage`` are My trips and Manage booking. The results' sort and filters
+are there too when they are not the defaults
+(``&sort=best&max_stops=0&max_price=400.00&airline=BA&airline=AA&hours=6-20``), so a
+reload or a shared link shows the same list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from farebridge.ui.state import Criteria, Journey, Leg, Step
+from farebridge.ui.state import Criteria, Journey, Leg, Results, Step
 
 STEP_NAMES = {
     "search": Step.SEARCH,
@@ -27,6 +31,10 @@ STEP_NAMES = {
 BOOK = "Book a flight"
 PAGE_STEPS = {"My trips": "trips", "Manage booking": "manage"}  # pages beside the booking
 CABINS = ("economy", "premium_economy", "business", "first")
+SORTS = ("total_amount", "total_duration", "best")  # the first is the default
+MAX_STOPS = (0, 1)  # the results' stops filter beside "any" (the search's own is ``stops``)
+Filters = tuple[str, int | None, str | None, tuple[str, ...], tuple[int, int]]
+NO_FILTERS: Filters = (SORTS[0], None, None, (), (0, 24))
 Query = dict[str, str | list[str]]
 
 
@@ -80,6 +88,8 @@ def journey_query(journey: Journey) -> Query:
         query.update(criteria_query(journey.criteria))
     if journey.offer_request is not None and journey.step >= Step.SELECT:
         query["search"] = journey.offer_request["id"]
+    if journey.step == Step.SELECT:
+        query.update(filters_query(journey.results))
     if journey.offer is not None and Step.SELECT <= journey.step < Step.CONFIRMATION:
         query["offer"] = journey.offer["id"]
     if journey.draft_id is not None and Step.PASSENGERS <= journey.step < Step.CONFIRMATION:
@@ -87,6 +97,68 @@ def journey_query(journey: Journey) -> Query:
     if journey.order is not None and journey.step == Step.CONFIRMATION:
         query["order"] = journey.order["id"]
     return query
+
+
+def filters_of(results: Results) -> Filters:
+    return (
+        results.sort,
+        results.max_connections,
+        results.max_price,
+        tuple(results.airlines),
+        (results.departure_hours[0], results.departure_hours[1]),
+    )
+
+
+def filters_query(results: Results) -> Query:
+    """The results' sort and filters that are not the defaults, as URL parameters."""
+    sort, stops, max_price, airlines, (earliest, latest) = filters_of(results)
+    query: Query = {}
+    if sort != SORTS[0]:
+        query["sort"] = sort
+    if stops is not None:
+        query["max_stops"] = str(stops)
+    if max_price is not None:
+        query["max_price"] = max_price
+    if airlines:
+        query["airline"] = list(airlines)
+    if (earliest, latest) != (0, 24):
+        query["hours"] = f"{earliest}-{latest}"
+    return query
+
+
+def filters_from(params: Mapping[str, Any]) -> Filters:
+    """The sort and filters an address names; what it does not name, or names wrongly
+    (an edited link), is the default."""
+    sort = one(params, "sort")
+    stops = one(params, "max_stops")
+    max_stops = int(stops) if stops in {str(n) for n in MAX_STOPS} else None
+    codes = {c.strip().upper() for c in _all(params, "airline")}
+    airlines = tuple(sorted(c for c in codes if len(c) == 2 and c.isalnum()))
+    return (
+        sort if sort in SORTS else SORTS[0],
+        max_stops,
+        _price(one(params, "max_price")),
+        airlines,
+        _hours(one(params, "hours")),
+    )
+
+
+def _price(value: str | None) -> str | None:
+    try:
+        amount = Decimal(value or "")
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount >= 10**9:
+        return None
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _hours(value: str | None) -> tuple[int, int]:
+    earliest, _, latest = (value or "").partition("-")
+    if not (earliest.isdigit() and latest.isdigit()):
+        return (0, 24)
+    first, last = int(earliest), int(latest)
+    return (first, last) if 0 <= first < last <= 24 else (0, 24)
 
 
 def _all(params: Mapping[str, Any], name: str) -> list[str]:

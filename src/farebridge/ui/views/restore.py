@@ -17,7 +17,8 @@ from farebridge.ui.client import ApiError
 from farebridge.ui.navigation import NAV, SYNCED, current_query, normalised, write_url
 from farebridge.ui.state import Criteria, Journey, Step
 from farebridge.ui.urls import Query
-from farebridge.ui.views.search import run_search, show_results
+from farebridge.ui.views.results import FILTER_WIDGETS
+from farebridge.ui.views.search import load_offers, run_search, show_results
 
 log = logging.getLogger("farebridge.ui")
 
@@ -78,6 +79,7 @@ def _follow(journey: Journey, params: Query) -> None:
         journey.step = Step.SEARCH
         return
     journey.step = Step.SELECT
+    _follow_filters(journey, params)
     if name == "results":
         journey.choose_offer(None)
         return
@@ -86,6 +88,25 @@ def _follow(journey: Journey, params: Query) -> None:
     if target >= Step.PASSENGERS:
         drafts.restore(journey, urls.one(params, "draft"))
     journey.step = min(target, journey.furthest_step())
+
+
+def _follow_filters(journey: Journey, params: Query) -> None:
+    """The results sorted and filtered as the URL says (page one again if that differs)."""
+    wanted = urls.filters_from(params)
+    results = journey.results
+    if urls.filters_of(results) == wanted:
+        return
+    (
+        results.sort,
+        results.max_connections,
+        results.max_price,
+        results.airlines,
+        results.departure_hours,
+    ) = wanted
+    for key in FILTER_WIDGETS:  # drawn again from the results, not from their last values
+        st.session_state.pop(key, None)
+    if journey.offer_request is not None:
+        load_offers(results, journey.offer_request["id"], reset=True)
 
 
 def _follow_order(journey: Journey, order_id: str | None) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from farebridge.ui import currency, navigation, state
+from farebridge.ui import currency, navigation, state, urls
 from farebridge.ui import format as fmt
 from farebridge.ui.models import FareBrand, Notice, Offer, OfferRequest
 from farebridge.ui.state import Journey, Results, Step
@@ -16,11 +16,11 @@ from farebridge.ui.views import dates, offer_details
 from farebridge.ui.views.common import slice_caption, slice_line
 from farebridge.ui.views.search import load_offers, run_search
 
-SORTS = {
-    "total_amount": "Cheapest first",
-    "total_duration": "Fastest first",
-    "best": "Best (price and time)",
-}
+SORTS = dict(
+    zip(urls.SORTS, ("Cheapest first", "Fastest first", "Best (price and time)"), strict=True)
+)
+# The widgets of the sort and filters (set from the results when they are drawn again).
+FILTER_WIDGETS = ("sort", "filter_stops", "filter_max_price", "filter_airlines", "filter_departure")
 RESEARCHED = "currency_researched"  # (search id, currency) last searched again
 STOPS: dict[int | None, str] = {None: "Any number of stops", 0: "Direct only", 1: "Up to 1 stop"}
 
@@ -66,6 +66,7 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
         ) = wanted
         if journey.offer_request is not None:
             load_offers(results, journey.offer_request["id"], reset=True)
+        navigation.write_url(journey)  # a reload or a shared link shows the same list
 
 
 def _keep_filters(results: Results) -> None:
