@@ -147,13 +147,8 @@ def test_each_step_has_a_name_and_the_url_names_only_what_the_step_shows() -> No
 )
 def test_the_results_sort_and_filters_survive_the_url(filters: urls.Filters) -> None:
     results = Results()
-    (
-        results.sort,
-        results.max_connections,
-        results.max_price,
-        results.airlines,
-        results.departure_hours,
-    ) = filters
+    results.set_filters(filters)
+    assert results.filters() == filters
     query = urls.filters_query(results)
     assert urls.filters_from(query) == filters
     if filters == urls.NO_FILTERS:

@@ -87,6 +87,10 @@ class SeatChoice:
     currency: str
 
 
+# The results' sort, stops, max price, airlines and outbound departure hours.
+Filters = tuple[str, int | None, str | None, tuple[str, ...], tuple[int, int]]
+
+
 @dataclass(slots=True)
 class Results:
     """Offers loaded so far (cursor pagination) and the filters that shaped them."""
@@ -100,6 +104,20 @@ class Results:
     departure_hours: tuple[int, int] = (0, 24)
     departure_dates: tuple[str, ...] = ()  # flexible searches: the dates shown
     calendar: list[CalendarDay] | None = None  # flexible searches: cheapest per dates
+
+    def filters(self) -> Filters:
+        """The sort and filters, in one value (compared with the controls and the URL)."""
+        hours = (self.departure_hours[0], self.departure_hours[1])
+        return (self.sort, self.max_connections, self.max_price, tuple(self.airlines), hours)
+
+    def set_filters(self, filters: Filters) -> None:
+        (
+            self.sort,
+            self.max_connections,
+            self.max_price,
+            self.airlines,
+            self.departure_hours,
+        ) = filters
 
 
 @dataclass(slots=True)

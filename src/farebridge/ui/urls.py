@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from farebridge.ui.state import Criteria, Journey, Leg, Results, Step
+from farebridge.ui.state import Criteria, Filters, Journey, Leg, Results, Step
 
 STEP_NAMES = {
     "search": Step.SEARCH,
@@ -33,7 +33,6 @@ PAGE_STEPS = {"My trips": "trips", "Manage booking": "manage"}  # pages beside t
 CABINS = ("economy", "premium_economy", "business", "first")
 SORTS = ("total_amount", "total_duration", "best")  # the first is the default
 MAX_STOPS = (0, 1)  # the results' stops filter beside "any" (the search's own is ``stops``)
-Filters = tuple[str, int | None, str | None, tuple[str, ...], tuple[int, int]]
 NO_FILTERS: Filters = (SORTS[0], None, None, (), (0, 24))
 Query = dict[str, str | list[str]]
 
@@ -99,19 +98,9 @@ def journey_query(journey: Journey) -> Query:
     return query
 
 
-def filters_of(results: Results) -> Filters:
-    return (
-        results.sort,
-        results.max_connections,
-        results.max_price,
-        tuple(results.airlines),
-        (results.departure_hours[0], results.departure_hours[1]),
-    )
-
-
 def filters_query(results: Results) -> Query:
     """The results' sort and filters that are not the defaults, as URL parameters."""
-    sort, stops, max_price, airlines, (earliest, latest) = filters_of(results)
+    sort, stops, max_price, airlines, (earliest, latest) = results.filters()
     query: Query = {}
     if sort != SORTS[0]:
         query["sort"] = sort

@@ -94,15 +94,9 @@ def _follow_filters(journey: Journey, params: Query) -> None:
     """The results sorted and filtered as the URL says (page one again if that differs)."""
     wanted = urls.filters_from(params)
     results = journey.results
-    if urls.filters_of(results) == wanted:
+    if results.filters() == wanted:
         return
-    (
-        results.sort,
-        results.max_connections,
-        results.max_price,
-        results.airlines,
-        results.departure_hours,
-    ) = wanted
+    results.set_filters(wanted)
     for key in FILTER_WIDGETS:  # drawn again from the results, not from their last values
         st.session_state.pop(key, None)
     if journey.offer_request is not None:

@@ -49,21 +49,8 @@ def _server_filters(journey: Journey, results: Results, currency: str) -> None:
         airlines, hours = _airline_and_time(journey)
     max_price = str(Decimal(str(price)).quantize(Decimal("0.01"))) if price else None
     wanted = (sort or "total_amount", stops, max_price, airlines, hours)
-    current = (
-        results.sort,
-        results.max_connections,
-        results.max_price,
-        results.airlines,
-        results.departure_hours,
-    )
-    if wanted != current:
-        (
-            results.sort,
-            results.max_connections,
-            results.max_price,
-            results.airlines,
-            results.departure_hours,
-        ) = wanted
+    if wanted != results.filters():
+        results.set_filters(wanted)
         if journey.offer_request is not None:
             load_offers(results, journey.offer_request["id"], reset=True)
         navigation.write_url(journey)  # a reload or a shared link shows the same list
