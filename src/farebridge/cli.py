@@ -110,6 +110,7 @@ def _worker(concurrency: int | None) -> None:
         poll_seconds=settings.worker_poll_seconds,
         heartbeat_seconds=settings.worker_heartbeat_seconds,
         threads=settings.worker_threads,
+        bulk_threads=settings.worker_bulk_threads,
     )
     settle_heap()
     worker.install_signal_handlers()

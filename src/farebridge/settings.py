@@ -107,6 +107,14 @@ class Settings(BaseSettings):
         "(handlers wait on the database and upstreams); sweeps and the heartbeat run "
         "beside them (ADR 0033).",
     )
+    worker_bulk_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Of those threads, how many may run bulk jobs (documents, e-mails, "
+        "webhooks) at once; the others are kept for tickets, syncs and refunds. Default: "
+        "half of FAREBRIDGE_WORKER_THREADS, at least one (ADR 0040).",
+    )
     job_retention: timedelta = Field(
         default=timedelta(days=1),
         ge=timedelta(0),

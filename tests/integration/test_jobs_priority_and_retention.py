@@ -86,6 +86,23 @@ def test_a_batch_claim_takes_the_urgent_jobs_first(services: Dependencies) -> No
     assert job_service.claim_jobs(services, 5) == []
 
 
+def test_a_batch_claim_takes_no_more_bulk_jobs_than_it_is_given(services: Dependencies) -> None:
+    with services.uow() as uow:
+        for n in range(3):
+            enqueue_in(uow, services, JobKind.SEND_EMAIL, {"n": n})
+        enqueue_in(uow, services, JobKind.TICKETING, {"n": 9})
+        uow.commit()
+    first = job_service.claim_jobs(services, 4, bulk=1)
+    assert [(job.kind, job.payload["n"]) for job in first] == [
+        ("issue_tickets", 9),
+        ("send_email", 0),
+    ]
+    assert [job.priority for job in first] == [0, 1]
+    assert job_service.claim_jobs(services, 4, bulk=0) == []
+    rest = job_service.claim_jobs(services, 4, bulk=5)
+    assert [job.payload["n"] for job in rest] == [1, 2]
+
+
 def test_a_job_waiting_for_its_retry_does_not_hold_back_the_next(services: Dependencies) -> None:
     now = services.clock.now()
     with services.uow() as uow:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from farebridge.jobs.worker import Worker
-from farebridge.services.jobs import JobKind
+from farebridge.services.jobs import JobKind, priority_of
 from farebridge.services.ports import Dependencies
 from farebridge.store.jobs import JobRepository
 from farebridge.store.tables import jobs, worker_heartbeats
@@ -30,7 +30,9 @@ def _enqueue(engine: Engine, count: int, kind: str = JobKind.SEND_EMAIL.value) -
     with engine.begin() as connection:
         repository = JobRepository(connection)
         for n in range(count):
-            repository.enqueue(kind, {"n": n}, now=now - timedelta(seconds=1))
+            repository.enqueue(
+                kind, {"n": n}, now=now - timedelta(seconds=1), priority=priority_of(JobKind(kind))
+            )
 
 
 def _until(condition: Callable[[], bool], what: str) -> None:
@@ -80,7 +82,9 @@ def test_threads_run_every_job_exactly_once_and_at_the_same_time(
             runs.append(payload["n"])
 
     _enqueue(engine, count)
-    worker = Worker(_with_email_handler(services, record), poll_seconds=0.02, threads=4)
+    worker = Worker(
+        _with_email_handler(services, record), poll_seconds=0.02, threads=4, bulk_threads=4
+    )
     with running(worker):
         _until(lambda: _statuses(engine) == {"done": count}, "every job done")
     per_job = Counter(runs)
@@ -106,6 +110,7 @@ def test_a_stop_claims_nothing_more_and_waits_for_the_jobs_in_flight(
         poll_seconds=0.02,
         heartbeat_seconds=0.02,
         threads=3,
+        bulk_threads=3,
     )
     loop = threading.Thread(target=worker.run_forever, daemon=True)
     loop.start()
@@ -147,6 +152,7 @@ def test_the_heartbeat_beats_while_every_thread_is_busy(
         poll_seconds=0.02,
         heartbeat_seconds=0.02,
         threads=2,
+        bulk_threads=2,
     )
     # The jobs are let go before the worker stops: a stop waits for the jobs in flight,
     # so releasing them after it made every run wait out WAIT_SECONDS.
@@ -164,3 +170,66 @@ def test_the_heartbeat_beats_while_every_thread_is_busy(
 def test_a_worker_needs_a_thread(services: Dependencies) -> None:
     with pytest.raises(ValueError, match="at least one thread"):
         Worker(services, threads=0)
+
+
+def test_bulk_jobs_never_take_every_thread(services: Dependencies, engine: Engine) -> None:
+    """Two threads, one for bulk jobs: while an e-mail blocks, the next e-mails wait
+    and an urgent job that arrives runs on the other thread (ADR 0040)."""
+    release = threading.Event()
+    started = threading.Semaphore(0)
+    urgent_ran = threading.Event()
+
+    def blocking(_deps: Dependencies, _payload: dict[str, Any]) -> None:
+        started.release()
+        assert release.wait(WAIT_SECONDS), "the test never let the job finish"
+
+    def urgent(_deps: Dependencies, _payload: dict[str, Any]) -> None:
+        urgent_ran.set()
+
+    handlers = {**services.job_handlers, "send_email": blocking, "issue_tickets": urgent}
+    _enqueue(engine, 3)
+    worker = Worker(
+        replace(services, job_handlers=handlers), poll_seconds=0.02, threads=2, bulk_threads=1
+    )
+    with running(worker):
+        try:
+            assert started.acquire(timeout=WAIT_SECONDS)
+            time.sleep(0.2)  # room for a wrong second claim to happen
+            assert _statuses(engine) == {"running": 1, "queued": 2}, "a second bulk job ran"
+            _enqueue(engine, 1, kind=JobKind.TICKETING.value)
+            assert urgent_ran.wait(WAIT_SECONDS), "the urgent job waited for the bulk one"
+            assert not started.acquire(timeout=0.05), "a second bulk job ran"
+        finally:
+            release.set()
+        _until(lambda: _statuses(engine) == {"done": 4}, "every job done")
+
+
+def test_a_slow_dispatch_does_not_hold_up_the_jobs(services: Dependencies, engine: Engine) -> None:
+    """The dispatch of e-mails and webhooks runs on its own thread: jobs are claimed and
+    run while it is busy."""
+    dispatching = threading.Event()
+    release = threading.Event()
+    ran: list[int] = []
+
+    class SlowDispatch(Worker):
+        def dispatch_emails(self) -> None:
+            dispatching.set()
+            release.wait(WAIT_SECONDS)
+
+    def record(_deps: Dependencies, payload: dict[str, Any]) -> None:
+        ran.append(payload["n"])
+
+    worker = SlowDispatch(_with_email_handler(services, record), poll_seconds=0.02, threads=2)
+    with running(worker):
+        try:
+            assert dispatching.wait(WAIT_SECONDS)
+            _enqueue(engine, 3)
+            _until(lambda: len(ran) == 3, "the jobs ran while the dispatch was busy")
+            assert not release.is_set()
+        finally:
+            release.set()
+
+
+def test_bulk_threads_are_at_least_one(services: Dependencies) -> None:
+    with pytest.raises(ValueError, match="at least one thread"):
+        Worker(services, threads=2, bulk_threads=0)

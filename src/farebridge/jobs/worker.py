@@ -5,8 +5,12 @@ hold payments) and delete old done jobs.
 One process runs up to ``threads`` jobs at once (FAREBRIDGE_WORKER_THREADS, ADR 0033):
 the loop claims as many due jobs as it has idle threads, in one transaction, and
 hands each to a thread; handlers wait on the database and upstreams, not the CPU.
-The heartbeat, the sweeps and the dispatch of webhooks and e-mails stay on the
-loop's thread, so busy jobs never starve them. ``stop`` (SIGTERM, SIGINT) claims
+At most ``bulk_threads`` of them (FAREBRIDGE_WORKER_BULK_THREADS, default half) run
+bulk jobs, so a ticket due while PDFs render finds a thread (ADR 0040).
+The heartbeat, the sweeps and the dispatch of webhooks and e-mails run on a thread of
+their own (ADR 0040), so busy jobs never starve them and they never hold up a claim:
+on the loop's thread, a dispatch of hundreds of paid orders' e-mails left the job
+threads idle while urgent jobs waited. ``stop`` (SIGTERM, SIGINT) claims
 nothing more and waits for the jobs in flight to finish; a process killed instead
 leaves leases that run out, and the jobs are claimed again.
 
@@ -31,6 +35,7 @@ from farebridge.services.change_recovery import recover_changes
 from farebridge.services.expiry import expire_holds
 from farebridge.services.health import forget_worker, record_heartbeat, worker_identity
 from farebridge.services.jobs import (
+    URGENT_PRIORITY,
     check_handler_table,
     claim_jobs,
     prune_done_jobs,
@@ -58,14 +63,21 @@ class Worker:
         poll_seconds: float = 0.2,
         heartbeat_seconds: float = HEARTBEAT_INTERVAL_SECONDS,
         threads: int = DEFAULT_THREADS,
+        bulk_threads: int | None = None,
     ) -> None:
         if threads < 1:
             raise ValueError("a worker needs at least one thread")
+        if bulk_threads is not None and bulk_threads < 1:
+            raise ValueError("bulk jobs need at least one thread")
         with deps.uow(read_only=True) as uow:
             check_handler_table(deps.job_handlers, frozenset(uow.jobs.kinds_waiting()))
         self._deps = deps
         self._poll_seconds = poll_seconds
         self._threads = threads
+        # Bulk jobs (a PDF is 100 ms of CPU) never take every thread: urgent ones that
+        # arrive meanwhile find one free.
+        self._bulk_threads = min(bulk_threads or max(1, threads // 2), threads)
+        self._bulk_in_flight = 0
         self._stopping = threading.Event()
         self._wake = threading.Event()  # a job finished (a thread is free) or stop
         self._in_flight = 0
@@ -157,11 +169,14 @@ class Worker:
 
     def run_forever(self) -> None:
         log.info("worker.started", worker_id=self.worker_id, threads=self._threads)
+        housekeeping = threading.Thread(
+            target=self._housekeep, name="farebridge-housekeeping", daemon=True
+        )
+        housekeeping.start()
         with ThreadPoolExecutor(self._threads, thread_name_prefix="farebridge-job") as pool:
             while not self._stopping.is_set():
                 self._wake.clear()  # a job finishing from here on wakes the wait below
                 try:
-                    self.run_periodic()
                     started = self._start_jobs(pool)
                 except Exception as exc:  # the database may blink; keep serving
                     log.exception("worker.loop_error", error=repr(exc))
@@ -169,22 +184,36 @@ class Worker:
                 if not started:
                     self._wake.wait(self._poll_seconds)
             log.info("worker.stopping", worker_id=self.worker_id, in_flight=self.in_flight)
-        # Leaving the pool waited for the jobs in flight: none is left half-run.
+        # Leaving the pool waited for the jobs in flight: none is left half-run. The
+        # housekeeping ends before the heartbeat is removed, so none comes after it.
+        housekeeping.join()
         try:
             forget_worker(self._deps, self.worker_id)
         except Exception as exc:
             log.warning("worker.heartbeat_not_removed", error=repr(exc))
         log.info("worker.stopped", worker_id=self.worker_id)
 
+    def _housekeep(self) -> None:
+        """``run_periodic`` until ``stop``: each step is due on its own interval."""
+        while not self._stopping.is_set():
+            try:
+                self.run_periodic()
+            except Exception as exc:  # each step logs its own; this is a last resort
+                log.exception("worker.housekeeping_error", error=repr(exc))
+            self._stopping.wait(self._poll_seconds)
+
     def _start_jobs(self, pool: ThreadPoolExecutor) -> int:
         """Claim a job for each idle thread (one transaction) and start them."""
-        idle = self._threads - self.in_flight
+        with self._in_flight_lock:
+            idle = self._threads - self._in_flight
+            bulk = self._bulk_threads - self._bulk_in_flight
         if idle <= 0 or self._stopping.is_set():
             return 0
-        claimed = claim_jobs(self._deps, idle)
+        claimed = claim_jobs(self._deps, idle, bulk=max(bulk, 0))
         for job in claimed:
             with self._in_flight_lock:
                 self._in_flight += 1
+                self._bulk_in_flight += job.priority > URGENT_PRIORITY
             pool.submit(self._run_job, job)
         return len(claimed)
 
@@ -196,6 +225,7 @@ class Worker:
         finally:
             with self._in_flight_lock:
                 self._in_flight -= 1
+                self._bulk_in_flight -= job.priority > URGENT_PRIORITY
             self._wake.set()
 
     def install_signal_handlers(self) -> None:

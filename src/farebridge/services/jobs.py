@@ -149,15 +149,25 @@ def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
     return True
 
 
-def claim_jobs(deps: Dependencies, limit: int) -> list[JobLike]:
-    """Claim up to ``limit`` due jobs in one transaction, most urgent first; each must
-    then be run with ``run_claimed`` (or its lease runs out and it is claimed again)."""
+def claim_jobs(deps: Dependencies, limit: int, *, bulk: int | None = None) -> list[JobLike]:
+    """Claim up to ``limit`` due jobs in one transaction, most urgent first, of which at
+    most ``bulk`` bulk ones (no bound: None); each must then be run with ``run_claimed``
+    (or its lease runs out and it is claimed again)."""
+    now, lease = deps.clock.now(), deps.policies.job_lease
     with deps.uow() as uow:
-        jobs = uow.jobs.claim_batch(
-            now=deps.clock.now(), lease=deps.policies.job_lease, limit=limit
-        )
+        if bulk is None:
+            jobs = list(uow.jobs.claim_batch(now=now, lease=lease, limit=limit))
+        else:
+            jobs = list(
+                uow.jobs.claim_batch(
+                    now=now, lease=lease, limit=limit, max_priority=URGENT_PRIORITY
+                )
+            )
+            room = min(limit - len(jobs), bulk)
+            if room > 0:
+                jobs += uow.jobs.claim_batch(now=now, lease=lease, limit=room)
         uow.commit()
-    return list(jobs)
+    return jobs
 
 
 def prune_done_jobs(deps: Dependencies) -> int:

@@ -461,6 +461,8 @@ class JobLike(Protocol):
     def attempts(self) -> int: ...
     @property
     def request_id(self) -> str | None: ...
+    @property
+    def priority(self) -> int: ...
 
 
 class Jobs(Protocol):
@@ -476,9 +478,16 @@ class Jobs(Protocol):
         priority: int = 0,
     ) -> None: ...
     def claim_batch(
-        self, *, now: datetime, lease: timedelta, limit: int, kind: str | None = None
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        kind: str | None = None,
+        max_priority: int = ...,
     ) -> Sequence[JobLike]:
-        """Up to ``limit`` due jobs claimed at once, by (priority, run_after, id)."""
+        """Up to ``limit`` due jobs (of a priority up to ``max_priority``: any by
+        default) claimed at once, by (priority, run_after, id)."""
         ...
 
     def claim_next(

@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from farebridge.store.tables import JOBS_CLAIMABLE, jobs
 
+LOWEST_PRIORITY = 2**31 - 1  # a claim's bound on priority that bounds nothing
 JOBS_DONE = "status = 'done'"  # the predicate of ix_jobs_done_finished_at, word for word
 
 
@@ -79,11 +80,12 @@ def _claimable() -> Any:
 
 
 def _claim_batch(*, postgres: bool, of_kind: bool) -> Any:
-    """The claim of up to ``:claim_limit`` due jobs (of ``:claim_kind``), most urgent
-    first, running until ``:locked_until``, in one statement."""
+    """The claim of up to ``:claim_limit`` due jobs (of ``:claim_kind``) of a priority
+    up to ``:claim_priority``, most urgent first, running until ``:locked_until``, in
+    one statement."""
     candidates = (
         select(jobs.c.id)
-        .where(_claimable())
+        .where(_claimable(), jobs.c.priority <= bindparam("claim_priority", type_=Integer))
         .order_by(jobs.c.priority, jobs.c.run_after, jobs.c.id)
         .limit(bindparam("claim_limit", type_=Integer))
     )
@@ -139,6 +141,7 @@ class Job:
     payload: dict[str, Any]
     attempts: int
     request_id: str | None = None
+    priority: int = 0
 
 
 class JobRepository:
@@ -181,19 +184,34 @@ class JobRepository:
         self._db.execute(_ENQUEUE_ONCE["postgresql" if postgres else "sqlite"], values)
 
     def claim_batch(
-        self, *, now: datetime, lease: timedelta, limit: int, kind: str | None = None
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        kind: str | None = None,
+        max_priority: int = LOWEST_PRIORITY,
     ) -> list[Job]:
-        """Claim up to ``limit`` due jobs, most urgent first, in one statement; the rows
-        stay locked (PostgreSQL) or the database's write lock held (SQLite) until this
-        transaction commits, so no other worker can claim them meanwhile."""
+        """Claim up to ``limit`` due jobs of a priority up to ``max_priority``, most urgent
+        first, in one statement; the rows stay locked (PostgreSQL) or the database's
+        write lock held (SQLite) until this transaction commits, so no other worker can
+        claim them meanwhile."""
         statement = _CLAIM_BATCH[(self._db.dialect.name == "postgresql", kind is not None)]
         # Parameters named for a column are set by the UPDATE: ``locked_until`` only.
-        parameters = {"now": now, "locked_until": now + lease, "claim_limit": limit}
+        parameters = {
+            "now": now,
+            "locked_until": now + lease,
+            "claim_limit": limit,
+            "claim_priority": max_priority,
+        }
         if kind is not None:
             parameters["claim_kind"] = kind
         rows = self._db.execute(statement, parameters).all()
         ordered = sorted(rows, key=lambda row: (row.priority, row.run_after, row.id))
-        return [Job(row.id, row.kind, row.payload, row.attempts, row.request_id) for row in ordered]
+        return [
+            Job(row.id, row.kind, row.payload, row.attempts, row.request_id, row.priority)
+            for row in ordered
+        ]
 
     def claim_next(self, *, now: datetime, lease: timedelta, kind: str | None = None) -> Job | None:
         claimed = self.claim_batch(now=now, lease=lease, limit=1, kind=kind)
