@@ -9,10 +9,11 @@ Other events, and orders that are not ours, answer 204.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from farebridge.api.routing import APIRouter
 from farebridge.domain.errors import UpstreamUnavailable
 from farebridge.providers.duffel.provider import DuffelProvider
 from farebridge.providers.duffel.webhooks import (

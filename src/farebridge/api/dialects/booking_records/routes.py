@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.booking_records.errors import responses
@@ -17,6 +17,7 @@ from farebridge.api.dialects.booking_records.schemas import (
     UpdateBooking,
 )
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.booking_records import BookingRecord, RecordDetails
 from farebridge.services import booking_records
 

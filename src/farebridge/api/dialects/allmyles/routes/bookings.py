@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import Scenarios, ServicesDep
@@ -36,6 +36,7 @@ from farebridge.api.dialects.allmyles.schemas import (
     TicketResponse,
 )
 from farebridge.api.dialects.allmyles.schemas import Passenger as PersonBody
+from farebridge.api.routing import APIRouter
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.offer import Offer
 from farebridge.domain.order import IdentityDocument, OrderStatus, Passenger

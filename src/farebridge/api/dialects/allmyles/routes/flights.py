@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import Scenarios, ServicesDep
@@ -24,6 +24,7 @@ from farebridge.api.dialects.allmyles.schemas import (
     SearchBody,
     SearchResponse,
 )
+from farebridge.api.routing import APIRouter
 from farebridge.domain.account import User
 from farebridge.domain.errors import NotFound, UpstreamUnavailable, ValidationFailed
 from farebridge.domain.ids import new_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, ServicesDep
@@ -19,6 +19,7 @@ from farebridge.api.dialects.duffel.schemas import (
 )
 from farebridge.api.dialects.duffel.wire import data, page_of
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.account import User
 from farebridge.domain.changes import SliceSpec
 from farebridge.domain.itinerary import CabinClass

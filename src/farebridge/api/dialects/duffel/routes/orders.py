@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
@@ -21,6 +21,7 @@ from farebridge.api.dialects.duffel.schemas import (
 )
 from farebridge.api.dialects.duffel.wire import data, page_of, whole_list
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.account import User
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, ServicesDep
@@ -10,6 +9,7 @@ from farebridge.api.dialects.duffel import present
 from farebridge.api.dialects.duffel.errors import responses
 from farebridge.api.dialects.duffel.routes.common import Data, DataList, Paging
 from farebridge.api.dialects.duffel.wire import code_of, data, page_of
+from farebridge.api.routing import APIRouter
 from farebridge.services import reference
 
 router = APIRouter(tags=["supporting resources"])

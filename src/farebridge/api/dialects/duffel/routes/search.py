@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
@@ -16,6 +16,7 @@ from farebridge.api.dialects.duffel.schemas import OfferRequestBody, OfferReques
 from farebridge.api.dialects.duffel.schemas import TimeWindow as TimeWindowBody
 from farebridge.api.dialects.duffel.wire import data, page_of
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.account import User
 from farebridge.domain.errors import UpstreamUnavailable, ValidationFailed
 from farebridge.domain.hygiene import REFUSED_IN_QUERY

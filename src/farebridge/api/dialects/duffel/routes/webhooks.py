@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from farebridge.api.deps import CurrentUser, ServicesDep
@@ -12,6 +11,7 @@ from farebridge.api.dialects.duffel.errors import responses
 from farebridge.api.dialects.duffel.routes.common import Data, DataList, Paging
 from farebridge.api.dialects.duffel.schemas import WebhookBody, WebhookUpdateBody
 from farebridge.api.dialects.duffel.wire import data, instant, page_of
+from farebridge.api.routing import APIRouter
 from farebridge.domain.webhooks import Webhook
 from farebridge.services import webhooks
 

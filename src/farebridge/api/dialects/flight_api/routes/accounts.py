@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import ServicesDep
@@ -20,6 +20,7 @@ from farebridge.api.dialects.flight_api.session import (
     SessionSecret,
     SessionUser,
 )
+from farebridge.api.routing import APIRouter
 from farebridge.services import accounts, profiles
 
 router = APIRouter(tags=["accounts"])

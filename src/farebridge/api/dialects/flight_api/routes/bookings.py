@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import Scenarios, ServicesDep
@@ -28,6 +28,7 @@ from farebridge.api.dialects.flight_api.schemas import (
     UpdateBookingBody,
 )
 from farebridge.api.dialects.flight_api.session import SessionUser
+from farebridge.api.routing import APIRouter
 from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import CancellationWindowClosed, NotFound, ValidationFailed
 from farebridge.domain.order import Order

@@ -7,7 +7,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import ServicesDep
@@ -15,6 +15,7 @@ from farebridge.api.dialects.flight_api import present
 from farebridge.api.dialects.flight_api.errors import FlightApiError, responses
 from farebridge.api.dialects.flight_api.schemas import DAY, FlightLists, FlightOut, FlightPage
 from farebridge.api.dialects.flight_api.session import SessionUser
+from farebridge.api.routing import APIRouter
 from farebridge.domain.itinerary import CabinClass
 from farebridge.domain.timetable import FlightQuery
 from farebridge.services import scheduled_bookings, timetable

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
@@ -29,6 +29,7 @@ from farebridge.api.dialects.native.presenters.admin import (
     present_manifest,
 )
 from farebridge.api.dialects.native.schemas import AdminCouponBody, AdminUserUpdateBody
+from farebridge.api.routing import APIRouter
 from farebridge.domain.account import Role
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money

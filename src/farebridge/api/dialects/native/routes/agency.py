@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.admin import AgencyCustomerListResponse
 from farebridge.api.dialects.native.presenters.admin import present_agency_customer
+from farebridge.api.routing import APIRouter
 from farebridge.services import agency
 
 router = APIRouter(prefix="/agency", tags=["agency"])

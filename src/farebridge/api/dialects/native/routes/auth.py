@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from farebridge.api import ratelimit
 from farebridge.api.deps import BearerToken, CurrentUser, ServicesDep
@@ -26,6 +26,7 @@ from farebridge.api.dialects.native.schemas import (
     LoginBody,
     RegisterBody,
 )
+from farebridge.api.routing import APIRouter
 from farebridge.services import accounts, api_keys
 
 router = APIRouter(tags=["accounts"])

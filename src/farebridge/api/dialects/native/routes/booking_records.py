@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.booking_records import BookingRecordListResponse
 from farebridge.api.dialects.native.presenters.booking_records import present_booking_record
+from farebridge.api.routing import APIRouter
 from farebridge.services import booking_records
 
 router = APIRouter(tags=["orders"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import Depends, Header
 from fastapi.responses import Response
 
 from farebridge.api.deps import ServicesDep
@@ -30,6 +30,7 @@ from farebridge.api.dialects.native.presenters.orders import (
 from farebridge.api.dialects.native.routes.documents import PDF_RESPONSE, pdf_response
 from farebridge.api.dialects.native.schemas import ConfirmCancelBody, LookupBody
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.documents import DocumentKind
 from farebridge.services import lookup, managed_cancellation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
@@ -26,6 +26,7 @@ from farebridge.api.dialects.native.schemas import (
     OrderChangeRequestBody,
 )
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.changes import SliceSpec
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from farebridge.api.deps import ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.currencies import CurrenciesResponse
 from farebridge.api.dialects.native.presenters.currencies import present_currencies
+from farebridge.api.routing import APIRouter
 from farebridge.services import rates
 
 router = APIRouter(tags=["currencies"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.documents import OrderDocumentListResponse
 from farebridge.api.dialects.native.presenters.documents import present_document
+from farebridge.api.routing import APIRouter
 from farebridge.domain.documents import DocumentKind, OrderDocument
 from farebridge.services import documents
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.notifications import EmailListResponse
 from farebridge.api.dialects.native.presenters.notifications import present_email
+from farebridge.api.routing import APIRouter
 from farebridge.services import notifications
 
 router = APIRouter(tags=["notifications"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import Depends, Header, Query
 
 from farebridge.api.deps import CurrentUser, Scenarios, ServicesDep
 from farebridge.api.dialects.native.errors import responses
@@ -35,6 +35,7 @@ from farebridge.api.dialects.native.schemas import (
     PaymentMethodFields,
 )
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.lookup import normalise_reference
 from farebridge.domain.money import Money

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
 from farebridge.api.dialects.native.models.schedule_changes import (
@@ -11,6 +9,7 @@ from farebridge.api.dialects.native.models.schedule_changes import (
     ScheduleChangeResponse,
 )
 from farebridge.api.dialects.native.presenters.schedule_changes import present_schedule_change
+from farebridge.api.routing import APIRouter
 from farebridge.services import schedule_changes
 
 router = APIRouter(tags=["airline changes"])

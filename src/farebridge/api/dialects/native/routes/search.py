@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import WithJsonSchema
 
 from farebridge.api.deps import OptionalUser, Scenarios, ServicesDep
@@ -41,6 +41,7 @@ from farebridge.api.dialects.native.schemas import (
 )
 from farebridge.api.openapi import SELLING_CURRENCY
 from farebridge.api.ratelimit import limit
+from farebridge.api.routing import APIRouter
 from farebridge.api.schema_rules import calendar_date
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.ids import new_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from farebridge.api.deps import BearerToken, CurrentUser, ServicesDep
@@ -19,6 +19,7 @@ from farebridge.api.dialects.native.presenters.web_sessions import (
     present_draft,
     present_sign_in_code,
 )
+from farebridge.api.routing import APIRouter
 from farebridge.services import booking_drafts, web_sessions
 from farebridge.settings import Settings
 

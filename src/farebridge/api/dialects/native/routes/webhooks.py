@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from farebridge.api.deps import CurrentUser, ServicesDep
 from farebridge.api.dialects.native.errors import responses
@@ -25,6 +25,7 @@ from farebridge.api.dialects.native.presenters.webhooks import (
     present_webhook,
     present_webhook_page,
 )
+from farebridge.api.routing import APIRouter
 from farebridge.services import standard_webhooks as webhooks
 from farebridge.services.ports import PageRequest
 
