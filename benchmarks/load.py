@@ -13,6 +13,10 @@ loopback from an asyncio client (aiohttp) in this process, which shares the two 
   clients: bookings per second, and the POST's p50/p95;
 - **ticketing lag**: from each of those orders' payment to its first ticket (database
   timestamps), p50/p95, waiting at most ``BENCH_DRAIN_SECONDS`` (60) after the load;
+- **the worker's backlog**: then the phases below wait (at most ``BENCH_SETTLE_SECONDS``,
+  300) for the worker to finish the jobs the bookings left (PDFs, e-mails, webhooks),
+  printing how many and how fast, so that they measure the API rather than the API
+  beside a worker catching up;
 - **GET order**: 64 clients each reading one of its own orders;
 - **search**: 16 clients searching with ``return_offers=true`` (routes and days vary);
 - **hot flight**: one flight left with 150 seats, 200 clients each searching its route and
@@ -53,12 +57,13 @@ from sqlalchemy.engine import make_url
 from benchmarks import servers
 from benchmarks.overload import ensure_database
 from farebridge.store.migrate import upgrade
-from farebridge.store.tables import documents, orders, sandbox_inventory
+from farebridge.store.tables import documents, jobs, orders, sandbox_inventory
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/fb_load_bench"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 RUNS = int(os.environ.get("BENCH_RUNS", "1"))
 DRAIN_SECONDS = float(os.environ.get("BENCH_DRAIN_SECONDS", "60"))
+SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE_SECONDS", "300"))
 PROFILE_DIR = os.environ.get("BENCH_PROFILE", "")
 # the phases to run (all by default): bookings (with the ticketing lag), get, search, hot
 PHASES = set(os.environ.get("BENCH_PHASES", "bookings,get,search,hot").split(","))
@@ -488,6 +493,30 @@ async def hot_flight(
     }
 
 
+def settle(system: System, figures: dict[str, float]) -> None:
+    """Wait (at most SETTLE_SECONDS) for the worker to finish the jobs the bookings left
+    (PDFs, e-mails, webhooks: bulk jobs wait while tickets are due), so that the phases
+    after measure the API alone rather than the API beside a worker catching up."""
+    live = select(func.count()).select_from(jobs).where(jobs.c.status.in_(("queued", "running")))
+    started = time.monotonic()
+    with system.engine.connect() as db:
+        backlog = db.execute(live).scalar_one()
+    left = backlog
+    while left and time.monotonic() - started < SETTLE_SECONDS:
+        time.sleep(1.0)
+        with system.engine.connect() as db:
+            left = db.execute(live).scalar_one()
+    seconds = time.monotonic() - started
+    figures["backlog"] = backlog
+    figures["backlog seconds"] = seconds
+    done = backlog - left
+    print(
+        f"  the worker's backlog after the bookings: {backlog} jobs, {done} done in "
+        f"{seconds:.0f} s ({done / seconds if seconds else 0:.0f}/s); {left} left"
+        + (f" after the {SETTLE_SECONDS:.0f} s bound" if left else "")
+    )
+
+
 def ticketing_lag(engine: Engine, order_ids: list[str]) -> tuple[list[float], int]:
     """Seconds from payment to first ticket per order (waiting up to DRAIN_SECONDS), and
     how many had none by then."""
@@ -592,6 +621,8 @@ async def run_config(config: Config, system: System) -> dict[str, float]:
                 f"  ticketing lag of {len(lags)} orders: p50 {figures['lag p50']:.1f} s, p95 "
                 f"{figures['lag p95']:.1f} s; {missing} without a ticket {DRAIN_SECONDS:.0f} s on"
             )
+        if made_all:
+            settle(system, figures)
         if "get" in PHASES:
             if not made_all:  # orders to read
                 _, made_all, _ = await bookings(session, pools, 16, seconds=3.0)
@@ -668,6 +699,8 @@ ROWS = [
     ("lag p95", "ticketing lag p95 (s)", "{:.1f}", "≤ 2"),
     ("hot seconds", "hot flight sold out in (s)", "{:.1f}", "≤ 3"),
     ("hot oversold", "hot flight oversold", "{:.0f}", "0"),
+    ("backlog", "worker backlog after the bookings (jobs)", "{:.0f}", ""),
+    ("backlog seconds", "... done in (s)", "{:.0f}", ""),
 ]
 
 

@@ -13,9 +13,14 @@ import pytest
 from sqlalchemy import Engine, create_engine, insert, make_url, text
 
 from farebridge.domain.money import REFERENCE_USD_RATES
+from farebridge.observability import configure_logging
 from farebridge.store.database import make_engine
 from farebridge.store.migrate import downgrade, upgrade
 from farebridge.store.tables import exchange_rates, metadata
+
+# Logs as the processes configure them (plain tracebacks): structlog's default renders
+# a crash's traceback with every frame's locals, which took 15 s for one 500 in a test.
+configure_logging()
 
 POSTGRES_URL = os.environ.get("FAREBRIDGE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
