@@ -110,3 +110,20 @@ def test_nothing_imports_the_api() -> None:
         if _layer(target) == "api"
     ]
     assert wrong == []
+
+
+def test_routers_are_ours() -> None:
+    """Every router is ``farebridge.api.routing.APIRouter`` (one thread hand-off per
+    synchronous endpoint, ADR 0040), never FastAPI's own."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "routing.py" and path.parent.name == "api":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module in ("fastapi", "fastapi.routing")
+                and any(alias.name == "APIRouter" for alias in node.names)
+            ):
+                offenders.append(str(path.relative_to(SOURCE)))
+    assert offenders == []

@@ -36,8 +36,8 @@ class OneHopRoute(APIRoute):
     """An API route whose synchronous endpoint is handed to a thread once."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        if not inspect.iscoroutinefunction(endpoint):
-            endpoint = in_thread_pool(endpoint)
+        if inspect.isfunction(endpoint) and not inspect.iscoroutinefunction(endpoint):
+            endpoint = in_thread_pool(endpoint)  # anything else is left to FastAPI
         super().__init__(path, endpoint, **kwargs)
 
 
