@@ -70,12 +70,17 @@ def test_tickets_are_claimed_before_documents_queued_earlier(services: Dependenc
     assert ran[3:6] == [f"{kind.value}:0" for kind in BULK], "FIFO within a priority"
 
 
-def test_a_batch_claim_takes_the_urgent_jobs_first(services: Dependencies) -> None:
+def _three_emails_then(services: Dependencies, urgent: JobKind) -> None:
+    """E-mails 0, 1, 2 (bulk), then one ``urgent`` job (n=9), queued in that order."""
     with services.uow() as uow:
         for n in range(3):
             enqueue_in(uow, services, JobKind.SEND_EMAIL, {"n": n})
-        enqueue_in(uow, services, JobKind.REFUND, {"n": 9})
+        enqueue_in(uow, services, urgent, {"n": 9})
         uow.commit()
+
+
+def test_a_batch_claim_takes_the_urgent_jobs_first(services: Dependencies) -> None:
+    _three_emails_then(services, JobKind.REFUND)
     first = job_service.claim_jobs(services, 2)
     assert [(job.kind, job.payload["n"]) for job in first] == [
         ("refund_payment", 9),
@@ -87,11 +92,7 @@ def test_a_batch_claim_takes_the_urgent_jobs_first(services: Dependencies) -> No
 
 
 def test_a_batch_claim_takes_no_more_bulk_jobs_than_it_is_given(services: Dependencies) -> None:
-    with services.uow() as uow:
-        for n in range(3):
-            enqueue_in(uow, services, JobKind.SEND_EMAIL, {"n": n})
-        enqueue_in(uow, services, JobKind.TICKETING, {"n": 9})
-        uow.commit()
+    _three_emails_then(services, JobKind.TICKETING)
     first = job_service.claim_jobs(services, 4, bulk=1)
     assert [(job.kind, job.payload["n"]) for job in first] == [
         ("issue_tickets", 9),
