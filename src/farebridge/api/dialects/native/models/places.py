@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import SerializeAsAny
+
 from farebridge.api.dialects.native.models.common import WireModel
 
 
@@ -36,4 +38,4 @@ Place = Airport | City
 
 
 class PlaceListResponse(WireModel):
-    data: list[Place]
+    data: list[SerializeAsAny[Place]]  # one pass, not two (ADR 0041)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import SerializeAsAny
+
 from farebridge.api.dialects.native.models.common import Amount, Currency, WireModel
 
 
@@ -31,7 +33,7 @@ class Facility(WireModel):
 
 
 class Section(WireModel):
-    elements: list[Seat | Facility]
+    elements: list[SerializeAsAny[Seat | Facility]]  # one pass, not two (ADR 0041)
 
 
 class Row(WireModel):
