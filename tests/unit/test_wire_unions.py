@@ -107,3 +107,26 @@ def test_the_bytes_are_those_of_the_value_own_class() -> None:
     ).model_dump_json()
     assert section == '{"elements":[{"type":"galley"}]}'
     assert Seat.model_fields  # a seat goes through the same field
+
+
+def test_the_short_construct_builds_what_pydantic_builds() -> None:
+    pydantic_construct = BaseModel.model_construct.__func__  # type: ignore[attr-defined]
+    values = {"type": "galley"}
+    short, own = Facility.model_construct(**values), pydantic_construct(Facility, **values)
+    assert type(short) is Facility
+    for attribute in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
+        assert getattr(short, attribute) == getattr(own, attribute)
+    assert short.__pydantic_private__ is own.__pydantic_private__ is None
+    assert short == own
+    assert short.model_dump_json() == own.model_dump_json()
+    assert hash(short) == hash(own)  # frozen, and shared by presenters
+
+
+def test_a_construct_out_of_order_or_with_defaults_left_out_is_pydantic_own() -> None:
+    shuffled = wire.Carrier.model_construct(name="British Airways", iata_code="BA")
+    assert list(shuffled.__dict__) == ["iata_code", "name"]  # the model's order
+    assert shuffled.model_dump_json() == '{"iata_code":"BA","name":"British Airways"}'
+    fields = {name: None for name in wire.Segment.model_fields if name != "cancelled"}
+    segment = wire.Segment.model_construct(**fields)
+    assert segment.cancelled is False  # its default
+    assert segment.model_fields_set == set(fields)

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# Per class: its fields' names in order when ``model_construct`` may take the short
+# way, () when it may not (a private attribute, a post-init hook, extra keys allowed).
+_FIELD_ORDER: dict[type[BaseModel], tuple[str, ...]] = {}
+_set = object.__setattr__
+
+
+def _field_order(cls: type[BaseModel]) -> tuple[str, ...]:
+    plain = (
+        not cls.__private_attributes__
+        and cls.__pydantic_post_init__ is None
+        and cls.model_config.get("extra") != "allow"
+    )
+    return tuple(cls.model_fields) if plain else ()
 
 
 class WireModel(BaseModel):
@@ -15,6 +29,26 @@ class WireModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def model_construct(  # type: ignore[override]  # the plugin types it per model
+        cls, _fields_set: set[str] | None = None, **values: Any
+    ) -> Self:
+        """Pydantic's ``model_construct`` (no validation), the short way when a presenter
+        names every field in the model's order: the instance Pydantic's would build
+        (the same attributes, the same serialised bytes), in a quarter of the time. A
+        response of 50 offers builds about 3,400 (ADR 0041)."""
+        order = _FIELD_ORDER.get(cls)
+        if order is None:
+            order = _FIELD_ORDER[cls] = _field_order(cls)
+        if _fields_set is not None or not order or tuple(values) != order:
+            return super().model_construct(_fields_set, **values)
+        model = cls.__new__(cls)
+        _set(model, "__dict__", values)
+        _set(model, "__pydantic_fields_set__", set(values))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
 
 
 Amount = Annotated[

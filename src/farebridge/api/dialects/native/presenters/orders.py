@@ -37,7 +37,6 @@ def present_passenger(passenger: Passenger) -> wire.Passenger:
         gender=passenger.gender,
         email=passenger.email,
         phone_number=passenger.phone_number,
-        seat_preference=passenger.seat_preference,
         identity_documents=[
             wire.IdentityDocument.model_construct(
                 type=d.type,
@@ -47,6 +46,7 @@ def present_passenger(passenger: Passenger) -> wire.Passenger:
             )
             for d in passenger.identity_documents
         ],
+        seat_preference=passenger.seat_preference,
     )
 
 
