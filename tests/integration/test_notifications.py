@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from farebridge.bootstrap import build, mail_transport
 from farebridge.domain.account import User
@@ -362,3 +362,41 @@ def test_an_unreachable_server_or_unwritable_folder_is_a_retryable_failure(
     with pytest.raises(UpstreamUnavailable) as unwritable:
         EmlFolderTransport(blocked, sender="a@b.c").send(message, email_id="eml_1")
     assert unwritable.value.code == "mail_unavailable"
+
+
+def test_a_batch_of_events_reads_its_orders_and_owners_once(
+    mailing: Dependencies, engine: Engine
+) -> None:
+    """Five holds of two accounts: one dispatch queues their ten messages, reading the
+    orders (with their tickets) and the accounts in one query each, not two per event."""
+    for user, holds in ((create_user(mailing), 3), (create_user(mailing), 2)):
+        for offer in find_offers(mailing, user=user)[:holds]:
+            place_order(mailing, user=user, offer=offer, instant=False)
+    selects: Counter[str] = Counter()
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        words = statement.split()
+        if words[0].upper() == "SELECT":
+            table = words[words.index("FROM") + 1] if "FROM" in words else "?"
+            selects[table.strip('"')] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert dispatch_emails(mailing) == 10
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert selects["orders"] == 1, selects
+    assert selects["users"] == 1, selects
+    assert selects["documents"] == 1, selects
+
+
+def test_many_orders_and_users_by_id(mailing: Dependencies) -> None:
+    user = create_user(mailing)
+    _, order = _hold(mailing, user)
+    with mailing.uow(read_only=True) as uow:
+        stored = uow.orders.get(order.id)
+        assert stored is not None and stored.id == order.id
+        assert uow.orders.get_many([order.id, "ord_missing"]) == {order.id: stored}
+        assert uow.orders.get_many([]) == {}
+        assert uow.users.get_many({user.id, "usr_missing"}) == {user.id: user}
+        assert uow.users.get_many([]) == {}

@@ -62,20 +62,28 @@ def dispatch_emails(deps: Dependencies) -> int:
         if not events:
             uow.commit()  # the first call on a database creates the position
             return 0
-        queued = sum(_queue_for(uow, deps, pending) for pending in events)
+        wanted = [pending for pending in events if EVENT_EMAILS.get(pending.type)]
+        # Every order and owner of the batch in one query each, not two per event.
+        orders = uow.orders.get_many({pending.order_id for pending in wanted})
+        owners = uow.users.get_many({pending.owner_id for pending in wanted})
+        queued = sum(
+            _queue_for(uow, deps, e, orders.get(e.order_id), owners.get(e.owner_id)) for e in wanted
+        )
         if not uow.email_outbox.advance(position, events[-1].id):
             return 0  # another dispatcher queued these; roll ours back
         uow.commit()
     return queued
 
 
-def _queue_for(uow: UnitOfWork, deps: Dependencies, pending: PendingEvent) -> int:
+def _queue_for(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    pending: PendingEvent,
+    order: Order | None,
+    owner: User | None,
+) -> int:
     kinds = EVENT_EMAILS.get(pending.type, ())
-    if not kinds:
-        return 0
-    order = uow.orders.get(pending.order_id)
-    owner = uow.users.get(pending.owner_id)
-    if order is None or owner is None:
+    if not kinds or order is None or owner is None:
         return 0
     now = deps.clock.now()
     plan = [(kind, now) for kind in kinds]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -10,6 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from farebridge.domain.account import Agency, ApiKey, Role, User
 from farebridge.domain.errors import EmailAlreadyRegistered
 from farebridge.store.tables import access_tokens, agencies, api_keys, users
+
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_USERS_BY_ID = select(users).where(users.c.id.in_(bindparam("user_ids", expanding=True)))
 
 
 def _user(row: object) -> User:
@@ -52,8 +56,15 @@ class UserRepository:
         self._db.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
 
     def get(self, user_id: str) -> User | None:
-        row = self._db.execute(select(users).where(users.c.id == user_id)).first()
+        row = self._db.execute(_USER_BY_ID, {"user_id": user_id}).first()
         return _user(row) if row else None
+
+    def get_many(self, user_ids: Collection[str]) -> dict[str, User]:
+        """The users of ``user_ids`` that exist, by id, in one query."""
+        if not user_ids:
+            return {}
+        rows = self._db.execute(_USERS_BY_ID, {"user_ids": list(user_ids)})
+        return {row.id: _user(row) for row in rows}
 
     def get_with_password_hash(self, email: str) -> tuple[User, str] | None:
         row = self._db.execute(select(users).where(users.c.email == email)).first()

@@ -17,6 +17,15 @@ from farebridge.domain.notifications import EmailKind, EmailStatus, OutboxEmail
 from farebridge.store.event_cursors import EventCursor
 from farebridge.store.tables import email_outbox
 
+# Built once (ADR 0039), given the row as parameters: an email already queued for its
+# event and kind is skipped.
+_ADD = {
+    dialect: insert(email_outbox)
+    .on_conflict_do_nothing(index_elements=["event_id", "kind"])
+    .returning(email_outbox.c.id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
 STREAM = "email_outbox"
 
 
@@ -25,17 +34,9 @@ class EmailOutboxRepository:
         self._db = connection
         self._cursor = EventCursor(connection, STREAM)
 
-    def _insert(self) -> Any:
-        return pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
-
     def add(self, email: OutboxEmail) -> bool:
         """Queue ``email``; False (nothing written) when its event already queued its kind."""
-        inserted = self._db.execute(
-            self._insert()(email_outbox)
-            .values(**_columns(email))
-            .on_conflict_do_nothing(index_elements=["event_id", "kind"])
-            .returning(email_outbox.c.id)
-        ).first()
+        inserted = self._db.execute(_ADD[self._db.dialect.name], _columns(email)).first()
         return inserted is not None
 
     def get(self, email_id: str) -> OutboxEmail | None:
