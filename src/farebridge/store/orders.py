@@ -60,6 +60,8 @@ _INSERT_FLIGHTS = insert(order_flights)
 _INSERT_EVENT = insert(order_events)
 _INSERT_DOCUMENT = insert(documents)
 _ORDER_BY_ID = select(orders).where(orders.c.id == bindparam("order_id"))
+# Sets the columns its execution's other parameters name (ADR 0039).
+_SET_BY_ID = update(orders).where(orders.c.id == bindparam("cas_id"))
 _ORDERS_BY_ID = select(orders).where(orders.c.id.in_(bindparam("order_ids", expanding=True)))
 _DOCUMENTS_OF = (
     select(documents)
@@ -342,14 +344,13 @@ class OrderRepository:
         self, order_id: str, status: TicketingStatus, *, synced_at: datetime
     ) -> None:
         self._db.execute(
-            update(orders)
-            .where(orders.c.id == order_id)
-            .values(ticketing_status=status.value, synced_at=synced_at)
+            _SET_BY_ID,
+            {"cas_id": order_id, "ticketing_status": status.value, "synced_at": synced_at},
         )
 
     def mark_synced(self, order_id: str, *, synced_at: datetime) -> None:
         """Record that the order was just compared with the airline's booking."""
-        self._db.execute(update(orders).where(orders.c.id == order_id).values(synced_at=synced_at))
+        self._db.execute(_SET_BY_ID, {"cas_id": order_id, "synced_at": synced_at})
 
     def update_metadata(self, order_id: str, metadata: dict[str, Any]) -> None:
         self._db.execute(

@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +34,27 @@ from farebridge.store.tables import (
     sandbox_inventory,
     sandbox_seats,
     sandbox_tickets,
+)
+
+# Built once (ADR 0039). A ticket already issued to the passenger (or its number) is
+# kept: the insert skips it.
+_BOOKING = select(sandbox_bookings).where(sandbox_bookings.c.reference == bindparam("reference"))
+_ISSUE_TICKET = {
+    dialect: insert_(sandbox_tickets).on_conflict_do_nothing()
+    for dialect, insert_ in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_TICKET_BOOKING = (
+    update(sandbox_bookings)
+    .where(
+        sandbox_bookings.c.reference == bindparam("cas_reference"),
+        sandbox_bookings.c.status == "active",
+    )
+    .values(status="ticketed")
+)
+_TICKETS_OF = (
+    select(sandbox_tickets.c.passenger_id, sandbox_tickets.c.number)
+    .where(sandbox_tickets.c.reference == bindparam("reference"))
+    .order_by(sandbox_tickets.c.number)
 )
 
 LIVE = ("active", "ticketed")
@@ -217,42 +249,24 @@ class SqlSandboxInventory:
 
     def get_booking(self, reference: str) -> SandboxBooking | None:
         with self._engine.connect().execution_options(sqlite_read_only=True) as db:
-            row = db.execute(
-                select(sandbox_bookings).where(sandbox_bookings.c.reference == reference)
-            ).first()
+            row = db.execute(_BOOKING, {"reference": reference}).first()
         return _booking(row) if row is not None else None
 
     def issue_tickets(
         self, reference: str, numbers: Sequence[tuple[str, str]], *, now: datetime
     ) -> list[tuple[str, str]]:
+        """Ticket the booking's passengers; a passenger ticketed before keeps the first
+        number. The tickets of the booking, by number."""
         with self._engine.begin() as db:
-            for passenger_id, number in numbers:
-                try:
-                    with db.begin_nested():
-                        db.execute(
-                            insert(sandbox_tickets).values(
-                                number=number,
-                                reference=reference,
-                                passenger_id=passenger_id,
-                                issued_at=now,
-                            )
-                        )
-                except IntegrityError:
-                    continue  # issued before: keep the first number
-            db.execute(
-                update(sandbox_bookings)
-                .where(
-                    sandbox_bookings.c.reference == reference,
-                    sandbox_bookings.c.status == "active",
-                )
-                .values(status="ticketed")
-            )
-            rows = db.execute(
-                select(sandbox_tickets.c.passenger_id, sandbox_tickets.c.number)
-                .where(sandbox_tickets.c.reference == reference)
-                .order_by(sandbox_tickets.c.number)
-            )
-            return [(r.passenger_id, r.number) for r in rows]
+            if numbers:
+                rows = [
+                    {"number": n, "reference": reference, "passenger_id": p, "issued_at": now}
+                    for p, n in numbers
+                ]
+                db.execute(_ISSUE_TICKET[db.dialect.name], rows)
+            db.execute(_TICKET_BOOKING, {"cas_reference": reference})
+            issued = db.execute(_TICKETS_OF, {"reference": reference})
+            return [(r.passenger_id, r.number) for r in issued]
 
     def set_available(self, key: LegKey, seats: int) -> None:
         """Operator and test hook: set the seats left on one flight-date-cabin."""
