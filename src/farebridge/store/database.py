@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from farebridge.domain.errors import ServerBusy
@@ -29,6 +31,13 @@ def json_loads(text: str | bytes) -> Any:
         return orjson.loads(text)
     except orjson.JSONDecodeError:  # NaN or Infinity, which json.dumps writes
         return json.loads(text)
+
+
+def per_dialect(build: Callable[[Any], Any]) -> dict[str, Any]:
+    """``build(insert)`` for each database's own ``insert`` (``ON CONFLICT`` is a dialect
+    construct), by dialect name: a statement built once and picked per connection with
+    ``[connection.dialect.name]`` (ADR 0039)."""
+    return {"postgresql": build(postgresql.insert), "sqlite": build(sqlite.insert)}
 
 
 def is_sqlite(engine: Engine) -> bool:

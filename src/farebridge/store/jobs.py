@@ -30,8 +30,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
+from farebridge.store.database import per_dialect
 from farebridge.store.tables import JOBS_CLAIMABLE, jobs
 
 LOWEST_PRIORITY = 2**31 - 1  # a claim's bound on priority that bounds nothing
@@ -58,10 +58,7 @@ def _enqueue_once(dialect_insert: Any) -> Any:
 
 
 _INSERT_JOB = insert(jobs)
-_ENQUEUE_ONCE = {
-    "postgresql": _enqueue_once(postgresql.insert),
-    "sqlite": _enqueue_once(sqlite.insert),
-}
+_ENQUEUE_ONCE = per_dialect(_enqueue_once)
 
 
 def _claimable() -> Any:
@@ -180,8 +177,7 @@ class JobRepository:
         if dedupe_key is None:
             self._db.execute(_INSERT_JOB, values)
             return
-        postgres = self._db.dialect.name == "postgresql"
-        self._db.execute(_ENQUEUE_ONCE["postgresql" if postgres else "sqlite"], values)
+        self._db.execute(_ENQUEUE_ONCE[self._db.dialect.name], values)
 
     def claim_batch(
         self,

@@ -10,21 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from farebridge.domain.notifications import EmailKind, EmailStatus, OutboxEmail
+from farebridge.store.database import per_dialect
 from farebridge.store.event_cursors import EventCursor
 from farebridge.store.tables import email_outbox
 
 # Built once (ADR 0039), given the row as parameters: an email already queued for its
 # event and kind is skipped.
-_ADD = {
-    dialect: insert(email_outbox)
-    .on_conflict_do_nothing(index_elements=["event_id", "kind"])
-    .returning(email_outbox.c.id)
-    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+_ADD = per_dialect(
+    lambda insert: (
+        insert(email_outbox)
+        .on_conflict_do_nothing(index_elements=["event_id", "kind"])
+        .returning(email_outbox.c.id)
+    )
+)
 
 STREAM = "email_outbox"
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.errors import SeatUnavailable
 from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SandboxBooking
+from farebridge.store.database import per_dialect
 from farebridge.store.tables import (
     sandbox_bookings,
     sandbox_inventory,
@@ -39,10 +40,7 @@ from farebridge.store.tables import (
 # Built once (ADR 0039). A ticket already issued to the passenger (or its number) is
 # kept: the insert skips it.
 _BOOKING = select(sandbox_bookings).where(sandbox_bookings.c.reference == bindparam("reference"))
-_ISSUE_TICKET = {
-    dialect: insert_(sandbox_tickets).on_conflict_do_nothing()
-    for dialect, insert_ in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+_ISSUE_TICKET = per_dialect(lambda insert_: insert_(sandbox_tickets).on_conflict_do_nothing())
 _TICKET_BOOKING = (
     update(sandbox_bookings)
     .where(
