@@ -2,7 +2,9 @@
 
 Pydantic serialises a union of models to JSON in two passes (to Python objects, then
 those to JSON); ``SerializeAsAny`` makes it one, with the same document and the same
-bytes. A search's response with 50 offers took 2.5 times as long through the union.
+bytes. A search's response with 31 offers took 2.5 times as long through the union.
+The walk below fails on a union left unmarked; the byte tests guard that the marking
+changes nothing on the wire (a value is sent as its own class, as the union sent it).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import BaseModel, SerializeAsAny
 import farebridge.api
 from farebridge.api.dialects.native.models import offers as wire
 from farebridge.api.dialects.native.models.places import PlaceCode
-from farebridge.api.dialects.native.models.seatmaps import Facility, Seat, Section
+from farebridge.api.dialects.native.models.seatmaps import Facility, Section
 from farebridge.domain.offer import OfferRequestStatus
 
 
@@ -98,15 +100,10 @@ def test_the_bytes_are_those_of_the_value_own_class() -> None:
     for data in (request, with_offers):
         body = wire.CreatedOfferRequestResponse.model_construct(data=data).model_dump_json()
         assert body == '{"data":' + data.model_dump_json() + "}"
-    assert (
-        '"offers":[]'
-        in wire.CreatedOfferRequestResponse.model_construct(data=with_offers).model_dump_json()
-    )
     section = Section.model_construct(
         elements=[Facility.model_construct(type="galley")]
     ).model_dump_json()
     assert section == '{"elements":[{"type":"galley"}]}'
-    assert Seat.model_fields  # a seat goes through the same field
 
 
 def test_the_short_construct_builds_what_pydantic_builds() -> None:

@@ -36,8 +36,9 @@ class WireModel(BaseModel):
     ) -> Self:
         """Pydantic's ``model_construct`` (no validation), the short way when a presenter
         names every field in the model's order: the instance Pydantic's would build
-        (the same attributes, the same serialised bytes), in a quarter of the time. A
-        response of 50 offers builds about 3,400 (ADR 0041)."""
+        (the same attributes, the same serialised bytes) in about half the time (2.0
+        against 3.9 µs for a segment). A search of 31 offers calls it about 1,080 times
+        (ADR 0041)."""
         order = _FIELD_ORDER.get(cls)
         if order is None:
             order = _FIELD_ORDER[cls] = _field_order(cls)

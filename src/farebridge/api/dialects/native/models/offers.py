@@ -350,7 +350,7 @@ class OfferRequestResponse(WireModel):
 class CreatedOfferRequestResponse(WireModel):
     # SerializeAsAny: the value is serialised by its own class, as a plain field would
     # be. Pydantic serialises a union of models to JSON in two passes (to Python objects,
-    # then those to JSON): for a search's 50 offers that was 2.5 times the work
+    # then those to JSON): for a search's 31 offers that was 2.5 times the work
     # (ADR 0041). The document and the bytes are the same.
     data: SerializeAsAny[OfferRequestWithOffers | OfferRequest]
 
