@@ -585,7 +585,7 @@ def self_time(raw: Path) -> list[tuple[str, float]]:
     leaves: Counter[str] = Counter()
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
+        if not stack or not count.isdigit():  # py-spy sometimes reads a torn frame name
             continue
         leaf = stack.split(";")[-1]
         leaves[leaf] += int(count)

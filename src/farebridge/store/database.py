@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -11,6 +14,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: the gate orders one process's writers only
+    fcntl = None  # type: ignore[assignment]
 
 from farebridge.domain.errors import ServerBusy
 
@@ -57,7 +65,77 @@ class BusyQueuePool(QueuePool):
             ) from error
 
 
-def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 30.0) -> Engine:
+class WriteGate:
+    """The turn to write one SQLite file, taken before ``BEGIN IMMEDIATE`` (ADR 0042).
+
+    SQLite's own lock is polled: a connection that finds it taken sleeps 1, 2, 5 … up
+    to 100 ms between tries, so a writer that has waited long loses to one that just
+    arrived, and the lock sits idle while the waiters sleep. The gate makes writers
+    wait their turn asleep and be woken when it is free: a lock per process (threads),
+    then an exclusive ``flock`` on ``<database>-gate`` (processes), held until the
+    transaction's COMMIT or ROLLBACK has run.
+
+    Correctness never rests on it: SQLite's lock is still what keeps writers apart
+    (a process without the gate, the ``sqlite3`` shell, still takes its turn through
+    the busy timeout). A writer that waits longer than ``timeout`` for the process's
+    turn is :class:`ServerBusy` (a 429), not a 500.
+    """
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self._path = path
+        self._timeout = timeout
+        self._pid = -1
+        self._turn = threading.Lock()
+        self._file: int | None = None
+        self._holder: object | None = None  # the DBAPI connection whose turn it is
+
+    def _for_this_process(self) -> None:
+        # a forked child must neither share the parent's open file (a flock belongs
+        # to the open file, so both would hold it) nor inherit a taken thread lock
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._turn = threading.Lock()
+            self._holder = None
+            self._file = None
+            if fcntl is not None:
+                try:
+                    self._file = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                except OSError:  # a read-only directory: threads still take turns
+                    self._file = None
+
+    def acquire(self, holder: object) -> None:
+        self._for_this_process()
+        if not self._turn.acquire(timeout=self._timeout):
+            raise ServerBusy("The database is busy writing; retry in a second.")
+        try:
+            if self._file is not None:
+                # asleep in the kernel until the other process unlocks (or exits)
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+        except BaseException:
+            self._turn.release()
+            raise
+        self._holder = holder
+
+    def release(self, holder: object) -> None:
+        """Give the turn back if ``holder`` has it; anything else is a no-op (a rollback
+        outside a transaction, a connection going back to the pool)."""
+        if self._holder is None or self._holder is not holder or self._pid != os.getpid():
+            return
+        self._holder = None
+        try:
+            if self._file is not None:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+        finally:
+            self._turn.release()
+
+
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    pool_timeout_seconds: float = 30.0,
+    busy_timeout_seconds: float = SQLITE_BUSY_TIMEOUT_SECONDS,
+) -> Engine:
     """Create an engine; on SQLite every write transaction is ``BEGIN IMMEDIATE``.
 
     Pass ``execution_options(sqlite_read_only=True)`` on a connection to get a
@@ -65,7 +143,9 @@ def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 
     connections (and as many again at peaks), SQLite files included: a connection is
     opened, and its PRAGMAs run, once, not per unit of work (issue 14: opening one
     and setting it up cost 16 % of the API's CPU). A checkout that waits longer than
-    ``pool_timeout_seconds`` is :class:`ServerBusy`.
+    ``pool_timeout_seconds`` is :class:`ServerBusy`. An SQLite file's writers take turns
+    through a :class:`WriteGate`; one that waits longer than ``busy_timeout_seconds``
+    for its turn is :class:`ServerBusy` too.
     """
     if url.startswith("sqlite"):
         in_memory = ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:")
@@ -81,12 +161,14 @@ def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 
         )
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_seconds},
             json_serializer=json_dumps,
             json_deserializer=json_loads,
             **pooling,
         )
-        _configure_sqlite(engine)
+        gate_path = None if in_memory else _gate_path(engine)
+        gate = WriteGate(gate_path, busy_timeout_seconds) if gate_path else None
+        _configure_sqlite(engine, gate, busy_timeout_seconds)
         return engine
     return create_engine(
         url,
@@ -100,7 +182,19 @@ def make_engine(url: str, *, pool_size: int = 10, pool_timeout_seconds: float = 
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _gate_path(engine: Engine) -> Path | None:
+    database = engine.url.database or ""
+    if not database or database.startswith("file:"):  # a URI filename: no gate
+        return None
+    return Path(database + "-gate")
+
+
+def _raw(connection: Any) -> Any:
+    """The DBAPI connection under a pool's proxy (SQLAlchemy passes either)."""
+    return getattr(connection, "dbapi_connection", connection)
+
+
+def _configure_sqlite(engine: Engine, gate: WriteGate | None, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below emit BEGIN itself.
@@ -108,11 +202,52 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         read_only = connection.get_execution_options().get("sqlite_read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if read_only:
+            connection.exec_driver_sql("BEGIN")
+            return
+        if gate is None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        holder = _raw(connection.connection)
+        gate.acquire(holder)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            gate.release(holder)
+            raise
+
+    if gate is None:
+        return
+    # The turn is given back once COMMIT or ROLLBACK has run: SQLAlchemy's commit and
+    # rollback events fire before, so the dialect's own calls are wrapped; a connection
+    # that goes back to the pool, or is closed or invalidated, gives it back too.
+    dialect = engine.dialect
+    do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
+
+    def _commit(dbapi_connection: Any) -> None:
+        try:
+            do_commit(dbapi_connection)
+        finally:
+            gate.release(_raw(dbapi_connection))
+
+    def _rollback(dbapi_connection: Any) -> None:
+        try:
+            do_rollback(dbapi_connection)
+        finally:
+            gate.release(_raw(dbapi_connection))
+
+    dialect.do_commit = _commit  # type: ignore[method-assign]
+    dialect.do_rollback = _rollback  # type: ignore[method-assign]
+
+    def _give_back(dbapi_connection: Any, *_: Any) -> None:
+        gate.release(_raw(dbapi_connection))
+
+    for name in ("checkin", "close", "invalidate", "soft_invalidate"):
+        event.listen(engine.pool, name, _give_back)

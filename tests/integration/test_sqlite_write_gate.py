@@ -1,0 +1,252 @@
+"""An SQLite file's writers take turns through the write gate (ADR 0042): asleep until
+the turn is free, threads of a process and processes alike, the turn given back however
+the transaction ends, and a writer that waits too long is ServerBusy (a 429), not a 500.
+SQLite's own lock still keeps writers apart; the gate only orders them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from farebridge.domain.errors import ServerBusy
+from farebridge.store.database import make_engine
+from farebridge.store.unit_of_work import SqlUnitOfWork
+
+# How long a writer that should be waiting is watched before it is said to wait. A slow
+# machine can only make a waiting writer look like it waits: no assertion rests on speed.
+WATCH_SECONDS = 0.3
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    path = tmp_path / "gate.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as db:
+        db.execute(text("CREATE TABLE counter (n INTEGER NOT NULL)"))
+        db.execute(text("INSERT INTO counter VALUES (0)"))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def gated(database: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=5)
+    yield engine
+    engine.dispose()
+
+
+def _bump(engine: Engine) -> None:
+    with engine.begin() as db:
+        db.execute(text("UPDATE counter SET n = n + 1"))
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect().execution_options(sqlite_read_only=True) as db:
+        return int(db.execute(text("SELECT n FROM counter")).scalar_one())
+
+
+def _in_thread(work: object) -> tuple[threading.Thread, threading.Event, list[BaseException]]:
+    done = threading.Event()
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()  # type: ignore[operator]
+        except BaseException as error:  # handed to the test
+            failed.append(error)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, done, failed
+
+
+def test_the_gate_is_a_file_beside_the_database(gated: Engine, database: Path) -> None:
+    _bump(gated)
+    assert database.with_name(database.name + "-gate").exists()
+    memory = make_engine("sqlite://")
+    with memory.begin() as db:  # a memory database has no file to gate: writes as before
+        assert db.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_a_writer_waits_for_the_turn_and_gets_it_after_commit(gated: Engine) -> None:
+    holding = gated.connect()
+    holding.begin()
+    holding.execute(text("UPDATE counter SET n = n + 1"))
+    thread, done, failed = _in_thread(lambda: _bump(gated))
+    assert not done.wait(WATCH_SECONDS), "the second writer waits for the first"
+    holding.commit()
+    assert done.wait(10), "the turn passes on at COMMIT"
+    thread.join()
+    holding.close()
+    assert failed == []
+    assert _count(gated) == 2
+
+
+def test_reads_do_not_wait_for_the_turn(gated: Engine) -> None:
+    with gated.connect() as holding:
+        holding.begin()
+        holding.execute(text("UPDATE counter SET n = 41"))
+        assert _count(gated) == 0, "a read-only transaction reads beside the writer"
+        holding.commit()
+    assert _count(gated) == 41
+
+
+def _ends(engine: Engine) -> dict[str, object]:
+    """Ways a write transaction ends; after each, the turn must be free."""
+
+    def commit() -> None:
+        _bump(engine)
+
+    def rollback() -> None:
+        with engine.connect() as db:
+            db.begin()
+            db.execute(text("UPDATE counter SET n = n + 1"))
+            db.rollback()
+
+    def error_in_the_block() -> None:
+        def write_then_fail() -> None:
+            with engine.begin() as db:
+                db.execute(text("UPDATE counter SET n = n + 1"))
+                raise ZeroDivisionError
+
+        with pytest.raises(ZeroDivisionError):
+            write_then_fail()
+
+    def failed_statement() -> None:
+        with pytest.raises(Exception, match="no such table"), engine.begin() as db:
+            db.execute(text("UPDATE nowhere SET n = 1"))
+
+    def closed_without_commit() -> None:
+        db = engine.connect()
+        db.execute(text("UPDATE counter SET n = n + 1"))  # autobegins
+        db.close()
+
+    def invalidated() -> None:
+        db = engine.connect()
+        db.begin()
+        db.execute(text("UPDATE counter SET n = n + 1"))
+        db.invalidate()
+        db.close()
+
+    def unit_of_work_left_without_commit() -> None:
+        with SqlUnitOfWork(engine):  # its BEGIN IMMEDIATE took the turn
+            pass
+
+    return {
+        "commit": commit,
+        "rollback": rollback,
+        "error in the block": error_in_the_block,
+        "failed statement": failed_statement,
+        "closed without commit": closed_without_commit,
+        "invalidated": invalidated,
+        "unit of work left without commit": unit_of_work_left_without_commit,
+    }
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        "commit",
+        "rollback",
+        "error in the block",
+        "failed statement",
+        "closed without commit",
+        "invalidated",
+        "unit of work left without commit",
+    ],
+)
+def test_the_turn_is_given_back_however_the_transaction_ends(database: Path, end: str) -> None:
+    engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=1)
+    try:
+        _ends(engine)[end]()  # type: ignore[operator]
+        # another thread's write: a turn not given back would make it ServerBusy
+        thread, done, failed = _in_thread(lambda: _bump(engine))
+        assert done.wait(10)
+        thread.join()
+        assert failed == [], f"the turn was kept after: {end}"
+    finally:
+        engine.dispose()
+
+
+def test_a_writer_that_waits_too_long_is_server_busy(database: Path) -> None:
+    engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=0.2)
+    try:
+        with engine.connect() as holding:
+            holding.begin()
+            holding.execute(text("UPDATE counter SET n = n + 1"))
+            with pytest.raises(ServerBusy) as refused:
+                _bump(engine)
+            assert refused.value.retry_after_seconds >= 1
+            holding.commit()
+        _bump(engine)  # the refused writer left nothing taken
+        assert _count(engine) == 2
+    finally:
+        engine.dispose()
+
+
+HOLD_THE_GATE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.readline()
+fcntl.flock(fd, fcntl.LOCK_UN)
+"""
+
+
+def test_another_process_holding_the_turn_makes_writers_wait(gated: Engine, database: Path) -> None:
+    """The turn is the file's, not the process's: a writer here waits, asleep, while
+    another process holds it, although SQLite's own lock is free."""
+    with subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", HOLD_THE_GATE, str(database) + "-gate"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as other:
+        assert other.stdout is not None and other.stdin is not None
+        try:
+            assert other.stdout.readline().strip() == "held"
+            thread, done, failed = _in_thread(lambda: _bump(gated))
+            assert not done.wait(WATCH_SECONDS), "the writer waits for the other process"
+            other.stdin.write("\n")
+            other.stdin.flush()
+            assert done.wait(10), "and writes once the other process gives the turn back"
+            thread.join()
+            assert failed == []
+            assert _count(gated) == 1
+        finally:
+            other.kill()
+
+
+def test_many_writers_in_two_processes_lose_no_update(gated: Engine, database: Path) -> None:
+    """Writers of this process (threads) and of another take turns; every increment lands."""
+    script = (
+        "import sys\n"
+        "from sqlalchemy import text\n"
+        "from farebridge.store.database import make_engine\n"
+        "engine = make_engine(f'sqlite:///{sys.argv[1]}')\n"
+        "for _ in range(100):\n"
+        "    with engine.begin() as db:\n"
+        "        db.execute(text('UPDATE counter SET n = n + 1'))\n"
+    )
+
+    def hundred() -> None:
+        for _ in range(100):
+            _bump(gated)
+
+    with subprocess.Popen([sys.executable, "-c", script, str(database)]) as other:  # noqa: S603
+        threads = [_in_thread(hundred) for _ in range(4)]
+        for thread, done, failed in threads:
+            assert done.wait(60)
+            thread.join()
+            assert failed == []
+        assert other.wait(60) == 0
+    assert _count(gated) == 500
