@@ -91,4 +91,4 @@ lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache farebridge.db $(JS_DIR)/node_modules
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache farebridge.db farebridge.db-wal farebridge.db-shm farebridge.db-gate $(JS_DIR)/node_modules
