@@ -56,6 +56,46 @@ def test_addition_is_exact_in_minor_units(a: int, b: int) -> None:
     assert total.minor == a + b
 
 
+def _checked(amount: Decimal, currency: str) -> Money:
+    """What the checking constructor makes of ``amount``: the reference for the short way."""
+    return Money(amount, currency)
+
+
+@given(
+    st.sampled_from(["EUR", "JPY", "KWD"]),
+    st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=4),
+    st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=4),
+    st.integers(min_value=0, max_value=9),
+)
+def test_sums_differences_and_counts_are_what_the_constructor_makes(
+    currency: str, x: Decimal, y: Decimal, count: int
+) -> None:
+    """``+``, ``-`` and ``* count`` skip the constructor's rounding (issue 14): the
+    result must be the same amount, digit for digit (same exponent, same text)."""
+    a, b = Money(x, currency), Money(y, currency)
+    for short, reference in (
+        (a + b, _checked(a.amount + b.amount, currency)),
+        (a - b, _checked(a.amount - b.amount, currency)),
+        (a * count, _checked(a.amount * count, currency)),
+    ):
+        assert short == reference
+        assert str(short) == str(reference)
+        assert short.amount.as_tuple() == reference.amount.as_tuple()
+        assert hash(short) == hash(reference)
+
+
+def test_a_fraction_is_still_rounded() -> None:
+    assert (Money.of("10.01", "USD") * Decimal("0.75")).amount == Decimal("7.51")  # 7.5075
+
+
+@pytest.mark.parametrize("bad", ["usd", "EURO"])
+def test_a_bad_code_is_refused_every_time(bad: str) -> None:
+    Money.of("1", "USD")  # a good code seen first
+    for _ in range(2):  # a bad one is never remembered as checked
+        with pytest.raises(ValueError, match="currency"):
+            Money(Decimal(1), bad)
+
+
 RATES = ExchangeRates(
     {"USD": Decimal("1"), "EUR": Decimal("1.16"), "JPY": Decimal("0.0066"), "KWD": Decimal("3.26")}
 )

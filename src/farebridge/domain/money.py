@@ -58,17 +58,38 @@ def minor_units_at_most(amount: Decimal, currency: str) -> int:
     return int(amount.scaleb(exponent_of(currency)).to_integral_value(ROUND_FLOOR))
 
 
+# The smallest unit of each currency code already checked: a search makes thousands of
+# amounts (issue 14), each would check its code and build its quantum again.
+_QUANTA: dict[str, Decimal] = {}
+
+
+def _quantum(currency: str) -> Decimal:
+    quantum = _QUANTA.get(currency)
+    if quantum is None:
+        _check_currency(currency)
+        quantum = _QUANTA[currency] = Decimal(1).scaleb(-exponent_of(currency))
+    return quantum
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal
     currency: str
 
     def __post_init__(self) -> None:
-        _check_currency(self.currency)
+        quantum = _quantum(self.currency)
         if not isinstance(self.amount, Decimal):
             raise TypeError("Money.amount must be a Decimal, never a float")
-        quantum = Decimal(1).scaleb(-exponent_of(self.currency))
         object.__setattr__(self, "amount", self.amount.quantize(quantum, ROUND_HALF_UP))
+
+    @classmethod
+    def _exact(cls, amount: Decimal, currency: str) -> Money:
+        """``amount`` already at ``currency``'s precision, from two amounts that were (a
+        sum, a difference, a whole multiple): nothing to check or round again."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
@@ -100,13 +121,15 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return Money._exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return Money._exact(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
+        if type(factor) is int:  # a count: the product keeps the precision
+            return Money._exact(self.amount * factor, self.currency)
         return Money(self.amount * Decimal(factor), self.currency)
 
     __rmul__ = __mul__
