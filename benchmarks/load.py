@@ -621,11 +621,11 @@ async def run_config(config: Config, system: System) -> dict[str, float]:
                 f"  ticketing lag of {len(lags)} orders: p50 {figures['lag p50']:.1f} s, p95 "
                 f"{figures['lag p95']:.1f} s; {missing} without a ticket {DRAIN_SECONDS:.0f} s on"
             )
+        if "get" in PHASES and not made_all:  # orders to read
+            _, made_all, _ = await bookings(session, pools, 16, seconds=3.0)
         if made_all:
             settle(system, figures)
         if "get" in PHASES:
-            if not made_all:  # orders to read
-                _, made_all, _ = await bookings(session, pools, 16, seconds=3.0)
             profiles = start_profiles(system, config, "get")
             meter = CpuMeter(system)
             recorder, seconds = await reads(session, made_all, 64)
