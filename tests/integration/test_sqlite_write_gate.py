@@ -5,6 +5,7 @@ SQLite's own lock still keeps writers apart; the gate only orders them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from farebridge.domain.errors import ServerBusy
-from farebridge.store.database import make_engine
+from farebridge.store.database import WriteGate, make_engine
 from farebridge.store.unit_of_work import SqlUnitOfWork
 
 # How long a writer that should be waiting is watched before it is said to wait. A slow
@@ -250,3 +251,92 @@ def test_many_writers_in_two_processes_lose_no_update(gated: Engine, database: P
             assert failed == []
         assert other.wait(60) == 0
     assert _count(gated) == 500
+
+
+def test_engines_on_one_file_share_the_gate(gated: Engine, database: Path) -> None:
+    """A thread that holds the turn through one engine and writes through another waits
+    for its own process's lock and is refused, instead of waiting for ever on the file."""
+    other = make_engine(f"sqlite:///{database}", busy_timeout_seconds=0.2)
+    try:
+        with gated.connect() as holding:
+            holding.begin()
+            holding.execute(text("UPDATE counter SET n = n + 1"))
+            # in a thread: a gate per engine would leave it waiting on the file for ever
+            thread, done, failed = _in_thread(lambda: _bump(other))
+            assert done.wait(10), "refused after its timeout, not left waiting"
+            thread.join()
+            assert [type(error) for error in failed] == [ServerBusy]
+            holding.commit()
+        _bump(other)
+        assert _count(other) == 2
+    finally:
+        other.dispose()
+
+
+PROBE_THE_GATE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    print("taken")
+else:
+    print("free")
+"""
+
+
+def _probe(database: Path) -> str:
+    answer = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", PROBE_THE_GATE, str(database) + "-gate"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return answer.stdout.strip()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_takes_its_own_turns(gated: Engine, database: Path) -> None:
+    """The child of a process that holds the turn neither inherits the taken thread
+    lock (it would wait for nothing) nor gives the parent's turn away (a flock belongs
+    to the open file they share): it waits for the parent like any other process.
+    The gate alone is forked here: SQLite itself must not be used across a fork."""
+    _bump(gated)  # the gate exists in this process
+    gate = WriteGate.of(database.with_name(database.name + "-gate"))
+    parent = object()
+    gate.acquire(parent, timeout=5)
+    try:
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports by its exit status
+            status = 1
+            try:
+                mine = WriteGate.of(database.with_name(database.name + "-gate"))
+                holder = object()
+                mine.acquire(holder, timeout=10)  # waits for the parent's flock
+                mine.release(holder)
+                status = 0
+            finally:
+                os._exit(status)
+        assert _probe(database) == "taken", "the child left the parent's turn alone"
+    finally:
+        gate.release(parent)
+    _, status = os.waitpid(child, 0)
+    assert os.WEXITSTATUS(status) == 0, "the child took a turn once the parent's was over"
+    assert _probe(database) == "free"
+
+
+def test_a_unit_of_work_refused_its_turn_gives_its_connection_back(database: Path) -> None:
+    engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=0.2)
+    try:
+        with engine.connect() as holding:
+            holding.begin()
+            holding.execute(text("UPDATE counter SET n = n + 1"))
+            assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+            with pytest.raises(ServerBusy) as refused:  # its traceback keeps the frames
+                SqlUnitOfWork(engine).__enter__()
+            # closed, not left for the garbage collector
+            assert engine.pool.checkedout() == 1, refused.value  # type: ignore[attr-defined]
+            holding.commit()
+    finally:
+        engine.dispose()

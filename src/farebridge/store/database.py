@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
@@ -75,37 +76,53 @@ class WriteGate:
     then an exclusive ``flock`` on ``<database>-gate`` (processes), held until the
     transaction's COMMIT or ROLLBACK has run.
 
+    There is one gate per database file and process (:meth:`of`), whatever the number
+    of engines on it, so a thread that holds the turn and writes through another
+    engine waits for its own process's lock (and is refused after the timeout) rather
+    than for the file's ``flock`` (for ever). Only the thread holding the process's
+    turn ever waits on the ``flock``.
+
     Correctness never rests on it: SQLite's lock is still what keeps writers apart
     (a process without the gate, the ``sqlite3`` shell, still takes its turn through
-    the busy timeout). A writer that waits longer than ``timeout`` for the process's
+    the busy timeout). A writer that waits longer than its timeout for the process's
     turn is :class:`ServerBusy` (a 429), not a 500.
     """
 
-    def __init__(self, path: Path, timeout: float) -> None:
+    _gates: ClassVar[weakref.WeakValueDictionary[str, WriteGate]] = weakref.WeakValueDictionary()
+    _gates_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def of(cls, path: Path) -> WriteGate:
+        """This process's gate of the database file at ``path`` (made on first use)."""
+        key = os.path.realpath(path)
+        with cls._gates_lock:
+            gate = cls._gates.get(key)
+            if gate is None:
+                gate = cls(Path(key))
+                cls._gates[key] = gate
+            return gate
+
+    def __init__(self, path: Path) -> None:
         self._path = path
-        self._timeout = timeout
-        self._pid = -1
         self._turn = threading.Lock()
-        self._file: int | None = None
         self._holder: object | None = None  # the DBAPI connection whose turn it is
+        self._file = self._open()
 
-    def _for_this_process(self) -> None:
-        # a forked child must neither share the parent's open file (a flock belongs
-        # to the open file, so both would hold it) nor inherit a taken thread lock
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._turn = threading.Lock()
-            self._holder = None
+    def _open(self) -> int | None:
+        if fcntl is None:
+            return None
+        try:
+            return os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:  # a read-only directory: threads still take turns
+            return None
+
+    def __del__(self) -> None:  # the last engine on the file is gone
+        if self._file is not None:
+            os.close(self._file)
             self._file = None
-            if fcntl is not None:
-                try:
-                    self._file = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-                except OSError:  # a read-only directory: threads still take turns
-                    self._file = None
 
-    def acquire(self, holder: object) -> None:
-        self._for_this_process()
-        if not self._turn.acquire(timeout=self._timeout):
+    def acquire(self, holder: object, timeout: float) -> None:
+        if not self._turn.acquire(timeout=timeout):
             raise ServerBusy("The database is busy writing; retry in a second.")
         try:
             if self._file is not None:
@@ -119,7 +136,7 @@ class WriteGate:
     def release(self, holder: object) -> None:
         """Give the turn back if ``holder`` has it; anything else is a no-op (a rollback
         outside a transaction, a connection going back to the pool)."""
-        if self._holder is None or self._holder is not holder or self._pid != os.getpid():
+        if self._holder is None or self._holder is not holder:
             return
         self._holder = None
         try:
@@ -127,6 +144,26 @@ class WriteGate:
                 fcntl.flock(self._file, fcntl.LOCK_UN)
         finally:
             self._turn.release()
+
+    def _reset_in_child(self) -> None:
+        """A forked child starts with no turn: a fresh thread lock (the parent's may have
+        been taken) and a file of its own. The inherited one is closed, never unlocked:
+        a ``flock`` belongs to the open file, which the parent shares."""
+        inherited = self._file
+        self._turn = threading.Lock()
+        self._holder = None
+        self._file = self._open()
+        if inherited is not None:
+            os.close(inherited)
+
+
+def _reset_gates_in_child() -> None:
+    WriteGate._gates_lock = threading.Lock()
+    for gate in list(WriteGate._gates.values()):
+        gate._reset_in_child()
+
+
+os.register_at_fork(after_in_child=_reset_gates_in_child)
 
 
 def make_engine(
@@ -167,7 +204,7 @@ def make_engine(
             **pooling,
         )
         gate_path = None if in_memory else _gate_path(engine)
-        gate = WriteGate(gate_path, busy_timeout_seconds) if gate_path else None
+        gate = WriteGate.of(gate_path) if gate_path else None
         _configure_sqlite(engine, gate, busy_timeout_seconds)
         return engine
     return create_engine(
@@ -216,7 +253,7 @@ def _configure_sqlite(engine: Engine, gate: WriteGate | None, busy_timeout: floa
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             return
         holder = _raw(connection.connection)
-        gate.acquire(holder)
+        gate.acquire(holder, busy_timeout)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
@@ -249,5 +286,5 @@ def _configure_sqlite(engine: Engine, gate: WriteGate | None, busy_timeout: floa
     def _give_back(dbapi_connection: Any, *_: Any) -> None:
         gate.release(_raw(dbapi_connection))
 
-    for name in ("checkin", "close", "invalidate", "soft_invalidate"):
+    for name in ("checkin", "close", "invalidate"):
         event.listen(engine.pool, name, _give_back)

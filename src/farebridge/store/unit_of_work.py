@@ -80,9 +80,13 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         connection = self._engine.connect()
-        if self._read_only:
-            connection = connection.execution_options(sqlite_read_only=True)
-        connection.begin()
+        try:
+            if self._read_only:
+                connection = connection.execution_options(sqlite_read_only=True)
+            connection.begin()
+        except BaseException:  # refused (ServerBusy…): the connection goes back at once
+            connection.close()
+            raise
         self._connection = connection
         self.users = UserRepository(connection)
         self.tokens = TokenRepository(connection)
