@@ -28,7 +28,8 @@ A 429 (the admission queue or a pool full) is counted and retried after its
 configuration (medians printed). ``BENCH_PROFILE=DIR``: py-spy samples the API and
 worker processes during the 64-client bookings and writes, per process kind, the raw
 stacks and the top functions by self time (``DIR/<config>-api.txt``…), printing the top 12.
-Nothing asserts a time.
+``BENCH_WORKER_NICE=N`` lowers the worker's priority by N once started, as
+``FAREBRIDGE_WORKER_NICE`` does (ADR 0044). Nothing asserts a time.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "1"))
 DRAIN_SECONDS = float(os.environ.get("BENCH_DRAIN_SECONDS", "60"))
 SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE_SECONDS", "300"))
 PROFILE_DIR = os.environ.get("BENCH_PROFILE", "")
+WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", "0"))
 # the phases to run (all by default): bookings (with the ticketing lag), get, search, hot
 PHASES = set(os.environ.get("BENCH_PHASES", "bookings,get,search,hot").split(","))
 PASSWORD = "correct-horse-battery"
@@ -155,6 +157,8 @@ def start(config: Config) -> System:
     ]
     base = f"http://127.0.0.1:{port}"
     servers.wait_for_health(base, processes)
+    if WORKER_NICE:  # an experiment: the worker yields the cores to the API under load
+        os.setpriority(os.PRIO_PROCESS, processes[1].pid, WORKER_NICE)
     return System(url, base, processes, create_engine(url, pool_size=2), scratch)
 
 
@@ -206,6 +210,13 @@ class CpuMeter:
             1000 * (a - b) / max(count, 1) for a, b in zip(after, self.before, strict=True)
         )
         return f"CPU per operation: API {api:.1f} ms, worker {worker:.1f} ms"
+
+    def used(self) -> tuple[float, float]:
+        """CPU seconds the API and the worker used since the meter was made."""
+        api, worker = (
+            cpu_seconds(pid) - before for pid, before in zip(self.pids, self.before, strict=True)
+        )
+        return api, worker
 
 
 # --- the client --------------------------------------------------------------------
@@ -485,6 +496,8 @@ async def hot_flight(
                 sandbox_inventory.c.cabin == "economy",
             )
         ).scalar_one()
+    statuses = ", ".join(f"{key}: {n}" for key, n in sorted(recorder.statuses.items()))
+    print(f"    hot flight answers: {statuses}")
     return {
         "sold": len(sold),
         "seconds": max(sold, default=float("nan")),
@@ -651,7 +664,14 @@ async def run_config(config: Config, system: System) -> dict[str, float]:
                 f"{meter.per(len(found))}"
             )
         if "hot" in PHASES:
+            meter = CpuMeter(system)
+            started = time.monotonic()
             hot = await hot_flight(session, system, tokens)
+            api_seconds, worker_seconds = meter.used()
+            print(
+                f"    hot flight CPU: API {api_seconds:.1f} s, worker {worker_seconds:.1f} s "
+                f"in {time.monotonic() - started:.1f} s"
+            )
             figures["hot seconds"] = hot["seconds"]
             figures["hot oversold"] = hot["oversold"]
             print(

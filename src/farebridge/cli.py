@@ -105,6 +105,8 @@ def _worker(concurrency: int | None) -> None:
     from farebridge.observability import configure_logging
 
     configure_logging(settings.log_level, json=settings.log_json)
+    if settings.worker_nice and hasattr(os, "nice"):  # this process only (ADR 0044)
+        os.nice(settings.worker_nice)
     worker = Worker(
         build(settings),
         poll_seconds=settings.worker_poll_seconds,

@@ -115,6 +115,14 @@ class Settings(BaseSettings):
         "webhooks) at once; the others are kept for tickets, syncs and refunds. Default: "
         "half of FAREBRIDGE_WORKER_THREADS, at least one (ADR 0040).",
     )
+    worker_nice: int = Field(
+        default=0,
+        ge=0,
+        le=19,
+        description="How far the worker process stands back when the API and it want the "
+        "same core: a Unix nice increment (0: not at all, 19: the most). Higher books more "
+        "per second on a shared machine and issues tickets later (ADR 0044).",
+    )
     job_retention: timedelta = Field(
         default=timedelta(days=1),
         ge=timedelta(0),

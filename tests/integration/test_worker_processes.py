@@ -169,3 +169,28 @@ def test_farebridge_worker_concurrency_starts_beating_processes(
     with engine.connect() as connection:
         left = connection.execute(select(func.count()).select_from(worker_heartbeats))
         assert left.scalar_one() == 0
+
+
+def test_the_worker_process_stands_back_for_the_api(engine: Engine) -> None:
+    """``FAREBRIDGE_WORKER_NICE``: the worker lowers its own priority once started
+    (ADR 0044), so that under load the API has the cores first."""
+    if not hasattr(os, "getpriority"):
+        pytest.skip("Unix priorities")
+    url = engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "FAREBRIDGE_DATABASE_URL": url, "FAREBRIDGE_WORKER_NICE": "7"}
+    env["FAREBRIDGE_LOG_LEVEL"] = "WARNING"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "farebridge.cli", "worker", "--concurrency", "1"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _heartbeats(engine) < 1 and time.monotonic() < deadline:
+            assert worker.poll() is None, "the worker stopped"
+            time.sleep(0.05)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(mine + 7, 19)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
