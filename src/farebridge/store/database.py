@@ -163,7 +163,8 @@ def _reset_gates_in_child() -> None:
         gate._reset_in_child()
 
 
-os.register_at_fork(after_in_child=_reset_gates_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork to survive
+    os.register_at_fork(after_in_child=_reset_gates_in_child)
 
 
 def make_engine(
