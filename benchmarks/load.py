@@ -28,8 +28,8 @@ A 429 (the admission queue or a pool full) is counted and retried after its
 configuration (medians printed). ``BENCH_PROFILE=DIR``: py-spy samples the API and
 worker processes during the 64-client bookings and writes, per process kind, the raw
 stacks and the top functions by self time (``DIR/<config>-api.txt``…), printing the top 12.
-``BENCH_WORKER_NICE=N`` lowers the worker's priority by N once started, as
-``FAREBRIDGE_WORKER_NICE`` does (ADR 0044). Nothing asserts a time.
+The processes inherit this environment, so ``FAREBRIDGE_WORKER_NICE=N`` tries the
+worker's priority (ADR 0044). Nothing asserts a time.
 """
 
 from __future__ import annotations
@@ -66,7 +66,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "1"))
 DRAIN_SECONDS = float(os.environ.get("BENCH_DRAIN_SECONDS", "60"))
 SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE_SECONDS", "300"))
 PROFILE_DIR = os.environ.get("BENCH_PROFILE", "")
-WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", "0"))
 # the phases to run (all by default): bookings (with the ticketing lag), get, search, hot
 PHASES = set(os.environ.get("BENCH_PHASES", "bookings,get,search,hot").split(","))
 PASSWORD = "correct-horse-battery"
@@ -157,8 +156,6 @@ def start(config: Config) -> System:
     ]
     base = f"http://127.0.0.1:{port}"
     servers.wait_for_health(base, processes)
-    if WORKER_NICE:  # an experiment: the worker yields the cores to the API under load
-        os.setpriority(os.PRIO_PROCESS, processes[1].pid, WORKER_NICE)
     return System(url, base, processes, create_engine(url, pool_size=2), scratch)
 
 
@@ -205,10 +202,7 @@ class CpuMeter:
         self.before = tuple(cpu_seconds(pid) for pid in self.pids)
 
     def per(self, count: int) -> str:
-        after = tuple(cpu_seconds(pid) for pid in self.pids)
-        api, worker = (
-            1000 * (a - b) / max(count, 1) for a, b in zip(after, self.before, strict=True)
-        )
+        api, worker = (1000 * seconds / max(count, 1) for seconds in self.used())
         return f"CPU per operation: API {api:.1f} ms, worker {worker:.1f} ms"
 
     def used(self) -> tuple[float, float]:
