@@ -9,11 +9,12 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from farebridge.domain.errors import ServerBusy
 from farebridge.store.database import WriteGate, make_engine
@@ -52,6 +53,16 @@ def _count(engine: Engine) -> int:
         return int(db.execute(text("SELECT n FROM counter")).scalar_one())
 
 
+@contextmanager
+def _holding_the_turn(engine: Engine) -> Iterator[Connection]:
+    """A connection in the middle of a write transaction: it holds its process's turn
+    until the block commits (or leaves, which rolls back)."""
+    with engine.connect() as holding:
+        holding.begin()
+        holding.execute(text("UPDATE counter SET n = n + 1"))
+        yield holding
+
+
 def _in_thread(work: object) -> tuple[threading.Thread, threading.Event, list[BaseException]]:
     done = threading.Event()
     failed: list[BaseException] = []
@@ -78,101 +89,90 @@ def test_the_gate_is_a_file_beside_the_database(gated: Engine, database: Path) -
 
 
 def test_a_writer_waits_for_the_turn_and_gets_it_after_commit(gated: Engine) -> None:
-    holding = gated.connect()
-    holding.begin()
-    holding.execute(text("UPDATE counter SET n = n + 1"))
-    thread, done, failed = _in_thread(lambda: _bump(gated))
-    assert not done.wait(WATCH_SECONDS), "the second writer waits for the first"
-    holding.commit()
-    assert done.wait(10), "the turn passes on at COMMIT"
-    thread.join()
-    holding.close()
+    with _holding_the_turn(gated) as holding:
+        thread, done, failed = _in_thread(lambda: _bump(gated))
+        assert not done.wait(WATCH_SECONDS), "the second writer waits for the first"
+        holding.commit()
+        assert done.wait(10), "the turn passes on at COMMIT"
+        thread.join()
     assert failed == []
     assert _count(gated) == 2
 
 
 def test_reads_do_not_wait_for_the_turn(gated: Engine) -> None:
-    with gated.connect() as holding:
-        holding.begin()
-        holding.execute(text("UPDATE counter SET n = 41"))
+    with _holding_the_turn(gated) as holding:
         assert _count(gated) == 0, "a read-only transaction reads beside the writer"
         holding.commit()
-    assert _count(gated) == 41
+    assert _count(gated) == 1
 
 
-def _ends(engine: Engine) -> dict[str, object]:
-    """Ways a write transaction ends; after each, the turn must be free."""
+# Ways a write transaction ends; after each, the turn must be free.
 
-    def commit() -> None:
-        _bump(engine)
 
-    def rollback() -> None:
-        with engine.connect() as db:
-            db.begin()
+def _commit(engine: Engine) -> None:
+    _bump(engine)
+
+
+def _rollback(engine: Engine) -> None:
+    with _holding_the_turn(engine) as holding:
+        holding.rollback()
+
+
+def _error_in_the_block(engine: Engine) -> None:
+    def write_then_fail() -> None:
+        with engine.begin() as db:
             db.execute(text("UPDATE counter SET n = n + 1"))
-            db.rollback()
+            raise ZeroDivisionError
 
-    def error_in_the_block() -> None:
-        def write_then_fail() -> None:
-            with engine.begin() as db:
-                db.execute(text("UPDATE counter SET n = n + 1"))
-                raise ZeroDivisionError
+    with pytest.raises(ZeroDivisionError):
+        write_then_fail()
 
-        with pytest.raises(ZeroDivisionError):
-            write_then_fail()
 
-    def failed_statement() -> None:
-        with pytest.raises(Exception, match="no such table"), engine.begin() as db:
-            db.execute(text("UPDATE nowhere SET n = 1"))
+def _failed_statement(engine: Engine) -> None:
+    with pytest.raises(Exception, match="no such table"), engine.begin() as db:
+        db.execute(text("UPDATE nowhere SET n = 1"))
 
-    def closed_without_commit() -> None:
-        db = engine.connect()
-        db.execute(text("UPDATE counter SET n = n + 1"))  # autobegins
-        db.close()
 
-    def invalidated() -> None:
-        db = engine.connect()
-        db.begin()
-        db.execute(text("UPDATE counter SET n = n + 1"))
-        db.invalidate()
-        db.close()
+def _closed_without_commit(engine: Engine) -> None:
+    db = engine.connect()
+    db.execute(text("UPDATE counter SET n = n + 1"))  # autobegins
+    db.close()
 
-    def unit_of_work_left_without_commit() -> None:
-        with SqlUnitOfWork(engine):  # its BEGIN IMMEDIATE took the turn
-            pass
 
-    return {
-        "commit": commit,
-        "rollback": rollback,
-        "error in the block": error_in_the_block,
-        "failed statement": failed_statement,
-        "closed without commit": closed_without_commit,
-        "invalidated": invalidated,
-        "unit of work left without commit": unit_of_work_left_without_commit,
-    }
+def _invalidated(engine: Engine) -> None:
+    with _holding_the_turn(engine) as holding:
+        holding.invalidate()
+
+
+def _unit_of_work_left_without_commit(engine: Engine) -> None:
+    with SqlUnitOfWork(engine):  # its BEGIN IMMEDIATE took the turn
+        pass
 
 
 @pytest.mark.parametrize(
     "end",
     [
-        "commit",
-        "rollback",
-        "error in the block",
-        "failed statement",
-        "closed without commit",
-        "invalidated",
-        "unit of work left without commit",
+        _commit,
+        _rollback,
+        _error_in_the_block,
+        _failed_statement,
+        _closed_without_commit,
+        _invalidated,
+        _unit_of_work_left_without_commit,
     ],
+    ids=lambda end: end.__name__.strip("_").replace("_", " "),
 )
-def test_the_turn_is_given_back_however_the_transaction_ends(database: Path, end: str) -> None:
+def test_the_turn_is_given_back_however_the_transaction_ends(
+    database: Path, end: Callable[[Engine], None]
+) -> None:
     engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=1)
     try:
-        _ends(engine)[end]()  # type: ignore[operator]
+        end(engine)
         # another thread's write: a turn not given back would make it ServerBusy
         thread, done, failed = _in_thread(lambda: _bump(engine))
         assert done.wait(10)
         thread.join()
-        assert failed == [], f"the turn was kept after: {end}"
+        assert failed == [], f"the turn was kept after: {end.__name__}"
     finally:
         engine.dispose()
 
@@ -180,9 +180,7 @@ def test_the_turn_is_given_back_however_the_transaction_ends(database: Path, end
 def test_a_writer_that_waits_too_long_is_server_busy(database: Path) -> None:
     engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=0.2)
     try:
-        with engine.connect() as holding:
-            holding.begin()
-            holding.execute(text("UPDATE counter SET n = n + 1"))
+        with _holding_the_turn(engine) as holding:
             with pytest.raises(ServerBusy) as refused:
                 _bump(engine)
             assert refused.value.retry_after_seconds >= 1
@@ -258,9 +256,7 @@ def test_engines_on_one_file_share_the_gate(gated: Engine, database: Path) -> No
     for its own process's lock and is refused, instead of waiting for ever on the file."""
     other = make_engine(f"sqlite:///{database}", busy_timeout_seconds=0.2)
     try:
-        with gated.connect() as holding:
-            holding.begin()
-            holding.execute(text("UPDATE counter SET n = n + 1"))
+        with _holding_the_turn(gated) as holding:
             # in a thread: a gate per engine would leave it waiting on the file for ever
             thread, done, failed = _in_thread(lambda: _bump(other))
             assert done.wait(10), "refused after its timeout, not left waiting"
@@ -329,9 +325,7 @@ def test_a_forked_child_takes_its_own_turns(gated: Engine, database: Path) -> No
 def test_a_unit_of_work_refused_its_turn_gives_its_connection_back(database: Path) -> None:
     engine = make_engine(f"sqlite:///{database}", busy_timeout_seconds=0.2)
     try:
-        with engine.connect() as holding:
-            holding.begin()
-            holding.execute(text("UPDATE counter SET n = n + 1"))
+        with _holding_the_turn(engine) as holding:
             assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
             with pytest.raises(ServerBusy) as refused:  # its traceback keeps the frames
                 SqlUnitOfWork(engine).__enter__()
