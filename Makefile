@@ -85,6 +85,7 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 # workers; about 3 minutes per configuration. BENCH_PROFILE=DIR adds py-spy profiles.
 bench-load: install  ## bookings/s, GET order, search, ticketing lag, hot flight (PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL)
 	$(BIN)/python -m benchmarks.request_cost
+	$(BIN)/python -m benchmarks.documents
 	$(BIN)/python -m benchmarks.load
 
 lock:  ## re-resolve requirements.lock from pyproject.toml

@@ -11,6 +11,9 @@ import structlog
 
 _SENSITIVE_KEYS = {"password", "card_token", "unique_identifier", "passport", "authorization"}
 _LONG_DIGITS = re.compile(r"\b\d{12,19}\b")
+# Libraries whose INFO lines are their own working notes, not the engine's events:
+# fontTools logged 58 lines for every e-ticket it subset the fonts of.
+QUIET_LIBRARIES = ("fontTools",)
 
 
 def mask_sensitive(
@@ -28,6 +31,8 @@ def mask_sensitive(
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     logging.basicConfig(format="%(message)s", level=level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     renderer: Any = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )

@@ -4,10 +4,12 @@ read back with pypdf and the QR code is compared with the one its text makes."""
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
@@ -114,6 +116,47 @@ def test_the_same_state_renders_the_same_bytes() -> None:
     assert render_e_ticket(order, paid(order), issued_at=NOW) == first
     later = render_e_ticket(order, paid(order), issued_at=NOW + timedelta(minutes=1))
     assert later != first
+
+
+def test_a_long_table_goes_on_over_pages_under_its_headings_again() -> None:
+    long_family = "Verylongfamilyname-Withhyphen Andmore Words To Wrap"
+    travellers = tuple(
+        replace(
+            create_passenger(id=f"pas_{n}"), given_name=f"Traveller{n:02d}", family_name=long_family
+        )
+        for n in range(30)
+    )
+    order = replace(ticketed_order(), passengers=travellers, services=())
+    pages = [
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(render_e_ticket(order, [], issued_at=NOW))).pages
+    ]
+    assert len(pages) >= 3
+    for number, text in enumerate(pages[:-1]):
+        if number > 0:  # a page that carries the table on begins with its heading row
+            first_line = text.strip().splitlines()[0]
+            assert first_line.split() == [
+                "Passenger",
+                "Type",
+                "Identity",
+                "document",
+                "E-ticket",
+                "number",
+            ]
+    text = "\n".join(pages)
+    for n in range(30):  # every traveller once, the name never cut off: wrapped in its column
+        assert text.count(f"Ms Traveller{n:02d}") == 1
+    words = text.split()
+    assert words.count("Andmore") == 30 and words.count("Wrap") == 30
+
+
+def test_rendering_logs_nothing_at_the_processes_level(caplog: pytest.LogCaptureFixture) -> None:
+    # The processes log at INFO (conftest configures logging as they do); fontTools'
+    # notes on subsetting the fonts were 58 lines per e-ticket.
+    caplog.set_level(logging.INFO)
+    order = ticketed_order()
+    render_e_ticket(order, paid(order), issued_at=NOW)
+    assert [record.name for record in caplog.records] == []
 
 
 def test_characters_the_font_lacks_print_as_question_marks() -> None:

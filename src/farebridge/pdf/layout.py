@@ -12,12 +12,11 @@ import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import segno
 from fpdf import FPDF
-from fpdf.enums import TableCellFillMode, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from farebridge.domain.itinerary import Segment
 from farebridge.domain.money import Money
@@ -30,6 +29,10 @@ ACCENT = (13, 71, 161)
 BAND = (232, 240, 254)
 RULE = (206, 212, 218)
 MARGIN = 15.0
+GRID_SIZE = 8.5  # a table's type size (pt)
+GRID_LINE = 4.3  # the height of one line in a table cell (mm)
+GRID_PADDING = (1.1, 1.8, 1.1, 1.8)  # a table cell's padding: top, right, bottom, left (mm)
+GRID_SHADE = (248, 249, 250)  # every other row; the rest are in the band's blue
 
 
 FONTS = Path(__file__).parent / "fonts"
@@ -174,36 +177,95 @@ class Page(FPDF):
         bold_last_row: bool = False,
     ) -> None:
         """A table with a heading row (none when ``headings`` is empty); ``widths`` are
-        relative; columns in ``align_right`` (amounts) are right-aligned."""
-        self.set_font(FONT, "", 8.5)
+        relative; columns in ``align_right`` (amounts) are right-aligned.
+
+        Rows are shaded alternately (band blue, then grey) with a rule between rows; a
+        row that does not fit starts a new page under the heading row again, and the
+        heading row never stands alone at the foot of a page. Drawn line by line with
+        ``cell`` (ADR 0045): fpdf2's ``table`` measured every cell with a second, dry
+        run of its line breaking, which was 40 % of an e-ticket's rendering."""
+        columns = [self.epw * width / sum(widths) for width in widths]
+        table: list[tuple[str, list[list[str]]]] = []
+        if headings:
+            table.append(("B", self._row_lines(headings, columns, "B")))
+        for number, values in enumerate(rows):
+            style = "B" if bold_last_row and number == len(rows) - 1 else ""
+            table.append((style, self._row_lines(values, columns, style)))
         self.set_draw_color(*RULE)
-        heading = FontFace(emphasis="BOLD", color=INK, fill_color=BAND)
-        options: dict[str, Any] = {
-            "col_widths": tuple(widths),
-            "headings_style": heading,
-            "line_height": 4.3,
-            "padding": (1.1, 1.8, 1.1, 1.8),
-            "borders_layout": "HORIZONTAL_LINES",
-            "cell_fill_color": (248, 249, 250),
-            "cell_fill_mode": TableCellFillMode.ROWS,
-            "text_align": "LEFT",
-            "v_align": "TOP",
-            "first_row_as_headings": bool(headings),
-        }
-        with self.table(**options) as table:
-            if headings:
-                header = table.row()
-                for index, text in enumerate(headings):
-                    align = "RIGHT" if index in align_right else "LEFT"
-                    header.cell(self.printable(text), align=align)
-            for number, values in enumerate(rows):
-                row = table.row()
-                last = bold_last_row and number == len(rows) - 1
-                style = FontFace(emphasis="BOLD") if last else None
-                for index, text in enumerate(values):
-                    align = "RIGHT" if index in align_right else "LEFT"
-                    row.cell(self.printable(text), align=align, style=style)
+        self.set_text_color(*INK)
+        heights = [self._row_height(lines) for _, lines in table]
+        if headings and len(table) > 1 and self.will_page_break(heights[0] + heights[1]):
+            self.add_page()
+        for index, (style, lines) in enumerate(table):
+            if index > 0 and self.will_page_break(heights[index]):
+                self.add_page()
+                if headings:
+                    self._draw_row(0, *table[0], heights[0], columns, align_right, last=False)
+            last = index == len(table) - 1
+            self._draw_row(index, style, lines, heights[index], columns, align_right, last=last)
+        self.set_xy(MARGIN, self.get_y())
         self.ln(2)
+
+    def _row_lines(
+        self, values: Sequence[str], columns: Sequence[float], style: str
+    ) -> list[list[str]]:
+        """Each cell's lines: its own line breaks, and a line too wide for its column
+        broken by fpdf2's word wrapping."""
+        self.set_font(FONT, style, GRID_SIZE)
+        cells = []
+        for text, width in zip(values, columns, strict=True):
+            room = width - GRID_PADDING[1] - GRID_PADDING[3]
+            lines: list[str] = []
+            for line in self.printable(text).split("\n"):
+                if self.get_string_width(line) <= room:
+                    lines.append(line)
+                else:
+                    # multi_cell keeps cell()'s margin inside the width, as _draw_row does
+                    wrapped = self.multi_cell(
+                        room + 2 * self.c_margin,
+                        GRID_LINE,
+                        line,
+                        dry_run=True,
+                        output=MethodReturnValue.LINES,
+                    )
+                    lines.extend(cast(list[str], wrapped))
+            cells.append(lines)
+        return cells
+
+    @staticmethod
+    def _row_height(lines: Sequence[Sequence[str]]) -> float:
+        return max(len(cell) for cell in lines) * GRID_LINE + GRID_PADDING[0] + GRID_PADDING[2]
+
+    def _draw_row(
+        self,
+        index: int,
+        style: str,
+        lines: Sequence[Sequence[str]],
+        height: float,
+        columns: Sequence[float],
+        align_right: Sequence[int],
+        *,
+        last: bool,
+    ) -> None:
+        top = self.get_y()
+        self.set_fill_color(*(GRID_SHADE if index % 2 else BAND))
+        self.rect(MARGIN, top, self.epw, height, style="F")
+        if index > 0:
+            self.line(MARGIN, top, self.w - MARGIN, top)
+        if not last:
+            self.line(MARGIN, top + height, self.w - MARGIN, top + height)
+        self.set_font(FONT, style, GRID_SIZE)
+        x = MARGIN
+        for column, (cell, width) in enumerate(zip(lines, columns, strict=True)):
+            room = width - GRID_PADDING[1] - GRID_PADDING[3]
+            align = "R" if column in align_right else "L"
+            for number, line in enumerate(cell):
+                # cell() keeps its own margin (c_margin) inside the width it is given
+                left = x + GRID_PADDING[3] - self.c_margin
+                self.set_xy(left, top + GRID_PADDING[0] + number * GRID_LINE)
+                self.cell(room + 2 * self.c_margin, GRID_LINE, line, align=align)
+            x += width
+        self.set_xy(MARGIN, top + height)
 
     def render(self) -> bytes:
         return bytes(self.output())
