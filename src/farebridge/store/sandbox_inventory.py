@@ -7,6 +7,7 @@ booking in one transaction: it never oversells under any concurrency.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -54,6 +55,35 @@ _TICKETS_OF = (
     .where(sandbox_tickets.c.reference == bindparam("reference"))
     .order_by(sandbox_tickets.c.number)
 )
+# A reservation, leg by leg: the leg's row made if it is missing, then its seats taken
+# only while enough are left; then the booking, and its chosen seats.
+_MATERIALISE = per_dialect(
+    lambda insert_: (
+        insert_(sandbox_inventory)
+        .values(
+            flight=bindparam("flight"),
+            departure_on=bindparam("departure_on"),
+            cabin=bindparam("cabin"),
+            available=bindparam("available"),
+        )
+        .on_conflict_do_nothing()
+    )
+)
+_TAKE_SEATS = (
+    update(sandbox_inventory)
+    .where(
+        sandbox_inventory.c.flight == bindparam("key_flight"),
+        sandbox_inventory.c.departure_on == bindparam("key_departure_on"),
+        sandbox_inventory.c.cabin == bindparam("key_cabin"),
+        sandbox_inventory.c.available >= bindparam("seats"),
+    )
+    .values(available=sandbox_inventory.c.available - bindparam("seats"))
+)
+_ADD_BOOKING = insert(sandbox_bookings)
+_ADD_SEAT = insert(sandbox_seats)
+_BOOKING_BY_KEY = select(sandbox_bookings).where(
+    sandbox_bookings.c.request_key == bindparam("request_key")
+)
 
 LIVE = ("active", "ticketed")
 
@@ -76,17 +106,12 @@ class SqlSandboxInventory:
         result: dict[LegKey, int] = {}
         with self._engine.connect().execution_options(sqlite_read_only=True) as db:
             for chunk in _chunks(sorted(wanted), 300):
-                condition = or_(
-                    *(
-                        and_(
-                            sandbox_inventory.c.flight == flight,
-                            sandbox_inventory.c.departure_on == day,
-                            sandbox_inventory.c.cabin == cabin,
-                        )
-                        for flight, day, cabin in chunk
-                    )
-                )
-                for row in db.execute(select(sandbox_inventory).where(condition)):
+                parameters = {
+                    f"{name}{index}": value
+                    for index, key in enumerate(chunk)
+                    for name, value in zip(("f", "d", "c"), key, strict=True)
+                }
+                for row in db.execute(_availability_of(len(chunk)), parameters):
                     result[LegKey(row.flight, row.departure_on, row.cabin)] = row.available
         return result
 
@@ -106,9 +131,7 @@ class SqlSandboxInventory:
 
     def find_by_key(self, key: str) -> SandboxBooking | None:
         with self._engine.connect().execution_options(sqlite_read_only=True) as db:
-            row = db.execute(
-                select(sandbox_bookings).where(sandbox_bookings.c.request_key == key)
-            ).first()
+            row = db.execute(_BOOKING_BY_KEY, {"request_key": key}).first()
         return _booking(row) if row is not None else None
 
     def _reserve(self, db: Connection, booking: SandboxBooking) -> None:
@@ -116,39 +139,42 @@ class SqlSandboxInventory:
         for leg in _in_lock_order(booking.legs):
             self._materialise(db, leg)
             taken = db.execute(
-                update(sandbox_inventory)
-                .where(
-                    _key_is(leg.key),
-                    sandbox_inventory.c.available >= leg.seats,
-                )
-                .values(available=sandbox_inventory.c.available - leg.seats)
+                _TAKE_SEATS,
+                {
+                    "key_flight": leg.key.flight,
+                    "key_departure_on": leg.key.departure_on,
+                    "key_cabin": leg.key.cabin,
+                    "seats": leg.seats,
+                },
             )
             if taken.rowcount != 1:
                 raise _NotEnoughSeats(leg.key)
         db.execute(
-            insert(sandbox_bookings).values(
-                reference=booking.reference,
-                status="active",
-                legs=[_leg_json(leg) for leg in booking.legs],
-                payment_required_by=booking.payment_required_by,
-                created_at=booking.created_at,
-                faults=list(booking.faults),
-                request_key=booking.key,
-                replaces=booking.replaces,
-            )
+            _ADD_BOOKING,
+            {
+                "reference": booking.reference,
+                "status": "active",
+                "legs": [_leg_json(leg) for leg in booking.legs],
+                "payment_required_by": booking.payment_required_by,
+                "created_at": booking.created_at,
+                "faults": list(booking.faults),
+                "request_key": booking.key,
+                "replaces": booking.replaces,
+            },
         )
         for seat in booking.seats:
             try:
                 with db.begin_nested():
                     db.execute(
-                        insert(sandbox_seats).values(
-                            flight=seat.key.flight,
-                            departure_on=seat.key.departure_on,
-                            designator=seat.designator,
-                            cabin=seat.key.cabin,
-                            reference=booking.reference,
-                            passenger_id=seat.passenger_id,
-                        )
+                        _ADD_SEAT,
+                        {
+                            "flight": seat.key.flight,
+                            "departure_on": seat.key.departure_on,
+                            "designator": seat.designator,
+                            "cabin": seat.key.cabin,
+                            "reference": booking.reference,
+                            "passenger_id": seat.passenger_id,
+                        },
                     )
             except IntegrityError as exc:
                 raise SeatUnavailable(
@@ -158,14 +184,13 @@ class SqlSandboxInventory:
 
     def _materialise(self, db: Connection, leg: LegReservation) -> None:
         db.execute(
-            self._insert(sandbox_inventory)
-            .values(
-                flight=leg.key.flight,
-                departure_on=leg.key.departure_on,
-                cabin=leg.key.cabin,
-                available=max(leg.initially_available, 0),
-            )
-            .on_conflict_do_nothing()
+            _MATERIALISE[db.dialect.name],
+            {
+                "flight": leg.key.flight,
+                "departure_on": leg.key.departure_on,
+                "cabin": leg.key.cabin,
+                "available": max(leg.initially_available, 0),
+            },
         )
 
     def release(self, reference: str, *, now: datetime) -> bool:
@@ -281,6 +306,25 @@ class SqlSandboxInventory:
                     index_elements=["flight", "departure_on", "cabin"], set_={"available": seats}
                 )
             )
+
+
+@functools.lru_cache(maxsize=32)
+def _availability_of(count: int) -> Any:
+    """The seats left on ``count`` flight-date-cabins, given as parameters ``f0``,
+    ``d0``, ``c0``, ``f1``…: built once per count, as a search or a booking asks for a
+    few counts again and again (ADR 0039)."""
+    return select(sandbox_inventory).where(
+        or_(
+            *(
+                and_(
+                    sandbox_inventory.c.flight == bindparam(f"f{index}"),
+                    sandbox_inventory.c.departure_on == bindparam(f"d{index}"),
+                    sandbox_inventory.c.cabin == bindparam(f"c{index}"),
+                )
+                for index in range(count)
+            )
+        )
+    )
 
 
 def _in_lock_order(legs: Sequence[LegReservation]) -> list[LegReservation]:
