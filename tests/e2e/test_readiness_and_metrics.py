@@ -109,6 +109,47 @@ def test_metrics_count_bookings_requests_and_job_lag(
     assert _total(done, "farebridge_jobs_total") > _total(after, "farebridge_jobs_total")
 
 
+def test_requests_are_counted_by_the_template_of_the_route_that_answered(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    offer = first_offer(search(client, auth)["offers"])
+    created = client.post("/api/orders", json=instant_order_body(offer), headers=auth)
+    assert created.status_code == 201, created.text
+    order_id = created.json()["data"]["id"]
+    for _ in range(2):
+        assert client.get(f"/api/orders/{order_id}", headers=auth).status_code == 200
+    assert client.get("/api/orders/ord_nobody", headers=auth).status_code == 404
+    assert client.get(f"/api/orders/{order_id}").status_code == 401
+    assert client.delete(f"/api/orders/{order_id}", headers=auth).status_code == 405
+    assert client.get("/duffel/air/orders/ord_nobody", headers=auth).status_code in (401, 404)
+    assert client.get(f"/no/such/path/{order_id}").status_code == 404
+    assert client.get("/health").status_code == 200
+    samples = _samples(client)
+    counted = {
+        labels: value for (name, labels), value in samples.items() if name == "http_requests_total"
+    }
+
+    def count(method: str, status: str, handler: str) -> float:
+        return counted.get((("handler", handler), ("method", method), ("status", status)), 0.0)
+
+    assert count("GET", "2xx", "/api/orders/{order_id}") == 2
+    assert count("GET", "4xx", "/api/orders/{order_id}") == 2  # the 404 and the 401
+    assert count("DELETE", "4xx", "/api/orders/{order_id}") == 1  # 405: the path's route
+    assert count("POST", "2xx", "/api/orders") == 1
+    assert count("POST", "2xx", "/api/offer-requests") == 1
+    assert count("GET", "4xx", "/duffel/air/orders/{order_id}") == 1  # another mount
+    assert count("GET", "4xx", "none") == 1  # no route: one label, whatever the path
+    handlers = {dict(labels)["handler"] for labels in counted}
+    assert not handlers & {"/health", "/ready", "/metrics"}
+    assert not any(order_id in handler for handler in handlers)
+    latency = (
+        "http_request_duration_seconds_count",
+        (("handler", "/api/orders/{order_id}"), ("method", "GET")),
+    )
+    assert samples[latency] == 4
+    assert samples[("http_request_duration_highr_seconds_count", ())] >= 8
+
+
 def test_job_logs_carry_the_request_id(
     client: TestClient, auth: dict[str, str], worker: Worker
 ) -> None:

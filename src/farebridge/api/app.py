@@ -12,7 +12,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client import multiprocess as prometheus_multiprocess
-from prometheus_fastapi_instrumentator import Instrumentator
 
 from farebridge.api import openapi, ratelimit
 from farebridge.api.admission import AdmissionMiddleware
@@ -26,6 +25,7 @@ from farebridge.api.dialects import (
 )
 from farebridge.api.dialects.native import errors as native_errors
 from farebridge.api.hooks import duffel as duffel_hooks
+from farebridge.api.http_metrics import HttpMetrics
 from farebridge.api.hygiene import HygieneMiddleware
 from farebridge.api.request_context import HEALTH_PATH, RequestContext
 from farebridge.outbound.redis_check import redis_ping
@@ -100,7 +100,7 @@ META_PATHS = [HEALTH_PATH, "/ready", "/metrics"]
 
 def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Settings) -> None:
     """``/ready`` (readiness: database, Redis, worker heartbeat) and ``/metrics``
-    (Prometheus; requests and latencies by prometheus-fastapi-instrumentator)."""
+    (Prometheus; requests and latencies by ``api/http_metrics``)."""
     extra_checks = {}
     if settings.redis_url is not None:
         extra_checks["redis"] = redis_ping(settings.redis_url.get_secret_value())
@@ -118,11 +118,10 @@ def _add_operations_routes(app: FastAPI, services: Dependencies, settings: Setti
         }
         return JSONResponse(body, status_code=200 if result.ready else 503)
 
-    # The HTTP metrics in a registry of this app's own: the instrumentator registers its
-    # metrics once per registry, so a second app in one process (tests) would record
-    # nothing into the global one. The business metrics stay in the global registry.
+    # The HTTP metrics in a registry of this app's own, so that a second app in one
+    # process (tests) has its own; the business metrics stay in the global registry.
     http_registry = CollectorRegistry()
-    Instrumentator(excluded_handlers=META_PATHS, registry=http_registry).instrument(app)
+    app.add_middleware(HttpMetrics, registry=http_registry, excluded=META_PATHS)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

@@ -1,5 +1,5 @@
 """Prometheus metrics of the engine (ADR 0029). HTTP requests and latencies come from
-prometheus-fastapi-instrumentator (``api/app.py``); these are the business ones.
+``api/http_metrics.py`` (ADR 0046); these are the business ones.
 
 With several API processes set ``PROMETHEUS_MULTIPROC_DIR`` (an empty directory per
 start): every process writes its samples there and ``/metrics`` adds them up.
