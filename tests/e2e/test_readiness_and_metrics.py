@@ -123,6 +123,7 @@ def test_requests_are_counted_by_the_template_of_the_route_that_answered(
     assert client.delete(f"/api/orders/{order_id}", headers=auth).status_code == 405
     assert client.get("/duffel/air/orders/ord_nobody", headers=auth).status_code in (401, 404)
     assert client.get(f"/no/such/path/{order_id}").status_code == 404
+    assert client.get(f"/api/no/such/path/{order_id}", headers=auth).status_code == 404
     assert client.get("/health").status_code == 200
     samples = _samples(client)
     counted = {
@@ -138,7 +139,7 @@ def test_requests_are_counted_by_the_template_of_the_route_that_answered(
     assert count("POST", "2xx", "/api/orders") == 1
     assert count("POST", "2xx", "/api/offer-requests") == 1
     assert count("GET", "4xx", "/duffel/air/orders/{order_id}") == 1  # another mount
-    assert count("GET", "4xx", "none") == 1  # no route: one label, whatever the path
+    assert count("GET", "4xx", "none") == 2  # no route, in a mount or not: one label
     handlers = {dict(labels)["handler"] for labels in counted}
     assert not handlers & {"/health", "/ready", "/metrics"}
     assert not any(order_id in handler for handler in handlers)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Collection
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOW_RESOLUTION_BUCKETS = (0.1, 0.5, 1.0)
@@ -86,9 +87,11 @@ class HttpMetrics:
 
 def route_template(scope: Scope, root_path: str = "") -> str:
     """The template of the route that answered, below ``root_path`` (the application's
-    own, when it is served under a prefix); ``none`` when no route did."""
-    path = getattr(scope.get("route"), "path", None)
-    if not isinstance(path, str):
+    own, when it is served under a prefix); ``none`` when no route did, a mount whose
+    application found none included (its prefix is already in the root path)."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(route, Mount) or not isinstance(path, str):
         return UNMATCHED
     mounted = str(scope.get("root_path", ""))
     prefix = mounted[len(root_path) :] if mounted.startswith(root_path) else mounted

@@ -185,12 +185,13 @@ class Page(FPDF):
         ``cell`` (ADR 0045): fpdf2's ``table`` measured every cell with a second, dry
         run of its line breaking, which was 40 % of an e-ticket's rendering."""
         columns = [self.epw * width / sum(widths) for width in widths]
+        rooms = [column - GRID_PADDING[1] - GRID_PADDING[3] for column in columns]  # text
         table: list[tuple[str, list[list[str]]]] = []
         if headings:
-            table.append(("B", self._row_lines(headings, columns, "B")))
+            table.append(("B", self._row_lines(headings, rooms, "B")))
         for number, values in enumerate(rows):
             style = "B" if bold_last_row and number == len(rows) - 1 else ""
-            table.append((style, self._row_lines(values, columns, style)))
+            table.append((style, self._row_lines(values, rooms, style)))
         self.set_draw_color(*RULE)
         self.set_text_color(*INK)
         heights = [self._row_height(lines) for _, lines in table]
@@ -200,21 +201,20 @@ class Page(FPDF):
             if index > 0 and self.will_page_break(heights[index]):
                 self.add_page()
                 if headings:
-                    self._draw_row(0, *table[0], heights[0], columns, align_right, last=False)
+                    self._draw_row(0, *table[0], heights[0], rooms, align_right, last=False)
             last = index == len(table) - 1
-            self._draw_row(index, style, lines, heights[index], columns, align_right, last=last)
+            self._draw_row(index, style, lines, heights[index], rooms, align_right, last=last)
         self.set_xy(MARGIN, self.get_y())
         self.ln(2)
 
     def _row_lines(
-        self, values: Sequence[str], columns: Sequence[float], style: str
+        self, values: Sequence[str], rooms: Sequence[float], style: str
     ) -> list[list[str]]:
         """Each cell's lines: its own line breaks, and a line too wide for its column
         broken by fpdf2's word wrapping."""
         self.set_font(FONT, style, GRID_SIZE)
         cells = []
-        for text, width in zip(values, columns, strict=True):
-            room = width - GRID_PADDING[1] - GRID_PADDING[3]
+        for text, room in zip(values, rooms, strict=True):
             lines: list[str] = []
             for line in self.printable(text).split("\n"):
                 if self.get_string_width(line) <= room:
@@ -242,29 +242,27 @@ class Page(FPDF):
         style: str,
         lines: Sequence[Sequence[str]],
         height: float,
-        columns: Sequence[float],
+        rooms: Sequence[float],
         align_right: Sequence[int],
         *,
         last: bool,
     ) -> None:
+        """One row, and the rule under it unless it is the table's last."""
         top = self.get_y()
         self.set_fill_color(*(GRID_SHADE if index % 2 else BAND))
         self.rect(MARGIN, top, self.epw, height, style="F")
-        if index > 0:
-            self.line(MARGIN, top, self.w - MARGIN, top)
         if not last:
             self.line(MARGIN, top + height, self.w - MARGIN, top + height)
         self.set_font(FONT, style, GRID_SIZE)
         x = MARGIN
-        for column, (cell, width) in enumerate(zip(lines, columns, strict=True)):
-            room = width - GRID_PADDING[1] - GRID_PADDING[3]
+        for column, (cell, room) in enumerate(zip(lines, rooms, strict=True)):
             align = "R" if column in align_right else "L"
             for number, line in enumerate(cell):
                 # cell() keeps its own margin (c_margin) inside the width it is given
                 left = x + GRID_PADDING[3] - self.c_margin
                 self.set_xy(left, top + GRID_PADDING[0] + number * GRID_LINE)
                 self.cell(room + 2 * self.c_margin, GRID_LINE, line, align=align)
-            x += width
+            x += room + GRID_PADDING[1] + GRID_PADDING[3]
         self.set_xy(MARGIN, top + height)
 
     def render(self) -> bytes:
