@@ -55,12 +55,14 @@ worker: install
 	$(BIN)/farebridge worker
 
 # Two pytest-xdist workers (one per core; tests wait on subprocesses and sockets a lot),
+# a worker that runs out of tests takes some of the other's (worksteal: a schemathesis or
+# browser test takes a minute or two, and the run must not end on one worker alone),
 # each with its own PostgreSQL database (tests/conftest.py). PYTEST_WORKERS=0 runs in-process.
 # The 25 slowest tests are listed at the end, to keep the run (CI: under 20 minutes) in view.
 PYTEST_WORKERS ?= 2
 
 test: install js-deps  ## the whole test suite (PostgreSQL tests too when FAREBRIDGE_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=25
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=25
 
 lint: install  ## ruff (lint + format check) and mypy --strict
 	$(BIN)/ruff check .
@@ -86,6 +88,7 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 bench-load: install  ## bookings/s, GET order, search, ticketing lag, hot flight (PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL)
 	$(BIN)/python -m benchmarks.request_cost
 	$(BIN)/python -m benchmarks.documents
+	$(BIN)/python -m benchmarks.order_read
 	$(BIN)/python -m benchmarks.load
 
 lock:  ## re-resolve requirements.lock from pyproject.toml

@@ -61,11 +61,19 @@ def postgres_migrated(worker_id: str) -> str:
 
 
 def _truncate_postgres(engine: Engine) -> None:
-    """Empty every table, then put back what migrations seed (the default exchange rates)."""
-    names = ", ".join(table.name for table in metadata.sorted_tables)
+    """Empty every table, then put back what migrations seed (the default exchange rates).
+
+    ``DELETE`` child tables first, not ``TRUNCATE``: a test leaves a few rows, and
+    ``TRUNCATE`` gives each of the ~45 tables and their indexes new files, 130 ms a test
+    against 12 ms. The sequences start again as ``RESTART IDENTITY`` would make them."""
     now = datetime.now(UTC)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+        for (sequence,) in connection.execute(
+            text("SELECT sequence_name FROM information_schema.sequences")
+        ):
+            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         connection.execute(
             insert(exchange_rates),
             [

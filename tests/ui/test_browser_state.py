@@ -224,7 +224,9 @@ def form_and_sort_kept(page: Page, steps: Steps) -> None:
     in the address, so a reload keeps it too."""
     page.get_by_text("Fastest first").click()
     expect(page.get_by_role("radio", name="Fastest first")).to_be_checked()
-    page.wait_for_timeout(500)  # the list reloads in the new order
+    # the list has reloaded in the new order when the address carries it (written last);
+    # a fixed pause let a slow machine's click on Select interrupt that rerun
+    expect(page).to_have_url(re.compile(r"sort=total_duration"))
     page.get_by_role("button", name=re.compile(r"^Select ")).first.click()
     steps.at("offer", "Conditions")
     page.get_by_role("button", name="Back to results").click()

@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pypdfium2 as pdfium
 import pytest
+from fpdf.fonts import TTFFont
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
@@ -25,7 +27,7 @@ from farebridge.domain.order import Document, Order, OrderEvent, OrderService, O
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, PaymentType
 from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
 from farebridge.pdf.e_ticket import qr_text, render_e_ticket
-from farebridge.pdf.layout import qr_png
+from farebridge.pdf.layout import Page, qr_png
 from tests.factories import create_order, create_passenger
 
 NOW = datetime(2029, 12, 1, 12, 0, tzinfo=UTC)
@@ -116,6 +118,35 @@ def test_the_same_state_renders_the_same_bytes() -> None:
     assert render_e_ticket(order, paid(order), issued_at=NOW) == first
     later = render_e_ticket(order, paid(order), issued_at=NOW + timedelta(minutes=1))
     assert later != first
+
+
+def pixels(pdf: bytes) -> list[Image.Image]:
+    document = pdfium.PdfDocument(pdf)
+    return [page.render(scale=3).to_pil().convert("RGB") for page in document]
+
+
+def test_fonts_written_without_recomputed_glyph_boxes_draw_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fonts are embedded without recomputing each kept glyph's bounding box (ADR
+    0045): the pages must look exactly as with the boxes recomputed, accented and
+    composed letters included."""
+    order = ticketed_order()
+    written = render_e_ticket(order, paid(order), issued_at=NOW)
+    opened = Page.__init__
+
+    def recomputing(self: Page, **kwargs: object) -> None:
+        opened(self, **kwargs)  # type: ignore[arg-type]
+        for font in self.fonts.values():
+            if isinstance(font, TTFFont):
+                font.ttfont.recalcBBoxes = True
+
+    monkeypatch.setattr(Page, "__init__", recomputing)
+    recomputed = render_e_ticket(order, paid(order), issued_at=NOW)
+    assert written != recomputed, "the switch changes how the fonts are written"
+    [page] = pixels(written)
+    [expected] = pixels(recomputed)
+    assert ImageChops.difference(page, expected).getbbox() is None, "the same pixels"
 
 
 def test_a_long_table_goes_on_over_pages_under_its_headings_again() -> None:

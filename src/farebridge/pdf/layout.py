@@ -17,6 +17,7 @@ from typing import cast
 import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.fonts import TTFFont
 
 from farebridge.domain.itinerary import Segment
 from farebridge.domain.money import Money
@@ -74,8 +75,15 @@ class Page(FPDF):
         self._footer_note = footer_note
         for style, name in FONT_FILES.items():
             self.add_font(FONT, style, FONTS / name)
-        maps = [set(font.cmap) for font in self.fonts.values() if hasattr(font, "cmap")]
-        self._covered = frozenset(set.intersection(*maps))
+        fonts = [font for font in self.fonts.values() if isinstance(font, TTFFont)]
+        for font in fonts:
+            # fpdf2 opens fonts with fontTools' default, which recomputes every kept glyph's
+            # bounding box when the subset is written: each glyph is unpacked and packed again,
+            # two thirds of writing the fonts. The vendored glyphs are kept as they are, so
+            # their boxes are already right; pyftsubset does not recompute them either
+            # (ADR 0045).
+            font.ttfont.recalcBBoxes = False
+        self._covered = frozenset(set.intersection(*(set(font.cmap) for font in fonts)))
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_title(title)

@@ -105,6 +105,13 @@ class ScheduleChangeRepository:
         return result.rowcount == 1
 
 
+def pending_change(payload: dict[str, Any]) -> ScheduleChange:
+    """A pending change from its stored payload (as an order read aggregates it)."""
+    data = dict(payload)
+    data.update(status=ScheduleChangeStatus.PENDING, resolved_at=None)
+    return _codec.validate_python(data)
+
+
 def _change(row: Row[Any]) -> ScheduleChange:
     data = dict(row.payload)
     data.update(status=row.status, resolved_at=row.resolved_at)
