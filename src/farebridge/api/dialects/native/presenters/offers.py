@@ -130,6 +130,7 @@ def present_card_surcharges(
     ]
 
 
+@shared
 def present_requirement(requirement: FieldRequirement) -> wire.FieldRequirement:
     return wire.FieldRequirement.model_construct(
         field=requirement.field, required=requirement.required, per_person=requirement.per_person
