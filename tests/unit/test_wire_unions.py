@@ -24,7 +24,6 @@ from farebridge.api.dialects.native.models.places import PlaceCode
 from farebridge.api.dialects.native.models.seatmaps import Facility, Section
 from farebridge.domain.offer import OfferRequestStatus
 
-
 # The API process's module configures logging when imported: imported here, it would
 # give the rest of the test process a new structlog configuration, which the loggers
 # cached before it do not see (structlog's ``capture_logs`` then misses their lines).
