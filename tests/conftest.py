@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, insert, make_url, text
 
 from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.observability import configure_logging
+from farebridge.services import accounts
 from farebridge.store.database import make_engine
 from farebridge.store.migrate import downgrade, upgrade
 from farebridge.store.tables import exchange_rates, metadata
@@ -81,6 +83,21 @@ def _truncate_postgres(engine: Engine) -> None:
                 for code, rate in REFERENCE_USD_RATES.items()
             ],
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Password hashes made in the test process use argon2's smallest parameters.
+
+    At the library's defaults (64 MiB, 3 passes) one hash takes about 150 ms on a CI
+    machine, and most API tests register and log in an account: two hashes each, several
+    minutes of a run. What the tests check (argon2, the check, the re-hash of a stale
+    hash) is the same. The processes the tests start (servers, workers) keep the
+    defaults, and so does the dummy hash that keeps an unknown e-mail's log-in slow."""
+    previous = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    accounts._hasher = previous
 
 
 @pytest.fixture(scope="session", autouse=True)
