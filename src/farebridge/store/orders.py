@@ -44,7 +44,7 @@ from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
 from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
 from farebridge.store.pagination import Page, PageRequest, keyset_page
-from farebridge.store.schedule_changes import ScheduleChangeRepository, pending_change
+from farebridge.store.schedule_changes import ScheduleChangeRepository, change_from
 from farebridge.store.sealing import DataCipher, development_cipher
 from farebridge.store.tables import (
     documents,
@@ -80,7 +80,6 @@ _INSERT_ORDER = insert(orders)
 _INSERT_FLIGHTS = insert(order_flights)
 _INSERT_EVENT = insert(order_events)
 _INSERT_DOCUMENT = insert(documents)
-_ORDER_BY_ID = select(orders).where(orders.c.id == bindparam("order_id"))
 # Sets the columns its execution's other parameters name (ADR 0039).
 _SET_BY_ID = update(orders).where(orders.c.id == bindparam("cas_id"))
 _ORDERS_BY_ID = select(orders).where(orders.c.id.in_(bindparam("order_ids", expanding=True)))
@@ -162,7 +161,7 @@ def _aggregated_changes(items: list[list[Any]] | None) -> list[ScheduleChange]:
         ((_instant(at), change_id, payload) for at, change_id, payload in items or ()),
         key=lambda item: item[:2],
     )
-    return [pending_change(payload) for _, _, payload in ordered]
+    return [change_from(payload) for _, _, payload in ordered]
 
 
 _DELETE_FLIGHTS = delete(order_flights).where(order_flights.c.order_id == bindparam("order_id"))

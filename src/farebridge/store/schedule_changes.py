@@ -105,14 +105,17 @@ class ScheduleChangeRepository:
         return result.rowcount == 1
 
 
-def pending_change(payload: dict[str, Any]) -> ScheduleChange:
-    """A pending change from its stored payload (as an order read aggregates it)."""
+def change_from(
+    payload: dict[str, Any],
+    status: ScheduleChangeStatus | str = ScheduleChangeStatus.PENDING,
+    resolved_at: datetime | None = None,
+) -> ScheduleChange:
+    """A change from its stored payload and live columns (a pending one by default, as an
+    order read aggregates them)."""
     data = dict(payload)
-    data.update(status=ScheduleChangeStatus.PENDING, resolved_at=None)
+    data.update(status=status, resolved_at=resolved_at)
     return _codec.validate_python(data)
 
 
 def _change(row: Row[Any]) -> ScheduleChange:
-    data = dict(row.payload)
-    data.update(status=row.status, resolved_at=row.resolved_at)
-    return _codec.validate_python(data)
+    return change_from(row.payload, row.status, row.resolved_at)
