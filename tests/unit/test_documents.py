@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -27,7 +28,7 @@ from farebridge.domain.order import Document, Order, OrderEvent, OrderService, O
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, PaymentType
 from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
 from farebridge.pdf.e_ticket import qr_text, render_e_ticket
-from farebridge.pdf.layout import Page, qr_png
+from farebridge.pdf.layout import FONT, FONT_FILES, FONTS, Page, qr_png
 from tests.factories import create_order, create_passenger
 
 NOW = datetime(2029, 12, 1, 12, 0, tzinfo=UTC)
@@ -147,6 +148,56 @@ def test_fonts_written_without_recomputed_glyph_boxes_draw_the_same(
     [page] = pixels(written)
     [expected] = pixels(recomputed)
     assert ImageChops.difference(page, expected).getbbox() is None, "the same pixels"
+
+
+def _parsing_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page opens its fonts with fpdf2's own ``add_font``, parsing them, as before."""
+
+    def add_font(self: Page, style: str) -> TTFFont:
+        self.add_font(FONT, style, FONTS / FONT_FILES[style])
+        font = self.fonts[f"{FONT.lower()}{style}"]
+        assert isinstance(font, TTFFont)
+        font.ttfont.recalcBBoxes = False
+        return font
+
+    monkeypatch.setattr(Page, "_add_parsed_font", add_font)
+
+
+def test_fonts_parsed_once_per_process_write_the_bytes_parsing_them_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page copies the fonts parsed once in the process (ADR 0045, second addendum):
+    every document is byte for byte what fpdf2 writes when it parses the fonts for it,
+    whatever was rendered before it in the process (a copy's subset, widths and
+    fontTools font are its own) and with documents rendered on several threads at once."""
+    order = ticketed_order()
+    other = replace(
+        ticketed_order(),
+        passengers=(replace(create_passenger(), given_name="Øystein", family_name="Ÿxkûll"),),
+    )
+    payments, other_payments = paid(order), paid(other)
+    copied = [
+        render_e_ticket(order, payments, issued_at=NOW),
+        render_e_ticket(other, other_payments, issued_at=NOW),
+        render_e_ticket(order, payments, issued_at=NOW),
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(
+            pool.map(
+                lambda index: render_e_ticket(
+                    *((order, payments) if index % 2 else (other, other_payments)),
+                    issued_at=NOW,
+                ),
+                range(8),
+            )
+        )
+    _parsing_every_time(monkeypatch)
+    parsed = render_e_ticket(order, payments, issued_at=NOW)
+    other_parsed = render_e_ticket(other, other_payments, issued_at=NOW)
+    assert parsed != other_parsed
+    assert copied == [parsed, other_parsed, parsed]
+    assert threaded == [other_parsed, parsed] * 4
+    assert "Øystein" in text_of(copied[1]) and "Øystein" not in text_of(copied[2])
 
 
 def test_a_long_table_goes_on_over_pages_under_its_headings_again() -> None:

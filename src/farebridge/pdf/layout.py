@@ -8,7 +8,10 @@ names with accents. A character the subset font lacks (e.g. CJK) is printed as
 
 from __future__ import annotations
 
+import copy
 import io
+import pickle
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +20,7 @@ from typing import cast
 import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
-from fpdf.fonts import TTFFont
+from fpdf.fonts import SubsetMap, TTFFont
 
 from farebridge.domain.itinerary import Segment
 from farebridge.domain.money import Money
@@ -67,22 +70,38 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
+_parsed: dict[str, tuple[TTFFont, bytes]] = {}
+_parsing = threading.Lock()
+
+
+def _parsed_font(style: str) -> tuple[TTFFont, bytes]:
+    """The vendored font of ``style`` as fpdf2 parsed it, once per process, with its
+    fontTools font pickled (ADR 0045, second addendum)."""
+    with _parsing:
+        found = _parsed.get(style)
+        if found is None:
+            scratch = FPDF()
+            scratch.add_font(FONT, style, FONTS / FONT_FILES[style])
+            font = scratch.fonts[f"{FONT.lower()}{style}"]
+            assert isinstance(font, TTFFont)
+            # fpdf2 opens fonts with fontTools' default, which recomputes every kept glyph's
+            # bounding box when the subset is written: each glyph is unpacked and packed
+            # again, two thirds of writing the fonts. The vendored glyphs are kept as they
+            # are, so their boxes are already right; pyftsubset does not recompute them
+            # either (ADR 0045).
+            font.ttfont.recalcBBoxes = False
+            tables = pickle.dumps(font.ttfont, protocol=pickle.HIGHEST_PROTOCOL)
+            found = _parsed[style] = (font, tables)
+        return found
+
+
 class Page(FPDF):
     """A4 portrait with farebridge's fonts, title band and footer."""
 
     def __init__(self, *, title: str, created_at: datetime, footer_note: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self._footer_note = footer_note
-        for style, name in FONT_FILES.items():
-            self.add_font(FONT, style, FONTS / name)
-        fonts = [font for font in self.fonts.values() if isinstance(font, TTFFont)]
-        for font in fonts:
-            # fpdf2 opens fonts with fontTools' default, which recomputes every kept glyph's
-            # bounding box when the subset is written: each glyph is unpacked and packed again,
-            # two thirds of writing the fonts. The vendored glyphs are kept as they are, so
-            # their boxes are already right; pyftsubset does not recompute them either
-            # (ADR 0045).
-            font.ttfont.recalcBBoxes = False
+        fonts = [self._add_parsed_font(style) for style in FONT_FILES]
         self._covered = frozenset(set.intersection(*(set(font.cmap) for font in fonts)))
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=18)
@@ -92,6 +111,26 @@ class Page(FPDF):
         self.set_creation_date(created_at)  # the same order state renders the same bytes
         self.alias_nb_pages()
         self.add_page()
+
+    def _add_parsed_font(self, style: str) -> TTFFont:
+        """``add_font`` of a vendored font without parsing it again: a third of an
+        e-ticket's time was fontTools reading the two fonts' glyphs, widths and glyph
+        names. The copy shares what fpdf2's own copy of a font (``TTFFont.__deepcopy__``,
+        made for its recorder) shares, and starts afresh what that copy copies: the
+        widths, the glyph ids, the missing glyphs, the subset and the largest size used.
+        It gets a fontTools font of its own, unpickled (fontTools supports pickling
+        fonts), because writing the PDF subsets that font in place."""
+        parsed, tables = _parsed_font(style)
+        font = copy.copy(parsed)
+        font.i = len(self.fonts) + 1
+        font.ttfont = pickle.loads(tables)  # noqa: S301 - our own bytes, never read from outside
+        font.cw = copy.copy(parsed.cw)
+        font.glyph_ids = dict(parsed.glyph_ids)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        self.fonts[font.fontkey] = font
+        return font
 
     def printable(self, text: str) -> str:
         """``text`` with every character the fonts cannot draw replaced by ``?``."""
