@@ -5,10 +5,12 @@ PostgreSQL when configured)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, select
 
 from farebridge.api.dialects.native.presenters.offers import present_offer
 from farebridge.domain.ids import new_id
@@ -17,7 +19,10 @@ from farebridge.domain.search import OfferPassenger, PassengerType, SearchCriter
 from farebridge.services import search
 from farebridge.services.jobs import JobKind, run_job_now
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.store.codec import dump, offer_codec
+from farebridge.store.database import json_dumps, json_loads
 from farebridge.store.searches import OfferRepository
+from farebridge.store.tables import offers as offers_table
 
 OUTBOUND = date.today() + timedelta(days=30)
 BACK = OUTBOUND + timedelta(days=7)
@@ -117,3 +122,28 @@ def test_a_failed_search_has_no_offers(services: Dependencies) -> None:
 
 def _never_read(*args: object, **kwargs: object) -> None:
     raise AssertionError("the offers of a search run here are not read back")
+
+
+def test_offers_are_stored_as_json_objects_written_in_one_pass(
+    services: Dependencies, engine: Engine
+) -> None:
+    """An offer's payload is written as Pydantic serialised it (``dump_text``): the column
+    holds the JSON object the two-pass serialisation held (not a JSON string), which the
+    database's own JSON operators read."""
+    request = _new_request(services, SEARCHES["family, return"])
+    _, offers = search.wait_for_offers(services, user=None, request_id=request.id, limit=5)
+    with engine.connect() as db:
+        rows = db.execute(
+            select(
+                offers_table.c.id,
+                offers_table.c.payload,
+                offers_table.c.payload["fare_brand_name"].as_string(),
+            ).where(offers_table.c.id.in_([offer.id for offer in offers]))
+        ).all()
+    assert len(rows) == len(offers) > 0
+    by_id = {offer.id: offer for offer in offers}
+    for offer_id, payload, brand in rows:
+        offer = replace(by_id[offer_id], fare_brands=())
+        assert isinstance(payload, dict)
+        assert payload == json_loads(json_dumps(dump(offer_codec, offer)))
+        assert brand == offer.fare_brand_name

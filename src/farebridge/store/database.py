@@ -26,9 +26,19 @@ from farebridge.domain.errors import ServerBusy
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
+class JsonText(str):
+    """A JSON document already serialised (Pydantic's ``dump_json``), which a JSON column
+    stores as it is instead of serialising it again."""
+
+    __slots__ = ()
+
+
 def json_dumps(value: Any) -> str:
     """JSON columns' serializer: orjson (several times faster than ``json`` on offers and
-    orders, issue 14); what it does not take (a non-64-bit int…) goes to ``json``."""
+    orders, issue 14); what it does not take (a non-64-bit int…) goes to ``json``;
+    :class:`JsonText` is already JSON."""
+    if isinstance(value, JsonText):
+        return str(value)
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:

@@ -34,6 +34,7 @@ from farebridge.store.codec import (
     conditions_codec,
     criteria_codec,
     dump,
+    dump_text,
     offer_codec,
 )
 from farebridge.store.pagination import keyset_page
@@ -181,7 +182,7 @@ class OfferRepository:
             "itinerary_id": offer.itinerary_id,
             "departure_dates": _joined(offer.departure_dates),
             "expires_at": offer.expires_at,
-            "payload": dump(offer_codec, replace(offer, fare_brands=())),
+            "payload": dump_text(offer_codec, replace(offer, fare_brands=())),
         }
 
     def get(self, offer_id: str) -> Offer | None:
