@@ -117,6 +117,38 @@ def search(
     return data
 
 
+def airlines_flying(
+    client: TestClient, headers: dict[str, str], origin: str, destination: str, days: int
+) -> set[str]:
+    """The airlines with offers on ``origin``-``destination`` on day ``days``. The
+    sandbox's network is real: Kuwait Airways flies JFK-LHR only on some days of the
+    week, and on some dates the cheapest offer is theirs, so a test that changes an order
+    to another day picks an airline that flies on it."""
+    offers = search(client, headers, origin=origin, destination=destination, days=days)
+    return {offer["owner"]["iata_code"] for offer in offers["offers"]}
+
+
+def offer_of_an_airline_flying_later(
+    client: TestClient,
+    headers: dict[str, str],
+    offers: list[dict[str, Any]],
+    *,
+    brand: str,
+    later: int = 32,
+) -> dict[str, Any]:
+    """The first offer of ``brand`` whose airline also flies the route on day ``later``,
+    so that a change to that day finds that airline's flights."""
+    first = offers[0]["slices"][0]
+    flying = airlines_flying(
+        client, headers, first["origin"]["iata_code"], first["destination"]["iata_code"], later
+    )
+    return next(
+        offer
+        for offer in offers
+        if offer["fare_brand_name"] == brand and offer["owner"]["iata_code"] in flying
+    )
+
+
 PASSPORT = {
     "type": "passport",
     "unique_identifier": "X1234567",

@@ -6,6 +6,7 @@ the other or both."""
 from __future__ import annotations
 
 import io
+import re
 import weakref
 from datetime import date, timedelta
 from decimal import Decimal
@@ -158,8 +159,15 @@ def api_orders(client: TestClient) -> list[dict[str, Any]]:
 
 
 def shape(name: str, actual: Any) -> list[str]:
-    """Where ``actual`` differs from the seed's example ``name`` in fields and types."""
-    return mismatches(example(name), actual)
+    """Where ``actual`` differs from the seed's example ``name`` in fields and types. A
+    passenger's ``seat`` may be null, as the dialect's schema says ("not assigned yet"):
+    seats are assigned only when a free one is left on the flight (ADR 0025), and on
+    some dates the sandbox's flight has none for the example's party."""
+    return [
+        found
+        for found in mismatches(example(name), actual)
+        if not re.fullmatch(r".*/passengers\[\d+\]/seat: str was expected, not null", found)
+    ]
 
 
 def pay(client: TestClient, reference: str, csrf: dict[str, str], **body: str) -> Any:

@@ -14,7 +14,14 @@ from sqlalchemy import Engine, select
 from farebridge.jobs.worker import Worker
 from farebridge.services.ports import Dependencies
 from farebridge.store.tables import sandbox_bookings, sandbox_inventory, sandbox_refunds
-from tests.e2e.conftest import instant_order_body, register, search, travel_date
+from tests.e2e.conftest import (
+    airlines_flying,
+    instant_order_body,
+    offer_of_an_airline_flying_later,
+    register,
+    search,
+    travel_date,
+)
 
 Json = dict[str, Any]
 
@@ -23,7 +30,7 @@ def ticketed_order(
     client: TestClient, headers: dict[str, str], worker: Worker, brand: str = "Flex"
 ) -> Json:
     offers = search(client, headers)["offers"]
-    offer = next(o for o in offers if o["fare_brand_name"] == brand)
+    offer = offer_of_an_airline_flying_later(client, headers, offers, brand=brand)
     created = client.post("/api/orders", json=instant_order_body(offer), headers=headers)
     assert created.status_code == 201, created.text
     worker.drain()
@@ -250,7 +257,12 @@ def ticketed_order_of_brand(
     client: TestClient, headers: dict[str, str], worker: Worker, route: tuple[str, str, str]
 ) -> Json:
     origin, destination, brand = route
-    offers = search(client, headers, origin=origin, destination=destination)["offers"]
+    flying = airlines_flying(client, headers, origin, destination, 32)  # change_request_body's
+    offers = [
+        o
+        for o in search(client, headers, origin=origin, destination=destination)["offers"]
+        if o["owner"]["iata_code"] in flying
+    ]
     offer = min(
         (o for o in offers if o["fare_brand_name"] == brand and not o["available_services"]),
         key=lambda o: Decimal(o["total_amount"]),

@@ -29,7 +29,14 @@ from fastapi.testclient import TestClient
 from farebridge.jobs.worker import Worker
 from farebridge.services import profiles
 from farebridge.services.ports import Dependencies
-from tests.e2e.conftest import adult, amount_due, first_offer, instant_order_body, search
+from tests.e2e.conftest import (
+    adult,
+    amount_due,
+    first_offer,
+    instant_order_body,
+    offer_of_an_airline_flying_later,
+    search,
+)
 from tests.e2e.roles import ACTORS, ALLOWED, World, make_world
 from tests.e2e.test_order_changes import change_request_body
 
@@ -59,8 +66,10 @@ class Subject:
 
     @cached_property
     def order(self) -> Json:
-        """A ticketed Flex order (changeable and refundable)."""
-        offer = next(o for o in self.search["offers"] if o["fare_brand_name"] == "Flex")
+        """A ticketed Flex order (changeable and refundable), with an airline that flies
+        the route on the day ``change_request_body`` asks for."""
+        offers = self.search["offers"]
+        offer = offer_of_an_airline_flying_later(self.client, self.auth, offers, brand="Flex")
         body = {**instant_order_body(offer), "confirm_duplicate": True}
         order = self._ok(self.client.post("/api/orders", json=body, headers=self.auth))
         self.worker.drain()

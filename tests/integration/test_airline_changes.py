@@ -54,9 +54,16 @@ def ticketed(
     days: int = 30,
     drain: bool = True,
 ) -> Order:
-    """An instant order; ticketed (and synced by the worker) when ``drain``."""
+    """An instant order; ticketed (and synced by the worker) when ``drain``. Its airline
+    flies the route more than once that day, so that a disrupted flight can be rebooked
+    on another: the sandbox's network is real, and on some dates the cheapest offer is
+    Kuwait Airways' one JFK-LHR flight."""
+    offers = find_offers(services, user=user, days=days)
+    departures: dict[str, set[datetime]] = {}
+    for found in offers:
+        departures.setdefault(found.owner.iata_code, set()).add(found.slices[0].departing_at)
     offer = next(
-        o for o in find_offers(services, user=user, days=days) if o.fare_brand_name == brand
+        o for o in offers if o.fare_brand_name == brand and len(departures[o.owner.iata_code]) > 1
     )
     command = CreateOrder(
         OrderType.INSTANT,

@@ -8,6 +8,7 @@ names with accents. A character the subset font lacks (e.g. CJK) is printed as
 
 from __future__ import annotations
 
+import atexit
 import copy
 import io
 import pickle
@@ -91,6 +92,7 @@ def _parsed_font(style: str) -> tuple[TTFFont, bytes]:
             # either (ADR 0045).
             font.ttfont.recalcBBoxes = False
             tables = pickle.dumps(font.ttfont, protocol=pickle.HIGHEST_PROTOCOL)
+            atexit.register(font.close)  # its font file stays open for the process
             found = _parsed[style] = (font, tables)
         return found
 
