@@ -7,7 +7,7 @@ OpenAPI document (see ``recorder.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -135,17 +135,26 @@ def offer_of_an_airline_flying_later(
     *,
     brand: str,
     later: int = 32,
+    where: Callable[[dict[str, Any]], bool] = lambda offer: True,
 ) -> dict[str, Any]:
-    """The first offer of ``brand`` whose airline also flies the route on day ``later``,
-    so that a change to that day finds that airline's flights."""
+    """The first offer of ``brand`` (and ``where``) whose airline flies the route more
+    than once that day and also on day ``later``, so that a change to that day, or to
+    another flight after a disruption, finds that airline's flights."""
     first = offers[0]["slices"][0]
     flying = airlines_flying(
         client, headers, first["origin"]["iata_code"], first["destination"]["iata_code"], later
     )
+    departures: dict[str, set[str]] = {}
+    for offer in offers:
+        owner = offer["owner"]["iata_code"]
+        departures.setdefault(owner, set()).add(offer["slices"][0]["segments"][0]["departing_at"])
     return next(
         offer
         for offer in offers
-        if offer["fare_brand_name"] == brand and offer["owner"]["iata_code"] in flying
+        if offer["fare_brand_name"] == brand
+        and where(offer)
+        and offer["owner"]["iata_code"] in flying
+        and len(departures[offer["owner"]["iata_code"]]) > 1
     )
 
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from farebridge.jobs.worker import Worker
-from tests.e2e.conftest import instant_order_body, search
+from tests.e2e.conftest import instant_order_body, offer_of_an_airline_flying_later, search
 from tests.e2e.test_error_table import assert_error
 
 Json = dict[str, Any]
@@ -35,10 +35,13 @@ def book(
     offers = search(
         client, auth, days=days, max_connections=1 if connecting else 0, destination=destination
     )["offers"]
-    offer = next(
-        o
-        for o in offers
-        if o["fare_brand_name"] == brand and (o["slices"][0]["connections"] > 0) is connecting
+    offer = offer_of_an_airline_flying_later(
+        client,
+        auth,
+        offers,
+        brand=brand,
+        later=days + 2,
+        where=lambda o: (o["slices"][0]["connections"] > 0) is connecting,
     )
     headers = {**auth, "Sandbox-Fault": fault} if fault else auth
     created = client.post("/api/orders", json=instant_order_body(offer), headers=headers)

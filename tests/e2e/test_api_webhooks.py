@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     cancel_order,
     first_offer,
     instant_order_body,
+    offer_of_an_airline_flying_later,
     register,
     search,
 )
@@ -409,7 +410,7 @@ def test_schedule_change_voluntary_change_and_a_declined_instant_order(
     worker.dispatch_webhooks()
     create_hook(client, auth, receiver, "service")
     offers = search(client, auth)["offers"]
-    offer = next(o for o in offers if o["fare_brand_name"] == "Flex")
+    offer = offer_of_an_airline_flying_later(client, auth, offers, brand="Flex")
     faulted = {**auth, "Sandbox-Fault": "schedule_change"}
     created = client.post("/api/orders", json=instant_order_body(offer), headers=faulted)
     assert created.status_code == 201, created.text

@@ -19,7 +19,14 @@ from sqlalchemy import Engine, func, select
 
 from farebridge.jobs.worker import Worker
 from farebridge.store.tables import order_documents
-from tests.e2e.conftest import adult, amount_due, cancel_order, register, search
+from tests.e2e.conftest import (
+    adult,
+    amount_due,
+    cancel_order,
+    offer_of_an_airline_flying_later,
+    register,
+    search,
+)
 from tests.e2e.test_order_changes import change_offers, dearest, request_change
 
 Json = dict[str, Any]
@@ -29,7 +36,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
 def book(client: TestClient, headers: dict[str, str], worker: Worker, *, brand: str) -> Json:
     """An instant order of one adult with an accented name, ticketed by the worker."""
     offers = search(client, headers)["offers"]
-    offer = next(o for o in offers if o["fare_brand_name"] == brand)
+    offer = offer_of_an_airline_flying_later(client, headers, offers, brand=brand)
     passenger = adult(id=offer["passengers"][0]["id"], given_name="Zoë", family_name="Ångström")
     body = {
         "type": "instant",

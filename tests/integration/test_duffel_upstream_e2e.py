@@ -26,7 +26,15 @@ from farebridge.store.database import make_engine
 from farebridge.store.tables import duffel_webhook_events
 from tests import live_server
 from tests.duffel_clients.conftest import new_api_key
-from tests.e2e.conftest import adult, all_offers, first_offer, register, search, travel_date
+from tests.e2e.conftest import (
+    adult,
+    airlines_flying,
+    all_offers,
+    first_offer,
+    register,
+    search,
+    travel_date,
+)
 
 
 def _database(template: Path, folder: Path) -> str:
@@ -202,11 +210,13 @@ def test_a_change_through_an_upstream_changes_its_booking_in_place(
     client, services = downstream
     auth = register(client)
     offers = search(client, auth, days=30)["offers"]
+    flying = airlines_flying(client, auth, "JFK", "LHR", 32)
     offer = next(
         o
         for o in offers
         if o["conditions"]["change_before_departure"]
         and o["conditions"]["change_before_departure"]["allowed"]
+        and o["owner"]["iata_code"] in flying
     )
     order = client.post("/api/orders", json=_instant_body(offer), headers=auth).json()["data"]
     Worker(services).drain()
@@ -240,7 +250,12 @@ def test_a_change_through_an_upstream_changes_its_booking_in_place(
     )
     options = listed.json()["data"]
     assert options, "the same airline flies the route two days later"
-    option = min(options, key=lambda o: Decimal(o["change_total_amount"]))
+    # A nonstop flight: a connecting change option listed here is not always among the
+    # upstream's own change offers, and its confirm is then 409 offer_no_longer_available
+    # (found on 2026-12-07 with AA4822 + AA7785; open, see issue 14's note of that day).
+    nonstop = [o for o in options if all(len(s["segments"]) == 1 for s in o["slices"]["add"])]
+    assert nonstop, "the airline flies the route nonstop two days later"
+    option = min(nonstop, key=lambda o: Decimal(o["change_total_amount"]))
     change = client.post(
         "/api/order_changes", json={"selected_order_change_offer": option["id"]}, headers=auth
     )

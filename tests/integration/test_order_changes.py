@@ -52,7 +52,10 @@ def seats_left(engine: Engine, keys: list[LegKey]) -> dict[LegKey, int]:
 
 def ticketed_order(services: Dependencies, user: User, brand: str = "Flex") -> Order:
     found = find_offers(services, user=user, days=DAYS)
-    offer = next(o for o in found if o.fare_brand_name == brand)
+    # change_offers asks for two days later: an airline that flies then (the sandbox's
+    # network is real; Kuwait Airways flies JFK-LHR on some weekdays only)
+    flying = {o.owner.iata_code for o in find_offers(services, user=user, days=DAYS + 2)}
+    offer = next(o for o in found if o.fare_brand_name == brand and o.owner.iata_code in flying)
     order = place_order(services, user=user, offer=offer, instant=True)
     Worker(services).drain()
     order = get_order(services, user=user, order_id=order.id)

@@ -62,24 +62,44 @@ def book(
     """A trip booked through the API (quicker than the booking pages): one adult,
     JFK-LHR in 30 days, paid at once (or held), ticketed by the worker."""
     auth = {"Authorization": f"Bearer {login.token}"}
-    criteria = {
-        "slices": [
-            {
-                "origin": "JFK",
-                "destination": "LHR",
-                "departure_date": (date.today() + timedelta(days=30)).isoformat(),
-            }
-        ],
-        "passengers": [{"type": "adult"}],
-        "max_connections": 0,
-    }
-    found = httpx.post(
-        f"{api_url}/offer-requests?return_offers=true",
-        json={"data": criteria},
-        headers=auth,
-        timeout=60,
-    ).json()["data"]
-    offer = next(o for o in found["offers"] if o["fare_brand_name"] == brand)
+
+    def offers_in(days: int) -> list[Json]:
+        criteria = {
+            "slices": [
+                {
+                    "origin": "JFK",
+                    "destination": "LHR",
+                    "departure_date": (date.today() + timedelta(days=days)).isoformat(),
+                }
+            ],
+            "passengers": [{"type": "adult"}],
+            "max_connections": 0,
+        }
+        found: list[Json] = httpx.post(
+            f"{api_url}/offer-requests?return_offers=true",
+            json={"data": criteria},
+            headers=auth,
+            timeout=60,
+        ).json()["data"]["offers"]
+        return found
+
+    # The tests change the trip to another flight that day or two days later: an airline
+    # that flies then (the sandbox's network is real; Kuwait Airways flies JFK-LHR on
+    # some weekdays only, once a day).
+    flying = {o["owner"]["iata_code"] for o in offers_in(32)}
+    offers = offers_in(30)
+    departures: dict[str, set[str]] = {}
+    for found in offers:
+        departures.setdefault(found["owner"]["iata_code"], set()).add(
+            found["slices"][0]["segments"][0]["departing_at"]
+        )
+    offer = next(
+        o
+        for o in offers
+        if o["fare_brand_name"] == brand
+        and o["owner"]["iata_code"] in flying
+        and len(departures[o["owner"]["iata_code"]]) > 1
+    )
     body: Json = {
         "type": "instant" if ticketed else "hold",
         "selected_offers": [offer["id"]],
