@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -60,6 +60,37 @@ def find_offers(
     )
     assert page.items
     return page.items
+
+
+def offer_of_an_airline_flying_later(
+    services: Dependencies, *, user: User | None, offers: list[Offer], brand: str, later: int
+) -> Offer:
+    """The first offer of ``brand`` whose airline flies the route more than once that day
+    and also on day ``later``, so that a change to that day, or to another flight after a
+    disruption, finds that airline's flights (the services' twin of the e2e helper of the
+    same name: the sandbox's network is real, and Kuwait Airways flies JFK-LHR once a
+    day on some weekdays only)."""
+    first = offers[0].slices[0]
+    flying = {
+        offer.owner.iata_code
+        for offer in find_offers(
+            services,
+            user=user,
+            origin=first.origin.iata_code,
+            destination=first.destination.iata_code,
+            days=later,
+        )
+    }
+    departures: dict[str, set[datetime]] = {}
+    for offer in offers:
+        departures.setdefault(offer.owner.iata_code, set()).add(offer.slices[0].departing_at)
+    return next(
+        offer
+        for offer in offers
+        if offer.fare_brand_name == brand
+        and offer.owner.iata_code in flying
+        and len(departures[offer.owner.iata_code]) > 1
+    )
 
 
 def place_order(services: Dependencies, *, user: User, offer: Offer, instant: bool) -> Order:

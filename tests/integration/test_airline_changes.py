@@ -32,7 +32,12 @@ from farebridge.settings import Settings
 from farebridge.store.tables import order_events, sandbox_bookings
 from farebridge.store.tables import schedule_changes as schedule_changes_table
 from tests.factories import create_passenger
-from tests.integration.conftest import create_user, find_offers, place_order
+from tests.integration.conftest import (
+    create_user,
+    find_offers,
+    offer_of_an_airline_flying_later,
+    place_order,
+)
 
 RACERS = 8
 
@@ -54,16 +59,11 @@ def ticketed(
     days: int = 30,
     drain: bool = True,
 ) -> Order:
-    """An instant order; ticketed (and synced by the worker) when ``drain``. Its airline
-    flies the route more than once that day, so that a disrupted flight can be rebooked
-    on another: the sandbox's network is real, and on some dates the cheapest offer is
-    Kuwait Airways' one JFK-LHR flight."""
+    """An instant order; ticketed (and synced by the worker) when ``drain``, with an
+    airline that flies the route again that day (to rebook a disrupted flight)."""
     offers = find_offers(services, user=user, days=days)
-    departures: dict[str, set[datetime]] = {}
-    for found in offers:
-        departures.setdefault(found.owner.iata_code, set()).add(found.slices[0].departing_at)
-    offer = next(
-        o for o in offers if o.fare_brand_name == brand and len(departures[o.owner.iata_code]) > 1
+    offer = offer_of_an_airline_flying_later(
+        services, user=user, offers=offers, brand=brand, later=days + 2
     )
     command = CreateOrder(
         OrderType.INSTANT,

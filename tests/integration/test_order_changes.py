@@ -31,7 +31,12 @@ from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.tables import sandbox_bookings, sandbox_inventory, sandbox_seats
 from tests.factories import create_passenger
-from tests.integration.conftest import create_user, find_offers, place_order
+from tests.integration.conftest import (
+    create_user,
+    find_offers,
+    offer_of_an_airline_flying_later,
+    place_order,
+)
 
 DAYS = 30
 
@@ -52,10 +57,9 @@ def seats_left(engine: Engine, keys: list[LegKey]) -> dict[LegKey, int]:
 
 def ticketed_order(services: Dependencies, user: User, brand: str = "Flex") -> Order:
     found = find_offers(services, user=user, days=DAYS)
-    # change_offers asks for two days later: an airline that flies then (the sandbox's
-    # network is real; Kuwait Airways flies JFK-LHR on some weekdays only)
-    flying = {o.owner.iata_code for o in find_offers(services, user=user, days=DAYS + 2)}
-    offer = next(o for o in found if o.fare_brand_name == brand and o.owner.iata_code in flying)
+    offer = offer_of_an_airline_flying_later(  # change_offers asks for two days later
+        services, user=user, offers=found, brand=brand, later=DAYS + 2
+    )
     order = place_order(services, user=user, offer=offer, instant=True)
     Worker(services).drain()
     order = get_order(services, user=user, order_id=order.id)
