@@ -11,13 +11,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY requirements.lock ./
 # The lock includes the dev extra; the image needs the runtime part only, but installing
-# the lock as is keeps one resolution for CI and production.
+# the lock as is keeps one resolution for CI and production. Bytecode is compiled here
+# (uv leaves it out and PYTHONDONTWRITEBYTECODE keeps Python from writing it): else every
+# process compiles its libraries at start-up, a worker's first PDF mid-load (Makefile).
 RUN pip install --no-cache-dir uv==0.13.9 \
-    && uv pip install --system --no-cache -r requirements.lock
+    && uv pip install --system --no-cache --compile-bytecode -r requirements.lock
 
 COPY pyproject.toml README.md NOTICE ./
 COPY src ./src
-RUN uv pip install --system --no-cache --no-deps . \
+RUN uv pip install --system --no-cache --compile-bytecode --no-deps . \
     && useradd --create-home --uid 10001 farebridge \
     && mkdir -p /var/cache/farebridge /app/var \
     && chown -R farebridge /var/cache/farebridge /app/var
