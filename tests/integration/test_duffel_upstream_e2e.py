@@ -19,6 +19,7 @@ from sqlalchemy import select
 from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.jobs.worker import Worker
+from farebridge.providers.duffel.orders import flight_of
 from farebridge.providers.duffel.provider import DuffelProvider
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
@@ -250,12 +251,14 @@ def test_a_change_through_an_upstream_changes_its_booking_in_place(
     )
     options = listed.json()["data"]
     assert options, "the same airline flies the route two days later"
-    # A nonstop flight: a connecting change option listed here is not always among the
-    # upstream's own change offers, and its confirm is then 409 offer_no_longer_available
-    # (found on 2026-12-07 with AA4822 + AA7785; open, see issue 14's note of that day).
-    nonstop = [o for o in options if all(len(s["segments"]) == 1 for s in o["slices"]["add"])]
-    assert nonstop, "the airline flies the route nonstop two days later"
-    option = min(nonstop, key=lambda o: Decimal(o["change_total_amount"]))
+    # Every option listed is one the upstream itself offers as a change: else its confirm
+    # is a 409 (a connection on a flight the airline sells as a codeshare, AA4822 +
+    # AA7785, was listed but missing from the upstream's change offers: its sandbox
+    # read "flights the airline sells" as "flights it operates").
+    upstream_flights = _upstream_change_flights(services, upstream_id, travel_date(32))
+    listed_flights = {_flights(o["slices"]["add"]) for o in options}
+    assert listed_flights <= upstream_flights, listed_flights - upstream_flights
+    option = min(options, key=lambda o: (Decimal(o["change_total_amount"]), o["id"]))
     change = client.post(
         "/api/order_changes", json={"selected_order_change_offer": option["id"]}, headers=auth
     )
@@ -313,6 +316,40 @@ def _upstream_order(services: Dependencies, booking_reference: str) -> dict[str,
     assert isinstance(provider, DuffelProvider)
     made = provider._record(booking_reference)  # the test looks behind the provider
     return provider._order(made)
+
+
+def _flights(slices: list[dict[str, Any]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(flight_of(segment) for segment in item["segments"]) for item in slices)
+
+
+def _upstream_change_flights(
+    services: Dependencies, order_id: str, day: str
+) -> set[tuple[tuple[str, ...], ...]]:
+    """The flights of the upstream's own change offers for the order's first slice moved
+    to ``day``: an order change request made straight at the upstream (it changes
+    nothing until a change is confirmed)."""
+    provider = services.providers.get("duffel")
+    assert isinstance(provider, DuffelProvider)
+    order = provider._client.get(f"/air/orders/{order_id}", timeout=10)["data"]
+    first = order["slices"][0]
+    body = {
+        "order_id": order_id,
+        "slices": {
+            "remove": [{"slice_id": first["id"]}],
+            "add": [
+                {
+                    "origin": first["origin"]["iata_code"],
+                    "destination": first["destination"]["iata_code"],
+                    "departure_date": day,
+                    "cabin_class": "economy",
+                }
+            ],
+        },
+    }
+    request = provider._client.post("/air/order_change_requests", body, timeout=30, safe=True)
+    offers = request["data"]["order_change_offers"]
+    assert offers, "the upstream offers changes"
+    return {_flights(offer["slices"]["add"]) for offer in offers}
 
 
 def _instant_body(offer: dict[str, Any]) -> dict[str, Any]:

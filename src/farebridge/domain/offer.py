@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -224,6 +224,15 @@ class Offer:
     def connections(self) -> int:
         """The largest number of connections on any slice."""
         return max(s.connections for s in self.slices)
+
+    def sold_only_by(self, airlines: Collection[str]) -> bool:
+        """Every flight sold (marketed) by one of ``airlines``, any when none is named: what
+        a search's ``preferred_airlines`` asks for, codeshares included."""
+        return not airlines or all(
+            segment.marketing_carrier.iata_code in airlines
+            for item in self.slices
+            for segment in item.segments
+        )
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at

@@ -417,3 +417,26 @@ def test_flights_about_to_leave_are_neither_offered_nor_booked(
         )
     with pytest.raises(DepartureTooSoon):
         strict.recheck_offer(soon[0], now=NOW)
+
+
+@pytest.mark.parametrize("airlines", [("AA",), ("BA",), ("IB", "AY")])
+def test_preferred_airlines_sell_every_flight_codeshares_included(
+    provider: SandboxProvider, airlines: tuple[str, ...]
+) -> None:
+    """``preferred_airlines``: only offers whose every flight one of them sells, under
+    its own number (as the Duffel provider reads it). The search finds their codeshares
+    on partners' flights too, so an offer a partner owns (its number on them) is left out."""
+    found = provider.search(
+        "orq_1", make_criteria(max_connections=1, preferred_airlines=airlines), now=NOW
+    ).offers
+    assert found
+    assert all(offer.sold_only_by(airlines) for offer in found)
+    if airlines == ("AA",):
+        codeshares = [
+            segment
+            for offer in found
+            for item in offer.slices
+            for segment in item.segments
+            if segment.operating_carrier.iata_code not in airlines
+        ]
+        assert codeshares, "American's number on a partner's flight"

@@ -20,6 +20,7 @@ from farebridge.providers.sandbox.search.engine import (
 )
 from farebridge.providers.sandbox.world.airlines import compatible
 from farebridge.providers.sandbox.world.network import Network
+from farebridge.providers.sandbox.world.schedule import Flight
 from tests.unit.sandbox.conftest import TRAVEL_ON, airline
 from tests.unit.sandbox.itinerary_checks import check_rules
 
@@ -139,11 +140,32 @@ def test_time_windows_filter_departures_and_arrivals(
     assert any(not morning.contains(i.flights[0].departing_at) for i in everything.itineraries)
 
 
+def _sellers(flight: Flight) -> set[str]:
+    """The airlines that sell ``flight``: its own, and its codeshare partners."""
+    return {flight.airline.iata_code} | {a.iata_code for a, _ in flight.pattern.codeshares}
+
+
 def test_preferred_airlines_only(places: PlaceDirectory, network: Network) -> None:
     query = _query(places, "JFK", "SIN", preferred_airlines=frozenset({"LH", "SQ"}))
     result = search_itineraries(network, query)
-    carriers = {f.airline.iata_code for i in result.itineraries for f in i.flights}
-    assert carriers and carriers <= {"LH", "SQ"}
+    assert result.itineraries
+    for itinerary in result.itineraries:
+        assert all(_sellers(f) & {"LH", "SQ"} for f in itinerary.flights), itinerary.key
+
+
+def test_preferred_airlines_include_the_flights_they_sell_as_codeshares(
+    places: PlaceDirectory, network: Network
+) -> None:
+    """ "Flights these airlines sell" (``preferred_airlines``) includes a partner's flight
+    sold under the airline's own number: American's JFK-LHR connections through its
+    partners' hubs were missing, so a change listed through a Duffel upstream (which
+    filters by marketing carrier) offered connections the upstream's own change search
+    did not."""
+    query = _query(places, "JFK", "LHR", preferred_airlines=frozenset({"AA"}))
+    result = search_itineraries(network, query)
+    flights = [f for i in result.itineraries for f in i.flights]
+    assert all("AA" in _sellers(f) for f in flights)
+    assert any(f.airline.iata_code != "AA" for f in flights), "a codeshare flight"
 
 
 def test_ranked_by_duration_then_departure(places: PlaceDirectory, network: Network) -> None:

@@ -158,7 +158,7 @@ class DuffelProvider:
             except (KeyError, TypeError, ValueError, NoExchangeRate) as exc:
                 log.warning("duffel.offer_skipped", error=repr(exc))
                 continue
-            if _flown_by(offer, criteria.preferred_airlines):
+            if offer.sold_only_by(criteria.preferred_airlines):
                 offers.append(offer)
         return SearchResult(offers=offers, truncated=more)
 
@@ -589,16 +589,6 @@ class DuffelProvider:
                 timeout=self._timeouts.order,
                 safe=False,
             )
-
-
-def _flown_by(offer: Offer, airlines: tuple[str, ...]) -> bool:
-    """Every flight of ``offer`` sold by one of ``airlines`` (any, when none is named),
-    as the sandbox reads ``preferred_airlines``."""
-    return not airlines or all(
-        segment.marketing_carrier.iata_code in airlines
-        for item in offer.slices
-        for segment in item.segments
-    )
 
 
 def _reference(offer: Offer) -> dict[str, Any]:

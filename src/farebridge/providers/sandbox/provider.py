@@ -214,7 +214,13 @@ class SandboxProvider:
             available=available,
             rates=self._rates.current(),
         )
-        offers = [offer for journey in journeys for offer in build_offers(context, journey)]
+        offers = [
+            offer
+            for journey in journeys
+            for offer in build_offers(context, journey)
+            # a partner's offer shows its own number on our codeshares: not ours to show
+            if offer.sold_only_by(criteria.preferred_airlines)
+        ]
         return SearchResult(offers=offers, truncated=truncated or capped)
 
     # --- offers -------------------------------------------------------------

@@ -97,6 +97,9 @@ class _Search:
         self.origins = [origin for origin in origins if origin not in destinations]
         self.destinations = destinations - self.blocked
         self.allowed = self._allowed_airlines()
+        self.shared = frozenset[int]().union(
+            *(index.codeshared.get(code, frozenset()) for code in query.preferred_airlines)
+        )  # rows a preferred airline sells as a codeshare: allowed too
         self.day = query.departure_on.toordinal()
         self.departure_window = time_window_minutes(query.departure_time)
         self.arrival_window = time_window_minutes(query.arrival_time)
@@ -196,12 +199,15 @@ class _Search:
         low, high = clock.band(day)
         base = (day - EPOCH_ORDINAL) * MINUTES_PER_DAY
         bit, window, allowed = 1 << weekday_of(day), self.departure_window, self.allowed
+        shared = self.shared
         earliest = self.earliest
         minute, weekdays, airline, block = index.minute, index.weekdays, index.airline, index.block
         self.charge(route.end - route.start)
         found: list[Timed] = []
         for row in range(route.start, route.end):
-            if not weekdays[row] & bit or (allowed is not None and airline[row] not in allowed):
+            if not weekdays[row] & bit or (
+                allowed is not None and airline[row] not in allowed and row not in shared
+            ):
                 continue
             local = minute[row]
             departure = base + local - low if low == high else clock.departure(day, local)
@@ -358,11 +364,12 @@ class _Search:
         if earliest > latest or self.exhausted:
             return []
         index, clock, route = self.index, self.index.clocks[airport], self.index.routes[number]
-        minute, weekdays, airline, allowed = (
+        minute, weekdays, airline, allowed, shared = (
             index.minute,
             index.weekdays,
             index.airline,
             self.allowed,
+            self.shared,
         )
         found: list[tuple[int, int, int]] = []
         first_day = (earliest + clock.lowest) // MINUTES_PER_DAY + EPOCH_ORDINAL
@@ -380,7 +387,9 @@ class _Search:
                 self.exhausted = True
             bit = 1 << (day + 6) % 7  # weekday_of(day)
             for row in range(start, stop):
-                if not weekdays[row] & bit or (allowed is not None and airline[row] not in allowed):
+                if not weekdays[row] & bit or (
+                    allowed is not None and airline[row] not in allowed and row not in shared
+                ):
                     continue
                 local = minute[row]
                 departure = base + local - low if low == high else clock.departure(day, local)

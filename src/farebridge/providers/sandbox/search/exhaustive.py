@@ -95,8 +95,13 @@ class _Enumerator:
         return known
 
     def allowed(self, flight: Flight) -> bool:
+        """Sold by a preferred airline: its own flight, or a partner's it codeshares."""
         preferred = self.query.preferred_airlines
-        return not preferred or flight.airline.iata_code in preferred
+        return (
+            not preferred
+            or flight.airline.iata_code in preferred
+            or any(partner.iata_code in preferred for partner, _ in flight.pattern.codeshares)
+        )
 
     def extend(self, path: tuple[Flight, ...], flown_km: float, budget_km: float) -> None:
         last = path[-1]

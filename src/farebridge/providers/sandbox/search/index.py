@@ -60,6 +60,8 @@ class SearchIndex:
     family_count: int
     family_names: tuple[str, ...]  # by family number
     airline_codes: tuple[str, ...]  # per airline number
+    # rows a partner sells under a flight number of its own (a codeshare): partner → rows
+    codeshared: dict[str, frozenset[int]]
     # one row per pattern, sorted by route then local departure minute
     minute: tuple[int, ...]
     block: tuple[int, ...]
@@ -149,6 +151,7 @@ def build_search_index(network: Network) -> SearchIndex:
         family_count=len(families),
         family_names=tuple(sorted(families, key=families.__getitem__)),
         airline_codes=airline_codes,
+        codeshared=_codeshared(patterns, order),
         **_rows(patterns, order, ranks, airline_codes, ends, sold, tuple(sorted(families))),
         **_block_bounds(patterns),
     )
@@ -188,6 +191,17 @@ def _rows(
         "row_family": tuple(family for _, family in order),
         "native": tuple(own[i] == family_names[family] for i, family in order),
     }
+
+
+def _codeshared(
+    patterns: Sequence[SchedulePattern], order: list[tuple[int, int]]
+) -> dict[str, frozenset[int]]:
+    """Each codeshare partner's rows: the flights it sells but another airline does."""
+    rows: dict[str, set[int]] = {}
+    for row, (number, _) in enumerate(order):
+        for partner, _ in patterns[number].codeshares:
+            rows.setdefault(partner.iata_code, set()).add(row)
+    return {code: frozenset(found) for code, found in rows.items()}
 
 
 def _ranks(patterns: Sequence[SchedulePattern]) -> list[int]:
