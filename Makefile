@@ -93,6 +93,7 @@ bench: install  ## print the benchmark figures (about 18 minutes)
 bench-load: install  ## bookings/s, GET order, search, ticketing lag, hot flight (PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL)
 	$(BIN)/python -m benchmarks.request_cost
 	$(BIN)/python -m benchmarks.documents
+	$(BIN)/python -m benchmarks.job_costs  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
 	$(BIN)/python -m benchmarks.order_read
 	$(BIN)/python -m benchmarks.load
 
