@@ -72,12 +72,13 @@ class Clock:
 
 
 def drain(services: Dependencies, clock: Clock) -> None:
-    """Every job and dispatch until a round finds nothing (the dispatch queues more)."""
+    """Every job, then the dispatch (which queues the e-mails and webhooks the jobs
+    caused), until a dispatch leaves nothing to run."""
     worker = Worker(replace(services, job_handlers=clock.handlers(services.job_handlers)))
     while True:
-        ran = worker.drain(max_jobs=1_000_000)
+        worker.drain(max_jobs=1_000_000)
         clock.timed("dispatch", lambda: (worker.dispatch_emails(), worker.dispatch_webhooks()))
-        if not ran and not worker.drain(max_jobs=1_000_000):
+        if not worker.drain(max_jobs=1_000_000):
             return
 
 

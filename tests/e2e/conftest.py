@@ -144,6 +144,18 @@ def offer_of_an_airline_flying_later(
     flying = airlines_flying(
         client, headers, first["origin"]["iata_code"], first["destination"]["iata_code"], later
     )
+    return offer_of_one_of(offers, flying, brand=brand, where=where)
+
+
+def offer_of_one_of(
+    offers: list[dict[str, Any]],
+    flying: set[str],
+    *,
+    brand: str,
+    where: Callable[[dict[str, Any]], bool] = lambda offer: True,
+) -> dict[str, Any]:
+    """The first offer of ``brand`` (and ``where``) owned by one of the airlines
+    ``flying`` that has more than one departure among ``offers``."""
     departures: dict[str, set[str]] = {}
     for offer in offers:
         owner = offer["owner"]["iata_code"]

@@ -22,6 +22,7 @@ from farebridge.ui.client import ApiClient, LoggedIn, amount_due
 from farebridge.ui.launch import APP
 from farebridge.ui.models import Order
 from farebridge.ui.views.manage import NOT_FOUND
+from tests.e2e.conftest import offer_of_one_of
 from tests.ui.conftest import PASSWORD, new_account
 from tests.ui.drive import ADULT, assert_clean, book_to_extras, text
 
@@ -87,19 +88,7 @@ def book(
     # that flies then (the sandbox's network is real; Kuwait Airways flies JFK-LHR on
     # some weekdays only, once a day).
     flying = {o["owner"]["iata_code"] for o in offers_in(32)}
-    offers = offers_in(30)
-    departures: dict[str, set[str]] = {}
-    for found in offers:
-        departures.setdefault(found["owner"]["iata_code"], set()).add(
-            found["slices"][0]["segments"][0]["departing_at"]
-        )
-    offer = next(
-        o
-        for o in offers
-        if o["fare_brand_name"] == brand
-        and o["owner"]["iata_code"] in flying
-        and len(departures[o["owner"]["iata_code"]]) > 1
-    )
+    offer = offer_of_one_of(offers_in(30), flying, brand=brand)
     body: Json = {
         "type": "instant" if ticketed else "hold",
         "selected_offers": [offer["id"]],

@@ -171,11 +171,11 @@ def send_email(deps: Dependencies, payload: dict[str, Any]) -> None:
     email_id = str(payload["email_id"])
     with deps.uow(read_only=True) as uow:
         email = uow.email_outbox.get(email_id)
+        if email is None or email.status is not EmailStatus.PENDING:
+            return
         # the order only for a reminder, which is sent while it still awaits payment
-        reminder = email is not None and email.kind is EmailKind.PAYMENT_REMINDER
-        order = uow.orders.get(email.order_id) if email is not None and reminder else None
-    if email is None or email.status is not EmailStatus.PENDING:
-        return
+        reminder = email.kind is EmailKind.PAYMENT_REMINDER
+        order = uow.orders.get(email.order_id) if reminder else None
     if reminder and not _awaits_payment(order, deps.clock.now()):
         reason = f"order is {order.status.value if order else 'gone'}: no reminder"
         _finish(deps, email_id, EmailStatus.SKIPPED, error=reason)

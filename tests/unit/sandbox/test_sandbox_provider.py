@@ -420,7 +420,7 @@ def test_flights_about_to_leave_are_neither_offered_nor_booked(
 
 
 @pytest.mark.parametrize("airlines", [("AA",), ("BA",), ("IB", "AY")])
-def test_preferred_airlines_sell_every_flight_codeshares_included(
+def test_preferred_airlines_sell_every_flight(
     provider: SandboxProvider, airlines: tuple[str, ...]
 ) -> None:
     """``preferred_airlines``: only offers whose every flight one of them sells, under
@@ -431,12 +431,17 @@ def test_preferred_airlines_sell_every_flight_codeshares_included(
     ).offers
     assert found
     assert all(offer.sold_only_by(airlines) for offer in found)
-    if airlines == ("AA",):
-        codeshares = [
-            segment
-            for offer in found
-            for item in offer.slices
-            for segment in item.segments
-            if segment.operating_carrier.iata_code not in airlines
-        ]
-        assert codeshares, "American's number on a partner's flight"
+
+
+def test_a_preferred_airlines_codeshares_are_offered(provider: SandboxProvider) -> None:
+    """American's number on a partner's flight is American's to sell: it stays."""
+    found = provider.search(
+        "orq_1", make_criteria(max_connections=1, preferred_airlines=("AA",)), now=NOW
+    ).offers
+    operators = {
+        segment.operating_carrier.iata_code
+        for offer in found
+        for item in offer.slices
+        for segment in item.segments
+    }
+    assert operators - {"AA"}, "a flight American sells but a partner flies"
