@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -26,6 +28,7 @@ from farebridge.domain.documents import (
 from farebridge.domain.money import Money
 from farebridge.domain.order import Document, Order, OrderEvent, OrderService, OrderStatus
 from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, PaymentType
+from farebridge.pdf import layout
 from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
 from farebridge.pdf.e_ticket import qr_text, render_e_ticket
 from farebridge.pdf.layout import FONT, FONT_FILES, FONTS, Page, qr_png
@@ -134,15 +137,14 @@ def test_fonts_written_without_recomputed_glyph_boxes_draw_the_same(
     composed letters included."""
     order = ticketed_order()
     written = render_e_ticket(order, paid(order), issued_at=NOW)
-    opened = Page.__init__
+    its_own = layout.fonttools_font
 
-    def recomputing(self: Page, **kwargs: object) -> None:
-        opened(self, **kwargs)  # type: ignore[arg-type]
-        for font in self.fonts.values():
-            if isinstance(font, TTFFont):
-                font.ttfont.recalcBBoxes = True
+    def recomputing(style: str, glyph_names: Collection[str]) -> Any:
+        font = its_own(style, glyph_names)
+        font.recalcBBoxes = True
+        return font
 
-    monkeypatch.setattr(Page, "__init__", recomputing)
+    monkeypatch.setattr(layout, "fonttools_font", recomputing)
     recomputed = render_e_ticket(order, paid(order), issued_at=NOW)
     assert written != recomputed, "the switch changes how the fonts are written"
     [page] = pixels(written)
@@ -161,6 +163,7 @@ def _parsing_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
         return font
 
     monkeypatch.setattr(Page, "_add_parsed_font", add_font)
+    monkeypatch.setattr(Page, "_fonttools_fonts_of_its_own", lambda self: None)
 
 
 def test_fonts_parsed_once_per_process_write_the_bytes_parsing_them_writes(
@@ -175,10 +178,16 @@ def test_fonts_parsed_once_per_process_write_the_bytes_parsing_them_writes(
         ticketed_order(),
         passengers=(replace(create_passenger(), given_name="Øystein", family_name="Ÿxkûll"),),
     )
+    greek = replace(  # letters beyond the common characters: the whole fonts are cut
+        ticketed_order(),
+        passengers=(replace(create_passenger(), given_name="Σοφία", family_name="Παππά"),),
+    )
     payments, other_payments = paid(order), paid(other)
     copied = [
         render_e_ticket(order, payments, issued_at=NOW),
         render_e_ticket(other, other_payments, issued_at=NOW),
+        render_e_ticket(order, payments, issued_at=NOW),
+        render_e_ticket(greek, paid(greek), issued_at=NOW),
         render_e_ticket(order, payments, issued_at=NOW),
     ]
     with ThreadPoolExecutor(4) as pool:
@@ -194,10 +203,40 @@ def test_fonts_parsed_once_per_process_write_the_bytes_parsing_them_writes(
     _parsing_every_time(monkeypatch)
     parsed = render_e_ticket(order, payments, issued_at=NOW)
     other_parsed = render_e_ticket(other, other_payments, issued_at=NOW)
+    greek_parsed = render_e_ticket(greek, paid(greek), issued_at=NOW)
     assert parsed != other_parsed
-    assert copied == [parsed, other_parsed, parsed]
+    assert copied == [parsed, other_parsed, parsed, greek_parsed, parsed]
+    assert "Σοφία" in text_of(greek_parsed)
     assert threaded == [other_parsed, parsed] * 4
     assert "Øystein" in text_of(copied[1]) and "Øystein" not in text_of(copied[2])
+
+
+def test_a_document_of_common_characters_cuts_its_fonts_from_the_common_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The short way (ADR 0045, third addendum) is taken when every glyph is among the
+    common characters', and only then."""
+    chosen: list[int] = []
+    its_own = layout.fonttools_font
+
+    def counting(style: str, glyph_names: Collection[str]) -> Any:
+        font = its_own(style, glyph_names)
+        chosen.append(len(font.getGlyphOrder()))
+        return font
+
+    monkeypatch.setattr(layout, "fonttools_font", counting)
+    order = ticketed_order()  # Zoë Ångström-Łukasiewicz among others: Latin letters only
+    render_e_ticket(order, paid(order), issued_at=NOW)
+    cuts = [its_own(style, []) for style in FONT_FILES]  # no glyph: the common cut
+    common = [len(cut.getGlyphOrder()) for cut in cuts]
+    for cut in cuts:
+        cut.close()
+    assert chosen == common and max(common) < 400, "both fonts from the common cut"
+    chosen.clear()
+    greek = replace(order, passengers=(replace(create_passenger(), given_name="Σοφία"),))
+    render_e_ticket(greek, paid(greek), issued_at=NOW)
+    assert chosen[0] > 1000, "the regular font, which prints the name, from the whole font"
+    assert chosen[1] == common[1], "the bold font prints no Greek"
 
 
 def test_a_long_table_goes_on_over_pages_under_its_headings_again() -> None:
