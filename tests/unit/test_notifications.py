@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -18,6 +22,7 @@ from farebridge.domain.notifications import (
 )
 from farebridge.domain.order import Document, OrderType
 from farebridge.outbound.mail import SmtpConfig, parse_smtp_url
+from farebridge.services import notifications
 from farebridge.services.email_messages import render
 from farebridge.services.notifications import build_message
 from farebridge.settings import Settings
@@ -139,3 +144,64 @@ def test_a_message_has_both_bodies_its_attachments_and_a_stable_message_id() -> 
     assert attached.get_filename() == "e-ticket-ABC234.pdf"
     assert attached.get_content_type() == "application/pdf"
     assert attached.get_content() == b"%PDF-1.7 fake"
+
+
+def _stdlib_message(email: OutboxEmail, attachments: list[Attachment], sender: str) -> bytes:
+    """The message as the standard library's defaults write it (boundaries its own)."""
+    message = EmailMessage()
+    for name, value in (
+        ("From", sender),
+        ("To", email.to_address),
+        ("Subject", email.subject),
+        ("Date", format_datetime(email.created_at)),
+        ("Message-ID", message_id(email.id, sender)),
+        ("X-Farebridge-Order", email.order_id),
+        ("X-Farebridge-Kind", email.kind.value),
+    ):
+        message[name] = value
+    message.set_content(email.text_body)
+    message.add_alternative(email.html_body, subtype="html")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
+    return message.as_bytes()
+
+
+def _boundaries_named(raw: bytes) -> bytes:
+    for number, boundary in enumerate(re.findall(rb'boundary="([^"]+)"', raw)):
+        raw = raw.replace(boundary, b"boundary-%d" % number)
+    return raw
+
+
+@pytest.mark.parametrize("attached", [True, False])
+def test_a_message_is_written_as_the_standard_librarys_defaults_write_it(attached: bool) -> None:
+    """Header classes made once and boundaries chosen by the message (ADR 0033, second
+    addendum) write the bytes the standard library's defaults write, but for the
+    boundaries: folded non-ASCII subject, both bodies, the attachment."""
+    email = OutboxEmail(
+        id="eml_2",
+        order_id="ord_2",
+        event_id=7,
+        kind=EmailKind.TICKET_ISSUED,
+        to_address="zoe@test.com",
+        subject="Your e-tickets, Zoë Ångström-Łukasiewicz: JFK → LHR " + "and back " * 6,
+        text_body="Dear Zoë,\n" + "your trip " * 30 + "\n--\nfarebridge\n",
+        html_body="<p>Dear Zoë,</p>\n<p>" + "your trip " * 30 + "</p>\n",
+        created_at=NOW,
+        send_after=NOW,
+    )
+    pdfs = [Attachment("e-ticket-ABC234.pdf", "application/pdf", bytes(range(256)) * 40)]
+    pdfs = pdfs if attached else []
+    sender = "farebridge <bookings@example.com>"
+    ours = build_message(email, pdfs, sender=sender).as_bytes()
+    expected = _stdlib_message(email, pdfs, sender)
+    assert _boundaries_named(ours) == _boundaries_named(expected)
+    assert ours.count(b"boundary=") == (2 if attached else 1)
+
+
+def test_a_boundary_is_never_one_the_bodies_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = iter(["aaaa", "bbbb"])
+    monkeypatch.setattr(secrets, "token_hex", lambda _: next(drawn))
+    assert notifications._boundary("plain", "x ===fbaaaa== y") == "===fbbbbb=="
