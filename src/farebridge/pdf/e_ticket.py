@@ -18,7 +18,7 @@ from farebridge.domain.money import Money
 from farebridge.domain.offer import ConditionRule
 from farebridge.domain.order import Order, OrderService, Passenger
 from farebridge.domain.payment import Payment
-from farebridge.pdf.layout import Page, arrival, instant, local_time, money, qr_png
+from farebridge.pdf.layout import Page, arrival, instant, local_time, money, qr_image
 
 PASSENGER_TYPES = {"adult": "Adult", "child": "Child", "infant_without_seat": "Infant (lap)"}
 
@@ -41,7 +41,7 @@ def render_e_ticket(order: Order, payments: Sequence[Payment], *, issued_at: dat
     page.band(
         "E-ticket / itinerary receipt",
         f"{order.owner.name} · {route}\nPresent this receipt with your passport at check-in.",
-        qr=qr_png(qr_text(order)),
+        qr=qr_image(qr_text(order)),
     )
     page.key_figures(
         [
