@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,7 +32,19 @@ from farebridge.domain.payment import Payment, PaymentMethod, PaymentStatus, Pay
 from farebridge.pdf import layout
 from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
 from farebridge.pdf.e_ticket import qr_text, render_e_ticket
-from farebridge.pdf.layout import FONT, FONT_FILES, FONTS, Page, qr_image
+from farebridge.pdf.layout import (
+    BAND,
+    FONT,
+    FONT_FILES,
+    FONTS,
+    GRID_LINE,
+    GRID_PADDING,
+    GRID_SHADE,
+    GRID_SIZE,
+    MARGIN,
+    Page,
+    qr_image,
+)
 from tests.factories import create_order, create_passenger
 
 NOW = datetime(2029, 12, 1, 12, 0, tzinfo=UTC)
@@ -241,6 +253,72 @@ def test_a_document_of_common_characters_cuts_its_fonts_from_the_common_cut(
     render_e_ticket(greek, paid(greek), issued_at=NOW)
     assert chosen[0] > 1000, "the regular font, which prints the name, from the whole font"
     assert chosen[1] == common[1], "the bold font prints no Greek"
+
+
+def _drawn_by_cell(
+    self: Page,
+    index: int,
+    style: str,
+    lines: Sequence[Sequence[str]],
+    height: float,
+    rooms: Sequence[float],
+    align_right: Sequence[int],
+    *,
+    last: bool,
+) -> None:
+    """A table row with each line drawn by fpdf2's ``cell()``, as before ADR 0045's fifth
+    addendum."""
+    top = self.get_y()
+    self.set_fill_color(*(GRID_SHADE if index % 2 else BAND))
+    self.rect(MARGIN, top, self.epw, height, style="F")
+    if not last:
+        self.line(MARGIN, top + height, self.w - MARGIN, top + height)
+    self.set_font(FONT, style, GRID_SIZE)
+    x = MARGIN
+    for column, (cell, room) in enumerate(zip(lines, rooms, strict=True)):
+        for number, line in enumerate(cell):
+            self.set_xy(
+                x + GRID_PADDING[3] - self.c_margin, top + GRID_PADDING[0] + number * GRID_LINE
+            )
+            align = "R" if column in align_right else "L"
+            self.cell(room + 2 * self.c_margin, GRID_LINE, line, align=align)
+        x += room + GRID_PADDING[1] + GRID_PADDING[3]
+    self.set_xy(MARGIN, top + height)
+
+
+def test_table_lines_are_drawn_where_cell_draws_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Table lines drawn with ``text()`` (ADR 0045, fifth addendum) give the pages
+    ``cell()`` gives, pixel for pixel at 3x: left- and right-aligned columns, wrapped
+    cells, a table going on over pages, an e-ticket and a cancellation receipt."""
+    order = ticketed_order()
+    crowd = replace(
+        order,
+        passengers=tuple(
+            replace(create_passenger(id=f"pas_{n}"), family_name="Longfamilyname " * 3)
+            for n in range(25)
+        ),
+    )
+    quote = quote_for(order)
+    done, events = cancelled(order, quote)
+    terms = cancellation_terms(done, events, quote, paid(order))
+    assert terms is not None
+
+    def documents() -> list[bytes]:
+        return [
+            render_e_ticket(order, paid(order), issued_at=NOW),
+            render_e_ticket(crowd, paid(crowd), issued_at=NOW),
+            render_cancellation_receipt(done, terms, paid(order), issued_at=NOW),
+        ]
+
+    drawn = documents()
+    monkeypatch.setattr(Page, "_draw_row", _drawn_by_cell)
+    by_cell = documents()
+    assert drawn != by_cell, "the two ways write different content streams"
+    for ours, theirs in zip(drawn, by_cell, strict=True):
+        pages, expected = pixels(ours), pixels(theirs)
+        assert len(pages) == len(expected)
+        for page, other in zip(pages, expected, strict=True):
+            assert ImageChops.difference(page, other).getbbox() is None, "the same pixels"
 
 
 def test_a_long_table_goes_on_over_pages_under_its_headings_again() -> None:
