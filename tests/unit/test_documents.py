@@ -33,14 +33,11 @@ from farebridge.pdf import layout
 from farebridge.pdf.cancellation_receipt import render_cancellation_receipt
 from farebridge.pdf.e_ticket import qr_text, render_e_ticket
 from farebridge.pdf.layout import (
-    BAND,
     FONT,
     FONT_FILES,
     FONTS,
     GRID_LINE,
     GRID_PADDING,
-    GRID_SHADE,
-    GRID_SIZE,
     MARGIN,
     Page,
     qr_image,
@@ -269,11 +266,7 @@ def _drawn_by_cell(
     """A table row with each line drawn by fpdf2's ``cell()``, as before ADR 0045's fifth
     addendum."""
     top = self.get_y()
-    self.set_fill_color(*(GRID_SHADE if index % 2 else BAND))
-    self.rect(MARGIN, top, self.epw, height, style="F")
-    if not last:
-        self.line(MARGIN, top + height, self.w - MARGIN, top + height)
-    self.set_font(FONT, style, GRID_SIZE)
+    self._row_ground(index, style, height, last=last)
     x = MARGIN
     for column, (cell, room) in enumerate(zip(lines, rooms, strict=True)):
         for number, line in enumerate(cell):

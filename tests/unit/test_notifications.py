@@ -121,19 +121,23 @@ def test_messages_escape_html_and_name_the_next_step() -> None:
     assert f"Refund: {order.charged_total}" in failed.text_body
 
 
-def test_a_message_has_both_bodies_its_attachments_and_a_stable_message_id() -> None:
-    email = OutboxEmail(
-        id="eml_1",
+def _ticket_email(email_id: str, subject: str, text_body: str, html_body: str) -> OutboxEmail:
+    return OutboxEmail(
+        id=email_id,
         order_id="ord_1",
         event_id=7,
         kind=EmailKind.TICKET_ISSUED,
         to_address="amelia@test.com",
-        subject="Your e-tickets",
-        text_body="plain words",
-        html_body="<p>html words</p>",
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
         created_at=NOW,
         send_after=NOW,
     )
+
+
+def test_a_message_has_both_bodies_its_attachments_and_a_stable_message_id() -> None:
+    email = _ticket_email("eml_1", "Your e-tickets", "plain words", "<p>html words</p>")
     pdf = Attachment("e-ticket-ABC234.pdf", "application/pdf", b"%PDF-1.7 fake")
     sender = "farebridge <bookings@example.com>"
     message = build_message(email, [pdf], sender=sender)
@@ -180,17 +184,11 @@ def test_a_message_is_written_as_the_standard_librarys_defaults_write_it(attache
     """Header classes made once and boundaries chosen by the message (ADR 0033, second
     addendum) write the bytes the standard library's defaults write, but for the
     boundaries: folded non-ASCII subject, both bodies, the attachment."""
-    email = OutboxEmail(
-        id="eml_2",
-        order_id="ord_2",
-        event_id=7,
-        kind=EmailKind.TICKET_ISSUED,
-        to_address="zoe@test.com",
-        subject="Your e-tickets, Zoë Ångström-Łukasiewicz: JFK → LHR " + "and back " * 6,
-        text_body="Dear Zoë,\n" + "your trip " * 30 + "\n--\nfarebridge\n",
-        html_body="<p>Dear Zoë,</p>\n<p>" + "your trip " * 30 + "</p>\n",
-        created_at=NOW,
-        send_after=NOW,
+    email = _ticket_email(
+        "eml_2",
+        "Your e-tickets, Zoë Ångström-Łukasiewicz: JFK → LHR " + "and back " * 6,
+        "Dear Zoë,\n" + "your trip " * 30 + "\n--\nfarebridge\n",
+        "<p>Dear Zoë,</p>\n<p>" + "your trip " * 30 + "</p>\n",
     )
     pdfs = [Attachment("e-ticket-ABC234.pdf", "application/pdf", bytes(range(256)) * 40)]
     pdfs = pdfs if attached else []

@@ -353,11 +353,7 @@ class Page(FPDF):
     ) -> None:
         """One row, and the rule under it unless it is the table's last."""
         top = self.get_y()
-        self.set_fill_color(*(GRID_SHADE if index % 2 else BAND))
-        self.rect(MARGIN, top, self.epw, height, style="F")
-        if not last:
-            self.line(MARGIN, top + height, self.w - MARGIN, top + height)
-        self.set_font(FONT, style, GRID_SIZE)
+        self._row_ground(index, style, height, last=last)
         # Each line is placed where cell() would place it (its baseline half a line and
         # three tenths of the type size below the line's top), but drawn with text(),
         # which only writes the text: cell() lays each line out as styled fragments
@@ -372,6 +368,15 @@ class Page(FPDF):
                     self.text(left, baseline + number * GRID_LINE, line)
             x += room + GRID_PADDING[1] + GRID_PADDING[3]
         self.set_xy(MARGIN, top + height)
+
+    def _row_ground(self, index: int, style: str, height: float, *, last: bool) -> None:
+        """A row's shade, the rule under it unless it is the table's last, and its font."""
+        top = self.get_y()
+        self.set_fill_color(*(GRID_SHADE if index % 2 else BAND))
+        self.rect(MARGIN, top, self.epw, height, style="F")
+        if not last:
+            self.line(MARGIN, top + height, self.w - MARGIN, top + height)
+        self.set_font(FONT, style, GRID_SIZE)
 
     def render(self) -> bytes:
         self._fonttools_fonts_of_its_own()
