@@ -6,8 +6,9 @@ import re
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.headerregistry import AddressHeader, HeaderRegistry, UnstructuredHeader
+from email.policy import default as default_policy
+from typing import cast
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -150,29 +151,6 @@ def test_a_message_has_both_bodies_its_attachments_and_a_stable_message_id() -> 
     assert attached.get_content() == b"%PDF-1.7 fake"
 
 
-def _stdlib_message(email: OutboxEmail, attachments: list[Attachment], sender: str) -> bytes:
-    """The message as the standard library's defaults write it (boundaries its own)."""
-    message = EmailMessage()
-    for name, value in (
-        ("From", sender),
-        ("To", email.to_address),
-        ("Subject", email.subject),
-        ("Date", format_datetime(email.created_at)),
-        ("Message-ID", message_id(email.id, sender)),
-        ("X-Farebridge-Order", email.order_id),
-        ("X-Farebridge-Kind", email.kind.value),
-    ):
-        message[name] = value
-    message.set_content(email.text_body)
-    message.add_alternative(email.html_body, subtype="html")
-    for attachment in attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(
-            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
-    return message.as_bytes()
-
-
 def _boundaries_named(raw: bytes) -> bytes:
     for number, boundary in enumerate(re.findall(rb'boundary="([^"]+)"', raw)):
         raw = raw.replace(boundary, b"boundary-%d" % number)
@@ -180,10 +158,13 @@ def _boundaries_named(raw: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("attached", [True, False])
-def test_a_message_is_written_as_the_standard_librarys_defaults_write_it(attached: bool) -> None:
+def test_a_message_is_written_as_the_standard_librarys_defaults_write_it(
+    attached: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Header classes made once and boundaries chosen by the message (ADR 0033, second
-    addendum) write the bytes the standard library's defaults write, but for the
-    boundaries: folded non-ASCII subject, both bodies, the attachment."""
+    addendum) write the bytes the standard library's default policy and its own
+    boundaries write, but for the boundaries: folded non-ASCII subject, both bodies,
+    the attachment."""
     email = _ticket_email(
         "eml_2",
         "Your e-tickets, Zoë Ångström-Łukasiewicz: JFK → LHR " + "and back " * 6,
@@ -194,7 +175,9 @@ def test_a_message_is_written_as_the_standard_librarys_defaults_write_it(attache
     pdfs = pdfs if attached else []
     sender = "farebridge <bookings@example.com>"
     ours = build_message(email, pdfs, sender=sender).as_bytes()
-    expected = _stdlib_message(email, pdfs, sender)
+    monkeypatch.setattr(notifications, "MAIL_POLICY", default_policy)
+    monkeypatch.setattr(notifications, "_boundary", lambda *_: None)  # the generator's own
+    expected = build_message(email, pdfs, sender=sender).as_bytes()
     assert _boundaries_named(ours) == _boundaries_named(expected)
     assert ours.count(b"boundary=") == (2 if attached else 1)
 
@@ -203,3 +186,12 @@ def test_a_boundary_is_never_one_the_bodies_hold(monkeypatch: pytest.MonkeyPatch
     drawn = iter(["aaaa", "bbbb"])
     monkeypatch.setattr(secrets, "token_hex", lambda _: next(drawn))
     assert notifications._boundary("plain", "x ===fbaaaa== y") == "===fbbbbb=="
+
+
+def test_each_header_class_is_made_once() -> None:
+    """The standard library's registry makes a new class per parsed header; ours makes
+    one per header name (ADR 0033, second addendum)."""
+    registry = cast(HeaderRegistry, notifications.MAIL_POLICY.header_factory)
+    assert registry["Subject"] is registry["subject"] is registry["SUBJECT"]
+    assert issubclass(registry["Subject"], UnstructuredHeader)
+    assert issubclass(registry["To"], AddressHeader)

@@ -250,8 +250,9 @@ def _finish(
 class _HeaderClasses(HeaderRegistry):
     """The standard library's registry of header classes, building each header name's
     class once: its own builds a new class for every header it parses (``type(...)`` in
-    ``HeaderRegistry.__getitem__``), about 40 per message, a fifth of building and
-    writing one (ADR 0033, second addendum). The classes are the same, made once."""
+    ``HeaderRegistry.__getitem__``), about 40 per message. With this alone, building and
+    writing a message takes 0.72 of the time (ADR 0033, second addendum). The classes
+    are the same, made once."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -269,9 +270,11 @@ MAIL_POLICY = default_mail_policy.clone(header_factory=_HeaderClasses())
 
 
 def _boundary(*texts: str) -> str:
-    """A MIME boundary found in none of ``texts`` (the only parts not base64-encoded).
-    Set by the message itself, so that the generator does not make one: it compiles a
-    regular expression per boundary to search the text for it, a sixth of the cost."""
+    """A MIME boundary found in none of ``texts`` (the parts written as they are; the
+    attachments are base64, which has no ``=`` inside a line). Set by the message itself,
+    so that the generator does not make one: it compiles a regular expression per
+    boundary to search the text for it. With this alone, building and writing a message
+    takes 0.88 of the time (ADR 0033, second addendum)."""
     while True:
         boundary = f"===fb{secrets.token_hex(12)}=="
         if not any(boundary in text for text in texts):
