@@ -34,6 +34,9 @@ class FarebridgeError(Exception):
 
     code: str = "error"
     title: str = "Error"
+    # Seconds after which a retry may succeed, sent as ``Retry-After``; None: do not retry
+    # unchanged (RateLimited and Unavailable set it).
+    retry_after_seconds: int | None = None
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
@@ -299,6 +302,7 @@ class WorkflowNotSearched(NotFound):
 class RateLimited(FarebridgeError):
     code = "rate_limited"
     title = "Too many requests"
+    retry_after_seconds: int
 
     def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
@@ -314,6 +318,19 @@ class ServerBusy(RateLimited):
 
     def __init__(self, message: str, *, retry_after_seconds: int = 1) -> None:
         super().__init__(message, retry_after_seconds=retry_after_seconds)
+
+
+class Unavailable(FarebridgeError):
+    """Farebridge itself cannot serve the request now (its database is out of reach):
+    retry after ``retry_after_seconds``; a booking with the same Idempotency-Key."""
+
+    code = "service_unavailable"
+    title = "Service unavailable"
+    retry_after_seconds: int
+
+    def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class UpstreamUnavailable(FarebridgeError):

@@ -53,6 +53,16 @@ class PaymentInFlight(Exception):
     """The order already has a pending or succeeded payment."""
 
 
+class StoreUnreachable(Exception):
+    """The database could not be reached, or dropped the connection, during a unit of
+    work: it was rolled back, unless the connection was lost during its commit, when
+    whether it was committed is unknown. Not a :class:`FarebridgeError` on purpose:
+    code that tells business answers from failures (a job's retry, a booking's steps)
+    sees it as the failure it is; the API answers 503 with ``Retry-After``."""
+
+    retry_after_seconds = 2
+
+
 T = TypeVar("T")
 AirlineNames = list[tuple[str, str]]  # (IATA code, name)
 

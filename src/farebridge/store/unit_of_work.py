@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy import exc as sa_exc
 
+from farebridge.services.ports import StoreUnreachable
 from farebridge.store.accounts import (
     AgencyRepository,
     ApiKeyRepository,
@@ -79,13 +81,18 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        connection = self._engine.connect()
+        try:
+            connection = self._engine.connect()
+        except sa_exc.DBAPIError as error:
+            raise _unreachable(error) or error from error
         try:
             if self._read_only:
                 connection = connection.execution_options(sqlite_read_only=True)
             connection.begin()
-        except BaseException:  # refused (ServerBusy…): the connection goes back at once
+        except BaseException as error:  # refused (ServerBusy…): the connection goes back at once
             connection.close()
+            if isinstance(error, sa_exc.DBAPIError):
+                raise _unreachable(error) or error from error
             raise
         self._connection = connection
         self.users = UserRepository(connection)
@@ -126,10 +133,32 @@ class SqlUnitOfWork:
         assert self._connection is not None
         try:
             self._connection.rollback()
+        except sa_exc.DBAPIError as error:  # a lost connection took the transaction along
+            if exc is None and not _unreachable(error):
+                raise
         finally:
             self._connection.close()
             self._connection = None
+        if isinstance(exc, sa_exc.DBAPIError):
+            unreachable = _unreachable(exc)
+            if unreachable is not None:
+                raise unreachable from exc
 
     def commit(self) -> None:
         assert self._connection is not None
         self._connection.commit()
+
+
+def _unreachable(error: sa_exc.DBAPIError) -> StoreUnreachable | None:
+    """``StoreUnreachable`` when ``error`` says the database is out of reach rather than
+    that a statement is wrong: an OperationalError (connection refused or dropped, the
+    server shutting down, an SQLite file that cannot be opened, locked past its timeout,
+    a full disk), an InterfaceError (the driver's connection is closed), or any error
+    SQLAlchemy found to be a disconnect. Constraint violations and programming errors
+    are not: they stay what they are (a 409 where a repository expects them, else a
+    500)."""
+    if error.connection_invalidated or isinstance(
+        error, sa_exc.OperationalError | sa_exc.InterfaceError
+    ):
+        return StoreUnreachable(str(error.orig or error).strip())
+    return None

@@ -41,9 +41,10 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api import openapi
-from farebridge.api.errors import status_of
+from farebridge.api.errors import status_of, store_unreachable_as
 from farebridge.domain import errors as e
 from farebridge.domain.order import TicketingStatus
+from farebridge.services.ports import StoreUnreachable
 
 log = structlog.get_logger(__name__)
 
@@ -220,7 +221,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.FarebridgeError)
     status, message = status_and_message(exc, getattr(request.state, "allmyles_step", None))
     headers = {}
-    if isinstance(exc, e.RateLimited):
+    if exc.retry_after_seconds is not None:
         headers["Retry-After"] = str(exc.retry_after_seconds)
     log.info("request.rejected", dialect="allmyles", status=status, code=exc.code)
     return answer(status, message, headers)
@@ -251,6 +252,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(e.FarebridgeError, _domain_error)
+    app.add_exception_handler(StoreUnreachable, store_unreachable_as(_domain_error))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

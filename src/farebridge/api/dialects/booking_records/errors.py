@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api import openapi
-from farebridge.api.errors import status_of
+from farebridge.api.errors import status_of, store_unreachable_as
 from farebridge.domain import errors as e
 from farebridge.domain.booking_records import (
     BOOKING_CODE_MAX,
@@ -27,6 +27,7 @@ from farebridge.domain.booking_records import (
     SeatingClass,
     SeatType,
 )
+from farebridge.services.ports import StoreUnreachable
 
 log = structlog.get_logger(__name__)
 
@@ -108,7 +109,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, e.NotAuthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, e.RateLimited):
+    if exc.retry_after_seconds is not None:
         headers["Retry-After"] = str(exc.retry_after_seconds)
     message = exc.message
     field = WIRE_FIELDS.get(exc.field or "", exc.field)
@@ -165,6 +166,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(e.FarebridgeError, _domain_error)
+    app.add_exception_handler(StoreUnreachable, store_unreachable_as(_domain_error))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

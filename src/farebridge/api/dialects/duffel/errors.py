@@ -22,8 +22,9 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api import openapi
-from farebridge.api.errors import request_id_of, status_of
+from farebridge.api.errors import request_id_of, status_of, store_unreachable_as
 from farebridge.domain import errors as e
+from farebridge.services.ports import StoreUnreachable
 
 log = structlog.get_logger(__name__)
 DOCS = "https://duffel.com/docs/api/overview/errors"
@@ -175,8 +176,9 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         code, kind = CODES.get(exc.code, (exc.code, kind))
         if isinstance(exc, e.InvalidRequest) and exc.code not in CODES:
             kind = "validation_error"
-    if isinstance(exc, e.RateLimited):
+    if exc.retry_after_seconds is not None:
         headers["Retry-After"] = str(exc.retry_after_seconds)
+    if isinstance(exc, e.RateLimited):
         headers["ratelimit-remaining"] = "0"
         headers["ratelimit-reset"] = formatdate(time.time() + exc.retry_after_seconds, usegmt=True)
     if isinstance(exc, e.NotAuthenticated):
@@ -252,6 +254,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(e.FarebridgeError, _domain_error)
+    app.add_exception_handler(StoreUnreachable, store_unreachable_as(_domain_error))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

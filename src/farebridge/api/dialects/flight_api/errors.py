@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api import openapi
-from farebridge.api.errors import status_of
+from farebridge.api.errors import status_of, store_unreachable_as
 from farebridge.domain import errors as e
+from farebridge.services.ports import StoreUnreachable
 
 log = structlog.get_logger(__name__)
 
@@ -104,7 +105,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.FarebridgeError)
     log.info("request.rejected", dialect="flight_api", code=exc.code)
     response = _answer(exc)
-    if isinstance(exc, e.RateLimited):
+    if exc.retry_after_seconds is not None:
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
     return response
 
@@ -155,6 +156,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(e.FarebridgeError, _domain_error)
+    app.add_exception_handler(StoreUnreachable, store_unreachable_as(_domain_error))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
