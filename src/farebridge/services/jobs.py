@@ -124,6 +124,29 @@ def enqueue_in(
     )
 
 
+def add_claimed_in(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    kind: JobKind,
+    payload: dict[str, Any],
+    *,
+    dedupe_key: str | None = None,
+) -> JobLike:
+    """Record a job this process runs at once (``run_claimed``), already claimed: the
+    claim that ``run_job_now`` would make in a transaction of its own is made in the
+    caller's, and no worker can take the job meanwhile. If this process dies before
+    finishing it, the worker runs it once its lease has run out, as any claimed job."""
+    return uow.jobs.add_claimed(
+        kind.value,
+        payload,
+        now=deps.clock.now(),
+        lease=deps.policies.job_lease,
+        dedupe_key=dedupe_key,
+        request_id=current_request_id(),
+        priority=priority_of(kind),
+    )
+
+
 def current_request_id() -> str | None:
     """The request id in the log context (the API binds it per request), if any."""
     value = structlog.contextvars.get_contextvars().get("request_id")
@@ -210,19 +233,28 @@ def run_job_now(
     return True
 
 
-def run_claimed(deps: Dependencies, job: JobLike, handle: JobHandler | None = None) -> None:
+def run_claimed(
+    deps: Dependencies,
+    job: JobLike,
+    handle: JobHandler | None = None,
+    *,
+    handler_finishes: bool = False,
+) -> None:
     """Run a job this process claimed (with ``handle``, else its kind's handler) and
     record how it went; a handler's failure is recorded on the job (retried or failed),
-    never raised."""
+    never raised. ``handler_finishes``: a handler that returns has marked the job done
+    itself, in the transaction that stored its outcome (one write fewer)."""
     context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
     if job.request_id is not None:
         context["request_id"] = job.request_id
     # Every log line of the run, the handler's included, carries the job and its request.
     with structlog.contextvars.bound_contextvars(**context):
-        _run_bound(deps, job, handle or deps.job_handlers.get(job.kind))
+        _run_bound(deps, job, handle or deps.job_handlers.get(job.kind), not handler_finishes)
 
 
-def _run_bound(deps: Dependencies, job: JobLike, handle: JobHandler | None) -> None:
+def _run_bound(
+    deps: Dependencies, job: JobLike, handle: JobHandler | None, finish: bool = True
+) -> None:
     try:
         if handle is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
@@ -232,9 +264,10 @@ def _run_bound(deps: Dependencies, job: JobLike, handle: JobHandler | None) -> N
         metrics.count_job(job.kind, "failed")
         log.warning("job.failed", error=repr(exc))
         return
-    with deps.uow() as uow:
-        uow.jobs.finish(job.id, now=deps.clock.now())
-        uow.commit()
+    if finish:
+        with deps.uow() as uow:
+            uow.jobs.finish(job.id, now=deps.clock.now())
+            uow.commit()
     metrics.count_job(job.kind, "done")
     log.info("job.done")
 

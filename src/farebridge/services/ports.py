@@ -489,6 +489,20 @@ class Jobs(Protocol):
         request_id: str | None = None,
         priority: int = 0,
     ) -> None: ...
+    def add_claimed(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        lease: timedelta,
+        dedupe_key: str | None = None,
+        request_id: str | None = None,
+        priority: int = 0,
+    ) -> JobLike:
+        """A new job, already claimed by the caller (running, its lease from ``now``)."""
+        ...
+
     def claim_batch(
         self,
         *,

@@ -55,7 +55,13 @@ from farebridge.services import metrics
 from farebridge.services.access import may_access_owner
 from farebridge.services.coupons import apply_coupon
 from farebridge.services.currencies import selling_currency
-from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
+from farebridge.services.jobs import (
+    JobKind,
+    add_claimed_in,
+    enqueue_in,
+    run_claimed,
+    run_job_now,
+)
 from farebridge.services.ports import (
     Dependencies,
     JobHandler,
@@ -84,6 +90,67 @@ def create_offer_request(
     account's preferred currency, else the operator's default (it is stored in
     the criteria). The search goes to every enabled provider; ``scenarios``
     (test faults) are stored with it, so the worker that runs it sees them."""
+    request = _new_request(deps, user, criteria, scenarios, currency)
+    with deps.uow() as uow:
+        uow.offer_requests.add(request)
+        enqueue_in(
+            uow, deps, JobKind.SEARCH, {"offer_request_id": request.id}, dedupe_key=request.id
+        )
+        uow.commit()
+    return request
+
+
+def search_here(
+    deps: Dependencies,
+    *,
+    user: User | None,
+    criteria: SearchCriteria,
+    scenarios: frozenset[str] = NO_SCENARIOS,
+    currency: str | None = None,
+    limit: int | None,
+) -> tuple[OfferRequest, list[Offer]]:
+    """``create_offer_request`` then ``wait_for_offers(limit=limit)``: the search run in
+    this request, finished, and its first ``limit`` offers (cheapest first; None: all),
+    in two write transactions instead of four and no read of the search of its own.
+
+    The search's job is stored already claimed by this process
+    (``jobs.add_claimed_in``), in the transaction that stores the search, so no worker
+    takes it meanwhile; the offers, the search's outcome and the job's end are stored in
+    one transaction, which also reads the search back and its offers' order. If this
+    process dies in between, the worker runs the job once its lease has run out, as
+    any claimed job. If the run fails unexpectedly (recorded on the job, which the
+    worker retries), this waits for that run as ``wait_for_offers`` does."""
+    request = _new_request(deps, user, criteria, scenarios, currency)
+    payload = {"offer_request_id": request.id}
+    with deps.uow() as uow:
+        uow.offer_requests.add(request)
+        job = add_claimed_in(uow, deps, JobKind.SEARCH, payload, dedupe_key=request.id)
+        uow.commit()
+    ran: list[_Stored] = []
+
+    def run_here(deps: Dependencies, payload: dict[str, Any]) -> None:
+        ran.append(_search_and_store(deps, request, job_id=job.id))
+
+    run_claimed(deps, job, run_here, handler_finishes=True)
+    if ran:
+        finished = ran[0].request
+        if finished.status is OfferRequestStatus.FAILED:
+            return finished, []
+        if ran[0].offers is not None and ran[0].ranked is not None:
+            first = _first_offers(ran[0].offers, ran[0].ranked, limit)
+            if first is not None:
+                return finished, first
+    return wait_for_offers(deps, user=user, request_id=request.id, limit=limit)
+
+
+def _new_request(
+    deps: Dependencies,
+    user: User | None,
+    criteria: SearchCriteria,
+    scenarios: frozenset[str],
+    currency: str | None,
+) -> OfferRequest:
+    """A new pending search of ``criteria``, validated, in its selling currency."""
     now = deps.clock.now()
     today = now.date()
     last_bookable_on = today + timedelta(days=deps.policies.bookable_days)
@@ -97,7 +164,7 @@ def create_offer_request(
                     field=f"slices[{index}].{name}",
                     code="unknown_place",
                 )
-    request = OfferRequest(
+    return OfferRequest(
         id=new_id("orq"),
         owner_id=user.id if user else None,
         criteria=replace(criteria, currency=selling_currency(deps, user, currency)),
@@ -109,13 +176,6 @@ def create_offer_request(
             criteria, today=today, last_bookable_on=last_bookable_on
         ),
     )
-    with deps.uow() as uow:
-        uow.offer_requests.add(request)
-        enqueue_in(
-            uow, deps, JobKind.SEARCH, {"offer_request_id": request.id}, dedupe_key=request.id
-        )
-        uow.commit()
-    return request
 
 
 def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
@@ -130,11 +190,31 @@ def run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> None:
 def _run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> list[Offer] | None:
     """``run_offer_request``; the offers it stored, or None if it stored none (the
     request was finished already, by this run's failure or by another run)."""
-    request_id = payload["offer_request_id"]
     with deps.uow(read_only=True) as uow:
-        request = uow.offer_requests.get(request_id)
+        request = uow.offer_requests.get(payload["offer_request_id"])
     if request is None or request.status is not OfferRequestStatus.PENDING:
         return None
+    return _search_and_store(deps, request).offers
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What a run of a search stored: the search as stored after it (read back only when
+    the run finished a job); the offers, if this run finished the search with offers
+    (else None); with a job, also the ids of every offer of the search, cheapest first."""
+
+    request: OfferRequest
+    offers: list[Offer] | None
+    ranked: Sequence[str] | None
+
+
+def _search_and_store(
+    deps: Dependencies, request: OfferRequest, job_id: int | None = None
+) -> _Stored:
+    """Search ``request`` (pending) on every date and store the outcome in one
+    transaction: failed, or complete with its offers; with ``job_id``, that job is marked
+    done in it too, and the search and its offers' order are read back in it."""
+    request_id = request.id
     try:
         result = _search_dates(deps, request)
     except FarebridgeError as exc:
@@ -146,8 +226,9 @@ def _run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> list[Offe
                 error_code=exc.code,
                 error_message=exc.message,
             )
+            after = _job_done(uow, deps, request, job_id)
             uow.commit()
-        return None
+        return _Stored(after, None, None)
     with deps.uow() as uow:
         finished = uow.offer_requests.finish(
             request_id,
@@ -156,11 +237,24 @@ def _run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> list[Offe
             offers_count=len(result.offers),
             truncated=result.truncated,
         )
-        if not finished:  # another run got there first: keep its offers
-            return None
-        uow.offers.add_many(result.offers)
+        if finished:  # else another run got there first: keep its offers
+            uow.offers.add_many(result.offers)
+        after = _job_done(uow, deps, request, job_id)
+        ranked = uow.offers.ranked_ids(request_id) if finished and job_id is not None else None
         uow.commit()
-    return result.offers
+    return _Stored(after, result.offers if finished else None, ranked)
+
+
+def _job_done(
+    uow: UnitOfWork, deps: Dependencies, request: OfferRequest, job_id: int | None
+) -> OfferRequest:
+    """With ``job_id``: that job marked done, and the search as now stored."""
+    if job_id is None:
+        return request
+    uow.jobs.finish(job_id, now=deps.clock.now())
+    stored = uow.offer_requests.get(request.id)
+    assert stored is not None  # searches are never deleted while a run holds their job
+    return stored
 
 
 def _search_dates(deps: Dependencies, request: OfferRequest) -> SearchResult:
@@ -283,10 +377,11 @@ def _wait(
 
 
 def wait_for_offers(
-    deps: Dependencies, *, user: User | None, request_id: str, limit: int
+    deps: Dependencies, *, user: User | None, request_id: str, limit: int | None
 ) -> tuple[OfferRequest, list[Offer]]:
     """A new search waited for (``get_offer_request(wait=True)``) and the first ``limit``
-    of its offers as ``list_offers`` gives them with no filter (cheapest first).
+    of its offers (None: all) as ``list_offers`` gives them with no filter (cheapest
+    first).
 
     When the search runs here, those are the offers it just priced and stored, taken
     from memory in the order the database sorts them (one query of their ids) instead
@@ -306,16 +401,23 @@ def wait_for_offers(
         first = _first_offers(stored[0], ranked, limit)
         if first is not None:
             return request, first
+    if request.status is not OfferRequestStatus.COMPLETE or limit == 0:
+        return request, []
+    if limit is None:
+        return request, list_all_offers(deps, user=user, request_id=request_id)
     page = list_offers(
         deps, user=user, request_id=request_id, filters=OfferFilter(), page=PageRequest(limit=limit)
     )
     return request, page.items
 
 
-def _first_offers(stored: list[Offer], ranked: Sequence[str], limit: int) -> list[Offer] | None:
-    """The first ``limit`` of ``stored`` in the database's order (``ranked``: every
-    offer id of the search, cheapest first), each with its itinerary's brands in that
-    order (``OfferRepository.fare_brands``); None unless ``ranked`` are those offers."""
+def _first_offers(
+    stored: list[Offer], ranked: Sequence[str], limit: int | None
+) -> list[Offer] | None:
+    """The first ``limit`` (None: all) of ``stored`` in the database's order (``ranked``:
+    every offer id of the search, cheapest first), each with its itinerary's brands in
+    that order (``OfferRepository.fare_brands``); None unless ``ranked`` are those
+    offers."""
     by_id = {offer.id: offer for offer in stored}
     if len(ranked) != len(by_id) or by_id.keys() != set(ranked):
         return None
@@ -327,6 +429,27 @@ def _first_offers(stored: list[Offer], ranked: Sequence[str], limit: int) -> lis
         replace(offer, fare_brands=tuple(brands[offer.itinerary_id]))
         for offer in (by_id[offer_id] for offer_id in ranked[:limit])
     ]
+
+
+ALL_OFFERS_PAGE = 200
+
+
+def list_all_offers(deps: Dependencies, *, user: User | None, request_id: str) -> list[Offer]:
+    """Every offer of a search, cheapest first, read page by page."""
+    offers: list[Offer] = []
+    after: str | None = None
+    while True:
+        page = list_offers(
+            deps,
+            user=user,
+            request_id=request_id,
+            filters=OfferFilter(),
+            page=PageRequest(after=after, limit=ALL_OFFERS_PAGE),
+        )
+        offers.extend(page.items)
+        if page.after is None:
+            return offers
+        after = page.after
 
 
 def list_offer_requests(deps: Dependencies, *, user: User, page: PageRequest) -> Page[OfferRequest]:

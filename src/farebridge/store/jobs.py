@@ -129,6 +129,7 @@ _FIND_QUEUED = select(jobs.c.id).where(
     jobs.c.kind == bindparam("kind"), jobs.c.dedupe_key == bindparam("dedupe_key")
 )
 _FINISH = update(jobs).where(jobs.c.id == bindparam("job_id")).values(status="done")
+_ADD_CLAIMED = insert(jobs).returning(jobs.c.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,35 @@ class JobRepository:
             self._db.execute(_INSERT_JOB, values)
             return
         self._db.execute(_ENQUEUE_ONCE[self._db.dialect.name], values)
+
+    def add_claimed(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        lease: timedelta,
+        dedupe_key: str | None = None,
+        request_id: str | None = None,
+        priority: int = 0,
+    ) -> Job:
+        """Add a job already claimed, as a claim leaves it: running until ``now + lease``,
+        one attempt. For a job whose ``dedupe_key`` is new (its own new row): a key
+        already used is an integrity error, not a no-op as in :meth:`enqueue`."""
+        values = {
+            "kind": kind,
+            "payload": payload,
+            "dedupe_key": dedupe_key,
+            "status": "running",
+            "attempts": 1,
+            "run_after": now,
+            "locked_until": now + lease,
+            "created_at": now,
+            "request_id": request_id,
+            "priority": priority,
+        }
+        job_id = self._db.execute(_ADD_CLAIMED, values).scalar_one()
+        return Job(job_id, kind, payload, 1, request_id, priority)
 
     def claim_batch(
         self,

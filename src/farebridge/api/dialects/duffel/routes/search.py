@@ -17,12 +17,11 @@ from farebridge.api.dialects.duffel.schemas import TimeWindow as TimeWindowBody
 from farebridge.api.dialects.duffel.wire import data, page_of
 from farebridge.api.ratelimit import limit
 from farebridge.api.routing import APIRouter
-from farebridge.domain.account import User
 from farebridge.domain.errors import UpstreamUnavailable, ValidationFailed
 from farebridge.domain.hygiene import REFUSED_IN_QUERY
 from farebridge.domain.ids import new_id
 from farebridge.domain.itinerary import CabinClass
-from farebridge.domain.offer import Offer, OfferRequestStatus
+from farebridge.domain.offer import OfferRequestStatus
 from farebridge.domain.places import City
 from farebridge.domain.search import (
     OfferPassenger,
@@ -32,10 +31,9 @@ from farebridge.domain.search import (
     TimeWindow,
 )
 from farebridge.services import search
-from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
+from farebridge.services.ports import OfferFilter
 
 router = APIRouter(tags=["search"])
-ALL_OFFERS_PAGE = 200
 
 
 def _window(given: TimeWindowBody | None) -> TimeWindow | None:
@@ -70,24 +68,6 @@ def _criteria(body: OfferRequestData) -> SearchCriteria:
     )
 
 
-def all_offers(deps: Dependencies, user: User, request_id: str) -> list[Offer]:
-    """Every offer of a search, cheapest first (what ``return_offers=true`` answers)."""
-    offers: list[Offer] = []
-    after: str | None = None
-    while True:
-        page = search.list_offers(
-            deps,
-            user=user,
-            request_id=request_id,
-            filters=OfferFilter(),
-            page=PageRequest(after=after, limit=ALL_OFFERS_PAGE),
-        )
-        offers.extend(page.items)
-        if page.after is None:
-            return offers
-        after = page.after
-
-
 @router.post(
     "/air/offer_requests",
     status_code=201,
@@ -107,21 +87,19 @@ def create_offer_request(
     """Search. The answer comes once the search is complete, so offers can be listed at
     once; ``return_offers=false`` leaves them out of this answer (list them with
     ``GET /air/offers``). ``supplier_timeout`` is accepted and ignored."""
-    request = search.create_offer_request(
+    request, found = search.search_here(
         services,
         user=user,
         criteria=_criteria(body.data),
         scenarios=scenarios,
         currency=body.data.currency,
+        limit=None if return_offers else 0,
     )
-    request = search.get_offer_request(services, user=user, request_id=request.id, wait=True)
     if request.status is OfferRequestStatus.FAILED:
         raise UpstreamUnavailable(
             request.error_message or "The search failed.", code=request.error_code or None
         )
-    offers = []
-    if return_offers:
-        offers = [present.offer(o, services.places) for o in all_offers(services, user, request.id)]
+    offers = [present.offer(o, services.places) for o in found]
     shown = present.offer_request(request, services.places, offers)
     return JSONResponse(data(shown), status_code=201)
 
@@ -132,7 +110,8 @@ def get_offer_request(
 ) -> JSONResponse:
     """A search with all its offers."""
     request = search.get_offer_request(services, user=user, request_id=offer_request_id)
-    offers = [present.offer(o, services.places) for o in all_offers(services, user, request.id)]
+    found = search.list_all_offers(services, user=user, request_id=request.id)
+    offers = [present.offer(o, services.places) for o in found]
     return JSONResponse(data(present.offer_request(request, services.places, offers)))
 
 

@@ -114,18 +114,25 @@ def create_offer_request(
     return_offers: bool = False,
 ) -> CreatedOfferRequestResponse:
     """Start a search; offers fill in in the background (``return_offers=true`` waits)."""
-    request = search.create_offer_request(
+    if not return_offers:
+        request = search.create_offer_request(
+            services,
+            user=user,
+            criteria=_criteria(body),
+            scenarios=scenarios,
+            currency=body.currency,
+        )
+        return CreatedOfferRequestResponse.model_construct(
+            data=present_offer_request(request, services.places)
+        )
+    request, offers = search.search_here(
         services,
         user=user,
         criteria=_criteria(body),
         scenarios=scenarios,
         currency=body.currency,
+        limit=50,
     )
-    if not return_offers:
-        return CreatedOfferRequestResponse.model_construct(
-            data=present_offer_request(request, services.places)
-        )
-    request, offers = search.wait_for_offers(services, user=user, request_id=request.id, limit=50)
     return CreatedOfferRequestResponse.model_construct(
         data=present_offer_request_with_offers(
             request, services.places, offers, preferred_currencies(services)
