@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint format bench bench-load migrate api worker clean js-deps
+.PHONY: run install test lint format bench bench-load bench-instructions migrate api worker clean js-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,9 @@ bench-load: install  ## bookings/s, GET order, search, ticketing lag, hot flight
 	$(BIN)/python -m benchmarks.job_costs  # PostgreSQL: FAREBRIDGE_BENCH_DATABASE_URL
 	$(BIN)/python -m benchmarks.order_read
 	$(BIN)/python -m benchmarks.load
+
+bench-instructions: install  ## instructions per search and per order read, under callgrind (needs valgrind; a few minutes each)
+	$(BIN)/python -m benchmarks.instructions
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11

@@ -140,7 +140,19 @@ def _sampled(raw: Path, work: Callable[[], None]) -> None:
         raw.with_suffix(".txt").write_text("\n".join(lines) + "\n")
 
 
-def main() -> None:
+Step = Callable[[int], Awaitable[None]]
+# (name printed, requests per run, the step's function name)
+STEPS = (
+    ("GET /api/orders/{id}", GETS, "get_order"),
+    ("search with offers (JFK-LHR, 1 adult)", SEARCHES, "search_offers"),
+    ("booking (re-check + instant order)", BOOKINGS, "book"),
+)
+
+
+def prepare() -> tuple[Caller, dict[str, Step]]:
+    """The app on a fresh SQLite file, an account with an order and a pool of offers
+    found on ``ROUTES``; the caller and each step by name (its argument: the index of
+    the call, which picks the offer a booking takes)."""
     folder = tempfile.mkdtemp(prefix="fb-request-cost-")
     url = f"sqlite:///{folder}/farebridge.db"
     os.environ.update(servers.without_limits(url))
@@ -181,16 +193,18 @@ def main() -> None:
         await call("GET", f"/api/offers/{offer['id']}")
         await call("POST", "/api/orders", order_body(offer))
 
+    return call, {"get_order": get_order, "search_offers": search_offers, "book": book}
+
+
+def main() -> None:
+    call, by_name = prepare()
     print(f"request cost inside the API process (SQLite, medians of {ROUNDS} runs):")
     profiles = os.environ.get("BENCH_PROFILE", "")
     steps = os.environ.get("BENCH_STEPS", "get_order,search_offers,book").split(",")
-    for name, count, step in (
-        ("GET /api/orders/{id}", GETS, get_order),
-        ("search with offers (JFK-LHR, 1 adult)", SEARCHES, search_offers),
-        ("booking (re-check + instant order)", BOOKINGS, book),
-    ):
-        if step.__name__ not in steps:
+    for name, count, step_name in STEPS:
+        if step_name not in steps:
             continue
+        step = by_name[step_name]
         call.statements.clear()
         profile = None
         if profiles:
