@@ -47,7 +47,6 @@ from farebridge.observability import configure_logging
 from farebridge.settings import Settings
 from farebridge.store.migrate import upgrade
 
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 GETS, SEARCHES, BOOKINGS = 1000, 40, 120
 ROUTES = [("JFK", "LHR"), ("LHR", "JFK"), ("CDG", "JFK"), ("LHR", "FRA"), ("MAD", "JFK")]
 
@@ -197,8 +196,9 @@ def prepare() -> tuple[Caller, dict[str, Step]]:
 
 
 def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     call, by_name = prepare()
-    print(f"request cost inside the API process (SQLite, medians of {ROUNDS} runs):")
+    print(f"request cost inside the API process (SQLite, medians of {rounds} runs):")
     profiles = os.environ.get("BENCH_PROFILE", "")
     steps = os.environ.get("BENCH_STEPS", "get_order,search_offers,book").split(",")
     for name, count, step_name in STEPS:
@@ -210,12 +210,12 @@ def main() -> None:
         if profiles:
             Path(profiles).mkdir(parents=True, exist_ok=True)
             profile = Path(profiles) / f"request_cost-{step.__name__}.raw"
-        cpu, wall = _timed(ROUNDS, count, step, profile)
+        cpu, wall = _timed(rounds, count, step, profile)
         print(f"  {name}: CPU {cpu:.2f} ms, wall {wall:.2f} ms")
     if "book" not in steps:
         return
     per_booking = {
-        kind: n / ((ROUNDS + bool(profiles)) * BOOKINGS) for kind, n in call.statements.items()
+        kind: n / ((rounds + bool(profiles)) * BOOKINGS) for kind, n in call.statements.items()
     }
     total = sum(per_booking.values())
     kinds = ", ".join(f"{n:.0f} {kind}" for kind, n in sorted(per_booking.items()))
