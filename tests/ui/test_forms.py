@@ -133,6 +133,9 @@ def test_errors_read_as_plain_words() -> None:
     assert "cannot be reached" in plain_message(ApiError(0, "unreachable", "x"))
     odd = ApiError(400, "invalid_field", "slices[0].origin: bad code")
     assert plain_message(odd) == "slices[0].origin: bad code"
+    ours = ApiError(503, "database_unavailable", "The database cannot be reached …")
+    assert plain_message(ours).startswith("Our booking service is briefly unavailable")
+    assert "airline" in plain_message(ApiError(503, "provider_unavailable", "x"))
 
 
 @pytest.mark.parametrize("name", ["R2D2", "Amelia3", "Ann  Lee", "-Ann", "Ann_Lee", "Ann.Lee"])

@@ -21,6 +21,8 @@ BY_CODE = {
     "seat_unavailable": "Someone has just taken a seat you chose. Please pick another seat.",
     "email_taken": "An account with this email already exists. Sign in instead.",
     "invalid_credentials": "The email or password is wrong.",
+    "database_unavailable": "Our booking service is briefly unavailable. Please try again "
+    "in a few seconds (if you were booking, look at My trips first).",
 }
 BY_STATUS = {
     0: "The booking service cannot be reached. Check your connection and try again.",
