@@ -24,6 +24,7 @@ dialect maps them to its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from farebridge.domain.itinerary import is_international
 from farebridge.domain.offer import Offer
@@ -84,16 +85,20 @@ def passenger_requirements(
     documents = offer.passenger_identity_documents_required or is_international(offer.slices)
     young = any(p.type is not PassengerType.ADULT for p in offer.passengers)
     card = payment_type is None or payment_type is PaymentType.CARD
-    fields = [
+    return _fields(born_on=young or birth_dates_required(offer), documents=documents, card=card)
+
+
+@cache  # eight combinations, each the same frozen tuple for every offer that needs it
+def _fields(*, born_on: bool, documents: bool, card: bool) -> tuple[FieldRequirement, ...]:
+    return (
         FieldRequirement(TITLE, True, True),
         FieldRequirement(GIVEN_NAME, True, True),
         FieldRequirement(FAMILY_NAME, True, True),
         FieldRequirement(GENDER, True, True),
-        FieldRequirement(BORN_ON, young or birth_dates_required(offer), True),
+        FieldRequirement(BORN_ON, born_on, True),
         *(FieldRequirement(name, documents, True) for name in DOCUMENT_FIELDS),
         FieldRequirement(EMAIL, True, False),
         FieldRequirement(PHONE_NUMBER, True, False),
         *(FieldRequirement(name, card, False) for name in BILLING_FIELDS),
         FieldRequirement(BILLING_LINE_2, False, False),
-    ]
-    return tuple(fields)
+    )

@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.itinerary import Slice
@@ -107,8 +108,13 @@ FULL_SERVICE_TIERS = (
 
 
 def low_cost_tiers(owner: Airline, distance_km: float) -> tuple[Tier, ...]:
-    cabin_usd = Decimal(15) if distance_km < 1500 else Decimal(25)
-    pooled = hashlib.sha256(f"bag-tiers|{owner.iata_code}".encode()).digest()[0] % 2 == 0
+    return _low_cost_tiers(owner.iata_code, short=distance_km < 1500)
+
+
+@lru_cache(maxsize=4096)  # asked for per offer and slice; two answers per airline
+def _low_cost_tiers(code: str, *, short: bool) -> tuple[Tier, ...]:
+    cabin_usd = Decimal(15) if short else Decimal(25)
+    pooled = hashlib.sha256(f"bag-tiers|{code}".encode()).digest()[0] % 2 == 0
     two = (
         Tier(
             "C3",

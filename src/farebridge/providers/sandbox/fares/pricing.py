@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from farebridge.domain.itinerary import Baggage, CabinClass
 from farebridge.domain.money import REFERENCE_USD_RATES, Money
@@ -161,6 +162,23 @@ def to_currency(amount_usd: Decimal, currency: str, *, whole: bool = False) -> M
 
 
 def conditions_for(brand: FareBrand, currency: str) -> Conditions:
+    return _conditions(
+        brand.refund_penalty_usd,
+        brand.refund_schedule_usd,
+        brand.change_penalty_usd,
+        brand.cancellation_cutoff,
+        currency,
+    )
+
+
+@lru_cache(maxsize=256)  # pure, asked for per offer: worked out once per brand and currency
+def _conditions(
+    refund_usd: Decimal | None,
+    refund_schedule_usd: tuple[tuple[timedelta, Decimal], ...],
+    change_usd: Decimal | None,
+    cancellation_cutoff: timedelta | None,
+    currency: str,
+) -> Conditions:
     def rule(
         penalty_usd: Decimal | None, schedule: tuple[tuple[timedelta, Decimal], ...] = ()
     ) -> ConditionRule:
@@ -175,9 +193,9 @@ def conditions_for(brand: FareBrand, currency: str) -> Conditions:
         )
 
     return Conditions(
-        refund_before_departure=rule(brand.refund_penalty_usd, brand.refund_schedule_usd),
-        change_before_departure=rule(brand.change_penalty_usd),
-        cancellation_cutoff=brand.cancellation_cutoff,
+        refund_before_departure=rule(refund_usd, refund_schedule_usd),
+        change_before_departure=rule(change_usd),
+        cancellation_cutoff=cancellation_cutoff,
     )
 
 

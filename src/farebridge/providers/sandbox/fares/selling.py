@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from farebridge.domain.money import CurrencyMismatch, ExchangeRates, Money
@@ -55,22 +56,35 @@ class SellingRate:
 
     def sell_usd(self, amount_usd: Decimal) -> Money:
         """A price the airline files in whole units of its currency, sold."""
-        return self.sell(to_currency(amount_usd, self.airline_currency, whole=True))
+        return _sold_usd(self, amount_usd)
 
     def sell_conditions(self, conditions: Conditions) -> Conditions:
-        def rule(filed: ConditionRule) -> ConditionRule:
-            penalty = None if filed.penalty is None else self.sell(filed.penalty)
-            schedule = tuple(
-                replace(step, amount=None if step.amount is None else self.sell(step.amount))
-                for step in filed.schedule
-            )
-            return ConditionRule(filed.allowed, penalty, schedule)
+        return _sold_conditions(self, conditions)
 
-        return Conditions(
-            refund_before_departure=rule(conditions.refund_before_departure),
-            change_before_departure=rule(conditions.change_before_departure),
-            cancellation_cutoff=conditions.cancellation_cutoff,
+
+# A search prices the same bags, tiers and penalties for every brand and itinerary of
+# an airline: these conversions are pure functions of immutable values, so each is
+# worked out once per rate (a rate is the search's: the caches hold a few hundred).
+@lru_cache(maxsize=4096)
+def _sold_usd(selling: SellingRate, amount_usd: Decimal) -> Money:
+    return selling.sell(to_currency(amount_usd, selling.airline_currency, whole=True))
+
+
+@lru_cache(maxsize=1024)
+def _sold_conditions(selling: SellingRate, conditions: Conditions) -> Conditions:
+    def rule(filed: ConditionRule) -> ConditionRule:
+        penalty = None if filed.penalty is None else selling.sell(filed.penalty)
+        schedule = tuple(
+            replace(step, amount=None if step.amount is None else selling.sell(step.amount))
+            for step in filed.schedule
         )
+        return ConditionRule(filed.allowed, penalty, schedule)
+
+    return Conditions(
+        refund_before_departure=rule(conditions.refund_before_departure),
+        change_before_departure=rule(conditions.change_before_departure),
+        cancellation_cutoff=conditions.cancellation_cutoff,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from farebridge.domain.card_surcharges import CardSurcharge, CardType
 from farebridge.domain.money import Money
@@ -39,18 +40,21 @@ PER_PASSENGER_USD = (Decimal(5), Decimal(6))
 FULL_SERVICE_AMEX_PERCENT = Decimal("1.5")
 
 
-def _pick(airline: Airline, choices: int) -> int:
-    digest = hashlib.sha256(f"card-fee|{airline.iata_code}".encode()).digest()
+def _pick(code: str, choices: int) -> int:
+    digest = hashlib.sha256(f"card-fee|{code}".encode()).digest()
     return digest[0] % choices
 
 
 def fee_scheme(airline: Airline) -> FeeScheme:
     """How ``airline`` charges for cards; the same every time."""
-    if airline.is_low_cost:
-        return (FeeScheme.PERCENT, FeeScheme.PER_BOOKING, FeeScheme.PER_PASSENGER)[
-            _pick(airline, 3)
-        ]
-    if airline.business_model is BusinessModel.FULL_SERVICE and _pick(airline, 4) == 0:
+    return _fee_scheme(airline.iata_code, airline.is_low_cost, airline.business_model)
+
+
+@lru_cache(maxsize=4096)  # asked for per offer; one answer per airline
+def _fee_scheme(code: str, low_cost: bool, model: BusinessModel) -> FeeScheme:
+    if low_cost:
+        return (FeeScheme.PERCENT, FeeScheme.PER_BOOKING, FeeScheme.PER_PASSENGER)[_pick(code, 3)]
+    if model is BusinessModel.FULL_SERVICE and _pick(code, 4) == 0:
         return FeeScheme.AMEX_PERCENT
     return FeeScheme.NONE
 
