@@ -17,7 +17,7 @@ from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.domain.errors import ServerBusy
 from farebridge.services.jobs import run_next_job
-from farebridge.services.ports import Dependencies
+from farebridge.services.ports import Dependencies, StoreUnreachable
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 from farebridge.store.tables import jobs
@@ -78,13 +78,22 @@ def test_a_dry_pool_answers_429_with_retry_after(engine: Engine) -> None:
         small.dispose()
 
 
-def test_a_job_that_met_a_busy_pool_is_retried(engine: Engine) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [ServerBusy("no connection free in time"), StoreUnreachable("connection refused")],
+    ids=["busy pool", "database out of reach"],
+)
+def test_a_job_that_met_a_busy_pool_or_no_database_is_retried(
+    engine: Engine, failure: Exception
+) -> None:
+    """``StoreUnreachable`` is not a domain error (ADR 0048): a job that meets it is
+    retried, as one that meets a busy pool."""
     calls: list[int] = []
 
     def busy_once(deps: Dependencies, payload: dict[str, Any]) -> None:
         calls.append(1)
         if len(calls) == 1:
-            raise ServerBusy("no connection free in time")
+            raise failure
 
     services = build(Settings(database_url="sqlite://"), engine=engine)
     services = replace(services, job_handlers={**services.job_handlers, "test_busy": busy_once})

@@ -1,7 +1,8 @@
 """A database out of reach is a 503 with Retry-After (code ``database_unavailable``),
 never a 500, in every dialect; the API serves again as soon as the database is back, with
 no restart; a connection dropped in the middle of a unit of work leaves nothing written
-and the next unit of work gets a new one; a job that meets it is retried, not failed.
+and the next unit of work gets a new one (a job that meets it is retried, not failed:
+``test_database_pool``).
 
 PostgreSQL is reached through a TCP relay the test cuts and restores (the server going
 away and coming back); an SQLite file through its folder, moved away and back."""
@@ -12,26 +13,24 @@ import contextlib
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from starlette.routing import Mount
 
 from farebridge.api.app import create_app
 from farebridge.bootstrap import build
 from farebridge.domain.ids import new_id
-from farebridge.services.jobs import run_next_job
-from farebridge.services.ports import Dependencies, StoreUnreachable
+from farebridge.services.ports import StoreUnreachable
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
-from farebridge.store.tables import jobs, users
+from farebridge.store.tables import users
 from farebridge.store.unit_of_work import SqlUnitOfWork
 
 SETTINGS = Settings(database_url="sqlite://")
@@ -217,25 +216,3 @@ def test_a_connection_dropped_in_a_unit_of_work_writes_nothing(engine: Engine) -
         write_and_lose_the_connection()
     with SqlUnitOfWork(engine) as uow:  # a new connection, and nothing was written
         assert uow.users.get(user_id) is None
-
-
-def test_a_job_that_met_an_unreachable_database_is_retried(engine: Engine) -> None:
-    calls: list[int] = []
-
-    def away_once(deps: Dependencies, payload: dict[str, Any]) -> None:
-        calls.append(1)
-        if len(calls) == 1:
-            raise StoreUnreachable("connection refused")
-
-    services = build(SETTINGS, engine=engine)
-    services = replace(services, job_handlers={**services.job_handlers, "test_away": away_once})
-    with services.uow() as uow:
-        uow.jobs.enqueue("test_away", {}, now=services.clock.now())
-        uow.commit()
-    assert run_next_job(services, kind="test_away")
-    with engine.begin() as db:
-        db.execute(update(jobs).values(run_after=datetime.now(UTC) - timedelta(seconds=1)))
-    assert run_next_job(services, kind="test_away")
-    with engine.connect() as db:
-        rows = db.execute(select(jobs.c.status, jobs.c.attempts)).all()
-    assert [(r.status, r.attempts) for r in rows] == [("done", 2)], "retried, not failed"
