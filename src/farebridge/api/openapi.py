@@ -53,9 +53,12 @@ def scenario_pattern(known: frozenset[str]) -> str:
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
     """The methods the document lists for the path template ``path`` (under the app's
-    mount) matches: what a 405's ``Allow`` names (RFC 9110)."""
+    mount) matches: what a 405's ``Allow`` names (RFC 9110). Read from FastAPI's own
+    document when ``tune`` kept it: the paths are the same, and it needs no database
+    (a 405 is answered while the database is out of reach too)."""
     methods: set[str] = set()
-    for template, operations in app.openapi().get("paths", {}).items():
+    document = getattr(app.state, "untuned_openapi", app.openapi)
+    for template, operations in document().get("paths", {}).items():
         pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, path):
             methods |= {m.upper() for m in operations if m in HTTP_METHODS}
@@ -82,13 +85,16 @@ def tune(app: FastAPI, scenarios: frozenset[str], currencies: Callable[[], Itera
     """Rewrites ``app``'s OpenAPI document once, when it is first asked for;
     ``currencies``: the selling currencies then."""
     default = app.openapi
+    app.state.untuned_openapi = default
     tuned: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
         if not tuned:
+            # Read first: if the database is out of reach, nothing is half rewritten.
+            selling = sorted(currencies())
             schema = default()
             _tune(schema, scenarios)
-            _constrain_text(schema, sorted(currencies()))
+            _constrain_text(schema, selling)
             declare_refusals(schema)
             tuned.append(schema)
         return tuned[0]
