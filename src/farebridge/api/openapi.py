@@ -23,12 +23,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from farebridge.api.deps import OPTIONAL_BEARER, SCENARIO_HEADER
 from farebridge.api.hygiene import declare_refusals
 from farebridge.domain.hygiene import REFUSED_IN_QUERY, REFUSED_IN_TEXT
+from farebridge.services.ports import StoreUnreachable
+
+log = structlog.get_logger(__name__)
 
 BEARER = "HTTPBearer"
 SELLING_CURRENCY = "x-selling-currency"
@@ -53,12 +57,9 @@ def scenario_pattern(known: frozenset[str]) -> str:
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
     """The methods the document lists for the path template ``path`` (under the app's
-    mount) matches: what a 405's ``Allow`` names (RFC 9110). Read from FastAPI's own
-    document when ``tune`` kept it: the paths are the same, and it needs no database
-    (a 405 is answered while the database is out of reach too)."""
+    mount) matches: what a 405's ``Allow`` names (RFC 9110)."""
     methods: set[str] = set()
-    document = getattr(app.state, "untuned_openapi", app.openapi)
-    for template, operations in document().get("paths", {}).items():
+    for template, operations in app.openapi().get("paths", {}).items():
         pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, path):
             methods |= {m.upper() for m in operations if m in HTTP_METHODS}
@@ -72,7 +73,11 @@ def allow_header(request: Request, exc: StarletteHTTPException) -> dict[str, str
     if exc.status_code == 405 and isinstance(request.app, FastAPI):
         path, root = request.scope["path"], request.scope.get("root_path", "")
         relative = path[len(root) :] if root and path.startswith(root) else path
-        methods = allowed_methods(request.app, relative)
+        try:
+            methods = allowed_methods(request.app, relative)
+        except StoreUnreachable:  # the first document needs the database: no Allow then
+            log.warning("request.allow_unknown", reason="database_unreachable")
+            methods = []
         if methods:
             headers["Allow"] = ", ".join(methods)
     return headers
@@ -85,7 +90,6 @@ def tune(app: FastAPI, scenarios: frozenset[str], currencies: Callable[[], Itera
     """Rewrites ``app``'s OpenAPI document once, when it is first asked for;
     ``currencies``: the selling currencies then."""
     default = app.openapi
-    app.state.untuned_openapi = default
     tuned: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
