@@ -225,3 +225,13 @@ def test_a_connection_dropped_in_a_unit_of_work_writes_nothing(engine: Engine) -
         write_and_lose_the_connection()
     with SqlUnitOfWork(engine) as uow:  # a new connection, and nothing was written
         assert uow.users.get(user_id) is None
+
+
+def test_a_wrong_statement_is_not_an_unreachable_database(engine: Engine) -> None:
+    """SQLite reports a bad statement with the same OperationalError as a file it cannot
+    open; it must stay the bug it is (a 500), not become a 503 that says "retry"."""
+    with pytest.raises(Exception) as raised, SqlUnitOfWork(engine) as uow:  # noqa: PT011
+        uow.users._db.execute(text("select * from no_such_table"))
+    assert not isinstance(raised.value, StoreUnreachable), raised.value
+    with SqlUnitOfWork(engine) as uow:  # the connection is fine afterwards
+        assert uow.users.get(new_id("usr")) is None

@@ -132,12 +132,12 @@ def search_here(
         ran.append(_search_and_store(deps, request, job_id=job.id))
 
     run_claimed(deps, job, run_here, handler_finishes=True)
-    if ran:
-        finished = ran[0].request
+    if ran and ran[0].request is not None:
+        stored, finished = ran[0], ran[0].request
         if finished.status is OfferRequestStatus.FAILED:
             return finished, []
-        if ran[0].offers is not None and ran[0].ranked is not None:
-            first = _first_offers(ran[0].offers, ran[0].ranked, limit)
+        if stored.offers is not None and stored.ranked is not None:
+            first = _first_offers(stored.offers, stored.ranked, limit)
             if first is not None:
                 return finished, first
     return wait_for_offers(deps, user=user, request_id=request.id, limit=limit)
@@ -199,13 +199,14 @@ def _run_offer_request(deps: Dependencies, payload: dict[str, Any]) -> list[Offe
 
 @dataclass(frozen=True, slots=True)
 class _Stored:
-    """What a run of a search stored: the search as stored after it (read back only when
-    the run finished a job); the offers, if this run finished the search with offers
-    (else None); with a job, also the ids of every offer of the search, cheapest first."""
+    """What a run of a search stored. ``offers``: this run's, if it finished the search
+    with them (else None: it failed, or another run got there first). With a job (a
+    search run in the request), also the search as stored after the run (``request``)
+    and the ids of every offer of the search, cheapest first (``ranked``, if ``offers``)."""
 
-    request: OfferRequest
     offers: list[Offer] | None
-    ranked: Sequence[str] | None
+    request: OfferRequest | None = None
+    ranked: Sequence[str] | None = None
 
 
 def _search_and_store(
@@ -226,9 +227,9 @@ def _search_and_store(
                 error_code=exc.code,
                 error_message=exc.message,
             )
-            after = _job_done(uow, deps, request, job_id)
+            after = None if job_id is None else _finish_job(uow, deps, request_id, job_id)
             uow.commit()
-        return _Stored(after, None, None)
+        return _Stored(None, after)
     with deps.uow() as uow:
         finished = uow.offer_requests.finish(
             request_id,
@@ -239,20 +240,16 @@ def _search_and_store(
         )
         if finished:  # else another run got there first: keep its offers
             uow.offers.add_many(result.offers)
-        after = _job_done(uow, deps, request, job_id)
-        ranked = uow.offers.ranked_ids(request_id) if finished and job_id is not None else None
+        after = None if job_id is None else _finish_job(uow, deps, request_id, job_id)
+        ranked = uow.offers.ranked_ids(request_id) if finished and after else None
         uow.commit()
-    return _Stored(after, result.offers if finished else None, ranked)
+    return _Stored(result.offers if finished else None, after, ranked)
 
 
-def _job_done(
-    uow: UnitOfWork, deps: Dependencies, request: OfferRequest, job_id: int | None
-) -> OfferRequest:
-    """With ``job_id``: that job marked done, and the search as now stored."""
-    if job_id is None:
-        return request
+def _finish_job(uow: UnitOfWork, deps: Dependencies, request_id: str, job_id: int) -> OfferRequest:
+    """The search's job marked done; the search as now stored (in the same transaction)."""
     uow.jobs.finish(job_id, now=deps.clock.now())
-    stored = uow.offer_requests.get(request.id)
+    stored = uow.offer_requests.get(request_id)
     assert stored is not None  # searches are never deleted while a run holds their job
     return stored
 

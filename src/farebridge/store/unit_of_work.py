@@ -149,14 +149,22 @@ class SqlUnitOfWork:
         self._connection.commit()
 
 
+# SQLite says "SQL error" (a syntax error, no such table or column) with the same
+# OperationalError as "cannot open the file" or "locked": its primary result code tells.
+_SQLITE_ERROR = 1
+
+
 def _unreachable(error: sa_exc.DBAPIError) -> StoreUnreachable | None:
     """``StoreUnreachable`` when ``error`` says the database is out of reach rather than
     that a statement is wrong: an OperationalError (connection refused or dropped, the
     server shutting down, an SQLite file that cannot be opened, locked past its timeout,
     a full disk), an InterfaceError (the driver's connection is closed), or any error
     SQLAlchemy found to be a disconnect. Constraint violations and programming errors
-    are not: they stay what they are (a 409 where a repository expects them, else a
-    500)."""
+    (SQLite's ``SQLITE_ERROR`` included: a bad statement, a table not migrated) are not:
+    they stay what they are (a 409 where a repository expects them, else a 500)."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == _SQLITE_ERROR:
+        return None
     if error.connection_invalidated or isinstance(
         error, sa_exc.OperationalError | sa_exc.InterfaceError
     ):

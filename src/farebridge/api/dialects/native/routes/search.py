@@ -114,24 +114,16 @@ def create_offer_request(
     return_offers: bool = False,
 ) -> CreatedOfferRequestResponse:
     """Start a search; offers fill in in the background (``return_offers=true`` waits)."""
+    criteria, currency = _criteria(body), body.currency
     if not return_offers:
         request = search.create_offer_request(
-            services,
-            user=user,
-            criteria=_criteria(body),
-            scenarios=scenarios,
-            currency=body.currency,
+            services, user=user, criteria=criteria, scenarios=scenarios, currency=currency
         )
         return CreatedOfferRequestResponse.model_construct(
             data=present_offer_request(request, services.places)
         )
     request, offers = search.search_here(
-        services,
-        user=user,
-        criteria=_criteria(body),
-        scenarios=scenarios,
-        currency=body.currency,
-        limit=50,
+        services, user=user, criteria=criteria, scenarios=scenarios, currency=currency, limit=50
     )
     return CreatedOfferRequestResponse.model_construct(
         data=present_offer_request_with_offers(
