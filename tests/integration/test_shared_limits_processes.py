@@ -1,6 +1,7 @@
-"""Two API processes (uvicorn subprocesses on loopback ports) with one Redis: one budget.
+"""Two API processes (uvicorn subprocesses on loopback ports) draw on one budget: with
+one Redis, and on an SQLite database without Redis (its ``-limits`` file, ADR 0050).
 
-Skipped when no Redis answers at 127.0.0.1:6379 (it runs here and in CI).
+The Redis case is skipped when no Redis answers at 127.0.0.1:6379 (it runs here and in CI).
 """
 
 from __future__ import annotations
@@ -42,17 +43,19 @@ def _start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
         )
 
 
-@pytest.fixture
-def two_apis(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
+@pytest.fixture(params=["redis", "sqlite_file"])
+def two_apis(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[tuple[str, str]]:
     prefix = f"fbtest-{uuid.uuid4().hex}"
-    redis = _redis(prefix)
+    redis = _redis(prefix) if request.param == "redis" else None
     database = tmp_path / "shared.db"
     shutil.copy(sqlite_template, database)
-    env = {
-        **os.environ,
+    env = {key: value for key, value in os.environ.items() if key != "FAREBRIDGE_REDIS_URL"}
+    if redis is not None:
+        env |= {"FAREBRIDGE_REDIS_URL": REDIS_URL, "FAREBRIDGE_REDIS_KEY_PREFIX": prefix}
+    env |= {
         "FAREBRIDGE_DATABASE_URL": f"sqlite:///{database}",
-        "FAREBRIDGE_REDIS_URL": REDIS_URL,
-        "FAREBRIDGE_REDIS_KEY_PREFIX": prefix,
         "FAREBRIDGE_LOGIN_RATE_LIMIT_PER_MINUTE": "4",
         "FAREBRIDGE_LOGIN_FREE_FAILURES": "3",
         "FAREBRIDGE_LOGIN_FREE_FAILURES_PER_IP": "100",
@@ -68,7 +71,10 @@ def two_apis(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]
         yield urls[0], urls[1]
     finally:
         stop(processes)
-        redis.reset()
+        if redis is not None:
+            redis.reset()
+    if redis is None:
+        assert database.with_name("shared.db-limits").exists(), "the counts were not in the file"
 
 
 def _login(url: str, email: str, password: str = "wrong-horse") -> httpx.Response:

@@ -1,10 +1,11 @@
 """Shared per-caller rate limits and login back-off, counted with the ``limits`` library.
 
 Every limit is a one-minute moving window per caller (the user, or the client
-address for anonymous calls). The counts live in one storage per app: memory
-(one process) by default, or Redis when ``FAREBRIDGE_REDIS_URL`` is set, so
-that every API process draws on the same budget. Limits come from settings; 0
-disables a limit.
+address for anonymous calls). The counts live in one storage per app, so that every
+API process draws on the same budget: Redis when ``FAREBRIDGE_REDIS_URL`` is set;
+else, on an SQLite database file, a file beside it (``store/rate_limits``, every
+process on the machine); else (PostgreSQL without Redis) each process's memory.
+Limits come from settings; 0 disables a limit.
 
 Limited responses carry ``RateLimit-Limit``, ``RateLimit-Remaining`` and
 ``RateLimit-Reset`` (seconds until the window frees a call; the names of the
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import formatdate
+from pathlib import Path
 
 import structlog
 from fastapi import FastAPI, Request, Response
@@ -43,6 +45,7 @@ from farebridge.domain.account import User
 from farebridge.domain.errors import NotAuthenticated, RateLimited
 from farebridge.services import passwords
 from farebridge.settings import Settings
+from farebridge.store.rate_limits import SqliteFileStorage, limits_file
 
 log = structlog.get_logger("farebridge.ratelimit")
 WINDOW_SECONDS = 60
@@ -60,8 +63,12 @@ class Quota:
     allowed: bool = True
 
 
-def make_storage(redis_url: str | None, *, key_prefix: str = "farebridge") -> Storage:
-    """Redis when a URL is given (shared by every process), else this process's memory."""
+def make_storage(
+    redis_url: str | None, *, key_prefix: str = "farebridge", shared_file: Path | None = None
+) -> Storage:
+    """Redis when a URL is given (shared by every process, on any host); else
+    ``shared_file`` (an SQLite database's ``-limits`` file: every process on this
+    machine); else this process's memory."""
     if redis_url:
         return RedisStorage(
             redis_url,
@@ -70,6 +77,8 @@ def make_storage(redis_url: str | None, *, key_prefix: str = "farebridge") -> St
             socket_connect_timeout=1.0,
             socket_timeout=1.0,
         )
+    if shared_file is not None:
+        return SqliteFileStorage(wrap_exceptions=True, path=shared_file)
     return MemoryStorage()
 
 
@@ -190,7 +199,11 @@ class LoginGuard:
 def install(app: FastAPI, settings: Settings, *, date_reset_prefixes: tuple[str, ...] = ()) -> None:
     """The app's limits (``app.state.rate_limiters``, ``app.state.login_guard``) and headers."""
     url = settings.redis_url.get_secret_value() if settings.redis_url is not None else None
-    storage = make_storage(url, key_prefix=settings.redis_key_prefix)
+    storage = make_storage(
+        url,
+        key_prefix=settings.redis_key_prefix,
+        shared_file=limits_file(settings.database_url),
+    )
     per_minute = {
         "search": settings.search_rate_limit_per_minute,
         "booking": settings.booking_rate_limit_per_minute,
