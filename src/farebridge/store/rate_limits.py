@@ -78,13 +78,33 @@ class SqliteFileStorage(Storage, MovingWindowSupport):
                 isolation_level=None,
                 check_same_thread=False,
             )
-            connection.execute(f"PRAGMA busy_timeout={self._busy_ms}")
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=OFF")
-            for statement in _SCHEMA:
-                connection.execute(statement)
+            try:
+                self._set_up(connection)
+            except BaseException:
+                connection.close()
+                raise
             self._connection = connection
         return self._connection
+
+    def _set_up(self, connection: sqlite3.Connection) -> None:
+        """WAL and the tables, once per connection. Switching the journal mode answers
+        "locked" at once, without the busy timeout, while another process opening the
+        file does the same: it is tried again until the timeout."""
+        connection.execute(f"PRAGMA busy_timeout={self._busy_ms}")
+        connection.execute("PRAGMA synchronous=OFF")
+        deadline = time.monotonic() + self._busy_ms / 1000
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def _write(self, work: Any) -> Any:
         """``work(connection, now)`` in one ``BEGIN IMMEDIATE`` transaction."""
