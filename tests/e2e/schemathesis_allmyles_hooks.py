@@ -4,9 +4,10 @@ Rules of a search that JSON Schema cannot state, which the dialect rightly enfor
 with a 400 naming the field (tests/e2e/test_allmyles_dialect.py checks them): the
 locations are places the reference data knows (like ids that must exist), somewhere
 else; an airport lies in its location; the dates are from today on, the return after
-the departure; no more infants than adults. Before each search the generated body is
-brought within them (London to New York, a departure in a month, a return a week
-later, an infant too many travelling as an adult); it stays otherwise as generated.
+the departure; at most nine travellers in all; no more infants than adults. Before each
+search the generated body is brought within them (London to New York, a departure in a
+month, a return a week later, groups beyond the ninth traveller cut, an infant too many
+travelling as an adult); it stays otherwise as generated.
 In every body a text that holds a card number loses its digits (see
 ``schemathesis_rules.without_card_numbers``).
 """
@@ -53,7 +54,28 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
     for field, day in (("departureDate", departure), ("returnDate", departure + timedelta(7))):
         if isinstance(body.get(field), str) and WELL_FORMED.match(body[field]):
             body[field] = day.isoformat()
+    _at_most_nine(body.get("persons"))
     _infants_with_adults(body.get("persons"))
+
+
+def _at_most_nine(persons: Any) -> None:
+    """Groups cut (and, past the ninth traveller, left out) to nine travellers in all."""
+    if not isinstance(persons, list):
+        return
+    kept, total = [], 0
+    for group in persons:
+        quantity = group.get("quantity") if isinstance(group, dict) else None
+        if isinstance(quantity, bool) or not isinstance(quantity, int | float):
+            kept.append(group)
+            continue
+        room = 9 - total
+        if room <= 0:
+            continue
+        if quantity > room:
+            group["quantity"] = room
+        total += min(quantity, room)
+        kept.append(group)
+    persons[:] = kept
 
 
 def _overlap(first: str, second: str) -> bool:
