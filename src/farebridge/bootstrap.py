@@ -37,7 +37,7 @@ from farebridge.services.ports import Dependencies, MailTransport, Policies, no_
 from farebridge.services.rates import CachedExchangeRates
 from farebridge.services.token_cache import TokenCache
 from farebridge.settings import Settings
-from farebridge.store.database import make_engine
+from farebridge.store.database import is_sqlite, make_engine
 from farebridge.store.duffel_refs import SqlDuffelReferences
 from farebridge.store.sandbox_inventory import SqlSandboxInventory
 from farebridge.store.sandbox_payments import SqlSandboxLedger
@@ -208,6 +208,7 @@ def build(
         webhook_sender=HttpWebhookSender(),
         mail_transport=mail_transport(settings),
         tokens=TokenCache(settings.token_cache_seconds),
+        local_reads=is_sqlite(engine),
     )
 
 

@@ -27,6 +27,13 @@ def _url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def test_reads_run_on_the_event_loop_only_on_sqlite(engine: Engine) -> None:
+    """ADR 0051: a store that answers from this machine (SQLite) lets quick reads skip the
+    thread hand-off; PostgreSQL, behind a socket, does not."""
+    services = build(Settings(database_url=_url(engine)), engine=engine)
+    assert services.local_reads is (engine.dialect.name == "sqlite")
+
+
 def test_sqlite_connections_are_reused_with_their_settings(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's connection settings")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from contextvars import ContextVar
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 import anyio.to_thread
@@ -100,3 +100,65 @@ def test_one_hand_off_per_request_where_fastapi_makes_two(monkeypatch: pytest.Mo
             hand_offs.clear()
             assert client.get("/answer").status_code == 201
             assert len(hand_offs) == expected, router_class
+
+
+class _Services:
+    def __init__(self, local_reads: bool) -> None:
+        self.local_reads = local_reads
+
+
+_SERVICES = [_Services(local_reads=False)]
+
+
+def _services() -> _Services:
+    return _SERVICES[0]
+
+
+@pytest.mark.parametrize("local_reads", [True, False])
+def test_a_quick_read_runs_on_the_event_loop_only_where_the_store_reads_locally(
+    local_reads: bool,
+) -> None:
+    """ADR 0051: on SQLite (``local_reads``) a marked read skips the thread hand-off; on a
+    store behind a network (PostgreSQL) it waits in a thread, as every other endpoint."""
+    _SERVICES[0] = _Services(local_reads)
+    router = routing.APIRouter()
+
+    @router.get("/quick")
+    @routing.quick_read
+    def quick(services: Annotated[_Services, Depends(_services)]) -> Answer:
+        return Answer(thread=threading.current_thread().name, context="", n=0)
+
+    @router.get("/plain")
+    def plain(services: Annotated[_Services, Depends(_services)]) -> Answer:
+        return Answer(thread=threading.current_thread().name, context="", n=0)
+
+    app = FastAPI()
+    app.include_router(router)
+
+    @app.get("/loop")
+    async def loop_thread() -> str:
+        return threading.current_thread().name
+
+    with TestClient(app) as client:
+        loop = client.get("/loop").json()
+        quick_thread = client.get("/quick").json()["thread"]
+        plain_thread = client.get("/plain").json()["thread"]
+    assert (quick_thread == loop) is local_reads
+    assert plain_thread != loop, "an unmarked endpoint always waits in a thread"
+
+
+def test_the_order_reads_are_marked_quick() -> None:
+    """The reads the load benchmark measures (``GET /api/orders/{id}``, Duffel's
+    ``GET /air/orders/{id}``) are marked, and nothing that writes or calls an upstream."""
+    from farebridge.api.dialects.duffel.routes import orders as duffel_orders
+    from farebridge.api.dialects.native.routes import orders as native_orders
+
+    marked = {
+        (route.path, method)
+        for module in (native_orders, duffel_orders)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        and getattr(route.endpoint.__wrapped__, routing.QUICK_READ, False)  # type: ignore[attr-defined]
+        for method in route.methods
+    }
+    assert marked == {("/orders/{order_id}", "GET"), ("/air/orders/{order_id}", "GET")}

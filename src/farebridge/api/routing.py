@@ -15,18 +15,36 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import fastapi
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+QUICK_READ = "__farebridge_quick_read__"
+
+
+def quick_read(endpoint: F) -> F:
+    """Mark a synchronous endpoint that only reads the store and presents what it read
+    (no upstream, no write, no sleep): where the store reads locally
+    (``Dependencies.local_reads``, SQLite), it runs on the event loop instead of in a
+    thread (ADR 0051). Put it under the route decorator; the endpoint takes ``services``."""
+    setattr(endpoint, QUICK_READ, True)
+    return endpoint
+
 
 def in_thread_pool(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """``endpoint`` (synchronous) as a coroutine function that runs it in the thread pool."""
+    """``endpoint`` (synchronous) as a coroutine function that runs it in the thread pool,
+    or, marked :func:`quick_read` and on a store that reads locally, right here."""
+    quick = getattr(endpoint, QUICK_READ, False)
 
     @functools.wraps(endpoint)
     async def run(*args: Any, **kwargs: Any) -> Any:
+        if quick and getattr(kwargs.get("services"), "local_reads", False):
+            return endpoint(*args, **kwargs)
         return await run_in_threadpool(endpoint, *args, **kwargs)
 
     return run

@@ -853,3 +853,6 @@ class Dependencies:
     mail_transport: MailTransport | None = None  # None: emails are queued, not sent
     # Login tokens resolved recently (off unless bootstrap sets a lifetime; ADR 0034)
     tokens: TokenCache = field(default_factory=TokenCache)
+    # The store answers a read from this machine's memory and disk (SQLite), never
+    # waiting on a network: a short read may run on the event loop (ADR 0051).
+    local_reads: bool = False

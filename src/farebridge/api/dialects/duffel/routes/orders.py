@@ -21,7 +21,7 @@ from farebridge.api.dialects.duffel.schemas import (
 )
 from farebridge.api.dialects.duffel.wire import data, page_of, whole_list
 from farebridge.api.ratelimit import limit
-from farebridge.api.routing import APIRouter
+from farebridge.api.routing import APIRouter, quick_read
 from farebridge.domain.account import User
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.money import Money
@@ -159,6 +159,7 @@ def list_orders(
 
 
 @router.get("/air/orders/{order_id}", response_model=Data, responses=responses(404))
+@quick_read
 def get_order(order_id: str, services: ServicesDep, user: CurrentUser) -> JSONResponse:
     """One order; poll it for ``documents`` (e-tickets) after payment."""
     order = orders.get_order(services, user=user, order_id=order_id)

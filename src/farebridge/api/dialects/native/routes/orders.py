@@ -35,7 +35,7 @@ from farebridge.api.dialects.native.schemas import (
     PaymentMethodFields,
 )
 from farebridge.api.ratelimit import limit
-from farebridge.api.routing import APIRouter
+from farebridge.api.routing import APIRouter, quick_read
 from farebridge.domain.errors import ValidationFailed
 from farebridge.domain.lookup import normalise_reference
 from farebridge.domain.money import Money
@@ -155,6 +155,7 @@ def list_orders(
 
 
 @router.get("/orders/{order_id}", responses=responses(401, 404))
+@quick_read
 def get_order(order_id: str, services: ServicesDep, user: CurrentUser) -> OrderResponse:
     """One order: poll it for ``documents`` (tickets) after payment."""
     return OrderResponse.model_construct(
