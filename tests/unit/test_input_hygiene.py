@@ -184,6 +184,18 @@ def test_sealing_hides_passport_numbers_and_opens_them_again() -> None:
     )  # the input is not changed in place
 
 
+def test_numbers_nested_anywhere_are_sealed_and_the_rest_is_shared_not_copied() -> None:
+    cipher = DataCipher("a long random secret")
+    document = {"booking": {"slices": [{"origin": "JFK"}], "trip": [ORDER_PAYLOAD]}, "n": 1}
+    sealed = cipher.seal_documents(document)
+    number = sealed["booking"]["trip"][0]["passengers"][0]["identity_documents"][0]
+    assert number["unique_identifier"].startswith(PREFIX)
+    assert sealed["booking"]["slices"] is document["booking"]["slices"]  # no number below
+    assert sealed["booking"] is not document["booking"]  # on the way to one: a copy
+    assert cipher.open_documents(sealed) == document
+    assert "X1234567" in str(document)  # the input is not changed in place
+
+
 def test_rows_from_before_the_migration_are_read_as_they_are() -> None:
     assert DataCipher().open_documents(ORDER_PAYLOAD) == ORDER_PAYLOAD
 

@@ -57,11 +57,13 @@ class DataCipher:
             ) from exc
 
     def seal_documents(self, document: Any) -> Any:
-        """A copy of a JSON ``document`` with every passport number sealed."""
+        """A JSON ``document`` with every passport number sealed; ``document`` itself is
+        left as it is (what holds no number may be shared with it)."""
         return _map_numbers(document, self.seal)
 
     def open_documents(self, document: Any) -> Any:
-        """A copy of a JSON ``document`` with every passport number opened."""
+        """A JSON ``document`` with every passport number opened; ``document`` itself is
+        left as it is (what holds no number may be shared with it)."""
         return _map_numbers(document, self.open)
 
 
@@ -82,16 +84,27 @@ def _fernet_key(secret: str) -> bytes:
 
 
 def _map_numbers(value: Any, change: Any) -> Any:
+    """``value`` with ``change`` applied to every passport number: the containers on the
+    way to one are copied, everything else is shared with ``value`` (an order's payload
+    is a few hundred values, of which a handful are passport numbers)."""
     if isinstance(value, dict):
-        copied = {}
+        copied: dict[str, Any] | None = None
         for name, item in value.items():
             if name == _DOCUMENTS and isinstance(item, list):
-                copied[name] = [_map_document(doc, change) for doc in item]
+                mapped: Any = [_map_document(doc, change) for doc in item]
+            elif isinstance(item, dict | list):
+                mapped = _map_numbers(item, change)
+                if mapped is item:
+                    continue
             else:
-                copied[name] = _map_numbers(item, change)
-        return copied
+                continue
+            if copied is None:
+                copied = dict(value)
+            copied[name] = mapped
+        return value if copied is None else copied
     if isinstance(value, list):
-        return [_map_numbers(item, change) for item in value]
+        items = [_map_numbers(item, change) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value
 
 
