@@ -418,13 +418,13 @@ def _first_offers(
     by_id = {offer.id: offer for offer in stored}
     if len(ranked) != len(by_id) or by_id.keys() != set(ranked):
         return None
+    itinerary = {offer.id: offer.itinerary_id for offer in stored}  # a hash each: once
     brands: dict[str, list[FareBrandOption]] = {}
     for offer_id in ranked:
-        offer = by_id[offer_id]
-        brands.setdefault(offer.itinerary_id, []).append(FareBrandOption.of(offer))
+        brands.setdefault(itinerary[offer_id], []).append(FareBrandOption.of(by_id[offer_id]))
     return [
-        replace(offer, fare_brands=tuple(brands[offer.itinerary_id]))
-        for offer in (by_id[offer_id] for offer_id in ranked[:limit])
+        replace(by_id[offer_id], fare_brands=tuple(brands[itinerary[offer_id]]))
+        for offer_id in ranked[:limit]
     ]
 
 

@@ -182,7 +182,10 @@ class OfferRepository:
             "itinerary_id": offer.itinerary_id,
             "departure_dates": _joined(offer.departure_dates),
             "expires_at": offer.expires_at,
-            "payload": dump_text(offer_codec, replace(offer, fare_brands=())),
+            # The brands are read with the offer, never stored (``Offer.fare_brands``).
+            "payload": dump_text(
+                offer_codec, replace(offer, fare_brands=()) if offer.fare_brands else offer
+            ),
         }
 
     def get(self, offer_id: str) -> Offer | None:
