@@ -27,6 +27,9 @@ PREFIX = "enc:v1:"
 DEVELOPMENT_DATA_KEY = "dev-only-data-key-change-me"
 _DOCUMENTS = "identity_documents"
 _NUMBER = "unique_identifier"
+# A tuple, not ``dict | list``: isinstance takes twice as long with a union, and this
+# is asked of every value of every payload read or written.
+_CONTAINERS = (dict, list)
 
 
 class DataKeyError(RuntimeError):
@@ -92,7 +95,7 @@ def _map_numbers(value: Any, change: Any) -> Any:
         for name, item in value.items():
             if name == _DOCUMENTS and isinstance(item, list):
                 mapped: Any = [_map_document(doc, change) for doc in item]
-            elif isinstance(item, dict | list):
+            elif isinstance(item, _CONTAINERS):
                 mapped = _map_numbers(item, change)
                 if mapped is item:
                     continue
