@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 try:
@@ -230,11 +231,21 @@ def make_engine(
     )
 
 
-def _gate_path(engine: Engine) -> Path | None:
-    database = engine.url.database or ""
-    if not database or database.startswith("file:"):  # a URI filename: no gate
+def beside_sqlite_file(database_url: str | URL, suffix: str) -> Path | None:
+    """``<database file><suffix>``, a file of our own beside an SQLite database file (its
+    write gate, its rate-limit counts); None for any other database: PostgreSQL, an
+    SQLite memory database, a URI filename."""
+    url = make_url(database_url)
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return None
-    return Path(database + "-gate")
+    if database.startswith("file:"):  # a URI filename
+        return None
+    return Path(database + suffix)
+
+
+def _gate_path(engine: Engine) -> Path | None:
+    return beside_sqlite_file(engine.url, "-gate")
 
 
 def _raw(connection: Any) -> Any:

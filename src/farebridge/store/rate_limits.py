@@ -2,11 +2,11 @@
 one machine (ADR 0050).
 
 The ``limits`` library keeps its counts in memory (one process) or in Redis (every
-process). An SQLite deployment without Redis runs several API processes on one machine
-(``farebridge run``), and memory would give each its own budget: a caller would get N
-times a limit, and N times the log-in tries before the back-off. This storage keeps
-them in ``<database>-limits``, beside the database file but not in it: its writes take
-that file's lock, never the database's single writer.
+process). An SQLite deployment without Redis may run several API processes on one
+machine (``FAREBRIDGE_API_WORKERS``), and memory would give each its own budget: a
+caller would get N times a limit, and N times the log-in tries before the back-off.
+This storage keeps them in ``<database>-limits``, beside the database file but not in
+it: its writes take that file's lock, never the database's single writer.
 
 Each count is one short ``BEGIN IMMEDIATE`` transaction, so a check and its hit are
 atomic across threads and processes. The counts are not worth a disk flush
@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from limits.storage import MovingWindowSupport, Storage
-from sqlalchemy.engine import make_url
+
+from farebridge.store.database import beside_sqlite_file
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS counters ("
@@ -38,13 +39,7 @@ PURGE_EVERY_SECONDS = 60.0
 def limits_file(database_url: str) -> Path | None:
     """``<database>-limits`` beside an SQLite database file; None for any other database
     (PostgreSQL, an SQLite memory database or URI filename)."""
-    url = make_url(database_url)
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return None
-    if database.startswith("file:"):
-        return None
-    return Path(database + "-limits")
+    return beside_sqlite_file(database_url, "-limits")
 
 
 class SqliteFileStorage(Storage, MovingWindowSupport):
