@@ -10,6 +10,12 @@ jobs, CPU and wall time per order, CPU per job; and the whole drain's CPU per or
 The PDF code is imported before the clock starts, as in a worker that has rendered
 once.
 
+Then, on a fresh copy of the same seed, the worker's own loop (``run_forever``, its
+default threads) runs every job until the queue is empty, and the transactions that
+wrote are counted: per paid order, in all and per job kind (claims and the marking of
+jobs done are the loop's own). On SQLite every one of them waits for the file's single
+writer, which the API's bookings need too (ADR 0052).
+
 DATABASE_URL: a PostgreSQL database this benchmark may drop and create (and
 ``<name>_run`` next to it), else FAREBRIDGE_BENCH_DATABASE_URL, else a temporary SQLite
 file. Timings on a shared machine are noisy: compare alternating runs. Nothing here
@@ -22,6 +28,7 @@ import importlib
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -30,7 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.engine import Engine
 
 from benchmarks.worker_drain import Databases, seed
 from farebridge.bootstrap import build
@@ -82,6 +90,67 @@ def drain(services: Dependencies, clock: Clock) -> None:
             return
 
 
+class WriteCounter:
+    """Transactions that wrote (an INSERT, UPDATE or DELETE before their COMMIT) on
+    ``engine``, by the job kind running on the thread (``loop``: anything else)."""
+
+    WRITES = ("INSERT", "UPDATE", "DELETE")
+
+    def __init__(self, engine: Engine) -> None:
+        self.by_kind: defaultdict[str, int] = defaultdict(int)
+        self._wrote: set[int] = set()
+        self._lock = threading.Lock()
+        self.kind = threading.local()
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip()[:6].upper() in self.WRITES:
+            with self._lock:
+                self._wrote.add(id(connection.connection))
+
+    def _commit(self, connection: Any) -> None:
+        with self._lock:
+            if id(connection.connection) in self._wrote:
+                self._wrote.discard(id(connection.connection))
+                self.by_kind[getattr(self.kind, "name", "loop")] += 1
+
+    def handlers(self, table: Mapping[str, JobHandler]) -> dict[str, JobHandler]:
+        def naming(kind: str, handler: JobHandler) -> JobHandler:
+            def run(deps: Dependencies, payload: dict[str, Any]) -> None:
+                self.kind.name = kind
+                try:
+                    handler(deps, payload)
+                finally:
+                    self.kind.name = "loop"
+
+            return run
+
+        return {kind: naming(kind, handler) for kind, handler in table.items()}
+
+
+def count_writes(run_url: str) -> WriteCounter:
+    """Every job of the copy run by the worker's loop until none is left; its writes."""
+    engine = make_engine(run_url)
+    with engine.begin() as db:
+        db.execute(update(jobs).values(run_after=datetime.now(UTC)))
+    services = build(Settings(database_url=run_url), engine=engine)
+    counter = WriteCounter(engine)
+    worker = Worker(replace(services, job_handlers=counter.handlers(services.job_handlers)))
+    loop = threading.Thread(target=worker.run_forever, daemon=True)
+    loop.start()
+    left = select(func.count()).select_from(jobs).where(jobs.c.status.in_(("queued", "running")))
+    quiet = 0
+    while quiet < 3:  # no job left three polls running: the dispatch has nothing more
+        time.sleep(0.5)
+        with engine.connect() as db:
+            quiet = quiet + 1 if db.execute(left).scalar() == 0 else 0
+    worker.stop()
+    loop.join()
+    engine.dispose()
+    return counter
+
+
 def main(url: str | None) -> None:
     configure_logging("WARNING")
     for module in ("farebridge.pdf.e_ticket", "farebridge.pdf.cancellation_receipt"):
@@ -89,6 +158,7 @@ def main(url: str | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         databases = Databases(url, Path(folder))
         seed(databases.seed_url, ORDERS)
+        counter = count_writes(databases.fresh_run())
         run_url = databases.fresh_run()
         engine = make_engine(run_url)
         with engine.begin() as db:  # the seed holds its jobs back: all due now
@@ -110,6 +180,10 @@ def main(url: str | None) -> None:
             f"ms/order  wall {1000 * clock.wall[name] / ORDERS:6.1f} ms/order  "
             f"CPU {1000 * clock.cpu[name] / clock.calls[name]:5.1f} ms/run"
         )
+    writes = sum(counter.by_kind.values())
+    print(f"the worker's loop: {writes / ORDERS:.2f} transactions that wrote, per paid order")
+    for name in sorted(counter.by_kind, key=counter.by_kind.__getitem__, reverse=True):
+        print(f"  {name:16} {counter.by_kind[name] / ORDERS:5.2f}")
 
 
 if __name__ == "__main__":

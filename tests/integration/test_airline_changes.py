@@ -9,7 +9,9 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -335,3 +337,38 @@ def test_a_schedule_change_renders_the_e_ticket_again(engine: Engine) -> None:
     else:
         after = get_order(always, user=user, order_id=order.id).slices[0].segments[0]
         assert after.departing_at.strftime("%H:%M") in text
+
+
+def _kinds_run(services: Dependencies) -> list[str]:
+    """Run every due job (the worker's drain), the kind of each, in order."""
+    ran: list[str] = []
+
+    def recording(kind: str, handler: Any) -> Any:
+        def run(deps: Dependencies, payload: dict[str, Any]) -> None:
+            ran.append(kind)
+            handler(deps, payload)
+
+        return run
+
+    handlers = {kind: recording(kind, h) for kind, h in services.job_handlers.items()}
+    Worker(replace(services, job_handlers=handlers)).drain()
+    return ran
+
+
+@pytest.mark.parametrize(
+    ("fault", "syncs"), [(None, 0), ("schedule_change", 1)], ids=["no-change", "change"]
+)
+def test_ticketing_queues_a_sync_only_when_the_airline_has_changes(
+    services: Dependencies, fault: str | None, syncs: int
+) -> None:
+    """ADR 0052: the ticketing job asks the airline for changes; without any, its own
+    write is the order's sync and no sync job runs; with one, the sync job records it."""
+    user = create_user(services)
+    order = ticketed(services, user, fault=fault, drain=False)
+    ran = _kinds_run(services)
+    assert ran.count("issue_tickets") == 1
+    assert ran.count("sync_order") == syncs
+    now = get_order(services, user=user, order_id=order.id)
+    assert now.status is OrderStatus.TICKETED
+    assert now.synced_at is not None
+    assert len(now.schedule_changes) == syncs

@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import OperationalError
 
+from farebridge.jobs import worker as worker_module
 from farebridge.jobs.worker import Worker
 from farebridge.services.jobs import JobKind, priority_of
 from farebridge.services.ports import Dependencies
@@ -233,3 +235,63 @@ def test_a_slow_dispatch_does_not_hold_up_the_jobs(services: Dependencies, engin
 def test_bulk_threads_are_at_least_one(services: Dependencies) -> None:
     with pytest.raises(ValueError, match="at least one thread"):
         Worker(services, threads=2, bulk_threads=0)
+
+
+def test_a_job_is_marked_done_by_the_transaction_that_claims_the_next(
+    services: Dependencies, engine: Engine
+) -> None:
+    """ADR 0052: a job run to the end is marked done with the next claim, never in a
+    transaction of its own; every job still ends done, exactly once."""
+    count = 30
+    runs: list[int] = []
+    own_finishes: list[str] = []
+
+    def record(_deps: Dependencies, payload: dict[str, Any]) -> None:
+        runs.append(payload["n"])
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        flat = " ".join(statement.split()).lower()
+        if flat.startswith("update jobs set status") and "where jobs.id = " in flat:
+            own_finishes.append(flat)
+
+    _enqueue(engine, count)
+    worker = Worker(
+        _with_email_handler(services, record), poll_seconds=0.02, threads=3, bulk_threads=3
+    )
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        with running(worker):
+            _until(lambda: _statuses(engine) == {"done": count}, "every job done")
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert sorted(runs) == list(range(count))
+    assert own_finishes == [], "a job was marked done on its own"
+
+
+def test_jobs_whose_claim_failed_are_marked_done_by_the_next_one(
+    services: Dependencies, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database blinks on the claim that would mark the first jobs done: they are
+    kept, marked done by the next claim, and none runs twice."""
+    runs: list[int] = []
+    failures = {"left": 0}
+    real_claim = worker_module.claim_jobs
+
+    def blinking(deps: Dependencies, limit: int, **kwargs: Any) -> Any:
+        if kwargs.get("finished") and failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("claim", {}, Exception("database is locked"))
+        return real_claim(deps, limit, **kwargs)
+
+    def record(_deps: Dependencies, payload: dict[str, Any]) -> None:
+        runs.append(payload["n"])
+        failures["left"] = 1  # the claim after this job's end fails once
+
+    monkeypatch.setattr(worker_module, "claim_jobs", blinking)
+    _enqueue(engine, 6)
+    worker = Worker(
+        _with_email_handler(services, record), poll_seconds=0.02, threads=1, bulk_threads=1
+    )
+    with running(worker):
+        _until(lambda: _statuses(engine) == {"done": 6}, "every job done")
+    assert sorted(runs) == list(range(6)), "a job ran twice or never"

@@ -82,6 +82,8 @@ class Worker:
         self._wake = threading.Event()  # a job finished (a thread is free) or stop
         self._in_flight = 0
         self._in_flight_lock = threading.Lock()
+        # Jobs run to the end, marked done by the next claim's transaction (ADR 0052).
+        self._finished: list[int] = []
         self._next_expiry = 0.0
         self._next_dispatch = 0.0
         self._heartbeat_seconds = heartbeat_seconds
@@ -188,6 +190,10 @@ class Worker:
         # housekeeping ends before the heartbeat is removed, so none comes after it.
         housekeeping.join()
         try:
+            self._finish_rest()
+        except Exception as exc:  # not marked done: their leases run out, they run again
+            log.warning("worker.finish_failed", error=repr(exc))
+        try:
             forget_worker(self._deps, self.worker_id)
         except Exception as exc:
             log.warning("worker.heartbeat_not_removed", error=repr(exc))
@@ -203,13 +209,22 @@ class Worker:
             self._stopping.wait(self._poll_seconds)
 
     def _start_jobs(self, pool: ThreadPoolExecutor) -> int:
-        """Claim a job for each idle thread (one transaction) and start them."""
+        """Mark the jobs run since the last claim done and claim a job for each idle
+        thread, in one transaction (ADR 0052), and start them."""
         with self._in_flight_lock:
             idle = self._threads - self._in_flight
             bulk = self._bulk_threads - self._bulk_in_flight
-        if idle <= 0 or self._stopping.is_set():
+            finished, self._finished = self._finished, []
+        if self._stopping.is_set():
+            idle = 0
+        if idle <= 0 and not finished:
             return 0
-        claimed = claim_jobs(self._deps, idle, bulk=max(bulk, 0))
+        try:
+            claimed = claim_jobs(self._deps, max(idle, 0), bulk=max(bulk, 0), finished=finished)
+        except Exception:
+            with self._in_flight_lock:  # not marked done: the next claim tries again
+                self._finished[:0] = finished
+            raise
         for job in claimed:
             with self._in_flight_lock:
                 self._in_flight += 1
@@ -217,15 +232,25 @@ class Worker:
             pool.submit(self._run_job, job)
         return len(claimed)
 
+    def _finish_rest(self) -> None:
+        """Mark done the jobs that ended after the last claim (on stopping)."""
+        with self._in_flight_lock:
+            finished, self._finished = self._finished, []
+        if finished:
+            claim_jobs(self._deps, 0, finished=finished)
+
     def _run_job(self, job: JobLike) -> None:
+        done = False
         try:
-            run_claimed(self._deps, job)
+            done = run_claimed(self._deps, job, finish=False)
         except Exception as exc:  # its outcome not recorded: the lease runs out, it runs again
             log.exception("worker.job_error", job_id=job.id, job_kind=job.kind, error=repr(exc))
         finally:
             with self._in_flight_lock:
                 self._in_flight -= 1
                 self._bulk_in_flight -= job.priority > URGENT_PRIORITY
+                if done:
+                    self._finished.append(job.id)
             self._wake.set()
 
     def install_signal_handlers(self) -> None:

@@ -25,7 +25,7 @@ lines carry the request id end to end (ADR 0029).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -172,13 +172,20 @@ def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
     return True
 
 
-def claim_jobs(deps: Dependencies, limit: int, *, bulk: int | None = None) -> list[JobLike]:
+def claim_jobs(
+    deps: Dependencies, limit: int, *, bulk: int | None = None, finished: Sequence[int] = ()
+) -> list[JobLike]:
     """Claim up to ``limit`` due jobs in one transaction, most urgent first, of which at
     most ``bulk`` bulk ones (no bound: None); each must then be run with ``run_claimed``
-    (or its lease runs out and it is claimed again)."""
+    (or its lease runs out and it is claimed again). ``finished``: jobs run to the end
+    with ``finish=False``, marked done in the same transaction, before the claim (one
+    write per job fewer for a worker, ADR 0052)."""
     now, lease = deps.clock.now(), deps.policies.job_lease
     with deps.uow() as uow:
-        if bulk is None:
+        uow.jobs.finish_many(finished, now=now)
+        if limit <= 0:
+            jobs: list[JobLike] = []
+        elif bulk is None:
             jobs = list(uow.jobs.claim_batch(now=now, lease=lease, limit=limit))
         else:
             jobs = list(
@@ -238,23 +245,22 @@ def run_claimed(
     job: JobLike,
     handle: JobHandler | None = None,
     *,
-    handler_finishes: bool = False,
-) -> None:
+    finish: bool = True,
+) -> bool:
     """Run a job this process claimed (with ``handle``, else its kind's handler) and
     record how it went; a handler's failure is recorded on the job (retried or failed),
-    never raised. ``handler_finishes``: a handler that returns has marked the job done
-    itself, in the transaction that stored its outcome (one write fewer)."""
+    never raised. True when the handler returned. ``finish=False`` leaves marking the
+    job done to someone else: the handler, in the transaction that stored its outcome,
+    or the caller (the worker's next ``claim_jobs(finished=…)``): one write fewer."""
     context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
     if job.request_id is not None:
         context["request_id"] = job.request_id
     # Every log line of the run, the handler's included, carries the job and its request.
     with structlog.contextvars.bound_contextvars(**context):
-        _run_bound(deps, job, handle or deps.job_handlers.get(job.kind), not handler_finishes)
+        return _run_bound(deps, job, handle or deps.job_handlers.get(job.kind), finish)
 
 
-def _run_bound(
-    deps: Dependencies, job: JobLike, handle: JobHandler | None, finish: bool = True
-) -> None:
+def _run_bound(deps: Dependencies, job: JobLike, handle: JobHandler | None, finish: bool) -> bool:
     try:
         if handle is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
@@ -263,13 +269,14 @@ def _run_bound(
         _record_failure(deps, job, exc)
         metrics.count_job(job.kind, "failed")
         log.warning("job.failed", error=repr(exc))
-        return
+        return False
     if finish:
         with deps.uow() as uow:
             uow.jobs.finish(job.id, now=deps.clock.now())
             uow.commit()
     metrics.count_job(job.kind, "done")
     log.info("job.done")
+    return True
 
 
 def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:

@@ -131,7 +131,7 @@ def search_here(
     def run_here(deps: Dependencies, payload: dict[str, Any]) -> None:
         ran.append(_search_and_store(deps, request, job_id=job.id))
 
-    run_claimed(deps, job, run_here, handler_finishes=True)
+    run_claimed(deps, job, run_here, finish=False)
     if ran and ran[0].request is not None:
         stored, finished = ran[0], ran[0].request
         if finished.status is OfferRequestStatus.FAILED:

@@ -17,7 +17,10 @@ out, it runs again, and the provider returns the tickets it issued the first tim
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+import structlog
 
 from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import (
@@ -29,11 +32,13 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.order import Document, Order, OrderStatus, TicketingStatus
 from farebridge.domain.payment import PaymentStatus
+from farebridge.providers.base import Provider
 from farebridge.services.documents import enqueue_render
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
 
+log = structlog.get_logger(__name__)
 TICKETABLE = (OrderStatus.INSTANT, OrderStatus.PAID, OrderStatus.TICKETING)
 
 
@@ -83,6 +88,7 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         raise  # the job is retried with backoff: nothing was issued
     deps.checkpoint("ticketing.issued")
     issued_at = deps.clock.now()
+    to_sync = _changes_to_sync(provider, order, now=issued_at)
     with deps.uow() as uow:
         current = uow.orders.get(order.id)
         if current is None or current.status is not OrderStatus.TICKETING:
@@ -97,12 +103,24 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
                     for t in tickets
                 ],
             )
-            enqueue_sync(uow, deps, order.id)
+            if to_sync:
+                enqueue_sync(uow, deps, order.id)
             enqueue_render(uow, deps, order.id, DocumentKind.E_TICKET, cause=",".join(numbers))
             uow.orders.set_ticketing_status(
                 order.id, TicketingStatus.SUCCESSFUL, synced_at=issued_at
             )
             uow.commit()
+
+
+def _changes_to_sync(provider: Provider, order: Order, *, now: datetime) -> bool:
+    """Whether the airline has changes to the just-ticketed order for the sync job to
+    record, or could not say. Without any, the ticketing's own write is the order's
+    sync (its ``synced_at``), and no sync job is queued (ADR 0052)."""
+    try:
+        return bool(provider.booking_changes(order.booking_reference, now=now))
+    except Exception as exc:  # the sync job asks again, with its retries
+        log.warning("ticketing.changes_unknown", order_id=order.id, error=repr(exc))
+        return True
 
 
 def _start(deps: Dependencies, order_id: str) -> Order | None:
