@@ -11,9 +11,10 @@ The PDF code is imported before the clock starts, as in a worker that has render
 once.
 
 Then, on a fresh copy of the same seed, the worker's own loop (``run_forever``, its
-default threads) runs every job until the queue is empty, and the transactions that
-wrote are counted: per paid order, in all and per job kind (claims and the marking of
-jobs done are the loop's own). On SQLite every one of them waits for the file's single
+default threads, and tickets in batches on SQLite as ``farebridge worker`` does) runs
+every job until the queue is empty, and the transactions that wrote are counted: per
+paid order, in all and per job kind (claims and the marking of jobs done are the
+loop's own). On SQLite every one of them waits for the file's single
 writer, which the API's bookings need too (ADR 0052).
 
 DATABASE_URL: a PostgreSQL database this benchmark may drop and create (and
@@ -31,7 +32,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,9 +43,9 @@ from sqlalchemy.engine import Engine
 
 from benchmarks.worker_drain import Databases, seed
 from farebridge.bootstrap import build
-from farebridge.jobs.worker import Worker
+from farebridge.jobs.worker import SQLITE_TICKETING_BATCH, Worker
 from farebridge.observability import configure_logging
-from farebridge.services.ports import Dependencies, JobHandler
+from farebridge.services.ports import BatchJobHandler, Dependencies, JobHandler
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
 from farebridge.store.tables import jobs
@@ -128,6 +129,21 @@ class WriteCounter:
 
         return {kind: naming(kind, handler) for kind, handler in table.items()}
 
+    def batch_handlers(self, table: Mapping[str, BatchJobHandler]) -> dict[str, BatchJobHandler]:
+        def naming(kind: str, handler: BatchJobHandler) -> BatchJobHandler:
+            def run(
+                deps: Dependencies, payloads: Sequence[dict[str, Any]]
+            ) -> list[Exception | None]:
+                self.kind.name = kind
+                try:
+                    return handler(deps, payloads)
+                finally:
+                    self.kind.name = "loop"
+
+            return run
+
+        return {kind: naming(kind, handler) for kind, handler in table.items()}
+
 
 def count_writes(run_url: str) -> WriteCounter:
     """Every job of the copy run by the worker's loop until none is left; its writes."""
@@ -136,7 +152,13 @@ def count_writes(run_url: str) -> WriteCounter:
         db.execute(update(jobs).values(run_after=datetime.now(UTC)))
     services = build(Settings(database_url=run_url), engine=engine)
     counter = WriteCounter(engine)
-    worker = Worker(replace(services, job_handlers=counter.handlers(services.job_handlers)))
+    counted = replace(
+        services,
+        job_handlers=counter.handlers(services.job_handlers),
+        batch_handlers=counter.batch_handlers(services.batch_handlers),
+    )
+    batch = SQLITE_TICKETING_BATCH if engine.dialect.name == "sqlite" else 1  # as the CLI
+    worker = Worker(counted, batch_size=batch)
     loop = threading.Thread(target=worker.run_forever, daemon=True)
     loop.start()
     left = select(func.count()).select_from(jobs).where(jobs.c.status.in_(("queued", "running")))

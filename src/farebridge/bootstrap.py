@@ -20,7 +20,7 @@ from farebridge.domain.clock import Clock, SystemClock
 from farebridge.domain.places import PlaceDirectory
 from farebridge.domain.reference import ReferenceData
 from farebridge.domain.webhook_deliveries import RetryPolicy
-from farebridge.jobs.handlers import HANDLERS
+from farebridge.jobs.handlers import BATCH_HANDLERS, HANDLERS
 from farebridge.outbound.mail import EmlFolderTransport, SmtpTransport, parse_smtp_url
 from farebridge.outbound.webhooks import HttpWebhookSender
 from farebridge.places_data import load_places
@@ -204,6 +204,7 @@ def build(
         rates=rates,
         reference=reference_data(places),
         job_handlers=HANDLERS,
+        batch_handlers=BATCH_HANDLERS,
         checkpoint=checkpoint,
         webhook_sender=HttpWebhookSender(),
         mail_transport=mail_transport(settings),

@@ -101,7 +101,7 @@ def _worker(concurrency: int | None) -> None:
         )
         return
     from farebridge.bootstrap import build, settle_heap
-    from farebridge.jobs.worker import Worker
+    from farebridge.jobs.worker import SQLITE_TICKETING_BATCH, Worker
     from farebridge.observability import configure_logging
 
     configure_logging(settings.log_level, json=settings.log_json)
@@ -113,6 +113,8 @@ def _worker(concurrency: int | None) -> None:
         heartbeat_seconds=settings.worker_heartbeat_seconds,
         threads=settings.worker_threads,
         bulk_threads=settings.worker_bulk_threads,
+        batch_size=settings.worker_ticketing_batch
+        or (SQLITE_TICKETING_BATCH if is_sqlite(settings.database_url) else 1),
     )
     settle_heap()
     worker.install_signal_handlers()

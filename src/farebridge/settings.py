@@ -115,6 +115,15 @@ class Settings(BaseSettings):
         "webhooks) at once; the others are kept for tickets, syncs and refunds. Default: "
         "half of FAREBRIDGE_WORKER_THREADS, at least one (ADR 0040).",
     )
+    worker_ticketing_batch: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Paid orders one worker thread tickets together, in one transaction "
+        "before the airline is asked and one after (their calls to the airline still one "
+        "by one). Default: 16 on SQLite, whose single writer the API's bookings also "
+        "need; 1 on PostgreSQL (ADR 0052).",
+    )
     worker_nice: int = Field(
         default=0,
         ge=0,

@@ -21,7 +21,7 @@ from farebridge.services import (
     webhooks,
 )
 from farebridge.services.jobs import JobKind
-from farebridge.services.ports import Dependencies, JobHandler
+from farebridge.services.ports import BatchJobHandler, Dependencies, JobHandler
 from farebridge.services.recovery import recover_order
 
 
@@ -42,4 +42,10 @@ HANDLERS: Mapping[str, JobHandler] = MappingProxyType(
         JobKind.SEND_EMAIL: notifications.send_email,
         JobKind.RENDER_DOCUMENT: documents.render_document,
     }
+)
+
+# Kinds whose jobs a worker thread may run several at once (ADR 0052); each kind keeps
+# its single handler above too (the API's ``run_job_now``, a batch of one).
+BATCH_HANDLERS: Mapping[str, BatchJobHandler] = MappingProxyType(
+    {JobKind.TICKETING: ticketing.issue_tickets_many}
 )

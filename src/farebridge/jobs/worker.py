@@ -5,6 +5,9 @@ hold payments) and delete old done jobs.
 One process runs up to ``threads`` jobs at once (FAREBRIDGE_WORKER_THREADS, ADR 0033):
 the loop claims as many due jobs as it has idle threads, in one transaction, and
 hands each to a thread; handlers wait on the database and upstreams, not the CPU.
+That transaction also marks done the jobs that ended since the last one, and, with
+``batch_size`` above 1, claims up to that many jobs of each kind that has a batch
+handler (tickets) for one thread to run together (ADR 0052).
 At most ``bulk_threads`` of them (FAREBRIDGE_WORKER_BULK_THREADS, default half) run
 bulk jobs, so a ticket due while PDFs render finds a thread (ADR 0040).
 The heartbeat, the sweeps and the dispatch of webhooks and e-mails run on a thread of
@@ -40,6 +43,7 @@ from farebridge.services.jobs import (
     claim_jobs,
     prune_done_jobs,
     run_claimed,
+    run_claimed_batch,
     run_next_job,
 )
 from farebridge.services.notifications import dispatch_emails
@@ -53,6 +57,9 @@ EXPIRY_INTERVAL_SECONDS = 30.0
 WEBHOOK_INTERVAL_SECONDS = 1.0  # how soon an order event is handed to webhooks
 HEARTBEAT_INTERVAL_SECONDS = 5.0
 DEFAULT_THREADS = 4  # FAREBRIDGE_WORKER_THREADS
+# Paid orders one thread tickets together on SQLite, whose single writer the API's
+# bookings also need (FAREBRIDGE_WORKER_TICKETING_BATCH, ADR 0052).
+SQLITE_TICKETING_BATCH = 16
 
 
 class Worker:
@@ -64,11 +71,14 @@ class Worker:
         heartbeat_seconds: float = HEARTBEAT_INTERVAL_SECONDS,
         threads: int = DEFAULT_THREADS,
         bulk_threads: int | None = None,
+        batch_size: int = 1,
     ) -> None:
         if threads < 1:
             raise ValueError("a worker needs at least one thread")
         if bulk_threads is not None and bulk_threads < 1:
             raise ValueError("bulk jobs need at least one thread")
+        if batch_size < 1:
+            raise ValueError("a batch holds at least one job")
         with deps.uow(read_only=True) as uow:
             check_handler_table(deps.job_handlers, frozenset(uow.jobs.kinds_waiting()))
         self._deps = deps
@@ -78,6 +88,7 @@ class Worker:
         # arrive meanwhile find one free.
         self._bulk_threads = min(bulk_threads or max(1, threads // 2), threads)
         self._bulk_in_flight = 0
+        self._batches = dict.fromkeys(deps.batch_handlers, batch_size) if batch_size > 1 else {}
         self._stopping = threading.Event()
         self._wake = threading.Event()  # a job finished (a thread is free) or stop
         self._in_flight = 0
@@ -209,8 +220,9 @@ class Worker:
             self._stopping.wait(self._poll_seconds)
 
     def _start_jobs(self, pool: ThreadPoolExecutor) -> int:
-        """Mark the jobs run since the last claim done and claim a job for each idle
-        thread, in one transaction (ADR 0052), and start them."""
+        """Mark the jobs run since the last claim done and claim work for each idle
+        thread, in one transaction (ADR 0052), and start it: a job, or a batch of jobs of
+        one kind."""
         with self._in_flight_lock:
             idle = self._threads - self._in_flight
             bulk = self._bulk_threads - self._bulk_in_flight
@@ -220,17 +232,36 @@ class Worker:
         if idle <= 0 and not finished:
             return 0
         try:
-            claimed = claim_jobs(self._deps, max(idle, 0), bulk=max(bulk, 0), finished=finished)
+            claimed = claim_jobs(
+                self._deps,
+                max(idle, 0),
+                bulk=max(bulk, 0),
+                finished=finished,
+                batches=self._batches,
+            )
         except Exception:
             with self._in_flight_lock:  # not marked done: the next claim tries again
                 self._finished[:0] = finished
             raise
-        for job in claimed:
+        for unit in self._units(claimed):
             with self._in_flight_lock:
                 self._in_flight += 1
-                self._bulk_in_flight += job.priority > URGENT_PRIORITY
-            pool.submit(self._run_job, job)
+                self._bulk_in_flight += unit[0].priority > URGENT_PRIORITY
+            pool.submit(self._run_unit, unit)
         return len(claimed)
+
+    def _units(self, claimed: list[JobLike]) -> list[list[JobLike]]:
+        """What each thread runs: up to a batch's size of the claimed jobs of a batched
+        kind together (the claim's first for that kind), any other job alone."""
+        together: dict[str, list[JobLike]] = {}
+        alone: list[list[JobLike]] = []
+        for job in claimed:
+            batch = together.setdefault(job.kind, []) if job.kind in self._batches else None
+            if batch is not None and len(batch) < self._batches[job.kind]:
+                batch.append(job)
+            else:
+                alone.append([job])
+        return [*(batch for batch in together.values() if batch), *alone]
 
     def _finish_rest(self) -> None:
         """Mark done the jobs that ended after the last claim (on stopping)."""
@@ -239,18 +270,26 @@ class Worker:
         if finished:
             claim_jobs(self._deps, 0, finished=finished)
 
-    def _run_job(self, job: JobLike) -> None:
-        done = False
+    def _run_unit(self, unit: list[JobLike]) -> None:
+        done: list[int] = []
         try:
-            done = run_claimed(self._deps, job, finish=False)
-        except Exception as exc:  # its outcome not recorded: the lease runs out, it runs again
-            log.exception("worker.job_error", job_id=job.id, job_kind=job.kind, error=repr(exc))
+            if len(unit) == 1:
+                done = [unit[0].id] if run_claimed(self._deps, unit[0], finish=False) else []
+            else:
+                handle = self._deps.batch_handlers[unit[0].kind]
+                done = run_claimed_batch(self._deps, unit, handle)
+        except Exception as exc:  # their outcome not recorded: the leases run out, they run again
+            log.exception(
+                "worker.job_error",
+                job_ids=[job.id for job in unit],
+                job_kind=unit[0].kind,
+                error=repr(exc),
+            )
         finally:
             with self._in_flight_lock:
                 self._in_flight -= 1
-                self._bulk_in_flight -= job.priority > URGENT_PRIORITY
-                if done:
-                    self._finished.append(job.id)
+                self._bulk_in_flight -= unit[0].priority > URGENT_PRIORITY
+                self._finished.extend(done)
             self._wake.set()
 
     def install_signal_handlers(self) -> None:

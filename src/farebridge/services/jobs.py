@@ -39,7 +39,13 @@ from farebridge.domain.errors import (
     UpstreamUnavailable,
 )
 from farebridge.services import metrics
-from farebridge.services.ports import Dependencies, JobHandler, JobLike, UnitOfWork
+from farebridge.services.ports import (
+    BatchJobHandler,
+    Dependencies,
+    JobHandler,
+    JobLike,
+    UnitOfWork,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -173,27 +179,40 @@ def run_next_job(deps: Dependencies, *, kind: str | None = None) -> bool:
 
 
 def claim_jobs(
-    deps: Dependencies, limit: int, *, bulk: int | None = None, finished: Sequence[int] = ()
+    deps: Dependencies,
+    limit: int,
+    *,
+    bulk: int | None = None,
+    finished: Sequence[int] = (),
+    batches: Mapping[str, int] | None = None,
 ) -> list[JobLike]:
     """Claim up to ``limit`` due jobs in one transaction, most urgent first, of which at
     most ``bulk`` bulk ones (no bound: None); each must then be run with ``run_claimed``
     (or its lease runs out and it is claimed again). ``finished``: jobs run to the end
     with ``finish=False``, marked done in the same transaction, before the claim (one
-    write per job fewer for a worker, ADR 0052)."""
+    write per job fewer for a worker, ADR 0052). ``batches`` (kind → size): first up
+    to ``size`` due jobs of each kind, to run together (``run_claimed_batch``), each
+    kind's counted as one of the ``limit``."""
     now, lease = deps.clock.now(), deps.policies.job_lease
     with deps.uow() as uow:
         uow.jobs.finish_many(finished, now=now)
+        jobs: list[JobLike] = []
+        for kind, size in (batches or {}).items():
+            if limit <= 0:
+                break
+            together = uow.jobs.claim_batch(now=now, lease=lease, limit=size, kind=kind)
+            jobs += together
+            limit -= 1 if together else 0
         if limit <= 0:
-            jobs: list[JobLike] = []
+            pass
         elif bulk is None:
-            jobs = list(uow.jobs.claim_batch(now=now, lease=lease, limit=limit))
+            jobs += uow.jobs.claim_batch(now=now, lease=lease, limit=limit)
         else:
-            jobs = list(
-                uow.jobs.claim_batch(
-                    now=now, lease=lease, limit=limit, max_priority=URGENT_PRIORITY
-                )
+            urgent = uow.jobs.claim_batch(
+                now=now, lease=lease, limit=limit, max_priority=URGENT_PRIORITY
             )
-            room = min(limit - len(jobs), bulk)
+            jobs += urgent
+            room = min(limit - len(urgent), bulk)
             if room > 0:
                 jobs += uow.jobs.claim_batch(now=now, lease=lease, limit=room)
         uow.commit()
@@ -277,6 +296,38 @@ def _run_bound(deps: Dependencies, job: JobLike, handle: JobHandler | None, fini
     metrics.count_job(job.kind, "done")
     log.info("job.done")
     return True
+
+
+def run_claimed_batch(
+    deps: Dependencies, jobs: Sequence[JobLike], handle: BatchJobHandler
+) -> list[int]:
+    """Run claimed jobs of one kind together with its batch handler (ADR 0052) and record
+    each one's outcome as ``run_claimed`` would; the ids of those that ended done (for
+    the caller to mark done, as with ``finish=False``). A handler that raises fails them
+    all (each retried or failed by its own attempts)."""
+    kind = jobs[0].kind
+    with structlog.contextvars.bound_contextvars(job_kind=kind, jobs=len(jobs)):
+        try:
+            outcomes = handle(deps, [job.payload for job in jobs])
+            if len(outcomes) != len(jobs):
+                raise RuntimeError(f"{kind}: {len(outcomes)} outcomes for {len(jobs)} jobs")
+        except Exception as exc:  # a job failure must never kill the worker
+            outcomes = [exc] * len(jobs)
+    done: list[int] = []
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        context: dict[str, object] = {"job_id": job.id, "job_kind": kind, "attempt": job.attempts}
+        if job.request_id is not None:
+            context["request_id"] = job.request_id
+        with structlog.contextvars.bound_contextvars(**context):
+            if outcome is None:
+                metrics.count_job(kind, "done")
+                log.info("job.done")
+                done.append(job.id)
+            else:
+                _record_failure(deps, job, outcome)
+                metrics.count_job(kind, "failed")
+                log.warning("job.failed", error=repr(outcome))
+    return done
 
 
 def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:

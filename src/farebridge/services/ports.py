@@ -828,6 +828,9 @@ class Policies:
 
 
 JobHandler = Callable[["Dependencies", dict[str, Any]], None]
+# A kind's handler of several jobs at once (ADR 0052): one outcome per payload, in their
+# order: None (done) or the exception the single handler would have raised for it.
+BatchJobHandler = Callable[["Dependencies", Sequence[dict[str, Any]]], list[Exception | None]]
 
 
 def no_checkpoint(_step: str) -> None:
@@ -847,6 +850,7 @@ class Dependencies:
     rates: ExchangeRateCache  # the operator's exchange rates, briefly cached
     reference: ReferenceData = field(default_factory=ReferenceData)  # airlines, aircraft
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
+    batch_handlers: Mapping[str, BatchJobHandler] = field(default_factory=dict)
     # Called at each step boundary of the money and inventory path (e.g.
     # "order.booked"); the crash tests kill the process there.
     checkpoint: Callable[[str], None] = no_checkpoint

@@ -17,6 +17,8 @@ out, it runs again, and the provider returns the tickets it issued the first tim
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +34,7 @@ from farebridge.domain.errors import (
 )
 from farebridge.domain.order import Document, Order, OrderStatus, TicketingStatus
 from farebridge.domain.payment import PaymentStatus
-from farebridge.providers.base import Provider
+from farebridge.providers.base import IssuedTicket, Provider
 from farebridge.services.documents import enqueue_render
 from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, UnitOfWork
@@ -62,10 +64,50 @@ def enqueue_sync(uow: UnitOfWork, deps: Dependencies, order_id: str) -> None:
 
 def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
     """Job: ticket a paid order with its provider, once."""
-    order = _start(deps, payload["order_id"])
-    if order is None:
-        return
-    deps.checkpoint("ticketing.started")
+    [outcome] = issue_tickets_many(deps, [payload])
+    if outcome is not None:
+        raise outcome
+
+
+def issue_tickets_many(
+    deps: Dependencies, payloads: Sequence[dict[str, Any]]
+) -> list[Exception | None]:
+    """Jobs: ticket several paid orders, each once, as ``issue_tickets`` does one, with
+    one write that starts them all and one that records every order's tickets
+    (ADR 0052); the airline is asked order by order in between. The outcome of each
+    payload, in order: None (done) or what ``issue_tickets`` would have raised."""
+    outcomes: list[Exception | None] = [None] * len(payloads)
+    started = _start(deps, [str(payload["order_id"]) for payload in payloads])
+    issued: dict[int, _Issued] = {}
+    for index, order in started.items():
+        deps.checkpoint("ticketing.started")
+        try:
+            done = _issue(deps, order)
+        except Exception as exc:  # this order's job is retried or failed, not the others'
+            outcomes[index] = exc
+            continue
+        if done is not None:
+            issued[index] = done
+    if issued:
+        try:
+            _record(deps, list(issued.values()))
+        except Exception as exc:  # nothing recorded: these jobs run again, and the
+            for index in issued:  # provider returns the tickets it issued this time
+                outcomes[index] = exc
+    return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class _Issued:
+    order: Order
+    tickets: list[IssuedTicket]
+    issued_at: datetime
+    to_sync: bool  # the airline has changes to record (or could not say)
+
+
+def _issue(deps: Dependencies, order: Order) -> _Issued | None:
+    """Ask the order's provider for its tickets; None when the answer was recorded
+    otherwise (unknown, or ticketing refused and the order given up)."""
     provider = deps.providers.for_order(order)
     try:
         tickets = provider.issue_tickets(
@@ -76,10 +118,10 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         )
     except UpstreamTimeout as unknown:
         _set_status(deps, order.id, TicketingStatus.UNKNOWN, problem=unknown)
-        return
+        return None
     except TicketingNotStarted as refused:
         _give_up(deps, order, refused)
-        return
+        return None
     except TicketDocumentsDelayed as delayed:
         _set_status(deps, order.id, TicketingStatus.PENDING, problem=delayed)
         raise  # the job is retried: the provider returns the tickets it bought
@@ -88,28 +130,35 @@ def issue_tickets(deps: Dependencies, payload: dict[str, Any]) -> None:
         raise  # the job is retried with backoff: nothing was issued
     deps.checkpoint("ticketing.issued")
     issued_at = deps.clock.now()
-    to_sync = _changes_to_sync(provider, order, now=issued_at)
+    return _Issued(order, tickets, issued_at, _changes_to_sync(provider, order, now=issued_at))
+
+
+def _record(deps: Dependencies, issued: Sequence[_Issued]) -> None:
+    """``ticketing → ticketed`` with the tickets of each order, in one commit; an order
+    that moved meanwhile (cancelled, already ticketed by another run) is left as it is."""
     with deps.uow() as uow:
-        current = uow.orders.get(order.id)
-        if current is None or current.status is not OrderStatus.TICKETING:
-            return
-        numbers = [t.number for t in tickets]
-        event = current.ticket(now=issued_at, numbers=numbers)
-        if uow.orders.apply(event):
+        for done in issued:
+            order_id = done.order.id
+            current = uow.orders.get(order_id)
+            if current is None or current.status is not OrderStatus.TICKETING:
+                continue
+            numbers = [t.number for t in done.tickets]
+            if not uow.orders.apply(current.ticket(now=done.issued_at, numbers=numbers)):
+                continue
             uow.orders.add_documents(
-                order.id,
+                order_id,
                 [
-                    Document("electronic_ticket", t.number, t.passenger_id, issued_at)
-                    for t in tickets
+                    Document("electronic_ticket", t.number, t.passenger_id, done.issued_at)
+                    for t in done.tickets
                 ],
             )
-            if to_sync:
-                enqueue_sync(uow, deps, order.id)
-            enqueue_render(uow, deps, order.id, DocumentKind.E_TICKET, cause=",".join(numbers))
+            if done.to_sync:
+                enqueue_sync(uow, deps, order_id)
+            enqueue_render(uow, deps, order_id, DocumentKind.E_TICKET, cause=",".join(numbers))
             uow.orders.set_ticketing_status(
-                order.id, TicketingStatus.SUCCESSFUL, synced_at=issued_at
+                order_id, TicketingStatus.SUCCESSFUL, synced_at=done.issued_at
             )
-            uow.commit()
+        uow.commit()
 
 
 def _changes_to_sync(provider: Provider, order: Order, *, now: datetime) -> bool:
@@ -123,22 +172,27 @@ def _changes_to_sync(provider: Provider, order: Order, *, now: datetime) -> bool
         return True
 
 
-def _start(deps: Dependencies, order_id: str) -> Order | None:
-    """``instant | paid → ticketing`` (or a re-run of ``ticketing``); None: nothing to do."""
+def _start(deps: Dependencies, order_ids: Sequence[str]) -> dict[int, Order]:
+    """``instant | paid → ticketing`` (or a re-run of ``ticketing``) of each order, in
+    one commit; the orders to ticket by their index in ``order_ids`` (an order left out
+    has nothing to do)."""
     now = deps.clock.now()
+    started: dict[int, Order] = {}
     with deps.uow() as uow:
-        order = uow.orders.get(order_id)
-        if order is None or order.status not in TICKETABLE:
-            return None  # ticketed, cancelled or gone
-        if order.ticketing_status is TicketingStatus.UNKNOWN:
-            return None  # never retry an unknown outcome blindly
-        if order.status is not OrderStatus.TICKETING and not uow.orders.apply(
-            order.start_ticketing(now=now)
-        ):
-            return None
-        uow.orders.set_ticketing_status(order_id, TicketingStatus.PENDING, synced_at=now)
+        for index, order_id in enumerate(order_ids):
+            order = uow.orders.get(order_id)
+            if order is None or order.status not in TICKETABLE:
+                continue  # ticketed, cancelled or gone
+            if order.ticketing_status is TicketingStatus.UNKNOWN:
+                continue  # never retry an unknown outcome blindly
+            if order.status is not OrderStatus.TICKETING and not uow.orders.apply(
+                order.start_ticketing(now=now)
+            ):
+                continue
+            uow.orders.set_ticketing_status(order_id, TicketingStatus.PENDING, synced_at=now)
+            started[index] = order
         uow.commit()
-    return order
+    return started
 
 
 def _set_status(

@@ -1,0 +1,245 @@
+"""Paid orders ticketed together (ADR 0052), on SQLite and on PostgreSQL: one write
+starts them all and one records every order's tickets; each order keeps its own
+outcome; workers that batch still ticket every order exactly once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, func, select
+
+from farebridge.domain.account import User
+from farebridge.domain.errors import TicketDocumentsDelayed, UpstreamUnavailable
+from farebridge.domain.order import Order, OrderStatus, OrderType, TicketingStatus
+from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.jobs import worker as worker_module
+from farebridge.jobs.worker import Worker
+from farebridge.services.jobs import JobKind, claim_jobs, run_claimed_batch
+from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
+from farebridge.services.ports import Dependencies
+from farebridge.services.ticketing import issue_tickets_many
+from farebridge.store.tables import jobs, order_events
+from tests.factories import create_passenger
+from tests.integration.conftest import create_user, find_offers
+
+WAIT_SECONDS = 60  # a bound on waiting for what must happen, never a timing claim
+
+
+def _paid(
+    services: Dependencies, user: User, count: int, *, fault: str | None = None, days: int = 30
+) -> list[Order]:
+    """``count`` instant orders (one adult each) on distinct flights, not yet ticketed."""
+    offers = {}  # one per itinerary: the same passenger twice on a flight is a duplicate
+    for day in range(days, days + 6):
+        for offer in find_offers(services, user=user, days=day):
+            offers.setdefault(offer.itinerary_id, offer)
+    placed = []
+    for offer in list(offers.values())[:count]:
+        command = CreateOrder(
+            OrderType.INSTANT,
+            offer.id,
+            [create_passenger(id="")],
+            payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
+            scenarios=frozenset({fault}) if fault else frozenset(),
+        )
+        placed.append(create_order(services, user=user, command=command))
+    assert len(placed) == count, "not enough offers to book"
+    return placed
+
+
+def _order(services: Dependencies, order_id: str) -> Order:
+    with services.uow(read_only=True) as uow:
+        order = uow.orders.get(order_id)
+    assert order is not None
+    return order
+
+
+@contextmanager
+def _writes_to_our_tables(engine: Engine) -> Iterator[list[str]]:
+    """The transactions committed on ``engine`` that wrote to a table of ours (not the
+    sandbox airline's): the tables each wrote, one entry per commit."""
+    written: dict[int, set[str]] = {}
+    commits: list[str] = []
+
+    def statement(connection: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        words = sql.split()
+        verb = words[0].upper()
+        table = {"INSERT": 2, "UPDATE": 1, "DELETE": 2}.get(verb)
+        if table is not None and len(words) > table and not words[table].startswith("sandbox_"):
+            written.setdefault(id(connection.connection), set()).add(words[table])
+
+    def commit(connection: Any) -> None:
+        tables = written.pop(id(connection.connection), None)
+        if tables:
+            commits.append(",".join(sorted(tables)))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        yield commits
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+
+
+def test_a_batch_tickets_every_order_in_two_writes_of_ours(
+    services: Dependencies, engine: Engine
+) -> None:
+    user = create_user(services)
+    orders = _paid(services, user, 5)
+    with _writes_to_our_tables(engine) as commits:
+        outcomes = issue_tickets_many(services, [{"order_id": o.id} for o in orders])
+    assert outcomes == [None] * 5
+    assert len(commits) == 2, commits  # every order started, then every order ticketed
+    for placed in orders:
+        ticketed = _order(services, placed.id)
+        assert ticketed.status is OrderStatus.TICKETED
+        assert ticketed.ticketing_status is TicketingStatus.SUCCESSFUL
+        assert len(ticketed.documents) == 1
+        with services.uow(read_only=True) as uow:
+            events = [e.type for e in uow.orders.events(placed.id)]
+        assert events == ["order.created", "order.ticketing_started", "order.ticketed"]
+    # and again: nothing more to do, nothing written
+    with _writes_to_our_tables(engine) as commits:
+        assert issue_tickets_many(services, [{"order_id": o.id} for o in orders]) == [None] * 5
+    assert commits == [], "a batch of ticketed orders wrote"
+
+
+def test_each_order_of_a_batch_keeps_its_own_outcome(services: Dependencies) -> None:
+    user = create_user(services)
+    [fine, other] = _paid(services, user, 2)
+    [unknown] = _paid(services, user, 1, fault="ticketing_unknown", days=40)
+    [delayed] = _paid(services, user, 1, fault="eticket_delayed", days=45)
+    payloads = [
+        {"order_id": fine.id},
+        {"order_id": unknown.id},
+        {"order_id": "ord_nobody"},
+        {"order_id": delayed.id},
+        {"order_id": other.id},
+    ]
+    outcomes = issue_tickets_many(services, payloads)
+    assert outcomes[:3] == [None, None, None]
+    assert isinstance(outcomes[3], TicketDocumentsDelayed), outcomes
+    assert outcomes[4] is None
+    assert _order(services, fine.id).status is OrderStatus.TICKETED
+    assert _order(services, other.id).status is OrderStatus.TICKETED
+    assert _order(services, unknown.id).ticketing_status is TicketingStatus.UNKNOWN
+    still = _order(services, delayed.id)
+    assert (still.status, still.ticketing_status) == (
+        OrderStatus.TICKETING,
+        TicketingStatus.PENDING,
+    )
+
+
+def test_a_batch_whose_record_fails_leaves_every_order_to_run_again(
+    services: Dependencies, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write of the tickets fails: every order of the batch stays ``ticketing``
+    and its job fails (to be retried); the re-run records the tickets the airline
+    issued the first time."""
+    from farebridge.services import ticketing
+
+    user = create_user(services)
+    orders = _paid(services, user, 3)
+    real_record = ticketing._record
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise UpstreamUnavailable("the database blinked")
+
+    monkeypatch.setattr(ticketing, "_record", failing)
+    outcomes = issue_tickets_many(services, [{"order_id": o.id} for o in orders])
+    assert all(isinstance(o, UpstreamUnavailable) for o in outcomes), outcomes
+    assert {_order(services, o.id).status for o in orders} == {OrderStatus.TICKETING}
+    monkeypatch.setattr(ticketing, "_record", real_record)
+    airline = services.providers.get("sandbox")
+    first = {
+        o.id: [
+            t.number
+            for t in airline.issue_tickets(
+                o.booking_reference, o.passengers, now=services.clock.now()
+            )
+        ]
+        for o in orders
+    }
+    assert issue_tickets_many(services, [{"order_id": o.id} for o in orders]) == [None] * 3
+    for placed in orders:
+        ticketed = _order(services, placed.id)
+        assert ticketed.status is OrderStatus.TICKETED
+        assert [d.unique_identifier for d in ticketed.documents] == first[placed.id]
+
+
+def test_a_batch_handler_that_raises_fails_each_of_its_jobs(
+    services: Dependencies, engine: Engine
+) -> None:
+    with services.uow() as uow:
+        for n in range(3):
+            uow.jobs.enqueue(
+                JobKind.TICKETING.value, {"order_id": f"ord_{n}"}, now=services.clock.now()
+            )
+        uow.commit()
+    claimed = claim_jobs(services, 1, batches={JobKind.TICKETING.value: 10})
+    assert len(claimed) == 3, "the batch is one thread's work"
+
+    def broken(_deps: Dependencies, _payloads: Any) -> list[Exception | None]:
+        raise RuntimeError("bug")
+
+    assert run_claimed_batch(services, claimed, broken) == []
+    with engine.connect() as db:
+        rows = db.execute(select(jobs.c.status, jobs.c.attempts, jobs.c.last_error)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("queued", 1)] * 3, "each retried"
+    assert all("bug" in (r.last_error or "") for r in rows)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_that_batch_ticket_every_order_exactly_once(
+    services: Dependencies, engine: Engine, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of four on two threads per worker (two workers on PostgreSQL, one on
+    SQLite as in production): every order ticketed once, every job done."""
+    if workers > 1 and engine.dialect.name == "sqlite":
+        pytest.skip("SQLite keeps one worker process (ADR 0029)")
+    user = create_user(services)
+    orders = _paid(services, user, 12)
+    sizes: list[int] = []
+
+    def counted(deps: Dependencies, claimed: Any, handle: Any) -> list[int]:
+        sizes.append(len(claimed))
+        return run_claimed_batch(deps, claimed, handle)
+
+    monkeypatch.setattr(worker_module, "run_claimed_batch", counted)
+    running = [Worker(services, poll_seconds=0.02, threads=2, batch_size=4) for _ in range(workers)]
+    loops = [threading.Thread(target=w.run_forever, daemon=True) for w in running]
+    for loop in loops:
+        loop.start()
+    deadline = time.monotonic() + WAIT_SECONDS
+    try:
+        while {_order(services, o.id).status for o in orders} != {OrderStatus.TICKETED}:
+            assert time.monotonic() < deadline, "never ticketed every order"
+            time.sleep(0.05)
+    finally:
+        for worker in running:
+            worker.stop()
+        for loop in loops:
+            loop.join(WAIT_SECONDS)
+    with engine.connect() as db:
+        ticketed = Counter(
+            db.execute(
+                select(order_events.c.order_id).where(order_events.c.type == "order.ticketed")
+            ).scalars()
+        )
+        left = db.execute(
+            select(func.count())
+            .select_from(jobs)
+            .where(jobs.c.kind == JobKind.TICKETING.value, jobs.c.status != "done")
+        ).scalar()
+    assert ticketed == Counter({o.id: 1 for o in orders})
+    assert left == 0
+    assert sizes and max(sizes) <= 4, sizes  # batches ran, none above the size asked
+    for placed in orders:
+        assert len(_order(services, placed.id).documents) == 1
