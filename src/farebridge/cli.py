@@ -38,11 +38,14 @@ def is_sqlite(database_url: str) -> bool:
 
 def default_processes(database_url: str, cpus: int | None = None) -> tuple[int, int]:
     """(API processes, worker processes) when none is configured (ADR 0029). SQLite has
-    one writer at a time: one of each. PostgreSQL: one API process per CPU up to 4,
-    and two workers (jobs wait on airlines, not on the CPU)."""
+    one writer at a time: one worker, and an API process per CPU up to two (ADR 0052:
+    the second serves about twice the reads, and the worker, ticketing in batches,
+    keeps up with both). PostgreSQL: one API process per CPU up to 4, and two workers
+    (jobs wait on airlines, not on the CPU)."""
+    cores = max(1, cpus or os.cpu_count() or 1)
     if is_sqlite(database_url):
-        return 1, 1
-    return max(1, min(cpus or os.cpu_count() or 1, 4)), 2
+        return min(cores, 2), 1
+    return min(cores, 4), 2
 
 
 def process_counts(
@@ -301,8 +304,7 @@ def _run(
     host: str, port: int, ui_port: int, api_workers: int | None, concurrency: int | None
 ) -> None:
     """Migrate, then start the API, the workers and the web UI; Ctrl-C stops them all.
-    Process counts: as configured, else one of each on SQLite and several on
-    PostgreSQL (``default_processes``)."""
+    Process counts: as configured, else per database (``default_processes``)."""
     from farebridge.ui.launch import streamlit_command
 
     settings = get_settings()

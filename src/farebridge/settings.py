@@ -319,8 +319,8 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         le=64,
-        description="API processes `farebridge api` starts; default: 1 on SQLite, "
-        "min(CPUs, 4) on PostgreSQL.",
+        description="API processes `farebridge api` starts; default: min(CPUs, 2) on "
+        "SQLite, min(CPUs, 4) on PostgreSQL.",
     )
     worker_concurrency: int | None = Field(
         default=None,

@@ -128,10 +128,11 @@ def test_a_claimed_job_is_skipped_while_its_claim_is_open(engine: Engine) -> Non
 
 
 def test_process_counts_per_database() -> None:
-    assert default_processes("sqlite:///./farebridge.db", cpus=8) == (1, 1)
+    assert default_processes("sqlite:///./farebridge.db", cpus=8) == (2, 1)
+    assert default_processes("sqlite:///./farebridge.db", cpus=1) == (1, 1)
     assert default_processes("postgresql+psycopg://db/fb", cpus=8) == (4, 2)
     assert default_processes("postgresql+psycopg://db/fb", cpus=1) == (1, 2)
-    assert process_counts("sqlite:///x.db", None, 4) == (1, 1)  # SQLite: one worker
+    assert process_counts("sqlite:///x.db", 1, 4) == (1, 1)  # SQLite: one worker
     assert process_counts("postgresql+psycopg://db/fb", 3, 5) == (3, 5)
     assert process_counts("postgresql+psycopg://db/fb", None, None) == default_processes(
         "postgresql+psycopg://db/fb"

@@ -295,3 +295,47 @@ def test_jobs_whose_claim_failed_are_marked_done_by_the_next_one(
     with running(worker):
         _until(lambda: _statuses(engine) == {"done": 6}, "every job done")
     assert sorted(runs) == list(range(6)), "a job ran twice or never"
+
+
+def test_bulk_jobs_wait_while_urgent_ones_flow_unless_they_waited_long(
+    services: Dependencies, engine: Engine
+) -> None:
+    """ADR 0052: within ``bulk_quiet_seconds`` of claiming an urgent job (bookings are
+    coming in), a worker claims only the bulk jobs that have waited ``bulk_max_wait``;
+    once it is quiet, the rest."""
+    ran: list[str] = []
+
+    def record(name: str) -> Any:
+        return lambda _deps, payload: ran.append(f"{name}:{payload['n']}")
+
+    handlers = {**services.job_handlers, "send_email": record("email")}
+    handlers["issue_tickets"] = record("ticket")
+    busy = replace(services, job_handlers=handlers)
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        JobRepository(connection).enqueue(
+            JobKind.TICKETING.value, {"n": 0}, now=now, priority=priority_of(JobKind.TICKETING)
+        )
+    worker = Worker(
+        busy,
+        poll_seconds=0.02,
+        threads=2,
+        bulk_quiet_seconds=3600,
+        bulk_max_wait=timedelta(minutes=5),
+    )
+    with running(worker):
+        _until(lambda: ran == ["ticket:0"], "the ticket ran")
+        with engine.begin() as connection:
+            repository = JobRepository(connection)
+            bulk = priority_of(JobKind.SEND_EMAIL)
+            repository.enqueue("send_email", {"n": 1}, now=now, priority=bulk)  # just due
+            repository.enqueue(
+                "send_email", {"n": 2}, now=now - timedelta(minutes=6), priority=bulk
+            )
+        _until(lambda: "email:2" in ran, "the e-mail that waited long ran")
+        time.sleep(0.2)  # room for a wrong claim of the other
+        assert "email:1" not in ran, "a fresh bulk job ran while tickets flow"
+    quiet = Worker(busy, poll_seconds=0.02, threads=2, bulk_quiet_seconds=0.0)
+    with running(quiet):
+        _until(lambda: "email:1" in ran, "the e-mail ran once it was quiet")
+    assert sorted(ran) == ["email:1", "email:2", "ticket:0"]

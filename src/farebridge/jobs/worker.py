@@ -30,6 +30,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from types import FrameType
 
 import structlog
@@ -60,6 +61,11 @@ DEFAULT_THREADS = 4  # FAREBRIDGE_WORKER_THREADS
 # Paid orders one thread tickets together on SQLite, whose single writer the API's
 # bookings also need (FAREBRIDGE_WORKER_TICKETING_BATCH, ADR 0052).
 SQLITE_TICKETING_BATCH = 16
+# While urgent jobs (tickets) have been claimed within the last BULK_QUIET_SECONDS,
+# bookings are coming in: bulk jobs (PDFs, e-mails, webhooks) are claimed only once
+# they have waited BULK_MAX_WAIT, leaving the CPU to the API and the tickets (ADR 0052).
+BULK_QUIET_SECONDS = 1.0
+BULK_MAX_WAIT = timedelta(seconds=60)
 
 
 class Worker:
@@ -72,6 +78,8 @@ class Worker:
         threads: int = DEFAULT_THREADS,
         bulk_threads: int | None = None,
         batch_size: int = 1,
+        bulk_quiet_seconds: float = BULK_QUIET_SECONDS,
+        bulk_max_wait: timedelta = BULK_MAX_WAIT,
     ) -> None:
         if threads < 1:
             raise ValueError("a worker needs at least one thread")
@@ -89,6 +97,9 @@ class Worker:
         self._bulk_threads = min(bulk_threads or max(1, threads // 2), threads)
         self._bulk_in_flight = 0
         self._batches = dict.fromkeys(deps.batch_handlers, batch_size) if batch_size > 1 else {}
+        self._bulk_quiet_seconds = bulk_quiet_seconds
+        self._bulk_max_wait = bulk_max_wait
+        self._urgent_claimed_at: float | None = None  # monotonic; None: never yet
         self._stopping = threading.Event()
         self._wake = threading.Event()  # a job finished (a thread is free) or stop
         self._in_flight = 0
@@ -231,6 +242,10 @@ class Worker:
             idle = 0
         if idle <= 0 and not finished:
             return 0
+        busy = (
+            self._urgent_claimed_at is not None
+            and time.monotonic() - self._urgent_claimed_at < self._bulk_quiet_seconds
+        )
         try:
             claimed = claim_jobs(
                 self._deps,
@@ -238,11 +253,14 @@ class Worker:
                 bulk=max(bulk, 0),
                 finished=finished,
                 batches=self._batches,
+                bulk_waited=self._bulk_max_wait if busy else timedelta(0),
             )
         except Exception:
             with self._in_flight_lock:  # not marked done: the next claim tries again
                 self._finished[:0] = finished
             raise
+        if any(job.priority <= URGENT_PRIORITY for job in claimed):
+            self._urgent_claimed_at = time.monotonic()
         for unit in self._units(claimed):
             with self._in_flight_lock:
                 self._in_flight += 1

@@ -185,6 +185,7 @@ def claim_jobs(
     bulk: int | None = None,
     finished: Sequence[int] = (),
     batches: Mapping[str, int] | None = None,
+    bulk_waited: timedelta = timedelta(0),
 ) -> list[JobLike]:
     """Claim up to ``limit`` due jobs in one transaction, most urgent first, of which at
     most ``bulk`` bulk ones (no bound: None); each must then be run with ``run_claimed``
@@ -192,7 +193,8 @@ def claim_jobs(
     with ``finish=False``, marked done in the same transaction, before the claim (one
     write per job fewer for a worker, ADR 0052). ``batches`` (kind → size): first up
     to ``size`` due jobs of each kind, to run together (``run_claimed_batch``), each
-    kind's counted as one of the ``limit``."""
+    kind's counted as one of the ``limit``. ``bulk_waited``: only bulk jobs due at
+    least that long ago (a worker holding bulk jobs back while tickets flow)."""
     now, lease = deps.clock.now(), deps.policies.job_lease
     with deps.uow() as uow:
         uow.jobs.finish_many(finished, now=now)
@@ -214,7 +216,8 @@ def claim_jobs(
             jobs += urgent
             room = min(limit - len(urgent), bulk)
             if room > 0:
-                jobs += uow.jobs.claim_batch(now=now, lease=lease, limit=room)
+                due_by = now - bulk_waited
+                jobs += uow.jobs.claim_batch(now=now, lease=lease, limit=room, due_by=due_by)
         uow.commit()
     return jobs
 

@@ -511,9 +511,11 @@ class Jobs(Protocol):
         limit: int,
         kind: str | None = None,
         max_priority: int = ...,
+        due_by: datetime | None = None,
     ) -> Sequence[JobLike]:
         """Up to ``limit`` due jobs (of a priority up to ``max_priority``: any by
-        default) claimed at once, by (priority, run_after, id)."""
+        default; due by ``due_by``: now by default) claimed at once, by (priority,
+        run_after, id)."""
         ...
 
     def claim_next(

@@ -218,15 +218,17 @@ class JobRepository:
         limit: int,
         kind: str | None = None,
         max_priority: int = LOWEST_PRIORITY,
+        due_by: datetime | None = None,
     ) -> list[Job]:
         """Claim up to ``limit`` due jobs of a priority up to ``max_priority``, most urgent
         first, in one statement; the rows stay locked (PostgreSQL) or the database's
         write lock held (SQLite) until this transaction commits, so no other worker can
-        claim them meanwhile."""
+        claim them meanwhile. ``due_by`` (default ``now``): only jobs due by then (and
+        leases run out by then); the lease still runs from ``now``."""
         statement = _CLAIM_BATCH[(self._db.dialect.name == "postgresql", kind is not None)]
         # Parameters named for a column are set by the UPDATE: ``locked_until`` only.
         parameters = {
-            "now": now,
+            "now": now if due_by is None else min(due_by, now),
             "locked_until": now + lease,
             "claim_limit": limit,
             "claim_priority": max_priority,
