@@ -29,6 +29,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import FrameType
@@ -61,10 +62,12 @@ DEFAULT_THREADS = 4  # FAREBRIDGE_WORKER_THREADS
 # Paid orders one thread tickets together on SQLite, whose single writer the API's
 # bookings also need (FAREBRIDGE_WORKER_TICKETING_BATCH, ADR 0052).
 SQLITE_TICKETING_BATCH = 16
-# While urgent jobs (tickets) have been claimed within the last BULK_QUIET_SECONDS,
-# bookings are coming in: bulk jobs (PDFs, e-mails, webhooks) are claimed only once
-# they have waited BULK_MAX_WAIT, leaving the CPU to the API and the tickets (ADR 0052).
+# While BULK_HOLD_JOBS urgent jobs (tickets) or more were claimed within the last
+# BULK_QUIET_SECONDS, a burst of bookings is coming in: bulk jobs (PDFs, e-mails,
+# webhooks) are claimed only once they have waited BULK_MAX_WAIT, leaving the CPU to
+# the API and the tickets (ADR 0052). A booking now and then holds nothing back.
 BULK_QUIET_SECONDS = 1.0
+BULK_HOLD_JOBS = 5
 BULK_MAX_WAIT = timedelta(seconds=60)
 
 
@@ -79,6 +82,7 @@ class Worker:
         bulk_threads: int | None = None,
         batch_size: int = 1,
         bulk_quiet_seconds: float = BULK_QUIET_SECONDS,
+        bulk_hold_jobs: int = BULK_HOLD_JOBS,
         bulk_max_wait: timedelta = BULK_MAX_WAIT,
     ) -> None:
         if threads < 1:
@@ -98,8 +102,9 @@ class Worker:
         self._bulk_in_flight = 0
         self._batches = dict.fromkeys(deps.batch_handlers, batch_size) if batch_size > 1 else {}
         self._bulk_quiet_seconds = bulk_quiet_seconds
+        self._bulk_hold_jobs = bulk_hold_jobs
         self._bulk_max_wait = bulk_max_wait
-        self._urgent_claimed_at: float | None = None  # monotonic; None: never yet
+        self._urgent_claims: deque[float] = deque()  # monotonic, one per urgent job claimed
         self._stopping = threading.Event()
         self._wake = threading.Event()  # a job finished (a thread is free) or stop
         self._in_flight = 0
@@ -242,10 +247,7 @@ class Worker:
             idle = 0
         if idle <= 0 and not finished:
             return 0
-        busy = (
-            self._urgent_claimed_at is not None
-            and time.monotonic() - self._urgent_claimed_at < self._bulk_quiet_seconds
-        )
+        busy = self._burst()
         try:
             claimed = claim_jobs(
                 self._deps,
@@ -259,14 +261,22 @@ class Worker:
             with self._in_flight_lock:  # not marked done: the next claim tries again
                 self._finished[:0] = finished
             raise
-        if any(job.priority <= URGENT_PRIORITY for job in claimed):
-            self._urgent_claimed_at = time.monotonic()
+        now = time.monotonic()
+        self._urgent_claims.extend(now for job in claimed if job.priority <= URGENT_PRIORITY)
         for unit in self._units(claimed):
             with self._in_flight_lock:
                 self._in_flight += 1
                 self._bulk_in_flight += unit[0].priority > URGENT_PRIORITY
             pool.submit(self._run_unit, unit)
         return len(claimed)
+
+    def _burst(self) -> bool:
+        """Whether urgent jobs are coming in fast: ``bulk_hold_jobs`` or more claimed
+        within the last ``bulk_quiet_seconds``."""
+        since = time.monotonic() - self._bulk_quiet_seconds
+        while self._urgent_claims and self._urgent_claims[0] < since:
+            self._urgent_claims.popleft()
+        return len(self._urgent_claims) >= self._bulk_hold_jobs
 
     def _units(self, claimed: list[JobLike]) -> list[list[JobLike]]:
         """What each thread runs: up to a batch's size of the claimed jobs of a batched
