@@ -14,7 +14,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from farebridge.settings import get_settings
+from farebridge.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,6 +46,16 @@ def default_processes(database_url: str, cpus: int | None = None) -> tuple[int, 
     if is_sqlite(database_url):
         return min(cores, 2), 1
     return min(cores, 4), 2
+
+
+def default_ticketing_batch(settings: Settings) -> int:
+    """Paid orders one worker thread tickets together (ADR 0052): 16 on SQLite with the
+    sandbox as the only airline; 1 on PostgreSQL (no single writer to spare), and with
+    Duffel (a batch would ask a remote airline for one order after another)."""
+    from farebridge.jobs.worker import SQLITE_TICKETING_BATCH
+
+    remote = settings.duffel_access_token is not None
+    return SQLITE_TICKETING_BATCH if is_sqlite(settings.database_url) and not remote else 1
 
 
 def process_counts(
@@ -104,7 +114,7 @@ def _worker(concurrency: int | None) -> None:
         )
         return
     from farebridge.bootstrap import build, settle_heap
-    from farebridge.jobs.worker import SQLITE_TICKETING_BATCH, Worker
+    from farebridge.jobs.worker import Worker
     from farebridge.observability import configure_logging
 
     configure_logging(settings.log_level, json=settings.log_json)
@@ -116,8 +126,7 @@ def _worker(concurrency: int | None) -> None:
         heartbeat_seconds=settings.worker_heartbeat_seconds,
         threads=settings.worker_threads,
         bulk_threads=settings.worker_bulk_threads,
-        batch_size=settings.worker_ticketing_batch
-        or (SQLITE_TICKETING_BATCH if is_sqlite(settings.database_url) else 1),
+        batch_size=settings.worker_ticketing_batch or default_ticketing_batch(settings),
     )
     settle_heap()
     worker.install_signal_handlers()

@@ -121,8 +121,8 @@ class Settings(BaseSettings):
         le=100,
         description="Paid orders one worker thread tickets together, in one transaction "
         "before the airline is asked and one after (their calls to the airline still one "
-        "by one). Default: 16 on SQLite, whose single writer the API's bookings also "
-        "need; 1 on PostgreSQL (ADR 0052).",
+        "by one). Default: 16 on SQLite with the sandbox airline, whose single writer the "
+        "API's bookings also need; 1 on PostgreSQL and with Duffel (ADR 0052).",
     )
     worker_nice: int = Field(
         default=0,

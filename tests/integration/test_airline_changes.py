@@ -370,5 +370,8 @@ def test_ticketing_queues_a_sync_only_when_the_airline_has_changes(
     assert ran.count("sync_order") == syncs
     now = get_order(services, user=user, order_id=order.id)
     assert now.status is OrderStatus.TICKETED
-    assert now.synced_at is not None
+    with services.uow(read_only=True) as uow:
+        [ticketed_event] = [e for e in uow.orders.events(order.id) if e.type == "order.ticketed"]
+    # the ticketing's own write is the sync (no change), or the sync job came after it
+    assert now.synced_at is not None and now.synced_at >= ticketed_event.occurred_at
     assert len(now.schedule_changes) == syncs

@@ -9,6 +9,8 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -140,9 +142,9 @@ def test_each_order_of_a_batch_keeps_its_own_outcome(services: Dependencies) -> 
 def test_a_batch_whose_record_fails_leaves_every_order_to_run_again(
     services: Dependencies, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The write of the tickets fails: every order of the batch stays ``ticketing``
-    and its job fails (to be retried); the re-run records the tickets the airline
-    issued the first time."""
+    """The write of the tickets fails: the batch raises (the worker then runs each job
+    alone), every order stays ``ticketing``, and the re-run records the tickets the
+    airline issued the first time."""
     from farebridge.services import ticketing
 
     user = create_user(services)
@@ -153,18 +155,14 @@ def test_a_batch_whose_record_fails_leaves_every_order_to_run_again(
         raise UpstreamUnavailable("the database blinked")
 
     monkeypatch.setattr(ticketing, "_record", failing)
-    outcomes = issue_tickets_many(services, [{"order_id": o.id} for o in orders])
-    assert all(isinstance(o, UpstreamUnavailable) for o in outcomes), outcomes
+    with pytest.raises(UpstreamUnavailable):
+        issue_tickets_many(services, [{"order_id": o.id} for o in orders])
     assert {_order(services, o.id).status for o in orders} == {OrderStatus.TICKETING}
     monkeypatch.setattr(ticketing, "_record", real_record)
     airline = services.providers.get("sandbox")
+    now = services.clock.now()
     first = {
-        o.id: [
-            t.number
-            for t in airline.issue_tickets(
-                o.booking_reference, o.passengers, now=services.clock.now()
-            )
-        ]
+        o.id: [t.number for t in airline.issue_tickets(o.booking_reference, o.passengers, now=now)]
         for o in orders
     }
     assert issue_tickets_many(services, [{"order_id": o.id} for o in orders]) == [None] * 3
@@ -174,26 +172,65 @@ def test_a_batch_whose_record_fails_leaves_every_order_to_run_again(
         assert [d.unique_identifier for d in ticketed.documents] == first[placed.id]
 
 
-def test_a_batch_handler_that_raises_fails_each_of_its_jobs(
-    services: Dependencies, engine: Engine
-) -> None:
+def _queued_tickets(services: Dependencies, payloads: list[dict[str, Any]]) -> list[Any]:
     with services.uow() as uow:
-        for n in range(3):
-            uow.jobs.enqueue(
-                JobKind.TICKETING.value, {"order_id": f"ord_{n}"}, now=services.clock.now()
-            )
+        for payload in payloads:
+            uow.jobs.enqueue(JobKind.TICKETING.value, payload, now=services.clock.now())
         uow.commit()
     claimed = claim_jobs(services, 1, batches={JobKind.TICKETING.value: 10})
-    assert len(claimed) == 3, "the batch is one thread's work"
+    assert len(claimed) == len(payloads), "the batch is one thread's work"
+    return claimed
+
+
+def _job_rows(engine: Engine) -> list[Any]:
+    with engine.connect() as db:
+        query = select(jobs.c.id, jobs.c.kind, jobs.c.status, jobs.c.attempts, jobs.c.last_error)
+        return list(db.execute(query.order_by(jobs.c.id)).all())
+
+
+def test_a_batch_handler_that_raises_runs_each_job_alone(
+    services: Dependencies, engine: Engine
+) -> None:
+    """No job to blame for a batch that raised as a whole: each runs alone with the
+    single handler, so only the one that fails alone is retried."""
+    ran: list[int] = []
+
+    def single(_deps: Dependencies, payload: dict[str, Any]) -> None:
+        ran.append(payload["n"])
+        if payload["n"] == 1:
+            raise UpstreamUnavailable("this one")
 
     def broken(_deps: Dependencies, _payloads: Any) -> list[Exception | None]:
-        raise RuntimeError("bug")
+        raise KeyError("order_id")  # one payload without an order id
 
-    assert run_claimed_batch(services, claimed, broken) == []
-    with engine.connect() as db:
-        rows = db.execute(select(jobs.c.status, jobs.c.attempts, jobs.c.last_error)).all()
-    assert [(r.status, r.attempts) for r in rows] == [("queued", 1)] * 3, "each retried"
-    assert all("bug" in (r.last_error or "") for r in rows)
+    handlers = {**services.job_handlers, JobKind.TICKETING.value: single}
+    alone = replace(services, job_handlers=handlers)
+    claimed = _queued_tickets(alone, [{"n": n} for n in range(3)])
+    done = run_claimed_batch(alone, claimed, broken)
+    assert sorted(ran) == [0, 1, 2]
+    assert done == [claimed[0].id, claimed[2].id]
+    rows = _job_rows(engine)
+    assert [(r.status, r.attempts) for r in rows] == [("running", 1), ("queued", 1), ("running", 1)]
+    assert "this one" in (rows[1].last_error or "")
+
+
+def test_orders_a_batch_had_no_time_for_are_given_back(
+    services: Dependencies, engine: Engine
+) -> None:
+    """Past half the lease, the batch asks the airline for no more orders: their jobs
+    are queued again with their attempt not counted, and the next run tickets them."""
+    user = create_user(services)
+    orders = _paid(services, user, 2)  # each queued its ticketing job
+    claimed = claim_jobs(services, 1, batches={JobKind.TICKETING.value: 10})
+    assert sorted(j.payload["order_id"] for j in claimed) == sorted(o.id for o in orders)
+    no_time = replace(services, policies=replace(services.policies, job_lease=timedelta(0)))
+    assert run_claimed_batch(no_time, claimed, issue_tickets_many) == []
+    tickets = [r for r in _job_rows(engine) if r.kind == JobKind.TICKETING.value]
+    assert [(r.status, r.attempts) for r in tickets] == [("queued", 0)] * 2
+    assert {_order(services, o.id).status for o in orders} == {OrderStatus.TICKETING}
+    again = claim_jobs(services, 1, batches={JobKind.TICKETING.value: 10})
+    assert run_claimed_batch(services, again, issue_tickets_many) == [j.id for j in again]
+    assert {_order(services, o.id).status for o in orders} == {OrderStatus.TICKETED}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -213,6 +250,15 @@ def test_workers_that_batch_ticket_every_order_exactly_once(
         return run_claimed_batch(deps, claimed, handle)
 
     monkeypatch.setattr(worker_module, "run_claimed_batch", counted)
+    airline = services.providers.get("sandbox")
+    asked: Counter[str] = Counter()
+    real_issue = airline.issue_tickets
+
+    def issue(reference: str, *args: Any, **kwargs: Any) -> Any:
+        asked[reference] += 1
+        return real_issue(reference, *args, **kwargs)
+
+    monkeypatch.setattr(airline, "issue_tickets", issue)
     running = [Worker(services, poll_seconds=0.02, threads=2, batch_size=4) for _ in range(workers)]
     loops = [threading.Thread(target=w.run_forever, daemon=True) for w in running]
     for loop in loops:
@@ -239,6 +285,7 @@ def test_workers_that_batch_ticket_every_order_exactly_once(
             .where(jobs.c.kind == JobKind.TICKETING.value, jobs.c.status != "done")
         ).scalar()
     assert ticketed == Counter({o.id: 1 for o in orders})
+    assert asked == Counter({o.booking_reference: 1 for o in orders}), "an order asked twice"
     assert left == 0
     assert sizes and max(sizes) <= 4, sizes  # batches ran, none above the size asked
     for placed in orders:

@@ -195,3 +195,14 @@ def test_the_worker_process_stands_back_for_the_api(engine: Engine) -> None:
     finally:
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
+
+
+def test_tickets_are_batched_on_sqlite_with_the_sandbox_only() -> None:
+    """ADR 0052: 16 on SQLite with the sandbox; 1 on PostgreSQL and with Duffel."""
+    from farebridge.cli import default_ticketing_batch
+    from farebridge.settings import Settings
+
+    assert default_ticketing_batch(Settings(database_url="sqlite:///x.db")) == 16
+    duffel = Settings(database_url="sqlite:///x.db", duffel_access_token="duffel_test_x")
+    assert default_ticketing_batch(duffel) == 1
+    assert default_ticketing_batch(Settings(database_url="postgresql+psycopg://db/fb")) == 1

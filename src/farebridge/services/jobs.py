@@ -91,6 +91,11 @@ PERSISTENT = frozenset({JobKind.RELEASE, JobKind.REFUND, JobKind.RECOVER_ORDER})
 MAX_BACKOFF_SECONDS = 300
 
 
+class JobNotRun(Exception):
+    """A batch handler's outcome for a job it did not get to: the job is given back
+    (queued again, its attempt not counted) rather than failed."""
+
+
 class UnknownJobKind(Exception):
     """The handler table does not cover a job kind: the process must not start."""
 
@@ -306,8 +311,9 @@ def run_claimed_batch(
 ) -> list[int]:
     """Run claimed jobs of one kind together with its batch handler (ADR 0052) and record
     each one's outcome as ``run_claimed`` would; the ids of those that ended done (for
-    the caller to mark done, as with ``finish=False``). A handler that raises fails them
-    all (each retried or failed by its own attempts)."""
+    the caller to mark done, as with ``finish=False``). A batch handler that raises as a
+    whole (one job's bad payload, a write that failed) leaves no job to blame: each is
+    then run alone with the kind's single handler, as if it had never been batched."""
     kind = jobs[0].kind
     with structlog.contextvars.bound_contextvars(job_kind=kind, jobs=len(jobs)):
         try:
@@ -315,7 +321,8 @@ def run_claimed_batch(
             if len(outcomes) != len(jobs):
                 raise RuntimeError(f"{kind}: {len(outcomes)} outcomes for {len(jobs)} jobs")
         except Exception as exc:  # a job failure must never kill the worker
-            outcomes = [exc] * len(jobs)
+            log.warning("job.batch_failed", error=repr(exc))
+            return [job.id for job in jobs if run_claimed(deps, job, finish=False)]
     done: list[int] = []
     for job, outcome in zip(jobs, outcomes, strict=True):
         context: dict[str, object] = {"job_id": job.id, "job_kind": kind, "attempt": job.attempts}
@@ -326,6 +333,11 @@ def run_claimed_batch(
                 metrics.count_job(kind, "done")
                 log.info("job.done")
                 done.append(job.id)
+            elif isinstance(outcome, JobNotRun):
+                with deps.uow() as uow:
+                    uow.jobs.give_back(job.id)
+                    uow.commit()
+                log.info("job.given_back", reason=str(outcome))
             else:
                 _record_failure(deps, job, outcome)
                 metrics.count_job(kind, "failed")

@@ -36,7 +36,7 @@ from farebridge.domain.order import Document, Order, OrderStatus, TicketingStatu
 from farebridge.domain.payment import PaymentStatus
 from farebridge.providers.base import IssuedTicket, Provider
 from farebridge.services.documents import enqueue_render
-from farebridge.services.jobs import JobKind, enqueue_in, run_job_now
+from farebridge.services.jobs import JobKind, JobNotRun, enqueue_in, run_job_now
 from farebridge.services.ports import Dependencies, UnitOfWork
 from farebridge.services.releases import enqueue_refund, enqueue_release, refund_key, release_key
 
@@ -75,11 +75,18 @@ def issue_tickets_many(
     """Jobs: ticket several paid orders, each once, as ``issue_tickets`` does one, with
     one write that starts them all and one that records every order's tickets
     (ADR 0052); the airline is asked order by order in between. The outcome of each
-    payload, in order: None (done) or what ``issue_tickets`` would have raised."""
+    payload, in order: None (done) or what ``issue_tickets`` would have raised. A write
+    that fails raises (the worker then runs each job alone). Orders not yet asked for
+    when half the jobs' lease has gone are given back (``JobNotRun``: queued again as
+    they were), so that no lease runs out while the batch still holds it."""
+    deadline = deps.clock.now() + deps.policies.job_lease / 2
     outcomes: list[Exception | None] = [None] * len(payloads)
     started = _start(deps, [str(payload["order_id"]) for payload in payloads])
     issued: dict[int, _Issued] = {}
     for index, order in started.items():
+        if deps.clock.now() >= deadline:
+            outcomes[index] = JobNotRun(f"order {order.id}: the batch ran out of time")
+            continue
         deps.checkpoint("ticketing.started")
         try:
             done = _issue(deps, order)
@@ -89,11 +96,7 @@ def issue_tickets_many(
         if done is not None:
             issued[index] = done
     if issued:
-        try:
-            _record(deps, list(issued.values()))
-        except Exception as exc:  # nothing recorded: these jobs run again, and the
-            for index in issued:  # provider returns the tickets it issued this time
-                outcomes[index] = exc
+        _record(deps, list(issued.values()))
     return outcomes
 
 

@@ -265,13 +265,23 @@ class JobRepository:
         self._db.execute(_FINISH, {"job_id": job_id, "finished_at": now})
 
     def finish_many(self, job_ids: Sequence[int], *, now: datetime) -> None:
-        """:meth:`finish` of each of ``job_ids``, in one statement."""
+        """:meth:`finish` of each of ``job_ids`` still running, in one statement (a row
+        the worker's lease let go of and that was since failed or queued is left so)."""
         if job_ids:
             self._db.execute(
                 update(jobs)
-                .where(jobs.c.id.in_(list(job_ids)))
+                .where(jobs.c.id.in_(list(job_ids)), jobs.c.status == "running")
                 .values(status="done", finished_at=now)
             )
+
+    def give_back(self, job_id: int) -> None:
+        """A claimed job not run after all: queued again as it was (its attempt not
+        counted), for the next claim."""
+        self._db.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.status == "running")
+            .values(status="queued", attempts=jobs.c.attempts - 1)
+        )
 
     def retry_later(self, job_id: int, *, error: str, run_after: datetime) -> None:
         self._db.execute(
