@@ -93,11 +93,22 @@ def offer_of_an_airline_flying_later(
     )
 
 
-def place_order(services: Dependencies, *, user: User, offer: Offer, instant: bool) -> Order:
-    """One adult, paid from the balance when ``instant``, held otherwise."""
+def place_order(
+    services: Dependencies,
+    *,
+    user: User,
+    offer: Offer,
+    instant: bool,
+    fault: str | None = None,
+) -> Order:
+    """One adult, paid from the balance when ``instant``, held otherwise; with the
+    sandbox ``fault`` scenario when given."""
     from tests.factories import create_passenger
 
     payment = PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)) if instant else None
     kind = OrderType.INSTANT if instant else OrderType.HOLD
-    command = CreateOrder(kind, offer.id, [create_passenger(id="")], payment=payment)
+    scenarios = frozenset({fault}) if fault else frozenset()
+    command = CreateOrder(
+        kind, offer.id, [create_passenger(id="")], payment=payment, scenarios=scenarios
+    )
     return create_order(services, user=user, command=command)

@@ -23,17 +23,15 @@ from farebridge.domain.changes import OrderChangeStatus, SliceSpec
 from farebridge.domain.clock import ManualClock
 from farebridge.domain.documents import DocumentKind
 from farebridge.domain.errors import CancellationWindowClosed, FarebridgeError
-from farebridge.domain.order import Order, OrderStatus, OrderType
-from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.domain.order import Order, OrderStatus
 from farebridge.domain.schedule_changes import ScheduleChangeStatus
 from farebridge.jobs.worker import Worker
 from farebridge.services import cancellation, changes, documents, schedule_changes, sync
-from farebridge.services.orders import CreateOrder, PaymentRequest, create_order, get_order
+from farebridge.services.orders import get_order
 from farebridge.services.ports import Dependencies
 from farebridge.settings import Settings
 from farebridge.store.tables import order_events, sandbox_bookings
 from farebridge.store.tables import schedule_changes as schedule_changes_table
-from tests.factories import create_passenger
 from tests.integration.conftest import (
     create_user,
     find_offers,
@@ -67,14 +65,7 @@ def ticketed(
     offer = offer_of_an_airline_flying_later(
         services, user=user, offers=offers, brand=brand, later=days + 2
     )
-    command = CreateOrder(
-        OrderType.INSTANT,
-        offer.id,
-        [create_passenger(id="")],
-        payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
-        scenarios=frozenset({fault}) if fault else frozenset(),
-    )
-    order = create_order(services, user=user, command=command)
+    order = place_order(services, user=user, offer=offer, instant=True, fault=fault)
     if not drain:
         return order
     Worker(services).drain()

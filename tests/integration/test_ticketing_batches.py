@@ -18,17 +18,15 @@ from sqlalchemy import Engine, event, func, select
 
 from farebridge.domain.account import User
 from farebridge.domain.errors import TicketDocumentsDelayed, UpstreamUnavailable
-from farebridge.domain.order import Order, OrderStatus, OrderType, TicketingStatus
-from farebridge.domain.payment import PaymentMethod, PaymentType
+from farebridge.domain.offer import Offer
+from farebridge.domain.order import Order, OrderStatus, TicketingStatus
 from farebridge.jobs import worker as worker_module
 from farebridge.jobs.worker import Worker
 from farebridge.services.jobs import JobKind, claim_jobs, run_claimed_batch
-from farebridge.services.orders import CreateOrder, PaymentRequest, create_order
 from farebridge.services.ports import Dependencies
 from farebridge.services.ticketing import issue_tickets_many
 from farebridge.store.tables import jobs, order_events
-from tests.factories import create_passenger
-from tests.integration.conftest import create_user, find_offers
+from tests.integration.conftest import create_user, find_offers, place_order
 
 WAIT_SECONDS = 60  # a bound on waiting for what must happen, never a timing claim
 
@@ -37,20 +35,14 @@ def _paid(
     services: Dependencies, user: User, count: int, *, fault: str | None = None, days: int = 30
 ) -> list[Order]:
     """``count`` instant orders (one adult each) on distinct flights, not yet ticketed."""
-    offers = {}  # one per itinerary: the same passenger twice on a flight is a duplicate
+    offers: dict[str, Offer] = {}  # one per itinerary: twice on one flight is a duplicate
     for day in range(days, days + 6):
         for offer in find_offers(services, user=user, days=day):
             offers.setdefault(offer.itinerary_id, offer)
-    placed = []
-    for offer in list(offers.values())[:count]:
-        command = CreateOrder(
-            OrderType.INSTANT,
-            offer.id,
-            [create_passenger(id="")],
-            payment=PaymentRequest(offer.total, PaymentMethod(PaymentType.BALANCE)),
-            scenarios=frozenset({fault}) if fault else frozenset(),
-        )
-        placed.append(create_order(services, user=user, command=command))
+    placed = [
+        place_order(services, user=user, offer=offer, instant=True, fault=fault)
+        for offer in list(offers.values())[:count]
+    ]
     assert len(placed) == count, "not enough offers to book"
     return placed
 

@@ -204,17 +204,15 @@ def claim_jobs(
     with deps.uow() as uow:
         uow.jobs.finish_many(finished, now=now)
         jobs: list[JobLike] = []
-        for kind, size in (batches or {}).items():
-            if limit <= 0:
-                break
+        for kind, size in (batches or {}).items() if limit > 0 else ():
             together = uow.jobs.claim_batch(now=now, lease=lease, limit=size, kind=kind)
             jobs += together
             limit -= 1 if together else 0
-        if limit <= 0:
-            pass
-        elif bulk is None:
+            if limit <= 0:
+                break
+        if limit > 0 and bulk is None:
             jobs += uow.jobs.claim_batch(now=now, lease=lease, limit=limit)
-        else:
+        elif limit > 0 and bulk is not None:
             urgent = uow.jobs.claim_batch(
                 now=now, lease=lease, limit=limit, max_priority=URGENT_PRIORITY
             )
@@ -279,31 +277,20 @@ def run_claimed(
     never raised. True when the handler returned. ``finish=False`` leaves marking the
     job done to someone else: the handler, in the transaction that stored its outcome,
     or the caller (the worker's next ``claim_jobs(finished=…)``): one write fewer."""
-    context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
-    if job.request_id is not None:
-        context["request_id"] = job.request_id
+    handle = handle or deps.job_handlers.get(job.kind)
     # Every log line of the run, the handler's included, carries the job and its request.
-    with structlog.contextvars.bound_contextvars(**context):
-        return _run_bound(deps, job, handle or deps.job_handlers.get(job.kind), finish)
-
-
-def _run_bound(deps: Dependencies, job: JobLike, handle: JobHandler | None, finish: bool) -> bool:
-    try:
-        if handle is None:
-            raise LookupError(f"no handler for job kind {job.kind!r}")
-        handle(deps, job.payload)
-    except Exception as exc:  # a job failure must never kill the worker
-        _record_failure(deps, job, exc)
-        metrics.count_job(job.kind, "failed")
-        log.warning("job.failed", error=repr(exc))
-        return False
-    if finish:
-        with deps.uow() as uow:
-            uow.jobs.finish(job.id, now=deps.clock.now())
-            uow.commit()
-    metrics.count_job(job.kind, "done")
-    log.info("job.done")
-    return True
+    with structlog.contextvars.bound_contextvars(**_context(job)):
+        try:
+            if handle is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            handle(deps, job.payload)
+        except Exception as exc:  # a job failure must never kill the worker
+            return _settle(deps, job, exc)
+        if finish:
+            with deps.uow() as uow:
+                uow.jobs.finish(job.id, now=deps.clock.now())
+                uow.commit()
+        return _settle(deps, job, None)
 
 
 def run_claimed_batch(
@@ -314,35 +301,47 @@ def run_claimed_batch(
     the caller to mark done, as with ``finish=False``). A batch handler that raises as a
     whole (one job's bad payload, a write that failed) leaves no job to blame: each is
     then run alone with the kind's single handler, as if it had never been batched."""
-    kind = jobs[0].kind
-    with structlog.contextvars.bound_contextvars(job_kind=kind, jobs=len(jobs)):
+    with structlog.contextvars.bound_contextvars(job_kind=jobs[0].kind, jobs=len(jobs)):
         try:
             outcomes = handle(deps, [job.payload for job in jobs])
             if len(outcomes) != len(jobs):
-                raise RuntimeError(f"{kind}: {len(outcomes)} outcomes for {len(jobs)} jobs")
+                raise RuntimeError(f"{len(outcomes)} outcomes for {len(jobs)} jobs")
         except Exception as exc:  # a job failure must never kill the worker
             log.warning("job.batch_failed", error=repr(exc))
             return [job.id for job in jobs if run_claimed(deps, job, finish=False)]
     done: list[int] = []
     for job, outcome in zip(jobs, outcomes, strict=True):
-        context: dict[str, object] = {"job_id": job.id, "job_kind": kind, "attempt": job.attempts}
-        if job.request_id is not None:
-            context["request_id"] = job.request_id
-        with structlog.contextvars.bound_contextvars(**context):
-            if outcome is None:
-                metrics.count_job(kind, "done")
-                log.info("job.done")
+        with structlog.contextvars.bound_contextvars(**_context(job)):
+            if _settle(deps, job, outcome):
                 done.append(job.id)
-            elif isinstance(outcome, JobNotRun):
-                with deps.uow() as uow:
-                    uow.jobs.give_back(job.id)
-                    uow.commit()
-                log.info("job.given_back", reason=str(outcome))
-            else:
-                _record_failure(deps, job, outcome)
-                metrics.count_job(kind, "failed")
-                log.warning("job.failed", error=repr(outcome))
     return done
+
+
+def _context(job: JobLike) -> dict[str, object]:
+    """The log fields of a job's run: the job, its attempt, the request that queued it."""
+    context: dict[str, object] = {"job_id": job.id, "job_kind": job.kind, "attempt": job.attempts}
+    if job.request_id is not None:
+        context["request_id"] = job.request_id
+    return context
+
+
+def _settle(deps: Dependencies, job: JobLike, outcome: Exception | None) -> bool:
+    """Record how a run of ``job`` ended (None: it did its work); True when done. A
+    failure is retried or failed (``_record_failure``); ``JobNotRun`` gives it back."""
+    if outcome is None:
+        metrics.count_job(job.kind, "done")
+        log.info("job.done")
+        return True
+    if isinstance(outcome, JobNotRun):
+        with deps.uow() as uow:
+            uow.jobs.give_back(job.id)
+            uow.commit()
+        log.info("job.given_back", reason=str(outcome))
+        return False
+    _record_failure(deps, job, outcome)
+    metrics.count_job(job.kind, "failed")
+    log.warning("job.failed", error=repr(outcome))
+    return False
 
 
 def _record_failure(deps: Dependencies, job: JobLike, exc: Exception) -> None:
