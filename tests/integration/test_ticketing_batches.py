@@ -282,3 +282,17 @@ def test_workers_that_batch_ticket_every_order_exactly_once(
     assert sizes and max(sizes) <= 4, sizes  # batches ran, none above the size asked
     for placed in orders:
         assert len(_order(services, placed.id).documents) == 1
+
+
+def test_a_claim_with_no_idle_thread_only_marks_jobs_done(
+    services: Dependencies, engine: Engine
+) -> None:
+    """A stopping worker (no idle thread) still marks its finished jobs done, and claims
+    no batch."""
+    with services.uow() as uow:
+        for n in range(3):
+            uow.jobs.enqueue(JobKind.TICKETING.value, {"n": n}, now=services.clock.now())
+        uow.commit()
+    [first] = claim_jobs(services, 1)
+    assert claim_jobs(services, 0, finished=[first.id], batches={JobKind.TICKETING.value: 8}) == []
+    assert [r.status for r in _job_rows(engine)] == ["done", "queued", "queued"]
