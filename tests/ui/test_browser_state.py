@@ -184,10 +184,7 @@ def journey(page: Page, steps: Steps, site: str, api_url: str) -> None:
     expect(page.get_by_role("button", name=re.compile(r"^Pay "))).to_have_count(0)
     my_trips(page, steps, reference)
     if steps.folder.name == "desktop":  # the phone's sidebar is folded away
-        # Signed out from a freshly loaded My trips: right after Forward, the sign-out
-        # sometimes sent the browser back to the booking step instead (a known bug of
-        # the sidebar's page state after history moves, not yet fixed).
-        steps.reload("trips", reference)
+        stale_address_bar(page, reference)
         sign_out(page, steps, api_url)
 
 
@@ -208,6 +205,18 @@ def my_trips(page: Page, steps: Steps, reference: str) -> None:
     steps.at("confirmation", "Booking reference (PNR)", reference)
     page.go_forward()
     steps.at("trips", reference)
+    expect(page.get_by_role("heading", name="My trips")).to_be_visible()
+
+
+def stale_address_bar(page: Page, reference: str) -> None:
+    """Right after Back and Forward, a late address write of the run that Back started
+    could still land and put the booking step's address on My trips (Streamlit applies
+    it whenever it arrives). Signing out then went back to the booking step (2 full runs
+    in about 5). The sign-out now returns to the page shown, whatever the address bar
+    says: the late write is done here on purpose."""
+    page.evaluate("window.history.replaceState({}, '', '?step=confirmation&order=ord_late')")
+    expect(page.get_by_role("heading", name="My trips")).to_be_visible()
+    expect(page.get_by_text(reference).first).to_be_visible()
 
 
 def currency_in_the_header(page: Page, steps: Steps) -> None:

@@ -30,12 +30,17 @@ def current_query() -> Query:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def write_query(query: Query) -> None:
-    """Show ``query`` in the URL (a new history entry when it changed); a signed-out
-    visitor's currency goes into every address."""
+def _with_guest_currency(query: Query) -> Query:
+    """A signed-out visitor's currency goes into every address."""
     guest = currency.guest_choice()
     if guest is not None:
         query["currency"] = guest
+    return query
+
+
+def write_query(query: Query) -> None:
+    """Show ``query`` in the URL (a new history entry when it changed)."""
+    query = _with_guest_currency(query)
     st.session_state[SYNCED] = normalised(query)
     if normalised(current_query()) != normalised(query):
         st.query_params.from_dict(query)
@@ -69,6 +74,18 @@ def page_chosen() -> None:
         write_query({"step": urls.PAGE_STEPS[page]})
     else:
         write_url(state.journey())
+
+
+def shown_query() -> str:
+    """``?…``: the address of the page this session shows, from what it shows (the
+    sidebar's page, the journey's step), not from the browser's address bar, which a
+    late write of an earlier run can still change after Back or Forward."""
+    page = str(st.session_state.get(NAV, urls.BOOK))
+    if page in urls.PAGE_STEPS:
+        query: Query = {"step": urls.PAGE_STEPS[page]}
+    else:
+        query = urls.journey_query(state.journey())
+    return "?" + urlencode(_with_guest_currency(query), doseq=True)
 
 
 def show_page(page: str) -> None:

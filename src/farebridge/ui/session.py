@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from farebridge.ui import state
+from farebridge.ui import navigation, state
 from farebridge.ui.client import ApiClient, ApiError, LoggedIn, public_api_url
 
 log = logging.getLogger("farebridge.ui")
@@ -49,6 +49,7 @@ def restore_login() -> None:
 
 def hand_over(logged_in: LoggedIn) -> None:
     """After a sign-in: send the browser to the API to get the cookie, then back here."""
+    here = navigation.shown_query()  # with the visitor's currency, before signing in
     state.set_login(logged_in)
     try:
         issued = ApiClient(token=logged_in.token).create_sign_in_code()
@@ -60,7 +61,7 @@ def hand_over(logged_in: LoggedIn) -> None:
         st.session_state[NOT_KEPT] = issued["site_url"]
         return
     target = f"{public_api_url()}/auth/web-session?code={quote(issued['code'])}&next="
-    st.session_state[PENDING] = ("get", target)
+    st.session_state[PENDING] = ("get", target, here)
 
 
 def _same_origin(url: str | None, site_url: str) -> bool:
@@ -91,7 +92,8 @@ def sign_out() -> None:
             log.info("ui.sign_out_failed", extra={"code": error.code})
     state.set_login(None)
     if cookie:
-        st.session_state[PENDING] = ("post", f"{public_api_url()}/auth/web-session/end?next=")
+        target = f"{public_api_url()}/auth/web-session/end?next="
+        st.session_state[PENDING] = ("post", target, navigation.shown_query())
 
 
 def navigate_if_pending() -> None:
@@ -99,13 +101,15 @@ def navigate_if_pending() -> None:
     pending = st.session_state.pop(PENDING, None)
     if pending is None:
         return
-    method, target = pending
-    # The page's own address goes last, as ``next`` (the API only sends the browser back
-    # to the site's address, FAREBRIDGE_SITE_URL); signing in replaces the history
-    # entry, so that Back does not count it as a step.
+    method, target, query = pending
+    # The address of the page shown goes last, as ``next`` (the API only sends the
+    # browser back to the site's address, FAREBRIDGE_SITE_URL); signing in replaces the
+    # history entry, so that Back does not count it as a step.
     script = (
         "<script>(function(){"
-        f"const url = {json.dumps(target)} + encodeURIComponent(window.location.href);"
+        "const here = window.location.origin + window.location.pathname"
+        f" + {json.dumps(query)};"
+        f"const url = {json.dumps(target)} + encodeURIComponent(here);"
         f"if ({json.dumps(method)} === 'get') {{ window.location.replace(url); return; }}"
         "const form = document.createElement('form');"
         "form.method = 'post'; form.action = url; document.body.appendChild(form); form.submit();"
