@@ -51,3 +51,32 @@ def test_a_crash_is_a_500_in_the_envelope_with_the_request_id(
         crashed = client.get(f"/api/offers/{offer['id']}")
         error = assert_error(crashed, 500, "internal_error")
         assert "a bug" not in crashed.text and error["type"] == "api_error"
+
+
+class _RecordingTracerProvider:
+    """A tracer provider set up by someone else in the process: it notes who asks it
+    for a tracer."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def get_tracer(self, name: str, *_args: Any, **_kwargs: Any) -> Any:
+        from opentelemetry.trace import NoOpTracer
+
+        self.asked.append(name)
+        return NoOpTracer()
+
+
+def test_fastapis_own_telemetry_is_off_in_every_app(
+    client: TestClient, auth: dict[str, str], monkeypatch: Any
+) -> None:
+    """FastAPI's native OpenTelemetry costs each request a look at the global providers
+    in every app it passes; farebridge reports through /metrics instead (ADR 0053), so
+    even a provider set up in the process is never asked for a tracer."""
+    from opentelemetry import trace
+
+    provider = _RecordingTracerProvider()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    for path in ("/api/me", "/duffel/air/airlines", "/nothing-here"):
+        client.get(path, headers=auth)
+    assert provider.asked == []

@@ -28,6 +28,7 @@ from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.http_metrics import HttpMetrics
 from farebridge.api.hygiene import HygieneMiddleware
 from farebridge.api.request_context import HEALTH_PATH, RequestContext
+from farebridge.api.routing import NO_NATIVE_TELEMETRY
 from farebridge.outbound.redis_check import redis_ping
 from farebridge.services.health import readiness
 from farebridge.services.jobs import job_lag_seconds
@@ -50,7 +51,13 @@ DIALECTS: list[Dialect] = [
 def create_app(
     services: Dependencies, settings: Settings, *, dialects: Sequence[Dialect] = DIALECTS
 ) -> FastAPI:
-    app = FastAPI(title="farebridge", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="farebridge",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        telemetry=NO_NATIVE_TELEMETRY,
+    )
     app.state.services = services
     app.state.settings = settings  # the web site's sign-in cookie and address (ADR 0035)
     ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))

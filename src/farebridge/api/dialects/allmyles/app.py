@@ -7,10 +7,12 @@ from fastapi import Depends, FastAPI
 from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.allmyles import errors
 from farebridge.api.dialects.allmyles.routes import bookings, flights
+from farebridge.api.routing import NO_NATIVE_TELEMETRY
 
 
 def build() -> FastAPI:
     app = FastAPI(
+        telemetry=NO_NATIVE_TELEMETRY,
         title="farebridge — Allmyles dialect",
         version="0.1.0",
         description="The Allmyles flight API over farebridge: point a travel site's Allmyles "

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from farebridge.api.dialects.booking_records import errors, routes
+from farebridge.api.routing import NO_NATIVE_TELEMETRY
 
 
 def build() -> FastAPI:
     app = FastAPI(
+        telemetry=NO_NATIVE_TELEMETRY,
         title="farebridge — booking records",
         version="0.1.0",
         description="Flight booking records (seed 004): your booking code, seat, seat "

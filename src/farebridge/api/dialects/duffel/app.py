@@ -10,6 +10,7 @@ from farebridge.api.deps import sandbox_scenarios
 from farebridge.api.dialects.duffel import errors
 from farebridge.api.dialects.duffel.errors import DuffelError
 from farebridge.api.dialects.duffel.routes import changes, orders, reference, search, webhooks
+from farebridge.api.routing import NO_NATIVE_TELEMETRY
 
 VERSIONS = ("v1", "v2")
 
@@ -36,6 +37,7 @@ async def duffel_version(
 
 def build() -> FastAPI:
     app = FastAPI(
+        telemetry=NO_NATIVE_TELEMETRY,
         title="farebridge — Duffel dialect",
         version="0.1.0",
         description="Duffel's flights API (v1 and v2) over farebridge: point an official "

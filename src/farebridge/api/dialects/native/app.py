@@ -22,10 +22,12 @@ from farebridge.api.dialects.native.routes import (
     web_sessions,
     webhooks,
 )
+from farebridge.api.routing import NO_NATIVE_TELEMETRY
 
 
 def build() -> FastAPI:
     app = FastAPI(
+        telemetry=NO_NATIVE_TELEMETRY,
         title="farebridge",
         version="0.1.0",
         description="Flight booking engine: search → offers → orders → payments → tickets.",
