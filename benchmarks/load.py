@@ -195,15 +195,21 @@ def cpu_seconds(root: int) -> float:
 
 
 class CpuMeter:
-    """CPU ms per completed operation of the API and the worker over one phase."""
+    """CPU ms per completed operation of the API, the worker and this load client (which
+    shares the cores) over one phase."""
 
     def __init__(self, system: System) -> None:
         self.pids = (system.processes[0].pid, system.processes[1].pid)
         self.before = tuple(cpu_seconds(pid) for pid in self.pids)
+        self.client_before = time.process_time()
 
     def per(self, count: int) -> str:
         api, worker = (1000 * seconds / max(count, 1) for seconds in self.used())
-        return f"CPU per operation: API {api:.1f} ms, worker {worker:.1f} ms"
+        client = 1000 * (time.process_time() - self.client_before) / max(count, 1)
+        return (
+            f"CPU per operation: API {api:.2f} ms, worker {worker:.2f} ms, "
+            f"load client {client:.2f} ms"
+        )
 
     def used(self) -> tuple[float, float]:
         """CPU seconds the API and the worker used since the meter was made."""

@@ -4,16 +4,21 @@ gives (three statements), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from farebridge.domain.order import Document, OrderStatus
+import pytest
+
+from farebridge.domain.order import Document, Order, OrderStatus
 from farebridge.domain.schedule_changes import (
     ScheduleChange,
     ScheduleChangeKind,
     ScheduleChangeStatus,
 )
 from farebridge.services.ports import Dependencies
+from farebridge.store import orders as orders_store
 from tests.factories import create_order
 from tests.integration.conftest import create_user
 
@@ -77,3 +82,58 @@ def test_an_order_read_alone_is_the_order_a_page_read_gives(services: Dependenci
     assert bare_alone is not None and bare_alone == paged[bare.id]
     assert bare_alone.documents == () and bare_alone.schedule_changes == ()
     assert missing is None
+
+
+def test_an_order_read_again_unchanged_is_not_decoded_again_and_every_change_shows(
+    services: Dependencies, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``get`` keeps the orders it decoded, by everything their read returned: an unchanged
+    order is not validated again, and each kind of write (a status, a column written
+    without a new version, tickets, a pending change, metadata) is seen by the next read,
+    on SQLite and PostgreSQL."""
+    user = create_user(services)
+    order = replace(create_order(), id=f"ord_cache_{user.id[-6:]}", owner_id=user.id)
+    with services.uow() as uow:
+        uow.orders.add(order)
+        uow.commit()
+    decoded: list[str] = []
+    validate = orders_store._order_codec.validate_python
+
+    def counted(data: Any, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(data["id"])
+        return validate(data, *args, **kwargs)
+
+    monkeypatch.setattr(orders_store._order_codec, "validate_python", counted)
+
+    def read() -> Order:
+        with services.uow(read_only=True) as uow:
+            found = uow.orders.get(order.id)
+        assert found is not None
+        return found
+
+    first, second = read(), read()
+    assert first == second and decoded == [order.id], "the second read is not decoded again"
+    second.metadata["mine"] = "changed"  # a caller's change reaches no other read
+    assert read().metadata == {}
+
+    def written(change: Callable[[Any], object]) -> Order:
+        with services.uow() as uow:
+            change(uow)
+            uow.commit()
+        return read()
+
+    now = datetime.now(UTC)
+    event = order.cancel(now=now, cancellation_id="ore_1", refund=order.total)
+    cancelled = written(lambda uow: uow.orders.apply(event))
+    assert cancelled.status is OrderStatus.CANCELLED
+    synced = written(lambda uow: uow.orders.mark_synced(order.id, synced_at=ISSUED))
+    assert synced.synced_at == ISSUED and synced.version == cancelled.version, "no new version"
+    ticket = Document("electronic_ticket", "125-0000000009", "pas_1", ISSUED)
+    ticketed = written(lambda uow: uow.orders.add_documents(order.id, [ticket]))
+    assert ticketed.documents == (ticket,)
+    pending = written(lambda uow: uow.schedule_changes.add(change(order.id, 9, ISSUED)))
+    assert [c.id for c in pending.schedule_changes] == ["sch_9"]
+    tagged = written(lambda uow: uow.orders.update_metadata(order.id, {"trip": "spring"}))
+    assert tagged.metadata == {"trip": "spring"}
+    assert read() == tagged
+    assert len(decoded) == 6, "decoded once per version of what was read, not per read"

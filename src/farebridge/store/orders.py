@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -11,8 +15,10 @@ from sqlalchemy import (
     JSON,
     Connection,
     Row,
+    Text,
     and_,
     bindparam,
+    cast,
     delete,
     func,
     insert,
@@ -43,6 +49,7 @@ from farebridge.domain.schedule_changes import ScheduleChange, ScheduleChangeSta
 from farebridge.services.ports import DuplicateIdempotencyKey, OrderFilter
 from farebridge.store import booking_fingerprints
 from farebridge.store.codec import dump
+from farebridge.store.database import json_loads
 from farebridge.store.pagination import Page, PageRequest, keyset_page
 from farebridge.store.schedule_changes import ScheduleChangeRepository, change_from
 from farebridge.store.sealing import DataCipher, development_cipher
@@ -131,14 +138,56 @@ def _whole_order(dialect: str) -> Any:
         )
         .scalar_subquery()
     )
+
+    # Every JSON value comes back as its text, decoded only when the order is not known
+    # already (see ``_DecodedOrders``).
+    def as_text(value: Any) -> Any:
+        return cast(value, Text) if dialect == "postgresql" else type_coerce(value, Text)
+
+    columns = [
+        as_text(column).label(column.name) if isinstance(column.type, JSON) else column
+        for column in orders.c
+    ]
     return select(
-        orders,
-        type_coerce(tickets, JSON).label("tickets_json"),
-        type_coerce(pending, JSON).label("pending_json"),
+        *columns,
+        as_text(tickets).label("tickets_json"),
+        as_text(pending).label("pending_json"),
     ).where(orders.c.id == bindparam("order_id"))
 
 
 _WHOLE_ORDER_BY_ID = {name: _whole_order(name) for name in ("postgresql", "sqlite")}
+_JSON_COLUMNS = tuple(column.name for column in orders.c if isinstance(column.type, JSON))
+
+
+class _DecodedOrders:
+    """The orders last read whole, by everything their read returned (each column of the
+    row, its tickets and its pending changes, as stored, and the cipher that opens it): a
+    row read again unchanged is not decoded and validated again (a sixth of the CPU of
+    ``GET /orders/{id}``, the read that clients poll, issue 14). Any change to the order,
+    its tickets or its changes is a new key, so nothing stale can be returned. Bounded,
+    least recently used first out; shared by the threads of the process."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Any, ...], Order] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Order | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], order: Order) -> None:
+        with self._lock:
+            self._items[key] = order
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_DECODED = _DecodedOrders(1024)
 
 
 def _instant(text: str) -> datetime:
@@ -234,8 +283,23 @@ class OrderRepository:
         row = self._db.execute(statement, {"order_id": order_id}).first()
         if row is None:
             return None
-        tickets = _aggregated_tickets(row.tickets_json)
-        return self._from_row(row, tickets, _aggregated_changes(row.pending_json))
+        key = (self._cipher, *row)
+        order = _DECODED.get(key)
+        if order is None:
+            order = self._whole_from_row(row)
+            _DECODED.put(key, order)
+        # The one mutable field is copied: a caller that changes it changes no other's.
+        return replace(order, metadata=dict(order.metadata))
+
+    def _whole_from_row(self, row: Row[Any]) -> Order:
+        """An order from its row of ``_WHOLE_ORDER_BY_ID``, whose JSON values are text."""
+        values = row._asdict()
+        for name in (*_JSON_COLUMNS, "tickets_json", "pending_json"):
+            text = values[name]
+            values[name] = json_loads(text) if text is not None else None
+        decoded = SimpleNamespace(**values)
+        tickets = _aggregated_tickets(decoded.tickets_json)
+        return self._from_row(decoded, tickets, _aggregated_changes(decoded.pending_json))  # type: ignore[arg-type]
 
     def get_many(self, order_ids: Collection[str]) -> dict[str, Order]:
         """The orders of ``order_ids`` that exist, by id: a query per 500, not one per order."""
