@@ -53,18 +53,16 @@ def test_a_crash_is_a_500_in_the_envelope_with_the_request_id(
         assert "a bug" not in crashed.text and error["type"] == "api_error"
 
 
-class _RecordingTracerProvider:
-    """A tracer provider set up by someone else in the process: it notes who asks it
-    for a tracer."""
+class _RecordingProvider:
+    """A tracer, meter or logger provider set up by someone else in the process: it notes
+    every use FastAPI makes of it."""
 
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    def get_tracer(self, name: str, *_args: Any, **_kwargs: Any) -> Any:
-        from opentelemetry.trace import NoOpTracer
-
+    def __getattr__(self, name: str) -> Any:
         self.asked.append(name)
-        return NoOpTracer()
+        raise AttributeError(name)
 
 
 def test_fastapis_own_telemetry_is_off_in_every_app(
@@ -72,11 +70,20 @@ def test_fastapis_own_telemetry_is_off_in_every_app(
 ) -> None:
     """FastAPI's native OpenTelemetry costs each request a look at the global providers
     in every app it passes; farebridge reports through /metrics instead (ADR 0053), so
-    even a provider set up in the process is never asked for a tracer."""
-    from opentelemetry import trace
+    even providers set up in the process are never used, in the root app and in every
+    dialect's."""
+    from opentelemetry import _logs, metrics, trace
 
-    provider = _RecordingTracerProvider()
-    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
-    for path in ("/api/me", "/duffel/air/airlines", "/nothing-here"):
+    from farebridge.api.app import DIALECTS
+
+    providers = {name: _RecordingProvider() for name in ("tracer", "meter", "logger")}
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: providers["tracer"])
+    monkeypatch.setattr(metrics, "get_meter_provider", lambda: providers["meter"])
+    monkeypatch.setattr(_logs, "get_logger_provider", lambda: providers["logger"])
+    for path in ("/api/me", "/nothing-here", *(f"{d.prefix}/nothing-here" for d in DIALECTS)):
         client.get(path, headers=auth)
-    assert provider.asked == []
+    assert {name: p.asked for name, p in providers.items()} == {
+        "tracer": [],
+        "meter": [],
+        "logger": [],
+    }

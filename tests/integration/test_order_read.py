@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from farebridge.domain.order import Document, Order, OrderStatus
+from farebridge.domain.order import Document, Order, OrderStatus, TicketingStatus
 from farebridge.domain.schedule_changes import (
     ScheduleChange,
     ScheduleChangeKind,
@@ -136,4 +136,17 @@ def test_an_order_read_again_unchanged_is_not_decoded_again_and_every_change_sho
     tagged = written(lambda uow: uow.orders.update_metadata(order.id, {"trip": "spring"}))
     assert tagged.metadata == {"trip": "spring"}
     assert read() == tagged
-    assert len(decoded) == 6, "decoded once per version of what was read, not per read"
+    failing = written(
+        lambda uow: uow.orders.set_ticketing_status(
+            order.id, TicketingStatus.FAILED, synced_at=ISSUED + timedelta(1)
+        )
+    )
+    assert failing.ticketing_status is TicketingStatus.FAILED
+    resolved = written(
+        lambda uow: uow.schedule_changes.resolve("sch_9", ScheduleChangeStatus.ACCEPTED, now=now)
+    )
+    assert resolved.schedule_changes == ()
+    voided = written(lambda uow: uow.orders.remove_documents(order.id))
+    assert voided.documents == ()
+    assert read() == voided
+    assert len(decoded) == 9, "decoded once per version of what was read, not per read"

@@ -160,34 +160,44 @@ _JSON_COLUMNS = tuple(column.name for column in orders.c if isinstance(column.ty
 
 
 class _DecodedOrders:
-    """The orders last read whole, by everything their read returned (each column of the
-    row, its tickets and its pending changes, as stored, and the cipher that opens it): a
-    row read again unchanged is not decoded and validated again (a sixth of the CPU of
-    ``GET /orders/{id}``, the read that clients poll, issue 14). Any change to the order,
-    its tickets or its changes is a new key, so nothing stale can be returned. Bounded,
+    """The orders last read whole, one slot per order and cipher, each with everything
+    its read returned (every column of the row, its tickets and its pending changes, as
+    stored): a row read again unchanged is not decoded and validated again (a sixth of
+    the CPU of ``GET /orders/{id}``, the read that clients poll, issue 14). Any change to
+    the order, its tickets or its changes makes the read differ, and the order is
+    decoded again and replaces the old one, so nothing stale can be returned. Bounded,
     least recently used first out; shared by the threads of the process."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[Any, ...], Order] = OrderedDict()
+        self._items: OrderedDict[tuple[DataCipher, str], tuple[tuple[Any, ...], Order]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> Order | None:
+    def get(self, slot: tuple[DataCipher, str], read: tuple[Any, ...]) -> Order | None:
+        """The order decoded from ``read`` before, if that is what the slot holds."""
         with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
+            found = self._items.get(slot)
+            if found is None or found[0] != read:
+                return None
+            self._items.move_to_end(slot)
+            return found[1]
 
-    def put(self, key: tuple[Any, ...], order: Order) -> None:
+    def put(self, slot: tuple[DataCipher, str], read: tuple[Any, ...], order: Order) -> None:
         with self._lock:
-            self._items[key] = order
-            self._items.move_to_end(key)
+            self._items[slot] = (read, order)
+            self._items.move_to_end(slot)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def __len__(self) -> int:
+        return len(self._items)
 
-_DECODED = _DecodedOrders(1024)
+
+# An entry holds about 8 KB for one passenger on one flight, 36 KB for six passengers
+# on six flights: 4 to 18 MB per process when full (ADR 0053).
+_DECODED = _DecodedOrders(512)
 
 
 def _instant(text: str) -> datetime:
@@ -283,11 +293,11 @@ class OrderRepository:
         row = self._db.execute(statement, {"order_id": order_id}).first()
         if row is None:
             return None
-        key = (self._cipher, *row)
-        order = _DECODED.get(key)
+        slot, read = (self._cipher, order_id), tuple(row)
+        order = _DECODED.get(slot, read)
         if order is None:
             order = self._whole_from_row(row)
-            _DECODED.put(key, order)
+            _DECODED.put(slot, read, order)
         # The one mutable field is copied: a caller that changes it changes no other's.
         return replace(order, metadata=dict(order.metadata))
 

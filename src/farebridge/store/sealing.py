@@ -71,7 +71,6 @@ class DataCipher:
 
 
 @cache
-@cache
 def development_cipher() -> DataCipher:
     """The cipher of the development key (tests, and stores built without settings): one
     for the process, so that what is decoded with it can be reused (store/orders)."""

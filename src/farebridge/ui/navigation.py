@@ -85,7 +85,13 @@ def shown_query() -> str:
         query: Query = {"step": urls.PAGE_STEPS[page]}
     else:
         query = urls.journey_query(state.journey())
-    return "?" + urlencode(_with_guest_currency(query), doseq=True)
+    query = _with_guest_currency(query)
+    # What the address says that the page does not write itself stays: the currency of
+    # an account that saved none, a link's own parameters.
+    for key, value in current_query().items():
+        if key not in query and (key == "currency" or key not in urls.JOURNEY_KEYS):
+            query[key] = value
+    return "?" + urlencode(query, doseq=True)
 
 
 def show_page(page: str) -> None:

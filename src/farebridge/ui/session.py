@@ -96,6 +96,11 @@ def sign_out() -> None:
         st.session_state[PENDING] = ("post", target, navigation.shown_query())
 
 
+def _js(value: str) -> str:
+    """``value`` as a JavaScript string literal that cannot end the ``<script>`` it is in."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def navigate_if_pending() -> None:
     """Carry out a pending move of the whole page to the API (sign in or out)."""
     pending = st.session_state.pop(PENDING, None)
@@ -108,9 +113,9 @@ def navigate_if_pending() -> None:
     script = (
         "<script>(function(){"
         "const here = window.location.origin + window.location.pathname"
-        f" + {json.dumps(query)};"
-        f"const url = {json.dumps(target)} + encodeURIComponent(here);"
-        f"if ({json.dumps(method)} === 'get') {{ window.location.replace(url); return; }}"
+        f" + {_js(query)};"
+        f"const url = {_js(target)} + encodeURIComponent(here);"
+        f"if ({_js(method)} === 'get') {{ window.location.replace(url); return; }}"
         "const form = document.createElement('form');"
         "form.method = 'post'; form.action = url; document.body.appendChild(form); form.submit();"
         "})();</script>"

@@ -35,6 +35,14 @@ SORTS = ("total_amount", "total_duration", "best")  # the first is the default
 MAX_STOPS = (0, 1)  # the results' stops filter beside "any" (the search's own is ``stops``)
 NO_FILTERS: Filters = (SORTS[0], None, None, (), (0, 24))
 Query = dict[str, str | list[str]]
+# Every parameter the pages write (the search, its sort and filters, the API's objects).
+JOURNEY_KEYS = frozenset(
+    {
+        *("step", "from", "to", "depart", "return", "adults", "children", "infants"),
+        *("cabin", "stops", "flex", "currency", "search", "sort", "max_stops"),
+        *("max_price", "airline", "hours", "offer", "draft", "order"),
+    }
+)
 
 
 def step_name(journey: Journey) -> str:

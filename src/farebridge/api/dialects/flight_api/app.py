@@ -8,10 +8,12 @@ from fastapi import FastAPI
 
 from farebridge.api.dialects.flight_api import errors, session
 from farebridge.api.dialects.flight_api.routes import accounts, bookings, flights
+from farebridge.api.routing import NO_NATIVE_TELEMETRY
 
 
 def build() -> FastAPI:
     app = FastAPI(
+        telemetry=NO_NATIVE_TELEMETRY,
         title="farebridge — flight_api v1 dialect",
         version="0.1.0",
         description="The flight booking REST API of seed 002 over farebridge. Log in "
