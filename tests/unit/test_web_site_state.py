@@ -183,3 +183,28 @@ def test_filters_are_in_the_url_only_on_the_results() -> None:
     assert urls.journey_query(journey)["sort"] == "best"
     journey.step = Step.PASSENGERS
     assert "sort" not in urls.journey_query(journey)
+
+
+def test_every_parameter_a_page_writes_is_a_journey_key() -> None:
+    """Signing in or out carries over the address's parameters that no page writes (a
+    link's own); a parameter the pages write but ``JOURNEY_KEYS`` lacks would be carried
+    over from a stale address instead (``navigation.shown_query``)."""
+    written: set[str] = set()
+    for step in Step:
+        journey = Journey(
+            step=step,
+            criteria=Criteria(
+                [Leg("NYC", "LON", date(2027, 1, 20)), Leg("LON", "NYC", date(2027, 1, 27))],
+                currency="EUR",
+            ),
+            offer_request={"id": "orq_1"},  # type: ignore[arg-type]
+            offer={"id": "off_1"},  # type: ignore[arg-type]
+            draft_id="bdr_1",
+            order={"id": "ord_1"},  # type: ignore[arg-type]
+        )
+        journey.results.set_filters(("best", 0, "400.00", ("BA",), (6, 20)))
+        written |= urls.journey_query(journey).keys()
+    one_way = Criteria([Leg("NYC", "LON", date(2027, 1, 20)), Leg("LON", "PAR", date(2027, 2, 1))])
+    written |= urls.criteria_query(one_way).keys()
+    assert written <= urls.JOURNEY_KEYS, written - urls.JOURNEY_KEYS
+    assert {"step", "sort", "offer", "draft", "order", "currency"} <= written
