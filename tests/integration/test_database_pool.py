@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, select, update
+from sqlalchemy import Engine, delete, event, select, update
 
 from farebridge.api.app import create_app
 from farebridge.bootstrap import build
@@ -20,7 +20,8 @@ from farebridge.services.jobs import run_next_job
 from farebridge.services.ports import Dependencies, StoreUnreachable
 from farebridge.settings import Settings
 from farebridge.store.database import make_engine
-from farebridge.store.tables import jobs
+from farebridge.store.tables import jobs, worker_heartbeats
+from farebridge.store.unit_of_work import SqlUnitOfWork
 
 
 def _url(engine: Engine) -> str:
@@ -114,3 +115,44 @@ def test_a_job_that_met_a_busy_pool_or_no_database_is_retried(
     with engine.connect() as db:
         rows = db.execute(select(jobs.c.status, jobs.c.attempts)).all()
     assert [(r.status, r.attempts) for r in rows] == [("done", 2)], "retried, not failed"
+
+
+def _txid(uow: SqlUnitOfWork) -> int:
+    assert uow._connection is not None
+    return int(uow._connection.exec_driver_sql("SELECT txid_current()").scalar_one())
+
+
+def test_a_read_only_unit_of_work_on_postgresql_has_no_transaction(engine: Engine) -> None:
+    """ADR 0054: no BEGIN and no ROLLBACK round trip for a read; each statement is its
+    own transaction, as each sees its own snapshot at READ COMMITTED inside one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's transactions")
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        assert _txid(uow) != _txid(uow)
+    with SqlUnitOfWork(engine) as uow:
+        assert _txid(uow) == _txid(uow)
+
+
+def test_writes_after_reads_on_one_connection_commit_or_roll_back(engine: Engine) -> None:
+    """A read-only unit of work's settings leave with it: the next unit of work on the
+    same connection is a transaction again, whose writes stay only once committed."""
+    single = make_engine(_url(engine), pool_size=1)
+    now = datetime.now(UTC)
+    try:
+        for round_ in range(3):
+            with SqlUnitOfWork(single, read_only=True) as uow:
+                uow.heartbeats.latest()
+            with SqlUnitOfWork(single) as uow:  # left without commit
+                uow.heartbeats.beat(f"dropped-{round_}", hostname="h", pid=1, now=now)
+            with SqlUnitOfWork(single, read_only=True) as uow:
+                uow.heartbeats.latest()
+            with SqlUnitOfWork(single) as uow:
+                uow.heartbeats.beat(f"kept-{round_}", hostname="h", pid=1, now=now)
+                uow.commit()
+        with single.connect() as db:
+            names = db.execute(select(worker_heartbeats.c.worker_id)).scalars().all()
+        assert sorted(names) == ["kept-0", "kept-1", "kept-2"]
+    finally:
+        with single.begin() as db:
+            db.execute(delete(worker_heartbeats))
+        single.dispose()

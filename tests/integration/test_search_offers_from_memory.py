@@ -124,7 +124,8 @@ def _transactions(engine: Engine) -> list[str]:
     begun: list[str] = []
 
     def began(connection: Any) -> None:
-        read = connection.get_execution_options().get("sqlite_read_only", False)
+        options = connection.get_execution_options()  # SqlUnitOfWork's read-only options
+        read = options.get("sqlite_read_only") or options.get("isolation_level") == "AUTOCOMMIT"
         begun.append("read" if read else "write")
 
     event.listen(engine, "begin", began)

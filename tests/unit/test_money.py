@@ -168,3 +168,18 @@ def test_a_valid_rate_loses_its_trailing_zeros() -> None:
 def test_an_invalid_rate_is_refused(currency: str, rate: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         check_rate(currency, Decimal(rate))
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+def test_zero_is_one_shared_amount_at_the_currency_precision(currency: str) -> None:
+    zero = Money.zero(currency)
+    assert zero is Money.zero(currency)
+    assert zero == Money(Decimal(0), currency)
+    assert str(zero) == str(Money(Decimal(0), currency))
+    assert (zero + Money.of("12.5", currency)) == Money.of("12.5", currency)
+
+
+def test_zero_refuses_a_bad_currency_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(ValueError, match="3-letter"):
+            Money.zero("eur")

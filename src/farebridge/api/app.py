@@ -61,9 +61,8 @@ def create_app(
     app.state.services = services
     app.state.settings = settings  # the web site's sign-in cookie and address (ADR 0035)
     ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
-    _add_meta_routes(app)
-    _add_operations_routes(app, services, settings)
-    app.include_router(duffel_hooks.router_for(settings))
+    # The dialects first: the router tries its routes in order, and they serve nearly
+    # every request (no path below is under a dialect's prefix).
     mounted: list[tuple[str, FastAPI]] = []
     for dialect in dialects:
         sub = dialect.build()
@@ -73,6 +72,9 @@ def create_app(
         )
         app.mount(dialect.prefix, sub)
         mounted.append((dialect.prefix, sub))
+    _add_meta_routes(app)
+    _add_operations_routes(app, services, settings)
+    app.include_router(duffel_hooks.router_for(settings))
     native_errors.install_for_unknown_paths(app)
     # Size caps and refused characters for every dialect, in each one's error body (ADR 0027).
     fallback = dict(mounted).get(native.dialect.prefix)

@@ -58,15 +58,18 @@ async def _authenticated(
     return user
 
 
-async def optional_user(
-    services: ServicesDep, credentials: OptionalCredentials, request: Request
-) -> User | None:
+# The dependencies below read the services container from the request themselves, not
+# through ServicesDep: FastAPI solves a sub-dependency again wherever it appears, before
+# it looks in its cache, and each solve parses the request's parameters anew (issue 14).
+
+
+async def optional_user(credentials: OptionalCredentials, request: Request) -> User | None:
     """The caller, or None for an anonymous call (the token is optional)."""
-    return await _authenticated(services, credentials, request)
+    return await _authenticated(request.app.state.services, credentials, request)
 
 
-async def current_user(services: ServicesDep, credentials: Credentials, request: Request) -> User:
-    user = await _authenticated(services, credentials, request)
+async def current_user(credentials: Credentials, request: Request) -> User:
+    user = await _authenticated(request.app.state.services, credentials, request)
     if user is None:
         raise NotAuthenticated("Send Authorization: Bearer <token> (POST /api/auth/login).")
     return user
@@ -88,7 +91,7 @@ class InvalidHeader(ValidationFailed):
 
 
 async def sandbox_scenarios(
-    services: ServicesDep,
+    request: Request,
     header: Annotated[
         str | None,
         Header(
@@ -99,6 +102,7 @@ async def sandbox_scenarios(
 ) -> frozenset[str]:
     """The scenarios named in ``Sandbox-Fault``; unknown names are a 400. Routes that
     reach a provider take them as a parameter and hand them to the services as data."""
+    services: Dependencies = request.app.state.services
     try:
         return parse_scenarios(header, services.providers.scenarios)
     except ValueError as exc:

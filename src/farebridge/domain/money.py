@@ -71,6 +71,10 @@ def _quantum(currency: str) -> Decimal:
     return quantum
 
 
+# Money.zero's instances, by currency code (at most 26³ codes pass the check).
+_ZEROS: dict[str, Money] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal
@@ -104,7 +108,12 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
-        return cls(Decimal(0), currency)
+        """Nothing in ``currency``: one shared instance per code (Money is immutable), as
+        a search asks for thousands (issue 14)."""
+        zero = _ZEROS.get(currency)
+        if zero is None:
+            zero = _ZEROS[currency] = Money(Decimal(0), currency)
+        return zero
 
     @classmethod
     def from_minor(cls, minor: int, currency: str) -> Money:
