@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, create_engine, insert, make_url, text
+from sqlalchemy import Engine, create_engine, event, insert, make_url, text
 
 from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.observability import configure_logging
@@ -126,5 +128,18 @@ def engine(
         url = request.getfixturevalue("postgres_migrated")
         engine = make_engine(url, pool_size=60)
         _truncate_postgres(engine)
+    event.listen(engine, "before_cursor_execute", _no_write_in_a_read)
     yield engine
     engine.dispose()
+
+
+_WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|\bFOR UPDATE\b", re.IGNORECASE)
+
+
+def _no_write_in_a_read(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    """Every test on this engine fails on a write in a read-only unit of work: on
+    PostgreSQL that runs outside a transaction (ADR 0054), so the write would stay."""
+    options = connection.get_execution_options()
+    reading = options.get("sqlite_read_only") or options.get("isolation_level") == "AUTOCOMMIT"
+    if reading and _WRITES.search(statement):
+        raise AssertionError(f"a write in a read-only unit of work: {statement[:200]}")

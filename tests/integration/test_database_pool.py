@@ -137,6 +137,8 @@ def test_writes_after_reads_on_one_connection_commit_or_roll_back(engine: Engine
     """A read-only unit of work's settings leave with it: the next unit of work on the
     same connection is a transaction again, whose writes stay only once committed."""
     single = make_engine(_url(engine), pool_size=1)
+    opened: list[object] = []
+    event.listen(single, "connect", lambda dbapi, _record: opened.append(dbapi))
     now = datetime.now(UTC)
     try:
         for round_ in range(3):
@@ -152,7 +154,17 @@ def test_writes_after_reads_on_one_connection_commit_or_roll_back(engine: Engine
         with single.connect() as db:
             names = db.execute(select(worker_heartbeats.c.worker_id)).scalars().all()
         assert sorted(names) == ["kept-0", "kept-1", "kept-2"]
+        assert len(opened) == 1, "every unit of work above ran on one connection"
     finally:
         with single.begin() as db:
             db.execute(delete(worker_heartbeats))
         single.dispose()
+
+
+def test_a_read_only_unit_of_work_refuses_to_commit(engine: Engine) -> None:
+    """On PostgreSQL its statements run outside a transaction (ADR 0054): a write in one
+    would stay, and a commit would only hide that."""
+    with SqlUnitOfWork(engine, read_only=True) as uow, pytest.raises(TypeError):
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        uow.commit()

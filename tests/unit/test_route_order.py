@@ -11,6 +11,7 @@ from starlette.routing import compile_path
 
 from farebridge.api.app import DIALECTS
 from farebridge.api.dialects import Dialect
+from farebridge.api.dialects.native.app import TAG_ORDER
 
 
 def _example(path: str) -> str:
@@ -45,3 +46,17 @@ def test_a_static_segment_and_a_parameter_would_clash() -> None:
 def test_the_native_dialect_tries_the_order_routes_first() -> None:
     first = next(iter(DIALECTS[0].build().openapi()["paths"]))
     assert first.startswith("/orders")
+
+
+def test_the_native_document_keeps_its_sections_in_the_order_of_a_booking() -> None:
+    """The routers' order is for speed; the document's sections (tags) stay in TAG_ORDER,
+    and every operation is in one of them."""
+    document = DIALECTS[0].build().openapi()
+    assert [tag["name"] for tag in document["tags"]] == list(TAG_ORDER)
+    used = {
+        tag
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for tag in operation.get("tags", [])
+    }
+    assert used <= set(TAG_ORDER)

@@ -227,6 +227,9 @@ def make_engine(
         max_overflow=pool_size,
         pool_timeout=pool_timeout_seconds,
         pool_pre_ping=True,
+        # Said, not assumed from the server's default: a read-only unit of work runs
+        # without a transaction, which reads the same only at this level (ADR 0054).
+        isolation_level="READ COMMITTED",
         json_serializer=json_dumps,
         json_deserializer=json_loads,
     )
@@ -254,16 +257,21 @@ def _raw(connection: Any) -> Any:
     return getattr(connection, "dbapi_connection", connection)
 
 
-def _begin(dbapi_connection: sqlite3.Connection, statement: str) -> None:
+def _begin(engine: Engine, dbapi_connection: Any, statement: str) -> None:
     """``statement`` (a ``BEGIN``) on the driver's connection itself: through SQLAlchemy
     (``exec_driver_sql``: an execution context, its events, a result) it cost about a
     twentieth of a polled order's read, once per unit of work (issue 14). Its errors
     are SQLAlchemy's all the same (``OperationalError`` for a locked or missing file),
-    so the unit of work tells them apart as before (ADR 0048)."""
+    so the unit of work tells them apart as before (ADR 0048), a closed connection
+    included."""
     try:
         dbapi_connection.execute(statement)
     except sqlite3.Error as error:
-        raise sa_exc.DBAPIError.instance(statement, None, error, sqlite3.Error) from error
+        raised: Any = error  # typeshed's sqlite3.Error is not SQLAlchemy's DBAPI protocol
+        closed = engine.dialect.is_disconnect(raised, dbapi_connection, None)
+        raise sa_exc.DBAPIError.instance(
+            statement, None, error, sqlite3.Error, connection_invalidated=closed
+        ) from error
 
 
 def _configure_sqlite(engine: Engine, gate: WriteGate | None, busy_timeout: float) -> None:
@@ -283,14 +291,14 @@ def _configure_sqlite(engine: Engine, gate: WriteGate | None, busy_timeout: floa
         read_only = connection.get_execution_options().get("sqlite_read_only", False)
         holder = _raw(connection.connection)
         if read_only:
-            _begin(holder, "BEGIN")
+            _begin(engine, holder, "BEGIN")
             return
         if gate is None:
-            _begin(holder, "BEGIN IMMEDIATE")
+            _begin(engine, holder, "BEGIN IMMEDIATE")
             return
         gate.acquire(holder, busy_timeout)
         try:
-            _begin(holder, "BEGIN IMMEDIATE")
+            _begin(engine, holder, "BEGIN IMMEDIATE")
         except BaseException:
             gate.release(holder)
             raise

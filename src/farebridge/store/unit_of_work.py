@@ -150,6 +150,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._connection is not None
+        if self._read_only:  # on PostgreSQL its statements are not even in a transaction
+            raise TypeError("a read-only unit of work has nothing to commit")
         self._connection.commit()
 
 
