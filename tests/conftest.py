@@ -21,6 +21,7 @@ from farebridge.services import accounts
 from farebridge.store.database import make_engine
 from farebridge.store.migrate import downgrade, upgrade
 from farebridge.store.tables import exchange_rates, metadata
+from farebridge.store.unit_of_work import is_read_only
 
 # Logs as the processes configure them (plain tracebacks): structlog's default renders
 # a crash's traceback with every frame's locals, which took 15 s for one 500 in a test.
@@ -139,7 +140,5 @@ _WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|\bFOR UPDATE\b", re.IGNORECA
 def _no_write_in_a_read(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
     """Every test on this engine fails on a write in a read-only unit of work: on
     PostgreSQL that runs outside a transaction (ADR 0054), so the write would stay."""
-    options = connection.get_execution_options()
-    reading = options.get("sqlite_read_only") or options.get("isolation_level") == "AUTOCOMMIT"
-    if reading and _WRITES.search(statement):
+    if is_read_only(connection) and _WRITES.search(statement):
         raise AssertionError(f"a write in a read-only unit of work: {statement[:200]}")

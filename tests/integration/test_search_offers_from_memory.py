@@ -29,6 +29,7 @@ from farebridge.store.database import json_dumps, json_loads
 from farebridge.store.searches import OfferRepository
 from farebridge.store.tables import jobs
 from farebridge.store.tables import offers as offers_table
+from farebridge.store.unit_of_work import is_read_only
 
 OUTBOUND = date.today() + timedelta(days=30)
 BACK = OUTBOUND + timedelta(days=7)
@@ -124,9 +125,7 @@ def _transactions(engine: Engine) -> list[str]:
     begun: list[str] = []
 
     def began(connection: Any) -> None:
-        options = connection.get_execution_options()  # SqlUnitOfWork's read-only options
-        read = options.get("sqlite_read_only") or options.get("isolation_level") == "AUTOCOMMIT"
-        begun.append("read" if read else "write")
+        begun.append("read" if is_read_only(connection) else "write")
 
     event.listen(engine, "begin", began)
     return begun

@@ -5,13 +5,17 @@ method and path: then the order decides which route is found fastest, never whic
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from starlette.routing import compile_path
+from fastapi.routing import _IncludedRouter
+from starlette.routing import BaseRoute, compile_path
 
-from farebridge.api.app import DIALECTS
+from farebridge.api.app import DIALECTS, create_app
 from farebridge.api.dialects import Dialect
 from farebridge.api.dialects.native.app import TAG_ORDER
+from farebridge.bootstrap import build
+from farebridge.settings import Settings
 
 
 def _example(path: str) -> str:
@@ -19,28 +23,50 @@ def _example(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "x1", path)
 
 
-@pytest.mark.parametrize("dialect", DIALECTS, ids=lambda d: d.name)
-def test_no_two_routes_answer_the_same_request(dialect: Dialect) -> None:
-    paths = dialect.build().openapi()["paths"]
+def _clashes(paths: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(template, method, other template) for each request two routes of ``paths`` (an
+    OpenAPI document's) would both answer."""
     routes = [
         (template, method, compile_path(template)[0])
         for template, operations in paths.items()
         for method in operations
     ]
-    assert len(routes) >= 3
-    clashes = [
+    return [
         (template, method, other)
         for template, method, _ in routes
         for other, other_method, pattern in routes
         if other != template and other_method == method and pattern.match(_example(template))
     ]
-    assert clashes == []
 
 
-def test_a_static_segment_and_a_parameter_would_clash() -> None:
-    """The check above can fail: ``/orders/search`` is also ``/orders/{order_id}``."""
-    pattern = compile_path("/orders/{order_id}")[0]
-    assert pattern.match(_example("/orders/search"))
+@pytest.mark.parametrize("dialect", DIALECTS, ids=lambda d: d.name)
+def test_no_two_routes_answer_the_same_request(dialect: Dialect) -> None:
+    paths = dialect.build().openapi()["paths"]
+    assert sum(len(operations) for operations in paths.values()) >= 3
+    assert _clashes(paths) == []
+
+
+def test_the_check_finds_a_static_segment_under_a_parameter() -> None:
+    """It can fail: ``GET /orders/search`` is also ``GET /orders/{order_id}``."""
+    paths = {"/orders/{order_id}": {"get": {}}, "/orders/search": {"get": {}, "post": {}}}
+    assert _clashes(paths) == [("/orders/search", "get", "/orders/{order_id}")]
+
+
+def test_no_route_of_the_root_app_is_under_a_dialect() -> None:
+    """The root app mounts the dialects before its own routes: one of its own under a
+    dialect's prefix would never be reached."""
+    settings = Settings(database_url="sqlite://")
+    app = create_app(build(settings), settings)
+    prefixes = [dialect.prefix + "/" for dialect in DIALECTS]
+    own = [
+        context.path
+        for route in app.routes
+        if isinstance(route, _IncludedRouter)  # FastAPI keeps an included router whole
+        for context in route.effective_route_contexts()
+    ]
+    own += [getattr(route, "path", "") for route in app.routes if isinstance(route, BaseRoute)]
+    assert {"/ready", "/hooks/duffel"} <= set(own)
+    assert [path for path in own if path.startswith(tuple(prefixes))] == []
 
 
 def test_the_native_dialect_tries_the_order_routes_first() -> None:

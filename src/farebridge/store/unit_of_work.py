@@ -162,6 +162,13 @@ _READ_ONLY: dict[str, dict[str, object]] = {
 }
 
 
+def is_read_only(connection: Connection) -> bool:
+    """Whether ``connection`` belongs to a read-only unit of work (its options above)."""
+    options = connection.get_execution_options()
+    dialect = _READ_ONLY.get(connection.dialect.name, {})
+    return bool(dialect) and all(options.get(key) == value for key, value in dialect.items())
+
+
 # SQLite says "SQL error" (a syntax error, no such table or column) with the same
 # OperationalError as "cannot open the file" or "locked": its primary result code tells.
 _SQLITE_ERROR = 1
