@@ -18,10 +18,9 @@ from sqlalchemy import Engine, create_engine, event, insert, make_url, text
 from farebridge.domain.money import REFERENCE_USD_RATES
 from farebridge.observability import configure_logging
 from farebridge.services import accounts
-from farebridge.store.database import make_engine
+from farebridge.store.database import is_read_only, make_engine
 from farebridge.store.migrate import downgrade, upgrade
 from farebridge.store.tables import exchange_rates, metadata
-from farebridge.store.unit_of_work import is_read_only
 
 # Logs as the processes configure them (plain tracebacks): structlog's default renders
 # a crash's traceback with every frame's locals, which took 15 s for one 500 in a test.

@@ -25,11 +25,10 @@ from farebridge.services.jobs import JobKind, add_claimed_in, run_job_now, run_n
 from farebridge.services.ports import Dependencies, OfferFilter, PageRequest
 from farebridge.settings import Settings
 from farebridge.store.codec import dump, offer_codec
-from farebridge.store.database import json_dumps, json_loads
+from farebridge.store.database import is_read_only, json_dumps, json_loads
 from farebridge.store.searches import OfferRepository
 from farebridge.store.tables import jobs
 from farebridge.store.tables import offers as offers_table
-from farebridge.store.unit_of_work import is_read_only
 
 OUTBOUND = date.today() + timedelta(days=30)
 BACK = OUTBOUND + timedelta(days=7)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -188,7 +188,7 @@ def make_engine(
 ) -> Engine:
     """Create an engine; on SQLite every write transaction is ``BEGIN IMMEDIATE``.
 
-    Pass ``execution_options(sqlite_read_only=True)`` on a connection to get a
+    Pass a connection through :func:`for_reading` to get a
     deferred ``BEGIN`` for read-only work instead. The pool holds ``pool_size``
     connections (and as many again at peaks), SQLite files included: a connection is
     opened, and its PRAGMAs run, once, not per unit of work (issue 14: opening one
@@ -233,6 +233,27 @@ def make_engine(
         json_serializer=json_dumps,
         json_deserializer=json_loads,
     )
+
+
+# How a connection that only reads is set up, by dialect: SQLite's deferred BEGIN
+# (no write lock), PostgreSQL's autocommit (no BEGIN, no ROLLBACK; ADR 0054).
+_READ_ONLY: dict[str, dict[str, object]] = {
+    "sqlite": {"sqlite_read_only": True},
+    "postgresql": {"isolation_level": "AUTOCOMMIT"},
+}
+
+
+def for_reading(connection: Connection) -> Connection:
+    """``connection`` set up to read only (``_READ_ONLY``): a read-only unit of work's,
+    and the sandbox stores' reads outside one."""
+    return connection.execution_options(**_READ_ONLY.get(connection.dialect.name, {}))
+
+
+def is_read_only(connection: Connection) -> bool:
+    """Whether ``connection`` belongs to a read-only unit of work (its options above)."""
+    options = connection.get_execution_options()
+    dialect = _READ_ONLY.get(connection.dialect.name, {})
+    return bool(dialect) and all(options.get(key) == value for key, value in dialect.items())
 
 
 def beside_sqlite_file(database_url: str | URL, suffix: str) -> Path | None:

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from farebridge.domain.errors import SeatUnavailable
 from farebridge.providers.sandbox.booking.inventory import LegKey, LegReservation, SandboxBooking
-from farebridge.store.database import per_dialect
+from farebridge.store.database import for_reading, per_dialect
 from farebridge.store.tables import (
     sandbox_bookings,
     sandbox_inventory,
@@ -104,7 +104,7 @@ class SqlSandboxInventory:
             return {}
         wanted = {(k.flight, k.departure_on, k.cabin) for k in keys}
         result: dict[LegKey, int] = {}
-        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+        with for_reading(self._engine.connect()) as db:
             for chunk in _chunks(sorted(wanted), 300):
                 parameters = {
                     f"{name}{index}": value
@@ -130,7 +130,7 @@ class SqlSandboxInventory:
         return booking
 
     def find_by_key(self, key: str) -> SandboxBooking | None:
-        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+        with for_reading(self._engine.connect()) as db:
             row = db.execute(_BOOKING_BY_KEY, {"request_key": key}).first()
         return _booking(row) if row is not None else None
 
@@ -262,7 +262,7 @@ class SqlSandboxInventory:
         flights = sorted({key.flight for key in keys})
         if not flights:
             return {}
-        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+        with for_reading(self._engine.connect()) as db:
             rows = db.execute(select(sandbox_seats).where(sandbox_seats.c.flight.in_(flights)))
             for row in rows:
                 key = LegKey(row.flight, row.departure_on, row.cabin)
@@ -271,7 +271,7 @@ class SqlSandboxInventory:
         return {key: frozenset(seats) for key, seats in found.items()}
 
     def get_booking(self, reference: str) -> SandboxBooking | None:
-        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+        with for_reading(self._engine.connect()) as db:
             row = db.execute(_BOOKING, {"reference": reference}).first()
         return _booking(row) if row is not None else None
 

@@ -11,6 +11,7 @@ from farebridge.domain.errors import InvalidState
 from farebridge.domain.money import Money
 from farebridge.providers.base import ChargeResult
 from farebridge.providers.sandbox.booking.payments import LedgerCharge, LedgerRefund
+from farebridge.store.database import for_reading
 from farebridge.store.tables import sandbox_charges, sandbox_refunds
 
 
@@ -41,7 +42,7 @@ class SqlSandboxLedger:
         return charge  # what was just stored
 
     def charge(self, payment_id: str) -> LedgerCharge | None:
-        with self._engine.connect().execution_options(sqlite_read_only=True) as db:
+        with for_reading(self._engine.connect()) as db:
             row = db.execute(
                 select(sandbox_charges).where(sandbox_charges.c.payment_id == payment_id)
             ).first()

@@ -19,6 +19,7 @@ from farebridge.store.booking_records import BookingRecordRepository
 from farebridge.store.booking_workflows import WorkflowRepository
 from farebridge.store.changes import ChangeRepository
 from farebridge.store.coupons import CouponRepository
+from farebridge.store.database import for_reading
 from farebridge.store.documents import DocumentRepository
 from farebridge.store.flight_api import FlightApiRepository
 from farebridge.store.heartbeats import HeartbeatRepository
@@ -90,8 +91,7 @@ class SqlUnitOfWork:
             raise _unreachable(error) or error from error
         try:
             if self._read_only:
-                options = _READ_ONLY.get(connection.dialect.name, {})
-                connection = connection.execution_options(**options)
+                connection = for_reading(connection)
             connection.begin()
         except BaseException as error:  # refused (ServerBusy…): the connection goes back at once
             connection.close()
@@ -153,20 +153,6 @@ class SqlUnitOfWork:
         if self._read_only:  # on PostgreSQL its statements are not even in a transaction
             raise TypeError("a read-only unit of work has nothing to commit")
         self._connection.commit()
-
-
-# How a read-only unit of work's connection is set up, by dialect (class doc).
-_READ_ONLY: dict[str, dict[str, object]] = {
-    "sqlite": {"sqlite_read_only": True},
-    "postgresql": {"isolation_level": "AUTOCOMMIT"},
-}
-
-
-def is_read_only(connection: Connection) -> bool:
-    """Whether ``connection`` belongs to a read-only unit of work (its options above)."""
-    options = connection.get_execution_options()
-    dialect = _READ_ONLY.get(connection.dialect.name, {})
-    return bool(dialect) and all(options.get(key) == value for key, value in dialect.items())
 
 
 # SQLite says "SQL error" (a syntax error, no such table or column) with the same
