@@ -24,6 +24,7 @@ from farebridge.api.dialects import (
     native,
 )
 from farebridge.api.dialects.native import errors as native_errors
+from farebridge.api.dispatch import DialectDispatch
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.http_metrics import HttpMetrics
 from farebridge.api.hygiene import HygieneMiddleware
@@ -60,7 +61,6 @@ def create_app(
     )
     app.state.services = services
     app.state.settings = settings  # the web site's sign-in cookie and address (ADR 0035)
-    ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
     # The dialects first: the router tries its routes in order, and they serve nearly
     # every request (no path below is under a dialect's prefix).
     mounted: list[tuple[str, FastAPI]] = []
@@ -72,6 +72,9 @@ def create_app(
         )
         app.mount(dialect.prefix, sub)
         mounted.append((dialect.prefix, sub))
+    # Innermost of the root app's middlewares: a dialect's request skips its router.
+    app.add_middleware(DialectDispatch, dialects=mounted, router=app.router)
+    ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
     _add_meta_routes(app)
     _add_operations_routes(app, services, settings)
     app.include_router(duffel_hooks.router_for(settings))

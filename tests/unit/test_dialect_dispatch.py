@@ -1,0 +1,93 @@
+"""The root app's short cut to a dialect (api/dispatch) gives the dialect the request a
+``Mount`` would have given it: same answer, same scope, for every kind of path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from starlette.routing import NoMatchFound
+
+from farebridge.api.dispatch import DialectDispatch
+
+PATHS = [
+    "/api/orders/ord_1",
+    "/api/",
+    "/api",  # the prefix alone: the root router's (a redirect to /api/)
+    "/apix/orders",  # not under /api
+    "/duffel/air/orders/x?y=1",
+    "/ready",
+    "/nowhere",
+]
+
+
+def _dialect(name: str) -> FastAPI:
+    sub = FastAPI()
+
+    @sub.get("/{rest:path}", name="anything")
+    def anything(rest: str, request: Request) -> dict[str, Any]:
+        scope = request.scope
+        return {
+            "dialect": name,
+            "rest": rest,
+            "root_path": scope["root_path"],
+            "app_root_path": scope.get("app_root_path"),
+            "path": scope["path"],
+            "url": str(request.url),
+            "link": _link(request),
+        }
+
+    return sub
+
+
+def _link(request: Request) -> str | None:
+    """A link to a route by its name, as the root app's router builds it."""
+    try:
+        return str(request.url_for("anything", rest="a/b"))
+    except NoMatchFound:
+        return None
+
+
+def _root(*, dispatch: bool) -> FastAPI:
+    root = FastAPI()
+    dialects = [("/api", _dialect("native")), ("/duffel", _dialect("duffel"))]
+    for prefix, sub in dialects:
+        root.mount(prefix, sub)
+
+    @root.get("/ready")
+    def ready() -> dict[str, str]:
+        return {"status": "ready"}
+
+    if dispatch:
+        root.add_middleware(DialectDispatch, dialects=dialects, router=root.router)
+    return root
+
+
+def _answer(app: FastAPI, path: str, root_path: str) -> tuple[int, str, str | None]:
+    with TestClient(app, root_path=root_path) as client:
+        response = client.get(root_path + path, follow_redirects=False)
+    return response.status_code, response.text, response.headers.get("location")
+
+
+@pytest.mark.parametrize("root_path", ["", "/fb"])
+@pytest.mark.parametrize("path", PATHS)
+def test_a_dialect_sees_what_a_mount_would_show_it(path: str, root_path: str) -> None:
+    mounted = _answer(_root(dispatch=False), path, root_path)
+    assert _answer(_root(dispatch=True), path, root_path) == mounted
+
+
+def test_the_short_cut_is_taken() -> None:
+    # Without it the root router would be asked: an app whose router has no mounts
+    # can only answer a dialect's path through the dispatcher.
+    sub = _dialect("native")
+    root = FastAPI()
+    root.add_middleware(DialectDispatch, dialects=[("/api", sub)], router=root.router)
+    with TestClient(root) as client:
+        body = client.get("/api/orders/ord_1").json()
+        assert client.get("/elsewhere").status_code == 404
+    assert body["dialect"] == "native"
+    assert body["root_path"] == "/api"
+    assert body["rest"] == "orders/ord_1"
+    assert body["link"] is None  # the root router has no route of that name
