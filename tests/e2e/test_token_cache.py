@@ -57,3 +57,29 @@ def test_one_token_look_up_per_request(
     body = {"type": "hold", "selected_offers": ["off_unknown"], "passengers": []}
     client.post("/api/orders", json=body, headers=auth)
     assert calls == ["authenticate"]
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("Bearer {token}", 200),
+        ("bearer {token}", 200),  # the scheme's case does not matter
+        ("Bearer  {token}", 200),  # nor the spaces before the token
+        ("Basic {token}", 401),
+        ("{token}", 401),
+        ("Bearer", 401),
+        ("Bearer ", 401),
+        ("", 401),
+    ],
+)
+def test_the_authorization_header_is_read_as_a_bearer_token(
+    client: TestClient, header: str, status: int
+) -> None:
+    token = register(client)["Authorization"].removeprefix("Bearer ")
+    answer = client.get("/api/orders", headers={"Authorization": header.format(token=token)})
+    assert answer.status_code == status, answer.text
+    if status == 401:
+        assert answer.json()["errors"][0]["code"] == "not_authenticated"
+    # an optional caller (the search's rate limit asks): anonymous, never a 401
+    search = client.get("/api/currencies", headers={"Authorization": header.format(token=token)})
+    assert search.status_code == 200, search.text
