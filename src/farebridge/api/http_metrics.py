@@ -39,6 +39,8 @@ class HttpMetrics:
     ) -> None:
         self.app = app
         self.excluded = frozenset(excluded)
+        # (method, status // 100, handler): its request counter and its latency histogram
+        self._series: dict[tuple[str, int, str], tuple[Counter, Histogram]] = {}
         self.requests = Counter(
             "http_requests_total",
             "Total number of requests by method, status and handler.",
@@ -79,9 +81,17 @@ class HttpMetrics:
             handler = route_template(scope, root_path)
             if handler not in self.excluded:
                 seconds = max(time.perf_counter() - started, 0.0)
-                method = scope["method"]
-                self.requests.labels(method, f"{status // 100}xx", handler).inc()
-                self.latency.labels(method, handler).observe(seconds)
+                key = (scope["method"], status // 100, handler)
+                series = self._series.get(key)
+                if series is None:  # labels() checks and locks: once per key, not per request
+                    method = key[0]
+                    series = (
+                        self.requests.labels(method, f"{key[1]}xx", handler),
+                        self.latency.labels(method, handler),
+                    )
+                    self._series[key] = series
+                series[0].inc()
+                series[1].observe(seconds)
                 self.latency_highr.observe(seconds)
 
 

@@ -14,8 +14,8 @@ Probes are not written to the access log.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 
 import structlog
 from starlette.datastructures import MutableHeaders
@@ -73,7 +73,7 @@ def _request_id(scope: Scope) -> str:
             if 8 <= len(incoming) <= 64 and incoming.isprintable():
                 return incoming
             break
-    return f"req_{uuid.uuid4().hex}"
+    return "req_" + os.urandom(16).hex()  # 128 random bits, as uuid4 but without the object
 
 
 async def _health(send: Send, request_id: str, *, body: bool) -> None:
