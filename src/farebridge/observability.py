@@ -42,11 +42,17 @@ def mask_sensitive(
     return event
 
 
+# Dataclasses and datetimes go to structlog's fallback (their repr) as with the standard
+# library: orjson would write every field of a dataclass, those left out of its repr too
+# (an SMTP password, say).
+_AS_BEFORE = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def _json(event: Any, **options: Any) -> str:
     """orjson, a few times faster than the standard library for an access log line;
     what orjson refuses (an integer past 64 bits) goes to the standard library."""
     try:
-        return orjson.dumps(event, default=options.get("default")).decode()
+        return orjson.dumps(event, default=options.get("default"), option=_AS_BEFORE).decode()
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return jsonlib.dumps(event, **options)
 

@@ -20,6 +20,7 @@ PATHS = [
     "/duffel/air/orders/x?y=1",
     "/ready",
     "/nowhere",
+    "",  # the server's root path itself
 ]
 
 

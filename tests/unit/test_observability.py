@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import structlog
 
 from farebridge.observability import configure_logging, mask_sensitive
+from farebridge.outbound.mail import SmtpConfig
 
 
 def _masked(**event: object) -> dict[str, object]:
@@ -42,8 +44,10 @@ def test_other_numbers_are_left(text: str) -> None:
 
 
 def test_numbers_in_two_fields_never_join_into_one() -> None:
-    # six digits at the end of one field, six at the start of the next
-    assert _masked(a="x 123456", b="654321 y") == {"a": "x 123456", "b": "654321 y"}
+    # six digits at the end of one field, six at the start of the next (both long
+    # enough to be searched)
+    event = {"a": "order ref x 123456", "b": "654321 y trailing"}
+    assert _masked(**event) == event
 
 
 def test_every_line_is_json_even_with_what_orjson_refuses(
@@ -63,3 +67,18 @@ def test_every_line_is_json_even_with_what_orjson_refuses(
     assert first["card"] == "pay [redacted]"
     assert first["event"] == "big" and first["level"] == "info"
     assert second["value"] == 3
+
+
+def test_a_dataclass_is_logged_as_its_repr_which_keeps_secrets_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", json=True)
+    try:
+        config = SmtpConfig("smtp.test", 25, False, False, "u", password="s3cret-pass")
+        structlog.get_logger("test").info("mail", config=config, when=date(2026, 12, 8))
+        line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    finally:
+        configure_logging()
+    assert line["config"] == repr(config)
+    assert "s3cret-pass" not in json.dumps(line)
+    assert line["when"] == repr(date(2026, 12, 8))

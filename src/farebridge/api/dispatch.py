@@ -44,10 +44,9 @@ class DialectDispatch:
 
 def _route_path(path: str, root_path: str) -> str:
     """``path`` below the server's ``root_path``, as Starlette's router sees it."""
-    if (
-        root_path
-        and path.startswith(root_path)
-        and path[len(root_path) : len(root_path) + 1] == "/"
-    ):
-        return path[len(root_path) :]
-    return path
+    if not root_path or not path.startswith(root_path):
+        return path
+    if path == root_path:
+        return ""
+    below = path[len(root_path) :]
+    return below if below.startswith("/") else path
