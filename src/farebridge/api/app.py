@@ -24,7 +24,7 @@ from farebridge.api.dialects import (
     native,
 )
 from farebridge.api.dialects.native import errors as native_errors
-from farebridge.api.dispatch import DialectDispatch
+from farebridge.api.dispatch import MountDispatch
 from farebridge.api.hooks import duffel as duffel_hooks
 from farebridge.api.http_metrics import HttpMetrics
 from farebridge.api.hygiene import HygieneMiddleware
@@ -73,7 +73,7 @@ def create_app(
         app.mount(dialect.prefix, sub)
         mounted.append((dialect.prefix, sub))
     # Innermost of the root app's middlewares: a dialect's request skips its router.
-    app.add_middleware(DialectDispatch, dialects=mounted, router=app.router)
+    app.add_middleware(MountDispatch, router=app.router)
     ratelimit.install(app, settings, date_reset_prefixes=(duffel.dialect.prefix,))
     _add_meta_routes(app)
     _add_operations_routes(app, services, settings)

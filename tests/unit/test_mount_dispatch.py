@@ -1,16 +1,17 @@
-"""The root app's short cut to a dialect (api/dispatch) gives the dialect the request a
-``Mount`` would have given it: same answer, same scope, for every kind of path."""
+"""The root app's short cut to its mounts (api/dispatch) gives a dialect the request the
+root router would have given it: same answer, same scope, for every kind of path; and
+the router is not asked."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 from starlette.routing import NoMatchFound
 
-from farebridge.api.dispatch import DialectDispatch
+from farebridge.api.dispatch import MountDispatch
 
 PATHS = [
     "/api/orders/ord_1",
@@ -62,7 +63,7 @@ def _root(*, dispatch: bool) -> FastAPI:
         return {"status": "ready"}
 
     if dispatch:
-        root.add_middleware(DialectDispatch, dialects=dialects, router=root.router)
+        root.add_middleware(MountDispatch, router=root.router)
     return root
 
 
@@ -79,16 +80,24 @@ def test_a_dialect_sees_what_a_mount_would_show_it(path: str, root_path: str) ->
     assert _answer(_root(dispatch=True), path, root_path) == mounted
 
 
-def test_the_short_cut_is_taken() -> None:
-    # Without it the root router would be asked: an app whose router has no mounts
-    # can only answer a dialect's path through the dispatcher.
-    sub = _dialect("native")
-    root = FastAPI()
-    root.add_middleware(DialectDispatch, dialects=[("/api", sub)], router=root.router)
+class _CountingRouter(APIRouter):
+    """The root router, counting the requests it is asked to route."""
+
+    asked = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        type(self).asked += 1
+        await super().__call__(scope, receive, send)
+
+
+def test_the_router_is_asked_only_about_what_no_mount_takes() -> None:
+    root = _root(dispatch=True)
+    root.router.__class__ = _CountingRouter
     with TestClient(root) as client:
-        body = client.get("/api/orders/ord_1").json()
-        assert client.get("/elsewhere").status_code == 404
-    assert body["dialect"] == "native"
-    assert body["root_path"] == "/api"
-    assert body["rest"] == "orders/ord_1"
-    assert body["link"] is None  # the root router has no route of that name
+        _CountingRouter.asked = 0  # the lifespan's start went to the router
+        assert client.get("/api/orders/ord_1").json()["dialect"] == "native"
+        assert client.get("/duffel/air/orders/x").json()["dialect"] == "duffel"
+        assert _CountingRouter.asked == 0
+        assert client.get("/ready").status_code == 200
+        assert client.get("/nowhere").status_code == 404
+    assert _CountingRouter.asked == 2
