@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.e2e.conftest import search
 from tests.e2e.flight_api import PREFIX, example, log_in, mismatches, register
+from tests.e2e.test_seats import _free_seats
 
 
 @pytest.fixture
@@ -39,30 +40,28 @@ def a_flight_with_free_seats(
     day = date.today() + timedelta(days=days)
     query = {"origin": "DEL", "destination": "BOM", "booking_date": indian(day), "airlines": "AI"}
     flights = client.get(f"{PREFIX}/flights", params=query).json()["departing_flights"]
-    offers = search(client, {}, origin="DEL", destination="BOM", days=days)["offers"]
+    offers = {
+        _flight_number(offer): offer
+        for offer in search(client, {}, origin="DEL", destination="BOM", days=days)["offers"]
+    }
     for flight in flights:
-        for offer in offers:
-            segment = offer["slices"][0]["segments"][0]
-            number = (
-                segment["marketing_carrier"]["iata_code"]
-                + segment["marketing_carrier_flight_number"]
-            )
-            if number != flight["flight_no"].replace(" ", ""):
-                continue
-            maps = client.get(f"/api/offers/{offer['id']}/seat-maps").json()["data"]
-            free = {
-                element["designator"]
-                for cabin in maps[0]["cabins"]
-                for row in cabin["rows"]
-                for section in row["sections"]
-                for element in section["elements"]
-                for service in element.get("available_services", [])
-                if float(service["total_amount"]) == 0
-            }
-            if len(free) >= seats:
-                return flight, day
-            break
+        offer = offers.get(flight["flight_no"].replace(" ", ""))
+        if offer is None:
+            continue
+        seat_map = client.get(f"/api/offers/{offer['id']}/seat-maps").json()["data"][0]
+        free = [
+            s for s in _free_seats(seat_map) if s["available_services"][0]["total_amount"] == "0.00"
+        ]
+        if len(free) >= seats:
+            return flight, day
     raise AssertionError(f"no Air India flight DEL-BOM on {day} with {seats} free seats")
+
+
+def _flight_number(offer: dict[str, Any]) -> str:
+    segment = offer["slices"][0]["segments"][0]
+    return str(
+        segment["marketing_carrier"]["iata_code"] + segment["marketing_carrier_flight_number"]
+    )
 
 
 def one_way(day: date, **changes: Any) -> dict[str, Any]:

@@ -90,4 +90,4 @@ def test_the_authorization_header_is_read_as_a_bearer_token(
         json={"data": body},
         headers={"Authorization": header.format(token=token)},
     )
-    assert search.status_code in (200, 201, 202), search.text
+    assert search.status_code == 201, search.text

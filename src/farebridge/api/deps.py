@@ -21,7 +21,8 @@ from farebridge.services.ports import Dependencies
 SCENARIO_HEADER = "Sandbox-Fault"
 
 OPTIONAL_BEARER = "OptionalBearer"  # documented as an optional HTTPBearer (api/openapi.py)
-_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/login")
+_BEARER_DESCRIPTION = "A token from POST /api/auth/login"
+_bearer = HTTPBearer(auto_error=False, description=_BEARER_DESCRIPTION)
 
 
 async def get_services(request: Request) -> Dependencies:
@@ -65,7 +66,7 @@ class _Caller(SecurityBase):
     solves costs a request some 20 µs (issue 14)."""
 
     def __init__(self, *, required: bool, scheme_name: str) -> None:
-        self.model = HTTPBearerModel(description="A token from POST /api/auth/login")
+        self.model = HTTPBearerModel(description=_BEARER_DESCRIPTION)
         self.scheme_name = scheme_name
         self.required = required
 
